@@ -1,0 +1,355 @@
+"""The one place where grammar output (`Parsed`) becomes rule-tree nodes.
+
+Units are read and checked against the analyte here, implicit lists are resolved by the kind of
+criterion (a bare list is "all of" in an inclusion and "any of" in an exclusion, which are the
+same requirement seen from both sides), and text the grammar left unknown becomes Review nodes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+import pyparsing as pp
+
+from .errors import UnitError
+from .grammar import Parsed
+from .lexicon import Lexeme, get_lexicon
+from .nodes import AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex, Window
+from .units import compatible, unit_from_tokens
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+_TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
+
+
+@dataclass
+class _Implicit:
+    """A list joined only by commas or semicolons, resolved once the enclosing logic is known."""
+
+    items: list[Node]
+
+
+@dataclass
+class Builder:
+    text: str  # the criterion text
+    lexemes: list[Lexeme]
+    criterion_kind: str  # inclusion / exclusion
+    problems: list[tuple[str, int]] = field(default_factory=list)  # (message, position in text)
+
+    def __post_init__(self) -> None:
+        self.lexicon = get_lexicon()
+        self._offsets = []
+        position = 0
+        for lexeme in self.lexemes:
+            self._offsets.append(position)
+            position += len(lexeme.g) + 1
+
+    # -- spans -------------------------------------------------------------------------------
+    def span(self, parsed: Parsed) -> tuple[int, int]:
+        if not self.lexemes:
+            return (0, len(self.text))
+        first = max(0, bisect.bisect_right(self._offsets, parsed.start) - 1)
+        last = max(first, bisect.bisect_right(self._offsets, max(parsed.start, parsed.end - 1)) - 1)
+        return (self.lexemes[first].start, self.lexemes[last].end)
+
+    def source(self, parsed: Parsed) -> str:
+        start, end = self.span(parsed)
+        return self.text[start:end]
+
+    # -- entry -------------------------------------------------------------------------------
+    def build(self, parsed: Parsed) -> Node:
+        node = self._resolve(self.visit(parsed))
+        return self._collapse_reviews(node)
+
+    def visit(self, parsed) -> Node | _Implicit:
+        parsed = _one(parsed)
+        return getattr(self, f"build_{parsed.kind}")(parsed)
+
+    def _resolve(self, value: Node | _Implicit) -> Node:
+        if isinstance(value, _Implicit):
+            items = tuple(self._resolve(i) for i in value.items)
+            return AllOf(items) if self.criterion_kind == "inclusion" else AnyOf(items)
+        return value
+
+    def _collapse_reviews(self, node: Node) -> Node:
+        """A tree with no computable leaf is one Review of the whole text, not a tangle of them."""
+        leaves = [n for n in node.walk() if not n.children()]
+        if len(leaves) > 1 and all(isinstance(n, Review) and n.reason != "unit_error" for n in leaves):
+            return Review(self.text, classify_review(self.text), span=(0, len(self.text)))
+        return node
+
+    # -- logic -------------------------------------------------------------------------------
+    def build_or(self, p: Parsed) -> Node | _Implicit:
+        parts = [self.visit(x) for x in p.fields["parts"]]
+        if len(parts) == 1:
+            return parts[0]
+        items: list[Node] = []
+        for part in parts:
+            items.extend(self._resolve(i) for i in (part.items if isinstance(part, _Implicit) else [part]))
+        return AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
+
+    def build_and(self, p: Parsed) -> Node | _Implicit:
+        parts = [self.visit(x) for x in p.fields["parts"]]
+        seps = p.fields["seps"]
+        if len(parts) == 1:
+            return parts[0]
+        items: list[Node] = []
+        for index, part in enumerate(parts):
+            negate = index > 0 and index - 1 < len(seps) and seps[index - 1] == "without"
+            if isinstance(part, _Implicit) and not negate:
+                items.extend(self._resolve(i) for i in part.items)
+            else:
+                node = self._resolve(part)
+                items.append(Not(node, span=node.span) if negate else node)
+        return AllOf(tuple(_flatten(items, AllOf)), span=self.span(p))
+
+    def build_list(self, p: Parsed) -> Node | _Implicit:
+        parts = [self._resolve(self.visit(x)) for x in p.fields["parts"]]
+        return parts[0] if len(parts) == 1 else _Implicit(parts)
+
+    def build_except(self, p: Parsed) -> Node:
+        main = self._resolve(self.visit(p.fields["main"]))
+        exception = self._resolve(self.visit(p.fields["exception"]))
+        if all(isinstance(n, Review) for n in exception.walk() if not n.children()):
+            exception = Review(self._text_between(exception), "not_understood", span=exception.span)
+        return AllOf((main, Not(exception, span=exception.span)), span=self.span(p))
+
+    def build_examples(self, p: Parsed) -> Node:
+        main = self._resolve(self.visit(p.fields["main"]))
+        examples = self._resolve(self.visit(p.fields["examples"]))
+        if isinstance(main, Review):
+            return Review(self.source(p), main.reason, hints=(examples,), span=self.span(p))
+        return main  # the examples are instances of what the main phrase names
+
+    def build_caused_by(self, p: Parsed) -> Node:
+        main = self._resolve(self.visit(p.fields["main"]))
+        start, end = self.span(p)
+        text = self.source(p)
+        match = re.search(r"\b(caused by|due to|secondary to|related to|attributable to|resulting from|induced by|associated with)\b", text, re.I)
+        offset = match.start() if match else 0
+        cause = Review(text[offset:], "causation", span=(start + offset, end))
+        return AllOf((main, cause), span=self.span(p))
+
+    def build_defined(self, p: Parsed) -> Node:
+        body = self._resolve(self.visit(p.fields["body"]))
+        label_parsed = _one(p.fields.get("label"))
+        if isinstance(label_parsed, Parsed):
+            label_text = self.source(label_parsed)
+            if label_parsed.kind != "unknown" and _all_review(body):
+                return AllOf((self._resolve(self.visit(label_parsed)), body), span=self.span(p))
+        else:
+            label_text = self._label_text(p)
+        return Defined(label_text, body, span=self.span(p))
+
+    def _label_text(self, p: Parsed) -> str:
+        text = self.source(p)
+        match = re.match(r"\s*(.*?)\s*(?:[:：]|,?\s*(?:characteri[sz]ed by|defined (?:as|by)|as defined by|(?:as )?evidenced by|i\.?e\.?|meaning|(?:as )?indicated by|demonstrated by|documented by|with either))", text, re.I)
+        return match.group(1) if match else ""
+
+    def build_paren(self, p: Parsed) -> Node:
+        return self._resolve(self.visit(p.fields["inner"]))
+
+    def build_and_clause(self, p: Parsed) -> Node:
+        return AllOf(tuple(self._resolve(self.visit(x)) for x in p.fields["parts"]), span=self.span(p))
+
+    def build_not(self, p: Parsed) -> Node:
+        return Not(self._resolve(self.visit(p.fields["inner"])), span=self.span(p))
+
+    def build_unknown(self, p: Parsed) -> Node:
+        text = self.source(p)
+        return Review(text, classify_review(text), span=self.span(p))
+
+    def _text_between(self, node: Node) -> str:
+        return self.text[node.span[0]:node.span[1]] if node.span else ""
+
+    # -- measurements ------------------------------------------------------------------------
+    def _amount(self, value: Parsed, analyte_id: str | None) -> Amount:
+        value = _one(value)
+        number = float(value.fields["number"])
+        text = self.source(value)
+        if value.fields.get("limit"):
+            return Amount(number, value.fields["limit"], text)
+        tokens = tuple(value.fields["unit"])
+        if tokens:
+            return Amount(number, unit_from_tokens(tokens, text), text)
+        return Amount(number, self._bare_unit(number, analyte_id), text)
+
+    def _bare_unit(self, number: float, analyte_id: str | None) -> str:
+        """The unit a bare number stands for, when the analyte's plausible ranges pick exactly one."""
+        analyte = self.lexicon.analytes.get(analyte_id or "")
+        if not analyte:
+            return ""
+        fits = [unit for unit, low, high in analyte.bare_units if low <= number <= high]
+        return fits[0] if len(fits) == 1 else ""
+
+    def _check_unit(self, analyte_id: str, amount: Amount, where: Parsed) -> str | None:
+        if amount.is_limit_multiple or not amount.unit:
+            return None
+        analyte = self.lexicon.analytes[analyte_id]
+        if compatible(amount.unit, analyte.unit, analyte.molar_mass, analyte.valence):
+            return None
+        message = f"unit {amount.unit!r} does not fit {analyte.name} (measured in {analyte.unit})"
+        self.problems.append((message, self.span(where)[0]))
+        return message
+
+    def _variables(self, p: Parsed) -> list[str]:
+        labs = list(p.fields.get("labs") or [])
+        if not labs and (p.fields.get("age_words") or self._is_time(p)):
+            labs = ["age"]
+        return labs
+
+    def _is_time(self, p: Parsed) -> bool:
+        value = _one(p.fields.get("value") or p.fields.get("high"))
+        units = value.fields.get("unit") if isinstance(value, Parsed) else None
+        if not units:
+            return False
+        try:
+            unit = unit_from_tokens(tuple(units))
+        except UnitError:
+            return False
+        return compatible(unit, "year")
+
+    def _combine(self, nodes: list[Node], conj: list[str], p: Parsed, default_any: bool = False) -> Node | _Implicit:
+        if len(nodes) == 1:
+            return nodes[0]
+        words = set(" ".join(conj).replace(",", " ").split())
+        if words & {"or", "and/or", "nor"}:
+            return AnyOf(tuple(nodes), span=self.span(p))
+        if "and" in words or "&" in words or "+" in words:
+            return AllOf(tuple(nodes), span=self.span(p))
+        if default_any:
+            return AnyOf(tuple(nodes), span=self.span(p))
+        return _Implicit(nodes)
+
+    def build_cmp(self, p: Parsed) -> Node | _Implicit:
+        variables = self._variables(p)
+        if not variables:
+            return Review(self.source(p), "not_understood", span=self.span(p))
+        op = _one(p.fields["op"])
+        nodes = []
+        for variable in variables:
+            try:
+                threshold = self._amount(p.fields["value"], variable)
+            except UnitError as error:
+                self.problems.append((str(error), self.span(p)[0]))
+                return Review(self.source(p), "unit_error", span=self.span(p))
+            mismatch = self._check_unit(variable, threshold, p)
+            if mismatch:
+                return Review(self.source(p), "unit_error", span=self.span(p))
+            timepoint = self._amount(p.fields["timepoint"], None) if p.fields.get("timepoint") else None
+            context = self._context_text(p)
+            nodes.append(Compare(variable, op, threshold, timepoint, context, span=self.span(p)))
+        return self._combine(nodes, p.fields.get("conj", []), p)
+
+    def _context_text(self, p: Parsed) -> str:
+        context = _one(p.fields.get("context"))
+        if not context:
+            return ""
+        source = self.source(p)
+        first_word = str(context).split()[0]
+        starts = [m.start() for m in re.finditer(rf"\b{re.escape(first_word)}\b", source, re.I)]
+        return source[starts[-1]:] if starts else str(context)
+
+    def build_range(self, p: Parsed) -> Node | _Implicit:
+        variables = self._variables(p)
+        if not variables:
+            return Review(self.source(p), "not_understood", span=self.span(p))
+        nodes = []
+        for variable in variables:
+            try:
+                high = self._amount(p.fields["high"], variable)
+                low = self._amount(p.fields["low"], variable)
+            except UnitError as error:
+                self.problems.append((str(error), self.span(p)[0]))
+                return Review(self.source(p), "unit_error", span=self.span(p))
+            if not _one(p.fields["low"]).fields["unit"] and not _one(p.fields["low"]).fields.get("limit"):
+                low = Amount(low.value, high.unit, low.text)  # "18 to 65 years": the unit is written once
+            if self._check_unit(variable, high, p):
+                return Review(self.source(p), "unit_error", span=self.span(p))
+            if low.value > high.value:
+                self.problems.append((f"range from {low.render()} to {high.render()} is empty", self.span(p)[0]))
+                return Review(self.source(p), "unit_error", span=self.span(p))
+            timepoint = self._amount(p.fields["timepoint"], None) if p.fields.get("timepoint") else None
+            nodes.append(Between(variable, low, high, p.fields.get("inclusive", True), timepoint, span=self.span(p)))
+        return self._combine(nodes, p.fields.get("conj", []), p)
+
+    def build_scale_set(self, p: Parsed) -> Node:
+        variable = p.fields["labs"][0]
+        values = [float(_ROMAN.get(v, v)) for v in p.fields["values"]]
+        conj = p.fields["conj"]
+        if len(values) == 2 and conj and conj[0] in ("-", "to", "through", "~"):
+            low, high = sorted(values)
+            values = [float(v) for v in range(int(low), int(high) + 1)] if low.is_integer() and high.is_integer() else values
+        return OneOf(variable, tuple(values), span=self.span(p))
+
+    # -- findings ----------------------------------------------------------------------------
+    def build_finding(self, p: Parsed) -> Node | _Implicit:
+        f = p.fields
+        window = None
+        status = f["status"] or ""
+        if f.get("window"):
+            window = self._window(f["window"])
+        if f.get("washout"):
+            window = self._window(f["washout"])  # still exposed within the washout period
+        shared = tuple(f.get("shared_qualifiers") or ())
+        if shared and f.get("shared_head") and f["shared_head"] not in ("infection",) and not all(
+            f["shared_head"] in self.lexicon.ancestors(item["concept"]) for item in f["items"]
+        ):
+            shared = ()
+        nodes: list[Node] = []
+        for item in f["items"]:
+            concept = self.lexicon.concepts[item["concept"]]
+            category = "allergy" if f["mode"] == "allergy" else concept.category
+            qualifiers = tuple(dict.fromkeys([*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
+            nodes.append(Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()), span=self.span(p)))
+        combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
+                                 default_any="/" in f["conj"])
+        if f.get("negated"):
+            return Not(self._resolve(combined), span=self.span(p))
+        return combined
+
+    def _window(self, parsed) -> Window:
+        w = _one(parsed)
+        if w.fields.get("single"):
+            unit = unit_from_tokens((w.fields["single"],))
+            return Window(Amount(1.0, unit, self.source(w)), "")
+        amount = self._amount(w.fields["amount"], None)
+        return Window(amount, w.fields.get("reference") or "")
+
+    def build_sex(self, p: Parsed) -> Node:
+        return Sex(tuple(dict.fromkeys(p.fields["values"])), span=self.span(p))
+
+    def build_flags(self, p: Parsed) -> Node:
+        nodes = [Flag(v, span=self.span(p)) for v in dict.fromkeys(p.fields["flags"])]
+        node = nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes), span=self.span(p))
+        return Not(node, span=self.span(p)) if p.fields.get("negated") else node
+
+
+def _one(value):
+    while isinstance(value, pp.ParseResults):
+        value = value[0] if len(value) else None
+    return value
+
+
+def _flatten(items: list[Node], kind: type) -> list[Node]:
+    flat: list[Node] = []
+    for item in items:
+        flat.extend(item.items if type(item) is kind else [item])
+    return flat
+
+
+def _all_review(node: Node) -> bool:
+    return all(isinstance(n, Review) for n in node.walk() if not n.children())
+
+
+_CONSENT = re.compile(r"\b(informed consent|consent|willing|willingness|comply|compliance|sign(ed)?|agree|able to understand|cooperat)", re.I)
+_INVESTIGATOR = re.compile(r"\b(investigator|judg(e)?ment|opinion|discretion|deemed|considered)", re.I)
+
+
+def classify_review(text: str) -> str:
+    if _INVESTIGATOR.search(text):
+        return "investigator_judgement"
+    if _CONSENT.search(text):
+        return "consent"
+    return "not_understood"

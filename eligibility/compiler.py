@@ -1,0 +1,186 @@
+"""compile_trial: source -> criteria -> tokens -> parse -> rule tree, for every criterion."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyparsing as pp
+
+from . import grammar
+from .build import Builder, classify_review
+from .criteria import Item, split_criteria
+from .errors import SourceError
+from .lexicon import get_lexicon
+from .nodes import AllOf, Amount, AnyOf, Compare, Defined, Flag, Node, Not, Review, Sex
+from .sources import TrialSource, read_source
+from .tokens import tokenize
+
+# Beyond this many lexemes a line is a paragraph, not a criterion; it goes to review unparsed.
+MAX_LEXEMES = 160
+_DATED_NOTE = re.compile(
+    r"^\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    index: int
+    kind: str  # inclusion / exclusion
+    text: str
+    span: tuple[int, int]  # in the text the trial was read from (the criteria field for a record)
+    rule: Node
+    children: tuple["Criterion", ...] = ()
+    origin: str = "criteria"  # criteria, or structured (a record field such as minimumAge)
+    diagnostics: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> str:
+        """compiled, partial (some manual-review part) or manual (nothing computable)."""
+        leaves = [n for n in self.rule.walk() if not n.children()]
+        reviews = sum(isinstance(n, Review) for n in leaves)
+        if reviews == 0:
+            return "compiled"
+        return "manual" if reviews == len(leaves) else "partial"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index, "kind": self.kind, "text": self.text, "span": list(self.span),
+            "status": self.status, "origin": self.origin, "rule": self.rule.to_dict(),
+            "rendered": self.rule.render(), "diagnostics": list(self.diagnostics),
+            "children": [c.to_dict() for c in self.children],
+        }
+
+
+@dataclass(frozen=True)
+class Trial:
+    nct_id: str
+    title: str
+    source_format: str
+    criteria: tuple[Criterion, ...]
+    notes: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def has_criteria(self) -> bool:
+        return any(c.origin == "criteria" for c in self.criteria)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "nct_id": self.nct_id, "title": self.title, "source_format": self.source_format,
+            "notes": list(self.notes), "problems": list(self.problems),
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    def render(self) -> str:
+        lines = [f"{self.nct_id or 'trial'}: {self.title}".strip()]
+        for c in self.criteria:
+            lines.append(f"[{c.index}] {c.kind} ({c.status}) {c.text}")
+            lines.append(f"      -> {c.rule.render()}")
+        return "\n".join(lines)
+
+
+def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, list[str]]:
+    """The rule tree of one criterion and the problems met while compiling it."""
+    clean = text.strip()
+    lexemes = get_lexicon().tag(tokenize(clean))
+    while lexemes and lexemes[-1].g in (".", ";", ",", ":"):
+        lexemes.pop()
+    if not lexemes:
+        return Review(clean, "not_understood", span=(0, len(clean))), []
+    if len(lexemes) > MAX_LEXEMES:
+        return Review(clean, classify_review(clean), span=(0, len(clean))), [f"criterion of {len(lexemes)} tokens is too long to parse; left for review"]
+    builder = Builder(clean, lexemes, kind)
+    try:
+        parsed = grammar.parse(" ".join(lexeme.g for lexeme in lexemes))
+    except pp.ParseBaseException as error:
+        position = builder.span(grammar.Parsed("unknown", start=error.loc, end=error.loc + 1))[0]
+        problem = SourceError(f"not understood: {error.msg}", clean, position)
+        return Review(clean, classify_review(clean), span=(0, len(clean))), [problem.explain()]
+    except RecursionError:
+        return Review(clean, classify_review(clean), span=(0, len(clean))), ["criterion nests too deeply to parse; left for review"]
+    rule = builder.build(parsed)
+    problems = [SourceError(message, clean, position).explain() for message, position in builder.problems]
+    return rule, problems
+
+
+def compile_trial(source: Any) -> Trial:
+    """Read a trial in any supported form and compile each of its criteria."""
+    trial_source = read_source(source)
+    items, split_notes = split_criteria(trial_source.criteria_text, trial_source.criteria_offset)
+    notes = list(trial_source.notes) + split_notes
+    criteria: list[Criterion] = []
+    for item in items:
+        if _DATED_NOTE.match(item.text) and not item.children:
+            notes.append(f"dated note, not a criterion: {item.text!r}")
+            continue
+        criteria.append(_compile_item(item, len(criteria)))
+    problems: list[str] = []
+    if not criteria:
+        sections = "; ".join(notes) or "nothing"
+        problems.append(f"no eligibility criteria found (read: {sections})")
+    criteria.extend(_structured(trial_source, len(criteria)))
+    return Trial(trial_source.nct_id, trial_source.title, trial_source.format, tuple(criteria), tuple(notes), tuple(problems))
+
+
+def _compile_item(item: Item, index: int) -> Criterion:
+    if item.children:
+        children = tuple(_compile_item(child, i) for i, child in enumerate(item.children))
+        mode = item.group_mode or ("all" if item.kind == "inclusion" else "any")
+        combined = (AnyOf if mode == "any" else AllOf)(tuple(c.rule for c in children))
+        rule, diagnostics = _header_rule(item, combined)
+        return Criterion(index, item.kind, item.text, (item.start, item.end), rule, children, diagnostics=tuple(diagnostics))
+    rule, diagnostics = compile_criterion(item.text, item.kind)
+    return Criterion(index, item.kind, item.text, (item.start, item.end), rule, diagnostics=tuple(diagnostics))
+
+
+_CONDITIONAL_HEADER = re.compile(
+    r"\b(if|when|whenever|in case|for (?:women|men|patients|subjects|participants|those|female|male)|women|men|females|males|"
+    r"patients who|subjects who|participants who|those who|only)\b", re.I)
+
+
+def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
+    """The rule of a header with sub-items: its own condition, if any, with its children's.
+
+    A header that makes its list conditional ("For women of childbearing potential:") cannot be
+    evaluated as a plain conjunction, so it goes to review with the children as hints.
+    """
+    text = re.sub(r"\b(?:the\s+)?(?:presence\s+of\s+)?(?:any|one|all|each|both|either|at least one|one or more)\b[^:]*\bfollowing\b.*$",
+                  "", item.text, flags=re.I).strip(" :：,")
+    if not text or re.fullmatch(r"(?i)(the|patients?|subjects?|participants?|must|have|has|with|who|meet|meets|any of|presence of|following| )+", text):
+        return combined, []
+    if _CONDITIONAL_HEADER.search(text):
+        return Review(item.text, "conditional", hints=(combined,), span=(0, len(item.text))), []
+    rule, diagnostics = compile_criterion(text, item.kind)
+    if isinstance(rule, Review):
+        return Defined(text, combined, span=(0, len(text))), []
+    return AllOf((rule, combined)), diagnostics
+
+
+def _structured(source: TrialSource, start_index: int) -> list[Criterion]:
+    """The record's own eligibility fields as criteria: minimum / maximum age, sex, volunteers."""
+    out: list[Criterion] = []
+
+    def add(text: str, rule: Node, kind: str = "inclusion") -> None:
+        out.append(Criterion(start_index + len(out), kind, text, (0, 0), rule, origin="structured"))
+
+    for label, value, op in (("Minimum age", source.minimum_age, ">="), ("Maximum age", source.maximum_age, "<=")):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(years?|months?|weeks?|days?|hours?|minutes?)\s*", value or "", re.I)
+        if match:
+            unit = {"y": "year", "m": "month", "w": "week", "d": "day", "h": "hour"}[match.group(2)[0].lower()]
+            if match.group(2).lower().startswith("min"):
+                unit = "minute"
+            add(f"{label}: {value}", Compare("age", op, Amount(float(match.group(1)), unit, value)))
+    sex = (source.sex or "").strip().lower()
+    if sex in ("all", "both"):
+        add(f"Sex: {source.sex}", Sex(("male", "female")))
+    elif sex in ("male", "female"):
+        add(f"Sex: {source.sex}", Sex((sex,)))
+    if source.healthy_volunteers is False:
+        add("Accepts healthy volunteers: No", Not(Flag("healthy_volunteer")))
+    return out

@@ -1,0 +1,140 @@
+"""Splitting criteria text into items: sections, bullets, numbering, nesting and spans.
+
+Every non-blank line of the text ends up in exactly one item (or is a section heading), so no
+criterion can be lost here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_HEADING = re.compile(
+    r"^\s*(?:[-*#•]\s*)?(?:key\s+|main\s+|general\s+)?(inclusion|exclusion|eligibility|ineligibility)"
+    r"(?:\s+criteria|\s+criterion|s)?\s*(?:\([^)]*\))?\s*[:：]?\s*(.*)$",
+    re.I,
+)
+_BULLET = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<marker>[*\-•·●○◦▪▫■□➢►‣⁃–—]|o(?=\s)|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)](?=\s)|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)](?=\s))\s*(?P<body>.*)$"
+)
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>^~=|])")
+_GROUP_ANY = re.compile(r"\b(any|one|either|at least one|one or more)\b[^:]*\bfollowing\b", re.I)
+_GROUP_ALL = re.compile(r"\b(all|each|both)\b[^:]*\bfollowing\b", re.I)
+
+
+@dataclass
+class Item:
+    kind: str  # inclusion / exclusion
+    raw: str  # the text as written (continuation lines joined by a space)
+    start: int
+    end: int
+    indent: int
+    children: list["Item"] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return unescape(self.raw).strip()
+
+    @property
+    def is_header(self) -> bool:
+        return self.raw.rstrip().endswith((":", "："))
+
+    @property
+    def group_mode(self) -> str:
+        """How a header's children combine: "any", "all", or "" when the header does not say."""
+        if _GROUP_ANY.search(self.raw):
+            return "any"
+        if _GROUP_ALL.search(self.raw):
+            return "all"
+        return ""
+
+
+def unescape(text: str) -> str:
+    return _MARKDOWN_ESCAPE.sub(r"\1", text)
+
+
+def split_criteria(text: str, offset: int = 0) -> tuple[list[Item], list[str]]:
+    """Items of `text` with spans shifted by `offset`; notes say how sections were found."""
+    notes: list[str] = []
+    section = ""
+    items: list[Item] = []
+    stack: list[Item] = []  # open items by indentation, outermost first
+    flat_group: Item | None = None  # a header whose sub-items are written at its own indent
+    last: Item | None = None
+    blank_before = False
+    position = 0
+    for line in text.splitlines(keepends=True):
+        line_start = position
+        position += len(line)
+        content = line.rstrip("\r\n")
+        if not content.strip():
+            blank_before = True
+            continue
+        heading = _HEADING.match(content)
+        if heading and _is_heading(heading, content):
+            word = heading.group(1).lower()
+            section = "exclusion" if word in ("exclusion", "ineligibility") else "inclusion"
+            stack, flat_group, last, blank_before = [], None, None, False
+            rest = heading.group(2).strip()
+            if rest:  # "Inclusion Criteria: patients aged ..." carries its first criterion
+                body_start = line_start + content.index(rest)
+                last = Item(section, rest, offset + body_start, offset + body_start + len(rest), 0)
+                items.append(last)
+                stack = [last]
+            continue
+        if not section:
+            section = "inclusion"
+            notes.append("no 'Inclusion Criteria' heading: text before any heading is read as inclusion criteria")
+        bullet = _BULLET.match(content)
+        if bullet and bullet.group("body").strip():
+            indent = len(bullet.group("indent").expandtabs(4))
+            body = bullet.group("body").rstrip()
+            body_start = line_start + bullet.start("body")
+        elif last is not None and not blank_before:
+            _continue(last, content, line_start, offset)
+            continue
+        else:
+            indent = len(content) - len(content.lstrip())
+            body = content.strip()
+            body_start = line_start + content.index(body)
+        item = Item(section, body, offset + body_start, offset + body_start + len(body), indent)
+        blank_was_before, blank_before = blank_before, False
+        last = item
+        if flat_group is not None:
+            if indent == flat_group.indent and _short_sub_item(body):
+                flat_group.children.append(item)
+                continue
+            flat_group = None
+        previous = stack[-1] if stack else None
+        if (previous is not None and previous.is_header and not previous.children and blank_was_before
+                and indent == previous.indent and _short_sub_item(body)):
+            flat_group = previous
+            previous.children.append(item)
+            continue
+        while stack and stack[-1].indent >= indent:
+            stack.pop()
+        if stack:
+            stack[-1].children.append(item)
+        else:
+            items.append(item)
+        stack.append(item)
+    return items, notes
+
+
+def _is_heading(match: re.Match, line: str) -> bool:
+    """'Inclusion Criteria:' is a heading; 'Inclusion in another study' is not."""
+    rest = match.group(2).strip()
+    head = line[: match.start(2)] if match.group(2) else line
+    return bool(re.search(r"criteri|[:：]\s*$", head, re.I)) or (not rest and len(line.split()) <= 3)
+
+
+def _continue(item: Item, content: str, line_start: int, offset: int) -> None:
+    piece = content.strip()
+    item.raw = f"{item.raw} {piece}"
+    item.end = offset + line_start + content.rindex(piece) + len(piece)
+
+
+def _short_sub_item(body: str) -> bool:
+    """A sub-item written without indentation: a short noun phrase, no colon, no numbers."""
+    words = body.split()
+    return len(words) <= 8 and ":" not in body and not re.search(r"\d", body)

@@ -1,0 +1,335 @@
+"""Three-valued evaluation of a rule tree against a patient.
+
+True, False or None (unknown), Kleene's logic: one true branch decides an "or" and one false
+branch decides an "and", whatever the unknown branches say. Every answer carries the reason and
+the patient values behind it. The visitor picks `visit_<kind>` by the node's kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .errors import UnitError
+from .lexicon import get_lexicon
+from .nodes import Amount, Node, display_unit
+from .patient import Measurement, Patient, Record, shift
+from .resources import data_json
+from .units import convert, format_quantity, same_value
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One patient value behind an answer."""
+
+    variable: str
+    patient_value: str
+    converted: str
+    threshold: str
+    holds: bool | None
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return {"variable": self.variable, "patient_value": self.patient_value, "converted": self.converted,
+                "threshold": self.threshold, "holds": self.holds, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Answer:
+    value: bool | None
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+    to_confirm: tuple[str, ...] = field(default=())
+
+
+_OPS = {
+    "<": lambda a, b: a < b and not same_value(a, b),
+    "<=": lambda a, b: a < b or same_value(a, b),
+    ">": lambda a, b: a > b and not same_value(a, b),
+    ">=": lambda a, b: a > b or same_value(a, b),
+    "=": same_value,
+    "!=": lambda a, b: not same_value(a, b),
+}
+
+
+class Evaluator:
+    def __init__(self, patient: Patient):
+        self.patient = patient
+        self.lexicon = get_lexicon()
+        self._qualifier_status = data_json("phrases.json")["qualifier_status"]
+
+    def evaluate(self, node: Node) -> Answer:
+        return getattr(self, f"visit_{node.kind}")(node)
+
+    # -- logic -------------------------------------------------------------------------------
+    def visit_all_of(self, node) -> Answer:
+        answers = [self.evaluate(item) for item in node.items]
+        false = [a for a in answers if a.value is False]
+        if false:
+            return Answer(False, false[0].reason, _evidence(false), ())
+        if all(a.value is True for a in answers):
+            return Answer(True, "; ".join(a.reason for a in answers), _evidence(answers))
+        unknown = [a for a in answers if a.value is None]
+        return Answer(None, "; ".join(a.reason for a in unknown), _evidence(answers), _confirm(unknown))
+
+    def visit_any_of(self, node) -> Answer:
+        answers = [self.evaluate(item) for item in node.items]
+        true = [a for a in answers if a.value is True]
+        if true:
+            return Answer(True, true[0].reason, _evidence(true))
+        if all(a.value is False for a in answers):
+            return Answer(False, "; ".join(a.reason for a in answers), _evidence(answers))
+        unknown = [a for a in answers if a.value is None]
+        return Answer(None, "; ".join(a.reason for a in unknown), _evidence(answers), _confirm(unknown))
+
+    def visit_not(self, node) -> Answer:
+        inner = self.evaluate(node.item)
+        value = None if inner.value is None else not inner.value
+        return Answer(value, ("not: " if value is not None else "") + inner.reason, inner.evidence, inner.to_confirm)
+
+    def visit_defined(self, node) -> Answer:
+        return self.evaluate(node.body)
+
+    def visit_review(self, node) -> Answer:
+        reason = {
+            "consent": "consent or willingness: confirm with the patient",
+            "investigator_judgement": "investigator's judgement",
+            "causation": "whether one finding is caused by another needs clinical judgement",
+            "unit_error": "the criterion's unit could not be used",
+            "conditional": "a conditional list: check which part applies",
+        }.get(node.reason, "not understood by the grammar")
+        return Answer(None, f"{reason}: {node.text!r}", (), (node.text,))
+
+    # -- measurements ------------------------------------------------------------------------
+    def _measurement(self, variable: str, timepoint: Amount | None) -> tuple[Measurement | None, str]:
+        values = self.patient.measurements.get(variable) or []
+        if not values:
+            return None, f"no value for {self._name(variable)} in the patient record"
+        if timepoint is not None:
+            wanted = timepoint.quantity()
+            timed = [m for m in values if m.at is not None and same_value(m.at.to("min").magnitude, wanted.to("min").magnitude)]
+            if not timed:
+                return None, f"no {self._name(variable)} value at {timepoint.render().strip()}"
+            values = timed
+        dated = [m for m in values if m.date is not None]
+        if dated:
+            return max(dated, key=lambda m: m.date), ""
+        return values[-1], ""
+
+    def _name(self, variable: str) -> str:
+        analyte = self.lexicon.analytes.get(variable)
+        return analyte.name if analyte else variable
+
+    def _value_in(self, m: Measurement, variable: str, unit: str) -> tuple[float | None, str, str]:
+        """(magnitude in `unit`, how it was converted, reason if it could not be)."""
+        analyte = self.lexicon.analytes.get(variable)
+        if unit in ("ULN", "LLN"):
+            if m.multiple and m.multiple[1] == unit:
+                return m.multiple[0], f"{m.multiple[0]:g} x {unit}", ""
+            limit = m.uln if unit == "ULN" else m.lln
+            if m.quantity is None or limit is None:
+                return None, "", f"{self._name(variable)} has no {unit} (reference range) in the patient record"
+            try:
+                ratio = (m.quantity / limit).to("dimensionless").magnitude
+            except Exception:
+                return None, "", f"{self._name(variable)} and its {unit} have different dimensions"
+            return ratio, f"{format_quantity(m.quantity)} / {unit} {format_quantity(limit)} = {ratio:.3g} x {unit}", ""
+        if not unit:
+            return None, "", "the criterion gives no unit for its threshold"
+        if m.quantity is None:
+            if m.multiple:
+                return None, "", f"{self._name(variable)} is given as a multiple of {m.multiple[1]}, the criterion needs {display_unit(unit).strip()}"
+            return None, "", f"{self._name(variable)} has no value"
+        try:
+            converted = convert(m.quantity, unit, analyte.molar_mass if analyte else None, analyte.valence if analyte else None)
+        except UnitError as error:
+            return None, "", f"{self._name(variable)}: {error}"
+        shown = f"{converted.magnitude:.6g}{display_unit(unit)}"
+        return converted.magnitude, shown, ""
+
+    def visit_compare(self, node) -> Answer:
+        m, missing = self._measurement(node.variable, node.timepoint)
+        threshold = node.threshold.render()
+        if m is None:
+            return Answer(None, missing, (), (f"{self._name(node.variable)} ({node.render()})",))
+        value, converted, problem = self._value_in(m, node.variable, node.threshold.unit)
+        if value is None:
+            evidence = Evidence(node.variable, m.text, "", f"{node.op} {threshold}", None, problem)
+            return Answer(None, problem, (evidence,), (f"{self._name(node.variable)} ({node.render()})",))
+        holds = _OPS[node.op](value, node.threshold.value)
+        reason = f"{self._name(node.variable)} {m.text}" + (f" (= {converted})" if converted and converted != m.text else "")
+        reason += f" {'is' if holds else 'is not'} {node.op} {threshold}"
+        return Answer(holds, reason, (Evidence(node.variable, m.text, converted, f"{node.op} {threshold}", holds),))
+
+    def visit_between(self, node) -> Answer:
+        m, missing = self._measurement(node.variable, node.timepoint)
+        bounds = f"{node.low.render()} to {node.high.render()}"
+        if m is None:
+            return Answer(None, missing, (), (f"{self._name(node.variable)} ({node.render()})",))
+        low, converted, problem = self._value_in(m, node.variable, node.low.unit)
+        high, _, problem_high = self._value_in(m, node.variable, node.high.unit)
+        if low is None or high is None:
+            problem = problem or problem_high
+            return Answer(None, problem, (Evidence(node.variable, m.text, "", bounds, None, problem),), (node.render(),))
+        ops = ("<=", ">=") if node.inclusive else ("<", ">")
+        holds = _OPS[ops[1]](low, node.low.value) and _OPS[ops[0]](high, node.high.value)
+        reason = f"{self._name(node.variable)} {m.text}" + (f" (= {converted})" if converted and converted != m.text else "")
+        reason += f" {'is' if holds else 'is not'} within {bounds}"
+        return Answer(holds, reason, (Evidence(node.variable, m.text, converted, bounds, holds),))
+
+    def visit_one_of(self, node) -> Answer:
+        m, missing = self._measurement(node.variable, None)
+        if m is None or m.quantity is None:
+            return Answer(None, missing or f"no {self._name(node.variable)} value", (), (node.render(),))
+        value = m.quantity.to("dimensionless").magnitude if m.quantity.dimensionless else None
+        if value is None:
+            return Answer(None, f"{self._name(node.variable)} {m.text} is not a score", (), (node.render(),))
+        holds = any(same_value(value, v) for v in node.values)
+        reason = f"{self._name(node.variable)} {m.text} {'is' if holds else 'is not'} one of {node.render().split(' in ', 1)[1]}"
+        return Answer(holds, reason, (Evidence(node.variable, m.text, f"{value:g}", node.render(), holds),))
+
+    # -- demographics and findings -----------------------------------------------------------
+    def visit_sex(self, node) -> Answer:
+        if set(node.values) >= {"male", "female"}:
+            return Answer(True, "any sex is accepted")
+        if self.patient.sex is None:
+            return Answer(None, "the patient's sex is not given", (), ("sex",))
+        holds = self.patient.sex in node.values
+        return Answer(holds, f"sex {self.patient.sex} {'is' if holds else 'is not'} {' or '.join(node.values)}",
+                      (Evidence("sex", self.patient.sex, "", "/".join(node.values), holds),))
+
+    def visit_flag(self, node) -> Answer:
+        name = node.variable.replace("_", " ")
+        value = self.patient.flags.get(node.variable)
+        if value is not None:
+            return Answer(value, f"{name}: {'yes' if value else 'no'}", (Evidence(node.variable, str(value).lower(), "", "", value),))
+        if node.variable in ("pregnant", "breastfeeding") and self.patient.sex == "male":
+            return Answer(False, f"not {name}: the patient is male", (Evidence("sex", "male", "", "", False),))
+        if node.variable == "healthy_volunteer":
+            conditions = self.patient.records.get("condition")
+            if conditions:
+                return Answer(False, f"not a healthy volunteer: has {conditions[0].name}")
+        return Answer(None, f"{name} is not given", (), (name,))
+
+    def visit_finding(self, node) -> Answer:
+        category_name = {"condition": "conditions", "drug": "medications", "procedure": "procedures", "allergy": "allergies"}[node.category]
+        records = self.patient.records.get(node.category)
+        label = self._concept_name(node.concept)
+        if records is None:
+            return Answer(None, f"no {category_name} list in the patient record (needed for {label})", (), (f"{category_name}: {label}",))
+        matches = [r for r in records if node.concept in r.concepts]
+        if not matches:
+            concept = self.lexicon.concepts.get(node.concept)
+            if concept and concept.open and records:
+                return Answer(None, f"{label} cannot be ruled out from the {category_name} list", (), (f"{category_name}: {label}",))
+            return Answer(False, f"no {label} among the patient's {category_name}", (Evidence(node.concept, "absent", "", "", False),))
+        answers = [self._match(node, record, label) for record in matches]
+        true = [a for a in answers if a.value is True]
+        if true:
+            return true[0]
+        unknown = [a for a in answers if a.value is None]
+        if unknown:
+            return Answer(None, unknown[0].reason, unknown[0].evidence, unknown[0].to_confirm)
+        return answers[0]
+
+    def _concept_name(self, concept_id: str) -> str:
+        concept = self.lexicon.concepts.get(concept_id)
+        return concept.name if concept else concept_id.replace("_", " ")
+
+    def _match(self, node, record: Record, label: str) -> Answer:
+        evidence = (Evidence(node.concept, record.name, "", node.render(), None),)
+        reference = self.patient.screening_date
+        checks: list[Answer] = []
+        if node.window is not None:
+            checks.append(self._in_window(node, record, reference))
+        elif node.status == "current":
+            checks.append(self._is_current(record, reference))
+        for qualifier in node.qualifiers:
+            checks.append(self._qualifier(qualifier, record))
+        for indication in node.indication[:1]:
+            checks.append(self._indication(node.indication, record))
+        false = [c for c in checks if c.value is False]
+        if false:
+            return Answer(False, f"{record.name}: {false[0].reason}", _with(evidence, False))
+        unknown = [c for c in checks if c.value is None]
+        if unknown:
+            return Answer(None, f"{record.name}: {unknown[0].reason}", evidence, (f"{label}: {unknown[0].reason}",))
+        detail = "; ".join(c.reason for c in checks)
+        return Answer(True, f"{record.name} ({label})" + (f": {detail}" if detail else ""), _with(evidence, True))
+
+    def _in_window(self, node, record: Record, reference: dt.date) -> Answer:
+        amount = node.window.amount
+        unit = amount.quantity().units
+        start_of_window = _window_start(reference, amount)
+        if start_of_window is None:
+            return Answer(None, f"window {amount.render()} is not a duration")
+        if record.start is None and record.end is None:
+            return Answer(None, f"no date, so it cannot be placed within {amount.render()} before {reference.isoformat()}")
+        last_day = record.end or reference  # no end: still ongoing
+        first_day = record.start or record.end
+        if last_day >= start_of_window and first_day <= reference:
+            return Answer(True, f"dated {_dates(record)}, within {amount.render()} before {reference.isoformat()}")
+        return Answer(False, f"dated {_dates(record)}, not within {amount.render()} (since {start_of_window.isoformat()}) before {reference.isoformat()}")
+
+    def _is_current(self, record: Record, reference: dt.date) -> Answer:
+        if record.end is None or record.end >= reference:
+            return Answer(True, "ongoing" if record.end is None else f"until {record.end.isoformat()}")
+        return Answer(False, f"ended {record.end.isoformat()}")
+
+    def _qualifier(self, qualifier: str, record: Record) -> Answer:
+        rule = self._qualifier_status.get(qualifier)
+        name = record.name.lower()
+        if qualifier in name:
+            return Answer(True, f"recorded as {record.name!r}")
+        if rule and record.status:
+            if record.status in rule["true"]:
+                return Answer(True, f"status {record.status}")
+            if record.status in rule["false"]:
+                return Answer(False, f"status {record.status}, not {qualifier}")
+        return Answer(None, f"whether it is {qualifier} is not recorded")
+
+    def _indication(self, indications: tuple[str, ...], record: Record) -> Answer:
+        wanted = set(indications)
+        names = ", ".join(self._concept_name(i) for i in indications)
+        if record.reasons:
+            holds = bool(wanted & record.reasons)
+            return Answer(holds, f"given for {', '.join(sorted(record.reasons))}" if holds else f"not given for {names}")
+        conditions = self.patient.records.get("condition")
+        if conditions is not None and not any(wanted & c.concepts for c in conditions):
+            return Answer(False, f"the patient has no {names}")
+        return Answer(None, f"whether it was for {names} is not recorded")
+
+
+def _window_start(reference: dt.date, amount: Amount) -> dt.date | None:
+    q = amount.quantity()
+    for unit in ("year", "month", "week", "day"):
+        try:
+            value = q.to(unit).magnitude
+        except Exception:
+            continue
+        if float(value).is_integer() or unit == "day":
+            return shift(reference, -value, unit)
+    try:
+        return reference - dt.timedelta(hours=q.to("hour").magnitude)
+    except Exception:
+        return None
+
+
+def _dates(record: Record) -> str:
+    if record.start and record.end and record.start != record.end:
+        return f"{record.start.isoformat()} to {record.end.isoformat()}"
+    if record.start and not record.end:
+        return f"from {record.start.isoformat()}, ongoing"
+    return (record.end or record.start).isoformat()
+
+
+def _with(evidence: tuple[Evidence, ...], holds: bool) -> tuple[Evidence, ...]:
+    return tuple(Evidence(e.variable, e.patient_value, e.converted, e.threshold, holds, e.note) for e in evidence)
+
+
+def _evidence(answers: list[Answer]) -> tuple[Evidence, ...]:
+    return tuple(e for a in answers for e in a.evidence)
+
+
+def _confirm(answers: list[Answer]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for a in answers for c in a.to_confirm))

@@ -1,0 +1,438 @@
+"""The criterion grammar: pyparsing over the tagged token stream.
+
+The input is one criterion as lexemes joined by single spaces ("@lab:platelets < 20 x 10^9 / l
+with @cond:bleeding"). Known terms arrive as one "@kind:id" lexeme each, so the grammar speaks of
+analytes, conditions, drugs and procedures without listing them. Every production produces a
+`Parsed` record (kind, fields, span); the grammar knows nothing of units, patients or evaluation,
+and `build.py` is the one place that turns `Parsed` records into rule-tree nodes.
+
+The BNF is in docs/grammar.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable
+
+import pyparsing as pp
+
+from .lexicon import get_lexicon
+from .resources import data_json
+from .tokens import tokenize
+
+pp.ParserElement.enable_packrat(cache_size_limit=4096)
+
+
+@dataclass
+class Parsed:
+    """One production of the grammar: what it is, its parts, and where it stands in the input."""
+
+    kind: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    start: int = 0
+    end: int = 0
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Parsed({self.kind}, {self.fields})"
+
+
+# -- vocabulary helpers ---------------------------------------------------------------------------
+
+_END = r"(?=\s|$)"
+
+
+def _norm_phrase(phrase: str) -> str:
+    return " ".join(t.norm for t in tokenize(phrase))
+
+
+def tok(*words: str) -> pp.ParserElement:
+    """Exactly one of `words` as a whole token."""
+    return phrase(words)
+
+
+def phrase(phrases: Iterable[str], name: str | None = None) -> pp.ParserElement:
+    """Any of `phrases` (each tokenized like criteria), longest first, as whole tokens."""
+    normed = sorted({_norm_phrase(p) for p in phrases if p.strip()}, key=len, reverse=True)
+    element = pp.Regex("(?:" + "|".join(re.escape(p) for p in normed) + ")" + _END)
+    return element.set_name(name or repr(normed[0]))
+
+
+def term(kind: str) -> pp.ParserElement:
+    return pp.Regex(rf"@{kind}:\w+{_END}").set_name(kind)
+
+
+def _phrases(key: str) -> list[str]:
+    return data_json("phrases.json")[key]
+
+
+def _tagged(kind: str, expr: pp.ParserElement, build) -> pp.ParserElement:
+    located = pp.Located(expr)
+
+    def action(tokens):
+        if len(tokens) == 1:  # a named copy of a Located wraps its result once more
+            tokens = tokens[0]
+        start, inner, end = tokens[0], tokens[1], tokens[-1]
+        return Parsed(kind, build(inner), start, end)
+
+    return located.add_parse_action(action).set_name(kind)
+
+
+def _named(results: pp.ParseResults, name: str, default=None):
+    return results[name] if name in results else default
+
+
+def _all(results: pp.ParseResults, name: str) -> list:
+    if name not in results:
+        return []
+    value = results[name]
+    if isinstance(value, pp.ParseResults):
+        return value.as_list()
+    return [value]
+
+
+# -- the grammar ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def criterion_parser() -> pp.ParserElement:
+    lexicon = get_lexicon()
+    p = lexicon.phrases
+    aliases = data_json("unit_aliases.json")["aliases"]
+
+    comma, semicolon, colon = tok(","), tok(";"), tok(":")
+    lpar, rpar = tok("("), tok(")")
+    slash = tok("/", "per")
+    number = pp.Regex(rf"\d*\.?\d+{_END}").set_name("number")
+    power = pp.Regex(rf"10\^-?\d+{_END}").set_name("power of ten")
+    roman = pp.Regex(rf"(?:iv|v|i{{1,3}}){_END}").set_name("roman numeral")
+    lab, concept = term("lab"), pp.Regex(rf"@(?:cond|drug|proc):\w+{_END}").set_name("concept")
+
+    # Units: scale, atoms and denominators, as the tokens that spell them.
+    unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells"]
+    unit_atom = phrase(unit_words, "unit")
+    time_units = [w for w, target in aliases.items() if target in ("min", "h", "day", "week", "month", "year", "s")]
+    time_unit = phrase(time_units, "time unit")
+    scale = pp.Opt(tok("x", "*")) + power | tok("k")
+    numerator = scale + pp.Opt(unit_atom) | unit_atom
+    denominator = pp.Opt(number) + unit_atom | power + pp.Opt(unit_atom)
+    unit = pp.Group(numerator + pp.ZeroOrMore(slash + denominator) | pp.OneOrMore(slash + denominator))
+
+    uln_words = phrase(
+        ["uln", "upper limit of normal", "upper limit of the normal range", "upper limit of normal range",
+         "upper normal limit", "institutional upper limit of normal", "upper limit of the normal",
+         "institutional uln", "upper limit of the institutional normal range", "upper limits of normal",
+         "the upper limit of normal", "the uln", "times uln"],
+        "ULN",
+    ).add_parse_action(lambda: "ULN")
+    lln_words = phrase(
+        ["lln", "lower limit of normal", "lower limit of the normal range", "lower normal limit",
+         "institutional lower limit of normal", "the lower limit of normal", "the lln"],
+        "LLN",
+    ).add_parse_action(lambda: "LLN")
+    times = tok("x", "*", "times", "fold", "-fold")
+    reference_limit = uln_words | lln_words
+    limit_value = _tagged(
+        "value",
+        number("number") + pp.Opt(times) + pp.Opt(tok("the", "institutional", "the institutional")) + reference_limit("limit")
+        + pp.Opt(tok("range", "value")) + pp.Opt(lpar + pp.Opt(tok("uln", "lln")) + rpar)
+        | reference_limit("limit"),
+        lambda r: {"number": _named(r, "number", "1"), "unit": [], "limit": r["limit"]},
+    )
+    quantity = _tagged(
+        "value",
+        number("number") + pp.Opt(unit("unit")),
+        lambda r: {"number": r["number"], "unit": list(_named(r, "unit", [])), "limit": None},
+    )
+    value = limit_value | quantity
+    time_quantity = _tagged(
+        "value", number("number") + pp.Group(time_unit)("unit"),
+        lambda r: {"number": r["number"], "unit": list(r["unit"]), "limit": None},
+    )
+
+    symbol_op = pp.Regex(rf"(?:<=|>=|!=|<|>|=){_END}").set_name("comparator")
+    word_ops = [
+        phrase(phrases, f"{op!r} in words").add_parse_action(lambda op=op: op)
+        for op, phrases in p["comparators_prefix"].items()
+    ]
+    prefix_op = (symbol_op + pp.Opt(tok("to", "than"))) | pp.MatchFirst(word_ops)
+    comparator = pp.Opt(tok("is", "are", "be", "of", "must be", "should be", "was")) + pp.Opt(tok("a", "an")) + prefix_op("op")
+    postfix_op = pp.MatchFirst(
+        phrase(phrases).add_parse_action(lambda op=op: op) for op, phrases in p["comparators_postfix"].items()
+    )
+
+    # Analytes, with the words that may sit between an analyte and its comparator.
+    lab_filler = phrase(
+        ["level", "levels", "count", "counts", "value", "values", "concentration", "concentrations", "of", ":",
+         "result", "results", "measurement", "ratio", "rate", "score", "status", "class", "grade", "index",
+         "functional class", "performance status", "performance score", "scale", "in serum", "in plasma",
+         "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "absolute", "total",
+         "at screening", "at baseline", "measured", "calculated", "estimated", "by cockcroft - gault",
+         "cockcroft - gault", "(", ")", "-", "="],
+        "analyte filler",
+    )
+    lab_prefix = phrase(["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
+                         "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
+                         "resting", "fasting", "known", "patients with", "subjects with"], "analyte prefix")
+    list_conj = pp.Opt(comma) + tok("and/or", "or", "and", "nor") | comma | slash | tok("&", "+")
+    analyte_list = (
+        pp.ZeroOrMore(lab_prefix) + lab("labs*")
+        + pp.ZeroOrMore(pp.Group(list_conj)("conj*") + pp.Opt(lab_prefix) + lab("labs*"))
+    )
+
+    timepoint = tok("at") + time_quantity("timepoint") + pp.Opt(tok("after", "post") + pp.Opt(tok("transfusion", "infusion", "dose")))
+    context_words = pp.Regex(rf"(?!@)[a-z][\w'-]*{_END}")
+    measurement_context = pp.Combine(
+        tok("after", "following", "post", "despite", "while on", "on")
+        + pp.Opt(tok("therapy", "treatment", "stable", "adequate"))
+        + pp.Opt(tok("with", "of"))
+        + pp.ZeroOrMore(concept | tok("or", "and", ",") | context_words),
+        join_string=" ", adjacent=False,
+    )
+
+    def _analytes(r):
+        conj = [" ".join(c) for c in _all(r, "conj")]
+        return {"labs": [x.split(":", 1)[1] for x in _all(r, "labs")], "conj": conj}
+
+    inclusive = phrase(["inclusive", "( inclusive )", ", inclusive", "both inclusive", "exclusive", "( exclusive )", ", exclusive"], "inclusivity")
+    range_sep = tok("-", "to", "and", "through", "~")
+    range_intro = tok("between", "from", "in the range of", "range", "ranging from", "within the range of", "within", "of", "in the range", "in range")
+
+    def _range(r):
+        fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
+        fields.update(low=r["low"], high=r["high"], inclusive="exclusive" not in " ".join(_all(r, "incl")),
+                      timepoint=_named(r, "timepoint"), age_words="age_words" in r)
+        return fields
+
+    def _cmp(r):
+        fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
+        fields.update(op=r["op"], value=r["value"], timepoint=_named(r, "timepoint"),
+                      context=_named(r, "context"), age_words="age_words" in r)
+        return fields
+
+    age_words = phrase(["of age", "years of age", "old", "years old", "year old", "of age or older", "age", "in age"], "age words")
+    range_body = (
+        pp.Opt(range_intro) + value("low") + range_sep + value("high") + pp.Opt(age_words("age_words"))
+        + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint)
+    )
+    analyte_range = _tagged("range", analyte_list + pp.ZeroOrMore(lab_filler) + range_body, _range)
+    cmp_tail = (
+        comparator + value("value") + pp.Opt(age_words("age_words")) + pp.Opt(timepoint) + pp.Opt(measurement_context("context"))
+    )
+    analyte_cmp = _tagged(
+        "cmp",
+        analyte_list + pp.ZeroOrMore(lab_filler) + (
+            cmp_tail
+            | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint)
+        ),
+        _cmp,
+    )
+    # "18 years of age or older", "≥ 18 years old", "18 to 65 years of age": age named by its unit.
+    bare_cmp = _tagged(
+        "cmp",
+        pp.Opt(lab_prefix) + (
+            comparator + value("value") + age_words("age_words")
+            | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op")
+        ),
+        _cmp,
+    )
+    bare_range = _tagged("range", pp.Opt(lab_prefix) + range_body, _range)
+
+    scale_value = number | roman
+    scale_set = _tagged(
+        "scale_set",
+        lab("lab") + pp.ZeroOrMore(lab_filler) + scale_value("values*")
+        + pp.ZeroOrMore(pp.Group(list_conj | range_sep)("conj*") + scale_value("values*")),
+        lambda r: {"labs": [r["lab"].split(":", 1)[1]], "values": _all(r, "values"),
+                   "conj": [" ".join(c) for c in _all(r, "conj")]},
+    )
+
+    # Time windows and reference points.
+    reference = phrase(p["reference_points"], "reference point")
+    relation = phrase(p["window_relation"], "before")
+    window = _tagged(
+        "window",
+        phrase(p["window_within"], "within") + pp.Opt(tok("the")) + time_quantity("amount")
+        + pp.Opt(relation + pp.Opt(reference("reference")))
+        | time_quantity("amount") + relation + reference("reference")
+        | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single"),
+        lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single")},
+    )
+    washout = _tagged(
+        "washout",
+        pp.Opt(tok("except", "except for", "excluding", "unless", "with", "after")) + pp.Opt(tok("a")) + pp.Opt(tok("minimum of", "minimum", "at least", "min"))
+        + time_quantity("amount") + pp.Opt(tok("for", "of")) + tok("washout", "wash - out", "washout period")
+        + pp.Opt(relation + pp.Opt(reference("reference"))),
+        lambda r: {"amount": r["amount"], "reference": _named(r, "reference")},
+    )
+
+    # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
+    qualifier = phrase(p["qualifiers"], "qualifier")
+    generic_head = phrase(p["generic_heads"], "generic head")
+    negation = phrase([n for n in p["negation"]], "negation")
+    history = phrase(p["history"], "history of").add_parse_action(lambda: "history")
+    current = phrase(p["current"], "currently").add_parse_action(lambda: "current")
+    previous = phrase(p["previous"], "previously").add_parse_action(lambda: "previous")
+    status = previous | history | current
+    presence = phrase(p["presence"], "presence of")
+    concept_item = pp.Group(pp.ZeroOrMore(qualifier)("qualifiers") + concept("concept") + pp.Opt(generic_head))
+    concept_list = (
+        pp.Opt(tok("either", "both", "any of", "any")) + concept_item("items*")
+        + pp.ZeroOrMore(pp.Group(list_conj)("conj*") + pp.ZeroOrMore(presence) + concept_item("items*"))
+        + pp.Opt(pp.Group(pp.OneOrMore(qualifier))("shared_qualifiers") + (concept("shared_head") | generic_head))
+    )
+    indication = tok("for", "for the treatment of", "to treat", "as treatment for", "as treatment of") + pp.Group(concept_list)("indication")
+
+    def _finding(r, mode=None):
+        items = []
+        for item in _all(r, "items"):
+            group = item if isinstance(item, list) else [item]
+            quals = [q for q in group[:-1] if not str(q).startswith("@")]
+            concept_tag = next((q for q in group if str(q).startswith("@")), None)
+            items.append({"concept": concept_tag.split(":", 1)[1], "qualifiers": quals})
+        shared = _all(r, "shared_qualifiers")
+        indication_items = []
+        if "indication" in r:
+            for item in r["indication"]:
+                if isinstance(item, pp.ParseResults):
+                    tag = next((q for q in item if str(q).startswith("@")), None)
+                    if tag:
+                        indication_items.append(tag.split(":", 1)[1])
+        statuses = _all(r, "status")
+        return {
+            "items": items,
+            "conj": [" ".join(c) for c in _all(r, "conj")],
+            "shared_qualifiers": shared,
+            "shared_head": _named(r, "shared_head", "").split(":", 1)[-1] or None,
+            "status": statuses[-1] if statuses else None,
+            "window": _named(r, "window"),
+            "washout": _named(r, "washout"),
+            "indication": indication_items,
+            "negated": "negation" in r,
+            "pre_qualifiers": _all(r, "pre_qualifiers"),
+            "mode": mode,
+        }
+
+    finding_tail = pp.ZeroOrMore(
+        window("window") | washout("washout") | indication | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed")
+    )
+    finding = _tagged(
+        "finding",
+        pp.Opt(negation("negation")) + pp.ZeroOrMore(status("status*") | presence | qualifier("pre_qualifiers*")) + concept_list + finding_tail,
+        _finding,
+    )
+    allergy = _tagged(
+        "finding",
+        pp.Opt(negation("negation")) + pp.ZeroOrMore(presence) + phrase(p["allergy"], "allergy to") + pp.ZeroOrMore(presence) + concept_list + finding_tail,
+        lambda r: _finding(r, "allergy"),
+    )
+    participation = _tagged(
+        "finding",
+        pp.ZeroOrMore(presence | status("status*")) + phrase(p["participation"], "participation in") + pp.ZeroOrMore(presence) + concept_list + finding_tail,
+        lambda r: _finding(r, "participation"),
+    )
+
+    # Sex, pregnancy and breast-feeding.
+    sex_word = phrase(p["male"], "male").add_parse_action(lambda: "male") | phrase(p["female"], "female").add_parse_action(lambda: "female")
+    sex = _tagged(
+        "sex",
+        pp.ZeroOrMore(tok("patients", "subjects", "participants", "both", "either")) + sex_word("values*")
+        + pp.ZeroOrMore((list_conj | tok("and", "or")) + sex_word("values*"))
+        + pp.ZeroOrMore(tok("patients", "subjects", "participants", "volunteers", "adults", "adult", "aged", "of", "gender", "sex", ",", "healthy")),
+        lambda r: {"values": _all(r, "values")},
+    )
+    flag_word = (
+        phrase(p["pregnant"], "pregnant").add_parse_action(lambda: "pregnant")
+        | phrase(p["breastfeeding"], "breast-feeding").add_parse_action(lambda: "breastfeeding")
+    )
+    flags = _tagged(
+        "flags",
+        pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "women", "female", "females"))
+        + flag_word("flags*") + pp.ZeroOrMore(list_conj + pp.Opt(tok("currently")) + flag_word("flags*"))
+        + pp.ZeroOrMore(tok("patients", "women", "subjects", "participants", "females", "mothers", "female")),
+        lambda r: {"flags": _all(r, "flags"), "negated": "negation" in r},
+    )
+
+    age_clause = analyte_range | analyte_cmp | bare_range | bare_cmp
+    sex_age = _tagged(
+        "and_clause",
+        sex("first") + pp.Opt(comma) + pp.Opt(tok("aged", "age", "who are", "of")) + age_clause("second"),
+        lambda r: {"parts": [r["first"], r["second"]]},
+    )
+
+    expr = pp.Forward()
+    negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | analyte_cmp)("inner"), lambda r: {"inner": r["inner"]})
+    clause = pp.MatchFirst([
+        sex_age, sex, flags, scale_set, analyte_range, analyte_cmp, negated_clause,
+        allergy, participation, finding, bare_range, bare_cmp,
+    ]).set_name("clause")
+
+    # Connectives, lowest precedence last.
+    exception_word = pp.Opt(comma) + phrase(p["exception"], "except")
+    definition_word = colon | pp.Opt(comma) + phrase(p["definition"], "characterized by")
+    caused_word = pp.Opt(comma) + phrase(p["caused_by"], "caused by")
+    examples_word = pp.Opt(comma) + phrase(p["examples"], "including")
+    or_word = pp.Opt(comma) + tok("or", "and/or") | tok("or")
+    and_word = pp.Opt(comma) + tok("and", "with", "plus", "in combination with", "along with", "as well as", "accompanied by", "together with")
+    without_word = pp.Opt(comma) + tok("without", "but no", "but not", "and no", "and not", "with no", "in the absence of", "and without")
+    boundary_token = (
+        comma | semicolon | colon | lpar | rpar | tok("or", "and", "and/or", "with", "without", "either")
+        | phrase(p["exception"]) | phrase(p["definition"]) | phrase(p["caused_by"]) | phrase(p["examples"])
+    )
+    boundary = pp.FollowedBy(boundary_token) | pp.StringEnd()
+    any_token = pp.Regex(r"\S+")
+    unknown = _tagged("unknown", pp.OneOrMore(~boundary_token + any_token)("words"), lambda r: {})
+    parenthesized = _tagged("paren", lpar + expr("inner") + rpar, lambda r: {"inner": r["inner"]})
+    labelled = _tagged(
+        "defined",
+        (clause | unknown)("label") + parenthesized("body") + boundary,
+        lambda r: {"label": r["label"], "body": r["body"].fields["inner"]},
+    )
+    segment = labelled | clause + boundary | parenthesized | unknown
+
+    def _nary(kind):
+        def build(r):
+            parts = r.as_list()
+            items = [x for x in parts if isinstance(x, Parsed)]
+            seps = [x for x in parts if not isinstance(x, Parsed)]
+            return {"parts": items, "seps": seps}
+        return build
+
+    implicit_expr = _tagged("list", segment + pp.ZeroOrMore((comma | semicolon).add_parse_action(lambda: "implicit") + segment), _nary("list"))
+    and_expr = _tagged(
+        "and",
+        implicit_expr + pp.ZeroOrMore(
+            (and_word.add_parse_action(pp.replace_with("and")) | without_word.add_parse_action(pp.replace_with("without")))
+            + implicit_expr
+        ),
+        _nary("and"),
+    )
+    or_expr = _tagged("or", pp.Opt(tok("either")) + and_expr + pp.ZeroOrMore(or_word.suppress() + and_expr), _nary("or"))
+    caused_expr = _tagged(
+        "caused_by", or_expr("main") + caused_word + pp.Regex(r".+")("cause"),
+        lambda r: {"main": r["main"], "cause": r["cause"]},
+    ) | or_expr
+    examples_expr = _tagged(
+        "examples",
+        or_expr("main") + examples_word + or_expr("examples") + pp.Opt(pp.Opt(comma) + tok("etc", "etc .", "and so on", "and others")),
+        lambda r: {"main": r["main"], "examples": r["examples"]},
+    ) | caused_expr
+    exception_expr = _tagged(
+        "except",
+        examples_expr("main") + exception_word + examples_expr("exception"),
+        lambda r: {"main": r["main"], "exception": r["exception"]},
+    ) | examples_expr
+    definition_expr = _tagged(
+        "defined",
+        pp.OneOrMore(~definition_word + any_token)("label_words") + definition_word + pp.Opt(tok("either")) + exception_expr("body"),
+        lambda r: {"label": None, "label_words": " ".join(r["label_words"]), "body": r["body"]},
+    )
+    expr <<= (exception_expr + pp.FollowedBy(rpar | pp.StringEnd())) | definition_expr
+    end_punct = pp.ZeroOrMore(tok(".", ";", ",", "etc", "etc ."))
+    return (expr + end_punct + pp.StringEnd()).set_name("criterion")
+
+
+def parse(lexeme_text: str) -> Parsed:
+    """Parse one criterion's lexeme string; raises pyparsing.ParseBaseException if it cannot."""
+    return criterion_parser().parse_string(lexeme_text, parse_all=True)[0]

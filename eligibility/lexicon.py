@@ -1,0 +1,231 @@
+"""The vocabulary: analytes, concepts (conditions, drugs, procedures) and phrase lists.
+
+Terms are matched on tokens, not characters, so a term and the criterion text are tokenized by
+the same tokenizer and compared on the same key (lower case, hyphens dropped, a plural "s" off).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from .errors import LexiconError
+from .resources import data_json
+from .tokens import Token, tokenize
+
+TAG_PREFIX = {"analyte": "@lab:", "condition": "@cond:", "drug": "@drug:", "procedure": "@proc:"}
+_CONJUNCTIONS = {"or", "and", "/", "and/or"}
+
+
+@dataclass(frozen=True)
+class Analyte:
+    id: str
+    name: str
+    names: tuple[str, ...]
+    unit: str
+    kind: str
+    molar_mass: float | None = None
+    valence: int | None = None
+    bare_units: tuple[tuple[str, float, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    category: str
+    name: str
+    names: tuple[str, ...]
+    parents: tuple[str, ...] = ()
+    open: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Lexeme:
+    """One unit of the grammar's input: a token, or a run of tokens naming a known term."""
+
+    g: str  # the grammar's spelling (a token's norm, or "@lab:platelets" for a term)
+    start: int
+    end: int
+    term: str | None = None  # the analyte or concept id for a term
+
+
+def term_key(norms: Iterable[str]) -> tuple[str, ...]:
+    return tuple(_word_key(n) for n in norms if n not in ("-", "‐"))
+
+
+def _word_key(norm: str) -> str:
+    if len(norm) > 3 and norm.endswith("s") and not norm.endswith(("ss", "us", "is", "'s")):
+        return norm[:-1]
+    return norm
+
+
+def _case_sensitive(name: str) -> bool:
+    """Short abbreviations ("ALL", "MI", "Hb") only match as written, not as English words."""
+    return len(name) <= 3 and " " not in name and any(c.isupper() for c in name)
+
+
+@dataclass
+class _TrieNode:
+    children: dict[str, "_TrieNode"] = field(default_factory=dict)
+    terms: list[tuple[str, str | None]] = field(default_factory=list)  # (tag, case-sensitive form)
+
+
+class Lexicon:
+    def __init__(self) -> None:
+        self.analytes: dict[str, Analyte] = {}
+        self.concepts: dict[str, Concept] = {}
+        self._trie = _TrieNode()
+        self._load_analytes()
+        self._load_concepts()
+        self.phrases: dict = data_json("phrases.json")
+        self._ancestors: dict[str, frozenset[str]] = {}
+
+    # -- loading -------------------------------------------------------------------------------
+    def _load_analytes(self) -> None:
+        keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units"})
+        for entry in data_json("analytes.json", keys)["entries"]:
+            bare = tuple((b["unit"], float(b["min"]), float(b["max"])) for b in entry.get("bare_units", ()))
+            analyte = Analyte(
+                entry["id"], entry["names"][0], tuple(entry["names"]), entry["unit"], entry["kind"],
+                entry.get("molar_mass"), entry.get("valence"), bare,
+            )
+            if analyte.id in self.analytes:
+                raise LexiconError(f"analytes.json: duplicate id {analyte.id!r}")
+            self.analytes[analyte.id] = analyte
+            for name in analyte.names:
+                self._add_term(name, TAG_PREFIX["analyte"] + analyte.id)
+
+    def _load_concepts(self) -> None:
+        keys = frozenset({"id", "category", "names", "parents", "open"})
+        for entry in data_json("concepts.json", keys)["entries"]:
+            if entry["category"] not in ("condition", "drug", "procedure"):
+                raise LexiconError(f"concepts.json: {entry['id']!r} has unknown category {entry['category']!r}")
+            concept = Concept(
+                entry["id"], entry["category"], entry["names"][0], tuple(entry["names"]),
+                tuple(entry.get("parents", ())), bool(entry.get("open", False)),
+            )
+            if concept.id in self.concepts or concept.id in self.analytes:
+                raise LexiconError(f"concepts.json: duplicate id {concept.id!r}")
+            self.concepts[concept.id] = concept
+            for name in concept.names:
+                self._add_term(name, TAG_PREFIX[concept.category] + concept.id)
+        for concept in self.concepts.values():
+            for parent in concept.parents:
+                if parent not in self.concepts:
+                    raise LexiconError(f"concepts.json: {concept.id!r} names unknown parent {parent!r}")
+
+    def _add_term(self, name: str, tag: str) -> None:
+        tokens = tokenize(name)
+        node = self._trie
+        for key in term_key(t.norm for t in tokens):
+            node = node.children.setdefault(key, _TrieNode())
+        node.terms.append((tag, name if _case_sensitive(name) else None))
+
+    # -- queries -------------------------------------------------------------------------------
+    def ancestors(self, concept_id: str) -> frozenset[str]:
+        """The concept and every concept it is a kind of."""
+        if concept_id not in self._ancestors:
+            seen = {concept_id}
+            stack = [concept_id]
+            while stack:
+                concept = self.concepts.get(stack.pop())
+                for parent in concept.parents if concept else ():
+                    if parent not in seen:
+                        seen.add(parent)
+                        stack.append(parent)
+            self._ancestors[concept_id] = frozenset(seen)
+        return self._ancestors[concept_id]
+
+    def find_term(self, text: str, prefixes: tuple[str, ...] = ("@",)) -> str | None:
+        """The id of the term that `text` names as a whole, or None."""
+        tokens = tokenize(text)
+        if not tokens:
+            return None
+        match = self._match_at(tokens, 0, case_insensitive=True)
+        if match and match[1] == len(tokens) and match[0].startswith(prefixes):
+            return match[0].split(":", 1)[1]
+        return None
+
+    def _match_at(self, tokens: list[Token], i: int, case_insensitive: bool = False) -> tuple[str, int] | None:
+        """Longest term starting at token i: (tag, index after it)."""
+        node = self._trie
+        best = None
+        j = i
+        while j < len(tokens):
+            if tokens[j].norm == "-" and j > i:
+                j += 1
+                continue
+            node = node.children.get(_word_key(tokens[j].norm))
+            if node is None:
+                break
+            j += 1
+            for tag, exact in node.terms:
+                if exact is None or case_insensitive or (j == i + 1 and tokens[i].text == exact):
+                    best = (tag, j)
+                    break
+        return best
+
+    def tag(self, tokens: list[Token]) -> list[Lexeme]:
+        """Replace each longest run of tokens naming a known term by one term lexeme."""
+        out: list[Lexeme] = []
+        i = 0
+        while i < len(tokens):
+            distributed = self._distributed_modifiers(tokens, i)
+            if distributed:
+                out.extend(distributed[0])
+                i = distributed[1]
+                continue
+            match = self._match_at(tokens, i)
+            if match:
+                tag, j = match
+                j = self._absorb_abbreviation(tokens, j, tag)
+                out.append(Lexeme(tag, tokens[i].start, tokens[j - 1].end, tag.split(":", 1)[1]))
+                i = j
+                continue
+            out.append(Lexeme(tokens[i].norm, tokens[i].start, tokens[i].end))
+            i += 1
+        return out
+
+    def _absorb_abbreviation(self, tokens: list[Token], j: int, tag: str) -> int:
+        """'corrected count increment (CCI)': a bracketed short form of the term is part of it."""
+        if j + 2 >= len(tokens) or tokens[j].norm != "(":
+            return j
+        close = next((k for k in range(j + 1, min(j + 6, len(tokens))) if tokens[k].norm == ")"), None)
+        if close is None or close == j + 1:
+            return j
+        inner = tokens[j + 1: close]
+        same = self._match_at(inner, 0, case_insensitive=True)
+        if same and same[0] == tag and same[1] == len(inner):
+            return close + 1
+        if len(inner) == 1 and inner[0].text.isalpha() and inner[0].text[:1].isupper() and sum(c.isupper() for c in inner[0].text) >= 2:
+            initials = "".join(w[0] for w in tag.split(":", 1)[1].split("_"))
+            if not self._match_at(inner, 0, case_insensitive=True) or inner[0].text.lower().startswith(initials[:1]):
+                return close + 1
+        return j
+
+    def _distributed_modifiers(self, tokens: list[Token], i: int) -> tuple[list[Lexeme], int] | None:
+        """'arterial or venous thrombosis' names two terms sharing their head word(s)."""
+        if i + 2 >= len(tokens) or tokens[i + 1].norm not in _CONJUNCTIONS:
+            return None
+        second = self._match_at(tokens, i + 2)
+        if not second or second[1] - (i + 2) < 2:
+            return None
+        tail = tokens[i + 3: second[1]]
+        first = self._match_at([tokens[i], *tail], 0)
+        if not first or first[1] != len(tail) + 1 or first[0] == second[0]:
+            return None
+        end = second[1]
+        return (
+            [
+                Lexeme(first[0], tokens[i].start, tokens[end - 1].end, first[0].split(":", 1)[1]),
+                Lexeme(tokens[i + 1].norm, tokens[i + 1].start, tokens[i + 1].end),
+                Lexeme(second[0], tokens[i + 2].start, tokens[end - 1].end, second[0].split(":", 1)[1]),
+            ],
+            end,
+        )
+
+
+@lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    return Lexicon()

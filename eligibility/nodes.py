@@ -1,0 +1,296 @@
+"""Rule-tree nodes: typed, immutable, serializable, each with its span in the criterion text.
+
+A node's kind is its `kind` class attribute; evaluators and future backends pick a method per
+kind by name (`visit_compare`, `compare_sql`), so a new kind is one class plus one method per
+backend. Nodes are only built in `build.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V"}
+_NODE_TYPES: dict[str, type["Node"]] = {}
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number with its unit: a pint expression, "ULN"/"LLN" for multiples of a reference limit,
+    or "" when the criterion gave no unit and none could be inferred."""
+
+    value: float
+    unit: str
+    text: str = ""
+
+    @property
+    def is_limit_multiple(self) -> bool:
+        return self.unit in ("ULN", "LLN")
+
+    def quantity(self):
+        from .units import quantity
+
+        return quantity(self.value, self.unit)
+
+    def render(self) -> str:
+        if self.is_limit_multiple:
+            return f"{_number(self.value)} x {self.unit}"
+        return f"{_number(self.value)}{display_unit(self.unit)}"
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period ending at a reference point: "within 4 weeks before the start of this trial"."""
+
+    amount: Amount
+    reference: str = ""
+
+    def render(self) -> str:
+        return f"within {self.amount.render()} before {self.reference or 'screening'}"
+
+
+def display_unit(unit: str) -> str:
+    """A unit as clinicians write it: "1e9 / L" -> " x10^9/L", "1 / µL" -> "/µL"."""
+    if unit in ("", "dimensionless"):
+        return ""
+    text = unit.replace(" / ", "/").replace(" * ", "·").replace(" ** ", "^").replace("BSA_1_73", "1.73m²")
+    scale = re.match(r"^1e(-?\d+)(?:/| )(.*)$", text)
+    if scale:
+        rest = scale.group(2)
+        return f" x10^{scale.group(1)}{'/' if text[len(scale.group(0)) - len(rest) - 1] == '/' else ' '}{rest}"
+    if text.startswith("1/"):
+        return text[1:]
+    return text if text == "%" else f" {text}"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e6 else f"{value:.6g}"
+
+
+@dataclass(frozen=True)
+class Node:
+    kind: ClassVar[str] = "node"
+    span: tuple[int, int] | None = field(default=None, kw_only=True, compare=False)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _NODE_TYPES[cls.kind] = cls
+
+    def children(self) -> tuple["Node", ...]:
+        return ()
+
+    def walk(self):
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+    def render(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        for f in fields(self):
+            out[f.name] = _encode(getattr(self, f.name))
+        return out
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> "Node":
+        cls = _NODE_TYPES[data["kind"]]
+        kwargs = {f.name: _decode(data.get(f.name)) for f in fields(cls) if f.name in data}
+        return cls(**kwargs)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Node):
+        return value.to_dict()
+    if isinstance(value, Amount):
+        return {"value": value.value, "unit": value.unit, "text": value.text}
+    if isinstance(value, Window):
+        return {"amount": _encode(value.amount), "reference": value.reference}
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "kind" in value:
+            return Node.from_dict(value)
+        if "amount" in value:
+            return Window(_decode(value["amount"]), value.get("reference", ""))
+        if "value" in value and "unit" in value:
+            return Amount(float(value["value"]), value["unit"], value.get("text", ""))
+    if isinstance(value, list):
+        return tuple(_decode(v) for v in value)
+    return value
+
+
+# -- logic ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AllOf(Node):
+    kind: ClassVar[str] = "all_of"
+    items: tuple[Node, ...] = ()
+
+    def children(self):
+        return self.items
+
+    def render(self):
+        return "(" + " AND ".join(i.render() for i in self.items) + ")"
+
+
+@dataclass(frozen=True)
+class AnyOf(Node):
+    kind: ClassVar[str] = "any_of"
+    items: tuple[Node, ...] = ()
+
+    def children(self):
+        return self.items
+
+    def render(self):
+        return "(" + " OR ".join(i.render() for i in self.items) + ")"
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    kind: ClassVar[str] = "not"
+    item: Node | None = None
+
+    def children(self):
+        return (self.item,)
+
+    def render(self):
+        return f"NOT {self.item.render()}"
+
+
+@dataclass(frozen=True)
+class Defined(Node):
+    """A named notion and the rule that defines it ("Heart failure (NYHA class III or IV)")."""
+
+    kind: ClassVar[str] = "defined"
+    label: str = ""
+    body: Node | None = None
+
+    def children(self):
+        return (self.body,)
+
+    def render(self):
+        return f"[{self.label}] {self.body.render()}" if self.label else self.body.render()
+
+
+# -- measurements ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    kind: ClassVar[str] = "compare"
+    variable: str = ""
+    op: str = ""
+    threshold: Amount | None = None
+    timepoint: Amount | None = None
+    context: str = ""
+
+    def render(self):
+        text = f"{self.variable} {self.op} {self.threshold.render()}"
+        if self.timepoint:
+            text += f" at {self.timepoint.render()}"
+        if self.context:
+            text += f" ({self.context})"
+        return text
+
+
+@dataclass(frozen=True)
+class Between(Node):
+    kind: ClassVar[str] = "between"
+    variable: str = ""
+    low: Amount | None = None
+    high: Amount | None = None
+    inclusive: bool = True
+    timepoint: Amount | None = None
+
+    def render(self):
+        bounds = "inclusive" if self.inclusive else "exclusive"
+        text = f"{self.variable} between {self.low.render()} and {self.high.render()} ({bounds})"
+        return text + (f" at {self.timepoint.render()}" if self.timepoint else "")
+
+
+@dataclass(frozen=True)
+class OneOf(Node):
+    """A score that must take one of a set of values ("NYHA class III or IV")."""
+
+    kind: ClassVar[str] = "one_of"
+    variable: str = ""
+    values: tuple[float, ...] = ()
+
+    def render(self):
+        shown = [ROMAN.get(int(v), _number(v)) if self.variable == "nyha" else _number(v) for v in self.values]
+        return f"{self.variable} in {{{', '.join(shown)}}}"
+
+
+# -- findings, demographics, review ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding(Node):
+    """A condition, drug, procedure, allergy or trial participation in the patient's record."""
+
+    kind: ClassVar[str] = "finding"
+    concept: str = ""
+    category: str = "condition"  # condition, drug, procedure, allergy
+    status: str = ""  # "", history, current, previous
+    qualifiers: tuple[str, ...] = ()
+    window: Window | None = None
+    indication: tuple[str, ...] = ()
+
+    def render(self):
+        words = [self.status] if self.status else []
+        words.append(self.category)
+        words.append(" ".join([*self.qualifiers, self.concept]))
+        text = " ".join(words)
+        if self.indication:
+            text += " for " + "/".join(self.indication)
+        if self.window:
+            text += " " + self.window.render()
+        return text
+
+
+@dataclass(frozen=True)
+class Sex(Node):
+    kind: ClassVar[str] = "sex"
+    values: tuple[str, ...] = ()
+
+    def render(self):
+        return f"sex in {{{', '.join(self.values)}}}"
+
+
+@dataclass(frozen=True)
+class Flag(Node):
+    """A yes/no fact about the patient: pregnant, breastfeeding, healthy_volunteer."""
+
+    kind: ClassVar[str] = "flag"
+    variable: str = ""
+
+    def render(self):
+        return self.variable
+
+
+@dataclass(frozen=True)
+class Review(Node):
+    """Text the grammar does not turn into a computable rule; always evaluates to unknown.
+
+    reason: consent, investigator_judgement, not_understood, causation, unit_error.
+    hints: computable parts found inside the text, shown to the reviewer, never evaluated.
+    """
+
+    kind: ClassVar[str] = "review"
+    text: str = ""
+    reason: str = "not_understood"
+    hints: tuple[Node, ...] = ()
+
+    def render(self):
+        return f"REVIEW[{self.reason}]({self.text!r})"

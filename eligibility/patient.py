@@ -1,0 +1,351 @@
+"""The patient record: a plain dict read into measurements, facts and dated records.
+
+Keys are canonical names or the names and abbreviations criteria use ("PLT", "ANC", "Hb",
+"CrCl"), in any case. A key that is missing is unknown; a list that is given is complete. A value
+that cannot be read is a PatientDataError naming its key; screening keeps going without it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pint
+
+from .errors import PatientDataError, UnitError
+from .lexicon import get_lexicon
+from .units import parse_quantity_text, quantity
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+_SPECIAL = {
+    "age": "age", "birth date": "birth_date", "birthdate": "birth_date", "date of birth": "birth_date", "dob": "birth_date",
+    "sex": "sex", "gender": "sex",
+    "pregnant": "pregnant", "pregnancy": "pregnant", "breastfeeding": "breastfeeding", "breast feeding": "breastfeeding",
+    "breast-feeding": "breastfeeding", "lactating": "breastfeeding", "healthy volunteer": "healthy_volunteer",
+    "conditions": "condition", "diagnoses": "condition", "diseases": "condition", "problems": "condition", "history": "condition",
+    "medications": "drug", "drugs": "drug", "meds": "drug", "treatments": "drug",
+    "procedures": "procedure", "therapies": "procedure", "interventions": "procedure", "trials": "procedure",
+    "allergies": "allergy", "allergy": "allergy",
+    "screening date": "screening_date", "reference date": "screening_date", "date": "screening_date",
+    "id": "id", "name": "id", "patient id": "id",
+}
+_SEX = {"male": "male", "m": "male", "man": "male", "female": "female", "f": "female", "woman": "female"}
+_TRUE = {"yes", "y", "true", "positive", "present", "1"}
+_FALSE = {"no", "n", "false", "negative", "absent", "0", "none"}
+
+
+@dataclass(frozen=True)
+class Measurement:
+    key: str
+    text: str  # the value as the patient record gave it
+    quantity: pint.Quantity | None = None
+    multiple: tuple[float, str] | None = None  # (2.5, "ULN") when the record gives a multiple
+    uln: pint.Quantity | None = None
+    lln: pint.Quantity | None = None
+    at: pint.Quantity | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """A condition, medication, procedure or allergy from one of the patient's lists."""
+
+    key: str
+    name: str
+    concepts: frozenset[str]  # the named concept and all it is a kind of
+    start: dt.date | None = None
+    end: dt.date | None = None
+    status: str = ""
+    reasons: frozenset[str] = frozenset()
+
+
+@dataclass
+class Patient:
+    measurements: dict[str, list[Measurement]] = field(default_factory=dict)
+    sex: str | None = None
+    flags: dict[str, bool] = field(default_factory=dict)
+    records: dict[str, list[Record] | None] = field(default_factory=lambda: {"condition": None, "drug": None, "procedure": None, "allergy": None})
+    screening_date: dt.date = field(default_factory=dt.date.today)
+    screening_date_given: bool = False
+    identifier: str = ""
+    errors: list[PatientDataError] = field(default_factory=list)
+    ignored_keys: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], strict: bool = False) -> "Patient":
+        if not isinstance(data, dict):
+            raise PatientDataError("<patient>", f"a patient is a dict of values, not {type(data).__name__}")
+        patient = cls()
+        reader = _Reader(patient, strict)
+        # The reference date first: records given as "6 weeks ago" are dated from it.
+        for key, value in data.items():
+            if _canonical_key(key) == "screening_date":
+                reader.guard(key, lambda: reader.read_screening_date(key, value))
+        for key, value in data.items():
+            if _canonical_key(key) != "screening_date":
+                reader.guard(key, lambda k=key, v=value: reader.read(k, v))
+        reader.derive()
+        return patient
+
+
+def _canonical_key(key: str) -> str:
+    text = re.sub(r"[_\s]+", " ", str(key)).strip().lower()
+    return _SPECIAL.get(text, "")
+
+
+class _Reader:
+    def __init__(self, patient: Patient, strict: bool):
+        self.patient = patient
+        self.strict = strict
+        self.lexicon = get_lexicon()
+        self.birth_date: dt.date | None = None
+
+    def guard(self, key: str, action) -> None:
+        try:
+            action()
+        except PatientDataError as error:
+            if self.strict:
+                raise
+            self.patient.errors.append(error)
+
+    # -- dispatch ------------------------------------------------------------------------------
+    def read(self, key: str, value: Any) -> None:
+        if not isinstance(key, str):
+            raise PatientDataError(str(key), "keys must be strings")
+        special = _canonical_key(key)
+        if special == "id":
+            self.patient.identifier = str(value)
+        elif special == "birth_date":
+            self.birth_date = parse_date(value, key, self.patient.screening_date)
+        elif special == "sex":
+            self.read_sex(key, value)
+        elif special in ("pregnant", "breastfeeding", "healthy_volunteer"):
+            self.patient.flags[special] = parse_bool(value, key)
+        elif special in ("condition", "drug", "procedure", "allergy"):
+            self.read_records(key, special, value)
+        else:
+            variable = self.variable_of(key)
+            if variable is None:
+                self.patient.ignored_keys.append(key)
+                return
+            self.read_measurements(key, variable, value)
+
+    def variable_of(self, key: str) -> str | None:
+        name = re.sub(r"[_]+", " ", key).strip()
+        if name.lower() in self.lexicon.analytes:
+            return name.lower()
+        if name.replace(" ", "_").lower() in self.lexicon.analytes:
+            return name.replace(" ", "_").lower()
+        return self.lexicon.find_term(name, ("@lab:",))
+
+    def read_screening_date(self, key: str, value: Any) -> None:
+        self.patient.screening_date = parse_date(value, key, dt.date.today())
+        self.patient.screening_date_given = True
+
+    def read_sex(self, key: str, value: Any) -> None:
+        if not isinstance(value, str) or value.strip().lower() not in _SEX:
+            raise PatientDataError(key, f"sex must be 'male' or 'female' (or M/F), not {value!r}")
+        self.patient.sex = _SEX[value.strip().lower()]
+
+    # -- measurements --------------------------------------------------------------------------
+    def read_measurements(self, key: str, variable: str, value: Any) -> None:
+        values = value if isinstance(value, list) else [value]
+        found = []
+        for index, item in enumerate(values):
+            where = f"{key}[{index}]" if isinstance(value, list) else key
+            found.append(self.measurement(where, variable, item))
+        self.patient.measurements.setdefault(variable, []).extend(found)
+
+    def measurement(self, key: str, variable: str, value: Any) -> Measurement:
+        analyte = self.lexicon.analytes[variable]
+        if isinstance(value, dict):
+            allowed = {"value", "unit", "uln", "lln", "at", "date", "time"}
+            unknown = set(value) - allowed
+            if unknown:
+                raise PatientDataError(key, f"unknown fields {sorted(unknown)}; allowed are {sorted(allowed)}")
+            if "value" not in value:
+                raise PatientDataError(key, "a measurement mapping needs a 'value'")
+            raw = value["value"]
+            if "unit" in value and value["unit"] not in (None, ""):
+                if not isinstance(value["unit"], str):
+                    raise PatientDataError(key, f"unit must be a string, not {type(value['unit']).__name__}")
+                raw = f"{raw} {value['unit']}"
+            base = self.measurement(key, variable, raw)
+            reference_unit = _unit_text(base)
+            return Measurement(
+                key, str(raw), base.quantity, base.multiple,
+                uln=self.limit(f"{key}.uln", value.get("uln"), reference_unit),
+                lln=self.limit(f"{key}.lln", value.get("lln"), reference_unit),
+                at=self.duration(f"{key}.at", value.get("at")) if value.get("at") is not None else None,
+                date=parse_date(value.get("date") or value.get("time"), f"{key}.date", self.patient.screening_date) if (value.get("date") or value.get("time")) else None,
+            )
+        if isinstance(value, bool):
+            raise PatientDataError(key, f"{analyte.name} needs a number, not a yes/no value")
+        if isinstance(value, (int, float)):
+            return Measurement(key, repr(value), quantity(float(value), analyte.unit))
+        if isinstance(value, str):
+            text = value.strip()
+            multiple = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:x|×|\*|times)?\s*(ULN|LLN)", text, re.I)
+            if multiple:
+                return Measurement(key, text, multiple=(float(multiple.group(1)), multiple.group(2).upper()))
+            if text.lower() in _ROMAN and analyte.kind == "score":
+                return Measurement(key, text, quantity(float(_ROMAN[text.lower()]), analyte.unit))
+            try:
+                number, unit = parse_quantity_text(text)
+            except UnitError as error:
+                raise PatientDataError(key, str(error)) from None
+            return Measurement(key, text, quantity(number, unit or analyte.unit))
+        raise PatientDataError(key, f"cannot read {type(value).__name__} {value!r} as {analyte.name}")
+
+    def limit(self, key: str, value: Any, unit: str) -> pint.Quantity | None:
+        if value is None:
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not unit:
+                raise PatientDataError(key, "a bare number needs the value's unit to be known")
+            return quantity(float(value), unit)
+        if isinstance(value, str):
+            try:
+                number, parsed_unit = parse_quantity_text(value)
+            except UnitError as error:
+                raise PatientDataError(key, str(error)) from None
+            return quantity(number, parsed_unit or unit)
+        raise PatientDataError(key, f"a reference limit is a number or a string with a unit, not {type(value).__name__}")
+
+    def duration(self, key: str, value: Any) -> pint.Quantity:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return quantity(float(value), "min")
+        try:
+            number, unit = parse_quantity_text(str(value))
+            q = quantity(number, unit)
+            q.to("min")
+            return q
+        except Exception:
+            raise PatientDataError(key, f"timepoint {value!r} is not a duration such as '60 min' or '24 h'") from None
+
+    # -- records -------------------------------------------------------------------------------
+    def read_records(self, key: str, category: str, value: Any) -> None:
+        if not isinstance(value, list):
+            raise PatientDataError(key, f"{key} must be a list of names or mappings, not {type(value).__name__}")
+        records = []
+        for index, item in enumerate(value):
+            records.append(self.record(f"{key}[{index}]", category, item))
+        existing = self.patient.records.get(category) or []
+        self.patient.records[category] = existing + records
+
+    def record(self, key: str, category: str, item: Any) -> Record:
+        if isinstance(item, str):
+            name, fields = item, {}
+        elif isinstance(item, dict):
+            allowed = {"name", "date", "start", "end", "status", "reason", "indication", "code"}
+            unknown = set(item) - allowed
+            if unknown:
+                raise PatientDataError(key, f"unknown fields {sorted(unknown)}; allowed are {sorted(allowed)}")
+            if not isinstance(item.get("name"), str):
+                raise PatientDataError(key, "a record mapping needs a 'name' string")
+            name, fields = item["name"], item
+        else:
+            raise PatientDataError(key, f"a record is a name or a mapping, not {type(item).__name__}")
+        concept = self.lexicon.find_term(name)
+        concepts = self.lexicon.ancestors(concept) if concept else frozenset({_plain(name)})
+        reference = self.patient.screening_date
+        date = parse_date(fields["date"], f"{key}.date", reference) if fields.get("date") else None
+        start = parse_date(fields["start"], f"{key}.start", reference) if fields.get("start") else date
+        end = parse_date(fields["end"], f"{key}.end", reference) if fields.get("end") else (date if category in ("procedure",) else None)
+        if category == "drug" and date and not fields.get("start") and not fields.get("end"):
+            end = date  # a single dated administration
+        reasons = frozenset()
+        reason = fields.get("reason") or fields.get("indication")
+        if reason:
+            reason_id = self.lexicon.find_term(str(reason))
+            reasons = self.lexicon.ancestors(reason_id) if reason_id else frozenset({_plain(str(reason))})
+        status = str(fields.get("status") or "").strip().lower()
+        return Record(key, name, concepts, start, end, status, reasons)
+
+    def derive(self) -> None:
+        """Age from birth date, BMI from weight and height."""
+        patient = self.patient
+        if self.birth_date and "age" not in patient.measurements:
+            years = years_between(self.birth_date, patient.screening_date)
+            patient.measurements["age"] = [Measurement("birth_date", f"born {self.birth_date.isoformat()}", quantity(years, "year"))]
+        if "bmi" not in patient.measurements and patient.measurements.get("weight") and patient.measurements.get("height"):
+            weight = patient.measurements["weight"][-1].quantity
+            height = patient.measurements["height"][-1].quantity
+            if weight is not None and height is not None:
+                try:
+                    bmi = (weight / height**2).to("kg/m**2")
+                    patient.measurements["bmi"] = [Measurement("weight,height", f"{weight:~} and {height:~}", bmi)]
+                except pint.DimensionalityError:
+                    self.guard("height", lambda: (_ for _ in ()).throw(PatientDataError("height", "weight and height units do not give a BMI")))
+
+
+def _unit_text(measurement: Measurement) -> str:
+    if measurement.quantity is None:
+        return ""
+    return str(measurement.quantity.units)
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"\s+", " ", name.strip().lower())
+
+
+def parse_bool(value: Any, key: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise PatientDataError(key, f"expected yes/no (true/false), not {value!r}")
+
+
+_AGO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(day|week|month|year)s?\s+ago\s*$", re.I)
+
+
+def parse_date(value: Any, key: str, reference: dt.date) -> dt.date:
+    """ISO dates (2024-05-01, 2024-05, 2024) or 'N weeks ago' counted back from `reference`."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        ago = _AGO.match(text)
+        if ago:
+            return shift(reference, -float(ago.group(1)), ago.group(2).lower())
+        for pattern, fmt in ((r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{4}-\d{2}", "%Y-%m"), (r"\d{4}", "%Y")):
+            if re.fullmatch(pattern, text):
+                try:
+                    return dt.datetime.strptime(text, fmt).date()
+                except ValueError:
+                    break
+        text10 = text[:10]
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text10) and len(text) > 10 and text[10] in "T ":
+            try:
+                return dt.date.fromisoformat(text10)
+            except ValueError:
+                pass
+    raise PatientDataError(key, f"cannot read {value!r} as a date; use YYYY-MM-DD or 'N weeks ago'")
+
+
+def shift(day: dt.date, amount: float, unit: str) -> dt.date:
+    """`day` moved by `amount` days, weeks, months or years (calendar months, not 30 days)."""
+    if unit.startswith("day"):
+        return day + dt.timedelta(days=amount)
+    if unit.startswith("week"):
+        return day + dt.timedelta(weeks=amount)
+    months = amount * (12 if unit.startswith("year") else 1)
+    if not float(months).is_integer():
+        return day + dt.timedelta(days=months * 30.4375)
+    months = int(months)
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def years_between(born: dt.date, on: dt.date) -> float:
+    """Completed years of age on `on`, as clinicians count them."""
+    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return float(years)

@@ -1,0 +1,122 @@
+"""Tokenizing criterion text: a blank spaCy English tokenizer, then clinical splitting.
+
+spaCy splits words and punctuation; the clinical pass splits what it keeps whole and clinical
+text needs apart ("PLT<20×10^9/L" -> PLT < 20 x 10^9 / L, "8.8mmol" -> 8.8 mmol, "≥12" -> >= 12)
+and joins what belongs together (10 ^ 9 -> 10^9, 100,000 -> 100000). Each token keeps its span
+in the text and a normalised form the grammar reads.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # as written
+    norm: str  # what the grammar sees: lower case, one spelling per symbol
+    start: int
+    end: int
+
+
+_SYMBOLS = {
+    "≥": ">=", "≧": ">=", "⩾": ">=", "=>": ">=", ">=": ">=", "≤": "<=", "≦": "<=", "⩽": "<=",
+    "=<": "<=", "<=": "<=", "<": "<", ">": ">", "=": "=", "≠": "!=", "!=": "!=", "<>": "!=",
+    "×": "x", "✕": "x", "*": "*", "−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-",
+    "＜": "<", "＞": ">", "：": ":", "，": ",", "；": ";", "（": "(", "）": ")",
+}
+
+# One alternative per kind of piece; order matters (longest and most specific first).
+_PIECE = re.compile(
+    r"""
+    (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)|\d+(?:\.\d+)?|\.\d+)
+  | (?P<cmp><=|>=|=<|=>|<>|!=|[≤≥≧≦⩾⩽<>=≠＜＞])
+  | (?P<times>[x×✕](?=\s*\d|\s*(?:uln|lln|upper|lower|10))|[×✕])
+  | (?P<word>[^\W\d_][\w'’+]*(?:[.][a-z](?=[.]))?)
+  | (?P<other>\S)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1)
+def _spacy_tokenizer():
+    import spacy  # imported lazily: it is the slowest import of the library
+
+    return spacy.blank("en").tokenizer
+
+
+def _normalise(text: str) -> str:
+    if text in _SYMBOLS:
+        return _SYMBOLS[text]
+    norm = unicodedata.normalize("NFKC", text).lower()
+    norm = norm.replace("µ", "u").replace("μ", "u").replace("’", "'")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", norm):
+        norm = norm.replace(",", "")
+    return _SYMBOLS.get(norm, norm)
+
+
+def _split(text: str, offset: int) -> list[Token]:
+    pieces = []
+    for match in _PIECE.finditer(text):
+        piece = match.group(0)
+        pieces.append(Token(piece, _normalise(piece), offset + match.start(), offset + match.end()))
+    return pieces
+
+
+def _join_powers(tokens: list[Token]) -> list[Token]:
+    """10 ^ 9 and 10 * 9 join into 10^9; "=" ">" written together join into ">=".."""
+    joined: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if (
+            tok.norm == "10"
+            and i + 2 < len(tokens)
+            and tokens[i + 1].norm in ("^", "*", "**")
+            and tokens[i + 1].start == tok.end
+            and re.fullmatch(r"-?\d{1,2}", tokens[i + 2].norm)
+        ):
+            exponent = tokens[i + 2]
+            joined.append(Token(tok.text + tokens[i + 1].text + exponent.text, f"10^{exponent.norm}", tok.start, exponent.end))
+            i += 3
+            continue
+        if (
+            i + 1 < len(tokens)
+            and tokens[i + 1].start == tok.end
+            and (tok.text + tokens[i + 1].text) in _SYMBOLS
+            and len(tok.text + tokens[i + 1].text) == 2
+        ):
+            pair = tok.text + tokens[i + 1].text
+            joined.append(Token(pair, _SYMBOLS[pair], tok.start, tokens[i + 1].end))
+            i += 2
+            continue
+        joined.append(tok)
+        i += 1
+    return joined
+
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split `text` into tokens with spans into `text`."""
+    tokens: list[Token] = []
+    for doc_token in _spacy_tokenizer()(text):
+        piece = doc_token.text
+        start = doc_token.idx
+        # 10⁹ is a power even though it is written without a caret.
+        sup = re.fullmatch(r"(.*?)10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)(.*)", piece)
+        if sup:
+            head, power, tail = sup.groups()
+            tokens.extend(_split(head, start))
+            p_start = start + len(head)
+            p_end = p_start + 2 + len(power)
+            tokens.append(Token(piece[len(head): len(head) + 2 + len(power)], "10^" + power.translate(_SUPERSCRIPTS), p_start, p_end))
+            tokens.extend(_split(tail, p_end))
+            continue
+        tokens.extend(_split(piece, start))
+    return _join_powers(tokens)

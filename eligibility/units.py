@@ -1,0 +1,183 @@
+"""The one unit registry, and unit spellings from criteria and patient records.
+
+All quantities in the library come from `registry()`. Conversions between mass and molar (or
+equivalent) units need the analyte's molar mass (or valence); they go through pint's
+"chemistry" context and our "ionic" context with that fact passed in, never a guessed factor.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from typing import Sequence
+
+import pint
+
+from .errors import UnitError
+from importlib import resources
+
+from .resources import data_json
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    with resources.as_file(resources.files("eligibility.grammars").joinpath("units.txt")) as path:
+        ureg.load_definitions(str(path))
+    return ureg
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    return data_json("unit_aliases.json")["aliases"]
+
+
+def quantity(value: float, unit: str) -> pint.Quantity:
+    ureg = registry()
+    return value * ureg.parse_expression(unit) if unit else ureg.Quantity(value, "dimensionless")
+
+
+@lru_cache(maxsize=4096)
+def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
+    """A pint-parsable unit expression from unit tokens ("x", "10^9", "/", "l" -> "1e+09 / L").
+
+    `as_written` keeps the original case: "G/L" is giga per litre, "g/L" grams per litre.
+    """
+    if not tokens:
+        return ""
+    factor = 1.0
+    parts: list[str] = []
+    exponent = 1
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token in ("x", "*", "-", "."):
+            i += 1
+            continue
+        if token in ("/", "per"):
+            exponent = -1
+            i += 1
+            continue
+        if token.startswith("10^"):
+            factor *= 10.0 ** (int(token[3:]) * exponent)
+        elif token == "k":
+            factor *= 1000.0 ** exponent
+        elif re.fullmatch(r"\d*\.?\d+", token):
+            if i + 1 < len(tokens) and tokens[i + 1] in ("m2", "m^2") and token == "1.73":
+                parts.append(f"BSA_1_73 ** {exponent}")
+                i += 2
+                exponent = 1
+                continue
+            factor *= float(token) ** exponent
+        elif token == "g" and re.search(r"(?<![a-zA-Zµμ])G\s*/", as_written) and exponent == 1:
+            factor *= 1e9
+        else:
+            target = _aliases().get(token)
+            if target is None:
+                raise UnitError(f"unknown unit {token!r} in {' '.join(tokens)!r}")
+            parts.append(f"({target}) ** {exponent}")
+        exponent = 1
+        i += 1
+    expression = " * ".join(parts) if parts else "dimensionless"
+    try:
+        registry().parse_expression(expression)
+    except Exception as error:  # pint raises several unrelated types for bad input
+        raise UnitError(f"cannot read unit {' '.join(tokens)!r}: {error}") from None
+    return _pretty(factor, expression)
+
+
+def _pretty(factor: float, expression: str) -> str:
+    unit = registry().parse_expression(expression)
+    unit_text = f"{unit.units:~}" if not isinstance(unit, (int, float)) else ""
+    unit_text = re.sub(r"(?<![a-zA-Z])([µumdnpf]?)l\b", lambda m: m.group(1) + "L", unit_text)
+    unit_text = re.sub(r"\ba\b", "year", unit_text)  # pint's symbol for the year
+    unit_text = re.sub(r"\bd\b", "day", unit_text)
+    if factor == 1.0:
+        return unit_text or "dimensionless"
+    scale = f"{factor:.0e}" if factor > 0 and math.log10(factor).is_integer() else repr(factor)
+    scale = scale.replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+    if unit_text.startswith("1 / "):
+        return f"{scale} / {unit_text[4:]}"
+    return f"{scale} {unit_text}".strip() if unit_text and unit_text != "dimensionless" else scale
+
+
+_QUANTITY_TEXT = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?|[-+]?\.\d+)\s*(.*?)\s*$")
+
+
+def parse_quantity_text(text: str) -> tuple[float, str]:
+    """'8 x10^9/L' -> (8.0, '1e9 / L'); '120 µmol/L' -> (120.0, 'µmol / L'). Raises UnitError."""
+    from .tokens import tokenize
+
+    match = _QUANTITY_TEXT.match(text)
+    if not match:
+        raise UnitError(f"not a quantity: {text!r}")
+    number = float(match.group(1).replace(",", ""))
+    unit_text = match.group(2)
+    norms = tuple(t.norm for t in tokenize(unit_text))
+    return number, unit_from_tokens(norms, unit_text)
+
+
+def convert(q: pint.Quantity, unit: str | pint.Unit, molar_mass: float | None = None, valence: int | None = None) -> pint.Quantity:
+    """`q` in `unit`, using the analyte's molar mass and valence when the dimensions need them."""
+    ureg = registry()
+    target = ureg.parse_expression(unit) if isinstance(unit, str) else unit
+    try:
+        return _to(q, target)
+    except pint.DimensionalityError:
+        pass
+    contexts, params = [], {}
+    if molar_mass:
+        contexts.append("chemistry")
+        params["mw"] = molar_mass * ureg.parse_expression("g/mol")
+    if valence:
+        contexts.append("ionic")
+        params["valence"] = valence
+    if contexts:
+        try:
+            with ureg.context(*contexts, **params):
+                return _to(q, target)
+        except pint.DimensionalityError:
+            pass
+    needs = ""
+    if _is_mass_molar_pair(q, target) and not molar_mass:
+        needs = " (a mass <-> molar conversion needs the analyte's molar mass, which is not known)"
+    raise UnitError(f"cannot convert {q:~} to {_unit_text(target)}: dimensions {q.dimensionality} and {target.dimensionality} differ{needs}")
+
+
+def _to(q: pint.Quantity, target) -> pint.Quantity:
+    """Convert to a target that may carry a scale ("1e9 / L"): the magnitude is in that scaled unit."""
+    if isinstance(target, pint.Quantity):
+        converted = q.to(target.units)
+        return registry().Quantity(converted.magnitude / target.magnitude, converted.units)
+    return q.to(target)
+
+
+def _unit_text(target) -> str:
+    return f"{target:~}" if isinstance(target, pint.Quantity) else str(target)
+
+
+def _is_mass_molar_pair(q: pint.Quantity, target) -> bool:
+    dims = {str(q.dimensionality), str(target.dimensionality)}
+    return any("[mass]" in d for d in dims) and any("[substance]" in d for d in dims)
+
+
+def compatible(unit_a: str, unit_b: str, molar_mass: float | None = None, valence: int | None = None) -> bool:
+    try:
+        convert(quantity(1.0, unit_a), unit_b, molar_mass, valence)
+        return True
+    except UnitError:
+        return False
+
+
+def same_value(a: float, b: float) -> bool:
+    """Equal for a boundary test: binary floating point must not turn 1500/mm3 into 1.4999e9/L."""
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def format_quantity(q: pint.Quantity) -> str:
+    """'0.75 U/L', '8 x10^9/L': a quantity as clinicians write it."""
+    from .nodes import display_unit
+
+    unit = _pretty(1.0, str(q.units)) if not q.dimensionless else ""
+    return f"{q.magnitude:.6g}{display_unit(unit)}"

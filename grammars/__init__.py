@@ -1,0 +1,1 @@
+"""Data for the grammar: unit definitions, lexicons and phrase lists (no code)."""
