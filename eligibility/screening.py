@@ -94,16 +94,23 @@ class ScreeningResult:
         return render_report(self)
 
 
-def screen(patient: dict | Patient, trial: Any, strict: bool = False) -> ScreeningResult:
+def screen(patient: dict | Patient, trial: Any, strict: bool = False, reviewed: dict | None = None) -> ScreeningResult:
     """Screen `patient` (a dict) against `trial` (a compiled Trial or anything compile_trial reads).
 
     With strict=True a patient value that cannot be read raises PatientDataError; otherwise it is
     listed in `problems` and the criteria that need it come out unknown.
+
+    `reviewed` (or the patient's "reviewed" key) maps a criterion index to the outcome a person
+    has confirmed ("met" / "not_met"); it settles only criteria the rules leave unknown.
     """
     compiled = trial if isinstance(trial, Trial) else compile_trial(trial)
+    if isinstance(patient, dict) and "reviewed" in patient:
+        reviewed = {**patient["reviewed"], **(reviewed or {})} if isinstance(patient["reviewed"], dict) else reviewed
+        patient = {k: v for k, v in patient.items() if k != "reviewed"}
     record = patient if isinstance(patient, Patient) else Patient.from_dict(patient, strict=strict)
     evaluator = Evaluator(record)
-    results = tuple(_screen_criterion(evaluator, c) for c in compiled.criteria)
+    confirmations = _confirmations(reviewed or {}, record)
+    results = tuple(_apply_review(_screen_criterion(evaluator, c), confirmations) for c in compiled.criteria)
     problems = [str(e) for e in record.errors] + list(compiled.problems)
     if not record.screening_date_given:
         problems.append(f"no screening_date given: time windows are counted back from today ({record.screening_date.isoformat()})")
@@ -121,6 +128,30 @@ def _screen_criterion(evaluator: Evaluator, criterion: Criterion) -> CriterionRe
         criterion.index, criterion.kind, criterion.text, criterion.span, outcome, answer.reason,
         answer.evidence, answer.to_confirm if outcome is Outcome.UNKNOWN else (), criterion.status,
         criterion.rule.render(), criterion.origin,
+    )
+
+
+def _confirmations(reviewed: dict, record: Patient) -> dict[int, Outcome]:
+    out = {}
+    for key, value in reviewed.items():
+        try:
+            out[int(key)] = Outcome(str(value).strip().lower().replace(" ", "_"))
+        except ValueError:
+            from .errors import PatientDataError
+
+            error = PatientDataError(f"reviewed[{key!r}]", f"expected a criterion index and 'met' or 'not_met', not {value!r}")
+            record.errors.append(error)
+    return out
+
+
+def _apply_review(result: CriterionResult, confirmations: dict[int, Outcome]) -> CriterionResult:
+    confirmed = confirmations.get(result.index)
+    if confirmed is None or result.outcome is not Outcome.UNKNOWN or confirmed is Outcome.UNKNOWN:
+        return result
+    return CriterionResult(
+        result.index, result.kind, result.text, result.span, confirmed,
+        f"confirmed {confirmed.value} by a reviewer (rules said: {result.explanation})",
+        result.evidence, (), result.status, result.rule, result.origin,
     )
 
 
