@@ -8,6 +8,8 @@ the patient values behind it. The visitor picks `visit_<kind>` by the node's kin
 from __future__ import annotations
 
 import datetime as dt
+
+import pint
 from dataclasses import dataclass, field
 
 from .errors import UnitError
@@ -130,9 +132,10 @@ class Evaluator:
             if m.quantity is None or limit is None:
                 return None, "", f"{self._name(variable)} has no {unit} (reference range) in the patient record"
             try:
-                ratio = (m.quantity / limit).to("dimensionless").magnitude
-            except Exception:
-                return None, "", f"{self._name(variable)} and its {unit} have different dimensions"
+                same_unit_limit = convert(limit, str(m.quantity.units), analyte.molar_mass if analyte else None, analyte.valence if analyte else None)
+                ratio = (m.quantity / same_unit_limit).to("dimensionless").magnitude
+            except (UnitError, pint.DimensionalityError):
+                return None, "", f"{self._name(variable)} {m.text} and its {unit} {format_quantity(limit)} cannot be compared"
             return ratio, f"{format_quantity(m.quantity)} / {unit} {format_quantity(limit)} = {ratio:.3g} x {unit}", ""
         if not unit:
             return None, "", "the criterion gives no unit for its threshold"

@@ -125,12 +125,12 @@ def criterion_parser() -> pp.ParserElement:
          "institutional uln", "upper limit of the institutional normal range", "upper limits of normal",
          "the upper limit of normal", "the uln", "times uln"],
         "ULN",
-    ).add_parse_action(lambda: "ULN")
+    ).add_parse_action(pp.replace_with("ULN"))
     lln_words = phrase(
         ["lln", "lower limit of normal", "lower limit of the normal range", "lower normal limit",
          "institutional lower limit of normal", "the lower limit of normal", "the lln"],
         "LLN",
-    ).add_parse_action(lambda: "LLN")
+    ).add_parse_action(pp.replace_with("LLN"))
     times = tok("x", "*", "times", "fold", "-fold")
     reference_limit = uln_words | lln_words
     limit_value = _tagged(
@@ -153,13 +153,13 @@ def criterion_parser() -> pp.ParserElement:
 
     symbol_op = pp.Regex(rf"(?:<=|>=|!=|<|>|=){_END}").set_name("comparator")
     word_ops = [
-        phrase(phrases, f"{op!r} in words").add_parse_action(lambda op=op: op)
+        phrase(phrases, f"{op!r} in words").add_parse_action(pp.replace_with(op))
         for op, phrases in p["comparators_prefix"].items()
     ]
     prefix_op = (symbol_op + pp.Opt(tok("to", "than"))) | pp.MatchFirst(word_ops)
     comparator = pp.Opt(tok("is", "are", "be", "of", "must be", "should be", "was")) + pp.Opt(tok("a", "an")) + prefix_op("op")
     postfix_op = pp.MatchFirst(
-        phrase(phrases).add_parse_action(lambda op=op: op) for op, phrases in p["comparators_postfix"].items()
+        phrase(phrases).add_parse_action(pp.replace_with(op)) for op, phrases in p["comparators_postfix"].items()
     )
 
     # Analytes, with the words that may sit between an analyte and its comparator.
@@ -211,7 +211,10 @@ def criterion_parser() -> pp.ParserElement:
                       context=_named(r, "context"), age_words="age_words" in r)
         return fields
 
-    age_words = phrase(["of age", "years of age", "old", "years old", "year old", "of age or older", "age", "in age"], "age words")
+    age_words = (
+        pp.Regex(rf"(?:years?\s+)?(?:of\s+|in\s+)?@lab:age{_END}")
+        | phrase(["of age", "years of age", "old", "years old", "year old", "age", "in age"], "age words")
+    ).set_name("age words")
     range_body = (
         pp.Opt(range_intro) + value("low") + range_sep + value("high") + pp.Opt(age_words("age_words"))
         + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint)
@@ -240,9 +243,10 @@ def criterion_parser() -> pp.ParserElement:
     bare_range = _tagged("range", pp.Opt(lab_prefix) + range_body, _range)
 
     scale_value = number | roman
+    score = lab.copy().add_condition(lambda t: lexicon.analytes[t[0].split(":", 1)[1]].kind == "score")
     scale_set = _tagged(
         "scale_set",
-        lab("lab") + pp.ZeroOrMore(lab_filler) + scale_value("values*")
+        score("lab") + pp.ZeroOrMore(lab_filler) + scale_value("values*")
         + pp.ZeroOrMore(pp.Group(list_conj | range_sep)("conj*") + scale_value("values*")),
         lambda r: {"labs": [r["lab"].split(":", 1)[1]], "values": _all(r, "values"),
                    "conj": [" ".join(c) for c in _all(r, "conj")]},
@@ -271,9 +275,9 @@ def criterion_parser() -> pp.ParserElement:
     qualifier = phrase(p["qualifiers"], "qualifier")
     generic_head = phrase(p["generic_heads"], "generic head")
     negation = phrase([n for n in p["negation"]], "negation")
-    history = phrase(p["history"], "history of").add_parse_action(lambda: "history")
-    current = phrase(p["current"], "currently").add_parse_action(lambda: "current")
-    previous = phrase(p["previous"], "previously").add_parse_action(lambda: "previous")
+    history = phrase(p["history"], "history of").add_parse_action(pp.replace_with("history"))
+    current = phrase(p["current"], "currently").add_parse_action(pp.replace_with("current"))
+    previous = phrase(p["previous"], "previously").add_parse_action(pp.replace_with("previous"))
     status = previous | history | current
     presence = phrase(p["presence"], "presence of")
     concept_item = pp.Group(pp.ZeroOrMore(qualifier)("qualifiers") + concept("concept") + pp.Opt(generic_head))
@@ -334,7 +338,7 @@ def criterion_parser() -> pp.ParserElement:
     )
 
     # Sex, pregnancy and breast-feeding.
-    sex_word = phrase(p["male"], "male").add_parse_action(lambda: "male") | phrase(p["female"], "female").add_parse_action(lambda: "female")
+    sex_word = phrase(p["male"], "male").add_parse_action(pp.replace_with("male")) | phrase(p["female"], "female").add_parse_action(pp.replace_with("female"))
     sex = _tagged(
         "sex",
         pp.ZeroOrMore(tok("patients", "subjects", "participants", "both", "either")) + sex_word("values*")
@@ -343,8 +347,8 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {"values": _all(r, "values")},
     )
     flag_word = (
-        phrase(p["pregnant"], "pregnant").add_parse_action(lambda: "pregnant")
-        | phrase(p["breastfeeding"], "breast-feeding").add_parse_action(lambda: "breastfeeding")
+        phrase(p["pregnant"], "pregnant").add_parse_action(pp.replace_with("pregnant"))
+        | phrase(p["breastfeeding"], "breast-feeding").add_parse_action(pp.replace_with("breastfeeding"))
     )
     flags = _tagged(
         "flags",
@@ -363,7 +367,7 @@ def criterion_parser() -> pp.ParserElement:
 
     expr = pp.Forward()
     negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | analyte_cmp)("inner"), lambda r: {"inner": r["inner"]})
-    clause = pp.MatchFirst([
+    clause = pp.Or([
         sex_age, sex, flags, scale_set, analyte_range, analyte_cmp, negated_clause,
         allergy, participation, finding, bare_range, bare_cmp,
     ]).set_name("clause")
@@ -399,7 +403,7 @@ def criterion_parser() -> pp.ParserElement:
             return {"parts": items, "seps": seps}
         return build
 
-    implicit_expr = _tagged("list", segment + pp.ZeroOrMore((comma | semicolon).add_parse_action(lambda: "implicit") + segment), _nary("list"))
+    implicit_expr = _tagged("list", segment + pp.ZeroOrMore((comma | semicolon).add_parse_action(pp.replace_with("implicit")) + segment), _nary("list"))
     and_expr = _tagged(
         "and",
         implicit_expr + pp.ZeroOrMore(

@@ -249,7 +249,7 @@ class _Reader:
             name, fields = item["name"], item
         else:
             raise PatientDataError(key, f"a record is a name or a mapping, not {type(item).__name__}")
-        concept = self.lexicon.find_term(name)
+        concept = self.lexicon.find_term(name) or self._term_after_qualifiers(name)
         concepts = self.lexicon.ancestors(concept) if concept else frozenset({_plain(name)})
         reference = self.patient.screening_date
         date = parse_date(fields["date"], f"{key}.date", reference) if fields.get("date") else None
@@ -264,6 +264,15 @@ class _Reader:
             reasons = self.lexicon.ancestors(reason_id) if reason_id else frozenset({_plain(str(reason))})
         status = str(fields.get("status") or "").strip().lower()
         return Record(key, name, concepts, start, end, status, reasons)
+
+    def _term_after_qualifiers(self, name: str) -> str | None:
+        """'hemolytic PNH clone', 'uncontrolled infection': the term once its qualifiers are set aside."""
+        words = name.split()
+        qualifiers = set(self.lexicon.phrases["qualifiers"])
+        i = 0
+        while i < len(words) - 1 and (words[i].lower() in qualifiers or " ".join(words[i:i + 2]).lower() in qualifiers):
+            i += 2 if " ".join(words[i:i + 2]).lower() in qualifiers else 1
+        return self.lexicon.find_term(" ".join(words[i:])) if i else None
 
     def derive(self) -> None:
         """Age from birth date, BMI from weight and height."""
