@@ -7,6 +7,7 @@
 """
 
 from .compiler import Criterion, Trial, compile_criterion, compile_trial
+from .criteria import unescape as criteria_unescape
 from .errors import EligibilityError, LexiconError, NoCriteriaError, PatientDataError, SourceError, UnitError
 from .nodes import Node
 

@@ -374,6 +374,7 @@ def criterion_parser() -> pp.ParserElement:
 
     # Connectives, lowest precedence last.
     exception_word = pp.Opt(comma) + phrase(p["exception"], "except")
+    end_punct = pp.ZeroOrMore(tok(".", ";", ",", "etc", "etc ."))
     definition_word = colon | pp.Opt(comma) + phrase(p["definition"], "characterized by")
     caused_word = pp.Opt(comma) + phrase(p["caused_by"], "caused by")
     examples_word = pp.Opt(comma) + phrase(p["examples"], "including")
@@ -422,9 +423,11 @@ def criterion_parser() -> pp.ParserElement:
         or_expr("main") + examples_word + or_expr("examples") + pp.Opt(pp.Opt(comma) + tok("etc", "etc .", "and so on", "and others")),
         lambda r: {"main": r["main"], "examples": r["examples"]},
     ) | caused_expr
+    rest_unknown = _tagged("unknown", pp.Regex(r"\S.*"), lambda r: {})
     exception_expr = _tagged(
         "except",
-        examples_expr("main") + exception_word + examples_expr("exception"),
+        examples_expr("main") + exception_word
+        + (examples_expr + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_unknown)("exception"),
         lambda r: {"main": r["main"], "exception": r["exception"]},
     ) | examples_expr
     definition_expr = _tagged(
@@ -433,7 +436,6 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {"label": None, "label_words": " ".join(r["label_words"]), "body": r["body"]},
     )
     expr <<= (exception_expr + pp.FollowedBy(rpar | pp.StringEnd())) | definition_expr
-    end_punct = pp.ZeroOrMore(tok(".", ";", ",", "etc", "etc ."))
     return (expr + end_punct + pp.StringEnd()).set_name("criterion")
 
 
