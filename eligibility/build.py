@@ -317,6 +317,9 @@ class Builder:
         amount = self._amount(w.fields["amount"], None)
         return Window(amount, w.fields.get("reference") or "")
 
+    def build_adult(self, p: Parsed) -> Node:
+        return Compare("age", ">=", Amount(18.0, "year", "adult"), span=self.span(p))
+
     def build_sex(self, p: Parsed) -> Node:
         return Sex(tuple(dict.fromkeys(p.fields["values"])), span=self.span(p))
 

@@ -74,6 +74,7 @@ def split_criteria(text: str, offset: int = 0) -> tuple[list[Item], list[str]]:
         if heading and _is_heading(heading, content):
             word = heading.group(1).lower()
             section = "exclusion" if word in ("exclusion", "ineligibility") else "inclusion"
+            notes.append(f"{section} heading {content.strip()!r} at {offset + line_start}")
             stack, flat_group, last, blank_before = [], None, None, False
             rest = heading.group(2).strip()
             if rest:  # "Inclusion Criteria: patients aged ..." carries its first criterion
@@ -90,7 +91,7 @@ def split_criteria(text: str, offset: int = 0) -> tuple[list[Item], list[str]]:
             indent = len(bullet.group("indent").expandtabs(4))
             body = bullet.group("body").rstrip()
             body_start = line_start + bullet.start("body")
-        elif last is not None and not blank_before:
+        elif last is not None and not blank_before and _continues(last, content):
             _continue(last, content, line_start, offset)
             continue
         else:
@@ -126,6 +127,16 @@ def _is_heading(match: re.Match, line: str) -> bool:
     rest = match.group(2).strip()
     head = line[: match.start(2)] if match.group(2) else line
     return bool(re.search(r"criteri|[:：]\s*$", head, re.I)) or (not rest and len(line.split()) <= 3)
+
+
+def _continues(last: Item, content: str) -> bool:
+    """A wrapped line goes on the item above: it is indented past the item's bullet, or the item
+    stops mid-sentence and the line starts in lower case."""
+    indent = len(content) - len(content.lstrip())
+    if indent > last.indent:
+        return True
+    stripped = content.strip()
+    return not last.raw.rstrip().endswith((".", ";", ":")) and (stripped[:1].islower() or stripped[:1] in "(,")
 
 
 def _continue(item: Item, content: str, line_start: int, offset: int) -> None:

@@ -365,11 +365,12 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {"parts": [r["first"], r["second"]]},
     )
 
+    adult = _tagged("adult", pp.Opt(tok("male or female", "male and female")) + tok("adult", "adults") + pp.Opt(tok("patients", "patient", "subjects", "participants", "volunteers")), lambda r: {})
     expr = pp.Forward()
     negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | analyte_cmp)("inner"), lambda r: {"inner": r["inner"]})
     clause = pp.Or([
         sex_age, sex, flags, scale_set, analyte_range, analyte_cmp, negated_clause,
-        allergy, participation, finding, bare_range, bare_cmp,
+        allergy, participation, finding, bare_range, bare_cmp, adult,
     ]).set_name("clause")
 
     # Connectives, lowest precedence last.

@@ -1,0 +1,155 @@
+"""Reading every record format: CT.gov API v2 / legacy JSON, legacy XML, page text, bare text."""
+
+import json
+
+import pytest
+from conftest import DATA, needs
+
+import eligibility
+from eligibility.criteria import _BULLET, split_criteria
+from eligibility.errors import SourceError
+
+RECORDS = DATA / "ctgov-records"
+
+
+def _record_files():
+    if not RECORDS.exists():
+        return []
+    return sorted(p for p in RECORDS.glob("*/*") if p.suffix in (".json", ".xml") and p.name != "covid-19-search.json")
+
+
+@needs(RECORDS)
+@pytest.mark.parametrize("path", _record_files(), ids=lambda p: p.name)
+def test_real_record_compiles_without_losing_lines(path):
+    trial = eligibility.compile_trial(path)
+    assert trial.nct_id.startswith("NCT")
+    if not trial.has_criteria:
+        assert trial.problems and "no eligibility criteria found" in trial.problems[0]
+        return
+    criteria_lines = [l for l in _criteria_text(path).splitlines() if l.strip()]
+    covered = " ".join(_all_texts(trial.criteria)) + " " + " ".join(trial.notes)
+    covered = " ".join(covered.split())
+    for line in criteria_lines:
+        bullet = _BULLET.match(line)
+        body = bullet.group("body") if bullet and bullet.group("body").strip() else line
+        words = eligibility.criteria_unescape(body).split()
+        assert " ".join(words[-3:]) in covered, f"line lost: {line!r}"
+
+
+def _criteria_text(path):
+    from eligibility.sources import read_source
+
+    return read_source(path).criteria_text
+
+
+def _all_texts(criteria):
+    for c in criteria:
+        yield c.text
+        yield from _all_texts(c.children)
+
+
+def _is_heading(line):
+    return bool(__import__("re").match(r"\s*(key\s+)?(inclusion|exclusion)\s+criteria", line, __import__("re").I))
+
+
+@needs(RECORDS / "api_v2_json" / "NCT03418623.json")
+def test_v2_structured_fields():
+    trial = eligibility.compile_trial(RECORDS / "api_v2_json" / "NCT03418623.json")
+    structured = [c.rule.render() for c in trial.criteria if c.origin == "structured"]
+    assert structured == ["age >= 21 year", "age <= 40 year", "sex in {male, female}", "NOT healthy_volunteer"]
+
+
+@needs(RECORDS / "api_v1_fullstudies" / "covid-19-search.json")
+def test_v1_search_response_reads_its_first_study():
+    trial = eligibility.compile_trial(RECORDS / "api_v1_fullstudies" / "covid-19-search.json")
+    assert trial.source_format == "ctgov_v1_json" and trial.nct_id
+
+
+def test_dict_json_text_and_path_agree(tmp_path):
+    record = {"protocolSection": {"identificationModule": {"nctId": "NCT00000001"},
+                                  "eligibilityModule": {"eligibilityCriteria": "Inclusion Criteria:\n\n* ECOG ≤ 1\n\nExclusion Criteria:\n\n* Pregnant",
+                                                        "sex": "FEMALE", "minimumAge": "18 Years"}}}
+    path = tmp_path / "trial.json"
+    path.write_text(json.dumps(record))
+    renders = [[c.rule.render() for c in eligibility.compile_trial(s).criteria] for s in (record, json.dumps(record), path, str(path))]
+    assert renders[0] == renders[1] == renders[2] == renders[3]
+    assert renders[0] == ["ecog <= 1", "pregnant", "age >= 18 year", "sex in {female}"]
+
+
+def test_legacy_xml_text():
+    xml = """<clinical_study><id_info><nct_id>NCT00000002</nct_id></id_info><brief_title>T</brief_title>
+    <eligibility><criteria><textblock>
+        Inclusion Criteria:
+
+          -  Adults with hemoglobin &gt;= 9 g/dL and
+             platelets &gt;= 100,000/mm3
+
+        Exclusion Criteria:
+
+          -  Pregnancy
+    </textblock></criteria><gender>All</gender><minimum_age>18 Years</minimum_age><maximum_age>N/A</maximum_age>
+    <healthy_volunteers>No</healthy_volunteers></eligibility></clinical_study>"""
+    trial = eligibility.compile_trial(xml)
+    first = trial.criteria[0]
+    assert first.text == "Adults with hemoglobin >= 9 g/dL and platelets >= 100,000/mm3"  # continuation joined
+    assert first.rule.render() == "(age >= 18 year AND hemoglobin >= 9 g/dL AND platelets >= 100000/mm^3)"
+    assert [c.text for c in trial.criteria if c.origin == "structured"] == ["Minimum age: 18 Years", "Sex: All", "Accepts healthy volunteers: No"]
+
+
+def test_bare_text_without_headings_is_inclusion():
+    trial = eligibility.compile_trial("Age ≥ 18 years\nECOG 0-1")
+    assert [c.kind for c in trial.criteria] == ["inclusion", "inclusion"]
+    assert any("no 'Inclusion Criteria' heading" in n for n in trial.notes)
+
+
+def test_numbered_and_nested_lists_with_indentation():
+    text = "Inclusion Criteria:\n1. Adequate organ function:\n   a. ANC ≥ 1.5 × 10^9/L\n   b. Platelets ≥ 100 × 10^9/L\n2. Age ≥ 18 years\nExclusion Criteria:\n1) Any of the following:\n   - HIV\n   - HBV"
+    trial = eligibility.compile_trial(text)
+    organ, age, infections = [c for c in trial.criteria if c.origin == "criteria"]
+    assert [c.text for c in organ.children] == ["ANC ≥ 1.5 × 10^9/L", "Platelets ≥ 100 × 10^9/L"]
+    assert organ.rule.render() == "[Adequate organ function] (anc >= 1.5 x10^9/L AND platelets >= 100 x10^9/L)"
+    assert infections.rule.render() == "(condition hiv OR condition hbv)"
+
+
+def test_markdown_escapes_are_removed_and_spans_kept():
+    text = "Inclusion Criteria:\n\n* PLT\\<20×10\\^9/L\n"
+    trial = eligibility.compile_trial(text)
+    criterion = trial.criteria[0]
+    assert criterion.text == "PLT<20×10^9/L"
+    assert text[criterion.span[0]:criterion.span[1]] == "PLT\\<20×10\\^9/L"
+
+
+def test_conditional_header_goes_to_review_with_hints():
+    trial = eligibility.compile_trial("Inclusion Criteria:\n* For women of childbearing potential:\n  * negative pregnancy test\n  * Hb ≥ 9 g/dL")
+    rule = trial.criteria[0].rule
+    assert rule.kind == "review" and rule.reason == "conditional" and rule.hints
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("{not json", "invalid JSON"),
+    ("<clinical_study><eligibility>", "invalid XML"),
+    ({"foo": 1}, "not a ClinicalTrials.gov record"),
+    (42, "cannot read a trial from int"),
+])
+def test_bad_sources_raise_clear_errors(bad, message):
+    with pytest.raises(SourceError, match=message):
+        eligibility.compile_trial(bad)
+
+
+def test_invalid_json_error_has_line_column_and_caret():
+    with pytest.raises(SourceError) as error:
+        eligibility.compile_trial('{"protocolSection": \n  {"a": ,}}')
+    assert error.value.line == 2 and error.value.column > 1
+    assert "^" in str(error.value)
+
+
+def test_split_never_loses_a_line():
+    text = "Inclusion Criteria:\n- A\n  continued\n\nfree paragraph\n* B:\n\n* c1\n* c2\nExclusion Criteria:\n(1) D\n"
+    items, _ = split_criteria(text)
+    def texts(items):
+        for i in items:
+            yield i.raw
+            yield from texts(i.children)
+    joined = " ".join(texts(items))
+    for word in ("A", "continued", "free paragraph", "B:", "c1", "c2", "D"):
+        assert word in joined
