@@ -1,0 +1,50 @@
+"""Rule-tree nodes: immutable, serializable, rendered as canonical text."""
+
+import dataclasses
+import json
+
+import pytest
+from conftest import ROOT
+
+import eligibility
+from eligibility.nodes import Compare, Node
+
+
+@pytest.fixture(scope="module")
+def trial():
+    return eligibility.compile_trial(ROOT / "examples" / "NCT05832216.json")
+
+
+def test_round_trip_through_plain_dicts(trial):
+    for criterion in trial.criteria:
+        data = json.loads(json.dumps(criterion.rule.to_dict()))
+        again = Node.from_dict(data)
+        assert again == criterion.rule
+        assert again.render() == criterion.rule.render()
+
+
+def test_nodes_are_frozen(trial):
+    node = next(n for c in trial.criteria for n in c.rule.walk() if isinstance(n, Compare))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        node.op = ">"
+
+
+def test_leaves_carry_spans_into_the_criterion_text(trial):
+    criterion = next(c for c in trial.criteria if c.text.startswith("Abnormal kidney function"))
+    compare = next(n for n in criterion.rule.walk() if isinstance(n, Compare))
+    assert criterion.text[compare.span[0]:compare.span[1]] == "Creatinine clearance < 30 ml/min"
+
+
+def test_trial_serializes_to_json(trial):
+    data = json.loads(trial.to_json())
+    assert data["nct_id"] == "NCT05832216"
+    assert {c["status"] for c in data["criteria"]} <= {"compiled", "partial", "manual"}
+
+
+def test_every_node_kind_has_an_evaluator():
+    from eligibility.evaluate import Evaluator
+    from eligibility.nodes import _NODE_TYPES
+
+    for kind in _NODE_TYPES:
+        if kind != "node":
+            assert hasattr(Evaluator, f"visit_{kind}"), kind
