@@ -134,6 +134,8 @@ class Builder:
     def build_defined(self, p: Parsed) -> Node:
         body = self._resolve(self.visit(p.fields["body"]))
         label_parsed = _one(p.fields.get("label"))
+        if isinstance(label_parsed, Parsed) and label_parsed.kind == "paren":
+            label_parsed = None
         if isinstance(label_parsed, Parsed):
             label_text = self.source(label_parsed)
             if label_parsed.kind != "unknown" and _all_review(body):
