@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pyparsing as pp
@@ -85,28 +86,35 @@ class Trial:
         return "\n".join(lines)
 
 
-def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, list[str]]:
-    """The rule tree of one criterion and the problems met while compiling it."""
+@lru_cache(maxsize=16384)
+def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[str, ...]]:
+    """The rule tree of one criterion and the problems met while compiling it.
+
+    Cached: trials repeat their criteria word for word ("Pregnant or breast-feeding"), and the
+    result is immutable.
+    """
     clean = text.strip()
     lexemes = get_lexicon().tag(tokenize(clean))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":"):
         lexemes.pop()
     if not lexemes:
-        return Review(clean, "not_understood", span=(0, len(clean))), []
+        return Review(clean, "not_understood", span=(0, len(clean))), ()
     if len(lexemes) > MAX_LEXEMES:
-        return Review(clean, classify_review(clean), span=(0, len(clean))), [f"criterion of {len(lexemes)} tokens is too long to parse; left for review"]
+        return Review(clean, classify_review(clean), span=(0, len(clean))), (f"criterion of {len(lexemes)} tokens is too long to parse; left for review",)
     builder = Builder(clean, lexemes, kind)
     try:
         parsed = grammar.parse(" ".join(lexeme.g for lexeme in lexemes))
     except pp.ParseBaseException as error:
         position = builder.span(grammar.Parsed("unknown", start=error.loc, end=error.loc + 1))[0]
         problem = SourceError(f"not understood: {error.msg}", clean, position)
-        return Review(clean, classify_review(clean), span=(0, len(clean))), [problem.explain()]
+        return Review(clean, classify_review(clean), span=(0, len(clean))), (problem.explain(),)
     except RecursionError:
-        return Review(clean, classify_review(clean), span=(0, len(clean))), ["criterion nests too deeply to parse; left for review"]
-    rule = builder.build(parsed)
-    problems = [SourceError(message, clean, position).explain() for message, position in builder.problems]
-    return rule, problems
+        return Review(clean, classify_review(clean), span=(0, len(clean))), ("criterion nests too deeply to parse; left for review",)
+    try:
+        rule = builder.build(parsed)
+    except (ArithmeticError, ValueError) as error:  # a number the rule cannot hold; keep the line for review
+        return Review(clean, "unit_error", span=(0, len(clean))), (f"cannot build a rule: {error}",)
+    return rule, tuple(SourceError(message, clean, position).explain() for message, position in builder.problems)
 
 
 def compile_trial(source: Any) -> Trial:

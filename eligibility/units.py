@@ -69,6 +69,8 @@ def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
                 i += 2
                 exponent = 1
                 continue
+            if float(token) == 0:
+                raise UnitError(f"a unit cannot be scaled by zero in {' '.join(tokens)!r}")
             factor *= float(token) ** exponent
         elif token == "g" and re.search(r"(?<![a-zA-Zµμ])G\s*/", as_written) and exponent == 1:
             factor *= 1e9
