@@ -15,7 +15,7 @@ import pyparsing as pp
 
 from .errors import UnitError
 from .grammar import Parsed
-from .lexicon import Lexeme, get_lexicon
+from .lexicon import Lexeme, get_lexicon, text_key
 from .nodes import AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex, Window
 from .units import compatible, unit_from_tokens
 
@@ -321,6 +321,16 @@ class Builder:
 
     def build_adult(self, p: Parsed) -> Node:
         return Compare("age", ">=", Amount(18.0, "year", "adult"), span=self.span(p))
+
+    def build_free_finding(self, p: Parsed) -> Node:
+        """A finding outside the lexicons, matched by name only; see Evaluator.visit_finding."""
+        f = p.fields
+        words = " ".join(f["words"])
+        if classify_review(words) != "not_understood":
+            return Review(self.source(p), classify_review(words), span=self.span(p))
+        window = self._window(f["window"]) if f.get("window") else (self._window(f["washout"]) if f.get("washout") else None)
+        node = Finding("text:" + text_key(words), "any", f.get("status") or "", tuple(f.get("qualifiers") or ()), window, span=self.span(p))
+        return Not(node, span=self.span(p)) if f.get("negated") else node
 
     def build_sex(self, p: Parsed) -> Node:
         return Sex(tuple(dict.fromkeys(p.fields["values"])), span=self.span(p))

@@ -215,16 +215,23 @@ class Evaluator:
         return Answer(None, f"{name} is not given", (), (name,))
 
     def visit_finding(self, node) -> Answer:
-        category_name = {"condition": "conditions", "drug": "medications", "procedure": "procedures", "allergy": "allergies"}[node.category]
-        records = self.patient.records.get(node.category)
+        names = {"condition": "conditions", "drug": "medications", "procedure": "procedures", "allergy": "allergies"}
+        categories = ("condition", "drug", "procedure") if node.category == "any" else (node.category,)
+        lists = {c: self.patient.records.get(c) for c in categories}
+        category_name = " / ".join(names[c] for c in categories)
         label = self._concept_name(node.concept)
-        if records is None:
-            return Answer(None, f"no {category_name} list in the patient record (needed for {label})", (), (f"{category_name}: {label}",))
-        matches = [r for r in records if node.concept in r.concepts]
+        given = [records for records in lists.values() if records is not None]
+        matches = [r for records in given for r in records if node.concept in r.concepts]
         if not matches:
+            if not given:
+                return Answer(None, f"no {category_name} list in the patient record (needed for {label})", (), (f"{category_name}: {label}",))
             concept = self.lexicon.concepts.get(node.concept)
-            if concept and concept.open and records:
-                return Answer(None, f"{label} cannot be ruled out from the {category_name} list", (), (f"{category_name}: {label}",))
+            known = concept is not None and not concept.open
+            if not known and (len(given) < len(categories) or any(given)):
+                why = "is not in the lexicons, so only its exact name is matched" if concept is None else "cannot be listed exhaustively"
+                return Answer(None, f"{label} {why}: not found among the patient's {category_name}", (), (f"{category_name}: {label}",))
+            if len(given) < len(categories):
+                return Answer(None, f"no {label} among the {category_name} given", (), (f"{category_name}: {label}",))
             return Answer(False, f"no {label} among the patient's {category_name}", (Evidence(node.concept, "absent", "", "", False),))
         answers = [self._match(node, record, label) for record in matches]
         true = [a for a in answers if a.value is True]
@@ -237,7 +244,9 @@ class Evaluator:
 
     def _concept_name(self, concept_id: str) -> str:
         concept = self.lexicon.concepts.get(concept_id)
-        return concept.name if concept else concept_id.replace("_", " ")
+        if concept:
+            return concept.name
+        return repr(concept_id[5:]) if concept_id.startswith("text:") else concept_id.replace("_", " ")
 
     def _match(self, node, record: Record, label: str) -> Answer:
         evidence = (Evidence(node.concept, record.name, "", node.render(), None),)

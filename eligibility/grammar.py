@@ -166,6 +166,7 @@ def criterion_parser() -> pp.ParserElement:
         "value",
         number("number") + pp.Opt(times) + pp.Opt(tok("the", "institutional", "the institutional")) + reference_limit("limit")
         + pp.Opt(tok("range", "value")) + pp.Opt(lpar + pp.Opt(tok("uln", "lln")) + rpar)
+        + pp.Opt(tok("for the institution", "of the institution", "for institution", "institutional", "for age", "for age and sex", "per institutional standards"))
         | reference_limit("limit"),
         lambda r: {"number": _named(r, "number", "1"), "unit": [], "limit": r["limit"]},
     )
@@ -249,8 +250,9 @@ def criterion_parser() -> pp.ParserElement:
         + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint)
     )
     analyte_range = _tagged("range", analyte_list + pp.ZeroOrMore(lab_filler) + range_body, _range)
+    restated = lpar + number + pp.Opt(unit) + rpar  # "> 100 x 10^9/L (100,000/mm3)"
     cmp_tail = (
-        comparator + value("value") + pp.Opt(age_words("age_words")) + pp.Opt(timepoint) + pp.Opt(measurement_context("context"))
+        comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint) + pp.Opt(measurement_context("context"))
     )
     analyte_cmp = _tagged(
         "cmp",
@@ -275,7 +277,7 @@ def criterion_parser() -> pp.ParserElement:
     score = lab.copy().add_condition(lambda t: lexicon.analytes[t[0].split(":", 1)[1]].kind == "score")
     scale_set = _tagged(
         "scale_set",
-        score("lab") + pp.ZeroOrMore(lab_filler) + scale_value("values*")
+        pp.ZeroOrMore(lab_prefix) + score("lab") + pp.ZeroOrMore(lab_filler) + scale_value("values*")
         + pp.ZeroOrMore(pp.Group(list_conj | range_sep)("conj*") + scale_value("values*")),
         lambda r: {"labs": [r["lab"].split(":", 1)[1]], "values": _all(r, "values"),
                    "conj": [" ".join(c) for c in _all(r, "conj")]},
@@ -366,6 +368,24 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: _finding(r, "participation"),
     )
 
+    # A finding the lexicons do not know, named after an explicit introducer ("history of X").
+    stop_word = phrase(
+        [",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "within", "in", "during", "for", "prior", "before",
+         "since", "after", "except", "excluding", "unless", "including", "such as", "e.g", "other than", "defined", "due",
+         "caused", "who", "which", "that", "at", "of", "as", "if", "than", "per", "from", "by", "to", "not", "no", "are", "is",
+         "be", "must", "should", "will", "can", "may", "has", "have", "had", "the", "this"], "stop word")
+    free_word = ~stop_word + pp.Regex(rf"[a-z][a-z'’+/.-]*{_END}")
+    free_text = pp.Group(free_word + pp.Opt(tok("of", "the", "to", "in")) + free_word[0, 6])
+    free_intro = phrase(p["free_finding_intro"], "history of")
+    free_finding = _tagged(
+        "free_finding",
+        pp.Opt(negation("negation")) + pp.OneOrMore(status("status*") | free_intro("intro*") | qualifier("pre_qualifiers*"))
+        + free_text("words") + finding_tail,
+        lambda r: {"words": list(r["words"]), "status": (_all(r, "status") or [None])[-1], "intro": _all(r, "intro"),
+                   "qualifiers": _all(r, "pre_qualifiers"), "window": _named(r, "window"), "washout": _named(r, "washout"),
+                   "negated": "negation" in r},
+    )
+
     # Sex, pregnancy and breast-feeding.
     sex_word = phrase(p["male"], "male").add_parse_action(pp.replace_with("male")) | phrase(p["female"], "female").add_parse_action(pp.replace_with("female"))
     sex = _tagged(
@@ -416,6 +436,7 @@ def criterion_parser() -> pp.ParserElement:
             (has_sex, sex_age), (has_sex, sex), (has_flag, flags), (has_lab, scale_set), (has_lab, analyte_range),
             (has_lab, analyte_cmp), (has_lab, negated_clause), (has_concept, allergy), (has_concept, participation),
             (has_concept, finding), (has_number, bare_range), (has_number, bare_cmp), (ahead("adults?(?:\\s|$)", 3), adult),
+            (pp.Empty(), free_finding),
         )
     ]).set_name("clause")
 

@@ -54,6 +54,11 @@ def term_key(norms: Iterable[str]) -> tuple[str, ...]:
     return tuple(_word_key(n) for n in norms if n not in ("-", "‐"))
 
 
+def text_key(text: str) -> str:
+    """How a name the lexicons do not know is compared: tokenized, lower case, plural folded."""
+    return " ".join(term_key(t.norm for t in tokenize(text)))
+
+
 def _word_key(norm: str) -> str:
     if len(norm) > 3 and norm.endswith("s") and not norm.endswith(("ss", "us", "is", "'s")):
         return norm[:-1]

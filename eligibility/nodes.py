@@ -241,7 +241,7 @@ class Finding(Node):
 
     kind: ClassVar[str] = "finding"
     concept: str = ""
-    category: str = "condition"  # condition, drug, procedure, allergy
+    category: str = "condition"  # condition, drug, procedure, allergy, or any (a name outside the lexicons)
     status: str = ""  # "", history, current, previous
     qualifiers: tuple[str, ...] = ()
     window: Window | None = None
@@ -249,8 +249,9 @@ class Finding(Node):
 
     def render(self):
         words = [self.status] if self.status else []
-        words.append(self.category)
-        words.append(" ".join([*self.qualifiers, self.concept]))
+        words.append(self.category if self.category != "any" else "finding")
+        concept = repr(self.concept[5:]) if self.concept.startswith("text:") else self.concept
+        words.append(" ".join([*self.qualifiers, concept]))
         text = " ".join(words)
         if self.indication:
             text += " for " + "/".join(self.indication)

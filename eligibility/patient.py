@@ -16,7 +16,7 @@ from typing import Any
 import pint
 
 from .errors import PatientDataError, UnitError
-from .lexicon import get_lexicon
+from .lexicon import get_lexicon, text_key
 from .units import parse_quantity_text, quantity
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
@@ -250,7 +250,7 @@ class _Reader:
         else:
             raise PatientDataError(key, f"a record is a name or a mapping, not {type(item).__name__}")
         concept = self.lexicon.find_term(name) or self._term_after_qualifiers(name)
-        concepts = self.lexicon.ancestors(concept) if concept else frozenset({_plain(name)})
+        concepts = self.lexicon.ancestors(concept) if concept else frozenset({"text:" + text_key(name)})
         reference = self.patient.screening_date
         date = parse_date(fields["date"], f"{key}.date", reference) if fields.get("date") else None
         start = parse_date(fields["start"], f"{key}.start", reference) if fields.get("start") else date
@@ -261,7 +261,7 @@ class _Reader:
         reason = fields.get("reason") or fields.get("indication")
         if reason:
             reason_id = self.lexicon.find_term(str(reason))
-            reasons = self.lexicon.ancestors(reason_id) if reason_id else frozenset({_plain(str(reason))})
+            reasons = self.lexicon.ancestors(reason_id) if reason_id else frozenset({"text:" + text_key(str(reason))})
         status = str(fields.get("status") or "").strip().lower()
         return Record(key, name, concepts, start, end, status, reasons)
 
@@ -295,10 +295,6 @@ def _unit_text(measurement: Measurement) -> str:
     if measurement.quantity is None:
         return ""
     return str(measurement.quantity.units)
-
-
-def _plain(name: str) -> str:
-    return re.sub(r"\s+", " ", name.strip().lower())
 
 
 def parse_bool(value: Any, key: str) -> bool:

@@ -84,6 +84,31 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             joined.append(Token(tok.text + tokens[i + 1].text + exponent.text, f"10^{exponent.norm}", tok.start, exponent.end))
             i += 3
             continue
+        if (  # mm^3, m^2: a unit's power written with a caret
+            re.fullmatch(r"[a-z]{1,3}", tok.norm)
+            and i + 2 < len(tokens)
+            and tokens[i + 1].norm == "^"
+            and tokens[i + 1].start == tok.end
+            and re.fullmatch(r"[23]", tokens[i + 2].norm)
+        ):
+            joined.append(Token(tok.text + "^" + tokens[i + 2].text, tok.norm + tokens[i + 2].norm, tok.start, tokens[i + 2].end))
+            i += 3
+            continue
+        if (  # "x 109/L": 10^9 that lost its superscript
+            tok.norm in ("103", "106", "109", "1012")
+            and joined and joined[-1].norm in ("x", "*")
+            and i + 1 < len(tokens) and tokens[i + 1].norm == "/"
+        ):
+            joined.append(Token(tok.text, "10^" + tok.norm[2:], tok.start, tok.end))
+            i += 1
+            continue
+        if (  # and/or
+            tok.norm == "and" and i + 2 < len(tokens) and tokens[i + 1].norm == "/" and tokens[i + 2].norm == "or"
+            and tokens[i + 2].start - tok.end <= 2
+        ):
+            joined.append(Token(tok.text + "/" + tokens[i + 2].text, "and/or", tok.start, tokens[i + 2].end))
+            i += 3
+            continue
         if (
             i + 1 < len(tokens)
             and tokens[i + 1].start == tok.end
