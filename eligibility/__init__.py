@@ -10,6 +10,7 @@ from .compiler import Criterion, Trial, compile_criterion, compile_trial
 from .criteria import unescape as criteria_unescape
 from .errors import EligibilityError, LexiconError, NoCriteriaError, PatientDataError, SourceError, UnitError
 from .nodes import Node
+from .thresholds import Threshold, thresholds
 
 __all__ = [
     "compile_trial", "compile_criterion", "screen", "thresholds", "Trial", "Criterion", "Node",
@@ -24,8 +25,4 @@ def __getattr__(name):
         from . import screening
 
         return getattr(screening, name)
-    if name == "thresholds":
-        from .thresholds import thresholds
-
-        return thresholds
     raise AttributeError(name)

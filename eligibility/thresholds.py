@@ -1,0 +1,73 @@
+"""thresholds(trial): every numeric comparison of a trial as one flat record.
+
+What coordinators and data teams want to see of a trial at a glance, and how extraction is scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .compiler import Criterion, Trial, compile_trial
+from .nodes import Between, Compare, Finding, Node, OneOf
+
+_OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "==", "!=": "!="}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    criterion: int  # index into trial.criteria
+    kind: str  # inclusion / exclusion
+    variable: str
+    op: str  # <, <=, >, >=, ==, !=, between, in
+    value: float | None
+    high: float | None
+    unit: str  # a string pint parses, "ULN" / "LLN" for multiples of a reference limit, or ""
+    timepoint: str
+    window: str
+    text: str  # the source span of the comparison
+    negated: bool = False  # the comparison stands under a NOT
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def thresholds(trial: Any) -> list[Threshold]:
+    compiled = trial if isinstance(trial, Trial) else compile_trial(trial)
+    rows: list[Threshold] = []
+    for criterion in compiled.criteria:
+        _collect(criterion, criterion.index, rows)
+    return rows
+
+
+def _collect(criterion: Criterion, index: int, rows: list[Threshold]) -> None:
+    if criterion.children:
+        for child in criterion.children:
+            _collect(child, index, rows)
+        return
+    _walk(criterion.rule, criterion, index, False, rows)
+
+
+def _walk(node: Node, criterion: Criterion, index: int, negated: bool, rows: list[Threshold]) -> None:
+    if node.kind == "not":
+        _walk(node.item, criterion, index, not negated, rows)
+        return
+    text = criterion.text[node.span[0]:node.span[1]] if node.span else criterion.text
+    if isinstance(node, Compare):
+        rows.append(Threshold(index, criterion.kind, node.variable, _OPS[node.op], node.threshold.value, None,
+                              node.threshold.unit, _render(node.timepoint), "", text, negated))
+    elif isinstance(node, Between):
+        rows.append(Threshold(index, criterion.kind, node.variable, "between", node.low.value, node.high.value,
+                              node.low.unit if node.low.unit == node.high.unit else f"{node.low.unit} .. {node.high.unit}",
+                              _render(node.timepoint), "", text, negated))
+    elif isinstance(node, OneOf):
+        rows.append(Threshold(index, criterion.kind, node.variable, "in", min(node.values), max(node.values), "", "", "", text, negated))
+    elif isinstance(node, Finding) and node.window is not None:
+        rows.append(Threshold(index, criterion.kind, node.concept, "within", node.window.amount.value, None,
+                              node.window.amount.unit, "", node.window.render(), text, negated))
+    for child in node.children():
+        _walk(child, criterion, index, negated, rows)
+
+
+def _render(amount) -> str:
+    return amount.render() if amount is not None else ""

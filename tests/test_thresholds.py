@@ -1,0 +1,31 @@
+"""The thresholds table of a trial."""
+
+from conftest import ROOT
+
+import eligibility
+from eligibility.units import quantity
+
+
+def test_seed_thresholds():
+    rows = eligibility.thresholds(ROOT / "examples" / "NCT05832216.json")
+    table = {(r.variable, r.op, r.value, r.unit, r.timepoint) for r in rows}
+    assert ("platelets", "<", 10.0, "1e9 / L", "") in table
+    assert ("platelets", "<", 20.0, "1e9 / L", "") in table
+    assert ("cci", "<", 7500.0, "1 / µL", "60 min") in table
+    assert ("cci", "<", 4500.0, "1 / µL", "24 h") in table
+    assert ("alt", ">", 2.0, "ULN", "") in table and ("ast", ">", 2.0, "ULN", "") in table
+    assert ("fasting_glucose", ">", 8.8, "mmol / L", "") in table
+    assert ("age", ">=", 12.0, "year", "") in table
+    assert ("ecog", "<=", 2.0, "dimensionless", "") in table
+    assert ("nyha", "in", 3.0, "", "") in table
+    windows = {(r.variable, r.value, r.unit) for r in rows if r.op == "within"}
+    assert ("anti_cd20_antibody", 2.0, "month") in windows
+    for row in rows:
+        if row.unit and row.unit not in ("ULN", "LLN") and " .. " not in row.unit:
+            quantity(1.0, row.unit)  # every unit is one pint parses
+        assert row.kind in ("inclusion", "exclusion") and row.text
+
+
+def test_negated_comparisons_are_marked():
+    rows = eligibility.thresholds("Exclusion Criteria:\n* No ALT > 3 x ULN")
+    assert rows[0].negated and rows[0].op == ">"
