@@ -40,6 +40,12 @@ def thresholds(trial: Any) -> list[Threshold]:
     return rows
 
 
+def criterion_thresholds(criterion: Criterion) -> list[Threshold]:
+    rows: list[Threshold] = []
+    _collect(criterion, criterion.index, rows)
+    return rows
+
+
 def _collect(criterion: Criterion, index: int, rows: list[Threshold]) -> None:
     if criterion.children:
         for child in criterion.children:

@@ -1,0 +1,211 @@
+"""Precision and recall of numeric thresholds against the Chia gold annotations.
+
+Gold: every Has_value relation from a Measurement, Person (age) or Observation entity to a Value
+entity whose text is numeric ("≥ 18 years", "< 1.5 x ULN", "1-3"). Gold value text is read by the
+small independent reader below, not by the library's grammar. Predictions: eligibility.thresholds
+of each criterion line. A prediction matches a gold pair on the same line when the variable, the
+operator and the value(s) agree, values compared after unit conversion (gold "=" matches any
+operator, as Chia often keeps "=" of a stripped "≥").
+
+Run: .venv/bin/python benchmarks/score_chia.py [--limit N] [--show 20]
+Reads ../shared/data/chia/chia_without_scope; prints JSON; exits 0 with a note when it is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHIA = ROOT.parent / "shared" / "data" / "chia" / "chia_without_scope"
+
+_WORD_OPS = [
+    (">=", r"at least|no less than|not less than|minimum of|minimum|greater than or equal to|more than or equal to|equal to or greater than|or more|or older|or greater|or above|and above|and older|or higher"),
+    ("<=", r"at most|no more than|not more than|maximum of|maximum|less than or equal to|equal to or less than|or less|or younger|or below|up to|not exceeding|or lower"),
+    (">", r"greater than|more than|over|above|exceeding|older than|higher than|in excess of"),
+    ("<", r"less than|under|below|younger than|lower than|fewer than"),
+]
+_NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+
+
+def parse_gold(text: str):
+    """(op, low, high, unit) from a gold value text, or None when it is not numeric."""
+    t = " ".join(text.replace("≥", ">=").replace("≤", "<=").replace("=>", ">=").replace("=<", "<=").replace("×", "x").split())
+    for word, number in _WORD_NUMBERS.items():
+        t = re.sub(rf"\b{word}\b(\s*\(\d+\))?", str(number), t, flags=re.I)
+    numbers = re.findall(_NUMBER, t)
+    if not numbers:
+        return None
+    limit = "ULN" if re.search(r"\buln\b|upper limit", t, re.I) else ("LLN" if re.search(r"\blln\b|lower limit", t, re.I) else None)
+    range_match = re.search(rf"(?:between\s+|from\s+)?({_NUMBER})\s*(?:[a-zA-Z%/µ]+\s*)?(?:-|to|and|–)\s*({_NUMBER})", t)
+    if range_match and not re.match(r"\s*[<>]", t):
+        low, high = (float(x.replace(",", "")) for x in range_match.groups())
+        unit = t[range_match.end():].strip()
+        return ("between", low, high, limit or _unit_text(unit))
+    op = None
+    symbol = re.match(r"\s*(>=|<=|>|<|=)", t)
+    if symbol:
+        op = {"=": None}.get(symbol.group(1), symbol.group(1))
+    else:
+        for candidate, pattern in _WORD_OPS:
+            if re.search(rf"\b(?:{pattern})\b", t, re.I):
+                op = candidate
+                break
+        if op is None:
+            op = "=="
+    number_match = re.search(_NUMBER, t)
+    value = float(number_match.group(0).replace(",", ""))
+    unit = re.sub(rf"\b(?:{'|'.join(p for _, p in _WORD_OPS)})\b", "", t[number_match.end():], flags=re.I)
+    return (op, value, None, limit or _unit_text(unit))
+
+
+def _unit_text(text: str) -> str:
+    text = re.sub(r"\b(of age|old|in age|times|x|the|institutional|normal)\b", " ", text, flags=re.I).strip(" .,;()")
+    return text
+
+
+def load_gold(ann: Path, txt: Path):
+    with txt.open(encoding="utf-8", newline="") as handle:  # offsets count the \r of CRLF files
+        text = handle.read()
+    line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+    entities, gold = {}, []
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if parts[0].startswith("T") and len(parts) >= 3:
+            head = parts[1].split(" ", 1)
+            offsets = [int(x) for x in re.findall(r"\d+", head[1])]
+            start, end = offsets[0], offsets[-1]
+            # A discontinuous value ("greater than ... 10 g/dL") is read whole from the text.
+            surface = text[start:end] if ";" in head[1] and "\n" not in text[start:end] else parts[2]
+            entities[parts[0]] = (head[0], start, surface)
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if parts[0].startswith("R") and len(parts) >= 2 and parts[1].startswith("Has_value"):
+            _, arg1, arg2 = parts[1].split()
+            variable, value = entities.get(arg1[5:]), entities.get(arg2[5:])
+            if not variable or not value or variable[0] not in ("Measurement", "Person", "Observation"):
+                continue
+            parsed = parse_gold(value[2])
+            if parsed is None:
+                continue
+            line_index = max(i for i, s in enumerate(line_starts) if s <= value[1])
+            gold.append({"line": line_index, "variable_text": variable[2], "entity": variable[0], "value_text": value[2], "parsed": parsed})
+    return text, gold
+
+
+def gold_variable(lexicon, entity: str, text: str) -> str | None:
+    if entity == "Person":
+        return "age"
+    found = lexicon.find_term(text, ("@lab:",))
+    if found is None and re.search(r"\bage\b|years old", text, re.I):
+        return "age"
+    return found
+
+
+def same_value(prediction, gold_value: float, gold_unit: str, variable: str, value: float, unit: str, units, analytes) -> bool:
+    if gold_unit in ("ULN", "LLN") or unit in ("ULN", "LLN"):
+        return gold_unit == unit and math.isclose(gold_value, value, rel_tol=1e-6)
+    if not gold_unit or not unit:
+        return math.isclose(gold_value, value, rel_tol=1e-6)
+    try:
+        number, parsed_unit = units.parse_quantity_text(f"1 {gold_unit}")
+        analyte = analytes.get(variable)
+        converted = units.convert(units.quantity(gold_value * number, parsed_unit), unit,
+                                  analyte.molar_mass if analyte else None, analyte.valence if analyte else None)
+        return math.isclose(converted.magnitude, value, rel_tol=1e-6)
+    except Exception:
+        return math.isclose(gold_value, value, rel_tol=1e-6)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=0, help="at most this many files")
+    parser.add_argument("--show", type=int, default=15, help="examples of misses to print")
+    args = parser.parse_args()
+    if not CHIA.exists():
+        print(json.dumps({"skipped": f"{CHIA} is not present"}))
+        return 0
+    sys.path.insert(0, str(ROOT))
+    import eligibility
+    from eligibility import units
+    from eligibility.compiler import Criterion, compile_criterion
+    from eligibility.lexicon import get_lexicon
+    from eligibility.thresholds import criterion_thresholds
+
+    lexicon = get_lexicon()
+    files = sorted(CHIA.glob("*.ann"))[: args.limit or None]
+    tp = fp = fn = 0
+    gold_total = unmapped = 0
+    misses, false_positives = [], []
+    by_variable = defaultdict(Counter)
+    start = time.perf_counter()
+    for ann in files:
+        txt = ann.with_suffix(".txt")
+        text, gold = load_gold(ann, txt)
+        kind = "inclusion" if ann.name.endswith("_inc.ann") else "exclusion"
+        lines = [line.rstrip("\r") for line in text.split("\n")]
+        gold_by_line = defaultdict(list)
+        for g in gold:
+            g["variable"] = gold_variable(lexicon, g["entity"], g["variable_text"])
+            gold_by_line[g["line"]].append(g)
+            gold_total += 1
+            unmapped += g["variable"] is None
+        for index, line in enumerate(lines):
+            if not line.strip():
+                continue
+            rule, _ = compile_criterion(line.strip(), kind)
+            predictions = [p for p in criterion_thresholds(Criterion(index, kind, line.strip(), (0, 0), rule))
+                           if p.op not in ("within", "in")]
+            open_gold = list(gold_by_line.get(index, []))
+            for p in predictions:
+                match = None
+                for g in open_gold:
+                    op, low, high, unit = g["parsed"]
+                    if g["variable"] != p.variable:
+                        continue
+                    if op == "between" and p.op == "between":
+                        ok = same_value(p, low, unit, p.variable, p.value, p.unit, units, lexicon.analytes) and \
+                             same_value(p, high, unit, p.variable, p.high, p.unit, units, lexicon.analytes)
+                    elif op in (None, p.op) and p.op != "between":
+                        ok = same_value(p, low, unit, p.variable, p.value, p.unit, units, lexicon.analytes)
+                    else:
+                        ok = False
+                    if ok:
+                        match = g
+                        break
+                if match:
+                    tp += 1
+                    open_gold.remove(match)
+                    by_variable[p.variable]["tp"] += 1
+                else:
+                    fp += 1
+                    by_variable[p.variable]["fp"] += 1
+                    if len(false_positives) < args.show:
+                        false_positives.append({"line": line.strip()[:140], "predicted": [p.variable, p.op, p.value, p.high, p.unit],
+                                                "gold_on_line": [(g["variable_text"], g["value_text"]) for g in gold_by_line.get(index, [])]})
+            for g in open_gold:
+                fn += 1
+                by_variable[g["variable"] or "?"]["fn"] += 1
+                if len(misses) < args.show:
+                    misses.append({"line": line.strip()[:140], "gold": [g["variable_text"], g["value_text"]], "gold_parsed": g["parsed"]})
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    print(json.dumps({
+        "files": len(files), "gold_numeric_pairs": gold_total, "gold_variables_outside_lexicon": unmapped,
+        "predictions": tp + fp, "true_positives": tp, "false_positives": fp, "false_negatives": fn,
+        "precision": round(precision, 4), "recall": round(recall, 4), "seconds": round(time.perf_counter() - start, 1),
+        "top_variables": {k: dict(v) for k, v in sorted(by_variable.items(), key=lambda kv: -sum(kv[1].values()))[:15]},
+        "false_positive_examples": false_positives, "miss_examples": misses,
+    }, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
