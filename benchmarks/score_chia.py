@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHIA = ROOT.parent / "shared" / "data" / "chia" / "chia_without_scope"
 
 _WORD_OPS = [
-    (">=", r"at least|no less than|not less than|minimum of|minimum|greater than or equal to|more than or equal to|equal to or greater than|or more|or older|or greater|or above|and above|and older|or higher"),
-    ("<=", r"at most|no more than|not more than|maximum of|maximum|less than or equal to|equal to or less than|or less|or younger|or below|up to|not exceeding|or lower"),
+    (">=", r"and over|or over|at least|no less than|not less than|minimum of|minimum|greater than or equal to|more than or equal to|equal to or greater than|or more|or older|or greater|or above|and above|and older|or higher"),
+    ("<=", r"within|at most|no more than|not more than|maximum of|maximum|less than or equal to|equal to or less than|or less|or younger|or below|up to|not exceeding|or lower"),
     (">", r"greater than|more than|over|above|exceeding|older than|higher than|in excess of"),
     ("<", r"less than|under|below|younger than|lower than|fewer than"),
 ]
@@ -104,6 +104,9 @@ def gold_variable(lexicon, entity: str, text: str) -> str | None:
     if entity == "Person":
         return "age"
     found = lexicon.find_term(text, ("@lab:",))
+    if found is None:  # "Hb level", "Serum Cr": the analyte with its usual companions
+        core = re.sub(r"^(serum|plasma|blood|baseline|fasting)\s+|\s+(level|levels|count|value|values|concentration)$", "", text.strip(), flags=re.I)
+        found = lexicon.find_term(core, ("@lab:",)) if core != text else None
     if found is None and re.search(r"\bage\b|years old", text, re.I):
         return "age"
     return found

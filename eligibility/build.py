@@ -174,7 +174,11 @@ class Builder:
             return Amount(number, value.fields["limit"], text)
         tokens = tuple(value.fields["unit"])
         if tokens:
-            return Amount(number, unit_from_tokens(tokens, text), text)
+            unit = unit_from_tokens(tokens, text)
+            if re.match(r"\d{1,3}\.\d{3}(?!\d)", text) and compatible(unit, "1 / L"):
+                # "100.000/µl" is 100,000 written with a European separator, or 100: never guess which
+                raise UnitError(f"{text!r}: '.' may be a thousands separator here; the count is ambiguous")
+            return Amount(number, unit, text)
         return Amount(number, self._bare_unit(number, analyte_id), text)
 
     def _bare_unit(self, number: float, analyte_id: str | None) -> str:

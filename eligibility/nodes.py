@@ -61,7 +61,7 @@ def display_unit(unit: str) -> str:
         return f" x10^{scale.group(1)}{'/' if text[len(scale.group(0)) - len(rest) - 1] == '/' else ' '}{rest}"
     if text.startswith("1/"):
         return text[1:]
-    return text if text == "%" else f" {text}"
+    return "%" if text in ("%", "percent") else f" {text}"
 
 
 def _number(value: float) -> str:

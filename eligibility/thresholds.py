@@ -36,14 +36,14 @@ def thresholds(trial: Any) -> list[Threshold]:
     compiled = trial if isinstance(trial, Trial) else compile_trial(trial)
     rows: list[Threshold] = []
     for criterion in compiled.criteria:
-        _collect(criterion, criterion.index, rows)
+        rows.extend(criterion_thresholds(criterion))
     return rows
 
 
 def criterion_thresholds(criterion: Criterion) -> list[Threshold]:
     rows: list[Threshold] = []
     _collect(criterion, criterion.index, rows)
-    return rows
+    return list(dict.fromkeys(rows))  # "Karnofsky/Lansky score 50 or greater" is one threshold
 
 
 def _collect(criterion: Criterion, index: int, rows: list[Threshold]) -> None:

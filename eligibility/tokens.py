@@ -102,6 +102,17 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             joined.append(Token(tok.text, "10^" + tok.norm[2:], tok.start, tok.end))
             i += 1
             continue
+        if (  # "> 2,5 mg/dl", "18,5 kg/m2": a decimal comma, told from a list "0,1, or 2" by its neighbours
+            re.fullmatch(r"\d+", tok.norm)
+            and i + 2 < len(tokens)
+            and tokens[i + 1].norm == "," and tokens[i + 1].start == tok.end and tokens[i + 2].start == tokens[i + 1].end
+            and re.fullmatch(r"\d{1,2}", tokens[i + 2].norm)
+            and ((joined and joined[-1].norm in ("<", ">", "<=", ">=", "=")) or _unit_follows(tokens, i + 3))
+        ):
+            text = tok.text + "," + tokens[i + 2].text
+            joined.append(Token(text, tok.norm + "." + tokens[i + 2].norm, tok.start, tokens[i + 2].end))
+            i += 3
+            continue
         if (  # and/or
             tok.norm == "and" and i + 2 < len(tokens) and tokens[i + 1].norm == "/" and tokens[i + 2].norm == "or"
             and tokens[i + 2].start - tok.end <= 2
@@ -122,6 +133,13 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
         joined.append(tok)
         i += 1
     return joined
+
+
+_UNIT_START = re.compile(r"(?:%|[munpµ]?(?:g|mol|l|eq)|u|iu|k|x|cells?|mm\w*|ms|kg|cm|years?|months?|weeks?|days?|hours?|h|min|/)$")
+
+
+def _unit_follows(tokens: list[Token], index: int) -> bool:
+    return index < len(tokens) and bool(_UNIT_START.match(tokens[index].norm))
 
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
