@@ -190,7 +190,7 @@ class Builder:
         return fits[0] if len(fits) == 1 else ""
 
     def _check_unit(self, analyte_id: str, amount: Amount, where: Parsed) -> str | None:
-        if amount.is_limit_multiple or not amount.unit:
+        if amount.is_limit_multiple or not amount.unit or analyte_id not in self.lexicon.analytes:
             return None
         analyte = self.lexicon.analytes[analyte_id]
         if compatible(amount.unit, analyte.unit, analyte.molar_mass, analyte.valence):
@@ -200,6 +200,11 @@ class Builder:
         return message
 
     def _variables(self, p: Parsed) -> list[str]:
+        if p.fields.get("free"):
+            words = " ".join(p.fields["free"])
+            if p.fields.get("age_words") or re.fullmatch(r"(aged?|ages)( of)?", words):
+                return ["age"]
+            return ["text:" + text_key(words)]
         labs = list(p.fields.get("labs") or [])
         if not labs and (p.fields.get("age_words") or self._is_time(p)):
             labs = ["age"]

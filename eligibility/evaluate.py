@@ -120,7 +120,9 @@ class Evaluator:
 
     def _name(self, variable: str) -> str:
         analyte = self.lexicon.analytes.get(variable)
-        return analyte.name if analyte else variable
+        if analyte:
+            return analyte.name
+        return repr(variable[5:]) if variable.startswith("text:") else variable
 
     def _value_in(self, m: Measurement, variable: str, unit: str) -> tuple[float | None, str, str]:
         """(magnitude in `unit`, how it was converted, reason if it could not be)."""

@@ -373,7 +373,9 @@ def criterion_parser() -> pp.ParserElement:
         [",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "within", "in", "during", "for", "prior", "before",
          "since", "after", "except", "excluding", "unless", "including", "such as", "e.g", "other than", "defined", "due",
          "caused", "who", "which", "that", "at", "of", "as", "if", "than", "per", "from", "by", "to", "not", "no", "are", "is",
-         "be", "must", "should", "will", "can", "may", "has", "have", "had", "the", "this"], "stop word")
+         "be", "must", "should", "will", "can", "may", "has", "have", "had", "the", "this", "more", "less", "greater",
+         "over", "under", "above", "below", "up", "exceeding", "higher", "lower", "between", "equal", "minimum",
+         "maximum", "least", "most", "range", "ranging", "inclusive", "level", "levels", "count", "value", "score"], "stop word")
     free_word = ~stop_word + pp.Regex(rf"[a-z][a-z'’+/.-]*{_END}")
     free_text = pp.Group(free_word + pp.Opt(tok("of", "the", "to", "in")) + free_word[0, 6])
     free_intro = phrase(p["free_finding_intro"], "history of")
@@ -384,6 +386,19 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {"words": list(r["words"]), "status": (_all(r, "status") or [None])[-1], "intro": _all(r, "intro"),
                    "qualifiers": _all(r, "pre_qualifiers"), "window": _named(r, "window"), "washout": _named(r, "washout"),
                    "negated": "negation" in r},
+    )
+
+    # A comparison on a variable outside the analyte lexicon ("Grade ≥ 2"): named by its words.
+    free_variable = pp.Group(free_word + free_word[0, 4])
+    free_cmp = _tagged(
+        "cmp",
+        pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + cmp_tail,
+        lambda r: {**_cmp(r), "free": list(r["free"])},
+    )
+    free_range = _tagged(
+        "range",
+        pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + range_body,
+        lambda r: {**_range(r), "free": list(r["free"])},
     )
 
     # Sex, pregnancy and breast-feeding.
@@ -436,7 +451,7 @@ def criterion_parser() -> pp.ParserElement:
             (has_sex, sex_age), (has_sex, sex), (has_flag, flags), (has_lab, scale_set), (has_lab, analyte_range),
             (has_lab, analyte_cmp), (has_lab, negated_clause), (has_concept, allergy), (has_concept, participation),
             (has_concept, finding), (has_number, bare_range), (has_number, bare_cmp), (ahead("adults?(?:\\s|$)", 3), adult),
-            (pp.Empty(), free_finding),
+            (pp.Empty(), free_finding), (has_number, free_range), (has_number, free_cmp),
         )
     ]).set_name("clause")
 

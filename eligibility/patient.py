@@ -32,6 +32,7 @@ _SPECIAL = {
     "screening date": "screening_date", "reference date": "screening_date", "date": "screening_date",
     "id": "id", "name": "id", "patient id": "id",
 }
+_UNNAMED = type("Unnamed", (), {"name": "value", "unit": "dimensionless", "kind": "lab", "molar_mass": None, "valence": None})()
 _SEX = {"male": "male", "m": "male", "man": "male", "female": "female", "f": "female", "woman": "female"}
 _TRUE = {"yes", "y", "true", "positive", "present", "1"}
 _FALSE = {"no", "n", "false", "negative", "absent", "0", "none"}
@@ -129,7 +130,10 @@ class _Reader:
         else:
             variable = self.variable_of(key)
             if variable is None:
-                self.patient.ignored_keys.append(key)
+                if _is_quantity_like(value):  # a variable outside the lexicon, matched by its name
+                    self.read_measurements(key, "text:" + text_key(key.replace("_", " ")), value)
+                else:
+                    self.patient.ignored_keys.append(key)
                 return
             self.read_measurements(key, variable, value)
 
@@ -160,7 +164,7 @@ class _Reader:
         self.patient.measurements.setdefault(variable, []).extend(found)
 
     def measurement(self, key: str, variable: str, value: Any) -> Measurement:
-        analyte = self.lexicon.analytes[variable]
+        analyte = self.lexicon.analytes.get(variable) or _UNNAMED
         if isinstance(value, dict):
             allowed = {"value", "unit", "uln", "lln", "at", "date", "time"}
             unknown = set(value) - allowed
@@ -295,6 +299,18 @@ def _unit_text(measurement: Measurement) -> str:
     if measurement.quantity is None:
         return ""
     return str(measurement.quantity.units)
+
+
+def _is_quantity_like(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if isinstance(value, str):
+        return bool(re.match(r"\s*[-+]?\d", value))
+    if isinstance(value, dict):
+        return "value" in value
+    return isinstance(value, list) and bool(value) and all(_is_quantity_like(v) for v in value)
 
 
 def parse_bool(value: Any, key: str) -> bool:
