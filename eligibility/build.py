@@ -285,6 +285,11 @@ class Builder:
             nodes.append(Between(variable, low, high, p.fields.get("inclusive", True), timepoint, span=self.span(p)))
         return self._combine(nodes, p.fields.get("conj", []), p)
 
+    def build_normal_range(self, p: Parsed) -> Node | _Implicit:
+        """"Potassium within normal limits": between the patient's own LLN and ULN."""
+        nodes = [Between(lab, Amount(1.0, "LLN", "LLN"), Amount(1.0, "ULN", "ULN"), True, span=self.span(p)) for lab in p.fields["labs"]]
+        return self._combine(nodes, p.fields.get("conj", []), p)
+
     def build_scale_set(self, p: Parsed) -> Node:
         variable = p.fields["labs"][0]
         values = [float(_ROMAN.get(v, v)) for v in p.fields["values"]]

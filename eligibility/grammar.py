@@ -204,7 +204,7 @@ def criterion_parser() -> pp.ParserElement:
     )
     lab_prefix = phrase(["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
                          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-                         "resting", "fasting", "known", "patients with", "subjects with"], "analyte prefix")
+                         "resting", "fasting", "known", "patients with", "subjects with", *p["presence"]], "analyte prefix")
     list_conj = pp.Opt(comma) + tok("and/or", "or", "and", "nor") | comma | slash | tok("&", "+")
     analyte_list = (
         pp.ZeroOrMore(lab_prefix) + lab("labs*")
@@ -250,6 +250,11 @@ def criterion_parser() -> pp.ParserElement:
         + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint)
     )
     analyte_range = _tagged("range", analyte_list + pp.ZeroOrMore(lab_filler) + range_body, _range)
+    normal_range = _tagged(
+        "normal_range",
+        analyte_list + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("is", "are", "must be", "should be", "be")) + phrase(p["normal_range"], "within normal limits"),
+        _analytes,
+    )
     restated = lpar + number + pp.Opt(unit) + rpar  # "> 100 x 10^9/L (100,000/mm3)"
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint) + pp.Opt(measurement_context("context"))
@@ -284,7 +289,10 @@ def criterion_parser() -> pp.ParserElement:
     )
 
     # Time windows and reference points.
-    reference = phrase(p["reference_points"], "reference point")
+    reference_words = pp.Combine(
+        pp.OneOrMore(~(tok(",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "except", "unless", "including")) + pp.Regex(rf"(?!@)[a-z0-9][\w'./-]*{_END}"))[1, 8],
+        join_string=" ", adjacent=False)
+    reference = reference_words | phrase(p["reference_points"], "reference point")
     relation = phrase(p["window_relation"], "before")
     window = _tagged(
         "window",
@@ -304,7 +312,7 @@ def criterion_parser() -> pp.ParserElement:
 
     # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
     qualifier = phrase(p["qualifiers"], "qualifier")
-    generic_head = phrase(p["generic_heads"], "generic head")
+    generic_head = phrase(p["generic_heads"], "generic head") | pp.Regex(rf"@cond:(?:infection|other_disease){_END}")
     negation = phrase([n for n in p["negation"]], "negation")
     history = phrase(p["history"], "history of").add_parse_action(pp.replace_with("history"))
     current = phrase(p["current"], "currently").add_parse_action(pp.replace_with("current"))
@@ -448,7 +456,7 @@ def criterion_parser() -> pp.ParserElement:
     has_flag = ahead(r"pregnan|breast|lactat|nursing", 6)
     clause = pp.MatchFirst([
         guard + alternative + boundary for guard, alternative in (
-            (has_sex, sex_age), (has_sex, sex), (has_flag, flags), (has_lab, scale_set), (has_lab, analyte_range),
+            (has_sex, sex_age), (has_sex, sex), (has_flag, flags), (has_lab, scale_set), (has_lab, analyte_range), (has_lab, normal_range),
             (has_lab, analyte_cmp), (has_lab, negated_clause), (has_concept, allergy), (has_concept, participation),
             (has_concept, finding), (has_number, bare_range), (has_number, bare_cmp), (ahead("adults?(?:\\s|$)", 3), adult),
             (pp.Empty(), free_finding), (has_number, free_range), (has_number, free_cmp),

@@ -194,19 +194,21 @@ class Lexicon:
 
     def _absorb_abbreviation(self, tokens: list[Token], j: int, tag: str) -> int:
         """'corrected count increment (CCI)': a bracketed short form of the term is part of it."""
-        if j + 2 >= len(tokens) or tokens[j].norm != "(":
+        if j + 2 >= len(tokens) or tokens[j].norm not in ("(", "["):
             return j
-        close = next((k for k in range(j + 1, min(j + 6, len(tokens))) if tokens[k].norm == ")"), None)
+        closer = ")" if tokens[j].norm == "(" else "]"
+        close = next((k for k in range(j + 1, min(j + 14, len(tokens))) if tokens[k].norm == closer), None)
         if close is None or close == j + 1:
             return j
         inner = tokens[j + 1: close]
         same = self._match_at(inner, 0, case_insensitive=True)
-        if same and same[0] == tag and same[1] == len(inner):
-            return close + 1
+        if same and same[0] == tag and (same[1] == len(inner) or tokens[j + 1 + same[1]].norm in ("(", "[")):
+            # "(serum glutamic oxaloacetic transaminase [SGOT])": a synonym, perhaps with its own short form
+            return self._absorb_abbreviation(tokens, close + 1, tag)
         if len(inner) == 1 and inner[0].text.isalpha() and inner[0].text[:1].isupper() and sum(c.isupper() for c in inner[0].text) >= 2:
             initials = "".join(w[0] for w in tag.split(":", 1)[1].split("_"))
             if not self._match_at(inner, 0, case_insensitive=True) or inner[0].text.lower().startswith(initials[:1]):
-                return close + 1
+                return self._absorb_abbreviation(tokens, close + 1, tag)
         return j
 
     def _distributed_modifiers(self, tokens: list[Token], i: int) -> tuple[list[Lexeme], int] | None:
