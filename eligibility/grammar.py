@@ -53,11 +53,16 @@ def tok(*words: str) -> pp.ParserElement:
     return phrase(words)
 
 
-def phrase(phrases: Iterable[str], name: str | None = None) -> pp.ParserElement:
-    """Any of `phrases` (each tokenized like criteria), longest first, as whole tokens."""
+def alternation(phrases: Iterable[str]) -> str:
+    """A regex matching any of `phrases` (each tokenized like criteria), longest first."""
     normed = sorted({_norm_phrase(p) for p in phrases if p.strip()}, key=len, reverse=True)
-    element = pp.Regex("(?:" + "|".join(re.escape(p) for p in normed) + ")" + _END)
-    return element.set_name(name or repr(normed[0]))
+    return "(?:" + "|".join(re.escape(p) for p in normed) + ")" + _END
+
+
+def phrase(phrases: Iterable[str], name: str | None = None) -> pp.ParserElement:
+    """Any of `phrases` as whole tokens, longest first."""
+    phrases = list(phrases)
+    return pp.Regex(alternation(phrases)).set_name(name or repr(_norm_phrase(phrases[0])))
 
 
 def term(kind: str) -> pp.ParserElement:
@@ -442,10 +447,11 @@ def criterion_parser() -> pp.ParserElement:
     negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | analyte_cmp)("inner"), lambda r: {"inner": r["inner"]})
     # Connective words end a clause; each alternative must reach one, so the first alternative
     # that reads a whole clause wins (an ordered choice, cheaper than trying all for the longest).
-    boundary_token = (
-        comma | semicolon | colon | lpar | rpar | tok("or", "and", "and/or", "with", "without", "either")
-        | phrase(p["exception"]) | phrase(p["definition"]) | phrase(p["caused_by"]) | phrase(p["examples"])
+    boundary_pattern = alternation(
+        [",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "either",
+         *p["exception"], *p["definition"], *p["caused_by"], *p["examples"]]
     )
+    boundary_token = pp.Regex(boundary_pattern).set_name("connective")
     boundary = pp.FollowedBy(boundary_token) | pp.StringEnd()
     def ahead(pattern: str, within: int) -> pp.ParserElement:
         """Cheap look-ahead: `pattern` starts within the next `within` tokens of this clause."""
@@ -454,13 +460,17 @@ def criterion_parser() -> pp.ParserElement:
     has_lab, has_concept, has_number = ahead(r"@lab:", 5), ahead(r"@(?:cond|drug|proc):", 14), ahead(r"\d", 5)
     has_sex = ahead(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
     has_flag = ahead(r"pregnan|breast|lactat|nursing", 6)
+    def first_of(*alternatives):
+        return pp.MatchFirst([alternative + boundary for alternative in alternatives])
+
     clause = pp.MatchFirst([
-        guard + alternative + boundary for guard, alternative in (
-            (has_sex, sex_age), (has_sex, sex), (has_flag, flags), (has_lab, scale_set), (has_lab, analyte_range), (has_lab, normal_range),
-            (has_lab, analyte_cmp), (has_lab, negated_clause), (has_concept, allergy), (has_concept, participation),
-            (has_concept, finding), (has_number, bare_range), (has_number, bare_cmp), (ahead("adults?(?:\\s|$)", 3), adult),
-            (pp.Empty(), free_finding), (has_number, free_range), (has_number, free_cmp),
-        )
+        has_sex + first_of(sex_age, sex),
+        has_flag + first_of(flags),
+        has_lab + first_of(scale_set, analyte_range, normal_range, analyte_cmp, negated_clause),
+        has_concept + first_of(allergy, participation, finding),
+        first_of(free_finding),
+        has_number + first_of(bare_range, bare_cmp, free_range, free_cmp),
+        ahead("adults?(?:\\s|$)", 3) + first_of(adult),
     ]).set_name("clause")
 
     # Connectives, lowest precedence last.
@@ -473,7 +483,8 @@ def criterion_parser() -> pp.ParserElement:
     and_word = pp.Opt(comma) + tok("and", "with", "plus", "in combination with", "along with", "as well as", "accompanied by", "together with")
     without_word = pp.Opt(comma) + tok("without", "but no", "but not", "and no", "and not", "with no", "in the absence of", "and without")
     any_token = pp.Regex(r"\S+")
-    unknown = _tagged("unknown", pp.OneOrMore(~boundary_token + any_token)("words"), lambda r: {})
+    # Words up to the next connective, read in one step.
+    unknown = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern})\S+(?: |$))*(?!{boundary_pattern})\S+{_END}"), lambda r: {})
     parenthesized = _tagged("paren", lpar + expr + rpar, lambda r: {"inner": _first_parsed(r)})
     # "Heart failure (NYHA class III or IV)": a clause and its bracketed definition.
     segment = _with_tails(
