@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyparsing as pp
 
@@ -349,8 +349,29 @@ class Builder:
     def build_sex(self, p: Parsed) -> Node:
         return Sex(tuple(dict.fromkeys(p.fields["values"])), span=self.span(p))
 
+    def build_since(self, p: Parsed) -> Node:
+        """"At least N since X": no exposure to X within the last N (an exposure, if any, ended before)."""
+        amount = self._amount(p.fields["amount"], None)
+        op = _one(p.fields["op"])
+        finding = self._resolve(self.visit(p.fields["finding"]))
+        if op not in (">", ">=") or p.fields.get("negated"):
+            return Review(self.source(p), "not_understood", span=self.span(p))
+        window = Window(amount, "")
+        recent = [
+            replace(node, window=window, status="") if isinstance(node, Finding) else node
+            for node in ([finding] if not isinstance(finding, (AllOf, AnyOf)) else list(finding.items))
+        ]
+        if not all(isinstance(node, Finding) for node in recent):
+            return Review(self.source(p), "not_understood", span=self.span(p))
+        inner = recent[0] if len(recent) == 1 else AnyOf(tuple(recent), span=self.span(p))
+        return Not(inner, span=self.span(p))
+
     def build_flags(self, p: Parsed) -> Node:
-        nodes = [Flag(v, span=self.span(p)) for v in dict.fromkeys(p.fields["flags"])]
+        flags = p.fields["flags"]
+        if "not_pregnant" in flags:
+            node = Not(Flag("pregnant", span=self.span(p)), span=self.span(p))
+            return Not(node, span=self.span(p)) if p.fields.get("negated") else node
+        nodes = [Flag(v, span=self.span(p)) for v in dict.fromkeys(flags)]
         node = nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes), span=self.span(p))
         return Not(node, span=self.span(p)) if p.fields.get("negated") else node
 
@@ -372,7 +393,7 @@ def _all_review(node: Node) -> bool:
     return all(isinstance(n, Review) for n in node.walk() if not n.children())
 
 
-_CONSENT = re.compile(r"\b(informed consent|consent|willing|willingness|comply|compliance|sign(ed)?|agree|able to understand|cooperat)", re.I)
+_CONSENT = re.compile(r"\b(informed consent|consent|willing|willingness|comply|compliance|sign(ed)?|agree|able to understand|cooperat|contracepti|birth control)", re.I)
 _INVESTIGATOR = re.compile(r"\b(investigator|judg(e)?ment|opinion|discretion|deemed|considered)", re.I)
 
 

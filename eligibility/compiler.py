@@ -136,15 +136,37 @@ def compile_trial(source: Any) -> Trial:
     return Trial(trial_source.nct_id, trial_source.title, trial_source.format, tuple(criteria), tuple(notes), tuple(problems))
 
 
-def _compile_item(item: Item, index: int) -> Criterion:
+def _compile_item(item: Item, index: int, context: str = "") -> Criterion:
     if item.children:
-        children = tuple(_compile_item(child, i) for i, child in enumerate(item.children))
+        # "Age:" / "Life expectancy:" above "- 18 and over": the header names what its items measure.
+        header = item.text.rstrip(" :：")
+        measures = header if get_lexicon().find_term(header, ("@lab:",)) else ""
+        children = tuple(_compile_item(child, i, measures) for i, child in enumerate(item.children))
         mode = item.group_mode or ("all" if item.kind == "inclusion" else "any")
         combined = (AnyOf if mode == "any" else AllOf)(tuple(c.rule for c in children))
         rule, diagnostics = _header_rule(item, combined)
         return Criterion(index, item.kind, item.text, (item.start, item.end), rule, children, diagnostics=tuple(diagnostics))
     rule, diagnostics = compile_criterion(item.text, item.kind)
+    if context and not any(n.kind in ("compare", "between", "one_of") for n in rule.walk()):
+        with_context, context_diagnostics = compile_criterion(f"{context} {item.text}", item.kind)
+        if any(n.kind in ("compare", "between", "one_of") for n in with_context.walk()):
+            rule, diagnostics = _shift(with_context, len(context) + 1), context_diagnostics
     return Criterion(index, item.kind, item.text, (item.start, item.end), rule, diagnostics=tuple(diagnostics))
+
+
+def _shift(node: Node, offset: int) -> Node:
+    """A tree compiled from "<header> <text>", with spans moved back into <text>."""
+    from dataclasses import fields, replace
+
+    changes = {}
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            changes[f.name] = _shift(value, offset)
+        elif isinstance(value, tuple) and value and isinstance(value[0], Node):
+            changes[f.name] = tuple(_shift(v, offset) for v in value)
+    span = (max(0, node.span[0] - offset), max(0, node.span[1] - offset)) if node.span else None
+    return replace(node, span=span, **changes)
 
 
 _CONDITIONAL_HEADER = re.compile(

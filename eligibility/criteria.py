@@ -17,6 +17,7 @@ _HEADING = re.compile(
 _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>[*\-•·●○◦▪▫■□➢►‣⁃–—]|o(?=\s)|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)](?=\s)|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)](?=\s))\s*(?P<body>.*)$"
 )
+_SUBHEADING = re.compile(r"^\s*(?:[-*•]\s*)?[A-Z][A-Z0-9 /&,()'-]{2,60}:\s*$")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>^~=|])")
 _GROUP_ANY = re.compile(r"\b(any|one|either|at least one|one or more)\b[^:]*\bfollowing\b", re.I)
 _GROUP_ALL = re.compile(r"\b(all|each|both)\b[^:]*\bfollowing\b", re.I)
@@ -82,6 +83,11 @@ def split_criteria(text: str, offset: int = 0) -> tuple[list[Item], list[str]]:
                 last = Item(section, rest, offset + body_start, offset + body_start + len(rest), 0)
                 items.append(last)
                 stack = [last]
+            continue
+        if _SUBHEADING.match(content) and section:
+            # "PATIENT CHARACTERISTICS:" names a group of criteria; it is not one
+            notes.append(f"{section} subheading {content.strip()!r} at {offset + line_start}")
+            stack, flat_group, last, blank_before = [], None, None, False
             continue
         if not section:
             section = "inclusion"

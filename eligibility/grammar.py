@@ -414,6 +414,15 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {**_range(r), "free": list(r["free"])},
     )
 
+    # "At least 4 weeks since prior chemotherapy": any such exposure ended that long ago.
+    since = _tagged(
+        "since",
+        pp.Opt(tok("no", "not")("negation")) + prefix_op("op") + time_quantity("amount")
+        + tok("since", "from", "after", "elapsed since", "must have elapsed since", "have elapsed since", "has elapsed since")
+        + (finding | free_finding)("finding") + pp.Opt(tok("and", "with") + tok("recovered", "recovery") + pp.Regex(r".*")),
+        lambda r: {"op": r["op"], "amount": r["amount"], "finding": r["finding"], "negated": "negation" in r},
+    )
+
     # Sex, pregnancy and breast-feeding.
     sex_word = phrase(p["male"], "male").add_parse_action(pp.replace_with("male")) | phrase(p["female"], "female").add_parse_action(pp.replace_with("female"))
     sex = _tagged(
@@ -424,7 +433,8 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {"values": _all(r, "values")},
     )
     flag_word = (
-        phrase(p["pregnant"], "pregnant").add_parse_action(pp.replace_with("pregnant"))
+        phrase(p["not_pregnant"], "negative pregnancy test").add_parse_action(pp.replace_with("not_pregnant"))
+        | phrase(p["pregnant"], "pregnant").add_parse_action(pp.replace_with("pregnant"))
         | phrase(p["breastfeeding"], "breast-feeding").add_parse_action(pp.replace_with("breastfeeding"))
     )
     flags = _tagged(
@@ -459,7 +469,7 @@ def criterion_parser() -> pp.ParserElement:
 
     has_lab, has_concept, has_number = ahead(r"@lab:", 5), ahead(r"@(?:cond|drug|proc):", 14), ahead(r"\d", 5)
     has_sex = ahead(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
-    has_flag = ahead(r"pregnan|breast|lactat|nursing", 6)
+    has_flag = ahead(r"pregnan|breast|lactat|nursing|negative|non|not", 6)
     def first_of(*alternatives):
         return pp.MatchFirst([alternative + boundary for alternative in alternatives])
 
@@ -469,7 +479,7 @@ def criterion_parser() -> pp.ParserElement:
         has_lab + first_of(scale_set, analyte_range, normal_range, analyte_cmp, negated_clause),
         has_concept + first_of(allergy, participation, finding),
         first_of(free_finding),
-        has_number + first_of(bare_range, bare_cmp, free_range, free_cmp),
+        has_number + first_of(since, bare_range, bare_cmp, free_range, free_cmp),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),
     ]).set_name("clause")
 

@@ -153,3 +153,13 @@ def test_split_never_loses_a_line():
     joined = " ".join(texts(items))
     for word in ("A", "continued", "free paragraph", "B:", "c1", "c2", "D"):
         assert word in joined
+
+
+def test_header_names_what_its_items_measure():
+    trial = eligibility.compile_trial(
+        "Inclusion Criteria:\nPATIENT CHARACTERISTICS:\nAge:\n  - 18 and over\nLife expectancy:\n  - More than 3 months\n")
+    assert [c.rule.render() for c in trial.criteria] == ["[Age] (age >= 18 year)", "[Life expectancy] (life_expectancy > 3 month)"]
+    assert any("subheading 'PATIENT CHARACTERISTICS:'" in note for note in trial.notes)
+    child = trial.criteria[0].children[0]
+    compare = next(n for n in child.rule.walk() if n.kind == "compare")
+    assert child.text[compare.span[0]:compare.span[1]] == "18 and over"
