@@ -115,6 +115,13 @@ class Builder:
             exception = Review(self._text_between(exception), "not_understood", span=exception.span)
         return AllOf((main, Not(exception, span=exception.span)), span=self.span(p))
 
+    def build_bracketed_except(self, p: Parsed) -> Node:
+        """"ANC ≥ 1,000/mcL (unless due to lymphoma involvement of the bone marrow)"."""
+        main = self._resolve(self.visit(p.fields["main"]))
+        exception = p.fields["exception"]
+        text = self.source(exception).strip("() ")
+        return AllOf((main, Not(Review(text, "not_understood", span=self.span(exception)))), span=self.span(p))
+
     def build_examples(self, p: Parsed) -> Node:
         main = self._resolve(self.visit(p.fields["main"]))
         examples = self._resolve(self.visit(p.fields["examples"]))
@@ -331,7 +338,11 @@ class Builder:
             unit = unit_from_tokens((w.fields["single"],))
             return Window(Amount(1.0, unit, self.source(w)), "")
         amount = self._amount(w.fields["amount"], None)
-        return Window(amount, w.fields.get("reference") or "")
+        reference = ""
+        if w.fields.get("reference"):
+            relation = re.search(r"\b(?:before|prior to|preceding|of|from|since)\b\s*(.*)$", self.source(w), re.I)
+            reference = relation.group(1) if relation else str(w.fields["reference"])
+        return Window(amount, reference)
 
     def build_adult(self, p: Parsed) -> Node:
         return Compare("age", ">=", Amount(18.0, "year", "adult"), span=self.span(p))

@@ -191,7 +191,7 @@ def criterion_parser() -> pp.ParserElement:
         phrase(phrases, f"{op!r} in words").add_parse_action(pp.replace_with(op))
         for op, phrases in p["comparators_prefix"].items()
     ]
-    prefix_op = (symbol_op + pp.Opt(tok("to", "than"))) | pp.MatchFirst(word_ops)
+    prefix_op = pp.MatchFirst(word_ops) | (symbol_op + pp.Opt(tok("to", "than")))  # "> or =" before ">"
     comparator = pp.Opt(tok("is", "are", "be", "of", "must be", "should be", "was")) + pp.Opt(tok("a", "an")) + prefix_op("op")
     postfix_op = pp.MatchFirst(
         phrase(phrases).add_parse_action(pp.replace_with(op)) for op, phrases in p["comparators_postfix"].items()
@@ -295,7 +295,7 @@ def criterion_parser() -> pp.ParserElement:
 
     # Time windows and reference points.
     reference_words = pp.Combine(
-        pp.OneOrMore(~(tok(",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "except", "unless", "including")) + pp.Regex(rf"(?!@)[a-z0-9][\w'./-]*{_END}"))[1, 8],
+        pp.OneOrMore(~(tok(",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "except", "unless", "including")) + pp.Regex(rf"(?:@\w+:)?[a-z0-9][\w'./-]*{_END}"))[1, 8],
         join_string=" ", adjacent=False)
     reference = reference_words | phrase(p["reference_points"], "reference point")
     relation = phrase(p["window_relation"], "before")
@@ -303,7 +303,7 @@ def criterion_parser() -> pp.ParserElement:
         "window",
         phrase(p["window_within"], "within") + pp.Opt(tok("the")) + time_quantity("amount")
         + pp.Opt(relation + pp.Opt(reference("reference")))
-        | time_quantity("amount") + relation + reference("reference")
+        | pp.Opt(symbol_op) + time_quantity("amount") + relation + reference("reference")
         | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single"),
         lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single")},
     )
@@ -390,11 +390,11 @@ def criterion_parser() -> pp.ParserElement:
          "over", "under", "above", "below", "up", "exceeding", "higher", "lower", "between", "equal", "minimum",
          "maximum", "least", "most", "range", "ranging", "inclusive", "level", "levels", "count", "value", "score"], "stop word")
     free_word = ~stop_word + pp.Regex(rf"[a-z][a-z'’+/.-]*{_END}")
-    free_text = pp.Group(free_word + pp.Opt(tok("of", "the", "to", "in")) + free_word[0, 6])
+    free_text = pp.Group(free_word + (pp.Opt(tok("of the", "of", "to the", "to", "on")) + free_word)[0, 6])
     free_intro = phrase(p["free_finding_intro"], "history of")
     free_finding = _tagged(
         "free_finding",
-        pp.Opt(negation("negation")) + pp.OneOrMore(status("status*") | free_intro("intro*") | qualifier("pre_qualifiers*"))
+        pp.Opt(negation("negation")) + pp.OneOrMore(status("status*") | free_intro("intro*") | qualifier("pre_qualifiers*") | presence)
         + free_text("words") + finding_tail,
         lambda r: {"words": list(r["words"]), "status": (_all(r, "status") or [None])[-1], "intro": _all(r, "intro"),
                    "qualifiers": _all(r, "pre_qualifiers"), "window": _named(r, "window"), "washout": _named(r, "washout"),
@@ -497,10 +497,13 @@ def criterion_parser() -> pp.ParserElement:
     unknown = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern})\S+(?: |$))*(?!{boundary_pattern})\S+{_END}"), lambda r: {})
     parenthesized = _tagged("paren", lpar + expr + rpar, lambda r: {"inner": _first_parsed(r)})
     # "Heart failure (NYHA class III or IV)": a clause and its bracketed definition.
+    bracketed_exception = lpar + phrase(p["exception"], "except") + pp.Regex(r"[^()]+?(?= \))") + rpar
     segment = _with_tails(
         clause | parenthesized | unknown,
-        {"defined": parenthesized + boundary},
-        lambda kind, main, tail: {"label": main, "body": _first_parsed(tail).fields["inner"]},
+        {"defined": parenthesized + boundary,
+         "bracketed_except": _tagged("unknown", bracketed_exception, lambda r: {}) + boundary},
+        lambda kind, main, tail: {"label": main, "body": _first_parsed(tail).fields["inner"]} if kind == "defined"
+        else {"main": main, "exception": _first_parsed(tail)},
     )
 
     def _nary(kind):

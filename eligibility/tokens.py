@@ -94,13 +94,20 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             joined.append(Token(tok.text + "^" + tokens[i + 2].text, tok.norm + tokens[i + 2].norm, tok.start, tokens[i + 2].end))
             i += 3
             continue
-        if (  # "x 109/L": 10^9 that lost its superscript
+        if (  # "x 109/L", "1.5 109/L": 10^9 that lost its superscript
             tok.norm in ("103", "106", "109", "1012")
-            and joined and joined[-1].norm in ("x", "*")
+            and joined and (joined[-1].norm in ("x", "*") or re.fullmatch(r"\d*\.?\d+", joined[-1].norm))
             and i + 1 < len(tokens) and tokens[i + 1].norm == "/"
         ):
             joined.append(Token(tok.text, "10^" + tok.norm[2:], tok.start, tok.end))
             i += 1
+            continue
+        if (  # "x 10 9/L": the exponent written apart
+            tok.norm == "10" and joined and joined[-1].norm in ("x", "*")
+            and i + 2 < len(tokens) and re.fullmatch(r"[369]|12", tokens[i + 1].norm) and tokens[i + 2].norm == "/"
+        ):
+            joined.append(Token(tok.text + " " + tokens[i + 1].text, "10^" + tokens[i + 1].norm, tok.start, tokens[i + 1].end))
+            i += 2
             continue
         if (  # "> 2,5 mg/dl", "18,5 kg/m2": a decimal comma, told from a list "0,1, or 2" by its neighbours
             re.fullmatch(r"\d+", tok.norm)
