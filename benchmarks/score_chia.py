@@ -37,7 +37,9 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 
 def parse_gold(text: str):
     """(op, low, high, unit) from a gold value text, or None when it is not numeric."""
-    t = " ".join(text.replace("≥", ">=").replace("≤", "<=").replace("=>", ">=").replace("=<", "<=").replace("×", "x").split())
+    t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)  # decimal comma
+    t = re.sub(r">\s*(?:or|/)\s*=", ">=", re.sub(r"<\s*(?:or|/)\s*=", "<=", t))
+    t = " ".join(t.replace("≥", ">=").replace("≤", "<=").replace("=>", ">=").replace("=<", "<=").replace("×", "x").split())
     for word, number in _WORD_NUMBERS.items():
         t = re.sub(rf"\b{word}\b(\s*\(\d+\))?", str(number), t, flags=re.I)
     numbers = re.findall(_NUMBER, t)
@@ -109,6 +111,11 @@ def gold_variable(lexicon, entity: str, text: str) -> str | None:
         found = lexicon.find_term(core, ("@lab:",)) if core != text else None
     if found is None and re.search(r"\bage\b|years old", text, re.I):
         return "age"
+    if found is None:  # outside the lexicon: the library names such a variable by its words
+        from eligibility.lexicon import text_key
+
+        core = re.sub(r"\s*\([^)]*\)|\s+(score|level|levels|count|value)s?$", "", text.strip(), flags=re.I)
+        return "text:" + text_key(core)
     return found
 
 
@@ -159,7 +166,7 @@ def main() -> int:
             g["variable"] = gold_variable(lexicon, g["entity"], g["variable_text"])
             gold_by_line[g["line"]].append(g)
             gold_total += 1
-            unmapped += g["variable"] is None
+            unmapped += g["variable"] is None or g["variable"].startswith("text:")
         for index, line in enumerate(lines):
             if not line.strip():
                 continue

@@ -360,6 +360,14 @@ class Builder:
     def build_sex(self, p: Parsed) -> Node:
         return Sex(tuple(dict.fromkeys(p.fields["values"])), span=self.span(p))
 
+    def build_blood_pressure(self, p: Parsed) -> Node:
+        """"BP > 140/90": systolic above 140 or diastolic above 90; "BP < 140/90": both below."""
+        op = _one(p.fields["op"])
+        span = self.span(p)
+        pair = (Compare("sbp", op, Amount(float(p.fields["systolic"]), "mmHg", p.fields["systolic"]), span=span),
+                Compare("dbp", op, Amount(float(p.fields["diastolic"]), "mmHg", p.fields["diastolic"]), span=span))
+        return AnyOf(pair, span=span) if op in (">", ">=") else AllOf(pair, span=span)
+
     def build_since(self, p: Parsed) -> Node:
         """"At least N since X": no exposure to X within the last N (an exposure, if any, ended before)."""
         amount = self._amount(p.fields["amount"], None)

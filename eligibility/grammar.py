@@ -150,7 +150,8 @@ def criterion_parser() -> pp.ParserElement:
     time_unit = phrase(time_units, "time unit")
     scale = pp.Opt(tok("x", "*")) + power | tok("k")
     numerator = scale + pp.Opt(unit_atom) | unit_atom
-    denominator = pp.Opt(number) + unit_atom | power + pp.Opt(unit_atom)
+    # Only the body-surface 1.73 m² takes a number in a denominator: "140/90 mmHg" is two pressures.
+    denominator = pp.Opt(tok("1.73")) + unit_atom | power + pp.Opt(unit_atom)
     unit = pp.Group(numerator + pp.ZeroOrMore(slash + denominator) | pp.OneOrMore(slash + denominator))
 
     uln_words = phrase(
@@ -388,7 +389,9 @@ def criterion_parser() -> pp.ParserElement:
          "caused", "who", "which", "that", "at", "of", "as", "if", "than", "per", "from", "by", "to", "not", "no", "are", "is",
          "be", "must", "should", "will", "can", "may", "has", "have", "had", "the", "this", "more", "less", "greater",
          "over", "under", "above", "below", "up", "exceeding", "higher", "lower", "between", "equal", "minimum",
-         "maximum", "least", "most", "range", "ranging", "inclusive", "level", "levels", "count", "value", "score"], "stop word")
+         "maximum", "least", "most", "range", "ranging", "inclusive", "level", "levels", "count", "value", "score",
+         "patient", "patients", "subject", "subjects", "participant", "participants", "women", "men", "he", "she",
+         "they", "positive", "negative", "aged", "age"], "stop word")
     free_word = ~stop_word + pp.Regex(rf"[a-z][a-z'’+/.-]*{_END}")
     free_text = pp.Group(free_word + (pp.Opt(tok("of the", "of", "to the", "to", "on")) + free_word)[0, 6])
     free_intro = phrase(p["free_finding_intro"], "history of")
@@ -412,6 +415,15 @@ def criterion_parser() -> pp.ParserElement:
         "range",
         pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + range_body,
         lambda r: {**_range(r), "free": list(r["free"])},
+    )
+
+    # "Blood pressure > 140/90 mmHg": systolic and diastolic in one.
+    blood_pressure = _tagged(
+        "blood_pressure",
+        pp.ZeroOrMore(~tok("blood pressure") + lab_prefix) + pp.ZeroOrMore(qualifier) + tok("blood pressure", "bp", "arterial blood pressure", "arterial pressure", "arterial hypertension", "hypertension")
+        + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("(") + pp.Regex(r"[^)]*?(?= \))") + tok(")")) + pp.Opt(tok("defined as", "of", "with"))
+        + prefix_op("op") + number("systolic") + tok("/") + number("diastolic") + pp.Opt(tok("mmhg", "mm hg")),
+        lambda r: {"op": r["op"], "systolic": r["systolic"], "diastolic": r["diastolic"]},
     )
 
     # "At least 4 weeks since prior chemotherapy": any such exposure ended that long ago.
@@ -479,7 +491,7 @@ def criterion_parser() -> pp.ParserElement:
         has_lab + first_of(scale_set, analyte_range, normal_range, analyte_cmp, negated_clause),
         has_concept + first_of(allergy, participation, finding),
         first_of(free_finding),
-        has_number + first_of(since, bare_range, bare_cmp, free_range, free_cmp),
+        has_number + first_of(blood_pressure, since, bare_range, bare_cmp, free_range, free_cmp),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),
     ]).set_name("clause")
 
