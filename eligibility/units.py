@@ -183,3 +183,54 @@ def format_quantity(q: pint.Quantity) -> str:
 
     unit = _pretty(1.0, str(q.units)) if not q.dimensionless else ""
     return f"{q.magnitude:.6g}{display_unit(unit)}"
+
+
+_UCUM_ATOMS = {
+    "[in_i]": "inch", "[ft_i]": "foot", "[lb_av]": "lb", "[oz_av]": "ounce", "[degF]": "degF", "Cel": "degC",
+    "[iU]": "IU", "[IU]": "IU", "{cells}": "cell", "{cell}": "cell", "mo": "month", "a": "year", "wk": "week",
+    "d": "day", "h": "hour", "min": "minute", "[pH]": "", "%": "percent", "eq": "Eq", "meq": "mEq", "mEq": "mEq",
+    "{1.73_m2}": "BSA_1_73", "mm[Hg]": "mmHg", "m[Hg]": "(1000 * mmHg)", "cm[H2O]": "cmH2O", "[pi]": "pi", "[mi_i]": "mile", "[yd_i]": "yard", "[gal_us]": "gallon", "[pt_us]": "pint",
+}
+
+
+def from_ucum(code: str) -> str:
+    """A UCUM unit code ("10*3/uL", "mL/min/{1.73_m2}", "kg.m-2", "[in_i]") as a pint expression."""
+    text = code.strip()
+    if not text or text == "1":
+        return "dimensionless"
+    parts = re.split(r"([./])", text)
+    expression, operator = [], "*"
+    for part in parts:
+        if part in (".", "/"):
+            operator = "*" if part == "." else "/"
+            continue
+        term = _ucum_term(part, code)
+        expression.append(f"{operator} ({term})" if expression else (f"1 / ({term})" if operator == "/" else f"({term})"))
+        operator = "*"
+    result = " ".join(expression)
+    try:
+        registry().parse_expression(result)
+    except Exception as error:
+        raise UnitError(f"cannot read UCUM unit {code!r}: {error}") from None
+    return result
+
+
+def _ucum_term(part: str, code: str) -> str:
+    if part in _UCUM_ATOMS:
+        return _UCUM_ATOMS[part] or "dimensionless"
+    if re.fullmatch(r"\d+(?:\.\d+)?", part):
+        return part  # a UCUM factor: "4.s/m"
+    power = re.fullmatch(r"10\*(-?\d+)|10\^(-?\d+)", part)
+    if power:
+        return f"1e{power.group(1) or power.group(2)}"
+    annotated = re.fullmatch(r"(.*?)\{[^}]*\}", part)
+    if annotated:
+        return _ucum_term(annotated.group(1), code) if annotated.group(1) else "dimensionless"
+    match = re.fullmatch(r"(\[?[A-Za-z_%\]]+\]?)(-?\d+)?", part)
+    if not match:
+        raise UnitError(f"cannot read UCUM unit {code!r} at {part!r}")
+    atom, exponent = match.groups()
+    unit = _UCUM_ATOMS.get(atom, atom)
+    if atom.startswith("["):
+        raise UnitError(f"UCUM unit {atom!r} in {code!r} is not one the library knows")
+    return f"{unit} ** {exponent}" if exponent else unit
