@@ -21,6 +21,10 @@ from .tokens import tokenize
 
 # Beyond this many lexemes a line is a paragraph, not a criterion; it goes to review unparsed.
 MAX_LEXEMES = 160
+# Lines that fill a criteria list without saying anything; never to become a rule.
+_PLACEHOLDER = re.compile(
+    r"^\W*(not specified|none|n/?a|not applicable|nil|no (?:inclusion|exclusion) criteria|see (?:above|below|disease characteristics|.*criteria)"
+    r"|other protocol[- ]defined (?:inclusion/exclusion |inclusion |exclusion )?criteria may apply|tbd|to be determined)\W*$", re.I)
 _DATED_NOTE = re.compile(
     r"^\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})\b", re.I
 )
@@ -94,8 +98,10 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     result is immutable.
     """
     clean = text.strip()
+    if _PLACEHOLDER.match(clean):
+        return Review(clean, "not_a_criterion", span=(0, len(clean))), ()
     lexemes = get_lexicon().tag(tokenize(clean))
-    while lexemes and lexemes[-1].g in (".", ";", ",", ":"):
+    while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!"):
         lexemes.pop()
     if not lexemes:
         return Review(clean, "not_understood", span=(0, len(clean))), ()

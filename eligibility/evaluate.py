@@ -99,6 +99,7 @@ class Evaluator:
             "causation": "whether one finding is caused by another needs clinical judgement",
             "unit_error": "the criterion's unit could not be used",
             "conditional": "a conditional list: check which part applies",
+            "not_a_criterion": "a placeholder, not a criterion",
         }.get(node.reason, "not understood by the grammar")
         return Answer(None, f"{reason}: {node.text!r}", (), (node.text,))
 

@@ -395,9 +395,10 @@ def criterion_parser() -> pp.ParserElement:
     free_word = ~stop_word + pp.Regex(rf"[a-z][a-z'’+/.-]*{_END}")
     free_text = pp.Group(free_word + (pp.Opt(tok("of the", "of", "to the", "to", "on")) + free_word)[0, 6])
     free_intro = phrase(p["free_finding_intro"], "history of")
+    free_prefix = status("status*") | free_intro("intro*") | qualifier("pre_qualifiers*") | presence
     free_finding = _tagged(
         "free_finding",
-        pp.Opt(negation("negation")) + pp.OneOrMore(status("status*") | free_intro("intro*") | qualifier("pre_qualifiers*") | presence)
+        (negation("negation") + pp.ZeroOrMore(free_prefix) | pp.OneOrMore(free_prefix))
         + free_text("words") + finding_tail,
         lambda r: {"words": list(r["words"]), "status": (_all(r, "status") or [None])[-1], "intro": _all(r, "intro"),
                    "qualifiers": _all(r, "pre_qualifiers"), "window": _named(r, "window"), "washout": _named(r, "washout"),
@@ -441,7 +442,8 @@ def criterion_parser() -> pp.ParserElement:
         "sex",
         pp.ZeroOrMore(tok("patients", "subjects", "participants", "both", "either")) + sex_word("values*")
         + pp.ZeroOrMore((list_conj | tok("and", "or")) + sex_word("values*"))
-        + pp.ZeroOrMore(tok("patients", "subjects", "participants", "volunteers", "adults", "adult", "aged", "of", "gender", "sex", ",", "healthy")),
+        + pp.ZeroOrMore(tok("patients", "subjects", "participants", "volunteers", "adults", "adult", "aged", "of", "gender", "sex", ",", "healthy",
+                            "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are")),
         lambda r: {"values": _all(r, "values")},
     )
     flag_word = (
@@ -497,7 +499,7 @@ def criterion_parser() -> pp.ParserElement:
 
     # Connectives, lowest precedence last.
     exception_word = pp.Opt(comma) + phrase(p["exception"], "except")
-    end_punct = pp.ZeroOrMore(tok(".", ";", ",", "etc", "etc ."))
+    end_punct = pp.ZeroOrMore(tok(".", ";", ",", "?", "etc", "etc ."))
     definition_word = colon | pp.Opt(comma) + phrase(p["definition"], "characterized by")
     caused_word = pp.Opt(comma) + phrase(p["caused_by"], "caused by")
     examples_word = pp.Opt(comma) + phrase(p["examples"], "including")
