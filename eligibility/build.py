@@ -143,6 +143,8 @@ class Builder:
         label_parsed = _one(p.fields.get("label"))
         if isinstance(label_parsed, Parsed) and label_parsed.kind == "paren":
             label_parsed = None
+        if isinstance(label_parsed, Parsed) and isinstance(body, Review) and re.fullmatch(r"[A-Z][A-Za-z0-9-]{1,9}", body.text.strip()):
+            return self._resolve(self.visit(label_parsed))  # "critical limb ischemia (CLI)": a short form
         if isinstance(label_parsed, Parsed):
             label_text = self.source(label_parsed)
             if label_parsed.kind != "unknown" and _all_review(body):
@@ -347,15 +349,27 @@ class Builder:
     def build_adult(self, p: Parsed) -> Node:
         return Compare("age", ">=", Amount(18.0, "year", "adult"), span=self.span(p))
 
-    def build_free_finding(self, p: Parsed) -> Node:
-        """A finding outside the lexicons, matched by name only; see Evaluator.visit_finding."""
+    def build_free_finding(self, p: Parsed) -> Node | _Implicit:
+        """Findings outside the lexicons, matched by name only; see Evaluator.visit_finding."""
         f = p.fields
-        words = " ".join(f["words"])
-        if classify_review(words) != "not_understood":
-            return Review(self.source(p), classify_review(words), span=self.span(p))
+        items = [list(_flat(words)) for words in f["names"]]
+        names = [" ".join(w for w in words if not w.startswith("@")) for words in items]
+        if any(classify_review(name) != "not_understood" for name in names):
+            return Review(self.source(p), classify_review(" ".join(names)), span=self.span(p))
         window = self._window(f["window"]) if f.get("window") else (self._window(f["washout"]) if f.get("washout") else None)
-        node = Finding("text:" + text_key(words), "any", f.get("status") or "", tuple(f.get("qualifiers") or ()), window, span=self.span(p))
-        return Not(node, span=self.span(p)) if f.get("negated") else node
+        nodes = []
+        for words, name in zip(items, names):
+            tag = next((w for w in words if w.startswith("@")), None)
+            qualifiers = tuple(dict.fromkeys([*(f.get("qualifiers") or ()), *(name.split() if tag else ())]))
+            if tag:  # a known term inside a list of unknown ones
+                concept = self.lexicon.concepts[tag.split(":", 1)[1]]
+                category = "allergy" if f.get("allergy") else concept.category
+                nodes.append(Finding(concept.id, category, f.get("status") or "", qualifiers, window, span=self.span(p)))
+            else:
+                category = "allergy" if f.get("allergy") else "any"
+                nodes.append(Finding("text:" + text_key(name), category, f.get("status") or "", qualifiers, window, span=self.span(p)))
+        combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
+        return Not(self._resolve(combined), span=self.span(p)) if f.get("negated") else combined
 
     def build_sex(self, p: Parsed) -> Node:
         return Sex(tuple(dict.fromkeys(p.fields["values"])), span=self.span(p))
@@ -399,6 +413,14 @@ def _one(value):
     while isinstance(value, pp.ParseResults):
         value = value[0] if len(value) else None
     return value
+
+
+def _flat(value):
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _flat(item)
+    else:
+        yield str(value)
 
 
 def _flatten(items: list[Node], kind: type) -> list[Node]:

@@ -113,6 +113,17 @@ def _with_tails(core: pp.ParserElement, tails: dict[str, pp.ParserElement], buil
     return located.add_parse_action(action)
 
 
+def _all_groups(results: pp.ParseResults, name: str) -> list:
+    """Every match of a grouped, accumulated name ("names*"), each as its own list."""
+    if name not in results:
+        return []
+    value = results.get_name(name) if False else results[name]
+    items = value.as_list() if isinstance(value, pp.ParseResults) else [value]
+    if items and not isinstance(items[0], list):
+        return [items]
+    return items
+
+
 def _named(results: pp.ParseResults, name: str, default=None):
     return results[name] if name in results else default
 
@@ -366,9 +377,12 @@ def criterion_parser() -> pp.ParserElement:
     finding_tail = pp.ZeroOrMore(
         window("window") | washout("washout") | indication | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed")
     )
+    finding_prefix = status("status*") | presence | qualifier("pre_qualifiers*")
+    # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
+    coordinated = finding_prefix + pp.ZeroOrMore(pp.Opt(comma) + tok("or", "and/or") + finding_prefix)
     finding = _tagged(
         "finding",
-        pp.Opt(negation("negation")) + pp.ZeroOrMore(status("status*") | presence | qualifier("pre_qualifiers*")) + concept_list + finding_tail,
+        pp.Opt(negation("negation")) + pp.ZeroOrMore(coordinated) + concept_list + finding_tail,
         _finding,
     )
     allergy = _tagged(
@@ -395,12 +409,17 @@ def criterion_parser() -> pp.ParserElement:
     free_word = ~stop_word + pp.Regex(rf"[a-z][a-z'’+/.-]*{_END}")
     free_text = pp.Group(free_word + (pp.Opt(tok("of the", "of", "to the", "to", "on")) + free_word)[0, 6])
     free_intro = phrase(p["free_finding_intro"], "history of")
-    free_prefix = status("status*") | free_intro("intro*") | qualifier("pre_qualifiers*") | presence
+    free_prefix_word = status("status*") | free_intro("intro*") | qualifier("pre_qualifiers*") | presence
+    free_prefix = free_prefix_word + pp.ZeroOrMore(pp.Opt(comma) + tok("or", "and/or") + free_prefix_word)
+    allergy_intro = phrase(p["allergy"], "allergy to")
+    free_item = pp.Group(pp.ZeroOrMore(qualifier) + concept + pp.Opt(generic_head)) | free_text
+    free_list = free_item("names*") + pp.ZeroOrMore(pp.Group(list_conj)("conj*") + free_item("names*"))
     free_finding = _tagged(
         "free_finding",
         (negation("negation") + pp.ZeroOrMore(free_prefix) | pp.OneOrMore(free_prefix))
-        + free_text("words") + finding_tail,
-        lambda r: {"words": list(r["words"]), "status": (_all(r, "status") or [None])[-1], "intro": _all(r, "intro"),
+        + pp.Opt(allergy_intro("allergy") + pp.ZeroOrMore(presence)) + free_list + finding_tail,
+        lambda r: {"names": [list(n) for n in _all_groups(r, "names")], "conj": [" ".join(c) for c in _all(r, "conj")],
+                   "status": (_all(r, "status") or [None])[-1], "intro": _all(r, "intro"), "allergy": "allergy" in r,
                    "qualifiers": _all(r, "pre_qualifiers"), "window": _named(r, "window"), "washout": _named(r, "washout"),
                    "negated": "negation" in r},
     )
@@ -491,7 +510,8 @@ def criterion_parser() -> pp.ParserElement:
         has_sex + first_of(sex_age, sex),
         has_flag + first_of(flags),
         has_lab + first_of(scale_set, analyte_range, normal_range, analyte_cmp, negated_clause),
-        has_concept + first_of(allergy, participation, finding),
+        # a list may mix known and unknown names: the longer reading wins
+        has_concept + (first_of(allergy, participation) | pp.Or([finding + boundary, free_finding + boundary])),
         first_of(free_finding),
         has_number + first_of(blood_pressure, since, bare_range, bare_cmp, free_range, free_cmp),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),

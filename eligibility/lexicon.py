@@ -176,7 +176,7 @@ class Lexicon:
         out: list[Lexeme] = []
         i = 0
         while i < len(tokens):
-            distributed = self._distributed_modifiers(tokens, i)
+            distributed = self._distributed_modifiers(tokens, i) or self._distributed_suffixes(tokens, i)
             if distributed:
                 out.extend(distributed[0])
                 i = distributed[1]
@@ -210,6 +210,23 @@ class Lexicon:
             if not self._match_at(inner, 0, case_insensitive=True) or inner[0].text.lower().startswith(initials[:1]):
                 return self._absorb_abbreviation(tokens, close + 1, tag)
         return j
+
+    def _distributed_suffixes(self, tokens: list[Token], i: int) -> tuple[list[Lexeme], int] | None:
+        """'hepatitis B or C' names two terms sharing their first word(s)."""
+        first = self._match_at(tokens, i)
+        if not first or first[1] - i < 2 or first[1] + 1 >= len(tokens) or tokens[first[1]].norm not in _CONJUNCTIONS | {","}:
+            return None
+        out = [Lexeme(first[0], tokens[i].start, tokens[first[1] - 1].end, first[0].split(":", 1)[1])]
+        stem = tokens[i: first[1] - 1]
+        j = first[1]
+        while j + 1 < len(tokens) and tokens[j].norm in _CONJUNCTIONS | {","} and len(tokens[j + 1].norm) <= 2:
+            other = self._match_at([*stem, tokens[j + 1]], 0)
+            if not other or other[1] != len(stem) + 1:
+                break
+            out.append(Lexeme(tokens[j].norm, tokens[j].start, tokens[j].end))
+            out.append(Lexeme(other[0], tokens[j + 1].start, tokens[j + 1].end, other[0].split(":", 1)[1]))
+            j += 2
+        return (out, j) if len(out) > 1 else None
 
     def _distributed_modifiers(self, tokens: list[Token], i: int) -> tuple[list[Lexeme], int] | None:
         """'arterial or venous thrombosis' names two terms sharing their head word(s)."""
