@@ -45,7 +45,7 @@ def parse_gold(text: str):
     numbers = re.findall(_NUMBER, t)
     if not numbers:
         return None
-    limit = "ULN" if re.search(r"\buln\b|upper limit", t, re.I) else ("LLN" if re.search(r"\blln\b|lower limit", t, re.I) else None)
+    limit = "ULN" if re.search(r"\bul[ni]\b|\bunl\b|upper limit|upper normal limit", t, re.I) else ("LLN" if re.search(r"\blln\b|lower limit", t, re.I) else None)
     range_match = re.search(rf"(?:between\s+|from\s+)?({_NUMBER})\s*(?:[a-zA-Z%/µ]+\s*)?(?:-|to|and|–)\s*({_NUMBER})", t)
     if range_match and not re.match(r"\s*[<>]", t):
         low, high = (float(x.replace(",", "")) for x in range_match.groups())
@@ -105,6 +105,7 @@ def load_gold(ann: Path, txt: Path):
 def gold_variable(lexicon, entity: str, text: str) -> str | None:
     if entity == "Person":
         return "age"
+    text = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", text).strip() or text  # "alanine transaminase (ALT)"
     found = lexicon.find_term(text, ("@lab:",))
     if found is None:  # "Hb level", "Serum Cr": the analyte with its usual companions
         core = re.sub(r"^(serum|plasma|blood|baseline|fasting)\s+|\s+(level|levels|count|value|values|concentration)$", "", text.strip(), flags=re.I)
