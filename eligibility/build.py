@@ -342,7 +342,9 @@ class Builder:
         amount = self._amount(w.fields["amount"], None)
         reference = ""
         if w.fields.get("reference"):
-            relation = re.search(r"\b(?:before|prior to|preceding|of|from|since)\b\s*(.*)$", self.source(w), re.I)
+            source = self.source(w)
+            relation = (re.search(r"\b(?:before|prior to|preceding)\b\s*(.*)$", source, re.I)
+                        or re.search(r"\b(?:of|from|since)\b\s*(.*)$", source, re.I))
             reference = relation.group(1) if relation else str(w.fields["reference"])
         return Window(amount, reference)
 
