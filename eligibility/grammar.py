@@ -154,6 +154,14 @@ def criterion_parser() -> pp.ParserElement:
     roman = pp.Regex(rf"(?:iv|v|i{{1,3}}){_END}").set_name("roman numeral")
     lab, concept = term("lab"), pp.Regex(rf"@(?:cond|drug|proc):\w+{_END}").set_name("concept")
 
+    # Connective words end a clause; each clause alternative must reach one.
+    boundary_pattern = alternation(
+        [",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "either",
+         *p["exception"], *p["definition"], *p["caused_by"], *p["examples"]]
+    )
+    boundary_token = pp.Regex(boundary_pattern).set_name("connective")
+    boundary = pp.FollowedBy(boundary_token) | pp.StringEnd()
+
     # Units: scale, atoms and denominators, as the tokens that spell them.
     unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells"]
     unit_atom = phrase(unit_words, "unit")
@@ -414,15 +422,18 @@ def criterion_parser() -> pp.ParserElement:
     allergy_intro = phrase(p["allergy"], "allergy to")
     free_item = pp.Group(pp.ZeroOrMore(qualifier) + concept + pp.Opt(generic_head)) | free_text
     free_list = free_item("names*") + pp.ZeroOrMore(pp.Group(list_conj)("conj*") + free_item("names*"))
-    free_finding = _tagged(
-        "free_finding",
-        (negation("negation") + pp.ZeroOrMore(free_prefix) | pp.OneOrMore(free_prefix))
-        + pp.Opt(allergy_intro("allergy") + pp.ZeroOrMore(presence)) + free_list + finding_tail,
-        lambda r: {"names": [list(n) for n in _all_groups(r, "names")], "conj": [" ".join(c) for c in _all(r, "conj")],
-                   "status": (_all(r, "status") or [None])[-1], "intro": _all(r, "intro"), "allergy": "allergy" in r,
-                   "qualifiers": _all(r, "pre_qualifiers"), "window": _named(r, "window"), "washout": _named(r, "washout"),
-                   "negated": "negation" in r},
-    )
+    def _free(r):
+        return {"names": [list(n) for n in _all_groups(r, "names")], "conj": [" ".join(c) for c in _all(r, "conj")],
+                "status": (_all(r, "status") or [None])[-1], "intro": _all(r, "intro"), "allergy": "allergy" in r,
+                "qualifiers": _all(r, "pre_qualifiers"), "window": _named(r, "window"), "washout": _named(r, "washout"),
+                "negated": "negation" in r}
+
+    free_head = (negation("negation") + pp.ZeroOrMore(free_prefix) | pp.OneOrMore(free_prefix)) + pp.Opt(allergy_intro("allergy") + pp.ZeroOrMore(presence))
+    # A list of names when the whole list reads, else its first name alone (the rest stays for review).
+    free_finding = pp.MatchFirst([
+        _tagged("free_finding", free_head + free_list + finding_tail + boundary, _free),
+        _tagged("free_finding", free_head + free_item("names*") + finding_tail + boundary, _free),
+    ])
 
     # A comparison on a variable outside the analyte lexicon ("Grade ≥ 2"): named by its words.
     free_variable = pp.Group(free_word + free_word[0, 4])
@@ -490,12 +501,6 @@ def criterion_parser() -> pp.ParserElement:
     negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | analyte_cmp)("inner"), lambda r: {"inner": r["inner"]})
     # Connective words end a clause; each alternative must reach one, so the first alternative
     # that reads a whole clause wins (an ordered choice, cheaper than trying all for the longest).
-    boundary_pattern = alternation(
-        [",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "either",
-         *p["exception"], *p["definition"], *p["caused_by"], *p["examples"]]
-    )
-    boundary_token = pp.Regex(boundary_pattern).set_name("connective")
-    boundary = pp.FollowedBy(boundary_token) | pp.StringEnd()
     def ahead(pattern: str, within: int) -> pp.ParserElement:
         """Cheap look-ahead: `pattern` starts within the next `within` tokens of this clause."""
         return pp.FollowedBy(pp.Regex(rf"(?:\S+ ){{0,{within}}}(?:{pattern})"))

@@ -49,9 +49,18 @@ def _spacy_tokenizer():
     return spacy.blank("en").tokenizer
 
 
+_NUMBER_WORDS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "ten": "10", "eleven": "11", "twelve": "12", "fourteen": "14", "fifteen": "15", "eighteen": "18", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "ninety": "90",
+}
+
+
 def _normalise(text: str) -> str:
     if text in _SYMBOLS:
         return _SYMBOLS[text]
+    if text.lower() in _NUMBER_WORDS:  # "within the past six months"; not "one", a pronoun as often as a number
+        return _NUMBER_WORDS[text.lower()]
     norm = unicodedata.normalize("NFKC", text).lower()
     norm = norm.replace("µ", "u").replace("μ", "u").replace("’", "'")
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", norm):
