@@ -511,13 +511,15 @@ def criterion_parser() -> pp.ParserElement:
     def first_of(*alternatives):
         return pp.MatchFirst([alternative + boundary for alternative in alternatives])
 
+    starts_with_introducer = pp.FollowedBy(pp.Regex(alternation(
+        [*p["negation"], *p["history"], *p["current"], *p["previous"], *p["free_finding_intro"], *p["qualifiers"], *p["presence"]])))
     clause = pp.MatchFirst([
         has_sex + first_of(sex_age, sex),
         has_flag + first_of(flags),
         has_lab + first_of(scale_set, analyte_range, normal_range, analyte_cmp, negated_clause),
         # a list may mix known and unknown names: the longer reading wins
         has_concept + (first_of(allergy, participation) | pp.Or([finding + boundary, free_finding + boundary])),
-        first_of(free_finding),
+        starts_with_introducer + first_of(free_finding),
         has_number + first_of(blood_pressure, since, bare_range, bare_cmp, free_range, free_cmp),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),
     ]).set_name("clause")
