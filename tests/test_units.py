@@ -66,3 +66,16 @@ def test_incompatible_dimensions():
     assert compatible("mg / dL", "umol / L", 113.12)
     with pytest.raises(UnitError, match="dimensions"):
         convert(quantity(3.0, "kg"), "mL/min")
+
+
+def test_unit_that_does_not_fit_the_analyte_is_a_compile_time_diagnostic():
+    import eligibility
+
+    trial = eligibility.compile_trial("Inclusion Criteria:\n* Platelets ≥ 100 mg/dL")
+    criterion = trial.criteria[0]
+    assert criterion.rule.render() == "REVIEW[unit_error]('Platelets ≥ 100 mg/dL')"
+    (diagnostic,) = criterion.diagnostics
+    assert "unit 'mg / dL' does not fit platelet count" in diagnostic
+    assert "line 1, column 1" in diagnostic and "\n  Platelets ≥ 100 mg/dL\n  ^" in diagnostic
+    result = eligibility.screen({"platelets": 150}, trial)
+    assert result.criteria[0].outcome == "unknown" and "unit" in result.criteria[0].explanation
