@@ -147,6 +147,7 @@ def main() -> int:
     import eligibility
     from eligibility import units
     from eligibility.compiler import Criterion, compile_criterion
+    from eligibility.criteria import _BULLET
     from eligibility.lexicon import get_lexicon
     from eligibility.thresholds import criterion_thresholds
 
@@ -171,8 +172,10 @@ def main() -> int:
         for index, line in enumerate(lines):
             if not line.strip():
                 continue
-            rule, _ = compile_criterion(line.strip(), kind)
-            predictions = [p for p in criterion_thresholds(Criterion(index, kind, line.strip(), (0, 0), rule))
+            body = _BULLET.match(line.strip())  # Chia keeps "1." and "a." in its lines
+            text = body.group("body").strip() if body and body.group("body").strip() else line.strip()
+            rule, _ = compile_criterion(text, kind)
+            predictions = [p for p in criterion_thresholds(Criterion(index, kind, text, (0, 0), rule))
                            if p.op not in ("within", "in")]
             open_gold = list(gold_by_line.get(index, []))
             for p in predictions:

@@ -215,20 +215,14 @@ class Builder:
                 return ["age"]
             return ["text:" + text_key(words)]
         labs = list(p.fields.get("labs") or [])
-        if not labs and (p.fields.get("age_words") or self._is_time(p)):
-            labs = ["age"]
+        if not labs and (p.fields.get("age_words") or self._is_years(p)):
+            labs = ["age"]  # "18 years or older", "over 18 years": ages are counted in years
         return labs
 
-    def _is_time(self, p: Parsed) -> bool:
+    def _is_years(self, p: Parsed) -> bool:
         value = _one(p.fields.get("value") or p.fields.get("high"))
         units = value.fields.get("unit") if isinstance(value, Parsed) else None
-        if not units:
-            return False
-        try:
-            unit = unit_from_tokens(tuple(units))
-        except UnitError:
-            return False
-        return compatible(unit, "year")
+        return bool(units) and units[-1] in ("year", "years", "yr", "yrs", "y")
 
     def _combine(self, nodes: list[Node], conj: list[str], p: Parsed, default_any: bool = False) -> Node | _Implicit:
         if len(nodes) == 1:

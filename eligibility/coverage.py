@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .compiler import Criterion, compile_criterion, compile_trial
+from .criteria import _BULLET
 from .errors import EligibilityError
 from .nodes import Between, Compare, OneOf, Review
 
@@ -156,7 +157,8 @@ def _read_chia(file: Path, report: CoverageReport) -> list[Criterion]:
     criteria = []
     position = 0
     for index, line in enumerate(file.read_text(encoding="utf-8").splitlines(keepends=True)):
-        text = line.strip()
+        bullet = _BULLET.match(line.strip())  # Chia keeps "1." and "a." in its lines
+        text = bullet.group("body").strip() if bullet and bullet.group("body").strip() else line.strip()
         if text:
             rule, problems = _safe(lambda: compile_criterion(text, kind), f"{file}:{index + 1}", report) or (Review(text), [])
             start = position + line.index(text)

@@ -224,7 +224,7 @@ def criterion_parser() -> pp.ParserElement:
          "functional class", "performance status", "performance score", "scale", "in serum", "in plasma",
          "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "absolute", "total",
          "at screening", "at baseline", "measured", "calculated", "estimated", "by cockcroft - gault",
-         "cockcroft - gault", "(", ")", "-", "="],
+         "cockcroft - gault", "(", ")", "-"],
         "analyte filler",
     )
     lab_prefix = phrase(["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
@@ -268,7 +268,7 @@ def criterion_parser() -> pp.ParserElement:
 
     age_words = (
         pp.Regex(rf"(?:years?\s+)?(?:of\s+|in\s+)?@lab:age{_END}")
-        | phrase(["of age", "years of age", "old", "years old", "year old", "age", "in age"], "age words")
+        | phrase(["of age", "years of age", "old", "years old", "year old", "age", "in age", "/ o", "/o", "yo", "y.o", "y . o ."], "age words")
     ).set_name("age words")
     range_body = (
         pp.Opt(range_intro) + value("low") + range_sep + value("high") + pp.Opt(age_words("age_words"))
@@ -295,9 +295,10 @@ def criterion_parser() -> pp.ParserElement:
     # "18 years of age or older", "≥ 18 years old", "18 to 65 years of age": age named by its unit.
     bare_cmp = _tagged(
         "cmp",
-        pp.Opt(lab_prefix) + (
+        pp.ZeroOrMore(lab_prefix) + (
             comparator + value("value") + age_words("age_words")
             | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op")
+            | comparator + value("value") + pp.FollowedBy(pp.StringEnd())
         ),
         _cmp,
     )
