@@ -143,8 +143,11 @@ class Builder:
         label_parsed = _one(p.fields.get("label"))
         if isinstance(label_parsed, Parsed) and label_parsed.kind == "paren":
             label_parsed = None
-        if isinstance(label_parsed, Parsed) and isinstance(body, Review) and re.fullmatch(r"[A-Z][A-Za-z0-9-]{1,9}", body.text.strip()):
-            return self._resolve(self.visit(label_parsed))  # "critical limb ischemia (CLI)": a short form
+        if isinstance(label_parsed, Parsed) and isinstance(body, Review) and (
+            re.fullmatch(r"[A-Z][A-Za-z0-9-]{1,9}", body.text.strip()) or _METHOD_NOTE.match(body.text.strip())
+        ):
+            # "critical limb ischemia (CLI)": a short form; "GFR ≥ 40 (estimated using MDRD)": how it is measured
+            return self._resolve(self.visit(label_parsed))
         if isinstance(label_parsed, Parsed):
             label_text = self.source(label_parsed)
             if label_parsed.kind != "unknown" and _all_review(body):
@@ -202,11 +205,20 @@ class Builder:
         if amount.is_limit_multiple or not amount.unit or analyte_id not in self.lexicon.analytes:
             return None
         analyte = self.lexicon.analytes[analyte_id]
+        if analyte_id == "egfr" and compatible(amount.unit, "mL/min"):
+            return None  # see _normalised_egfr
         if compatible(amount.unit, analyte.unit, analyte.molar_mass, analyte.valence):
             return None
         message = f"unit {amount.unit!r} does not fit {analyte.name} (measured in {analyte.unit})"
         self.problems.append((message, self.span(where)[0]))
         return message
+
+    def _normalised_egfr(self, variable: str, amount: Amount, where: Parsed) -> Amount:
+        """eGFR is normalised to 1.73 m² by definition; "eGFR ≥ 60 mL/min" means 60 mL/min/1.73 m²."""
+        if variable != "egfr" or not amount.unit or amount.is_limit_multiple or not compatible(amount.unit, "mL/min"):
+            return amount
+        self.problems.append((f"eGFR threshold {amount.text!r} read as mL/min/1.73 m² (eGFR is normalised by definition)", self.span(where)[0]))
+        return Amount(amount.value, f"{amount.unit} / BSA_1_73", amount.text)
 
     def _variables(self, p: Parsed) -> list[str]:
         if p.fields.get("free"):
@@ -248,6 +260,7 @@ class Builder:
             except UnitError as error:
                 self.problems.append((str(error), self.span(p)[0]))
                 return Review(self.source(p), "unit_error", span=self.span(p))
+            threshold = self._normalised_egfr(variable, threshold, p)
             mismatch = self._check_unit(variable, threshold, p)
             if mismatch:
                 return Review(self.source(p), "unit_error", span=self.span(p))
@@ -279,6 +292,7 @@ class Builder:
                 return Review(self.source(p), "unit_error", span=self.span(p))
             if not _one(p.fields["low"]).fields["unit"] and not _one(p.fields["low"]).fields.get("limit"):
                 low = Amount(low.value, high.unit, low.text)  # "18 to 65 years": the unit is written once
+            high, low = self._normalised_egfr(variable, high, p), self._normalised_egfr(variable, low, p)
             if self._check_unit(variable, high, p):
                 return Review(self.source(p), "unit_error", span=self.span(p))
             if low.value > high.value:
@@ -430,6 +444,9 @@ def _all_review(node: Node) -> bool:
     return all(isinstance(n, Review) for n in node.walk() if not n.children())
 
 
+_METHOD_NOTE = re.compile(
+    r"(?:as )?(?:estimated|calculated|measured|determined|assessed|using|by|per|according to|via|with the)\b"
+    r"|(?:modified )?cockcroft|mdrd|ckd-epi|schwartz|fridericia|bazett|echocardiogra|muga", re.I)
 _CONSENT = re.compile(r"\b(informed consent|consent|willing|willingness|comply|compliance|sign(ed)?|agree|able to understand|cooperat|contracepti|birth control)", re.I)
 _INVESTIGATOR = re.compile(r"\b(investigator|judg(e)?ment|opinion|discretion|deemed|considered)", re.I)
 

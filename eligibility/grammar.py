@@ -177,6 +177,7 @@ def criterion_parser() -> pp.ParserElement:
         ["uln", "upper limit of normal", "upper limit of the normal range", "upper limit of normal range",
          "upper normal limit", "institutional upper limit of normal", "upper limit of the normal",
          "institutional uln", "upper limit of the institutional normal range", "upper limits of normal",
+         "unl", "upper normal limit", "the upper normal limit", "upper normal value", "upper limit normal",
          "the upper limit of normal", "the uln", "times uln"],
         "ULN",
     ).add_parse_action(pp.replace_with("ULN"))
@@ -238,6 +239,11 @@ def criterion_parser() -> pp.ParserElement:
 
     timepoint = tok("at") + time_quantity("timepoint") + pp.Opt(tok("after", "post") + pp.Opt(tok("transfusion", "infusion", "dose")))
     context_words = pp.Regex(rf"(?!@)[a-z][\w'-]*{_END}")
+    # "within 28 days prior to randomization": when the value must have been measured (shown, kept)
+    measured_within = pp.Regex(
+        r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at screening|at baseline|at the time of (?:screening|enrollment|inclusion))"
+        rf"(?: [^,;()]+?)?(?= [,;)]|$)"
+    )
     measurement_context = pp.Combine(
         tok("after", "following", "post", "despite", "while on", "on")
         + pp.Opt(tok("therapy", "treatment", "stable", "adequate"))
@@ -282,7 +288,8 @@ def criterion_parser() -> pp.ParserElement:
     )
     restated = lpar + number + pp.Opt(unit) + rpar  # "> 100 x 10^9/L (100,000/mm3)"
     cmp_tail = (
-        comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint) + pp.Opt(measurement_context("context"))
+        comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint)
+        + pp.Opt(measurement_context("context") | measured_within("context"))
     )
     analyte_cmp = _tagged(
         "cmp",

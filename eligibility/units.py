@@ -46,6 +46,7 @@ def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
     """
     if not tokens:
         return ""
+    tokens = tuple(" ".join(tokens).replace("per cent", "%").split())  # "50 per cent"
     factor = 1.0
     parts: list[str] = []
     exponent = 1
