@@ -363,6 +363,9 @@ class Builder:
         """Findings outside the lexicons, matched by name only; see Evaluator.visit_finding."""
         f = p.fields
         items = [list(_flat(words)) for words in f["names"]]
+        for index, words in enumerate(items):
+            if words and words[0] == "#name":  # a name containing known terms: spelled out, matched as text
+                items[index] = [self._term_words(w) for w in words[1:]]
         names = [" ".join(w for w in words if not w.startswith("@")) for words in items]
         if any(classify_review(name) != "not_understood" for name in names):
             return Review(self.source(p), classify_review(" ".join(names)), span=self.span(p))
@@ -370,7 +373,8 @@ class Builder:
         nodes = []
         for words, name in zip(items, names):
             tag = next((w for w in words if w.startswith("@")), None)
-            qualifiers = tuple(dict.fromkeys([*(f.get("qualifiers") or ()), *(name.split() if tag else ())]))
+            modifiers = (text_key(name),) if tag and name.strip() else ()
+            qualifiers = tuple(dict.fromkeys([*(f.get("qualifiers") or ()), *modifiers]))
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
                 category = "allergy" if f.get("allergy") else concept.category
@@ -380,6 +384,13 @@ class Builder:
                 nodes.append(Finding("text:" + text_key(name), category, f.get("status") or "", qualifiers, window, span=self.span(p)))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
         return Not(self._resolve(combined), span=self.span(p)) if f.get("negated") else combined
+
+    def _term_words(self, word: str) -> str:
+        if not word.startswith("@"):
+            return word
+        term = word.split(":", 1)[1]
+        entry = self.lexicon.concepts.get(term) or self.lexicon.analytes.get(term)
+        return entry.name.lower() if entry else term.replace("_", " ")
 
     def build_sex(self, p: Parsed) -> Node:
         return Sex(tuple(dict.fromkeys(p.fields["values"])), span=self.span(p))
@@ -393,11 +404,11 @@ class Builder:
         return AnyOf(pair, span=span) if op in (">", ">=") else AllOf(pair, span=span)
 
     def build_since(self, p: Parsed) -> Node:
-        """"At least N since X": no exposure to X within the last N (an exposure, if any, ended before)."""
+        """"At least N since X": no exposure to X within the last N; "less than N since X": one within it."""
         amount = self._amount(p.fields["amount"], None)
         op = _one(p.fields["op"])
         finding = self._resolve(self.visit(p.fields["finding"]))
-        if op not in (">", ">=") or p.fields.get("negated"):
+        if op not in (">", ">=", "<", "<=") or p.fields.get("negated"):
             return Review(self.source(p), "not_understood", span=self.span(p))
         window = Window(amount, "")
         recent = [
@@ -407,7 +418,8 @@ class Builder:
         if not all(isinstance(node, Finding) for node in recent):
             return Review(self.source(p), "not_understood", span=self.span(p))
         inner = recent[0] if len(recent) == 1 else AnyOf(tuple(recent), span=self.span(p))
-        return Not(inner, span=self.span(p))
+        # "less than 21 days since X" is an exposure within 21 days; "at least 4 weeks since X", none
+        return inner if op in ("<", "<=") else Not(inner, span=self.span(p))
 
     def build_flags(self, p: Parsed) -> Node:
         flags = p.fields["flags"]

@@ -421,14 +421,21 @@ def criterion_parser() -> pp.ParserElement:
          "over", "under", "above", "below", "up", "exceeding", "higher", "lower", "between", "equal", "minimum",
          "maximum", "least", "most", "range", "ranging", "inclusive", "level", "levels", "count", "value", "score",
          "patient", "patients", "subject", "subjects", "participant", "participants", "women", "men", "he", "she",
-         "they", "positive", "negative", "aged", "age"], "stop word")
-    free_word = ~stop_word + pp.Regex(rf"[a-z][a-z'’+/.-]*{_END}")
+         "they", "positive", "negative", "aged", "age", "recovered", "recovery", "resolved"], "stop word")
+    free_word = ~stop_word + pp.Regex(rf"(?:[a-z][a-z'’+/.-]*|-){_END}")  # "high - dose": hyphens are split off
     free_text = pp.Group(free_word + (pp.Opt(tok("of the", "of", "to the", "to", "on")) + free_word)[0, 6])
     free_intro = phrase(p["free_finding_intro"], "history of")
     free_prefix_word = status("status*") | free_intro("intro*") | qualifier("pre_qualifiers*") | presence
     free_prefix = free_prefix_word + pp.ZeroOrMore(pp.Opt(comma) + tok("or", "and/or") + free_prefix_word)
     allergy_intro = phrase(p["allergy"], "allergy to")
-    free_item = pp.Group(pp.ZeroOrMore(qualifier) + concept + pp.Opt(generic_head)) | free_text
+    # a known term may carry modifiers the lexicon does not know ("craniospinal radiotherapy"): they become
+    # qualifiers; a longer name that merely contains a term ("anti-cancer therapy") is a name of its own
+    name_word = ~stop_word + pp.Regex(rf"(?:@\w+:\w+|[a-z][a-z'’+/.-]*|-){_END}")
+    name_with_terms = pp.Group(pp.Empty().add_parse_action(pp.replace_with("#name")) + name_word
+                               + (pp.Opt(tok("of the", "of", "to the", "to", "on")) + name_word)[0, 6])
+    name_with_terms.add_condition(lambda t: any(w.startswith("@") for w in t[0]) and any(
+        not w.startswith("@") and w not in ("#name", "-") for w in t[0]))  # a term and words of its own
+    free_item = pp.Or([pp.Group(pp.ZeroOrMore(qualifier | free_word) + concept + pp.Opt(generic_head)), free_text, name_with_terms])
     free_list = free_item("names*") + pp.ZeroOrMore(pp.Group(list_conj)("conj*") + free_item("names*"))
     def _free(r):
         return {"names": [list(n) for n in _all_groups(r, "names")], "conj": [" ".join(c) for c in _all(r, "conj")],
@@ -470,7 +477,7 @@ def criterion_parser() -> pp.ParserElement:
         "since",
         pp.Opt(tok("no", "not")("negation")) + prefix_op("op") + time_quantity("amount")
         + tok("since", "from", "after", "elapsed since", "must have elapsed since", "have elapsed since", "has elapsed since")
-        + (finding | free_finding)("finding") + pp.Opt(tok("and", "with") + tok("recovered", "recovery") + pp.Regex(r".*")),
+        + (participation | finding | free_finding)("finding") + pp.Opt(tok("and", "with") + tok("recovered", "recovery") + pp.Regex(r".*")),
         lambda r: {"op": r["op"], "amount": r["amount"], "finding": r["finding"], "negated": "negation" in r},
     )
 

@@ -253,8 +253,10 @@ class _Reader:
             name, fields = item["name"], item
         else:
             raise PatientDataError(key, f"a record is a name or a mapping, not {type(item).__name__}")
-        concept = self.lexicon.find_term(name) or self._term_after_qualifiers(name)
-        concepts = self.lexicon.ancestors(concept) if concept else frozenset({"text:" + text_key(name)})
+        concept = self.lexicon.find_term(name) or self._term_after_qualifiers(name) or self._head_term(name)
+        concepts = frozenset({"text:" + text_key(name)})
+        if concept:
+            concepts |= self.lexicon.ancestors(concept)
         reference = self.patient.screening_date
         date = parse_date(fields["date"], f"{key}.date", reference) if fields.get("date") else None
         start = parse_date(fields["start"], f"{key}.start", reference) if fields.get("start") else date
@@ -268,6 +270,18 @@ class _Reader:
             reasons = self.lexicon.ancestors(reason_id) if reason_id else frozenset({"text:" + text_key(str(reason))})
         status = str(fields.get("status") or "").strip().lower()
         return Record(key, name, concepts, start, end, status, reasons)
+
+    def _head_term(self, name: str) -> str | None:
+        """'craniospinal radiotherapy' is a radiotherapy: the longest known term ending the name.
+
+        Only a final term counts ("anti-cancer therapy" is no cancer): English names are head-final.
+        """
+        words = name.split()
+        for start in range(1, len(words)):
+            found = self.lexicon.find_term(" ".join(words[start:]))
+            if found:
+                return found
+        return None
 
     def _term_after_qualifiers(self, name: str) -> str | None:
         """'hemolytic PNH clone', 'uncontrolled infection': the term once its qualifiers are set aside."""
