@@ -158,7 +158,10 @@ class Builder:
 
     def _label_text(self, p: Parsed) -> str:
         text = self.source(p)
-        match = re.match(r"\s*(.*?)\s*(?:[:：]|,?\s*(?:characteri[sz]ed by|defined (?:as|by)|as defined by|(?:as )?evidenced by|i\.?e\.?|meaning|(?:as )?indicated by|demonstrated by|documented by|with either))", text, re.I)
+        match = re.match(
+            r"\s*(.*?)\s*(?:[:：]|,?\s*\b(?:characteri[sz]ed by|defined (?:as|by)|as defined by|(?:as )?evidenced by|i\.e\.|ie\b|meaning"
+            r"|(?:as )?indicated by|demonstrated by|documented (?:by|as)|as measured by|as documented by|confirmed by|with either)\b)",
+            text, re.I)
         return match.group(1) if match else ""
 
     def build_paren(self, p: Parsed) -> Node:

@@ -178,6 +178,7 @@ def criterion_parser() -> pp.ParserElement:
          "upper normal limit", "institutional upper limit of normal", "upper limit of the normal",
          "institutional uln", "upper limit of the institutional normal range", "upper limits of normal",
          "unl", "upper normal limit", "the upper normal limit", "upper normal value", "upper limit normal",
+         "normal", "the normal", "institutional normal", "the institutional normal", "upper normal", "upper limit",
          "the upper limit of normal", "the uln", "times uln"],
         "ULN",
     ).add_parse_action(pp.replace_with("ULN"))
@@ -241,7 +242,8 @@ def criterion_parser() -> pp.ParserElement:
     context_words = pp.Regex(rf"(?!@)[a-z][\w'-]*{_END}")
     # "within 28 days prior to randomization": when the value must have been measured (shown, kept)
     measured_within = pp.Regex(
-        r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at screening|at baseline|at the time of (?:screening|enrollment|inclusion))"
+        r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
+        r"|at the time of (?:screening|enrollment|inclusion)|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements))"
         rf"(?: [^,;()]+?)?(?= [,;)]|$)"
     )
     measurement_context = pp.Combine(
