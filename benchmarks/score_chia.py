@@ -38,7 +38,7 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 def parse_gold(text: str):
     """(op, low, high, unit) from a gold value text, or None when it is not numeric."""
     t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)  # decimal comma
-    t = re.sub(r">\s*(?:or|/)\s*=", ">=", re.sub(r"<\s*(?:or|/)\s*=", "<=", t))
+    t = re.sub(r">\s*(?:or|/)\s*=|>_", ">=", re.sub(r"<\s*(?:or|/)\s*=|<_", "<=", t))
     t = " ".join(t.replace("≥", ">=").replace("≤", "<=").replace("=>", ">=").replace("=<", "<=").replace("×", "x").split())
     for word, number in _WORD_NUMBERS.items():
         t = re.sub(rf"\b{word}\b(\s*\(\d+\))?", str(number), t, flags=re.I)
@@ -52,7 +52,7 @@ def parse_gold(text: str):
         unit = t[range_match.end():].strip()
         return ("between", low, high, limit or _unit_text(unit))
     op = None
-    symbol = re.match(r"\s*(>=|<=|>|<|=)", t)
+    symbol = re.search(rf"(>=|<=|>|<|=)\s*(?={_NUMBER})", t)  # "score ≥ 20": the sign may follow a word
     if symbol:
         op = {"=": None}.get(symbol.group(1), symbol.group(1))
     else:
