@@ -144,7 +144,6 @@ def main() -> int:
         print(json.dumps({"skipped": f"{CHIA} is not present"}))
         return 0
     sys.path.insert(0, str(ROOT))
-    import eligibility
     from eligibility import units
     from eligibility.compiler import Criterion, compile_criterion
     from eligibility.criteria import _BULLET

@@ -13,7 +13,7 @@ from .nodes import Node
 from .thresholds import Threshold, thresholds
 
 __all__ = [
-    "compile_trial", "compile_criterion", "screen", "thresholds", "Trial", "Criterion", "Node",
+    "compile_trial", "compile_criterion", "screen", "thresholds", "Threshold", "criteria_unescape", "Trial", "Criterion", "Node",
     "EligibilityError", "SourceError", "UnitError", "PatientDataError", "LexiconError", "NoCriteriaError",
 ]
 __version__ = "0.1.0"

@@ -261,7 +261,7 @@ class Evaluator:
             checks.append(self._is_current(record, reference))
         for qualifier in node.qualifiers:
             checks.append(self._qualifier(qualifier, record))
-        for indication in node.indication[:1]:
+        if node.indication:
             checks.append(self._indication(node.indication, record))
         false = [c for c in checks if c.value is False]
         if false:
@@ -274,7 +274,6 @@ class Evaluator:
 
     def _in_window(self, node, record: Record, reference: dt.date) -> Answer:
         amount = node.window.amount
-        unit = amount.quantity().units
         start_of_window = _window_start(reference, amount)
         if start_of_window is None:
             return Answer(None, f"window {amount.render()} is not a duration")

@@ -244,7 +244,7 @@ def criterion_parser() -> pp.ParserElement:
     measured_within = pp.Regex(
         r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
         r"|at the time of (?:screening|enrollment|inclusion)|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements))"
-        rf"(?: [^,;()]+?)?(?= [,;)]|$)"
+        r"(?: [^,;()]+?)?(?= [,;)]|$)"
     )
     measurement_context = pp.Combine(
         tok("after", "following", "post", "despite", "while on", "on")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from typing import Sequence
 
 import pint
 
