@@ -16,10 +16,9 @@ import pyparsing as pp
 from .errors import UnitError
 from .grammar import Parsed
 from .lexicon import Lexeme, get_lexicon, text_key
-from .nodes import AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex, Window
+from .nodes import ROMAN_VALUES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex, Window
 from .units import compatible, unit_from_tokens
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 _TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
 
 
@@ -312,7 +311,7 @@ class Builder:
 
     def build_scale_set(self, p: Parsed) -> Node:
         variable = p.fields["labs"][0]
-        values = [float(_ROMAN.get(v, v)) for v in p.fields["values"]]
+        values = [float(ROMAN_VALUES.get(v, v)) for v in p.fields["values"]]
         conj = p.fields["conj"]
         if len(values) == 2 and conj and conj[0] in ("-", "to", "through", "~"):
             low, high = sorted(values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
 
@@ -162,8 +162,6 @@ def _compile_item(item: Item, index: int, context: str = "") -> Criterion:
 
 def _shift(node: Node, offset: int) -> Node:
     """A tree compiled from "<header> <text>", with spans moved back into <text>."""
-    from dataclasses import fields, replace
-
     changes = {}
     for f in fields(node):
         value = getattr(node, f.name)

@@ -117,7 +117,7 @@ def _all_groups(results: pp.ParseResults, name: str) -> list:
     """Every match of a grouped, accumulated name ("names*"), each as its own list."""
     if name not in results:
         return []
-    value = results.get_name(name) if False else results[name]
+    value = results[name]
     items = value.as_list() if isinstance(value, pp.ParseResults) else [value]
     if items and not isinstance(items[0], list):
         return [items]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V"}
+ROMAN_VALUES = {numeral.lower(): value for value, numeral in ROMAN.items()}
 _NODE_TYPES: dict[str, type["Node"]] = {}
 
 

@@ -16,10 +16,10 @@ from typing import Any
 import pint
 
 from .errors import PatientDataError, UnitError
-from .lexicon import get_lexicon, text_key
+from .lexicon import Analyte, get_lexicon, text_key
+from .nodes import ROMAN_VALUES
 from .units import parse_quantity_text, quantity
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 _SPECIAL = {
     "age": "age", "birth date": "birth_date", "birthdate": "birth_date", "date of birth": "birth_date", "dob": "birth_date",
     "sex": "sex", "gender": "sex",
@@ -32,7 +32,7 @@ _SPECIAL = {
     "screening date": "screening_date", "reference date": "screening_date", "date": "screening_date",
     "id": "id", "name": "id", "patient id": "id",
 }
-_UNNAMED = type("Unnamed", (), {"name": "value", "unit": "dimensionless", "kind": "lab", "molar_mass": None, "valence": None})()
+_UNNAMED = Analyte("value", "value", (), "dimensionless", "lab")  # a variable outside the lexicon
 _SEX = {"male": "male", "m": "male", "man": "male", "female": "female", "f": "female", "woman": "female"}
 _TRUE = {"yes", "y", "true", "positive", "present", "1"}
 _FALSE = {"no", "n", "false", "negative", "absent", "0", "none"}
@@ -108,9 +108,13 @@ class _Reader:
         try:
             action()
         except PatientDataError as error:
-            if self.strict:
-                raise
-            self.patient.errors.append(error)
+            self.report(error)
+
+    def report(self, error: PatientDataError) -> None:
+        """Raise in strict mode; otherwise keep the error and carry on without the value."""
+        if self.strict:
+            raise error
+        self.patient.errors.append(error)
 
     # -- dispatch ------------------------------------------------------------------------------
     def read(self, key: str, value: Any) -> None:
@@ -195,8 +199,8 @@ class _Reader:
             multiple = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:x|×|\*|times)?\s*(ULN|LLN)", text, re.I)
             if multiple:
                 return Measurement(key, text, multiple=(float(multiple.group(1)), multiple.group(2).upper()))
-            if text.lower() in _ROMAN and analyte.kind == "score":
-                return Measurement(key, text, quantity(float(_ROMAN[text.lower()]), analyte.unit))
+            if text.lower() in ROMAN_VALUES and analyte.kind == "score":
+                return Measurement(key, text, quantity(float(ROMAN_VALUES[text.lower()]), analyte.unit))
             try:
                 number, unit = parse_quantity_text(text)
             except UnitError as error:
@@ -306,7 +310,7 @@ class _Reader:
                     bmi = (weight / height**2).to("kg/m**2")
                     patient.measurements["bmi"] = [Measurement("weight,height", f"{weight:~} and {height:~}", bmi)]
                 except pint.DimensionalityError:
-                    self.guard("height", lambda: (_ for _ in ()).throw(PatientDataError("height", "weight and height units do not give a BMI")))
+                    self.report(PatientDataError("height", "weight and height units do not give a BMI"))
 
 
 def _unit_text(measurement: Measurement) -> str:

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 from .compiler import Criterion, Trial, compile_trial
+from .errors import PatientDataError
 from .evaluate import Answer, Evaluator, Evidence
 from .patient import Patient
 
@@ -137,8 +138,6 @@ def _confirmations(reviewed: dict, record: Patient) -> dict[int, Outcome]:
         try:
             out[int(key)] = Outcome(str(value).strip().lower().replace(" ", "_"))
         except ValueError:
-            from .errors import PatientDataError
-
             error = PatientDataError(f"reviewed[{key!r}]", f"expected a criterion index and 'met' or 'not_met', not {value!r}")
             record.errors.append(error)
     return out
