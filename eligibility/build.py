@@ -395,7 +395,15 @@ class Builder:
         return entry.name.lower() if entry else term.replace("_", " ")
 
     def build_sex(self, p: Parsed) -> Node:
-        return Sex(tuple(dict.fromkeys(p.fields["values"])), span=self.span(p))
+        span = self.span(p)
+        values = list(_flat(p.fields["values"]))
+        plain = tuple(dict.fromkeys(v for v in values if "!" not in v))
+        modified = tuple(dict.fromkeys(v.split("!")[0] for v in values if "!" in v))
+        if not modified:
+            return Sex(plain, span=span)
+        # "male or non-pregnant female": a man, or a woman who is not pregnant
+        not_pregnant = AllOf((Sex(modified, span=span), Not(Flag("pregnant", span=span), span=span)), span=span)
+        return AnyOf((Sex(plain, span=span), not_pregnant), span=span) if plain else not_pregnant
 
     def build_blood_pressure(self, p: Parsed) -> Node:
         """"BP > 140/90": systolic above 140 or diastolic above 90; "BP < 140/90": both below."""

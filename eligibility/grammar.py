@@ -231,7 +231,8 @@ def criterion_parser() -> pp.ParserElement:
     )
     lab_prefix = phrase(["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
                          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-                         "resting", "fasting", "known", "patients with", "subjects with", *p["presence"]], "analyte prefix")
+                         "resting", "fasting", "known", "patients with", "subjects with", *p["presence"], *p["person_words"]],
+                        "analyte prefix") | tok("adults", "adult") + pp.FollowedBy(pp.Regex("@lab:age"))
     list_conj = pp.Opt(comma) + tok("and/or", "or", "and", "nor") | comma | slash | tok("&", "+")
     analyte_list = (
         pp.ZeroOrMore(lab_prefix) + lab("labs*")
@@ -243,7 +244,7 @@ def criterion_parser() -> pp.ParserElement:
     # "within 28 days prior to randomization": when the value must have been measured (shown, kept)
     measured_within = pp.Regex(
         r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
-        r"|at the time of (?:screening|enrollment|inclusion)|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements))"
+        r"|at (?:the )?time of \w[^,;()]*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements))"
         r"(?: [^,;()]+?)?(?= [,;)]|$)"
     )
     measurement_context = pp.Combine(
@@ -276,11 +277,11 @@ def criterion_parser() -> pp.ParserElement:
 
     age_words = (
         pp.Regex(rf"(?:years?\s+)?(?:of\s+|in\s+)?@lab:age{_END}")
-        | phrase(["of age", "years of age", "old", "years old", "year old", "age", "in age", "/ o", "/o", "yo", "y.o", "y . o ."], "age words")
+        | phrase(["of age", "years of age", "old", "years old", "year old", "age", "in age", "/ o", "/o", "yo", "y.o", "y . o .", "y . o", ". o"], "age words")
     ).set_name("age words")
     range_body = (
         pp.Opt(range_intro) + value("low") + range_sep + value("high") + pp.Opt(age_words("age_words"))
-        + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint)
+        + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt(measured_within("context"))
     )
     analyte_range = _tagged("range", analyte_list + pp.ZeroOrMore(lab_filler) + range_body, _range)
     normal_range = _tagged(
@@ -308,7 +309,8 @@ def criterion_parser() -> pp.ParserElement:
             comparator + value("value") + age_words("age_words")
             | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op")
             | comparator + value("value") + pp.FollowedBy(pp.StringEnd())
-        ),
+        ) + pp.Opt(measured_within("context"))
+        | pp.OneOrMore(phrase(p["person_words"])) + comparator + value("value") + pp.Opt(measured_within("context")),  # "those under 18 years"
         _cmp,
     )
     bare_range = _tagged("range", pp.Opt(lab_prefix) + range_body, _range)
@@ -485,10 +487,15 @@ def criterion_parser() -> pp.ParserElement:
 
     # Sex, pregnancy and breast-feeding.
     sex_word = phrase(p["male"], "male").add_parse_action(pp.replace_with("male")) | phrase(p["female"], "female").add_parse_action(pp.replace_with("female"))
+    # "male or non-pregnant female": the modifier travels with its sex as "female!not_pregnant"
+    sex_item = (
+        (phrase(p["nonpregnant_modifiers"], "non-pregnant") + sex_word).add_parse_action(lambda t: t[-1] + "!not_pregnant")
+        | sex_word
+    )
     sex = _tagged(
         "sex",
-        pp.ZeroOrMore(tok("patients", "subjects", "participants", "both", "either")) + sex_word("values*")
-        + pp.ZeroOrMore((list_conj | tok("and", "or")) + sex_word("values*"))
+        pp.ZeroOrMore(tok("patients", "subjects", "participants", "both", "either")) + sex_item("values*")
+        + pp.ZeroOrMore((list_conj | tok("and", "or")) + sex_item("values*"))
         + pp.ZeroOrMore(tok("patients", "subjects", "participants", "volunteers", "adults", "adult", "aged", "of", "gender", "sex", ",", "healthy",
                             "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are")),
         lambda r: {"values": _all(r, "values")},
@@ -511,6 +518,20 @@ def criterion_parser() -> pp.ParserElement:
         "and_clause",
         sex("first") + pp.Opt(comma) + pp.Opt(tok("aged", "age", "who are", "of")) + age_clause("second"),
         lambda r: {"parts": [r["first"], r["second"]]},
+    )
+
+    # "Veterans aged 18-80", "English speakers aged 18 or older": words the grammar does not know
+    # before an age stay for review beside it; not when they negate, condition, or name someone
+    # else whose age it is ("a child aged under 5").
+    other_person = alternation(["no", "not", "non", "never", "without", "except", "unless", "other than", "if", "when", "whose",
+                                "history", "prior", "previous", "child", "children", "kid", "kids", "infant", "infants", "baby",
+                                "babies", "son", "daughter", "parent", "parents", "mother", "father", "partner", "partners",
+                                "spouse", "caregiver", "caregivers", "sibling", "siblings", "household", "contact", "contacts",
+                                "donor", "donors", "member", "members", "relative", "relatives", "newborn", "newborns", "offspring"])
+    lead_words = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern}|{other_person}|@)\S+ )+"), lambda r: {})
+    lead_age = _tagged(
+        "and", lead_words + (analyte_range | analyte_cmp).add_condition(lambda t: t[0].fields["labs"] == ["age"]),
+        lambda r: {"parts": [x for x in r if isinstance(x, Parsed)], "seps": []},
     )
 
     adult = _tagged("adult", pp.Opt(tok("male or female", "male and female")) + tok("adult", "adults") + pp.Opt(tok("patients", "patient", "subjects", "participants", "volunteers")), lambda r: {})
@@ -539,6 +560,7 @@ def criterion_parser() -> pp.ParserElement:
         starts_with_introducer + first_of(free_finding),
         has_number + first_of(blood_pressure, since, bare_range, bare_cmp, free_range, free_cmp),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),
+        ahead("@lab:age", 12) + first_of(lead_age),
     ]).set_name("clause")
 
     # Connectives, lowest precedence last.

@@ -151,6 +151,46 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
     return joined
 
 
+def _comparator_spellings() -> dict[tuple[str, ...], str]:
+    """Comparators spelled with "or" or "/": joined before parsing, so no "or" in them reads as a list."""
+    spellings: dict[tuple[str, ...], str] = {}
+    for symbol, words in (("<=", ("less", "lower", "smaller", "fewer")), (">=", ("greater", "more", "higher", "larger"))):
+        for word in words:
+            for form in (f"{word} than or equal to", f"{word} than or equal", f"{word} or equal to", f"{word} or equal than",
+                         f"equal to or {word} than", f"equal or {word} than", f"{word} than / equal to", f"{word} than or equals"):
+                spellings[tuple(form.split())] = symbol
+        sign = symbol[0]
+        for form in (f"{sign} or =", f"{sign} / =", f"= or {sign}", f"{sign} or equal to"):
+            spellings[tuple(form.split())] = symbol
+    return spellings
+
+
+_COMPARATOR_SPELLINGS = _comparator_spellings()
+_COMPARATOR_FIRST_WORDS = {spelling[0] for spelling in _COMPARATOR_SPELLINGS}
+
+
+def _join_comparators(tokens: list[Token]) -> list[Token]:
+    joined: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].norm in _COMPARATOR_FIRST_WORDS:
+            for length in (6, 5, 4, 3):
+                key = tuple(t.norm for t in tokens[i:i + length])
+                if len(key) == length and key in _COMPARATOR_SPELLINGS:
+                    last = tokens[i + length - 1]
+                    joined.append(Token(tokens[i].text if length == 1 else f"{tokens[i].text}…{last.text}",
+                                        _COMPARATOR_SPELLINGS[key], tokens[i].start, last.end))
+                    i += length
+                    break
+            else:
+                joined.append(tokens[i])
+                i += 1
+            continue
+        joined.append(tokens[i])
+        i += 1
+    return joined
+
+
 _UNIT_START = re.compile(r"(?:%|[munpµ]?(?:g|mol|l|eq)|u|iu|k|x|cells?|mm\w*|ms|kg|cm|years?|months?|weeks?|days?|hours?|h|min|/)$")
 
 
@@ -178,4 +218,4 @@ def tokenize(text: str) -> list[Token]:
             tokens.extend(_split(tail, p_end))
             continue
         tokens.extend(_split(piece, start))
-    return _join_powers(tokens)
+    return _join_comparators(_join_powers(tokens))

@@ -1,4 +1,4 @@
-"""Precision and recall of numeric thresholds against the Chia gold annotations.
+"""Precision and recall of numeric thresholds against brat gold annotations: Chia and the COVID-19 set.
 
 Gold: every Has_value relation from a Measurement, Person (age) or Observation entity to a Value
 entity whose text is numeric ("≥ 18 years", "< 1.5 x ULN", "1-3"). Gold value text is read by the
@@ -7,13 +7,19 @@ of each criterion line. A prediction matches a gold pair on the same line when t
 operator and the value(s) agree, values compared after unit conversion (gold "=" matches any
 operator, as Chia often keeps "=" of a stripped "≥").
 
-Run: .venv/bin/python benchmarks/score_chia.py [--limit N] [--show 20]
-Reads ../shared/data/chia/chia_without_scope; prints JSON; exits 0 with a note when it is absent.
+Chia keeps one criterion per line in separate inclusion / exclusion files. The COVID-19 set keeps a
+whole trial per file, its sections under "Inclusion Criteria:" / "Exclusion Criteria:" headings,
+and its text lost every "≥" and "≤" (a double space is left where one stood): a gold value right
+after such a gap matches any operator, and is counted in "gold_values_after_lost_sign".
+
+Run: .venv/bin/python benchmarks/score_gold.py [--corpus chia|covid] [--limit N] [--show 20]
+Reads ../shared/data/; prints JSON; exits 0 with a note when the corpus is absent.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import math
 import re
@@ -23,25 +29,42 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHIA = ROOT.parent / "shared" / "data" / "chia" / "chia_without_scope"
+DATA = ROOT.parent / "shared" / "data"
+CORPORA = {
+    "chia": DATA / "chia" / "chia_without_scope",
+    "covid": DATA / "covid19-structured" / "annotated" / "700_annotated_trials_new",
+}
 
 _WORD_OPS = [
-    (">=", r"and over|or over|at least|no less than|not less than|minimum of|minimum|greater than or equal to|more than or equal to|equal to or greater than|or more|or older|or greater|or above|and above|and older|or higher"),
-    ("<=", r"within|at most|no more than|not more than|maximum of|maximum|less than or equal to|equal to or less than|or less|or younger|or below|up to|not exceeding|or lower"),
+    (">=", r"and over|or over|at least|no less than|not less than|minimum of|minimum|greater than or equal to|more than or equal to|equal to or greater than|greater or equal to|and up|or more|or older|or greater|or above|and above|and older|or higher"),
+    ("<=", r"within|at most|no more than|not more than|no greater than|not greater than|no higher than|not higher than|less or equal to|maximum of|maximum|less than or equal to|equal to or less than|or less|or younger|or below|up to|not exceeding|or lower"),
     (">", r"greater than|more than|over|above|exceeding|older than|higher than|in excess of"),
     ("<", r"less than|under|below|younger than|lower than|fewer than"),
 ]
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_SECTION_HEADING = re.compile(r"\s*(inclus|exclus)ion criteria\b[^:]*:?\s*$", re.I)
 _NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
 
 
-def parse_gold(text: str):
-    """(op, low, high, unit) from a gold value text, or None when it is not numeric."""
+_SECOND_BOUND = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?=(?:>=|<=|>|<|less than|greater than|more than|under|over|older than|younger than|below|above)(?:\s+or\s+equal\s+to)?\s*\d)", re.I)
+
+
+def parse_gold(text: str) -> list:
+    """[(op, low, high, unit)] from a gold value text: one bound, or two ("> 18 and < 90 years"); [] when not numeric."""
     t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)  # decimal comma
     t = re.sub(r">\s*(?:or|/)\s*=|>_", ">=", re.sub(r"<\s*(?:or|/)\s*=|<_", "<=", t))
     t = " ".join(t.replace("≥", ">=").replace("≤", "<=").replace("=>", ">=").replace("=<", "<=").replace("×", "x").split())
     for word, number in _WORD_NUMBERS.items():
         t = re.sub(rf"\b{word}\b(\s*\(\d+\))?", str(number), t, flags=re.I)
+    parts = [part for part in _SECOND_BOUND.split(t) if part.strip()]
+    bounds = [bound for bound in (_parse_bound(part) for part in parts) if bound]
+    if len(bounds) == 2 and bounds[0][3] == "" and bounds[1][3]:  # "> 18 and < 90 years": the unit is written once
+        bounds[0] = (*bounds[0][:3], bounds[1][3])
+    return bounds
+
+
+def _parse_bound(t: str):
     numbers = re.findall(_NUMBER, t)
     if not numbers:
         return None
@@ -69,6 +92,7 @@ def parse_gold(text: str):
 
 
 def _unit_text(text: str) -> str:
+    text = re.sub(r"\b10\s?\^?\s?(3|6|9|12)(?=\s*/)", r"10^\1", text)  # "x 109/L": 10^9 that lost its superscript
     text = re.sub(r"\b(of age|old|in age|times|x|the|institutional|normal)\b", " ", text, flags=re.I).strip(" .,;()")
     return text
 
@@ -76,7 +100,7 @@ def _unit_text(text: str) -> str:
 def load_gold(ann: Path, txt: Path):
     with txt.open(encoding="utf-8", newline="") as handle:  # offsets count the \r of CRLF files
         text = handle.read()
-    line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+    line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
     entities, gold = {}, []
     for line in ann.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
@@ -89,16 +113,18 @@ def load_gold(ann: Path, txt: Path):
             entities[parts[0]] = (head[0], start, surface)
     for line in ann.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
-        if parts[0].startswith("R") and len(parts) >= 2 and parts[1].startswith("Has_value"):
+        if parts[0].startswith("R") and len(parts) >= 2 and parts[1].lower().startswith("has_value"):
             _, arg1, arg2 = parts[1].split()
             variable, value = entities.get(arg1[5:]), entities.get(arg2[5:])
             if not variable or not value or variable[0] not in ("Measurement", "Person", "Observation"):
                 continue
-            parsed = parse_gold(value[2])
-            if parsed is None:
-                continue
-            line_index = max(i for i, s in enumerate(line_starts) if s <= value[1])
-            gold.append({"line": line_index, "variable_text": variable[2], "entity": variable[0], "value_text": value[2], "parsed": parsed})
+            for parsed in parse_gold(value[2]):
+                lost_sign = text[max(0, value[1] - 2):value[1]] == "  " and parsed[0] == "=="
+                if lost_sign:
+                    parsed = (None, *parsed[1:])
+                line_index = bisect.bisect_right(line_starts, value[1]) - 1
+                gold.append({"line": line_index, "variable_text": variable[2], "entity": variable[0], "value_text": value[2],
+                             "parsed": parsed, "lost_sign": lost_sign})
     return text, gold
 
 
@@ -137,11 +163,13 @@ def same_value(prediction, gold_value: float, gold_unit: str, variable: str, val
 
 def main() -> int:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="chia")
     parser.add_argument("--limit", type=int, default=0, help="at most this many files")
     parser.add_argument("--show", type=int, default=15, help="examples of misses to print")
     args = parser.parse_args()
-    if not CHIA.exists():
-        print(json.dumps({"skipped": f"{CHIA} is not present"}))
+    folder = CORPORA[args.corpus]
+    if not folder.exists():
+        print(json.dumps({"skipped": f"{folder} is not present"}))
         return 0
     sys.path.insert(0, str(ROOT))
     from eligibility import units
@@ -151,25 +179,39 @@ def main() -> int:
     from eligibility.thresholds import criterion_thresholds
 
     lexicon = get_lexicon()
-    files = sorted(CHIA.glob("*.ann"))[: args.limit or None]
+    files = sorted(folder.glob("*.ann"))[: args.limit or None]
     tp = fp = fn = 0
-    gold_total = unmapped = 0
+    gold_total = unmapped = lost_signs = tp_lost = fn_lost = 0
     misses, false_positives = [], []
     by_variable = defaultdict(Counter)
     start = time.perf_counter()
     for ann in files:
         txt = ann.with_suffix(".txt")
         text, gold = load_gold(ann, txt)
-        kind = "inclusion" if ann.name.endswith("_inc.ann") else "exclusion"
-        lines = [line.rstrip("\r") for line in text.split("\n")]
+        kind = "exclusion" if ann.name.endswith("_exc.ann") else "inclusion"
+        lines = _LINE_BREAK.split(text)
         gold_by_line = defaultdict(list)
         for g in gold:
             g["variable"] = gold_variable(lexicon, g["entity"], g["variable_text"])
             gold_by_line[g["line"]].append(g)
-            gold_total += 1
-            unmapped += g["variable"] is None or g["variable"].startswith("text:")
+        # A trial text that repeats a criterion (one copy per cohort) is annotated on one copy only:
+        # each distinct line is scored once, against its most annotated copy.
+        copies = defaultdict(list)
         for index, line in enumerate(lines):
-            if not line.strip():
+            copies[line.strip()].append(index)
+        for same in copies.values():
+            richest = max(same, key=lambda i: len(gold_by_line.get(i, ())))
+            gold_by_line[same[0]] = gold_by_line.get(richest, [])
+            for g in gold_by_line[same[0]]:
+                gold_total += 1
+                lost_signs += g["lost_sign"]
+                unmapped += g["variable"] is None or g["variable"].startswith("text:")
+        for index, line in enumerate(lines):
+            if not line.strip() or copies[line.strip()][0] != index:
+                continue
+            heading = _SECTION_HEADING.match(line)
+            if heading:
+                kind = heading.group(1).lower() + "ion"
                 continue
             body = _BULLET.match(line.strip())  # Chia keeps "1." and "a." in its lines
             text = body.group("body").strip() if body and body.group("body").strip() else line.strip()
@@ -195,6 +237,7 @@ def main() -> int:
                         break
                 if match:
                     tp += 1
+                    tp_lost += match["lost_sign"]
                     open_gold.remove(match)
                     by_variable[p.variable]["tp"] += 1
                 else:
@@ -205,15 +248,18 @@ def main() -> int:
                                                 "gold_on_line": [(g["variable_text"], g["value_text"]) for g in gold_by_line.get(index, [])]})
             for g in open_gold:
                 fn += 1
+                fn_lost += g["lost_sign"]
                 by_variable[g["variable"] or "?"]["fn"] += 1
                 if len(misses) < args.show:
                     misses.append({"line": line.strip()[:140], "gold": [g["variable_text"], g["value_text"]], "gold_parsed": g["parsed"]})
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     print(json.dumps({
-        "files": len(files), "gold_numeric_pairs": gold_total, "gold_variables_outside_lexicon": unmapped,
+        "corpus": args.corpus, "files": len(files), "gold_numeric_pairs": gold_total, "gold_variables_outside_lexicon": unmapped,
+        "gold_values_after_lost_sign": lost_signs,
         "predictions": tp + fp, "true_positives": tp, "false_positives": fp, "false_negatives": fn,
-        "precision": round(precision, 4), "recall": round(recall, 4), "seconds": round(time.perf_counter() - start, 1),
+        "precision": round(precision, 4), "recall": round(recall, 4),
+        "recall_without_lost_signs": round((tp - tp_lost) / max(1, tp - tp_lost + fn - fn_lost), 4), "seconds": round(time.perf_counter() - start, 1),
         "top_variables": {k: dict(v) for k, v in sorted(by_variable.items(), key=lambda kv: -sum(kv[1].values()))[:15]},
         "false_positive_examples": false_positives, "miss_examples": misses,
     }, indent=1, ensure_ascii=False))
