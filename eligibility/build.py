@@ -304,6 +304,25 @@ class Builder:
             nodes.append(Between(variable, low, high, p.fields.get("inclusive", True), timepoint, span=self.span(p)))
         return self._combine(nodes, p.fields.get("conj", []), p)
 
+    def build_double_cmp(self, p: Parsed) -> Node | _Implicit:
+        """"> 30 to < 80 years": both bounds hold; "< 18 or > 65 years": either does."""
+        f = p.fields
+        first, second = _one(f["value"]), _one(f["value2"])
+        if not first.fields["unit"] and not first.fields.get("limit"):  # the unit is written once, after the second bound
+            first = Parsed("value", {**first.fields, "unit": second.fields["unit"], "limit": second.fields.get("limit")}, first.start, first.end)
+        either = _one(f["joiner"]) in ("or", "and/or")
+        per_variable = []
+        # "ALT or AST > 3 x ULN and < 5 x ULN": both bounds on the same analyte, either analyte
+        for labs in ([[lab] for lab in f["labs"]] or [[]]):
+            shared = {"labs": labs, "conj": [], "timepoint": None, "context": f.get("context"), "age_words": f["age_words"]}
+            bounds = [self.build_cmp(Parsed("cmp", {**shared, "op": op, "value": value}, p.start, p.end))
+                      for op, value in ((f["op"], first), (f["op2"], second))]
+            review = next((b for b in bounds if isinstance(b, Review)), None)
+            if review is not None:
+                return Review(self.source(p), review.reason, span=self.span(p))
+            per_variable.append((AnyOf if either else AllOf)(tuple(bounds), span=self.span(p)))
+        return self._combine(per_variable, f["conj"], p)
+
     def build_normal_range(self, p: Parsed) -> Node | _Implicit:
         """"Potassium within normal limits": between the patient's own LLN and ULN."""
         nodes = [Between(lab, Amount(1.0, "LLN", "LLN"), Amount(1.0, "ULN", "ULN"), True, span=self.span(p)) for lab in p.fields["labs"]]

@@ -163,8 +163,9 @@ def criterion_parser() -> pp.ParserElement:
     boundary = pp.FollowedBy(boundary_token) | pp.StringEnd()
 
     # Units: scale, atoms and denominators, as the tokens that spell them.
-    unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells"]
-    unit_atom = phrase(unit_words, "unit")
+    unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells", "cm h2o"]
+    degrees = [f"{sign} {scale}" for sign in ("°", "º", "degrees", "degree", "deg") for scale in ("c", "f", "celsius", "fahrenheit")]
+    unit_atom = phrase(unit_words + degrees, "unit")
     time_units = [w for w, target in aliases.items() if target in ("min", "h", "day", "week", "month", "year", "s")]
     time_unit = phrase(time_units, "time unit")
     scale = pp.Opt(tok("x", "*")) + power | tok("k")
@@ -277,7 +278,7 @@ def criterion_parser() -> pp.ParserElement:
 
     age_words = (
         pp.Regex(rf"(?:years?\s+)?(?:of\s+|in\s+)?@lab:age{_END}")
-        | phrase(["of age", "years of age", "old", "years old", "year old", "age", "in age", "/ o", "/o", "yo", "y.o", "y . o .", "y . o", ". o"], "age words")
+        | phrase(["of age", "years of age", "old", "years old", "year old", "age", "in age", "/ o", "/o", "yo", "y.o", "y . o .", "y . o", ". o", "- old", "years - old", "year - old"], "age words")
     ).set_name("age words")
     range_body = (
         pp.Opt(range_intro) + value("low") + range_sep + value("high") + pp.Opt(age_words("age_words"))
@@ -314,6 +315,28 @@ def criterion_parser() -> pp.ParserElement:
         _cmp,
     )
     bare_range = _tagged("range", pp.Opt(lab_prefix) + range_body, _range)
+    # "under the age of 18": the comparator before the analyte's name
+    age_term = pp.Regex(rf"@lab:age{_END}")
+    cmp_before_age = _tagged(
+        "cmp",
+        pp.ZeroOrMore(lab_prefix) + comparator + pp.Opt(tok("the")) + age_term("labs*") + value("value")
+        + pp.Opt(age_words("age_words")) + pp.Opt(measured_within("context")),
+        _cmp,
+    )
+    # "> 30 to < 80 years", ">/=18 and </=65 years of age", "< 18 or > 65 years": two bounds on one variable
+    def _double(r):
+        fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
+        fields.update(op=r["op"], value=r["value"], op2=r["op2"], value2=r["value2"], joiner=r["joiner"],
+                      age_words="age_words" in r, timepoint=None, context=_named(r, "context"))
+        return fields
+
+    double_tail = (
+        comparator + value("value") + pp.Opt(age_words("age_words"))
+        + (tok("and", "to", "-", ",") | tok("or", "and/or"))("joiner") + prefix_op("op2") + value("value2")
+        + pp.Opt(age_words("age_words")) + pp.Opt(inclusive) + pp.Opt(measured_within("context"))
+    )
+    analyte_double = _tagged("double_cmp", analyte_list + pp.ZeroOrMore(lab_filler) + double_tail, _double)
+    bare_double = _tagged("double_cmp", pp.ZeroOrMore(lab_prefix) + double_tail, _double)
 
     scale_value = number | roman
     score = lab.copy().add_condition(lambda t: lexicon.analytes[t[0].split(":", 1)[1]].kind == "score")
@@ -513,7 +536,7 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {"flags": _all(r, "flags"), "negated": "negation" in r},
     )
 
-    age_clause = analyte_range | analyte_cmp | bare_range | bare_cmp
+    age_clause = analyte_range | analyte_double | analyte_cmp | bare_range | bare_double | bare_cmp | cmp_before_age
     sex_age = _tagged(
         "and_clause",
         sex("first") + pp.Opt(comma) + pp.Opt(tok("aged", "age", "who are", "of")) + age_clause("second"),
@@ -554,11 +577,11 @@ def criterion_parser() -> pp.ParserElement:
     clause = pp.MatchFirst([
         has_sex + first_of(sex_age, sex),
         has_flag + first_of(flags),
-        has_lab + first_of(scale_set, analyte_range, normal_range, analyte_cmp, negated_clause),
+        has_lab + first_of(scale_set, analyte_range, normal_range, analyte_double, analyte_cmp, negated_clause, cmp_before_age),
         # a list may mix known and unknown names: the longer reading wins
         has_concept + (first_of(allergy, participation) | pp.Or([finding + boundary, free_finding + boundary])),
         starts_with_introducer + first_of(free_finding),
-        has_number + first_of(blood_pressure, since, bare_range, bare_cmp, free_range, free_cmp),
+        has_number + first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),
         ahead("@lab:age", 12) + first_of(lead_age),
     ]).set_name("clause")

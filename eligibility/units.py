@@ -37,6 +37,9 @@ def quantity(value: float, unit: str) -> pint.Quantity:
     return value * ureg.parse_expression(unit) if unit else ureg.Quantity(value, "dimensionless")
 
 
+_DEGREES = re.compile(r"(?:°|º|degrees?|deg)\s*([cf])(?:elsius|ahrenheit)?\b")
+
+
 @lru_cache(maxsize=4096)
 def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
     """A pint-parsable unit expression from unit tokens ("x", "10^9", "/", "l" -> "1e+09 / L").
@@ -45,7 +48,9 @@ def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
     """
     if not tokens:
         return ""
-    tokens = tuple(" ".join(tokens).replace("per cent", "%").split())  # "50 per cent"
+    written = " ".join(tokens).replace("per cent", "%")  # "50 per cent"
+    written = _DEGREES.sub(lambda m: "deg" + m.group(1), written)  # "38 ° C", "100.4 degrees F"
+    tokens = tuple(written.replace("cm h2o", "cmh2o").split())
     factor = 1.0
     parts: list[str] = []
     exponent = 1
