@@ -36,8 +36,8 @@ CORPORA = {
 }
 
 _WORD_OPS = [
-    (">=", r"and over|or over|at least|no less than|not less than|minimum of|minimum|greater than or equal to|more than or equal to|equal to or greater than|greater or equal to|and up|or more|or older|or greater|or above|and above|and older|or higher"),
-    ("<=", r"within|at most|no more than|not more than|no greater than|not greater than|no higher than|not higher than|less or equal to|maximum of|maximum|less than or equal to|equal to or less than|or less|or younger|or below|up to|not exceeding|or lower"),
+    (">=", r"and over|or over|at least|no less than|not less than|minimum of|minimum|greater than or equal to|more than or equal to|equal to or greater than|greater or equal to|more or equal to|equal or more than|equal or greater than|equal or superior to|superior or equal to|and up|or more|or older|or greater|or above|and above|and older|or higher"),
+    ("<=", r"within|at most|no more than|not more than|no greater than|not greater than|no higher than|not higher than|less or equal to|equal or less than|equal or lower than|equal or inferior to|inferior or equal to|maximum of|maximum|less than or equal to|equal to or less than|or less|or younger|or below|up to|not exceeding|or lower"),
     (">", r"greater than|more than|over|above|exceeding|older than|higher than|in excess of"),
     ("<", r"less than|under|below|younger than|lower than|fewer than"),
 ]
@@ -54,7 +54,7 @@ def parse_gold(text: str) -> list:
     """[(op, low, high, unit)] from a gold value text: one bound, or two ("> 18 and < 90 years"); [] when not numeric."""
     t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)  # decimal comma
     t = re.sub(r">\s*(?:or|/)\s*=|>_", ">=", re.sub(r"<\s*(?:or|/)\s*=|<_", "<=", t))
-    t = " ".join(t.replace("≥", ">=").replace("≤", "<=").replace("=>", ">=").replace("=<", "<=").replace("×", "x").split())
+    t = " ".join(t.replace("≥", ">=").replace("≤", "<=").replace("=>", ">=").replace("=<", "<=").replace("×", "x").replace("＜", "<").replace("＞", ">").split())
     for word, number in _WORD_NUMBERS.items():
         t = re.sub(rf"\b{word}\b(\s*\(\d+\))?", str(number), t, flags=re.I)
     parts = [part for part in _SECOND_BOUND.split(t) if part.strip()]
@@ -68,14 +68,15 @@ def _parse_bound(t: str):
     numbers = re.findall(_NUMBER, t)
     if not numbers:
         return None
-    limit = "ULN" if re.search(r"\bul[ni]\b|\bunl\b|upper limit|upper normal limit", t, re.I) else ("LLN" if re.search(r"\blln\b|lower limit", t, re.I) else None)
+    limit = "ULN" if re.search(r"(?:\b|(?<=\dx))ul[ni]\b|\bunl\b|upper limit|upper normal limit|times normal|x normal", t, re.I) else (
+        "LLN" if re.search(r"(?:\b|(?<=\dx))lln\b|lower limit", t, re.I) else None)
     range_match = re.search(rf"(?:between\s+|from\s+)?({_NUMBER})\s*(?:[a-zA-Z%/µ]+\s*)?(?:-|to|and|–)\s*({_NUMBER})", t)
     if range_match and not re.match(r"\s*[<>]", t):
         low, high = (float(x.replace(",", "")) for x in range_match.groups())
         unit = t[range_match.end():].strip()
         return ("between", low, high, limit or _unit_text(unit))
     op = None
-    symbol = re.search(rf"(>=|<=|>|<|=)\s*(?={_NUMBER})", t)  # "score ≥ 20": the sign may follow a word
+    symbol = re.search(rf"(>=|<=|>|<|=)\s*(?:to\s*)?(?={_NUMBER})", t)  # "score ≥ 20": the sign may follow a word
     if symbol:
         op = {"=": None}.get(symbol.group(1), symbol.group(1))
     else:
@@ -129,8 +130,8 @@ def load_gold(ann: Path, txt: Path):
 
 
 def gold_variable(lexicon, entity: str, text: str) -> str | None:
-    if entity == "Person":
-        return "age"
+    if entity == "Person" and not re.search(r"weigh|height|bmi|body mass", text, re.I):
+        return "age"  # Chia's Person holds ages ("aged", "old") and, now and then, body size
     text = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", text).strip() or text  # "alanine transaminase (ALT)"
     found = lexicon.find_term(text, ("@lab:",))
     if found is None:  # "Hb level", "Serum Cr": the analyte with its usual companions

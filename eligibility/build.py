@@ -233,6 +233,10 @@ class Builder:
             labs = ["age"]  # "18 years or older", "over 18 years": ages are counted in years
         return labs
 
+    def _is_score(self, variable: str) -> bool:
+        analyte = self.lexicon.analytes.get(variable)
+        return analyte is not None and analyte.kind == "score"
+
     def _is_years(self, p: Parsed) -> bool:
         value = _one(p.fields.get("value") or p.fields.get("high"))
         units = value.fields.get("unit") if isinstance(value, Parsed) else None
@@ -263,6 +267,11 @@ class Builder:
                 self.problems.append((str(error), self.span(p)[0]))
                 return Review(self.source(p), "unit_error", span=self.span(p))
             threshold = self._normalised_egfr(variable, threshold, p)
+            if op == "=" and not self._is_score(variable):
+                # "Age = 18 years and = 50 years": an "=" on a measured value is almost always a ≥ or ≤
+                # the source lost; read as equality it would be a wrong threshold
+                self.problems.append(("'=' on a measured value; the source may have lost a ≥ or ≤", self.span(p)[0]))
+                return Review(self.source(p), "ambiguous_comparator", span=self.span(p))
             mismatch = self._check_unit(variable, threshold, p)
             if mismatch:
                 return Review(self.source(p), "unit_error", span=self.span(p))

@@ -100,6 +100,7 @@ class Evaluator:
             "unit_error": "the criterion's unit could not be used",
             "conditional": "a conditional list: check which part applies",
             "not_a_criterion": "a placeholder, not a criterion",
+            "ambiguous_comparator": "'=' on a measured value (a lost ≥ or ≤?): check the protocol",
         }.get(node.reason, "not understood by the grammar")
         return Answer(None, f"{reason}: {node.text!r}", (), (node.text,))
 

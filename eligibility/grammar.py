@@ -342,7 +342,7 @@ def criterion_parser() -> pp.ParserElement:
     score = lab.copy().add_condition(lambda t: lexicon.analytes[t[0].split(":", 1)[1]].kind == "score")
     scale_set = _tagged(
         "scale_set",
-        pp.ZeroOrMore(lab_prefix) + score("lab") + pp.ZeroOrMore(lab_filler) + scale_value("values*")
+        pp.ZeroOrMore(lab_prefix) + score("lab") + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("=", ":")) + scale_value("values*")
         + pp.ZeroOrMore(pp.Group(list_conj | range_sep)("conj*") + scale_value("values*")),
         lambda r: {"labs": [r["lab"].split(":", 1)[1]], "values": _all(r, "values"),
                    "conj": [" ".join(c) for c in _all(r, "conj")]},
@@ -440,7 +440,7 @@ def criterion_parser() -> pp.ParserElement:
     )
 
     # A finding the lexicons do not know, named after an explicit introducer ("history of X").
-    stop_word = phrase(
+    stop_words = (
         [",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "within", "in", "during", "for", "prior", "before",
          "since", "after", "except", "excluding", "unless", "including", "such as", "e.g", "other than", "defined", "due",
          "caused", "who", "which", "that", "at", "of", "as", "if", "than", "per", "from", "by", "to", "not", "no", "are", "is",
@@ -448,18 +448,26 @@ def criterion_parser() -> pp.ParserElement:
          "over", "under", "above", "below", "up", "exceeding", "higher", "lower", "between", "equal", "minimum",
          "maximum", "least", "most", "range", "ranging", "inclusive", "level", "levels", "count", "value", "score",
          "patient", "patients", "subject", "subjects", "participant", "participants", "women", "men", "he", "she",
-         "they", "positive", "negative", "aged", "age", "recovered", "recovery", "resolved"], "stop word")
-    free_word = ~stop_word + pp.Regex(rf"(?:[a-z][a-z'’+/.-]*|-){_END}")  # "high - dose": hyphens are split off
-    free_text = pp.Group(free_word + (pp.Opt(tok("of the", "of", "to the", "to", "on")) + free_word)[0, 6])
+         "they", "positive", "negative", "aged", "age", "recovered", "recovery", "resolved"])
+    # Words of a name, one regex each (a pyparsing element a word costs several times more).
+    not_stop = rf"(?!{alternation(stop_words)})"
+    free_word_pattern = rf"{not_stop}(?:[a-z][a-z'’+/.-]*|-){_END}"  # "high - dose": hyphens are split off
+    free_word = pp.Regex(free_word_pattern).set_name("free word")
+    free_text = pp.Group(
+        pp.Regex(rf"{free_word_pattern}(?: (?:of the |of |to the |to |on )?{free_word_pattern}){{0,6}}")
+        .add_parse_action(lambda t: t[0].split())
+    ).set_name("free text")
     free_intro = phrase(p["free_finding_intro"], "history of")
     free_prefix_word = status("status*") | free_intro("intro*") | qualifier("pre_qualifiers*") | presence
     free_prefix = free_prefix_word + pp.ZeroOrMore(pp.Opt(comma) + tok("or", "and/or") + free_prefix_word)
     allergy_intro = phrase(p["allergy"], "allergy to")
     # a known term may carry modifiers the lexicon does not know ("craniospinal radiotherapy"): they become
     # qualifiers; a longer name that merely contains a term ("anti-cancer therapy") is a name of its own
-    name_word = ~stop_word + pp.Regex(rf"(?:@\w+:\w+|[a-z][a-z'’+/.-]*|-){_END}")
-    name_with_terms = pp.Group(pp.Empty().add_parse_action(pp.replace_with("#name")) + name_word
-                               + (pp.Opt(tok("of the", "of", "to the", "to", "on")) + name_word)[0, 6])
+    name_word_pattern = rf"{not_stop}(?:@\w+:\w+|[a-z][a-z'’+/.-]*|-){_END}"
+    name_with_terms = pp.Group(
+        pp.Regex(rf"{name_word_pattern}(?: (?:of the |of |to the |to |on )?{name_word_pattern}){{0,6}}")
+        .add_parse_action(lambda t: ["#name", *t[0].split()])
+    )
     name_with_terms.add_condition(lambda t: any(w.startswith("@") for w in t[0]) and any(
         not w.startswith("@") and w not in ("#name", "-") for w in t[0]))  # a term and words of its own
     free_item = pp.Or([pp.Group(pp.ZeroOrMore(qualifier | free_word) + concept + pp.Opt(generic_head)), free_text, name_with_terms])
@@ -472,10 +480,11 @@ def criterion_parser() -> pp.ParserElement:
 
     free_head = (negation("negation") + pp.ZeroOrMore(free_prefix) | pp.OneOrMore(free_prefix)) + pp.Opt(allergy_intro("allergy") + pp.ZeroOrMore(presence))
     # A list of names when the whole list reads, else its first name alone (the rest stays for review).
-    free_finding = pp.MatchFirst([
-        _tagged("free_finding", free_head + free_list + finding_tail + boundary, _free),
-        _tagged("free_finding", free_head + free_item("names*") + finding_tail + boundary, _free),
-    ])
+    free_finding = _tagged(
+        "free_finding",
+        free_head + (free_list + finding_tail + boundary | free_item("names*") + finding_tail + boundary),
+        _free,
+    )
 
     # A comparison on a variable outside the analyte lexicon ("Grade ≥ 2"): named by its words.
     free_variable = pp.Group(free_word + free_word[0, 4])

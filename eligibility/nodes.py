@@ -285,7 +285,8 @@ class Flag(Node):
 class Review(Node):
     """Text the grammar does not turn into a computable rule; always evaluates to unknown.
 
-    reason: consent, investigator_judgement, not_understood, causation, unit_error.
+    reason: consent, investigator_judgement, not_understood, causation, unit_error, conditional,
+    ambiguous_comparator ("=" on a measured value, often a lost ≥ or ≤).
     hints: computable parts found inside the text, shown to the reviewer, never evaluated.
     """
 

@@ -154,10 +154,11 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
 def _comparator_spellings() -> dict[tuple[str, ...], str]:
     """Comparators spelled with "or" or "/": joined before parsing, so no "or" in them reads as a list."""
     spellings: dict[tuple[str, ...], str] = {}
-    for symbol, words in (("<=", ("less", "lower", "smaller", "fewer")), (">=", ("greater", "more", "higher", "larger"))):
+    for symbol, words in (("<=", ("less", "lower", "smaller", "fewer", "inferior")), (">=", ("greater", "more", "higher", "larger", "superior"))):
         for word in words:
             for form in (f"{word} than or equal to", f"{word} than or equal", f"{word} or equal to", f"{word} or equal than",
-                         f"equal to or {word} than", f"equal or {word} than", f"{word} than / equal to", f"{word} than or equals"):
+                         f"equal to or {word} than", f"equal or {word} than", f"{word} than / equal to", f"{word} than or equals",
+                         f"equal or {word} to", f"equal to or {word} to"):
                 spellings[tuple(form.split())] = symbol
         sign = symbol[0]
         for form in (f"{sign} or =", f"{sign} / =", f"= or {sign}", f"{sign} or equal to"):
