@@ -227,6 +227,10 @@ class Builder:
             words = " ".join(p.fields["free"])
             if p.fields.get("age_words") or re.fullmatch(r"(aged?|ages)( of)?", words):
                 return ["age"]
+            # "Children 6 months to 14 years" opening a criterion: the patients' own age (not "have a child aged ...")
+            if (_PATIENT_NOUNS.fullmatch(words) and self._is_time(p) and not self.text[:self.span(p)[0]].strip()
+                    and self.source(p).lower().startswith(words)):
+                return ["age"]
             return ["text:" + text_key(words)]
         labs = list(p.fields.get("labs") or [])
         if not labs and (p.fields.get("age_words") or self._is_years(p)):
@@ -236,6 +240,11 @@ class Builder:
     def _is_score(self, variable: str) -> bool:
         analyte = self.lexicon.analytes.get(variable)
         return analyte is not None and analyte.kind == "score"
+
+    def _is_time(self, p: Parsed) -> bool:
+        value = _one(p.fields.get("value") or p.fields.get("high"))
+        units = value.fields.get("unit") if isinstance(value, Parsed) else None
+        return bool(units) and units[-1] in _TIME_UNIT_WORDS
 
     def _is_years(self, p: Parsed) -> bool:
         value = _one(p.fields.get("value") or p.fields.get("high"))
@@ -473,6 +482,12 @@ def _one(value):
     while isinstance(value, pp.ParseResults):
         value = value[0] if len(value) else None
     return value
+
+
+_PATIENT_NOUNS = re.compile(
+    r"(?:healthy |male |female |pediatric |paediatric )?(?:children|child|infants?|adolescents?|neonates?|newborns?|bab(?:y|ies)"
+    r"|boys|girls|toddlers|kids|teenagers|youths?|elderly|pediatric patients|paediatric patients)")
+_TIME_UNIT_WORDS = {"year", "years", "yr", "yrs", "y", "month", "months", "mo", "week", "weeks", "wk", "wks", "day", "days"}
 
 
 def _flat(value):

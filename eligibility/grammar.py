@@ -124,6 +124,12 @@ def _all_groups(results: pp.ParseResults, name: str) -> list:
     return items
 
 
+def _one_parsed(value) -> "Parsed | None":
+    while isinstance(value, (pp.ParseResults, list)):
+        value = value[0] if len(value) else None
+    return value if isinstance(value, Parsed) else None
+
+
 def _named(results: pp.ParseResults, name: str, default=None):
     return results[name] if name in results else default
 
@@ -245,7 +251,8 @@ def criterion_parser() -> pp.ParserElement:
     # "within 28 days prior to randomization": when the value must have been measured (shown, kept)
     measured_within = pp.Regex(
         r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
-        r"|at (?:the )?time of \w[^,;()]*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements))"
+        r"|at (?:the )?time of \w[^,;()]*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
+        r"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b[^,;()]*?)"
         r"(?: [^,;()]+?)?(?= [,;)]|$)"
     )
     measurement_context = pp.Combine(
@@ -308,7 +315,7 @@ def criterion_parser() -> pp.ParserElement:
         "cmp",
         pp.ZeroOrMore(lab_prefix) + (
             comparator + value("value") + age_words("age_words")
-            | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op")
+            | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.ZeroOrMore(phrase(p["person_words"]))
             | comparator + value("value") + pp.FollowedBy(pp.StringEnd())
         ) + pp.Opt(measured_within("context"))
         | pp.OneOrMore(phrase(p["person_words"])) + comparator + value("value") + pp.Opt(measured_within("context")),  # "those under 18 years"
@@ -566,6 +573,31 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {"parts": [x for x in r if isinstance(x, Parsed)], "seps": []},
     )
 
+    # "Patients 3 to 16 years of age undergoing adenotonsillectomy": an age, then words of another
+    # requirement kept for review beside it; not words that make the age conditional ("for women").
+    def _about_age(tokens) -> bool:
+        parsed = tokens[0]
+        if parsed.kind == "and_clause":
+            parsed = _one_parsed(parsed.fields["parts"][-1])
+        if parsed is None:
+            return False
+        labs = parsed.fields.get("labs") or []
+        if labs:
+            return labs == ["age"]
+        value = _one_parsed(parsed.fields.get("value") or parsed.fields.get("high"))
+        units = value.fields.get("unit") if value is not None else None
+        return bool(parsed.fields.get("age_words")) or bool(units and units[-1] in ("year", "years", "yr", "yrs"))
+
+    condition_words = alternation(["for", "in", "if", "when", "whenever", "among", "unless", "except", "only", "provided", "depending",
+                                   "per", "according", "on", "at", "after", "before", "during", "within", "while", "as", "of", "than",
+                                   "to", "by", "from", "but", "not", "no", "nor", "whose", "whichever"])
+    trailer = _tagged("unknown", pp.Regex(rf"(?!{condition_words})(?:(?!{boundary_pattern})\S+(?: |$))*(?!{boundary_pattern})\S+{_END}"),
+                      lambda r: {})
+    age_then_words = _tagged(
+        "and", (sex_age | age_clause).copy().add_condition(_about_age) + trailer,
+        lambda r: {"parts": [x for x in r if isinstance(x, Parsed)], "seps": []},
+    )
+
     adult = _tagged("adult", pp.Opt(tok("male or female", "male and female")) + tok("adult", "adults") + pp.Opt(tok("patients", "patient", "subjects", "participants", "volunteers")), lambda r: {})
     expr = pp.Forward()
     negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | analyte_cmp)("inner"), lambda r: {"inner": r["inner"]})
@@ -593,6 +625,7 @@ def criterion_parser() -> pp.ParserElement:
         has_number + first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),
         ahead("@lab:age", 12) + first_of(lead_age),
+        first_of(age_then_words),
     ]).set_name("clause")
 
     # Connectives, lowest precedence last.

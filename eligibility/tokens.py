@@ -170,10 +170,24 @@ _COMPARATOR_SPELLINGS = _comparator_spellings()
 _COMPARATOR_FIRST_WORDS = {spelling[0] for spelling in _COMPARATOR_SPELLINGS}
 
 
+_TIME_WORDS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "yr", "yrs", "mo"}
+
+
 def _join_comparators(tokens: list[Token]) -> list[Token]:
     joined: list[Token] = []
     i = 0
     while i < len(tokens):
+        following = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+        if tokens[i].norm == "one" and following in _TIME_WORDS:  # "less than one year"; "one" alone is a pronoun as often
+            joined.append(Token(tokens[i].text, "1", tokens[i].start, tokens[i].end))
+            i += 1
+            continue
+        if (  # "18-year-old", "6-month": the hyphen of a compound adjective
+            tokens[i].norm == "-" and joined and re.fullmatch(r"\d*\.?\d+", joined[-1].norm) and following in _TIME_WORDS
+            and joined[-1].end == tokens[i].start and tokens[i].end == tokens[i + 1].start
+        ):
+            i += 1
+            continue
         if tokens[i].norm in _COMPARATOR_FIRST_WORDS:
             for length in (6, 5, 4, 3):
                 key = tuple(t.norm for t in tokens[i:i + length])
