@@ -101,7 +101,7 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     if _PLACEHOLDER.match(clean):
         return Review(clean, "not_a_criterion", span=(0, len(clean))), ()
     lexemes = get_lexicon().tag(tokenize(clean))
-    while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!"):
+    while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
     if not lexemes:
         return Review(clean, "not_understood", span=(0, len(clean))), ()

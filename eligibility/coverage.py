@@ -18,7 +18,7 @@ from typing import Iterator
 from .compiler import Criterion, compile_criterion, compile_trial
 from .criteria import _BULLET
 from .errors import EligibilityError
-from .nodes import Between, Compare, OneOf, Review
+from .nodes import Between, Compare, Finding, OneOf, Review
 
 # A number compared to something: the lines whose comparison must compile.
 _NUMERIC_COMPARISON = re.compile(
@@ -119,7 +119,7 @@ def _count(criterion: Criterion, report: CoverageReport) -> None:
             report.uncompiled_starts[" ".join(_shape(node.text).split()[:3])] += 1
     if not criterion.children and _NUMERIC_COMPARISON.search(criterion.text):
         report.numeric_lines += 1
-        if any(isinstance(n, (Compare, Between, OneOf)) for n in criterion.rule.walk()):
+        if any(isinstance(n, (Compare, Between, OneOf)) or (isinstance(n, Finding) and n.window) for n in criterion.rule.walk()):
             report.numeric_compiled += 1
         elif len(report.numeric_missed) < 200:
             report.numeric_missed.append(criterion.text[:160])

@@ -97,6 +97,12 @@ def split_criteria(text: str, offset: int = 0) -> tuple[list[Item], list[str]]:
             indent = len(bullet.group("indent").expandtabs(4))
             body = bullet.group("body").rstrip()
             body_start = line_start + bullet.start("body")
+            if last is not None and not last.children and indent == last.indent and _ENDS_WITH_OR.search(last.raw):
+                # "- creatinine < 1.5 mg/dL OR" / "- creatinine clearance > 60 mL/min": one criterion, two alternatives
+                last.raw = f"{last.raw} {body}"
+                last.end = offset + body_start + len(body)
+                blank_before = False
+                continue
         elif last is not None and not blank_before and _continues(last, content):
             _continue(last, content, line_start, offset)
             continue
@@ -126,6 +132,9 @@ def split_criteria(text: str, offset: int = 0) -> tuple[list[Item], list[str]]:
             items.append(item)
         stack.append(item)
     return items, notes
+
+
+_ENDS_WITH_OR = re.compile(r"\s(?:or|and/or)\s*$", re.I)
 
 
 def _is_heading(match: re.Match, line: str) -> bool:

@@ -111,6 +111,15 @@ def test_numbered_and_nested_lists_with_indentation():
     assert infections.rule.render() == "(condition hiv OR condition hbv)"
 
 
+def test_bullet_ending_in_or_joins_the_next_as_an_alternative():
+    text = "Inclusion Criteria:\n- serum creatinine < 1.5 mg/dL OR\n- creatinine clearance > 60 mL/min\n- ANC >= 1500/uL\n"
+    trial = eligibility.compile_trial(text)
+    first, second = trial.criteria
+    assert first.rule.render() == "(creatinine < 1.5 mg/dL OR crcl > 60 mL/min)"
+    assert text[first.span[0]:first.span[1]] == "serum creatinine < 1.5 mg/dL OR\n- creatinine clearance > 60 mL/min"
+    assert second.text == "ANC >= 1500/uL"
+
+
 def test_markdown_escapes_are_removed_and_spans_kept():
     text = "Inclusion Criteria:\n\n* PLT\\<20×10\\^9/L\n"
     trial = eligibility.compile_trial(text)
