@@ -466,7 +466,12 @@ class Builder:
             return Review(self.source(p), "not_understood", span=self.span(p))
         inner = recent[0] if len(recent) == 1 else AnyOf(tuple(recent), span=self.span(p))
         # "less than 21 days since X" is an exposure within 21 days; "at least 4 weeks since X", none
-        return inner if op in ("<", "<=") else Not(inner, span=self.span(p))
+        rule = inner if op in ("<", "<=") else Not(inner, span=self.span(p))
+        if p.fields.get("no_concurrent") and op not in ("<", "<="):
+            current = [replace(node, window=None, status="current") for node in recent]
+            now = current[0] if len(current) == 1 else AnyOf(tuple(current), span=self.span(p))
+            return AllOf((rule, Not(now, span=self.span(p))), span=self.span(p))
+        return rule
 
     def build_flags(self, p: Parsed) -> Node:
         flags = p.fields["flags"]

@@ -458,7 +458,7 @@ def criterion_parser() -> pp.ParserElement:
          "they", "positive", "negative", "aged", "age", "recovered", "recovery", "resolved"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
-    free_word_pattern = rf"{not_stop}(?:[a-z][a-z'’+/.-]*|-){_END}"  # "high - dose": hyphens are split off
+    free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-){_END}"  # "high - dose": hyphens are split off
     free_word = pp.Regex(free_word_pattern).set_name("free word")
     free_text = pp.Group(
         pp.Regex(rf"{free_word_pattern}(?: (?:of the |of |to the |to |on )?{free_word_pattern}){{0,6}}")
@@ -470,7 +470,7 @@ def criterion_parser() -> pp.ParserElement:
     allergy_intro = phrase(p["allergy"], "allergy to")
     # a known term may carry modifiers the lexicon does not know ("craniospinal radiotherapy"): they become
     # qualifiers; a longer name that merely contains a term ("anti-cancer therapy") is a name of its own
-    name_word_pattern = rf"{not_stop}(?:@\w+:\w+|[a-z][a-z'’+/.-]*|-){_END}"
+    name_word_pattern = rf"{not_stop}(?:@\w+:\w+|[a-z][a-z0-9'’+/.-]*|-){_END}"
     name_with_terms = pp.Group(
         pp.Regex(rf"{name_word_pattern}(?: (?:of the |of |to the |to |on )?{name_word_pattern}){{0,6}}")
         .add_parse_action(lambda t: ["#name", *t[0].split()])
@@ -519,9 +519,17 @@ def criterion_parser() -> pp.ParserElement:
     since = _tagged(
         "since",
         pp.Opt(tok("no", "not")("negation")) + prefix_op("op") + time_quantity("amount")
-        + tok("since", "from", "after", "elapsed since", "must have elapsed since", "have elapsed since", "has elapsed since")
-        + (participation | finding | free_finding)("finding") + pp.Opt(tok("and", "with") + tok("recovered", "recovery") + pp.Regex(r".*")),
-        lambda r: {"op": r["op"], "amount": r["amount"], "finding": r["finding"], "negated": "negation" in r},
+        + tok("since", "from", "after", "elapsed since", "must have elapsed since", "have elapsed since", "has elapsed since",
+              "must have elapsed from", "must have elapsed from the time of", "from the time of", "since the time of",
+              "must have passed since", "must have elapsed after", "has elapsed from", "have elapsed from", "must elapse since",
+              "must elapse from", "must elapse after", "must have elapsed following", "following")
+        # "At least 1 week since prior and no concurrent CYP3A4 inhibitors": none in the window, none now
+        + (tok("prior and no concurrent", "prior and no current", "previous and no concurrent")("no_concurrent")
+           + (finding | _tagged("free_finding", free_list + finding_tail + boundary, _free))
+           | participation | finding | free_finding)("finding")
+        + pp.Opt(tok("and", "with") + tok("recovered", "recovery") + pp.Regex(r".*")),
+        lambda r: {"op": r["op"], "amount": r["amount"], "finding": _first_parsed(r["finding"]) if isinstance(r["finding"], pp.ParseResults) else r["finding"],
+                   "negated": "negation" in r, "no_concurrent": "no_concurrent" in r},
     )
 
     # Sex, pregnancy and breast-feeding.
