@@ -224,7 +224,7 @@ class Builder:
 
     def _variables(self, p: Parsed) -> list[str]:
         if p.fields.get("free"):
-            words = " ".join(p.fields["free"])
+            words = " ".join(self._term_words(w) for w in p.fields["free"])
             if p.fields.get("age_words") or re.fullmatch(r"(aged?|ages)( of)?", words):
                 return ["age"]
             # "Children 6 months to 14 years" opening a criterion: the patients' own age (not "have a child aged ...")

@@ -506,6 +506,22 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {**_range(r), "free": list(r["free"])},
     )
 
+    # "No more than 2 prior chemotherapy regimens", "At least 1 measurable lesion": a count of what follows.
+    def counted_word(prepositions: str) -> pp.ParserElement:
+        return pp.Regex(rf"(?!{boundary_pattern}|(?:{prepositions})\s)(?:@\w+:\w+|[a-z][a-z0-9'’+/.-]*|-){_END}")
+
+    prepositions = "for|in|on|at|to|by|from|per|within|during|since|before|after|than|the"
+    counted_words = counted_word(prepositions + "|of") + counted_word(prepositions)[0, 7]  # "lines of therapy"
+    count_value = _tagged("value", number("number") + ~unit, lambda r: {"number": r["number"], "unit": [], "limit": None})
+    # what the count is of, read to the next comma or bracket ("for recurrent or refractory disease" stays whole)
+    counted_rest = pp.Regex(r"(?:[^,;()\s]+(?: |$))*[^,;()\s]+(?=\s|$)")
+    count_cmp = _tagged(
+        "cmp",
+        prefix_op("op") + count_value("value") + pp.Group(counted_words)("free") + pp.Opt(counted_rest("context")),
+        lambda r: {"labs": [], "conj": [], "op": r["op"], "value": r["value"], "timepoint": None, "context": _named(r, "context"),
+                   "age_words": False, "free": list(r["free"])},
+    )
+
     # "Blood pressure > 140/90 mmHg": systolic and diastolic in one.
     blood_pressure = _tagged(
         "blood_pressure",
@@ -630,7 +646,7 @@ def criterion_parser() -> pp.ParserElement:
         # a list may mix known and unknown names: the longer reading wins
         has_concept + (first_of(allergy, participation) | pp.Or([finding + boundary, free_finding + boundary])),
         starts_with_introducer + first_of(free_finding),
-        has_number + first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp),
+        has_number + first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp, count_cmp),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),
         ahead("@lab:age", 12) + first_of(lead_age),
         first_of(age_then_words),
