@@ -28,6 +28,7 @@ class Analyte:
     molar_mass: float | None = None
     valence: int | None = None
     bare_units: tuple[tuple[str, float, float], ...] = ()
+    loinc: tuple[tuple[str, str], ...] = ()  # (LOINC code, UCUM unit its results are reported in)
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,12 @@ class Lexicon:
 
     # -- loading -------------------------------------------------------------------------------
     def _load_analytes(self) -> None:
-        keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units"})
+        keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units", "loinc"})
         for entry in data_json("analytes.json", keys)["entries"]:
             bare = tuple((b["unit"], float(b["min"]), float(b["max"])) for b in entry.get("bare_units", ()))
             analyte = Analyte(
                 entry["id"], entry["names"][0], tuple(entry["names"]), entry["unit"], entry["kind"],
-                entry.get("molar_mass"), entry.get("valence"), bare,
+                entry.get("molar_mass"), entry.get("valence"), bare, tuple(entry.get("loinc", {}).items()),
             )
             if analyte.id in self.analytes:
                 raise LexiconError(f"analytes.json: duplicate id {analyte.id!r}")

@@ -198,16 +198,22 @@ _UCUM_ATOMS = {
 }
 
 
+_UCUM_PREFIXES = {"m": "1e-3", "u": "1e-6", "n": "1e-9", "p": "1e-12", "k": "1e3", "d": "1e-1", "c": "1e-2"}
+
+
 def from_ucum(code: str) -> str:
     """A UCUM unit code ("10*3/uL", "mL/min/{1.73_m2}", "kg.m-2", "[in_i]") as a pint expression."""
     text = code.strip()
     if not text or text == "1":
         return "dimensionless"
-    parts = re.split(r"([./])", text)
+    # annotations may hold dots ("{1.73_m2}"): split outside braces only
+    parts = re.split(r"([./])(?![^{]*\})", text)
     expression, operator = [], "*"
     for part in parts:
         if part in (".", "/"):
             operator = "*" if part == "." else "/"
+            continue
+        if not part:  # "/min": a leading division
             continue
         term = _ucum_term(part, code)
         expression.append(f"{operator} ({term})" if expression else (f"1 / ({term})" if operator == "/" else f"({term})"))
@@ -231,6 +237,9 @@ def _ucum_term(part: str, code: str) -> str:
     annotated = re.fullmatch(r"(.*?)\{[^}]*\}", part)
     if annotated:
         return _ucum_term(annotated.group(1), code) if annotated.group(1) else "dimensionless"
+    prefixed = re.fullmatch(r"([munpkdc])(\[[A-Za-z_]+\])", part)  # "m[IU]": a metric prefix on a bracketed atom
+    if prefixed and prefixed.group(2) in _UCUM_ATOMS:
+        return f"{_UCUM_PREFIXES[prefixed.group(1)]} * {_UCUM_ATOMS[prefixed.group(2)]}"
     match = re.fullmatch(r"(\[?[A-Za-z_%\]]+\]?)(-?\d+)?", part)
     if not match:
         raise UnitError(f"cannot read UCUM unit {code!r} at {part!r}")

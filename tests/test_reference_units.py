@@ -3,6 +3,8 @@
 * CTCAE grading thresholds give each lab limit in SI and conventional units: converting one into
   the other with the lexicon's molar mass must agree within CTCAE's rounding.
 * UCUM's functional conversion cases, for the units the library reads.
+* The mass <-> molar equations between LOINC codes (lab-units/UnitEquations), for the analytes
+  whose codes the lexicon lists: the library's own conversion must give each equation's factor.
 """
 
 import json
@@ -18,6 +20,7 @@ from eligibility.units import convert, from_ucum, parse_quantity_text, quantity
 
 CTCAE = DATA / "ctcae-grading"
 UCUM = DATA / "ucum" / "UcumFunctionalTests.xml"
+EQUATIONS = DATA / "lab-units" / "UnitEquations_20170210-courier.txt"
 
 TERMS = {
     "Anemia": "hemoglobin", "Hemoglobin increased": "hemoglobin", "Hypoglycemia": "glucose", "Hyperglycemia": "glucose",
@@ -90,3 +93,44 @@ def test_ucum_functional_conversions(value, source, target, outcome):
     decimals = len(outcome.split(".")[1]) if "." in outcome else 0  # the outcome is given to this many places
     # rel 1e-5: pint derives mmHg from mercury's density (133.322387 Pa), UCUM defines 133.3220 Pa
     assert converted.magnitude == pytest.approx(float(outcome), rel=1e-5, abs=0.5 * 10 ** -decimals)
+
+
+def _loinc_equations():
+    """(analyte, code A, unit A, code B, unit B, factor) for each "[A] = [B]*f" between codes of one analyte."""
+    if not EQUATIONS.exists():
+        return []
+    codes = {code: (analyte, unit) for analyte in get_lexicon().analytes.values() for code, unit in analyte.loinc}
+    found = []
+    for line in EQUATIONS.read_text(encoding="utf-8").splitlines():
+        match = re.fullmatch(r"\s*\[([\d-]+)\]\s*=\s*\[([\d-]+)\]\s*([*/])\s*\(?([\d.]+)(?:\s*/\s*([\d.]+))?[)\]]?\s*", line)
+        if not match or match.group(1) not in codes or match.group(2) not in codes:
+            continue
+        left, right, sign, number, divisor = match.groups()
+        factor = float(number) / float(divisor or 1)
+        factor = factor if sign == "*" else 1 / factor
+        (analyte, left_unit), (other, right_unit) = codes[left], codes[right]
+        if analyte.id == other.id:
+            found.append(pytest.param(analyte.id, left_unit, right_unit, factor, id=f"{left}={right}"))
+    return found
+
+
+@needs(EQUATIONS)
+def test_loinc_equations_are_found_for_the_lexicon():
+    assert len(_loinc_equations()) >= 15
+
+
+@pytest.mark.parametrize("analyte_id, left_unit, right_unit, factor", _loinc_equations())
+def test_mass_molar_equation(analyte_id, left_unit, right_unit, factor):
+    """1 [right unit] in [left unit] is the equation's factor (the equations round to 4 digits)."""
+    analyte = get_lexicon().analytes[analyte_id]
+    converted = convert(quantity(1.0, from_ucum(right_unit)), from_ucum(left_unit), analyte.molar_mass, analyte.valence)
+    assert converted.magnitude == pytest.approx(factor, rel=0.01)
+
+
+def test_every_loinc_unit_of_the_lexicon_fits_its_analyte():
+    """A record coded with one of the lexicon's LOINC codes converts to the analyte's own unit."""
+    for analyte in get_lexicon().analytes.values():
+        for code, ucum in analyte.loinc:
+            unit = from_ucum(ucum)
+            converted = convert(quantity(1.0, unit), analyte.unit, analyte.molar_mass, analyte.valence)
+            assert converted.magnitude > 0, (analyte.id, code, ucum)
