@@ -18,7 +18,7 @@ from typing import Iterator
 from .compiler import Criterion, compile_criterion, compile_trial
 from .criteria import _BULLET
 from .errors import EligibilityError
-from .nodes import Between, Compare, Finding, OneOf, Review
+from .nodes import Amount, Between, Compare, Finding, OneOf, Review
 
 # A number compared to something: the lines whose comparison must compile.
 _NUMERIC_COMPARISON = re.compile(
@@ -41,6 +41,8 @@ class CoverageReport:
     peak_rss_mib: float = 0.0
     uncompiled: Counter = field(default_factory=Counter)
     uncompiled_starts: Counter = field(default_factory=Counter)
+    units_read: Counter = field(default_factory=Counter)  # unit of each compiled threshold, as the rule holds it
+    unit_problems: Counter = field(default_factory=Counter)  # units not read, or not fitting their analyte
     numeric_missed: list[str] = field(default_factory=list)
     error_samples: list[str] = field(default_factory=list)
     top: int = 25
@@ -64,6 +66,8 @@ class CoverageReport:
             "top_uncompiled_phrases": self.uncompiled.most_common(self.top),
             "top_uncompiled_openings": self.uncompiled_starts.most_common(self.top),
             "numeric_missed_samples": self.numeric_missed[: self.top],
+            "units_read": self.units_read.most_common(),
+            "unit_problems": self.unit_problems.most_common(),
             "error_samples": self.error_samples[:10],
         }
 
@@ -85,6 +89,10 @@ class CoverageReport:
             "most frequent openings of uncompiled text:",
             *[f"  {count:6d}  {phrase}" for phrase, count in self.uncompiled_starts.most_common(self.top)],
         ]
+        rows += ["", f"units read: {len(self.units_read)} distinct, in {sum(self.units_read.values())} thresholds; most frequent:",
+                 "  " + ", ".join(f"{unit} ({count})" for unit, count in self.units_read.most_common(self.top)),
+                 "", f"unit problems: {sum(self.unit_problems.values())} ({len(self.unit_problems)} distinct); most frequent:",
+                 *[f"  {count:6d}  {problem}" for problem, count in self.unit_problems.most_common(self.top)]]
         if self.numeric_missed:
             rows += ["", "numeric comparisons not compiled (samples):", *[f"  {t}" for t in self.numeric_missed[: self.top]]]
         return "\n".join(rows)
@@ -113,7 +121,13 @@ def _count(criterion: Criterion, report: CoverageReport) -> None:
     report.lines += 1
     status = criterion.status
     setattr(report, status, getattr(report, status) + 1)
+    for problem in criterion.diagnostics:
+        if _UNIT_PROBLEM.search(problem):
+            report.unit_problems[_shape(problem.splitlines()[0])] += 1
     for node in criterion.rule.walk():
+        for amount in _amounts(node):
+            if amount.unit and not amount.is_limit_multiple:
+                report.units_read[amount.unit] += 1
         if isinstance(node, Review) and node.reason in ("not_understood", "unit_error"):
             report.uncompiled[_shape(node.text)] += 1
             report.uncompiled_starts[" ".join(_shape(node.text).split()[:3])] += 1
@@ -123,6 +137,17 @@ def _count(criterion: Criterion, report: CoverageReport) -> None:
             report.numeric_compiled += 1
         elif len(report.numeric_missed) < 200:
             report.numeric_missed.append(criterion.text[:160])
+
+
+_UNIT_PROBLEM = re.compile(r"unknown unit|cannot read unit|does not fit|cannot convert|unit .* cannot", re.I)
+
+
+def _amounts(node) -> list[Amount]:
+    if isinstance(node, Compare):
+        return [node.threshold]
+    if isinstance(node, Between):
+        return [node.low, node.high]
+    return []
 
 
 def _shape(text: str) -> str:

@@ -25,3 +25,12 @@ def test_coverage_command(tmp_path, capsys):
     (tmp_path / "NCT3_inc.txt").write_text("ECOG 0-1\n", encoding="utf-8")
     assert main(["coverage", str(tmp_path), "--json"]) == 0
     assert '"compiled": 1' in capsys.readouterr().out
+
+
+def test_coverage_reports_units_read_and_units_that_do_not_fit(tmp_path):
+    (tmp_path / "NCT4_inc.txt").write_text("Hemoglobin >= 9 g/dL\nBMI < 35 kg/m\nALT < 100 IU/L\n", encoding="utf-8")
+    report = measure_coverage([tmp_path])
+    assert report.units_read["g / dL"] == 1 and report.units_read["IU / L"] == 1
+    [(problem, count)] = report.unit_problems.items()
+    assert "'kg / m' does not fit body mass index" in problem and count == 1
+    assert "unit problems: 1" in report.render()
