@@ -169,7 +169,8 @@ def criterion_parser() -> pp.ParserElement:
     boundary = pp.FollowedBy(boundary_token) | pp.StringEnd()
 
     # Units: scale, atoms and denominators, as the tokens that spell them.
-    unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells", "cm h2o"]
+    unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells", "cm h2o", "mm hg", "millimeters of mercury",
+                                                              "millimetres of mercury", "cm of water"]
     degrees = [f"{sign} {scale}" for sign in ("°", "º", "degrees", "degree", "deg") for scale in ("c", "f", "celsius", "fahrenheit")]
     unit_atom = phrase(unit_words + degrees, "unit")
     time_units = [w for w, target in aliases.items() if target in ("min", "h", "day", "week", "month", "year", "s")]
@@ -238,7 +239,7 @@ def criterion_parser() -> pp.ParserElement:
     )
     lab_prefix = phrase(["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
                          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-                         "resting", "fasting", "known", "patients with", "subjects with", *p["presence"], *p["person_words"]],
+                         "resting", "fasting", "known", "current", "current known", "patients with", "subjects with", *p["presence"], *p["person_words"]],
                         "analyte prefix") | tok("adults", "adult") + pp.FollowedBy(pp.Regex("@lab:age"))
     list_conj = pp.Opt(comma) + tok("and/or", "or", "and", "nor") | comma | slash | tok("&", "+")
     analyte_list = (
@@ -297,10 +298,19 @@ def criterion_parser() -> pp.ParserElement:
         analyte_list + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("is", "are", "must be", "should be", "be")) + phrase(p["normal_range"], "within normal limits"),
         _analytes,
     )
-    restated = lpar + number + pp.Opt(unit) + rpar  # "> 100 x 10^9/L (100,000/mm3)"
+    # "> 100 x 10^9/L (100,000/mm3)", "> 100 millimeters of mercury (mmHg)", "< 40 mg/L (or ug/mL)"
+    restated = lpar + (number + pp.Opt(unit) | pp.Opt(tok("or")) + unit) + rpar
+    # How or when the value is measured ("at rest", "on electrocardiogram", "detected within 24 hours"):
+    # kept as the comparison's context. Not words that make it conditional ("in patients with", "if").
+    lab_context = pp.Regex(
+        r"(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
+        r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed)"
+        r"(?= )(?! (?:patients|subjects|women|men|those|participants|case|children|females|males|adults|the presence|the absence"
+        rf"|presence|absence|pediatric|paediatric|addition|combination)\b)(?: (?!{boundary_pattern})\S+)+"
+    )
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint)
-        + pp.Opt(measurement_context("context") | measured_within("context"))
+        + pp.Opt(measurement_context("context") | measured_within("context") | lab_context("context"))
     )
     analyte_cmp = _tagged(
         "cmp",

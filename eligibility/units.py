@@ -37,6 +37,8 @@ def quantity(value: float, unit: str) -> pint.Quantity:
     return value * ureg.parse_expression(unit) if unit else ureg.Quantity(value, "dimensionless")
 
 
+_SPELLED_UNITS = (("millimeters of mercury", "mmhg"), ("millimetres of mercury", "mmhg"), ("mm hg", "mmhg"),
+                  ("cm of water", "cmh2o"), ("cm h2o", "cmh2o"))
 _DEGREES = re.compile(r"(?:°|º|degrees?|deg)\s*([cf])(?:elsius|ahrenheit)?\b")
 
 
@@ -50,7 +52,9 @@ def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
         return ""
     written = " ".join(tokens).replace("per cent", "%")  # "50 per cent"
     written = _DEGREES.sub(lambda m: "deg" + m.group(1), written)  # "38 ° C", "100.4 degrees F"
-    tokens = tuple(written.replace("cm h2o", "cmh2o").split())
+    for spelled, unit in _SPELLED_UNITS:
+        written = written.replace(spelled, unit)
+    tokens = tuple(written.split())
     factor = 1.0
     parts: list[str] = []
     exponent = 1
