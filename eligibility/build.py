@@ -112,14 +112,66 @@ class Builder:
         exception = self._resolve(self.visit(p.fields["exception"]))
         if all(isinstance(n, Review) for n in exception.walk() if not n.children()):
             exception = Review(self._text_between(exception), "not_understood", span=exception.span)
+        return self._with_exception(main, exception, p)
+
+    def _with_exception(self, main: Node, exception: Node, p: Parsed) -> Node:
+        """"Infection except HCV": the infection, not HCV. But a measured requirement in an inclusion
+        exempts the patients the exception names: "bilirubin ≤ 1.5 x ULN except in Gilbert's" is met
+        by a low bilirubin or by Gilbert's."""
+        if self.criterion_kind == "inclusion" and _is_measurement(main):
+            return AnyOf((main, exception), span=self.span(p))
         return AllOf((main, Not(exception, span=exception.span)), span=self.span(p))
+
+    # -- conditional requirements ------------------------------------------------------------
+    def build_conditional(self, p: Parsed) -> Node:
+        """"ANC ≥ 1,000/µL in patients with liver metastases": the requirement holds for some patients.
+
+        In an inclusion it binds only them (not C, or X); in an exclusion it excludes them (C and X).
+        A compound requirement leaves the scope of the condition unclear, so it goes to review.
+        """
+        condition = self._resolve(self.visit(p.fields["condition"]))
+        parts = _or_parts(p.fields["main"])
+        if len(parts) == 2:  # "AST ≤ 2.5 x ULN, or ≤ 5 x ULN if liver metastases are present"
+            first, second = _single(parts[0]), _single(parts[1])
+            if second.kind == "bound" and first.kind in _THRESHOLD_KINDS:
+                alternative = self._alternative_threshold(first, second, condition, p)
+                if alternative is not None:
+                    return alternative
+        main = self._resolve(self.visit(p.fields["main"]))
+        if _all_review(main) or not _is_plain_requirement(main):
+            return Review(self.source(p), "conditional", hints=(main, condition), span=self.span(p))
+        if self.criterion_kind == "inclusion":
+            return AnyOf((Not(condition, span=condition.span), main), span=self.span(p))
+        return AllOf((condition, main), span=self.span(p))
+
+    def build_bound(self, p: Parsed) -> Node:
+        return Review(self.source(p), "not_understood", span=self.span(p))
+
+    def _alternative_threshold(self, usual: Parsed, bound: Parsed, condition: Node, where: Parsed) -> Node | None:
+        """The usual threshold, or another for patients meeting `condition`, on the same variables.
+
+        (usual and other) or (not condition and usual) or (condition and other): when both thresholds
+        agree the answer does not wait for the condition.
+        """
+        fields = {"labs": usual.fields.get("labs") or [], "conj": usual.fields.get("conj") or [], "op": bound.fields["op"],
+                  "value": bound.fields["value"], "timepoint": None, "context": bound.fields.get("context"),
+                  "age_words": usual.fields.get("age_words", False)}
+        if usual.fields.get("free"):
+            fields["free"] = usual.fields["free"]
+        main = self._resolve(self.visit(usual))
+        other = self._resolve(self.build_cmp(Parsed("cmp", fields, bound.start, bound.end)))
+        if _all_review(main) or _all_review(other):
+            return None
+        span = self.span(where)
+        return AnyOf((AllOf((main, other), span=span), AllOf((Not(condition, span=condition.span), main), span=span),
+                      AllOf((condition, other), span=span)), span=span)
 
     def build_bracketed_except(self, p: Parsed) -> Node:
         """"ANC ≥ 1,000/mcL (unless due to lymphoma involvement of the bone marrow)"."""
         main = self._resolve(self.visit(p.fields["main"]))
         exception = p.fields["exception"]
         text = self.source(exception).strip("() ")
-        return AllOf((main, Not(Review(text, "not_understood", span=self.span(exception)))), span=self.span(p))
+        return self._with_exception(main, Review(text, "not_understood", span=self.span(exception)), p)
 
     def build_examples(self, p: Parsed) -> Node:
         main = self._resolve(self.visit(p.fields["main"]))
@@ -138,8 +190,16 @@ class Builder:
         return AllOf((main, cause), span=self.span(p))
 
     def build_defined(self, p: Parsed) -> Node:
-        body = self._resolve(self.visit(p.fields["body"]))
         label_parsed = _one(p.fields.get("label"))
+        body_parsed = _one(p.fields.get("body"))
+        if (isinstance(label_parsed, Parsed) and label_parsed.kind in _THRESHOLD_KINDS and isinstance(body_parsed, Parsed)
+                and body_parsed.kind == "conditional" and _single(body_parsed.fields["main"]).kind == "bound"):
+            # "AST ≤ 2.5 x ULN (≤ 5 x ULN in patients with liver metastases)"
+            condition = self._resolve(self.visit(body_parsed.fields["condition"]))
+            alternative = self._alternative_threshold(label_parsed, _single(body_parsed.fields["main"]), condition, p)
+            if alternative is not None:
+                return alternative
+        body = self._resolve(self.visit(p.fields["body"]))
         if isinstance(label_parsed, Parsed) and label_parsed.kind == "paren":
             label_parsed = None
         if isinstance(label_parsed, Parsed) and isinstance(body, Review) and (
@@ -508,6 +568,38 @@ def _flatten(items: list[Node], kind: type) -> list[Node]:
     for item in items:
         flat.extend(item.items if type(item) is kind else [item])
     return flat
+
+
+_THRESHOLD_KINDS = ("cmp", "range")
+
+
+def _single(parsed):
+    """The one clause inside or/and/list wrappers of a single part (the wrappers themselves otherwise)."""
+    parsed = _one(parsed)
+    while isinstance(parsed, Parsed) and parsed.kind in ("or", "and", "list") and len(parsed.fields["parts"]) == 1:
+        parsed = _one(parsed.fields["parts"][0])
+    return parsed
+
+
+def _or_parts(parsed) -> list:
+    parsed = _one(parsed)
+    if isinstance(parsed, Parsed) and parsed.kind == "or":
+        return [_one(x) for x in parsed.fields["parts"]]
+    return [parsed]
+
+
+def _is_plain_requirement(node: Node) -> bool:
+    """One comparison or finding, or one threshold over a list of analytes ("AST/ALT ≤ 2.5 x ULN")."""
+    if isinstance(node, (Compare, Between, OneOf, Finding, Flag, Sex)):
+        return True
+    if not isinstance(node, (AnyOf, AllOf)) or not all(isinstance(item, Compare) for item in node.items):
+        return False
+    return len({(item.op, item.threshold) for item in node.items}) == 1
+
+
+def _is_measurement(node: Node) -> bool:
+    leaves = [n for n in node.walk() if not n.children()]
+    return bool(leaves) and all(isinstance(n, (Compare, Between, OneOf)) for n in leaves)
 
 
 def _all_review(node: Node) -> bool:

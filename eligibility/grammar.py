@@ -163,7 +163,8 @@ def criterion_parser() -> pp.ParserElement:
     # Connective words end a clause; each clause alternative must reach one.
     boundary_pattern = alternation(
         [",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "either",
-         *p["exception"], *p["definition"], *p["caused_by"], *p["examples"]]
+         *p["exception"], *p["definition"], *p["caused_by"], *p["examples"], *p["conditional"], *p["conditional_female"],
+         *p["conditional_male"]]
     )
     boundary_token = pp.Regex(boundary_pattern).set_name("connective")
     boundary = pp.FollowedBy(boundary_token) | pp.StringEnd()
@@ -435,7 +436,8 @@ def criterion_parser() -> pp.ParserElement:
         }
 
     finding_tail = pp.ZeroOrMore(
-        window("window") | washout("washout") | indication | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed")
+        window("window") | washout("washout") | indication
+        | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present")
     )
     finding_prefix = status("status*") | presence | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
@@ -532,6 +534,14 @@ def criterion_parser() -> pp.ParserElement:
         prefix_op("op") + count_value("value") + pp.Group(counted_words)("free") + pp.Opt(counted_rest("context")),
         lambda r: {"labs": [], "conj": [], "op": r["op"], "value": r["value"], "timepoint": None, "context": _named(r, "context"),
                    "age_words": False, "free": list(r["free"])},
+    )
+
+    # "≤ 5 x ULN" with no variable: another threshold for the variable named before it
+    # ("AST ≤ 2.5 x ULN (≤ 5 x ULN in patients with liver metastases)"); on its own, for review.
+    bound = _tagged(
+        "bound",
+        comparator + value("value") + pp.Opt(restated) + pp.Opt(measured_within("context") | lab_context("context")),
+        lambda r: {"op": r["op"], "value": r["value"], "context": _named(r, "context")},
     )
 
     # "Blood pressure > 140/90 mmHg": systolic and diastolic in one.
@@ -658,7 +668,7 @@ def criterion_parser() -> pp.ParserElement:
         # a list may mix known and unknown names: the longer reading wins
         has_concept + (first_of(allergy, participation) | pp.Or([finding + boundary, free_finding + boundary])),
         starts_with_introducer + first_of(free_finding),
-        has_number + first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp, count_cmp),
+        has_number + first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp, count_cmp, bound),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),
         ahead("@lab:age", 12) + first_of(lead_age),
         first_of(age_then_words),
@@ -713,10 +723,19 @@ def criterion_parser() -> pp.ParserElement:
         {"caused_by": caused_word + rest_unknown, "examples": examples_word + or_expr + pp.Opt(etc)},
         lambda kind, main, tail: {"main": main, ("cause" if kind == "caused_by" else "examples"): _first_parsed(tail)},
     )
+    # "≤ 5 x ULN in patients with liver metastases", "Hemoglobin ≥ 10 g/dL if female": a requirement
+    # that applies to some patients only
+    conditional_word = pp.Opt(comma) + phrase(p["conditional"], "in patients with")
+    sex_condition = (  # "QTc > 470 ms for women": the condition is the sex
+        _tagged("sex", phrase(p["conditional_female"], "for women"), lambda r: {"values": ["female"]})
+        | _tagged("sex", phrase(p["conditional_male"], "for men"), lambda r: {"values": ["male"]})
+    )
     exception_expr = _with_tails(
         described,
-        {"except": exception_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_unknown)},
-        lambda kind, main, tail: {"main": main, "exception": _first_parsed(tail)},
+        {"except": exception_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_unknown),
+         "conditional": conditional_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_unknown)
+         | pp.Opt(comma) + sex_condition + pp.FollowedBy(rpar | end_punct + pp.StringEnd())},
+        lambda kind, main, tail: {"main": main, ("exception" if kind == "except" else "condition"): _first_parsed(tail)},
     )
     definition_expr = _tagged(
         "defined",
