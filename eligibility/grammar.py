@@ -671,7 +671,7 @@ def criterion_parser() -> pp.ParserElement:
         has_number + first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp, count_cmp, bound),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),
         ahead("@lab:age", 12) + first_of(lead_age),
-        first_of(age_then_words),
+        ahead(r"(?:@lab:age|years?|yrs?|old)(?:\s|$)", 12) + first_of(age_then_words),
     ]).set_name("clause")
 
     # Connectives, lowest precedence last.
