@@ -653,7 +653,7 @@ def criterion_parser() -> pp.ParserElement:
         """Cheap look-ahead: `pattern` starts within the next `within` tokens of this clause."""
         return pp.FollowedBy(pp.Regex(rf"(?:\S+ ){{0,{within}}}(?:{pattern})"))
 
-    has_lab, has_concept, has_number = ahead(r"@lab:", 5), ahead(r"@(?:cond|drug|proc):", 14), ahead(r"\d", 10)
+    has_lab, has_concept, has_number = ahead(r"@lab:", 5), ahead(r"@(?:cond|drug|proc):", 14), ahead(r"\d", 8)
     has_sex = ahead(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
     has_flag = ahead(r"pregnan|breast|lactat|nursing|negative|non|not", 6)
     def first_of(*alternatives):
