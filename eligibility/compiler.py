@@ -120,7 +120,17 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
         rule = builder.build(parsed)
     except (ArithmeticError, ValueError) as error:  # a number the rule cannot hold; keep the line for review
         return Review(clean, "unit_error", span=(0, len(clean))), (f"cannot build a rule: {error}",)
-    return rule, tuple(SourceError(message, clean, position).explain() for message, position in builder.problems)
+    problems = tuple(SourceError(message, clean, position).explain() for message, position in builder.problems)
+    if kind == "exclusion" and isinstance(rule, Not) and _NEGATED_OPENING.match(clean):
+        # "Exclusion: No prior chemotherapy" read as written excludes everyone without chemotherapy;
+        # its author almost surely meant the opposite, which is a guess: the reviewer decides
+        return Review(clean, "negated_exclusion", hints=(rule.item,), span=(0, len(clean))), problems
+    return rule, problems
+
+
+_NEGATED_OPENING = re.compile(
+    r"(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+)?(?:no|not|none|without|must\s+not|should\s+not|can\s*not|cannot|may\s+not"
+    r"|must\s+have\s+no|has\s+not|have\s+not|did\s+not)\b", re.I)
 
 
 def compile_trial(source: Any) -> Trial:

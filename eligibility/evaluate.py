@@ -101,6 +101,8 @@ class Evaluator:
             "conditional": "a conditional list: check which part applies",
             "not_a_criterion": "a placeholder, not a criterion",
             "ambiguous_comparator": "'=' on a measured value (a lost ≥ or ≤?): check the protocol",
+            "negated_exclusion": "an exclusion written as a negation ('No X' excludes patients without X as written): "
+                                 "check whether it means to exclude patients with X",
         }.get(node.reason, "not understood by the grammar")
         return Answer(None, f"{reason}: {node.text!r}", (), (node.text,))
 

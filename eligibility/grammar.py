@@ -130,6 +130,16 @@ def _one_parsed(value) -> "Parsed | None":
     return value if isinstance(value, Parsed) else None
 
 
+def _status(statuses: list[str]) -> str | None:
+    """One status from an introducer's words: "received prior | treatment with" is past, and
+    "current or prior use of" is any time (no status), so past and current together give none."""
+    if not statuses:
+        return None
+    if "current" in statuses and ({"previous", "history"} & set(statuses)):
+        return None
+    return statuses[-1]
+
+
 def _named(results: pp.ParseResults, name: str, default=None):
     return results[name] if name in results else default
 
@@ -390,6 +400,7 @@ def criterion_parser() -> pp.ParserElement:
 
     # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
     qualifier = phrase(p["qualifiers"], "qualifier")
+    person_word = phrase([w for w in p["person_words"] if w not in ("be", "are", "is")], "patients")  # "Patients must not have ..."
     generic_head = phrase(p["generic_heads"], "generic head") | pp.Regex(rf"@cond:(?:infection|other_disease){_END}")
     negation = phrase([n for n in p["negation"]], "negation")
     history = phrase(p["history"], "history of").add_parse_action(pp.replace_with("history"))
@@ -426,7 +437,7 @@ def criterion_parser() -> pp.ParserElement:
             "conj": [" ".join(c) for c in _all(r, "conj")],
             "shared_qualifiers": shared,
             "shared_head": _named(r, "shared_head", "").split(":", 1)[-1] or None,
-            "status": statuses[-1] if statuses else None,
+            "status": _status(statuses),
             "window": _named(r, "window"),
             "washout": _named(r, "washout"),
             "indication": indication_items,
@@ -444,7 +455,7 @@ def criterion_parser() -> pp.ParserElement:
     coordinated = finding_prefix + pp.ZeroOrMore(pp.Opt(comma) + tok("or", "and/or") + finding_prefix)
     finding = _tagged(
         "finding",
-        pp.Opt(negation("negation")) + pp.ZeroOrMore(coordinated) + concept_list + finding_tail,
+        pp.ZeroOrMore(person_word) + pp.Opt(negation("negation")) + pp.ZeroOrMore(coordinated) + concept_list + finding_tail,
         _finding,
     )
     allergy = _tagged(
@@ -493,11 +504,11 @@ def criterion_parser() -> pp.ParserElement:
     free_list = free_item("names*") + pp.ZeroOrMore(pp.Group(list_conj)("conj*") + free_item("names*"))
     def _free(r):
         return {"names": [list(n) for n in _all_groups(r, "names")], "conj": [" ".join(c) for c in _all(r, "conj")],
-                "status": (_all(r, "status") or [None])[-1], "intro": _all(r, "intro"), "allergy": "allergy" in r,
+                "status": _status(_all(r, "status")), "intro": _all(r, "intro"), "allergy": "allergy" in r,
                 "qualifiers": _all(r, "pre_qualifiers"), "window": _named(r, "window"), "washout": _named(r, "washout"),
                 "negated": "negation" in r}
 
-    free_head = (negation("negation") + pp.ZeroOrMore(free_prefix) | pp.OneOrMore(free_prefix)) + pp.Opt(allergy_intro("allergy") + pp.ZeroOrMore(presence))
+    free_head = pp.ZeroOrMore(person_word) + (negation("negation") + pp.ZeroOrMore(free_prefix) | pp.OneOrMore(free_prefix)) + pp.Opt(allergy_intro("allergy") + pp.ZeroOrMore(presence))
     # A list of names when the whole list reads, else its first name alone (the rest stays for review).
     free_finding = _tagged(
         "free_finding",

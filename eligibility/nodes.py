@@ -286,7 +286,8 @@ class Review(Node):
     """Text the grammar does not turn into a computable rule; always evaluates to unknown.
 
     reason: consent, investigator_judgement, not_understood, causation, unit_error, conditional,
-    ambiguous_comparator ("=" on a measured value, often a lost ≥ or ≤).
+    ambiguous_comparator ("=" on a measured value, often a lost ≥ or ≤), negated_exclusion ("No X"
+    under exclusion criteria: as written it excludes patients without X).
     hints: computable parts found inside the text, shown to the reviewer, never evaluated.
     """
 

@@ -27,5 +27,5 @@ def test_seed_thresholds():
 
 
 def test_negated_comparisons_are_marked():
-    rows = eligibility.thresholds("Exclusion Criteria:\n* No ALT > 3 x ULN")
+    rows = eligibility.thresholds("Inclusion Criteria:\n* No ALT > 3 x ULN")
     assert rows[0].negated and rows[0].op == ">"
