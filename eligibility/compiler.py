@@ -130,7 +130,8 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
 
 _NEGATED_OPENING = re.compile(
     r"(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+)?(?:no|not|none|without|must\s+not|should\s+not|can\s*not|cannot|may\s+not"
-    r"|must\s+have\s+no|has\s+not|have\s+not|did\s+not)\b", re.I)
+    r"|must\s+have\s+no|has\s+not|have\s+not|did\s+not)\b"
+    r"(?!\s+(?:be\s+)?(?:able|willing|capable|candidates?|suitable|fit|available|eligible|competent|likely)\b)", re.I)
 
 
 def compile_trial(source: Any) -> Trial:
