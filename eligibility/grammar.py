@@ -339,7 +339,9 @@ def criterion_parser() -> pp.ParserElement:
             | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.ZeroOrMore(phrase(p["person_words"]))
             | comparator + value("value") + pp.FollowedBy(pp.StringEnd())
         ) + pp.Opt(measured_within("context"))
-        | pp.OneOrMore(phrase(p["person_words"])) + comparator + value("value") + pp.Opt(measured_within("context")),  # "those under 18 years"
+        # "those under 18 years", not "who are at least 2 years post-menopausal" (a duration)
+        | pp.OneOrMore(phrase(p["person_words"])) + comparator + value("value") + pp.Opt(measured_within("context"))
+        + (age_words("age_words") | pp.FollowedBy(boundary_token) | pp.StringEnd()),
         _cmp,
     )
     bare_range = _tagged("range", pp.Opt(lab_prefix) + range_body, _range)
@@ -647,7 +649,11 @@ def criterion_parser() -> pp.ParserElement:
 
     condition_words = alternation(["for", "in", "if", "when", "whenever", "among", "unless", "except", "only", "provided", "depending",
                                    "per", "according", "on", "at", "after", "before", "during", "within", "while", "as", "of", "than",
-                                   "to", "by", "from", "but", "not", "no", "nor", "whose", "whichever"])
+                                   "to", "by", "from", "but", "not", "no", "nor", "whose", "whichever",
+                                   # a duration, not an age: "2 years post-menopausal", "5 years since diagnosis"
+                                   "post", "since", "ago", "prior", "following", "earlier", "previously", "duration",
+                                   "past", "beyond", "postmenopausal", "post-menopausal", "menopausal", "amenorrhea",
+                                   "amenorrheic", "of", "elapsed", "passed"])
     trailer = _tagged("unknown", pp.Regex(rf"(?!{condition_words})(?:(?!{boundary_pattern})\S+(?: |$))*(?!{boundary_pattern})\S+{_END}"),
                       lambda r: {})
     age_then_words = _tagged(
