@@ -5,7 +5,9 @@ entity whose text is numeric ("≥ 18 years", "< 1.5 x ULN", "1-3"). Gold value 
 small independent reader below, not by the library's grammar. Predictions: eligibility.thresholds
 of each criterion line. A prediction matches a gold pair on the same line when the variable, the
 operator and the value(s) agree, values compared after unit conversion (gold "=" matches any
-operator, as Chia often keeps "=" of a stripped "≥").
+operator, as Chia often keeps "=" of a stripped "≥"). Neither gold marks every value of the text
+("Age > 18 years" is often left out), so precision is also given over the lines where the gold
+marks at least one value.
 
 Chia keeps one criterion per line in separate inclusion / exclusion files. The COVID-19 set keeps a
 whole trial per file, its sections under "Inclusion Criteria:" / "Exclusion Criteria:" headings,
@@ -182,7 +184,7 @@ def main() -> int:
     lexicon = get_lexicon()
     files = sorted(folder.glob("*.ann"))[: args.limit or None]
     tp = fp = fn = 0
-    gold_total = unmapped = lost_signs = tp_lost = fn_lost = 0
+    gold_total = unmapped = lost_signs = tp_lost = fn_lost = fp_on_annotated = 0
     misses, false_positives = [], []
     by_variable = defaultdict(Counter)
     start = time.perf_counter()
@@ -243,6 +245,7 @@ def main() -> int:
                     by_variable[p.variable]["tp"] += 1
                 else:
                     fp += 1
+                    fp_on_annotated += bool(gold_by_line.get(index))
                     by_variable[p.variable]["fp"] += 1
                     if len(false_positives) < args.show:
                         false_positives.append({"line": line.strip()[:140], "predicted": [p.variable, p.op, p.value, p.high, p.unit],
@@ -260,6 +263,8 @@ def main() -> int:
         "gold_values_after_lost_sign": lost_signs,
         "predictions": tp + fp, "true_positives": tp, "false_positives": fp, "false_negatives": fn,
         "precision": round(precision, 4), "recall": round(recall, 4),
+        # the gold marks values on some lines only: precision over the lines where it marks any
+        "precision_on_annotated_lines": round(tp / max(1, tp + fp_on_annotated), 4),
         "recall_without_lost_signs": round((tp - tp_lost) / max(1, tp - tp_lost + fn - fn_lost), 4), "seconds": round(time.perf_counter() - start, 1),
         "top_variables": {k: dict(v) for k, v in sorted(by_variable.items(), key=lambda kv: -sum(kv[1].values()))[:15]},
         "false_positive_examples": false_positives, "miss_examples": misses,
