@@ -271,6 +271,8 @@ class Builder:
             return None  # see _normalised_egfr
         if compatible(amount.unit, analyte.unit, analyte.molar_mass, analyte.valence):
             return None
+        if any(compatible(amount.unit, other) for other in analyte.other_units):
+            return None  # compared only with a patient value of the same kind; never converted across
         message = f"unit {amount.unit!r} does not fit {analyte.name} (measured in {analyte.unit})"
         self.problems.append((message, self.span(where)[0]))
         return message

@@ -315,9 +315,10 @@ def criterion_parser() -> pp.ParserElement:
     # kept as the comparison's context. Not words that make it conditional ("in patients with", "if").
     lab_context = pp.Regex(
         r"(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
-        r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed)"
-        r"(?= )(?! (?:patients|subjects|women|men|those|participants|case|children|females|males|adults|the presence|the absence"
-        rf"|presence|absence|pediatric|paediatric|addition|combination)\b)(?: (?!{boundary_pattern})\S+)+"
+        r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
+        r"|predicted|of predicted|of the predicted|of normal predicted)"
+        r"(?= |$)(?! (?:patients|subjects|women|men|those|participants|case|children|females|males|adults|the presence|the absence"
+        rf"|presence|absence|pediatric|paediatric|addition|combination)\b)(?: (?!{boundary_pattern})\S+)*"
     )
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint)

@@ -29,6 +29,7 @@ class Analyte:
     valence: int | None = None
     bare_units: tuple[tuple[str, float, float], ...] = ()
     loinc: tuple[tuple[str, str], ...] = ()  # (LOINC code, UCUM unit its results are reported in)
+    other_units: tuple[str, ...] = ()  # another quantity under the same name: CrCl per 1.73 m², FEV1 in % predicted
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,13 @@ class Lexicon:
 
     # -- loading -------------------------------------------------------------------------------
     def _load_analytes(self) -> None:
-        keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units", "loinc"})
+        keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units", "loinc", "other_units"})
         for entry in data_json("analytes.json", keys)["entries"]:
             bare = tuple((b["unit"], float(b["min"]), float(b["max"])) for b in entry.get("bare_units", ()))
             analyte = Analyte(
                 entry["id"], entry["names"][0], tuple(entry["names"]), entry["unit"], entry["kind"],
                 entry.get("molar_mass"), entry.get("valence"), bare, tuple(entry.get("loinc", {}).items()),
+                tuple(entry.get("other_units", ())),
             )
             if analyte.id in self.analytes:
                 raise LexiconError(f"analytes.json: duplicate id {analyte.id!r}")
