@@ -250,7 +250,8 @@ def criterion_parser() -> pp.ParserElement:
     )
     lab_prefix = phrase(["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
                          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-                         "resting", "fasting", "known", "current", "current known", "patients with", "subjects with", *p["presence"], *p["person_words"]],
+                         "resting", "fasting", "known", "current", "current known", "initial", "recent", "most recent", "latest",
+                         "calculated", "measured", "pretreatment", "pre-treatment", "patients with", "subjects with", *p["presence"], *p["person_words"]],
                         "analyte prefix") | tok("adults", "adult") + pp.FollowedBy(pp.Regex("@lab:age"))
     list_conj = pp.Opt(comma) + tok("and/or", "or", "and", "nor") | comma | slash | tok("&", "+")
     analyte_list = (
@@ -363,7 +364,7 @@ def criterion_parser() -> pp.ParserElement:
 
     double_tail = (
         comparator + value("value") + pp.Opt(age_words("age_words"))
-        + (tok("and", "to", "-", ",") | tok("or", "and/or"))("joiner") + prefix_op("op2") + value("value2")
+        + pp.Opt(tok("and", "to", "-", ",") | tok("or", "and/or"), default="and")("joiner") + prefix_op("op2") + value("value2")
         + pp.Opt(age_words("age_words")) + pp.Opt(inclusive) + pp.Opt(measured_within("context"))
     )
     analyte_double = _tagged("double_cmp", analyte_list + pp.ZeroOrMore(lab_filler) + double_tail, _double)
@@ -374,7 +375,8 @@ def criterion_parser() -> pp.ParserElement:
     scale_set = _tagged(
         "scale_set",
         pp.ZeroOrMore(lab_prefix) + score("lab") + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("=", ":")) + scale_value("values*")
-        + pp.ZeroOrMore(pp.Group(list_conj | range_sep)("conj*") + scale_value("values*")),
+        + pp.ZeroOrMore(pp.Group(list_conj | range_sep)("conj*") + scale_value("values*"))
+        + pp.Opt(measured_within | lab_context),
         lambda r: {"labs": [r["lab"].split(":", 1)[1]], "values": _all(r, "values"),
                    "conj": [" ".join(c) for c in _all(r, "conj")]},
     )

@@ -161,7 +161,9 @@ def _comparator_spellings() -> dict[tuple[str, ...], str]:
                          f"equal or {word} to", f"equal to or {word} to"):
                 spellings[tuple(form.split())] = symbol
         sign = symbol[0]
-        for form in (f"{sign} or =", f"{sign} / =", f"= or {sign}", f"{sign} or equal to"):
+        over = ("over", "above") if symbol == ">=" else ("under", "below")
+        for form in (f"{sign} or =", f"{sign} / =", f"= or {sign}", f"{sign} or equal to",
+                     *(f"equal to or {word}" for word in over), *(f"equal or {word}" for word in over), *(f"{word} or equal to" for word in over)):
             spellings[tuple(form.split())] = symbol
     return spellings
 
