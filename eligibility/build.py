@@ -346,6 +346,10 @@ class Builder:
             mismatch = self._check_unit(variable, threshold, p)
             if mismatch:
                 return Review(self.source(p), "unit_error", span=self.span(p))
+            if variable.startswith("text:") and threshold.unit in _TIME_UNITS and re.search(r"\bwithin\b", self.source(p), re.I):
+                # "Antibiotics within 72 h": an exposure inside a window, not a quantity named "antibiotics"
+                nodes.append(Finding(variable, "any", "", (), Window(threshold, ""), span=self.span(p)))
+                continue
             timepoint = self._amount(p.fields["timepoint"], None) if p.fields.get("timepoint") else None
             context = self._context_text(p)
             nodes.append(Compare(variable, op, threshold, timepoint, context, span=self.span(p)))
@@ -508,6 +512,9 @@ class Builder:
         """"BP > 140/90": systolic above 140 or diastolic above 90; "BP < 140/90": both below."""
         op = _one(p.fields["op"])
         span = self.span(p)
+        if op == "=":
+            self.problems.append(("'=' on a measured value; the source may have lost a ≥ or ≤", span[0]))
+            return Review(self.source(p), "ambiguous_comparator", span=span)
         pair = (Compare("sbp", op, Amount(float(p.fields["systolic"]), "mmHg", p.fields["systolic"]), span=span),
                 Compare("dbp", op, Amount(float(p.fields["diastolic"]), "mmHg", p.fields["diastolic"]), span=span))
         return AnyOf(pair, span=span) if op in (">", ">=") else AllOf(pair, span=span)

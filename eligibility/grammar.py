@@ -318,8 +318,9 @@ def criterion_parser() -> pp.ParserElement:
         r"(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
         r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
         r"|predicted|of predicted|of the predicted|of normal predicted)"
-        r"(?= |$)(?! (?:patients|subjects|women|men|those|participants|case|children|females|males|adults|the presence|the absence"
-        rf"|presence|absence|pediatric|paediatric|addition|combination)\b)(?: (?!{boundary_pattern})\S+)*"
+        r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
+        r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
+        rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern})\S+)*"
     )
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint)
