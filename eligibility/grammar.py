@@ -541,7 +541,8 @@ def criterion_parser() -> pp.ParserElement:
 
     prepositions = "for|in|on|at|to|by|from|per|within|during|since|before|after|than|the"
     # not a unit, a multiple or an ordinal's ending ("2.5 times the ULN", "1st degree", "120 points")
-    not_counted = "|of|times|time|x|fold|points?|st|nd|rd|th|-|percent|%|per|or|and"
+    not_counted = ("|of|times|time|x|fold|points?|st|nd|rd|th|-|percent|%|per|or|and"
+                   "|males?|females?|men|women|man|woman|boys|girls|patients?|subjects?|participants?")  # "> 480 female": a sex
     counted_words = counted_word(prepositions + not_counted) + counted_word(prepositions)[0, 7]  # "lines of therapy"
     count_value = _tagged("value", number("number") + ~unit, lambda r: {"number": r["number"], "unit": [], "limit": None})
     # what the count is of, read to the next comma or bracket ("for recurrent or refractory disease" stays whole)
