@@ -248,11 +248,13 @@ def criterion_parser() -> pp.ParserElement:
          "cockcroft - gault", "(", ")", "-"],
         "analyte filler",
     )
-    lab_prefix = phrase(["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
-                         "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-                         "resting", "fasting", "known", "current", "current known", "initial", "recent", "most recent", "latest",
-                         "calculated", "measured", "pretreatment", "pre-treatment", "patients with", "subjects with", *p["presence"], *p["person_words"]],
-                        "analyte prefix") | tok("adults", "adult") + pp.FollowedBy(pp.Regex("@lab:age"))
+    lab_prefix_words = alternation(
+        ["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
+         "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
+         "resting", "fasting", "known", "current", "current known", "initial", "recent", "most recent", "latest",
+         "calculated", "measured", "pretreatment", "pre-treatment", "patients with", "subjects with", *p["presence"], *p["person_words"]])
+    # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
+    lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?= @lab:age{_END}))").set_name("analyte prefix")
     list_conj = pp.Opt(comma) + tok("and/or", "or", "and", "nor") | comma | slash | tok("&", "+")
     analyte_list = (
         pp.ZeroOrMore(lab_prefix) + lab("labs*")
