@@ -443,6 +443,13 @@ class Builder:
             nodes.append(Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()), span=self.span(p)))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
+        return self._negations(combined, f, p)
+
+    def _negations(self, combined: Node | _Implicit, f: dict, p: Parsed) -> Node | _Implicit:
+        """"No X"; and "X > 4 weeks prior to randomization": none within those 4 weeks."""
+        outside = f.get("window") and _one(_one(f["window"]).fields.get("op")) in (">", ">=")
+        if outside:
+            combined = Not(self._resolve(combined), span=self.span(p))
         if f.get("negated"):
             return Not(self._resolve(combined), span=self.span(p))
         return combined
@@ -488,7 +495,7 @@ class Builder:
                 category = "allergy" if f.get("allergy") else "any"
                 nodes.append(Finding("text:" + text_key(name), category, f.get("status") or "", qualifiers, window, span=self.span(p)))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
-        return Not(self._resolve(combined), span=self.span(p)) if f.get("negated") else combined
+        return self._negations(combined, f, p)
 
     def _term_words(self, word: str) -> str:
         if not word.startswith("@"):

@@ -394,9 +394,10 @@ def criterion_parser() -> pp.ParserElement:
         "window",
         phrase(p["window_within"], "within") + pp.Opt(tok("the")) + time_quantity("amount")
         + pp.Opt(relation + pp.Opt(reference("reference")))
-        | pp.Opt(symbol_op) + time_quantity("amount") + relation + reference("reference")
+        | pp.Opt(prefix_op("op")) + time_quantity("amount") + relation + reference("reference")
         | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single"),
-        lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single")},
+        lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
+                   "op": _named(r, "op")},
     )
     washout = _tagged(
         "washout",
