@@ -198,7 +198,9 @@ def criterion_parser() -> pp.ParserElement:
          "institutional uln", "upper limit of the institutional normal range", "upper limits of normal",
          "unl", "upper normal limit", "the upper normal limit", "upper normal value", "upper limit normal",
          "normal", "the normal", "institutional normal", "the institutional normal", "upper normal", "upper limit",
-         "the upper limit of normal", "the uln", "times uln"],
+         "the upper limit of normal", "the uln", "times uln", "upper normality limit", "upper limit of norm", "upper limits of norm",
+         "institutional upper limits of normal", "the institutional upper limits of normal", "upper limit of the normal value",
+         "upper limit of the reference range", "upper reference limit", "upper limit of the laboratory reference range"],
         "ULN",
     ).add_parse_action(pp.replace_with("ULN"))
     lln_words = phrase(
@@ -211,8 +213,9 @@ def criterion_parser() -> pp.ParserElement:
     limit_value = _tagged(
         "value",
         number("number") + pp.Opt(times) + pp.Opt(tok("the", "institutional", "the institutional")) + reference_limit("limit")
-        + pp.Opt(tok("range", "value")) + pp.Opt(lpar + pp.Opt(tok("uln", "lln")) + rpar)
-        + pp.Opt(tok("for the institution", "of the institution", "for institution", "institutional", "for age", "for age and sex", "per institutional standards"))
+        + pp.Opt(tok("range", "value")) + pp.Opt(lpar + pp.Opt(tok("uln", "lln") | pp.Regex(rf"(?:adjusted )?for @lab:age(?: and sex| and gender)?{_END}")) + rpar)
+        + pp.Opt(tok("for the institution", "of the institution", "for institution", "institutional", "for age", "for age and sex", "per institutional standards")
+                 | pp.Regex(rf"(?:for|adjusted for) @lab:age(?: and sex| and gender)?{_END}"))
         | reference_limit("limit"),
         lambda r: {"number": _named(r, "number", "1"), "unit": [], "limit": r["limit"]},
     )
@@ -251,7 +254,7 @@ def criterion_parser() -> pp.ParserElement:
     lab_prefix_words = alternation(
         ["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-         "resting", "fasting", "known", "current", "current known", "initial", "recent", "most recent", "latest",
+         "resting", "fasting", "known", "current", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "patients with", "subjects with", *p["presence"], *p["person_words"]])
     # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
     lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?= @lab:age{_END}))").set_name("analyte prefix")
@@ -262,7 +265,7 @@ def criterion_parser() -> pp.ParserElement:
     )
 
     timepoint = tok("at") + time_quantity("timepoint") + pp.Opt(tok("after", "post") + pp.Opt(tok("transfusion", "infusion", "dose")))
-    context_words = pp.Regex(rf"(?!@)[a-z][\w'-]*{_END}")
+    context_words = pp.Regex(rf"(?:(?!@)[a-z][\w'-]*|-?\d[\w.-]*|-){_END}")  # "on day -2", "on 24-hour urine collection"
     # "within 28 days prior to randomization": when the value must have been measured (shown, kept)
     measured_within = pp.Regex(
         r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
