@@ -546,7 +546,26 @@ class Builder:
         if p.fields.get("no_concurrent") and op not in ("<", "<="):
             current = [replace(node, window=None, status="current") for node in recent]
             now = current[0] if len(current) == 1 else AnyOf(tuple(current), span=self.span(p))
-            return AllOf((rule, Not(now, span=self.span(p))), span=self.span(p))
+            rule = AllOf((rule, Not(now, span=self.span(p))), span=self.span(p))
+        if p.fields.get("recovered"):
+            # "... and recovered": recovery from its effects is a requirement of its own, for review
+            source = self.source(p)
+            start = max(source.lower().rfind(" and recover"), source.lower().rfind(" with recover"))
+            rule = AllOf((rule, Review(source[start:].strip() if start >= 0 else "recovered", "not_understood")), span=self.span(p))
+        if p.fields.get("qualifier"):
+            if op in ("<", "<="):
+                return Review(self.source(p), "not_understood", span=self.span(p))
+            source = self.source(p)
+            start = source.lower().rfind(str(p.fields["qualifier"]).split()[0].lower())
+            text = source[start:] if start >= 0 else str(p.fields["qualifier"])
+            bracket = re.match(r"\(([^()]*)\)\s*(.*)$", text)
+            if bracket and _TIME_AMOUNT.search(bracket.group(1)):
+                # "(6 weeks for nitrosoureas)": a longer wait for some exposures: the rule must hold, and more
+                if re.sub(r"\W*(?:and )?recover(?:ed|y)\W*", "", bracket.group(2), flags=re.I).strip(" .;,"):
+                    return Review(source, "not_understood", span=self.span(p))
+                return AllOf((rule, Review(text, "not_understood")), span=self.span(p))
+            # "for other types of cancer": fewer exposures count: none at all settles it, one leaves it open
+            return AnyOf((rule, Review(text, "not_understood")), span=self.span(p))
         return rule
 
     def build_flags(self, p: Parsed) -> Node:
@@ -565,6 +584,7 @@ def _one(value):
     return value
 
 
+_TIME_AMOUNT = re.compile(r"\d+\s*(?:years?|months?|weeks?|days?|hours?|wks?|mos?)\b", re.I)
 _PATIENT_NOUNS = re.compile(
     r"(?:healthy |male |female |pediatric |paediatric )?(?:children|child|infants?|adolescents?|neonates?|newborns?|bab(?:y|ies)"
     r"|boys|girls|toddlers|kids|teenagers|youths?|elderly|pediatric patients|paediatric patients)")

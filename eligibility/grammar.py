@@ -589,9 +589,12 @@ def criterion_parser() -> pp.ParserElement:
         + (tok("prior and no concurrent", "prior and no current", "previous and no concurrent")("no_concurrent")
            + (finding | _tagged("free_finding", free_list + finding_tail + boundary, _free))
            | participation | finding | free_finding)("finding")
-        + pp.Opt(tok("and", "with") + tok("recovered", "recovery") + pp.Regex(r".*")),
+        + pp.Opt(pp.Regex(r"(?:and|with) (?:recovered|recovery)\b.*")("recovered"))
+        # "(6 weeks for nitrosoureas)", "for other types of cancer": which exposures count, for review
+        + pp.Opt(pp.Regex(r"(?:\( |(?:for|as|to|in|of|on|at|from|during|via|including|excluding) ).*")("qualifier")),
         lambda r: {"op": r["op"], "amount": r["amount"], "finding": _first_parsed(r["finding"]) if isinstance(r["finding"], pp.ParseResults) else r["finding"],
-                   "negated": "negation" in r, "no_concurrent": "no_concurrent" in r},
+                   "negated": "negation" in r, "no_concurrent": "no_concurrent" in r, "qualifier": _named(r, "qualifier"),
+                   "recovered": _named(r, "recovered")},
     )
 
     # Sex, pregnancy and breast-feeding.
