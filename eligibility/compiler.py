@@ -100,6 +100,15 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     clean = text.strip()
     if _PLACEHOLDER.match(clean):
         return Review(clean, "not_a_criterion", span=(0, len(clean))), ()
+    excluded = _EXCLUDED_TAIL.search(clean)
+    if excluded and excluded.start() > 0:
+        # "Patients who have an uncontrolled infection are not eligible": the sentence names whom it
+        # excludes, whichever list it stands in
+        rule, problems = compile_criterion(clean[: excluded.start()], "exclusion")
+        if not _all_review(rule):
+            if kind == "exclusion":
+                return rule, problems
+            return (rule.item if isinstance(rule, Not) else Not(rule, span=rule.span)), problems
     lexemes = get_lexicon().tag(tokenize(clean))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
@@ -126,6 +135,15 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
         return Review(clean, "negated_exclusion", hints=(rule.item,), span=(0, len(clean))), problems
     return rule, problems
+
+
+_EXCLUDED_TAIL = re.compile(
+    r"[\s,]*(?:are|is|will be|shall be|would be)\s+(?:not eligible|ineligible|excluded|not allowed|not permitted|not included)"
+    r"(?:\s+(?:for|from|in)\s+(?:this|the)\s+(?:study|trial|protocol))?\s*\.?\s*$", re.I)
+
+
+def _all_review(node: Node) -> bool:
+    return all(isinstance(n, Review) for n in node.walk() if not n.children())
 
 
 _NEGATED_OPENING = re.compile(

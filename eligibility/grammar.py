@@ -550,12 +550,16 @@ def criterion_parser() -> pp.ParserElement:
     not_counted = ("|of|times|time|x|fold|points?|st|nd|rd|th|-|percent|%|per|or|and"
                    "|males?|females?|men|women|man|woman|boys|girls|patients?|subjects?|participants?")  # "> 480 female": a sex
     counted_words = counted_word(prepositions + not_counted) + counted_word(prepositions)[0, 7]  # "lines of therapy"
-    count_value = _tagged("value", number("number") + ~unit, lambda r: {"number": r["number"], "unit": [], "limit": None})
+    count_value = _tagged(  # a count, or a share ("> 10% leukemic blasts in the bone marrow")
+        "value", number("number") + (pp.Group(tok("%", "percent"))("unit") | ~unit),
+        lambda r: {"number": r["number"], "unit": list(_named(r, "unit", [])), "limit": None})
     # what the count is of, read to the next comma or bracket ("for recurrent or refractory disease" stays whole)
     counted_rest = pp.Regex(r"(?:[^,;()\s]+(?: |$))*[^,;()\s]+(?=\s|$)")
     count_cmp = _tagged(
         "cmp",
-        prefix_op("op") + count_value("value") + pp.Group(counted_words)("free") + pp.Opt(counted_rest("context")),
+        pp.ZeroOrMore(person_word | tok("must have", "have", "has", "had", "who have", "who has", "received", "have received",
+                                        "has received", "who have received", "must have received", "with"))
+        + prefix_op("op") + count_value("value") + pp.Group(counted_words)("free") + pp.Opt(counted_rest("context")),
         lambda r: {"labs": [], "conj": [], "op": r["op"], "value": r["value"], "timepoint": None, "context": _named(r, "context"),
                    "age_words": False, "free": list(r["free"])},
     )

@@ -173,6 +173,7 @@ _COMPARATOR_SPELLINGS = _comparator_spellings()
 _COMPARATOR_FIRST_WORDS = {spelling[0] for spelling in _COMPARATOR_SPELLINGS}
 
 
+_BEFORE_A_COUNT = {"than", "least", "most", ">", "<", ">=", "<="}
 _TIME_WORDS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "yr", "yrs", "mo"}
 
 
@@ -181,7 +182,9 @@ def _join_comparators(tokens: list[Token]) -> list[Token]:
     i = 0
     while i < len(tokens):
         following = tokens[i + 1].norm if i + 1 < len(tokens) else ""
-        if tokens[i].norm == "one" and following in _TIME_WORDS:  # "less than one year"; "one" alone is a pronoun as often
+        previous = joined[-1].norm if joined else ""
+        if tokens[i].norm == "one" and (following in _TIME_WORDS or previous in _BEFORE_A_COUNT):
+            # "less than one year", "at least one measurable lesion"; "one" alone is a pronoun as often
             joined.append(Token(tokens[i].text, "1", tokens[i].start, tokens[i].end))
             i += 1
             continue
