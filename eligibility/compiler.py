@@ -100,8 +100,11 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     clean = text.strip()
     if _PLACEHOLDER.match(clean):
         return Review(clean, "not_a_criterion", span=(0, len(clean))), ()
+    by_sentence = _compile_sentences(clean, kind)
+    if by_sentence is not None:
+        return by_sentence
     excluded = _EXCLUDED_TAIL.search(clean)
-    if excluded and excluded.start() > 0:
+    if excluded and excluded.start() > 0 and not _SENTENCE_BREAK.search(clean[: excluded.start()]):
         # "Patients who have an uncontrolled infection are not eligible": the sentence names whom it
         # excludes, whichever list it stands in
         rule, problems = compile_criterion(clean[: excluded.start()], "exclusion")
@@ -109,6 +112,40 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
             if kind == "exclusion":
                 return rule, problems
             return (rule.item if isinstance(rule, Not) else Not(rule, span=rule.span)), problems
+    return _compile_sentence(clean, kind)
+
+
+def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
+    """"ANC < 1000 cells/mm3. Platelets < 50,000/mm3.": sentences that each compile fully, read as a
+    list (all in an inclusion, any in an exclusion). None when a sentence leaves anything for review
+    or hedges the others ("This criterion does not include ...", "However, ...")."""
+    starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(clean)
+                    if clean[: m.start() + 1].split()[-1].lower().rstrip(".") not in _ABBREVIATIONS]
+    if len(starts) < 2:
+        return None
+    parts: list[Node] = []
+    problems: list[str] = []
+    for start, end in zip(starts, starts[1:] + [len(clean)]):
+        sentence = clean[start:end].strip()
+        if _HEDGE.match(sentence):
+            return None
+        rule, sentence_problems = compile_criterion(sentence, kind)
+        if any(isinstance(n, Review) for n in rule.walk()):  # each sentence whole, or the text stays one
+            return None
+        offset = start + clean[start:end].index(sentence)
+        parts.append(_shift(rule, -offset))
+        problems.extend(sentence_problems)
+    return (AllOf if kind == "inclusion" else AnyOf)(tuple(parts), span=(0, len(clean))), tuple(problems)
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9%)\]])\.\s+(?=[A-Z(])")
+_ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "vs", "dr", "no", "approx", "ca", "fig", "incl", "al", "et al"}
+_HEDGE = re.compile(
+    r"(?:this|these|note|notes|however|but|except|exception|unless|if|when|where|whereas|patients? with|subjects? with|participants? with"
+    r"|those|in addition|also|additionally|otherwise|for|i\.?e|e\.?g|such as|including|examples?|refer|see|please|only|nb)\b", re.I)
+
+
+def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     lexemes = get_lexicon().tag(tokenize(clean))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
@@ -138,7 +175,7 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
 
 
 _EXCLUDED_TAIL = re.compile(
-    r"[\s,]*(?:are|is|will be|shall be|would be)\s+(?:not eligible|ineligible|excluded|not allowed|not permitted|not included)"
+    r"[\s,]*(?:are|is|will be|shall be|would be)\s+(?:not eligible|ineligible|excluded|not included)"
     r"(?:\s+(?:for|from|in)\s+(?:this|the)\s+(?:study|trial|protocol))?\s*\.?\s*$", re.I)
 
 
