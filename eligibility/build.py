@@ -628,6 +628,8 @@ def _is_plain_requirement(node: Node) -> bool:
     """One comparison or finding, or one threshold over a list of analytes ("AST/ALT ≤ 2.5 x ULN")."""
     if isinstance(node, (Compare, Between, OneOf, Finding, Flag, Sex)):
         return True
+    if isinstance(node, Not):
+        return isinstance(node.item, (Compare, Between, OneOf, Finding, Flag, Sex))
     if not isinstance(node, (AnyOf, AllOf)) or not all(isinstance(item, Compare) for item in node.items):
         return False
     return len({(item.op, item.threshold) for item in node.items}) == 1

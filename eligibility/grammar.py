@@ -616,17 +616,33 @@ def criterion_parser() -> pp.ParserElement:
                             "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are")),
         lambda r: {"values": _all(r, "values")},
     )
+    negative_test = pp.Regex(  # "a negative serum or urine β-hCG pregnancy test"
+        r"(?:a )?negative (?:[a-zß-ω0-9/.-]+ ){0,6}?(?:pregnancy tests?|(?:β|beta) ?-? ?hcg(?: pregnancy)?(?: test)?|hcg(?: test)?)"
+        r"(?: results?)?(?=\s|$)").add_parse_action(pp.replace_with("not_pregnant"))
     flag_word = (
-        phrase(p["not_pregnant"], "negative pregnancy test").add_parse_action(pp.replace_with("not_pregnant"))
+        negative_test
+        | phrase(p["not_pregnant"], "negative pregnancy test").add_parse_action(pp.replace_with("not_pregnant"))
         | phrase(p["pregnant"], "pregnant").add_parse_action(pp.replace_with("pregnant"))
         | phrase(p["breastfeeding"], "breast-feeding").add_parse_action(pp.replace_with("breastfeeding"))
     )
+    flag_when = pp.Regex(r"(?:prior to|before|at the time of|at|within|during|on|by|in|from|no more than|no later than|performed|obtained)\b[^,;()]*")
     flags = _tagged(
         "flags",
         pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "women", "female", "females"))
         + flag_word("flags*") + pp.ZeroOrMore(list_conj + pp.Opt(tok("currently")) + flag_word("flags*"))
-        + pp.ZeroOrMore(tok("patients", "women", "subjects", "participants", "females", "mothers", "female")),
+        + pp.ZeroOrMore(tok("patients", "women", "subjects", "participants", "females", "mothers", "female"))
+        + pp.Opt(flag_when),  # "... a negative pregnancy test within 7 days of registration"
         lambda r: {"flags": _all(r, "flags"), "negated": "negation" in r},
+    )
+    # "WOCBP must have a negative pregnancy test": a requirement for women who can become pregnant
+    childbearing = _tagged("flags", phrase(p["childbearing_potential"], "women of childbearing potential"),
+                           lambda r: {"flags": ["childbearing_potential"], "negated": False})
+    childbearing_requirement = _tagged(
+        "conditional",
+        childbearing("condition") + pp.Opt(tok("must have", "must", "should have", "must have had", "need", "needs to have", "need to have",
+                                               "are required to have", "must be", "who are", "should be", "must also have"))
+        + flags("main"),
+        lambda r: {"main": r["main"], "condition": r["condition"]},
     )
 
     age_clause = analyte_range | analyte_double | analyte_cmp | bare_range | bare_double | bare_cmp | cmp_before_age
@@ -697,6 +713,7 @@ def criterion_parser() -> pp.ParserElement:
     starts_with_introducer = pp.FollowedBy(pp.Regex(alternation(
         [*p["negation"], *p["history"], *p["current"], *p["previous"], *p["free_finding_intro"], *p["qualifiers"], *p["presence"]])))
     clause = pp.MatchFirst([
+        ahead(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1) + first_of(childbearing_requirement, childbearing),
         has_sex + first_of(sex_age, sex),
         has_flag + first_of(flags),
         has_lab + first_of(scale_set, analyte_range, normal_range, analyte_double, analyte_cmp, negated_clause, cmp_before_age),

@@ -25,6 +25,7 @@ _SPECIAL = {
     "sex": "sex", "gender": "sex",
     "pregnant": "pregnant", "pregnancy": "pregnant", "breastfeeding": "breastfeeding", "breast feeding": "breastfeeding",
     "breast-feeding": "breastfeeding", "lactating": "breastfeeding", "healthy volunteer": "healthy_volunteer",
+    "childbearing potential": "childbearing_potential", "child bearing potential": "childbearing_potential", "wocbp": "childbearing_potential",
     "conditions": "condition", "diagnoses": "condition", "diseases": "condition", "problems": "condition", "history": "condition",
     "medications": "drug", "drugs": "drug", "meds": "drug", "treatments": "drug",
     "procedures": "procedure", "therapies": "procedure", "interventions": "procedure", "trials": "procedure",
@@ -127,7 +128,7 @@ class _Reader:
             self.birth_date = parse_date(value, key, self.patient.screening_date)
         elif special == "sex":
             self.read_sex(key, value)
-        elif special in ("pregnant", "breastfeeding", "healthy_volunteer"):
+        elif special in ("pregnant", "breastfeeding", "healthy_volunteer", "childbearing_potential"):
             self.patient.flags[special] = parse_bool(value, key)
         elif special in ("condition", "drug", "procedure", "allergy"):
             self.read_records(key, special, value)
