@@ -173,6 +173,9 @@ class Builder:
         text = self.source(exception).strip("() ")
         return self._with_exception(main, Review(text, "not_understood", span=self.span(exception)), p)
 
+    def build_bracketed_examples(self, p: Parsed) -> Node:
+        return self.build_examples(p)
+
     def build_examples(self, p: Parsed) -> Node:
         main = self._resolve(self.visit(p.fields["main"]))
         examples = self._resolve(self.visit(p.fields["examples"]))

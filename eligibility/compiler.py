@@ -104,7 +104,7 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     if by_sentence is not None:
         return by_sentence
     excluded = _EXCLUDED_TAIL.search(clean)
-    if excluded and excluded.start() > 0 and not _SENTENCE_BREAK.search(clean[: excluded.start()]):
+    if excluded and excluded.start() > 0 and len(_sentence_starts(clean[: excluded.start()])) == 1:
         # "Patients who have an uncontrolled infection are not eligible": the sentence names whom it
         # excludes, whichever list it stands in
         rule, problems = compile_criterion(clean[: excluded.start()], "exclusion")
@@ -119,8 +119,7 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     """"ANC < 1000 cells/mm3. Platelets < 50,000/mm3.": sentences that each compile fully, read as a
     list (all in an inclusion, any in an exclusion). None when a sentence leaves anything for review
     or hedges the others ("This criterion does not include ...", "However, ...")."""
-    starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(clean)
-                    if clean[: m.start() + 1].split()[-1].lower().rstrip(".") not in _ABBREVIATIONS]
+    starts = _sentence_starts(clean)
     if len(starts) < 2:
         return None
     parts: list[Node] = []
@@ -136,6 +135,11 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
         parts.append(_shift(rule, -offset))
         problems.extend(sentence_problems)
     return (AllOf if kind == "inclusion" else AnyOf)(tuple(parts), span=(0, len(clean))), tuple(problems)
+
+
+def _sentence_starts(clean: str) -> list[int]:
+    return [0] + [m.end() for m in _SENTENCE_BREAK.finditer(clean)
+                  if clean[: m.start() + 1].split()[-1].lower().rstrip(".") not in _ABBREVIATIONS]
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9%)\]])\.\s+(?=[A-Z(])")
@@ -171,6 +175,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "Exclusion: No prior chemotherapy" read as written excludes everyone without chemotherapy;
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
         return Review(clean, "negated_exclusion", hints=(rule.item,), span=(0, len(clean))), problems
+    if len(_sentence_starts(clean)) > 1 and any(isinstance(n, Review) for n in rule.walk()) and not _all_review(rule):
+        # a sentence not understood may add a requirement or relax one ("Subjects older than 80 will be
+        # allowed at the discretion of the PI"): what was read is a hint, not an answer
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     return rule, problems
 
 

@@ -42,6 +42,9 @@ class Parsed:
 # -- vocabulary helpers ---------------------------------------------------------------------------
 
 _END = r"(?=\s|$)"
+# A character of a context that stays within its sentence and clause: a period standing alone as a
+# token ends a sentence; one inside a token ("2.5", "e.g") does not.
+IN_SENTENCE = r"(?:[^,;().]|(?<! )\.)"
 
 
 def _norm_phrase(phrase: str) -> str:
@@ -269,9 +272,9 @@ def criterion_parser() -> pp.ParserElement:
     # "within 28 days prior to randomization": when the value must have been measured (shown, kept)
     measured_within = pp.Regex(
         r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
-        r"|at (?:the )?time of \w[^,;()]*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
-        r"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b[^,;()]*?)"
-        r"(?: [^,;()]+?)?(?= [,;)]|$)"
+        rf"|at (?:the )?time of \w{IN_SENTENCE}*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
+        rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_SENTENCE}*?)"
+        rf"(?: {IN_SENTENCE}+?)?(?= [,;).]|$)"
     )
     measurement_context = pp.Combine(
         tok("after", "following", "post", "despite", "while on", "on")
@@ -325,7 +328,7 @@ def criterion_parser() -> pp.ParserElement:
         r"|predicted|of predicted|of the predicted|of normal predicted)"
         r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
         r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
-        rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern})\S+)*"
+        rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*"
     )
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint)
@@ -545,7 +548,9 @@ def criterion_parser() -> pp.ParserElement:
     def counted_word(prepositions: str) -> pp.ParserElement:
         return pp.Regex(rf"(?!{boundary_pattern}|(?:{prepositions})\s)(?:@\w+:\w+|[a-z][a-z0-9'’+/.-]*|-){_END}")
 
-    prepositions = "for|in|on|at|to|by|from|per|within|during|since|before|after|than|the"
+    # a count's noun phrase ends at a preposition or a verb ("... must be documented", "... will be allowed")
+    prepositions = ("for|in|on|at|to|by|from|per|within|during|since|before|after|than|the"
+                    "|will|would|be|been|must|should|can|could|may|might|shall|are|is|was|were|do|does|did|allowed|permitted")
     # not a unit, a multiple or an ordinal's ending ("2.5 times the ULN", "1st degree", "120 points")
     not_counted = ("|of|times|time|x|fold|points?|st|nd|rd|th|-|percent|%|per|or|and"
                    "|males?|females?|men|women|man|woman|boys|girls|patients?|subjects?|participants?")  # "> 480 female": a sex
@@ -554,7 +559,7 @@ def criterion_parser() -> pp.ParserElement:
         "value", number("number") + (pp.Group(tok("%", "percent"))("unit") | ~unit),
         lambda r: {"number": r["number"], "unit": list(_named(r, "unit", [])), "limit": None})
     # what the count is of, read to the next comma or bracket ("for recurrent or refractory disease" stays whole)
-    counted_rest = pp.Regex(r"(?:[^,;()\s]+(?: |$))*[^,;()\s]+(?=\s|$)")
+    counted_rest = pp.Regex(r"(?:(?!\.(?:\s|$))[^,;()\s]+(?: |$))*(?!\.(?:\s|$))[^,;()\s]+(?=\s|$)")
     count_cmp = _tagged(
         "cmp",
         pp.ZeroOrMore(person_word | tok("must have", "have", "has", "had", "who have", "who has", "received", "have received",
@@ -625,7 +630,7 @@ def criterion_parser() -> pp.ParserElement:
         | phrase(p["pregnant"], "pregnant").add_parse_action(pp.replace_with("pregnant"))
         | phrase(p["breastfeeding"], "breast-feeding").add_parse_action(pp.replace_with("breastfeeding"))
     )
-    flag_when = pp.Regex(r"(?:prior to|before|at the time of|at|within|during|on|by|in|from|no more than|no later than|performed|obtained)\b[^,;()]*")
+    flag_when = pp.Regex(rf"(?:prior to|before|at the time of|at|within|during|on|by|in|from|no more than|no later than|performed|obtained)\b{IN_SENTENCE}*")
     flags = _tagged(
         "flags",
         pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "women", "female", "females"))
@@ -741,12 +746,15 @@ def criterion_parser() -> pp.ParserElement:
     parenthesized = _tagged("paren", lpar + expr + rpar, lambda r: {"inner": _first_parsed(r)})
     # "Heart failure (NYHA class III or IV)": a clause and its bracketed definition.
     bracketed_exception = lpar + phrase(p["exception"], "except") + pp.Regex(r"[^()]+?(?= \))") + rpar
+    # "Inflammatory bowel disease (e.g. Crohn's disease)": instances of what the main phrase names
+    bracketed_examples = lpar + phrase(p["examples"], "such as") + pp.Regex(r"[^()]+?(?= \))") + rpar
     segment = _with_tails(
         clause | parenthesized | unknown,
-        {"defined": parenthesized + boundary,
+        {"bracketed_examples": _tagged("unknown", bracketed_examples, lambda r: {}) + boundary,
+         "defined": parenthesized + boundary,
          "bracketed_except": _tagged("unknown", bracketed_exception, lambda r: {}) + boundary},
         lambda kind, main, tail: {"label": main, "body": _first_parsed(tail).fields["inner"]} if kind == "defined"
-        else {"main": main, "exception": _first_parsed(tail)},
+        else {"main": main, ("examples" if kind == "bracketed_examples" else "exception"): _first_parsed(tail)},
     )
 
     def _nary(kind):
