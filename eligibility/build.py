@@ -138,7 +138,7 @@ class Builder:
                 if alternative is not None:
                     return alternative
         main = self._resolve(self.visit(p.fields["main"]))
-        if _all_review(main) or not _is_plain_requirement(main):
+        if all_review(main) or not _is_plain_requirement(main):
             return Review(self.source(p), "conditional", hints=(main, condition), span=self.span(p))
         if self.criterion_kind == "inclusion":
             return AnyOf((Not(condition, span=condition.span), main), span=self.span(p))
@@ -160,7 +160,7 @@ class Builder:
             fields["free"] = usual.fields["free"]
         main = self._resolve(self.visit(usual))
         other = self._resolve(self.build_cmp(Parsed("cmp", fields, bound.start, bound.end)))
-        if _all_review(main) or _all_review(other):
+        if all_review(main) or all_review(other):
             return None
         span = self.span(where)
         return AnyOf((AllOf((main, other), span=span), AllOf((Not(condition, span=condition.span), main), span=span),
@@ -212,7 +212,7 @@ class Builder:
             return self._resolve(self.visit(label_parsed))
         if isinstance(label_parsed, Parsed):
             label_text = self.source(label_parsed)
-            if label_parsed.kind != "unknown" and _all_review(body):
+            if label_parsed.kind != "unknown" and all_review(body):
                 return AllOf((self._resolve(self.visit(label_parsed)), body), span=self.span(p))
         else:
             label_text = self._label_text(p)
@@ -643,7 +643,8 @@ def _is_measurement(node: Node) -> bool:
     return bool(leaves) and all(isinstance(n, (Compare, Between, OneOf)) for n in leaves)
 
 
-def _all_review(node: Node) -> bool:
+def all_review(node: Node) -> bool:
+    """Nothing computable: every leaf is for review."""
     return all(isinstance(n, Review) for n in node.walk() if not n.children())
 
 

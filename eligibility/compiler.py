@@ -11,7 +11,7 @@ from typing import Any
 import pyparsing as pp
 
 from . import grammar
-from .build import Builder, classify_review
+from .build import Builder, all_review, classify_review
 from .criteria import Item, split_criteria
 from .errors import SourceError
 from .lexicon import get_lexicon
@@ -108,7 +108,7 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
         # "Patients who have an uncontrolled infection are not eligible": the sentence names whom it
         # excludes, whichever list it stands in
         rule, problems = compile_criterion(clean[: excluded.start()], "exclusion")
-        if not _all_review(rule):
+        if not all_review(rule):
             if kind == "exclusion":
                 return rule, problems
             return (rule.item if isinstance(rule, Not) else Not(rule, span=rule.span)), problems
@@ -175,7 +175,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "Exclusion: No prior chemotherapy" read as written excludes everyone without chemotherapy;
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
         return Review(clean, "negated_exclusion", hints=(rule.item,), span=(0, len(clean))), problems
-    if len(_sentence_starts(clean)) > 1 and any(isinstance(n, Review) for n in rule.walk()) and not _all_review(rule):
+    if len(_sentence_starts(clean)) > 1 and any(isinstance(n, Review) for n in rule.walk()) and not all_review(rule):
         # a sentence not understood may add a requirement or relax one ("Subjects older than 80 will be
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
@@ -185,10 +185,6 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
 _EXCLUDED_TAIL = re.compile(
     r"[\s,]*(?:are|is|will be|shall be|would be)\s+(?:not eligible|ineligible|excluded|not included)"
     r"(?:\s+(?:for|from|in)\s+(?:this|the)\s+(?:study|trial|protocol))?\s*\.?\s*$", re.I)
-
-
-def _all_review(node: Node) -> bool:
-    return all(isinstance(n, Review) for n in node.walk() if not n.children())
 
 
 _NEGATED_OPENING = re.compile(
