@@ -418,6 +418,12 @@ class Builder:
     def build_scale_set(self, p: Parsed) -> Node:
         variable = p.fields["labs"][0]
         values = [float(ROMAN_VALUES.get(v, v)) for v in p.fields["values"]]
+        op = _one(p.fields.get("op"))
+        if op:  # "NYHA class ≥ III", "class III or greater"
+            if len(values) != 1:
+                return Review(self.source(p), "not_understood", span=self.span(p))
+            unit = self.lexicon.analytes[variable].unit
+            return Compare(variable, op, Amount(values[0], unit, str(p.fields["values"][0]).upper()), span=self.span(p))
         conj = p.fields["conj"]
         if len(values) == 2 and conj and conj[0] in ("-", "to", "through", "~"):
             low, high = sorted(values)

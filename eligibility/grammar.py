@@ -383,11 +383,13 @@ def criterion_parser() -> pp.ParserElement:
     score = lab.copy().add_condition(lambda t: lexicon.analytes[t[0].split(":", 1)[1]].kind == "score")
     scale_set = _tagged(
         "scale_set",
-        pp.ZeroOrMore(lab_prefix) + score("lab") + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("=", ":")) + scale_value("values*")
+        pp.ZeroOrMore(lab_prefix) + score("lab") + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("=", ":")) + pp.Opt(prefix_op("op"))
+        + scale_value("values*")
         + pp.ZeroOrMore(pp.Group(list_conj | range_sep)("conj*") + scale_value("values*"))
+        + pp.Opt(postfix_op("op"))  # "NYHA class III or greater"
         + pp.Opt(measured_within | lab_context),
         lambda r: {"labs": [r["lab"].split(":", 1)[1]], "values": _all(r, "values"),
-                   "conj": [" ".join(c) for c in _all(r, "conj")]},
+                   "conj": [" ".join(c) for c in _all(r, "conj")], "op": _named(r, "op")},
     )
 
     # Time windows and reference points.
@@ -700,6 +702,10 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {"parts": [x for x in r if isinstance(x, Parsed)], "seps": []},
     )
 
+    # "NYHA class III or IV heart failure", "Heart failure NYHA class ≥ III": the finding and its class
+    scale_with_finding = _tagged("and_clause", scale_set("first") + finding("second"), lambda r: {"parts": [r["first"], r["second"]]})
+    finding_with_scale = _tagged("and_clause", finding("first") + scale_set("second"), lambda r: {"parts": [r["first"], r["second"]]})
+
     adult = _tagged("adult", pp.Opt(tok("male or female", "male and female")) + tok("adult", "adults") + pp.Opt(tok("patients", "patient", "subjects", "participants", "volunteers")), lambda r: {})
     expr = pp.Forward()
     negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | analyte_cmp)("inner"), lambda r: {"inner": r["inner"]})
@@ -721,9 +727,10 @@ def criterion_parser() -> pp.ParserElement:
         ahead(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1) + first_of(childbearing_requirement, childbearing),
         has_sex + first_of(sex_age, sex),
         has_flag + first_of(flags),
-        has_lab + first_of(scale_set, analyte_range, normal_range, analyte_double, analyte_cmp, negated_clause, cmp_before_age),
+        has_lab + first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, analyte_cmp, negated_clause,
+                           cmp_before_age),
         # a list may mix known and unknown names: the longer reading wins
-        has_concept + (first_of(allergy, participation) | pp.Or([finding + boundary, free_finding + boundary])),
+        has_concept + (first_of(allergy, participation, finding_with_scale) | pp.Or([finding + boundary, free_finding + boundary])),
         starts_with_introducer + first_of(free_finding),
         has_number + first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp, count_cmp, bound),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),
