@@ -434,7 +434,7 @@ class Builder:
     def build_finding(self, p: Parsed) -> Node | _Implicit:
         f = p.fields
         window = None
-        status = f["status"] or ""
+        status = _status_in_window(f)
         if f.get("window"):
             window = self._window(f["window"])
         if f.get("washout"):
@@ -499,10 +499,10 @@ class Builder:
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
                 category = "allergy" if f.get("allergy") else concept.category
-                nodes.append(Finding(concept.id, category, f.get("status") or "", qualifiers, window, span=self.span(p)))
+                nodes.append(Finding(concept.id, category, _status_in_window(f), qualifiers, window, span=self.span(p)))
             else:
                 category = "allergy" if f.get("allergy") else "any"
-                nodes.append(Finding("text:" + text_key(name), category, f.get("status") or "", qualifiers, window, span=self.span(p)))
+                nodes.append(Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window, span=self.span(p)))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
         return self._negations(combined, f, p)
 
@@ -642,6 +642,12 @@ def _is_plain_requirement(node: Node) -> bool:
     if not isinstance(node, (AnyOf, AllOf)) or not all(isinstance(item, Compare) for item in node.items):
         return False
     return len({(item.op, item.threshold) for item in node.items}) == 1
+
+
+def _status_in_window(fields: dict) -> str:
+    """"Use of X within 30 days" is any use in those days, not only a current one."""
+    status = fields.get("status") or ""
+    return "" if status == "current" and fields.get("window") else status
 
 
 def _is_measurement(node: Node) -> bool:

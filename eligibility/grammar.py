@@ -466,6 +466,8 @@ def criterion_parser() -> pp.ParserElement:
     finding_tail = pp.ZeroOrMore(
         window("window") | washout("washout") | indication
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present")
+        # how it is assessed ("measurable disease per RECIST 1.1"): shown in the text, not a requirement of its own
+        | pp.Regex(r"(?:per|according to|as per|as defined by|by|using) (?:recist|irecist|mrecist|rano|iwg|who|cheson|lugano|imwg|ctcae|nci)\b[^,;()]*")
     )
     finding_prefix = status("status*") | presence | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
