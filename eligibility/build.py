@@ -456,11 +456,17 @@ class Builder:
 
     def _negations(self, combined: Node | _Implicit, f: dict, p: Parsed) -> Node | _Implicit:
         """"No X"; and "X > 4 weeks prior to randomization": none within those 4 weeks."""
-        outside = f.get("window") and _one(_one(f["window"]).fields.get("op")) in (">", ">=")
-        if outside:
+        window = _one(f["window"]) if f.get("window") else None
+        if window is not None and _one(window.fields.get("op")) in (">", ">="):
             combined = Not(self._resolve(combined), span=self.span(p))
         if f.get("negated"):
-            return Not(self._resolve(combined), span=self.span(p))
+            combined = Not(self._resolve(combined), span=self.span(p))
+        if window is not None and window.fields.get("note"):
+            # another window for some exposures: a finding inside the stated one settles an exclusion,
+            # the rest stays open for review
+            note = self.build_unknown(_one(window.fields["note"]))
+            joined = AnyOf if self.criterion_kind == "exclusion" else AllOf
+            return joined((self._resolve(combined), note), span=self.span(p))
         return combined
 
     def _window(self, parsed) -> Window:
@@ -645,9 +651,9 @@ def _is_plain_requirement(node: Node) -> bool:
 
 
 def _status_in_window(fields: dict) -> str:
-    """"Use of X within 30 days" is any use in those days, not only a current one."""
+    """"Use of X within 30 days", "have had X within 4 weeks": any exposure in those days, ongoing or ended."""
     status = fields.get("status") or ""
-    return "" if status == "current" and fields.get("window") else status
+    return "" if status in ("current", "previous") and fields.get("window") else status
 
 
 def _is_measurement(node: Node) -> bool:

@@ -398,14 +398,16 @@ def criterion_parser() -> pp.ParserElement:
         join_string=" ", adjacent=False)
     reference = reference_words | phrase(p["reference_points"], "reference point")
     relation = phrase(p["window_relation"], "before")
+    # "within 4 weeks (6 weeks for nitrosoureas) prior to entering the study": a longer window for some
+    window_note = _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar, lambda r: {})
     window = _tagged(
         "window",
-        phrase(p["window_within"], "within") + pp.Opt(tok("the")) + time_quantity("amount")
+        phrase(p["window_within"], "within") + pp.Opt(tok("the")) + time_quantity("amount") + pp.Opt(window_note("note"))
         + pp.Opt(relation + pp.Opt(reference("reference")))
-        | pp.Opt(prefix_op("op")) + time_quantity("amount") + relation + reference("reference")
+        | pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(window_note("note")) + relation + reference("reference")
         | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single"),
         lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
-                   "op": _named(r, "op")},
+                   "op": _named(r, "op"), "note": _named(r, "note")},
     )
     washout = _tagged(
         "washout",
