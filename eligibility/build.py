@@ -203,6 +203,10 @@ class Builder:
             if alternative is not None:
                 return alternative
         body = self._resolve(self.visit(p.fields["body"]))
+        if p.fields.get("alternative"):  # "Creatinine ≤ 1.5 mg/dL (or creatinine clearance ≥ 60 mL/min)"
+            if not isinstance(label_parsed, Parsed) or label_parsed.kind in ("paren", "unknown"):
+                return Review(self.source(p), classify_review(self.source(p)), span=self.span(p))
+            return AnyOf((self._resolve(self.visit(label_parsed)), body), span=self.span(p))
         if isinstance(label_parsed, Parsed) and label_parsed.kind == "paren":
             label_parsed = None
         if isinstance(label_parsed, Parsed) and isinstance(body, Review) and (

@@ -754,7 +754,9 @@ def criterion_parser() -> pp.ParserElement:
     any_token = pp.Regex(r"\S+")
     # Words up to the next connective, read in one step.
     unknown = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern})\S+(?: |$))*(?!{boundary_pattern})\S+{_END}"), lambda r: {})
-    parenthesized = _tagged("paren", lpar + expr + rpar, lambda r: {"inner": _first_parsed(r)})
+    # "(or creatinine clearance ≥ 60 mL/min)": an alternative to what comes before, not its definition
+    parenthesized = _tagged("paren", lpar + pp.Opt(tok("or")("alternative")) + expr + rpar,
+                            lambda r: {"inner": _first_parsed(r), "alternative": "alternative" in r})
     # "Heart failure (NYHA class III or IV)": a clause and its bracketed definition.
     bracketed_exception = lpar + phrase(p["exception"], "except") + pp.Regex(r"[^()]+?(?= \))") + rpar
     # "Inflammatory bowel disease (e.g. Crohn's disease)": instances of what the main phrase names
@@ -764,7 +766,8 @@ def criterion_parser() -> pp.ParserElement:
         {"bracketed_examples": _tagged("unknown", bracketed_examples, lambda r: {}) + boundary,
          "defined": parenthesized + boundary,
          "bracketed_except": _tagged("unknown", bracketed_exception, lambda r: {}) + boundary},
-        lambda kind, main, tail: {"label": main, "body": _first_parsed(tail).fields["inner"]} if kind == "defined"
+        lambda kind, main, tail: {"label": main, "body": _first_parsed(tail).fields["inner"],
+                                  "alternative": _first_parsed(tail).fields["alternative"]} if kind == "defined"
         else {"main": main, ("examples" if kind == "bracketed_examples" else "exception"): _first_parsed(tail)},
     )
 

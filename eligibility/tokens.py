@@ -163,7 +163,7 @@ def _comparator_spellings() -> dict[tuple[str, ...], str]:
                 spellings[tuple(form.split())] = symbol
         sign = symbol[0]
         over = ("over", "above") if symbol == ">=" else ("under", "below")
-        for form in (f"{sign} or =", f"{sign} / =", f"= or {sign}", f"{sign} or equal to",
+        for form in (f"{sign} or =", f"{sign} / =", f"= or {sign}", f"{sign} or equal to", f"{sign} =",
                      *(f"equal to or {word}" for word in over), *(f"equal or {word}" for word in over), *(f"{word} or equal to" for word in over)):
             spellings[tuple(form.split())] = symbol
     return spellings
@@ -195,7 +195,7 @@ def _join_comparators(tokens: list[Token]) -> list[Token]:
             i += 1
             continue
         if tokens[i].norm in _COMPARATOR_FIRST_WORDS:
-            for length in (6, 5, 4, 3):
+            for length in (6, 5, 4, 3, 2):
                 key = tuple(t.norm for t in tokens[i:i + length])
                 if len(key) == length and key in _COMPARATOR_SPELLINGS:
                     last = tokens[i + length - 1]
