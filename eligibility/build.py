@@ -649,6 +649,8 @@ def _is_plain_requirement(node: Node) -> bool:
         return True
     if isinstance(node, Not):
         return isinstance(node.item, (Compare, Between, OneOf, Finding, Flag, Sex))
+    if isinstance(node, (AnyOf, AllOf)) and all(isinstance(item, Flag) for item in node.items):
+        return True  # "pregnant or breast-feeding"
     if not isinstance(node, (AnyOf, AllOf)) or not all(isinstance(item, Compare) for item in node.items):
         return False
     return len({(item.op, item.threshold) for item in node.items}) == 1

@@ -623,8 +623,9 @@ def criterion_parser() -> pp.ParserElement:
         "sex",
         pp.ZeroOrMore(tok("patients", "subjects", "participants", "both", "either")) + sex_item("values*")
         + pp.ZeroOrMore((list_conj | tok("and", "or")) + sex_item("values*"))
-        + pp.ZeroOrMore(tok("patients", "subjects", "participants", "volunteers", "adults", "adult", "aged", "of", "gender", "sex", ",", "healthy",
-                            "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are")),
+        + pp.ZeroOrMore(tok("patients", "subjects", "participants", "volunteers", "adults", "adult", "aged", "of", "gender", "sex", "healthy",
+                            "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are",
+                            ", of any race", ", of any ethnicity", ", of any race or ethnicity", ", of all races", ", any race")),
         lambda r: {"values": _all(r, "values")},
     )
     negative_test = pp.Regex(  # "a negative serum or urine β-hCG pregnancy test"
@@ -639,7 +640,8 @@ def criterion_parser() -> pp.ParserElement:
     flag_when = pp.Regex(rf"(?:prior to|before|at the time of|at|within|during|on|by|in|from|no more than|no later than|performed|obtained)\b{IN_SENTENCE}*")
     flags = _tagged(
         "flags",
-        pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "women", "female", "females"))
+        pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "women", "female", "females",
+                                                         "must have", "must have had", "should have", "have", "has", "must be", "should be"))
         + flag_word("flags*") + pp.ZeroOrMore(list_conj + pp.Opt(tok("currently")) + flag_word("flags*"))
         + pp.ZeroOrMore(tok("patients", "women", "subjects", "participants", "females", "mothers", "female"))
         + pp.Opt(flag_when),  # "... a negative pregnancy test within 7 days of registration"
@@ -816,7 +818,15 @@ def criterion_parser() -> pp.ParserElement:
         pp.Group(pp.OneOrMore(~definition_word + any_token))("label_words") + definition_word + pp.Opt(tok("either")) + exception_expr,
         lambda r: {"label": None, "label_words": " ".join(r["label_words"]), "body": _first_parsed(r)},
     )
-    expr <<= (exception_expr + pp.FollowedBy(rpar | pp.StringEnd())) | definition_expr
+    # "If a subject is diabetic, HbA1c at Screening is < 9.0%": the condition first
+    condition_first = _tagged(
+        "conditional",
+        phrase(p["conditional"], "if") + pp.Opt(tok("a subject is", "the subject is", "a patient is", "the patient is", "patient is",
+                                                    "subject is", "they are", "he or she is", "there is", "there are"))
+        + segment("condition") + comma + pp.Opt(tok("then")) + exception_expr("main") + pp.FollowedBy(rpar | pp.StringEnd()),
+        lambda r: {"condition": r["condition"], "main": r["main"]},
+    )
+    expr <<= (exception_expr + pp.FollowedBy(rpar | pp.StringEnd())) | condition_first | definition_expr
     return (expr + end_punct + pp.StringEnd()).set_name("criterion")
 
 
