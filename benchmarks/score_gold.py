@@ -184,7 +184,7 @@ def main() -> int:
     lexicon = get_lexicon()
     files = sorted(folder.glob("*.ann"))[: args.limit or None]
     tp = fp = fn = 0
-    gold_total = unmapped = lost_signs = tp_lost = fn_lost = fp_on_annotated = 0
+    gold_total = unmapped = lost_signs = tp_lost = fn_lost = fp_on_annotated = gold_in_sets = 0
     misses, false_positives = [], []
     by_variable = defaultdict(Counter)
     start = time.perf_counter()
@@ -220,7 +220,7 @@ def main() -> int:
             text = body.group("body").strip() if body and body.group("body").strip() else line.strip()
             rule, _ = compile_criterion(text, kind)
             predictions = [p for p in criterion_thresholds(Criterion(index, kind, text, (0, 0), rule))
-                           if p.op not in ("within", "in")]
+                           if p.op != "within"]
             open_gold = list(gold_by_line.get(index, []))
             for p in predictions:
                 match = None
@@ -228,7 +228,10 @@ def main() -> int:
                     op, low, high, unit = g["parsed"]
                     if g["variable"] != p.variable:
                         continue
-                    if op == "between" and p.op == "between":
+                    if p.op == "in":  # a score set ("ECOG 0-2", "NYHA III or IV"): the gold range, or one of its values
+                        ok = (low == p.value and high == p.high) if op == "between" else (
+                            op in (None, "==") and p.value <= low <= p.high)
+                    elif op == "between" and p.op == "between":
                         ok = same_value(p, low, unit, p.variable, p.value, p.unit, units, lexicon.analytes) and \
                              same_value(p, high, unit, p.variable, p.high, p.unit, units, lexicon.analytes)
                     elif op in (None, p.op) and p.op != "between":
@@ -243,6 +246,11 @@ def main() -> int:
                     tp_lost += match["lost_sign"]
                     open_gold.remove(match)
                     by_variable[p.variable]["tp"] += 1
+                    if p.op == "in":  # "ECOG 0, 1 or 2" may be annotated value by value: the set holds them all
+                        for g in [g for g in open_gold if g["variable"] == p.variable and g["parsed"][0] in (None, "==")
+                                  and p.value <= g["parsed"][1] <= p.high]:
+                            open_gold.remove(g)
+                            gold_in_sets += 1
                 else:
                     fp += 1
                     fp_on_annotated += bool(gold_by_line.get(index))
@@ -257,7 +265,7 @@ def main() -> int:
                 if len(misses) < args.show:
                     misses.append({"line": line.strip()[:140], "gold": [g["variable_text"], g["value_text"]], "gold_parsed": g["parsed"]})
     precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
+    recall = (tp + gold_in_sets) / (tp + gold_in_sets + fn) if tp + fn else 0.0  # gold values found, one set may hold several
     print(json.dumps({
         "corpus": args.corpus, "files": len(files), "gold_numeric_pairs": gold_total, "gold_variables_outside_lexicon": unmapped,
         "gold_values_after_lost_sign": lost_signs,
@@ -265,7 +273,8 @@ def main() -> int:
         "precision": round(precision, 4), "recall": round(recall, 4),
         # the gold marks values on some lines only: precision over the lines where it marks any
         "precision_on_annotated_lines": round(tp / max(1, tp + fp_on_annotated), 4),
-        "recall_without_lost_signs": round((tp - tp_lost) / max(1, tp - tp_lost + fn - fn_lost), 4), "seconds": round(time.perf_counter() - start, 1),
+        "recall_without_lost_signs": round((tp + gold_in_sets - tp_lost) / max(1, tp + gold_in_sets - tp_lost + fn - fn_lost), 4),
+        "gold_values_inside_a_matched_set": gold_in_sets, "seconds": round(time.perf_counter() - start, 1),
         "top_variables": {k: dict(v) for k, v in sorted(by_variable.items(), key=lambda kv: -sum(kv[1].values()))[:15]},
         "false_positive_examples": false_positives, "miss_examples": misses,
     }, indent=1, ensure_ascii=False))

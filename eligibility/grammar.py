@@ -239,7 +239,8 @@ def criterion_parser() -> pp.ParserElement:
         for op, phrases in p["comparators_prefix"].items()
     ]
     prefix_op = pp.MatchFirst(word_ops) | (symbol_op + pp.Opt(tok("to", "than")))  # "> or =" before ">"
-    comparator = pp.Opt(tok("is", "are", "be", "of", "must be", "should be", "was")) + pp.Opt(tok("a", "an")) + prefix_op("op")
+    comparator = (pp.Opt(tok("is", "are", "be", "of", "must be", "should be", "was", "known to be", "to be", "that is", "which is"))
+                  + pp.Opt(tok("a", "an")) + prefix_op("op"))
     postfix_op = pp.MatchFirst(
         phrase(phrases).add_parse_action(pp.replace_with(op)) for op, phrases in p["comparators_postfix"].items()
     )
@@ -258,7 +259,8 @@ def criterion_parser() -> pp.ParserElement:
         ["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
          "resting", "fasting", "known", "current", "current known", "initial", "recent", "most recent", "latest", "estimated",
-         "calculated", "measured", "pretreatment", "pre-treatment", "patients with", "subjects with", *p["presence"], *p["person_words"]])
+         "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
+         "post-operative", "patients with", "subjects with", *p["presence"], *p["person_words"]])
     # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
     lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?= @lab:age{_END}))").set_name("analyte prefix")
     list_conj = pp.Opt(comma) + tok("and/or", "or", "and", "nor") | comma | slash | tok("&", "+")

@@ -182,6 +182,13 @@ def _join_comparators(tokens: list[Token]) -> list[Token]:
     i = 0
     while i < len(tokens):
         following = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+        if (  # "three (3) months": a number written out and then in digits
+            i + 3 < len(tokens) and tokens[i].text.isalpha() and tokens[i].norm.isdigit()
+            and tokens[i + 1].norm == "(" and tokens[i + 2].norm == tokens[i].norm and tokens[i + 3].norm == ")"
+        ):
+            joined.append(Token(tokens[i].text, tokens[i].norm, tokens[i].start, tokens[i + 3].end))
+            i += 4
+            continue
         previous = joined[-1].norm if joined else ""
         if tokens[i].norm == "one" and (following in _TIME_WORDS or previous in _BEFORE_A_COUNT):
             # "less than one year", "at least one measurable lesion"; "one" alone is a pronoun as often
