@@ -218,6 +218,13 @@ class Builder:
             label_text = self.source(label_parsed)
             if label_parsed.kind != "unknown" and all_review(body):
                 return AllOf((self._resolve(self.visit(label_parsed)), body), span=self.span(p))
+            if label_parsed.kind in (*_THRESHOLD_KINDS, "double_cmp", "scale_set"):
+                # a measurement is not defined by its bracket: "eGFR < 30 (measured within 1 month)" and
+                # "Hb ≥ 9 g/dL (transfusion allowed)" keep the threshold, the bracket joins it
+                measured = self._resolve(self.visit(label_parsed))
+                if any(isinstance(n, Finding) and n.concept.startswith("text:") for n in body.walk()):
+                    body = Review(self.source(_one(p.fields["body"])), "not_understood", span=body.span)
+                return AllOf((measured, body), span=self.span(p))
         else:
             label_text = self._label_text(p)
         return Defined(label_text, body, span=self.span(p))
