@@ -124,7 +124,9 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             and i + 2 < len(tokens)
             and tokens[i + 1].norm == "," and tokens[i + 1].start == tok.end and tokens[i + 2].start == tokens[i + 1].end
             and re.fullmatch(r"\d{1,2}", tokens[i + 2].norm)
-            and ((joined and joined[-1].norm in ("<", ">", "<=", ">=", "=")) or _unit_follows(tokens, i + 3))
+            # "0,40" is never a thousands separator
+            and ((joined and joined[-1].norm in ("<", ">", "<=", ">=", "=")) or _unit_follows(tokens, i + 3)
+                 or (tok.norm == "0" and len(tokens[i + 2].norm) == 2))
         ):
             text = tok.text + "," + tokens[i + 2].text
             joined.append(Token(text, tok.norm + "." + tokens[i + 2].norm, tok.start, tokens[i + 2].end))
