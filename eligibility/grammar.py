@@ -201,7 +201,7 @@ def criterion_parser() -> pp.ParserElement:
          "institutional uln", "upper limit of the institutional normal range", "upper limits of normal",
          "unl", "upper normal limit", "the upper normal limit", "upper normal value", "upper limit normal",
          "normal", "the normal", "institutional normal", "the institutional normal", "upper normal", "upper limit",
-         "the upper limit of normal", "the uln", "times uln", "upper normality limit", "upper limit of norm", "upper limits of norm",
+         "the upper limit of normal", "the uln", "times uln", "iuln", "institutional uln (iuln)", "upper normality limit", "upper limit of norm", "upper limits of norm",
          "institutional upper limits of normal", "the institutional upper limits of normal", "upper limit of the normal value",
          "upper limit of the reference range", "upper reference limit", "upper limit of the laboratory reference range"],
         "ULN",

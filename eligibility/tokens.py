@@ -27,7 +27,7 @@ _SYMBOLS = {
     "=<": "<=", "<=": "<=", "<": "<", ">": ">", "=": "=", "≠": "!=", "!=": "!=", "<>": "!=",
     "×": "x", "✕": "x", "*": "*", "−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-",
     "＜": "<", "＞": ">", "：": ":", "，": ",", "；": ";", "（": "(", "）": ")", ">_": ">=", "<_": "<=",
-    "[": "(", "]": ")", "ⅹ": "x",
+    "[": "(", "]": ")", "ⅹ": "x", "•": "x", "·": "x", "⋅": "x",
 }
 
 # One alternative per kind of piece; order matters (longest and most specific first).
@@ -35,7 +35,7 @@ _PIECE = re.compile(
     r"""
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)|\d+(?:\.\d+)?|\.\d+)
   | (?P<cmp><=|>=|=<|=>|<>|!=|[≤≥≧≦⩾⩽<>=≠＜＞])
-  | (?P<times>[x×✕ⅹ](?=\s*\d|\s*(?:uln|lln|upper|lower|10))|[×✕ⅹ])
+  | (?P<times>[x×✕ⅹ](?=\s*\d|\s*(?:uln|lln|upper|lower|10))|[×✕ⅹ•·⋅])
   | (?P<word>[^\W\d_][\w'’+]*(?:[.][a-z](?=[.]))?)
   | (?P<other>\S)
     """,
@@ -103,6 +103,13 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
         ):
             joined.append(Token(tok.text + "^" + tokens[i + 2].text, tok.norm + tokens[i + 2].norm, tok.start, tokens[i + 2].end))
             i += 3
+            continue
+        if (  # "10E9/L": a power of ten in E notation
+            tok.norm == "10" and i + 1 < len(tokens) and tokens[i + 1].start == tok.end
+            and re.fullmatch(r"e[369]|e12", tokens[i + 1].norm)
+        ):
+            joined.append(Token(tok.text + tokens[i + 1].text, "10^" + tokens[i + 1].norm[1:], tok.start, tokens[i + 1].end))
+            i += 2
             continue
         if (  # "x 109/L", "1.5 109/L": 10^9 that lost its superscript
             tok.norm in ("103", "106", "109", "1012")
