@@ -144,6 +144,20 @@ class Builder:
             return AnyOf((Not(condition, span=condition.span), main), span=self.span(p))
         return AllOf((condition, main), span=self.span(p))
 
+    def build_sex_thresholds(self, p: Parsed) -> Node:
+        """"Hb ≥ 12 g/dL for men, ≥ 11 g/dL for women": the threshold of the patient's sex."""
+        usual, bound = _one(p.fields["first"]), _one(p.fields["second"])
+        first_sex, second_sex = (self._resolve(self.visit(p.fields[name])) for name in ("first_sex", "second_sex"))
+        fields = {"labs": usual.fields.get("labs") or [], "conj": usual.fields.get("conj") or [], "op": bound.fields["op"],
+                  "value": bound.fields["value"], "timepoint": None, "context": bound.fields.get("context"), "age_words": False}
+        first = self._resolve(self.visit(usual))
+        second = self._resolve(self.build_cmp(Parsed("cmp", fields, bound.start, bound.end)))
+        if all_review(first) or all_review(second):
+            return Review(self.source(p), "not_understood", span=self.span(p))
+        span = self.span(p)
+        return AnyOf((AllOf((first, second), span=span), AllOf((first_sex, first), span=span), AllOf((second_sex, second), span=span)),
+                     span=span)
+
     def build_bound(self, p: Parsed) -> Node:
         return Review(self.source(p), "not_understood", span=self.span(p))
 

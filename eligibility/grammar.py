@@ -585,6 +585,18 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {"op": r["op"], "value": r["value"], "context": _named(r, "context")},
     )
 
+    sex_condition = (  # "QTc > 470 ms for women": the condition is the sex
+        _tagged("sex", phrase(p["conditional_female"], "for women"), lambda r: {"values": ["female"]})
+        | _tagged("sex", phrase(p["conditional_male"], "for men"), lambda r: {"values": ["male"]})
+    )
+    # "Hemoglobin ≥ 12 g/dL for men and ≥ 11 g/dL for women": a threshold for each sex
+    sex_thresholds = _tagged(
+        "sex_thresholds",
+        analyte_cmp("first") + sex_condition("first_sex") + pp.Opt(comma) + pp.Opt(tok("and", "&", "or", "and/or"))
+        + bound("second") + sex_condition("second_sex"),
+        lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
+    )
+
     # "Blood pressure > 140/90 mmHg": systolic and diastolic in one.
     blood_pressure = _tagged(
         "blood_pressure",
@@ -735,7 +747,7 @@ def criterion_parser() -> pp.ParserElement:
         ahead(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1) + first_of(childbearing_requirement, childbearing),
         has_sex + first_of(sex_age, sex),
         has_flag + first_of(flags),
-        has_lab + first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, analyte_cmp, negated_clause,
+        has_lab + first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, sex_thresholds, analyte_cmp, negated_clause,
                            cmp_before_age),
         # a list may mix known and unknown names: the longer reading wins
         has_concept + (first_of(allergy, participation, finding_with_scale) | pp.Or([finding + boundary, free_finding + boundary])),
@@ -804,10 +816,6 @@ def criterion_parser() -> pp.ParserElement:
     # "≤ 5 x ULN in patients with liver metastases", "Hemoglobin ≥ 10 g/dL if female": a requirement
     # that applies to some patients only
     conditional_word = pp.Opt(comma) + phrase(p["conditional"], "in patients with")
-    sex_condition = (  # "QTc > 470 ms for women": the condition is the sex
-        _tagged("sex", phrase(p["conditional_female"], "for women"), lambda r: {"values": ["female"]})
-        | _tagged("sex", phrase(p["conditional_male"], "for men"), lambda r: {"values": ["male"]})
-    )
     exception_expr = _with_tails(
         described,
         {"except": exception_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_unknown),
