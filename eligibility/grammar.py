@@ -736,6 +736,7 @@ def criterion_parser() -> pp.ParserElement:
         return pp.FollowedBy(pp.Regex(rf"(?:\S+ ){{0,{within}}}(?:{pattern})"))
 
     has_lab, has_concept, has_number = ahead(r"@lab:", 5), ahead(r"@(?:cond|drug|proc):", 14), ahead(r"\d", 8)
+    has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
     has_sex = ahead(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
     has_flag = ahead(r"pregnan|breast|lactat|nursing|negative|non|not", 6)
     def first_of(*alternatives):
@@ -747,7 +748,8 @@ def criterion_parser() -> pp.ParserElement:
         ahead(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1) + first_of(childbearing_requirement, childbearing),
         has_sex + first_of(sex_age, sex),
         has_flag + first_of(flags),
-        has_lab + first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, sex_thresholds, analyte_cmp, negated_clause,
+        has_lab + first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, has_sex_condition + sex_thresholds,
+                           analyte_cmp, negated_clause,
                            cmp_before_age),
         # a list may mix known and unknown names: the longer reading wins
         has_concept + (first_of(allergy, participation, finding_with_scale) | pp.Or([finding + boundary, free_finding + boundary])),
