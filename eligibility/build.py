@@ -146,26 +146,19 @@ class Builder:
 
     def build_sex_thresholds(self, p: Parsed) -> Node:
         """"Hb ≥ 12 g/dL for men, ≥ 11 g/dL for women": the threshold of the patient's sex."""
-        usual, bound = _one(p.fields["first"]), _one(p.fields["second"])
         first_sex, second_sex = (self._resolve(self.visit(p.fields[name])) for name in ("first_sex", "second_sex"))
-        fields = {"labs": usual.fields.get("labs") or [], "conj": usual.fields.get("conj") or [], "op": bound.fields["op"],
-                  "value": bound.fields["value"], "timepoint": None, "context": bound.fields.get("context"), "age_words": False}
-        first = self._resolve(self.visit(usual))
-        second = self._resolve(self.build_cmp(Parsed("cmp", fields, bound.start, bound.end)))
-        if all_review(first) or all_review(second):
-            return Review(self.source(p), "not_understood", span=self.span(p))
-        span = self.span(p)
-        return AnyOf((AllOf((first, second), span=span), AllOf((first_sex, first), span=span), AllOf((second_sex, second), span=span)),
-                     span=span)
+        both = self._alternative_threshold(_one(p.fields["first"]), _one(p.fields["second"]), second_sex, p, usual_when=first_sex)
+        return both if both is not None else Review(self.source(p), "not_understood", span=self.span(p))
 
     def build_bound(self, p: Parsed) -> Node:
         return Review(self.source(p), "not_understood", span=self.span(p))
 
-    def _alternative_threshold(self, usual: Parsed, bound: Parsed, condition: Node, where: Parsed) -> Node | None:
+    def _alternative_threshold(self, usual: Parsed, bound: Parsed, condition: Node, where: Parsed,
+                               usual_when: Node | None = None) -> Node | None:
         """The usual threshold, or another for patients meeting `condition`, on the same variables.
 
-        (usual and other) or (not condition and usual) or (condition and other): when both thresholds
-        agree the answer does not wait for the condition.
+        (usual and other) or (usual_when and usual) or (condition and other), usual_when being "not
+        condition" unless given: when both thresholds agree the answer does not wait for the condition.
         """
         fields = {"labs": usual.fields.get("labs") or [], "conj": usual.fields.get("conj") or [], "op": bound.fields["op"],
                   "value": bound.fields["value"], "timepoint": None, "context": bound.fields.get("context"),
@@ -177,7 +170,8 @@ class Builder:
         if all_review(main) or all_review(other):
             return None
         span = self.span(where)
-        return AnyOf((AllOf((main, other), span=span), AllOf((Not(condition, span=condition.span), main), span=span),
+        usual_when = usual_when if usual_when is not None else Not(condition, span=condition.span)
+        return AnyOf((AllOf((main, other), span=span), AllOf((usual_when, main), span=span),
                       AllOf((condition, other), span=span)), span=span)
 
     def build_bracketed_except(self, p: Parsed) -> Node:
@@ -332,14 +326,10 @@ class Builder:
         return analyte is not None and analyte.kind == "score"
 
     def _is_time(self, p: Parsed) -> bool:
-        value = _one(p.fields.get("value") or p.fields.get("high"))
-        units = value.fields.get("unit") if isinstance(value, Parsed) else None
-        return bool(units) and units[-1] in _TIME_UNIT_WORDS
+        return _unit_word(p) in _TIME_UNIT_WORDS
 
     def _is_years(self, p: Parsed) -> bool:
-        value = _one(p.fields.get("value") or p.fields.get("high"))
-        units = value.fields.get("unit") if isinstance(value, Parsed) else None
-        return bool(units) and units[-1] in ("year", "years", "yr", "yrs", "y")
+        return _unit_word(p) in ("year", "years", "yr", "yrs", "y")
 
     def _combine(self, nodes: list[Node], conj: list[str], p: Parsed, default_any: bool = False) -> Node | _Implicit:
         if len(nodes) == 1:
@@ -629,6 +619,13 @@ _PATIENT_NOUNS = re.compile(
     r"(?:healthy |male |female |pediatric |paediatric )?(?:children|child|infants?|adolescents?|neonates?|newborns?|bab(?:y|ies)"
     r"|boys|girls|toddlers|kids|teenagers|youths?|elderly|pediatric patients|paediatric patients)")
 _TIME_UNIT_WORDS = {"year", "years", "yr", "yrs", "y", "month", "months", "mo", "week", "weeks", "wk", "wks", "day", "days"}
+
+
+def _unit_word(p: Parsed) -> str | None:
+    """The last word of the unit of a comparison's value ("years" in "18 years")."""
+    value = _one(p.fields.get("value") or p.fields.get("high"))
+    units = value.fields.get("unit") if isinstance(value, Parsed) else None
+    return units[-1] if units else None
 
 
 def _flat(value):

@@ -143,6 +143,11 @@ def _status(statuses: list[str]) -> str | None:
     return statuses[-1]
 
 
+def _side_by_side(results: pp.ParseResults) -> dict:
+    """Clauses written next to each other with no connective: both hold ("veterans aged 18-80")."""
+    return {"parts": [x for x in results if isinstance(x, Parsed)], "seps": []}
+
+
 def _named(results: pp.ParseResults, name: str, default=None):
     return results[name] if name in results else default
 
@@ -690,7 +695,7 @@ def criterion_parser() -> pp.ParserElement:
     lead_words = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern}|{other_person}|@)\S+ )+"), lambda r: {})
     lead_age = _tagged(
         "and", lead_words + (analyte_range | analyte_cmp).add_condition(lambda t: t[0].fields["labs"] == ["age"]),
-        lambda r: {"parts": [x for x in r if isinstance(x, Parsed)], "seps": []},
+        _side_by_side,
     )
 
     # "Patients 3 to 16 years of age undergoing adenotonsillectomy": an age, then words of another
@@ -719,7 +724,7 @@ def criterion_parser() -> pp.ParserElement:
                       lambda r: {})
     age_then_words = _tagged(
         "and", (sex_age | age_clause).copy().add_condition(_about_age) + trailer,
-        lambda r: {"parts": [x for x in r if isinstance(x, Parsed)], "seps": []},
+        _side_by_side,
     )
 
     # "NYHA class III or IV heart failure", "Heart failure NYHA class ≥ III": the finding and its class
