@@ -88,6 +88,26 @@ def _tagged(kind: str, expr: pp.ParserElement, build) -> pp.ParserElement:
     return located.add_parse_action(action).set_name(kind)
 
 
+class Longest(pp.Or):
+    """pyparsing's Or (the longest alternative wins) without its second pass: each alternative is
+    parsed once, with its actions, and the longest result kept. Ties go to the earlier one."""
+
+    def parseImpl(self, instring, loc, do_actions=True):
+        best, error = None, None
+        for alternative in self.exprs:
+            try:
+                end, tokens = alternative._parse(instring, loc, do_actions)
+            except pp.ParseException as failure:
+                if error is None or failure.loc > error.loc:
+                    error = failure
+                continue
+            if best is None or end > best[0]:
+                best = (end, tokens)
+        if best is not None:
+            return best
+        raise error or pp.ParseException(instring, loc, self.errmsg, self)
+
+
 def _first_parsed(results) -> "Parsed | None":
     for item in results:
         if isinstance(item, Parsed):
@@ -528,7 +548,7 @@ def criterion_parser() -> pp.ParserElement:
     )
     name_with_terms.add_condition(lambda t: any(w.startswith("@") for w in t[0]) and any(
         not w.startswith("@") and w not in ("#name", "-") for w in t[0]))  # a term and words of its own
-    free_item = pp.Or([pp.Group(pp.ZeroOrMore(qualifier | free_word) + concept + pp.Opt(generic_head)), free_text, name_with_terms])
+    free_item = Longest([pp.Group(pp.ZeroOrMore(qualifier | free_word) + concept + pp.Opt(generic_head)), free_text, name_with_terms])
     free_list = free_item("names*") + pp.ZeroOrMore(pp.Group(list_conj)("conj*") + free_item("names*"))
     def _free(r):
         return {"names": [list(n) for n in _all_groups(r, "names")], "conj": [" ".join(c) for c in _all(r, "conj")],
@@ -741,6 +761,7 @@ def criterion_parser() -> pp.ParserElement:
         return pp.FollowedBy(pp.Regex(rf"(?:\S+ ){{0,{within}}}(?:{pattern})"))
 
     has_lab, has_concept, has_number = ahead(r"@lab:", 5), ahead(r"@(?:cond|drug|proc):", 14), ahead(r"\d", 8)
+    has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
     has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
     has_sex = ahead(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
     has_flag = ahead(r"pregnan|breast|lactat|nursing|negative|non|not", 6)
@@ -757,7 +778,7 @@ def criterion_parser() -> pp.ParserElement:
                            analyte_cmp, negated_clause,
                            cmp_before_age),
         # a list may mix known and unknown names: the longer reading wins
-        has_concept + (first_of(allergy, participation, finding_with_scale) | pp.Or([finding + boundary, free_finding + boundary])),
+        has_concept + (first_of(allergy, participation, has_later_lab + finding_with_scale) | Longest([finding + boundary, free_finding + boundary])),
         starts_with_introducer + first_of(free_finding),
         has_number + first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp, count_cmp, bound),
         ahead("adults?(?:\\s|$)", 3) + first_of(adult),
