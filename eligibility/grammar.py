@@ -427,18 +427,20 @@ def criterion_parser() -> pp.ParserElement:
     relation = phrase(p["window_relation"], "before")
     # "within 4 weeks (6 weeks for nitrosoureas) prior to entering the study": a longer window for some
     window_note = _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar, lambda r: {})
+    # both need a number of days or weeks close ahead: a cheap look-ahead spares trying them after every finding
     window = _tagged(
         "window",
-        phrase(p["window_within"], "within") + pp.Opt(tok("the")) + time_quantity("amount") + pp.Opt(window_note("note"))
-        + pp.Opt(relation + pp.Opt(reference("reference")))
-        | pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(window_note("note")) + relation + reference("reference")
-        | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single"),
+        pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,8}(?:\d|(?:last|past|previous|preceding)(?: |$))")) + (
+            phrase(p["window_within"], "within") + pp.Opt(tok("the")) + time_quantity("amount") + pp.Opt(window_note("note"))
+            + pp.Opt(relation + pp.Opt(reference("reference")))
+            | pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(window_note("note")) + relation + reference("reference")
+            | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single")),
         lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
                    "op": _named(r, "op"), "note": _named(r, "note")},
     )
     washout = _tagged(
         "washout",
-        pp.Opt(tok("except", "except for", "excluding", "unless", "with", "after")) + pp.Opt(tok("a")) + pp.Opt(tok("minimum of", "minimum", "at least", "min"))
+        pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,7}\d")) + pp.Opt(tok("except", "except for", "excluding", "unless", "with", "after")) + pp.Opt(tok("a")) + pp.Opt(tok("minimum of", "minimum", "at least", "min"))
         + time_quantity("amount") + pp.Opt(tok("for", "of")) + tok("washout", "wash - out", "washout period")
         + pp.Opt(relation + pp.Opt(reference("reference"))),
         lambda r: {"amount": r["amount"], "reference": _named(r, "reference")},
@@ -795,7 +797,6 @@ def criterion_parser() -> pp.ParserElement:
     or_word = pp.Opt(comma) + tok("or", "and/or") | tok("or")
     and_word = pp.Opt(comma) + tok("and", "with", "plus", "in combination with", "along with", "as well as", "accompanied by", "together with")
     without_word = pp.Opt(comma) + tok("without", "but no", "but not", "and no", "and not", "with no", "in the absence of", "and without")
-    any_token = pp.Regex(r"\S+")
     # Words up to the next connective, read in one step.
     unknown = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern})\S+(?: |$))*(?!{boundary_pattern})\S+{_END}"), lambda r: {})
     # "(or creatinine clearance ≥ 60 mL/min)": an alternative to what comes before, not its definition
@@ -851,9 +852,12 @@ def criterion_parser() -> pp.ParserElement:
          | pp.Opt(comma) + sex_condition + pp.FollowedBy(rpar | end_punct + pp.StringEnd())},
         lambda kind, main, tail: {"main": main, ("exception" if kind == "except" else "condition"): _first_parsed(tail)},
     )
+    # the words before the first ":" or "defined as", in one regex
+    definition_label = pp.Regex(rf"(?:(?!(?::|(?:, )?{alternation(p['definition'])}){_END})\S+ )+(?=(?::|(?:, )?{alternation(p['definition'])}){_END})")
+    definition_label.add_parse_action(lambda t: t[0].split())
     definition_expr = _tagged(
         "defined",
-        pp.Group(pp.OneOrMore(~definition_word + any_token))("label_words") + definition_word + pp.Opt(tok("either")) + exception_expr,
+        pp.Group(definition_label)("label_words") + definition_word + pp.Opt(tok("either")) + exception_expr,
         lambda r: {"label": None, "label_words": " ".join(r["label_words"]), "body": _first_parsed(r)},
     )
     # "If a subject is diabetic, HbA1c at Screening is < 9.0%": the condition first
