@@ -68,6 +68,12 @@ def phrase(phrases: Iterable[str], name: str | None = None) -> pp.ParserElement:
     return pp.Regex(alternation(phrases)).set_name(name or repr(_norm_phrase(phrases[0])))
 
 
+def after_comma(phrases: Iterable[str], name: str | None = None) -> pp.ParserElement:
+    """Any of `phrases`, a comma before it or not, as one token: a connective read in one step."""
+    phrases = list(phrases)
+    return pp.Regex(rf"(?:, )?{alternation(phrases)}").set_name(name or repr(_norm_phrase(phrases[0])))
+
+
 def term(kind: str) -> pp.ParserElement:
     return pp.Regex(rf"@{kind}:\w+{_END}").set_name(kind)
 
@@ -115,12 +121,15 @@ def _first_parsed(results) -> "Parsed | None":
     return None
 
 
-def _with_tails(core: pp.ParserElement, tails: dict[str, pp.ParserElement], build) -> pp.ParserElement:
+def _with_tails(core: pp.ParserElement, tails: dict[str, pp.ParserElement], build, opening: pp.ParserElement | None = None) -> pp.ParserElement:
     """`core` optionally followed by one of `tails`; a Parsed of the tail's kind when one is there.
 
-    The core is parsed once whatever follows, which keeps packrat's cache useful.
+    The core is parsed once whatever follows. `opening`, when given, is what every tail starts with,
+    looked at once instead of by each tail.
     """
     options = pp.MatchFirst([pp.Group(expr)(kind) for kind, expr in tails.items()])
+    if opening is not None:
+        options = pp.FollowedBy(opening) + options
     located = pp.Located(core + pp.Opt(options))
 
     def action(tokens):
@@ -259,11 +268,12 @@ def criterion_parser() -> pp.ParserElement:
     )
 
     symbol_op = pp.Regex(rf"(?:<=|>=|!=|<|>|=){_END}").set_name("comparator")
-    word_ops = [
-        phrase(phrases, f"{op!r} in words").add_parse_action(pp.replace_with(op))
-        for op, phrases in p["comparators_prefix"].items()
-    ]
-    prefix_op = pp.MatchFirst(word_ops) | (symbol_op + pp.Opt(tok("to", "than")))  # "> or =" before ">"
+    # every spelling in one regex, each operator's in its own group, tried in the lexicon's order
+    word_op_names = list(p["comparators_prefix"])
+    word_op = pp.Regex("|".join(f"(?P<op{i}>{alternation(phrases)})" for i, phrases in enumerate(p["comparators_prefix"].values())))
+    word_op.set_name("comparator in words").add_parse_action(
+        lambda t: next(op for i, op in enumerate(word_op_names) if t.get(f"op{i}")))
+    prefix_op = word_op | (symbol_op + pp.Opt(tok("to", "than")))  # "> or =" before ">"
     comparator = (pp.Opt(tok("is", "are", "be", "of", "must be", "should be", "was", "known to be", "to be", "that is", "which is"))
                   + pp.Opt(tok("a", "an")) + prefix_op("op"))
     postfix_op = pp.MatchFirst(
@@ -789,14 +799,14 @@ def criterion_parser() -> pp.ParserElement:
     ]).set_name("clause")
 
     # Connectives, lowest precedence last.
-    exception_word = pp.Opt(comma) + phrase(p["exception"], "except")
+    exception_word = after_comma(p["exception"], "except")
     end_punct = pp.ZeroOrMore(tok(".", ";", ",", "?", "etc", "etc ."))
-    definition_word = colon | pp.Opt(comma) + phrase(p["definition"], "characterized by")
-    caused_word = pp.Opt(comma) + phrase(p["caused_by"], "caused by")
-    examples_word = pp.Opt(comma) + phrase(p["examples"], "including")
+    definition_word = colon | after_comma(p["definition"], "characterized by")
+    caused_word = after_comma(p["caused_by"], "caused by")
+    examples_word = after_comma(p["examples"], "including")
     or_word = pp.Opt(comma) + tok("or", "and/or") | tok("or")
-    and_word = pp.Opt(comma) + tok("and", "with", "plus", "in combination with", "along with", "as well as", "accompanied by", "together with")
-    without_word = pp.Opt(comma) + tok("without", "but no", "but not", "and no", "and not", "with no", "in the absence of", "and without")
+    and_word = after_comma(("and", "with", "plus", "in combination with", "along with", "as well as", "accompanied by", "together with"))
+    without_word = after_comma(("without", "but no", "but not", "and no", "and not", "with no", "in the absence of", "and without"))
     # Words up to the next connective, read in one step.
     unknown = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern})\S+(?: |$))*(?!{boundary_pattern})\S+{_END}"), lambda r: {})
     # "(or creatinine clearance ≥ 60 mL/min)": an alternative to what comes before, not its definition
@@ -814,6 +824,7 @@ def criterion_parser() -> pp.ParserElement:
         lambda kind, main, tail: {"label": main, "body": _first_parsed(tail).fields["inner"],
                                   "alternative": _first_parsed(tail).fields["alternative"]} if kind == "defined"
         else {"main": main, ("examples" if kind == "bracketed_examples" else "exception"): _first_parsed(tail)},
+        opening=lpar,
     )
 
     def _nary(kind):
@@ -835,7 +846,7 @@ def criterion_parser() -> pp.ParserElement:
     )
     or_expr = _tagged("or", pp.Opt(tok("either")) + and_expr + pp.ZeroOrMore(or_word.suppress() + and_expr), _nary("or"))
     rest_unknown = _tagged("unknown", pp.Regex(r"\S.*"), lambda r: {})
-    etc = pp.Opt(comma) + tok("etc", "etc .", "and so on", "and others")
+    etc = after_comma(("etc", "etc .", "and so on", "and others"))
     # Each level parses its core once and then looks for an optional tail, so packrat reuses it.
     described = _with_tails(
         or_expr,
@@ -844,7 +855,7 @@ def criterion_parser() -> pp.ParserElement:
     )
     # "≤ 5 x ULN in patients with liver metastases", "Hemoglobin ≥ 10 g/dL if female": a requirement
     # that applies to some patients only
-    conditional_word = pp.Opt(comma) + phrase(p["conditional"], "in patients with")
+    conditional_word = after_comma(p["conditional"], "in patients with")
     exception_expr = _with_tails(
         described,
         {"except": exception_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_unknown),
