@@ -20,6 +20,12 @@ from .nodes import ROMAN_VALUES, AllOf, Amount, AnyOf, Between, Compare, Defined
 from .units import compatible, unit_from_tokens
 
 _TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
+# words that make a bare name a state, a heading or a note rather than a finding
+_NOT_A_FINDING = frozenset(
+    "adequate normal good sufficient satisfactory acceptable healthy stable preserved intact appropriate able unable willing "
+    "capable ability inability willingness unwillingness candidate candidates eligible eligibility criteria criterion "
+    "protocol study trial cohort group arm part phase see note appendix section table consent informed signed "
+    "gender genders sex sexes male female men women man woman life expectancy status function".split())
 
 
 @dataclass
@@ -511,6 +517,8 @@ class Builder:
         names = [" ".join(w for w in words if not w.startswith("@")) for words in items]
         if any(classify_review(name) != "not_understood" for name in names):
             return Review(self.source(p), classify_review(" ".join(names)), span=self.span(p))
+        if f.get("bare") and not self._names_a_finding(items):
+            return Review(self.source(p), "not_understood", span=self.span(p))
         window = self._window(f["window"]) if f.get("window") else (self._window(f["washout"]) if f.get("washout") else None)
         nodes = []
         for words, name in zip(items, names):
@@ -526,6 +534,26 @@ class Builder:
                 nodes.append(Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window, span=self.span(p)))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
         return self._negations(combined, f, p)
+
+    def _names_a_finding(self, items: list[list[str]]) -> bool:
+        """Whether bare names, with no "history of" before them, stand for conditions, drugs or procedures.
+
+        In an exclusion they do ("Structural lung abnormalities"), unless a word says they are a state
+        or a heading ("Normal cardiac function", "Cohort A"). In an inclusion a bare name may as well be
+        a state measured some other way ("Adequate renal function"), which a conditions list that lacks
+        it does not refute: only names built on a known term count there ("Stable cystic fibrosis").
+        """
+        words = [w for item in items for w in item]
+        if any(w in _NOT_A_FINDING for w in words):
+            return False
+        if self.criterion_kind == "inclusion":
+            return all(any(w.startswith("@") for w in item) for item in items)
+        # and a word that names a finding ("abnormalities", "neuropathy"), so that any stray phrase is not one
+        return all(any(w.startswith("@") or self._finding_word(w) for w in item) for item in items)
+
+    def _finding_word(self, word: str) -> bool:
+        phrases = self.lexicon.phrases
+        return word in phrases["finding_words"] or word.endswith(tuple(phrases["finding_suffixes"]))
 
     def _term_words(self, word: str) -> str:
         if not word.startswith("@"):

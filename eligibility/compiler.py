@@ -158,12 +158,14 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     if len(lexemes) > MAX_LEXEMES:
         return Review(clean, classify_review(clean), span=(0, len(clean))), (f"criterion of {len(lexemes)} tokens is too long to parse; left for review",)
     builder = Builder(clean, lexemes, kind)
+    lexeme_text = " ".join(lexeme.g for lexeme in lexemes)
     try:
-        parsed = grammar.parse(" ".join(lexeme.g for lexeme in lexemes))
+        parsed = grammar.parse(lexeme_text)
     except pp.ParseBaseException as error:
         position = builder.span(grammar.Parsed("unknown", start=error.loc, end=error.loc + 1))[0]
         problem = SourceError(f"not understood: {error.msg}", clean, position)
-        return Review(clean, classify_review(clean), span=(0, len(clean))), (problem.explain(),)
+        return _bare_finding(clean, lexemes, lexeme_text, kind) or (
+            Review(clean, classify_review(clean), span=(0, len(clean))), (problem.explain(),))
     except RecursionError:
         return Review(clean, classify_review(clean), span=(0, len(clean))), ("criterion nests too deeply to parse; left for review",)
     try:
@@ -171,6 +173,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     except (ArithmeticError, ValueError) as error:  # a number the rule cannot hold; keep the line for review
         return Review(clean, "unit_error", span=(0, len(clean))), (f"cannot build a rule: {error}",)
     problems = tuple(SourceError(message, clean, position).explain() for message, position in builder.problems)
+    if isinstance(rule, Review) and rule.reason == "not_understood":
+        return _bare_finding(clean, lexemes, lexeme_text, kind) or (rule, problems)
     if kind == "exclusion" and isinstance(rule, Not) and _NEGATED_OPENING.match(clean):
         # "Exclusion: No prior chemotherapy" read as written excludes everyone without chemotherapy;
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
@@ -180,6 +184,18 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     return rule, problems
+
+
+def _bare_finding(clean: str, lexemes: list, lexeme_text: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
+    """"Structural lung abnormalities": a criterion that is only the name of a finding the lexicons
+    do not know, matched by that name; None when it is not one (see Builder._names_a_finding)."""
+    if clean.endswith(":"):  # a heading ("Target disease exceptions:"), not a finding
+        return None
+    parsed = grammar.parse_bare_finding(lexeme_text)
+    if parsed is None:
+        return None
+    rule = Builder(clean, lexemes, kind).build(parsed)
+    return None if all_review(rule) else (rule, ())
 
 
 _EXCLUDED_TAIL = re.compile(

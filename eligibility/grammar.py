@@ -193,8 +193,18 @@ def _all(results: pp.ParseResults, name: str) -> list:
 # -- the grammar ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def criterion_parser() -> pp.ParserElement:
+    return _parsers()["criterion"]
+
+
+def bare_finding_parser() -> pp.ParserElement:
+    """A criterion that is one name and nothing else ("Structural lung abnormalities"); tried only
+    when the criterion grammar finds nothing it can compute."""
+    return _parsers()["bare_finding"]
+
+
+@lru_cache(maxsize=1)
+def _parsers() -> dict[str, pp.ParserElement]:
     lexicon = get_lexicon()
     p = lexicon.phrases
     aliases = data_json("unit_aliases.json")["aliases"]
@@ -553,7 +563,7 @@ def criterion_parser() -> pp.ParserElement:
     allergy_intro = phrase(p["allergy"], "allergy to")
     # a known term may carry modifiers the lexicon does not know ("craniospinal radiotherapy"): they become
     # qualifiers; a longer name that merely contains a term ("anti-cancer therapy") is a name of its own
-    name_word_pattern = rf"{not_stop}(?:@\w+:\w+|[a-z][a-z0-9'’+/.-]*|-){_END}"
+    name_word_pattern = rf"{not_stop}(?:@(?:cond|drug|proc):\w+|[a-z][a-z0-9'’+/.-]*|-){_END}"
     name_with_terms = pp.Group(
         pp.Regex(rf"{name_word_pattern}(?: (?:of the |of |to the |to |on )?{name_word_pattern}){{0,6}}")
         .add_parse_action(lambda t: ["#name", *t[0].split()])
@@ -575,6 +585,13 @@ def criterion_parser() -> pp.ParserElement:
         free_head + (free_list + finding_tail + boundary | free_item("names*") + finding_tail + boundary),
         _free,
     )
+
+    # A bare name with no introducer ("Structural lung abnormalities", "Active bleeding diathesis"):
+    # the builder keeps it only where naming a finding is what the line can mean.
+    # A whole criterion only: inside a list, "surgery of the stomach or small intestine" would split
+    # into two names. Not a known term alone, which the criterion grammar reads with its status.
+    bare_finding = _tagged("free_finding", Longest([free_text, name_with_terms])("names*") + finding_tail,
+                           lambda r: {**_free(r), "bare": True})
 
     # A comparison on a variable outside the analyte lexicon ("Grade ≥ 2"): named by its words.
     free_variable = pp.Group(free_word + free_word[0, 4])
@@ -880,9 +897,17 @@ def criterion_parser() -> pp.ParserElement:
         lambda r: {"condition": r["condition"], "main": r["main"]},
     )
     expr <<= (exception_expr + pp.FollowedBy(rpar | pp.StringEnd())) | condition_first | definition_expr
-    return (expr + end_punct + pp.StringEnd()).set_name("criterion")
+    return {"criterion": (expr + end_punct + pp.StringEnd()).set_name("criterion"),
+            "bare_finding": (bare_finding + end_punct + pp.StringEnd()).set_name("bare finding")}
 
 
 def parse(lexeme_text: str) -> Parsed:
     """Parse one criterion's lexeme string; raises pyparsing.ParseBaseException if it cannot."""
     return criterion_parser().parse_string(lexeme_text, parse_all=True)[0]
+
+
+def parse_bare_finding(lexeme_text: str) -> Parsed | None:
+    try:
+        return bare_finding_parser().parse_string(lexeme_text, parse_all=True)[0]
+    except pp.ParseBaseException:
+        return None
