@@ -94,6 +94,27 @@ def _tagged(kind: str, expr: pp.ParserElement, build) -> pp.ParserElement:
     return located.add_parse_action(action).set_name(kind)
 
 
+class Guarded(pp.ParseExpression):
+    """Alternatives tried in order, each only where its look-ahead regex (None: always) matches."""
+
+    def __init__(self, branches: list[tuple[str | None, pp.ParserElement]]):
+        super().__init__([element for _, element in branches])
+        self.guards = [re.compile(guard) if guard else None for guard, _ in branches]
+        self.mayReturnEmpty = any(e.mayReturnEmpty for e in self.exprs)
+
+    def parseImpl(self, instring, loc, do_actions=True):
+        error = None
+        for guard, alternative in zip(self.guards, self.exprs):
+            if guard is not None and guard.match(instring, loc) is None:
+                continue
+            try:
+                return alternative._parse(instring, loc, do_actions)
+            except pp.ParseException as failure:
+                if error is None or failure.loc > error.loc:
+                    error = failure
+        raise error or pp.ParseException(instring, loc, "no clause reads this", self)
+
+
 class Longest(pp.Or):
     """pyparsing's Or (the longest alternative wins) without its second pass: each alternative is
     parsed once, with its actions, and the longest result kept. Ties go to the earlier one."""
@@ -785,34 +806,39 @@ def _parsers() -> dict[str, pp.ParserElement]:
     negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | analyte_cmp)("inner"), lambda r: {"inner": r["inner"]})
     # Connective words end a clause; each alternative must reach one, so the first alternative
     # that reads a whole clause wins (an ordered choice, cheaper than trying all for the longest).
-    def ahead(pattern: str, within: int) -> pp.ParserElement:
-        """Cheap look-ahead: `pattern` starts within the next `within` tokens of this clause."""
-        return pp.FollowedBy(pp.Regex(rf"(?:\S+ ){{0,{within}}}(?:{pattern})"))
+    def near(pattern: str, within: int) -> str:
+        """A regex for: `pattern` starts within the next `within` tokens of this clause."""
+        return rf"(?:\S+ ){{0,{within}}}(?:{pattern})"
 
-    has_lab, has_concept, has_number = ahead(r"@lab:", 5), ahead(r"@(?:cond|drug|proc):", 14), ahead(r"\d", 8)
+    def ahead(pattern: str, within: int) -> pp.ParserElement:
+        return pp.FollowedBy(pp.Regex(near(pattern, within)))
+
+    lab_near, concept_near, number_near = near(r"@lab:", 5), near(r"@(?:cond|drug|proc):", 14), near(r"\d", 8)
     has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
     has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
-    has_sex = ahead(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
-    has_flag = ahead(r"pregnan|breast|lactat|nursing|negative|non|not", 6)
+    sex_near = near(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
+    flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not", 6)
+
     def first_of(*alternatives):
         return pp.MatchFirst([alternative + boundary for alternative in alternatives])
 
-    starts_with_introducer = pp.FollowedBy(pp.Regex(alternation(
-        [*p["negation"], *p["history"], *p["current"], *p["previous"], *p["free_finding_intro"], *p["qualifiers"], *p["presence"]])))
-    clause = pp.MatchFirst([
-        ahead(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1) + first_of(childbearing_requirement, childbearing),
-        has_sex + first_of(sex_age, sex),
-        has_flag + first_of(flags),
-        has_lab + first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, has_sex_condition + sex_thresholds,
-                           analyte_cmp, negated_clause,
-                           cmp_before_age),
+    introducer_first = alternation(
+        [*p["negation"], *p["history"], *p["current"], *p["previous"], *p["free_finding_intro"], *p["qualifiers"], *p["presence"]])
+    # Each alternative behind a look-ahead on what it needs close by; one regex test decides whether
+    # to try it, which keeps the cost of alternatives that cannot apply low.
+    clause = Guarded([
+        (near(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1), first_of(childbearing_requirement, childbearing)),
+        (sex_near, first_of(sex_age, sex)),
+        (flag_near, first_of(flags)),
+        (lab_near, first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, has_sex_condition + sex_thresholds,
+                            analyte_cmp, negated_clause, cmp_before_age)),
         # a list may mix known and unknown names: the longer reading wins
-        has_concept + (first_of(allergy, participation, has_later_lab + finding_with_scale) | Longest([finding + boundary, free_finding + boundary])),
-        starts_with_introducer + first_of(free_finding),
-        has_number + first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp, count_cmp, bound),
-        ahead("adults?(?:\\s|$)", 3) + first_of(adult),
-        ahead("@lab:age", 12) + first_of(lead_age),
-        ahead(r"(?:@lab:age|years?|yrs?|old)(?:\s|$)", 12) + first_of(age_then_words),
+        (concept_near, first_of(allergy, participation, has_later_lab + finding_with_scale) | Longest([finding + boundary, free_finding + boundary])),
+        (introducer_first, first_of(free_finding)),
+        (number_near, first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp, count_cmp, bound)),
+        (near("adults?(?:\\s|$)", 3), first_of(adult)),
+        (near("@lab:age", 12), first_of(lead_age)),
+        (near(r"(?:@lab:age|years?|yrs?|old)(?:\s|$)", 12), first_of(age_then_words)),
     ]).set_name("clause")
 
     # Connectives, lowest precedence last.
