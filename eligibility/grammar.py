@@ -305,8 +305,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     word_op.set_name("comparator in words").add_parse_action(
         lambda t: next(op for i, op in enumerate(word_op_names) if t.get(f"op{i}")))
     prefix_op = word_op | (symbol_op + pp.Opt(tok("to", "than")))  # "> or =" before ">"
-    comparator = (pp.Opt(tok("is", "are", "be", "of", "must be", "should be", "was", "known to be", "to be", "that is", "which is"))
-                  + pp.Opt(tok("a", "an")) + prefix_op("op"))
+    copula = alternation(["is", "are", "be", "of", "must be", "should be", "was", "known to be", "to be", "that is", "which is"])
+    comparator = pp.Opt(pp.Regex(rf"{copula}(?: (?:a|an){_END})?|(?:a|an){_END}")) + prefix_op("op")
     postfix_op = pp.MatchFirst(
         phrase(phrases).add_parse_action(pp.replace_with(op)) for op, phrases in p["comparators_postfix"].items()
     )
@@ -329,7 +329,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "post-operative", "patients with", "subjects with", *p["presence"], *p["person_words"]])
     # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
     lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?= @lab:age{_END}))").set_name("analyte prefix")
-    list_conj = pp.Opt(comma) + tok("and/or", "or", "and", "nor") | comma | slash | tok("&", "+")
+    list_conj = after_comma(("and/or", "or", "and", "nor")) | comma | slash | tok("&", "+")
     analyte_list = (
         pp.ZeroOrMore(lab_prefix) + lab("labs*")
         + pp.ZeroOrMore(pp.Group(list_conj)("conj*") + pp.Opt(lab_prefix) + lab("labs*"))
@@ -543,7 +543,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     finding_prefix = status("status*") | presence | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
-    coordinated = finding_prefix + pp.ZeroOrMore(pp.Opt(comma) + tok("or", "and/or") + finding_prefix)
+    coordinated = finding_prefix + pp.ZeroOrMore(after_comma(("or", "and/or")) + finding_prefix)
     finding = _tagged(
         "finding",
         pp.ZeroOrMore(person_word) + pp.Opt(negation("negation")) + pp.ZeroOrMore(coordinated) + concept_list + finding_tail,
@@ -580,7 +580,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     ).set_name("free text")
     free_intro = phrase(p["free_finding_intro"], "history of")
     free_prefix_word = status("status*") | free_intro("intro*") | qualifier("pre_qualifiers*") | presence
-    free_prefix = free_prefix_word + pp.ZeroOrMore(pp.Opt(comma) + tok("or", "and/or") + free_prefix_word)
+    free_prefix = free_prefix_word + pp.ZeroOrMore(after_comma(("or", "and/or")) + free_prefix_word)
     allergy_intro = phrase(p["allergy"], "allergy to")
     # a known term may carry modifiers the lexicon does not know ("craniospinal radiotherapy"): they become
     # qualifiers; a longer name that merely contains a term ("anti-cancer therapy") is a name of its own
@@ -847,7 +847,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     definition_word = colon | after_comma(p["definition"], "characterized by")
     caused_word = after_comma(p["caused_by"], "caused by")
     examples_word = after_comma(p["examples"], "including")
-    or_word = pp.Opt(comma) + tok("or", "and/or") | tok("or")
+    or_word = after_comma(("or", "and/or"))
     and_word = after_comma(("and", "with", "plus", "in combination with", "along with", "as well as", "accompanied by", "together with"))
     without_word = after_comma(("without", "but no", "but not", "and no", "and not", "with no", "in the absence of", "and without"))
     # Words up to the next connective, read in one step.
