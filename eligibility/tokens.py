@@ -57,6 +57,18 @@ _NUMBER_WORDS = {
 }
 
 
+# compiled once: tokenizing runs them on every token
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_EXPONENT = re.compile(r"-?\d{1,2}")
+_SHORT_UNIT = re.compile(r"[a-z]{1,3}")
+_SQUARE_OR_CUBE = re.compile(r"[23]")
+_E_POWER = re.compile(r"e[369]|e12")
+_NUMBER = re.compile(r"\d*\.?\d+")
+_BARE_EXPONENT = re.compile(r"[369]|12")
+_INTEGER = re.compile(r"\d+")
+_ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
+_SUPERSCRIPT_POWER = re.compile(r"(.*?)10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)(.*)")
+
 def _normalise(text: str) -> str:
     if text in _SYMBOLS:
         return _SYMBOLS[text]
@@ -64,7 +76,7 @@ def _normalise(text: str) -> str:
         return _NUMBER_WORDS[text.lower()]
     norm = unicodedata.normalize("NFKC", text).lower()
     norm = norm.replace("µ", "u").replace("μ", "u").replace("’", "'")
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", norm):
+    if _THOUSANDS.fullmatch(norm):
         norm = norm.replace(",", "")
     return _SYMBOLS.get(norm, norm)
 
@@ -88,32 +100,32 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             and i + 2 < len(tokens)
             and tokens[i + 1].norm in ("^", "*", "**")
             and tokens[i + 1].start == tok.end
-            and re.fullmatch(r"-?\d{1,2}", tokens[i + 2].norm)
+            and _EXPONENT.fullmatch(tokens[i + 2].norm)
         ):
             exponent = tokens[i + 2]
             joined.append(Token(tok.text + tokens[i + 1].text + exponent.text, f"10^{exponent.norm}", tok.start, exponent.end))
             i += 3
             continue
         if (  # mm^3, m^2: a unit's power written with a caret
-            re.fullmatch(r"[a-z]{1,3}", tok.norm)
+            _SHORT_UNIT.fullmatch(tok.norm)
             and i + 2 < len(tokens)
             and tokens[i + 1].norm == "^"
             and tokens[i + 1].start == tok.end
-            and re.fullmatch(r"[23]", tokens[i + 2].norm)
+            and _SQUARE_OR_CUBE.fullmatch(tokens[i + 2].norm)
         ):
             joined.append(Token(tok.text + "^" + tokens[i + 2].text, tok.norm + tokens[i + 2].norm, tok.start, tokens[i + 2].end))
             i += 3
             continue
         if (  # "10E9/L": a power of ten in E notation
             tok.norm == "10" and i + 1 < len(tokens) and tokens[i + 1].start == tok.end
-            and re.fullmatch(r"e[369]|e12", tokens[i + 1].norm)
+            and _E_POWER.fullmatch(tokens[i + 1].norm)
         ):
             joined.append(Token(tok.text + tokens[i + 1].text, "10^" + tokens[i + 1].norm[1:], tok.start, tokens[i + 1].end))
             i += 2
             continue
         if (  # "x 109/L", "1.5 109/L": 10^9 that lost its superscript
             tok.norm in ("103", "106", "109", "1012")
-            and joined and (joined[-1].norm in ("x", "*") or re.fullmatch(r"\d*\.?\d+", joined[-1].norm))
+            and joined and (joined[-1].norm in ("x", "*") or _NUMBER.fullmatch(joined[-1].norm))
             and i + 1 < len(tokens) and tokens[i + 1].norm == "/"
         ):
             joined.append(Token(tok.text, "10^" + tok.norm[2:], tok.start, tok.end))
@@ -121,16 +133,16 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             continue
         if (  # "x 10 9/L": the exponent written apart
             tok.norm == "10" and joined and joined[-1].norm in ("x", "*")
-            and i + 2 < len(tokens) and re.fullmatch(r"[369]|12", tokens[i + 1].norm) and tokens[i + 2].norm == "/"
+            and i + 2 < len(tokens) and _BARE_EXPONENT.fullmatch(tokens[i + 1].norm) and tokens[i + 2].norm == "/"
         ):
             joined.append(Token(tok.text + " " + tokens[i + 1].text, "10^" + tokens[i + 1].norm, tok.start, tokens[i + 1].end))
             i += 2
             continue
         if (  # "> 2,5 mg/dl", "18,5 kg/m2": a decimal comma, told from a list "0,1, or 2" by its neighbours
-            re.fullmatch(r"\d+", tok.norm)
+            _INTEGER.fullmatch(tok.norm)
             and i + 2 < len(tokens)
             and tokens[i + 1].norm == "," and tokens[i + 1].start == tok.end and tokens[i + 2].start == tokens[i + 1].end
-            and re.fullmatch(r"\d{1,2}", tokens[i + 2].norm)
+            and _ONE_OR_TWO_DIGITS.fullmatch(tokens[i + 2].norm)
             # "0,40" is never a thousands separator
             and ((joined and joined[-1].norm in ("<", ">", "<=", ">=", "=")) or _unit_follows(tokens, i + 3)
                  or (tok.norm == "0" and len(tokens[i + 2].norm) == 2))
@@ -205,7 +217,7 @@ def _join_comparators(tokens: list[Token]) -> list[Token]:
             i += 1
             continue
         if (  # "18-year-old", "6-month": the hyphen of a compound adjective
-            tokens[i].norm == "-" and joined and re.fullmatch(r"\d*\.?\d+", joined[-1].norm) and following in _TIME_WORDS
+            tokens[i].norm == "-" and joined and _NUMBER.fullmatch(joined[-1].norm) and following in _TIME_WORDS
             and joined[-1].end == tokens[i].start and tokens[i].end == tokens[i + 1].start
         ):
             i += 1
@@ -245,7 +257,7 @@ def tokenize(text: str) -> list[Token]:
         piece = doc_token.text
         start = doc_token.idx
         # 10⁹ is a power even though it is written without a caret.
-        sup = re.fullmatch(r"(.*?)10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)(.*)", piece)
+        sup = _SUPERSCRIPT_POWER.fullmatch(piece)
         if sup:
             head, power, tail = sup.groups()
             tokens.extend(_split(head, start))
