@@ -511,14 +511,14 @@ class Builder:
         """Findings outside the lexicons, matched by name only; see Evaluator.visit_finding."""
         f = p.fields
         items = [list(_flat(words)) for words in f["names"]]
+        if f.get("bare") and not self._names_a_finding(items):
+            return Review(self.source(p), "not_understood", span=self.span(p))
         for index, words in enumerate(items):
             if words and words[0] == "#name":  # a name containing known terms: spelled out, matched as text
                 items[index] = [self._term_words(w) for w in words[1:]]
         names = [" ".join(w for w in words if not w.startswith("@")) for words in items]
         if any(classify_review(name) != "not_understood" for name in names):
             return Review(self.source(p), classify_review(" ".join(names)), span=self.span(p))
-        if f.get("bare") and not self._names_a_finding(items):
-            return Review(self.source(p), "not_understood", span=self.span(p))
         window = self._window(f["window"]) if f.get("window") else (self._window(f["washout"]) if f.get("washout") else None)
         nodes = []
         for words, name in zip(items, names):

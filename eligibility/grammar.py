@@ -599,7 +599,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
                 "qualifiers": _all(r, "pre_qualifiers"), "window": _named(r, "window"), "washout": _named(r, "washout"),
                 "negated": "negation" in r}
 
-    free_head = pp.ZeroOrMore(person_word) + (negation("negation") + pp.ZeroOrMore(free_prefix) | pp.OneOrMore(free_prefix)) + pp.Opt(allergy_intro("allergy") + pp.ZeroOrMore(presence))
+    allergy_part = allergy_intro("allergy") + pp.ZeroOrMore(presence)
+    free_head = pp.ZeroOrMore(person_word) + (
+        (negation("negation") + pp.ZeroOrMore(free_prefix) | pp.OneOrMore(free_prefix)) + pp.Opt(allergy_part) | allergy_part)
     # A list of names when the whole list reads, else its first name alone (the rest stays for review).
     free_finding = _tagged(
         "free_finding",
@@ -823,7 +825,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         return pp.MatchFirst([alternative + boundary for alternative in alternatives])
 
     introducer_first = alternation(
-        [*p["negation"], *p["history"], *p["current"], *p["previous"], *p["free_finding_intro"], *p["qualifiers"], *p["presence"]])
+        [*p["negation"], *p["history"], *p["current"], *p["previous"], *p["free_finding_intro"], *p["qualifiers"], *p["presence"],
+         *p["allergy"]])
     # Each alternative behind a look-ahead on what it needs close by; one regex test decides whether
     # to try it, which keeps the cost of alternatives that cannot apply low.
     clause = Guarded([
