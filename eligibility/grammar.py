@@ -280,7 +280,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     reference_limit = uln_words | lln_words
     limit_value = _tagged(
         "value",
-        number("number") + pp.Opt(times) + pp.Opt(tok("the", "institutional", "the institutional")) + reference_limit("limit")
+        number("number") + pp.Opt(times)
+        + pp.Opt(tok("the", "institutional", "the institutional", "local", "the local", "site", "the site", "the site's", "laboratory",
+                     "the laboratory")) + reference_limit("limit")
         + pp.Opt(tok("range", "value")) + pp.Opt(lpar + pp.Opt(tok("uln", "lln") | pp.Regex(rf"(?:adjusted )?for @lab:age(?: and sex| and gender)?{_END}")) + rpar)
         + pp.Opt(tok("for the institution", "of the institution", "for institution", "institutional", "for age", "for age and sex", "per institutional standards")
                  | pp.Regex(rf"(?:for|adjusted for) @lab:age(?: and sex| and gender)?{_END}"))
@@ -393,7 +395,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lab_context = pp.Regex(
         r"(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
         r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
-        r"|predicted|of predicted|of the predicted|of normal predicted)"
+        r"|predicted|of predicted|of the predicted|of normal predicted|according to|as per|based on)"
         r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
         r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
         rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*"
