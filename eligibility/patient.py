@@ -26,6 +26,8 @@ _SPECIAL = {
     "pregnant": "pregnant", "pregnancy": "pregnant", "breastfeeding": "breastfeeding", "breast feeding": "breastfeeding",
     "breast-feeding": "breastfeeding", "lactating": "breastfeeding", "healthy volunteer": "healthy_volunteer",
     "childbearing potential": "childbearing_potential", "child bearing potential": "childbearing_potential", "wocbp": "childbearing_potential",
+    "informed consent": "informed_consent", "consent": "informed_consent", "consented": "informed_consent",
+    "willing to comply": "willing_to_comply", "compliance": "willing_to_comply", "complies": "willing_to_comply",
     "conditions": "condition", "diagnoses": "condition", "diseases": "condition", "problems": "condition", "history": "condition",
     "medications": "drug", "drugs": "drug", "meds": "drug", "treatments": "drug",
     "procedures": "procedure", "therapies": "procedure", "interventions": "procedure", "trials": "procedure",
@@ -128,7 +130,7 @@ class _Reader:
             self.birth_date = parse_date(value, key, self.patient.screening_date)
         elif special == "sex":
             self.read_sex(key, value)
-        elif special in ("pregnant", "breastfeeding", "healthy_volunteer", "childbearing_potential"):
+        elif special in ("pregnant", "breastfeeding", "healthy_volunteer", "childbearing_potential", "informed_consent", "willing_to_comply"):
             self.patient.flags[special] = parse_bool(value, key)
         elif special in ("condition", "drug", "procedure", "allergy"):
             self.read_records(key, special, value)

@@ -21,7 +21,7 @@ def test_example_record_compiles_every_criterion(example_trial):
     assert len(from_text) == 27  # 6 inclusion, 21 exclusion (one with three sub-items)
     assert sum(c.kind == "inclusion" for c in from_text) == 6
     manual = [c.index for c in from_text if c.status == "manual"]
-    assert manual == [5, 26]  # consent, investigator's judgement
+    assert manual == [26]  # investigator's judgement; consent (5) is a flag the record answers
     assert all(c.status in ("compiled", "partial") for c in from_text if c.index not in manual)
     bleeding = next(c for c in from_text if c.children)
     assert [c.text for c in bleeding.children] == ["Gastrointestinal bleeding", "Respiratory tract hemorrhage", "Central nervous system bleeding"]
@@ -94,10 +94,18 @@ def test_needs_review_lists_what_to_confirm(example_trial):
 
 def test_meeting_every_computable_criterion_still_needs_consent(example_trial):
     patient = json.loads((PATIENTS / "eligible.json").read_text())
-    del patient["reviewed"]
+    del patient["reviewed"], patient["informed_consent"]
     result = eligibility.screen(patient, example_trial)
     assert result.verdict == "needs_review"
     assert {r.index for r in result.criteria if r.outcome == "unknown"} == {5, 9, 26}
+    consent = next(r for r in result.criteria if r.index == 5)
+    assert "informed consent is not given" in consent.explanation
+
+
+def test_a_recorded_refusal_of_consent_makes_the_patient_ineligible(example_trial):
+    patient = json.loads((PATIENTS / "eligible.json").read_text())
+    patient["informed_consent"] = False
+    assert eligibility.screen(patient, example_trial).verdict == "ineligible"
 
 
 def test_explanations_name_value_conversion_and_threshold(example_trial):
