@@ -151,7 +151,7 @@ _HEDGE = re.compile(
 
 
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
-    lexemes = get_lexicon().tag(tokenize(clean))
+    lexemes = _without_stray_marks(get_lexicon().tag(tokenize(clean)))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
     if not lexemes:
@@ -188,6 +188,21 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     return rule, problems
+
+
+def _without_stray_marks(lexemes: list) -> list:
+    """Marks that carry nothing: an asterisk after a word that points to a footnote ("Less than 75
+    years* of age"; a multiplication is followed by a number), a colon after "or" ("ULN or: CrCl")."""
+    kept = []
+    for index, lexeme in enumerate(lexemes):
+        following = lexemes[index + 1].g if index + 1 < len(lexemes) else ""
+        if (re.fullmatch(r"\*{1,3}", lexeme.g) and kept and re.search(r"[a-z)]$", kept[-1].g) and kept[-1].g != "x"
+                and not re.match(r"\d|10\^", following)):
+            continue
+        if lexeme.g == ":" and kept and kept[-1].g in ("or", "and", "and/or"):
+            continue
+        kept.append(lexeme)
+    return kept
 
 
 def _bare_finding(clean: str, lexemes: list, lexeme_text: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:

@@ -542,6 +542,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present")
         # how it is assessed ("measurable disease per RECIST 1.1"): shown in the text, not a requirement of its own
         | pp.Regex(r"(?:per|according to|as per|as defined by|by|using) (?:recist|irecist|mrecist|rano|iwg|who|cheson|lugano|imwg|ctcae|nci)\b[^,;()]*")
+        # when it is found: at the screening the criterion is checked at ("Positive test for HIV at screening")
+        | pp.Regex(r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?(?= |$)")
     )
     finding_prefix = status("status*") | presence | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
@@ -688,7 +690,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "At least 4 weeks since prior chemotherapy": any such exposure ended that long ago.
     since = _tagged(
         "since",
-        pp.Opt(tok("no", "not")("negation")) + prefix_op("op") + time_quantity("amount")
+        pp.Opt(tok("no", "not")("negation"))
+        # "Four weeks must have elapsed since major surgery": at least that long
+        + (prefix_op("op") + time_quantity("amount")
+           | time_quantity("amount") + pp.FollowedBy(pp.Regex(r"(?:must|should|have|has|shall) (?:have )?(?:elapsed|passed)\b|must elapse\b"))
+           + pp.Empty().add_parse_action(pp.replace_with(">="))("op"))
         + tok("since", "from", "after", "elapsed since", "must have elapsed since", "have elapsed since", "has elapsed since",
               "must have elapsed from", "must have elapsed from the time of", "from the time of", "since the time of",
               "must have passed since", "must have elapsed after", "has elapsed from", "have elapsed from", "must elapse since",
@@ -914,6 +920,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # the words before the first ":" or "defined as", in one regex
     definition_label = pp.Regex(rf"(?:(?!(?::|(?:, )?{alternation(p['definition'])}){_END})\S+ )+(?=(?::|(?:, )?{alternation(p['definition'])}){_END})")
     definition_label.add_parse_action(lambda t: t[0].split())
+    # not a label but a requirement of its own: "Creatinine < 1.5 x ULN or: CrCl ≥ 40 mL/min"
+    definition_label.add_condition(lambda t: t[-1] not in ("or", "and", "and/or") and not {"<", ">", "<=", ">=", "="} & set(t))
     definition_expr = _tagged(
         "defined",
         pp.Group(definition_label)("label_words") + definition_word + pp.Opt(tok("either")) + exception_expr,

@@ -123,9 +123,9 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             joined.append(Token(tok.text + tokens[i + 1].text, "10^" + tokens[i + 1].norm[1:], tok.start, tokens[i + 1].end))
             i += 2
             continue
-        if (  # "x 109/L", "1.5 109/L": 10^9 that lost its superscript
-            tok.norm in ("103", "106", "109", "1012")
-            and joined and (joined[-1].norm in ("x", "*") or _NUMBER.fullmatch(joined[-1].norm))
+        if (  # "x 109/L", "1.5 109/L", "x 104/mm3": a power of ten that lost its superscript
+            (tok.norm in ("103", "106", "109", "1012") and joined and (joined[-1].norm in ("x", "*") or _NUMBER.fullmatch(joined[-1].norm))
+             or tok.norm in ("104", "105") and joined and joined[-1].norm in ("x", "*"))
             and i + 1 < len(tokens) and tokens[i + 1].norm == "/"
         ):
             joined.append(Token(tok.text, "10^" + tok.norm[2:], tok.start, tok.end))
