@@ -15,7 +15,7 @@ from .build import Builder, all_review, classify_review
 from .criteria import Item, split_criteria
 from .errors import SourceError
 from .lexicon import get_lexicon
-from .nodes import AllOf, Amount, AnyOf, Compare, Defined, Flag, Node, Not, Review, Sex
+from .nodes import AllOf, Amount, AnyOf, Compare, Defined, Finding, Flag, Node, Not, Review, Sex
 from .sources import TrialSource, read_source
 from .statements import administrative_statement
 from .tokens import tokenize
@@ -161,24 +161,16 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     statement = administrative_statement(lexemes, (0, len(clean)))
     if statement is not None:
         return statement, ()
-    builder = Builder(clean, lexemes, kind)
-    lexeme_text = " ".join(lexeme.g for lexeme in lexemes)
-    try:
-        parsed = grammar.parse(lexeme_text)
-    except pp.ParseBaseException as error:
-        position = builder.span(grammar.Parsed("unknown", start=error.loc, end=error.loc + 1))[0]
-        problem = SourceError(f"not understood: {error.msg}", clean, position)
-        return _bare_finding(clean, lexemes, lexeme_text, kind) or (
-            Review(clean, classify_review(clean), span=(0, len(clean))), (problem.explain(),))
-    except RecursionError:
-        return Review(clean, classify_review(clean), span=(0, len(clean))), ("criterion nests too deeply to parse; left for review",)
-    try:
-        rule = builder.build(parsed)
-    except (ArithmeticError, ValueError) as error:  # a number the rule cannot hold; keep the line for review
-        return Review(clean, "unit_error", span=(0, len(clean))), (f"cannot build a rule: {error}",)
-    problems = tuple(SourceError(message, clean, position).explain() for message, position in builder.problems)
+    rule, problems = _read(clean, lexemes, kind)
     if isinstance(rule, Review) and rule.reason == "not_understood":
-        return _bare_finding(clean, lexemes, lexeme_text, kind) or (rule, problems)
+        # "The subject has a serum hemoglobin of < 10 g/dL", "Patients who received X": the person
+        # the sentence is about adds nothing; read what follows. Then, a bare name.
+        rest = _without_subject_lead(lexemes)
+        retry = _read(clean, rest, kind) if rest else None
+        if retry is not None and not all_review(retry[0]):
+            rule, problems = retry
+        else:
+            rule, problems = _bare_finding(clean, rest or lexemes, kind) or (rule, problems)
     if kind == "exclusion" and isinstance(rule, Not) and _NEGATED_OPENING.match(clean):
         # "Exclusion: No prior chemotherapy" read as written excludes everyone without chemotherapy;
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
@@ -188,6 +180,56 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     return rule, problems
+
+
+def _read(clean: str, lexemes: list, kind: str) -> tuple[Node, tuple[str, ...]]:
+    """Parse and build; what cannot be read is one Review with the reason."""
+    builder = Builder(clean, lexemes, kind)
+    try:
+        parsed = grammar.parse(" ".join(lexeme.g for lexeme in lexemes))
+    except pp.ParseBaseException as error:
+        position = builder.span(grammar.Parsed("unknown", start=error.loc, end=error.loc + 1))[0]
+        problem = SourceError(f"not understood: {error.msg}", clean, position)
+        return Review(clean, classify_review(clean), span=(0, len(clean))), (problem.explain(),)
+    except RecursionError:
+        return Review(clean, classify_review(clean), span=(0, len(clean))), ("criterion nests too deeply to parse; left for review",)
+    try:
+        rule = builder.build(parsed)
+    except (ArithmeticError, ValueError) as error:  # a number the rule cannot hold; keep the line for review
+        return Review(clean, "unit_error", span=(0, len(clean))), (f"cannot build a rule: {error}",)
+    return rule, tuple(SourceError(message, clean, position).explain() for message, position in builder.problems)
+
+
+_PERSON = frozenset("patient patients subject subjects participant participants individual individuals volunteer volunteers "
+                    "person persons people candidate candidates".split())
+_LEAD_WORDS = frozenset("the a an each all any study".split())
+_AUXILIARIES = ("must have", "should have", "must be", "should be", "will have", "has had", "have had", "has", "have", "had",
+                "is", "are", "was", "were", "must", "should", "will", "shall")
+# words that make the rest a permission or a condition, not a fact about the patient
+_PERMISSION = frozenset("eligible ineligible allowed permitted excluded included may can could might acceptable unless except if "
+                        "provided whereas however".split())
+
+
+def _without_subject_lead(lexemes: list) -> list | None:
+    """The lexemes after "The patient has", "Subjects who have", "Participants must be"; None when
+    the criterion does not open with a person, or what follows grants or conditions something."""
+    words = [lexeme.g for lexeme in lexemes]
+    i = 0
+    while i < len(words) and words[i] in _LEAD_WORDS:
+        i += 1
+    if i >= len(words) or words[i] not in _PERSON:
+        return None
+    i += 1
+    if i < len(words) and words[i] in ("'s", "who", "that"):
+        i += 1
+    rest = " ".join(words[i:])
+    for auxiliary in _AUXILIARIES:
+        if (rest + " ").startswith(auxiliary + " ") and not re.match(r"(?:not|no|never)\b", rest[len(auxiliary):].strip()):
+            i += len(auxiliary.split())
+            break
+    if i >= len(words) or _PERMISSION.intersection(words[i:]):
+        return None
+    return lexemes[i:]
 
 
 def _without_stray_marks(lexemes: list) -> list:
@@ -205,12 +247,12 @@ def _without_stray_marks(lexemes: list) -> list:
     return kept
 
 
-def _bare_finding(clean: str, lexemes: list, lexeme_text: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
+def _bare_finding(clean: str, lexemes: list, kind: str) -> tuple[Node, tuple[str, ...]] | None:
     """"Structural lung abnormalities": a criterion that is only the name of a finding the lexicons
     do not know, matched by that name; None when it is not one (see Builder._names_a_finding)."""
     if clean.endswith(":"):  # a heading ("Target disease exceptions:"), not a finding
         return None
-    parsed = grammar.parse_bare_finding(lexeme_text)
+    parsed = grammar.parse_bare_finding(" ".join(lexeme.g for lexeme in lexemes))
     if parsed is None:
         return None
     rule = Builder(clean, lexemes, kind).build(parsed)
@@ -296,7 +338,9 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     if _CONDITIONAL_HEADER.search(text):
         return Review(item.text, "conditional", hints=(combined,), span=(0, len(item.text))), []
     rule, diagnostics = compile_criterion(text, item.kind)
-    if isinstance(rule, Review):
+    # a heading read only in part, or as names the lexicons do not know ("Clinical assessments at
+    # screening:"), is a label: joined to its list, a misreading would decide the whole list
+    if any(isinstance(n, Review) or (isinstance(n, Finding) and n.concept.startswith("text:")) for n in rule.walk()):
         return Defined(text, combined, span=(0, len(text))), []
     return AllOf((rule, combined)), diagnostics
 

@@ -576,7 +576,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "they", "positive", "negative", "aged", "age", "recovered", "recovery", "resolved"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
-    free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-){_END}"  # "high - dose": hyphens are split off
+    free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"  # "high - dose": hyphens are split off
     free_word = pp.Regex(free_word_pattern).set_name("free word")
     free_text = pp.Group(
         pp.Regex(rf"{free_word_pattern}(?: (?:of the |of |to the |to |on )?{free_word_pattern}){{0,6}}")
@@ -588,7 +588,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     allergy_intro = phrase(p["allergy"], "allergy to")
     # a known term may carry modifiers the lexicon does not know ("craniospinal radiotherapy"): they become
     # qualifiers; a longer name that merely contains a term ("anti-cancer therapy") is a name of its own
-    name_word_pattern = rf"{not_stop}(?:@(?:cond|drug|proc):\w+|[a-z][a-z0-9'’+/.-]*|-){_END}"
+    name_word_pattern = rf"{not_stop}(?:@(?:cond|drug|proc):\w+|[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"
     name_with_terms = pp.Group(
         pp.Regex(rf"{name_word_pattern}(?: (?:of the |of |to the |to |on )?{name_word_pattern}){{0,6}}")
         .add_parse_action(lambda t: ["#name", *t[0].split()])

@@ -172,3 +172,12 @@ def test_header_names_what_its_items_measure():
     child = trial.criteria[0].children[0]
     compare = next(n for n in child.rule.walk() if n.kind == "compare")
     assert child.text[compare.span[0]:compare.span[1]] == "18 and over"
+
+
+def test_header_read_only_in_part_or_as_unknown_names_is_a_label():
+    trial = eligibility.compile_trial(
+        "Exclusion Criteria:\n* Exclusionary Laboratory Values or Clinical Assessments at Screening:\n  * ALT > 3 x ULN\n  * Platelets < 50 x 10^9/L")
+    criterion = trial.criteria[0]
+    assert criterion.rule.kind == "defined"
+    result = eligibility.screen({"alt": {"value": 200, "unit": "U/L", "uln": 40}, "platelets": 150, "conditions": []}, trial)
+    assert result.verdict == "ineligible"
