@@ -338,11 +338,22 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     if _CONDITIONAL_HEADER.search(text):
         return Review(item.text, "conditional", hints=(combined,), span=(0, len(item.text))), []
     rule, diagnostics = compile_criterion(text, item.kind)
-    # a heading read only in part, or as names the lexicons do not know ("Clinical assessments at
-    # screening:"), is a label: joined to its list, a misreading would decide the whole list
-    if any(isinstance(n, Review) or (isinstance(n, Finding) and n.concept.startswith("text:")) for n in rule.walk()):
+    if isinstance(rule, Review):
+        return Defined(text, combined, span=(0, len(text))), []
+    # a heading ("Clinical Assessments at Screening:", "Medical History and Concurrent Diseases") read
+    # only in part, or as names the lexicons do not know, is a label: joined to its list, a misread
+    # name would decide the whole list. A sentence with sub-items keeps its own requirements.
+    uncertain = any(isinstance(n, Review) or (isinstance(n, Finding) and n.concept.startswith("text:")) for n in rule.walk())
+    if uncertain and _looks_like_heading(item.text):
         return Defined(text, combined, span=(0, len(text))), []
     return AllOf((rule, combined)), diagnostics
+
+
+def _looks_like_heading(text: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w'-]*", text)
+    capitalised = [w for w in words if w.lower() not in ("and", "or", "of", "the", "with", "for", "in", "to", "a", "an", "at", "on")]
+    return (text.rstrip().endswith((":", "：")) or len(words) <= 4
+            or bool(capitalised) and all(w[0].isupper() for w in capitalised))
 
 
 def _structured(source: TrialSource, start_index: int) -> list[Criterion]:

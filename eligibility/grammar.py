@@ -130,6 +130,8 @@ class Longest(pp.Or):
                 continue
             if best is None or end > best[0]:
                 best = (end, tokens)
+                if end >= len(instring.rstrip()):  # nothing can be longer than the rest of the text
+                    break
         if best is not None:
             return best
         raise error or pp.ParseException(instring, loc, self.errmsg, self)
@@ -382,7 +384,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         pp.Opt(range_intro) + value("low") + range_sep + value("high") + pp.Opt(age_words("age_words"))
         + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt(measured_within("context"))
     )
-    analyte_range = _tagged("range", analyte_list + pp.ZeroOrMore(lab_filler) + range_body, _range)
+    # a number, its unit, a separator and the second number: a cheap look-ahead before trying a range
+    range_ahead = pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,24}?\d*\.?\d+ (?:\S+ ){0,8}?(?:-|to|and|through|~) \d"))
+    analyte_range = _tagged("range", range_ahead + analyte_list + pp.ZeroOrMore(lab_filler) + range_body, _range)
     normal_range = _tagged(
         "normal_range",
         analyte_list + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("is", "are", "must be", "should be", "be")) + phrase(p["normal_range"], "within normal limits"),
@@ -425,7 +429,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + (age_words("age_words") | pp.FollowedBy(boundary_token) | pp.StringEnd()),
         _cmp,
     )
-    bare_range = _tagged("range", pp.Opt(lab_prefix) + range_body, _range)
+    bare_range = _tagged("range", range_ahead + pp.Opt(lab_prefix) + range_body, _range)
     # "under the age of 18": the comparator before the analyte's name
     age_term = pp.Regex(rf"@lab:age{_END}")
     cmp_before_age = _tagged(
@@ -494,10 +498,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     person_word = phrase([w for w in p["person_words"] if w not in ("be", "are", "is")], "patients")  # "Patients must not have ..."
     generic_head = phrase(p["generic_heads"], "generic head") | pp.Regex(rf"@cond:(?:infection|other_disease){_END}")
     negation = phrase([n for n in p["negation"]], "negation")
-    history = phrase(p["history"], "history of").add_parse_action(pp.replace_with("history"))
-    current = phrase(p["current"], "currently").add_parse_action(pp.replace_with("current"))
-    previous = phrase(p["previous"], "previously").add_parse_action(pp.replace_with("previous"))
-    status = previous | history | current
+    # the three in one regex, in this order of precedence; the group that matched names the status
+    status = pp.Regex("|".join(f"(?P<status_{name}>{alternation(p[name])})" for name in ("previous", "history", "current")))
+    status.set_name("status").add_parse_action(lambda t: next(name for name in ("previous", "history", "current") if t.get(f"status_{name}")))
     presence = phrase(p["presence"], "presence of")
     concept_item = pp.Group(pp.ZeroOrMore(qualifier)("qualifiers") + concept("concept") + pp.Opt(generic_head))
     concept_list = (
@@ -573,7 +576,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "over", "under", "above", "below", "up", "exceeding", "higher", "lower", "between", "equal", "minimum",
          "maximum", "least", "most", "range", "ranging", "inclusive", "level", "levels", "count", "value", "score",
          "patient", "patients", "subject", "subjects", "participant", "participants", "women", "men", "he", "she",
-         "they", "positive", "negative", "aged", "age", "recovered", "recovery", "resolved"])
+         "they", "positive", "negative", "aged", "age", "recovered", "recovery", "resolved",
+         # words of a heading or a pointer, never of a name: "the following", "criteria", "as below"
+         "following", "follows", "below", "either", "criteria", "criterion"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
     free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"  # "high - dose": hyphens are split off
@@ -609,7 +614,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # A list of names when the whole list reads, else its first name alone (the rest stays for review).
     free_finding = _tagged(
         "free_finding",
-        free_head + (free_list + finding_tail + boundary | free_item("names*") + finding_tail + boundary),
+        free_head + free_item("names*")
+        + (pp.OneOrMore(pp.Group(list_conj)("conj*") + free_item("names*")) + finding_tail + boundary | finding_tail + boundary),
         _free,
     )
 
@@ -629,7 +635,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     free_range = _tagged(
         "range",
-        pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + range_body,
+        range_ahead + pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + range_body,
         lambda r: {**_range(r), "free": list(r["free"])},
     )
 

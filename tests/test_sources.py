@@ -181,3 +181,11 @@ def test_header_read_only_in_part_or_as_unknown_names_is_a_label():
     assert criterion.rule.kind == "defined"
     result = eligibility.screen({"alt": {"value": 200, "unit": "U/L", "uln": 40}, "platelets": 150, "conditions": []}, trial)
     assert result.verdict == "ineligible"
+
+
+def test_a_heading_is_not_a_finding_the_patient_must_have():
+    trial = eligibility.compile_trial(
+        "Inclusion Criteria:\n* Patients must have the following clinical laboratory values:\n  * Creatinine <= 1.5 x ULN\n")
+    result = eligibility.screen({"creatinine": {"value": 1.0, "unit": "mg/dL", "uln": 1.2}, "conditions": [], "medications": [],
+                                 "procedures": []}, trial)
+    assert result.criteria[0].outcome == "met"
