@@ -473,10 +473,21 @@ class Builder:
             concept = self.lexicon.concepts[item["concept"]]
             category = "allergy" if f["mode"] == "allergy" else concept.category
             qualifiers = tuple(dict.fromkeys([*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
-            nodes.append(Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()), span=self.span(p)))
+            nodes.append(Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()),
+                                 self._grade(f.get("grade")), span=self.span(p)))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
         return self._negations(combined, f, p)
+
+    def _grade(self, parsed) -> tuple:
+        """("between", 3, 4) for "grade 3-4"; (">=", 2) for "grade ≥ 2" or "grade 2 or higher"; ("==", 2) for "grade 2"."""
+        if parsed is None:
+            return ()
+        g = _one(parsed).fields
+        low = float(g["low"])
+        if g.get("high") is not None:
+            return ("between", low, float(g["high"]))
+        return (_one(g["op"]) if g.get("op") is not None else "==", low)
 
     def _negations(self, combined: Node | _Implicit, f: dict, p: Parsed) -> Node | _Implicit:
         """"No X"; and "X > 4 weeks prior to randomization": none within those 4 weeks."""
@@ -531,10 +542,12 @@ class Builder:
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
                 category = "allergy" if f.get("allergy") else concept.category
-                nodes.append(Finding(concept.id, category, _status_in_window(f), qualifiers, window, span=self.span(p)))
+                nodes.append(Finding(concept.id, category, _status_in_window(f), qualifiers, window, grade=self._grade(f.get("grade")),
+                                     span=self.span(p)))
             else:
                 category = "allergy" if f.get("allergy") else "any"
-                nodes.append(Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window, span=self.span(p)))
+                nodes.append(Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window,
+                                     grade=self._grade(f.get("grade")), span=self.span(p)))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
         return self._negations(combined, f, p)
 

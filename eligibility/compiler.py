@@ -234,14 +234,24 @@ def _without_subject_lead(lexemes: list) -> list | None:
 
 def _without_stray_marks(lexemes: list) -> list:
     """Marks that carry nothing: an asterisk after a word that points to a footnote ("Less than 75
-    years* of age"; a multiplication is followed by a number), a colon after "or" ("ULN or: CrCl")."""
+    years* of age"; a multiplication is followed by a number), a colon after "or" ("ULN or: CrCl"), a
+    plural's "(s)" ("lesion(s)")."""
     kept = []
+    skip_closing = False
     for index, lexeme in enumerate(lexemes):
         following = lexemes[index + 1].g if index + 1 < len(lexemes) else ""
         if (re.fullmatch(r"\*{1,3}", lexeme.g) and kept and re.search(r"[a-z)]$", kept[-1].g) and kept[-1].g != "x"
                 and not re.match(r"\d|10\^", following)):
             continue
         if lexeme.g == ":" and kept and kept[-1].g in ("or", "and", "and/or"):
+            continue
+        if (lexeme.g == "s" and kept and kept[-1].g == "(" and following == ")" and len(kept) > 1
+                and kept[-2].end == kept[-1].start):  # "lesion(s)": a plural marker
+            kept.pop()
+            skip_closing = True
+            continue
+        if lexeme.g == ")" and skip_closing:
+            skip_closing = False
             continue
         kept.append(lexeme)
     return kept

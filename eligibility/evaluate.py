@@ -264,6 +264,8 @@ class Evaluator:
             checks.append(self._is_current(record, reference))
         for qualifier in node.qualifiers:
             checks.append(self._qualifier(qualifier, record))
+        if node.grade:
+            checks.append(_grade_holds(node.grade, record))
         if node.indication:
             checks.append(self._indication(node.indication, record))
         false = [c for c in checks if c.value is False]
@@ -315,6 +317,20 @@ class Evaluator:
         if conditions is not None and not any(wanted & c.concepts for c in conditions):
             return Answer(False, f"the patient has no {names}")
         return Answer(None, f"whether it was for {names} is not recorded")
+
+
+def _grade_holds(grade: tuple, record: Record) -> Answer:
+    wanted = f"grade {grade[1]:g}-{grade[2]:g}" if grade[0] == "between" else f"grade {grade[0]} {grade[1]:g}"
+    if record.grade is None:
+        return Answer(None, f"its grade is not recorded (needs {wanted})")
+    if grade[0] == "between":
+        holds = grade[1] <= record.grade <= grade[2]
+    else:
+        holds = {"<": record.grade < grade[1], "<=": record.grade <= grade[1], ">": record.grade > grade[1],
+                 ">=": record.grade >= grade[1], "==": record.grade == grade[1]}.get(grade[0])
+        if holds is None:
+            return Answer(None, f"cannot compare grade with {grade[0]!r}")
+    return Answer(holds, f"grade {record.grade}" + ("" if holds else f", not {wanted}"))
 
 
 def _window_start(reference: dt.date, amount: Amount) -> dt.date | None:

@@ -537,10 +537,22 @@ def _parsers() -> dict[str, pp.ParserElement]:
             "indication": indication_items,
             "negated": "negation" in r,
             "pre_qualifiers": _all(r, "pre_qualifiers"),
+            "grade": _named(r, "grade"),
             "mode": mode,
         }
 
+    # "Grade ≥ 2 peripheral neuropathy", "neuropathy of CTCAE grade 2 or higher", "grade 3-4 neutropenia":
+    # how severe the finding must be, on the grade its record carries
+    grading_system = pp.Regex(r"(?:nci )?(?:ctcae|common terminology criteria for adverse events|nci|who)(?: (?:v|version) ?[\d.]+)?(?= |$)")
+    grade_values = (number("grade_low") + (range_sep | tok("or")) + number("grade_high")
+                    | pp.Opt(prefix_op("grade_op")) + number("grade_low") + pp.Opt(postfix_op("grade_op")))
+    grade = _tagged(
+        "grade",
+        pp.Opt(tok("of", "with")) + pp.Opt(prefix_op("grade_op")) + pp.Opt(grading_system) + tok("grade", "grades") + grade_values,
+        lambda r: {"op": _named(r, "grade_op"), "low": r["grade_low"], "high": _named(r, "grade_high")},
+    )
     finding_tail = pp.ZeroOrMore(
+        grade("grade") | 
         window("window") | washout("washout") | indication
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present")
         # how it is assessed ("measurable disease per RECIST 1.1"): shown in the text, not a requirement of its own
@@ -553,7 +565,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     coordinated = finding_prefix + pp.ZeroOrMore(after_comma(("or", "and/or")) + finding_prefix)
     finding = _tagged(
         "finding",
-        pp.ZeroOrMore(person_word) + pp.Opt(negation("negation")) + pp.ZeroOrMore(coordinated) + concept_list + finding_tail,
+        pp.ZeroOrMore(person_word) + pp.Opt(negation("negation")) + pp.ZeroOrMore(coordinated) + pp.Opt(grade("grade"))
+        + concept_list + finding_tail,
         _finding,
     )
     allergy = _tagged(
@@ -578,7 +591,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "patient", "patients", "subject", "subjects", "participant", "participants", "women", "men", "he", "she",
          "they", "positive", "negative", "aged", "age", "recovered", "recovery", "resolved",
          # words of a heading or a pointer, never of a name: "the following", "criteria", "as below"
-         "following", "follows", "below", "either", "criteria", "criterion"])
+         "following", "follows", "below", "either", "criteria", "criterion",
+         # verbs and adverbs a name does not hold: "has never received a ..."
+         "never", "ever", "received", "receive", "receiving", "taken", "taking", "undergone", "undergoing"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
     free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"  # "high - dose": hyphens are split off
@@ -606,6 +621,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         return {"names": [list(n) for n in _all_groups(r, "names")], "conj": [" ".join(c) for c in _all(r, "conj")],
                 "status": _status(_all(r, "status")), "intro": _all(r, "intro"), "allergy": "allergy" in r,
                 "qualifiers": _all(r, "pre_qualifiers"), "window": _named(r, "window"), "washout": _named(r, "washout"),
+                "grade": _named(r, "grade"),
                 "negated": "negation" in r}
 
     allergy_part = allergy_intro("allergy") + pp.ZeroOrMore(presence)
@@ -614,7 +630,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # A list of names when the whole list reads, else its first name alone (the rest stays for review).
     free_finding = _tagged(
         "free_finding",
-        free_head + free_item("names*")
+        free_head + pp.Opt(grade("grade")) + free_item("names*")
         + (pp.OneOrMore(pp.Group(list_conj)("conj*") + free_item("names*")) + finding_tail + boundary | finding_tail + boundary),
         _free,
     )
@@ -623,7 +639,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # the builder keeps it only where naming a finding is what the line can mean.
     # A whole criterion only: inside a list, "surgery of the stomach or small intestine" would split
     # into two names. Not a known term alone, which the criterion grammar reads with its status.
-    bare_finding = _tagged("free_finding", Longest([free_text, name_with_terms])("names*") + finding_tail,
+    bare_finding = _tagged("free_finding", pp.Opt(grade("grade")) + Longest([free_text, name_with_terms])("names*") + finding_tail,
                            lambda r: {**_free(r), "bare": True})
 
     # A comparison on a variable outside the analyte lexicon ("Grade ≥ 2"): named by its words.

@@ -247,6 +247,7 @@ class Finding(Node):
     qualifiers: tuple[str, ...] = ()
     window: Window | None = None
     indication: tuple[str, ...] = ()
+    grade: tuple = ()  # (op, value) or ("between", low, high): the severity grade its record must carry
 
     def render(self):
         words = [self.status] if self.status else []
@@ -254,6 +255,9 @@ class Finding(Node):
         concept = repr(self.concept[5:]) if self.concept.startswith("text:") else self.concept
         words.append(" ".join([*self.qualifiers, concept]))
         text = " ".join(words)
+        if self.grade:
+            text += " grade " + (f"{_number(self.grade[1])}-{_number(self.grade[2])}" if self.grade[0] == "between"
+                                 else f"{self.grade[0]} {_number(self.grade[1])}")
         if self.indication:
             text += " for " + "/".join(self.indication)
         if self.window:

@@ -64,6 +64,7 @@ class Record:
     end: dt.date | None = None
     status: str = ""
     reasons: frozenset[str] = frozenset()
+    grade: int | None = None  # severity (CTCAE or tumour grade)
 
 
 @dataclass
@@ -251,7 +252,7 @@ class _Reader:
         if isinstance(item, str):
             name, fields = item, {}
         elif isinstance(item, dict):
-            allowed = {"name", "date", "start", "end", "status", "reason", "indication", "code"}
+            allowed = {"name", "date", "start", "end", "status", "reason", "indication", "code", "grade"}
             unknown = set(item) - allowed
             if unknown:
                 raise PatientDataError(key, f"unknown fields {sorted(unknown)}; allowed are {sorted(allowed)}")
@@ -276,7 +277,19 @@ class _Reader:
             reason_id = self.lexicon.find_term(str(reason))
             reasons = self.lexicon.ancestors(reason_id) if reason_id else frozenset({"text:" + text_key(str(reason))})
         status = str(fields.get("status") or "").strip().lower()
-        return Record(key, name, concepts, start, end, status, reasons)
+        return Record(key, name, concepts, start, end, status, reasons, self._grade(key, fields.get("grade")))
+
+    @staticmethod
+    def _grade(key: str, value: Any) -> int | None:
+        if value is None:
+            return None
+        text = str(value).strip().lower().removeprefix("grade").strip()
+        roman = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+        if text in roman:
+            return roman[text]
+        if not re.fullmatch(r"[0-5]", text):
+            raise PatientDataError(f"{key}.grade", f"a grade is a whole number from 0 to 5 (or I-V), not {value!r}")
+        return int(text)
 
     def _head_term(self, name: str) -> str | None:
         """'craniospinal radiotherapy' is a radiotherapy: the longest known term ending the name.
