@@ -493,9 +493,9 @@ class Builder:
         """"No X"; and "X > 4 weeks prior to randomization": none within those 4 weeks."""
         window = _one(f["window"]) if f.get("window") else None
         if window is not None and _one(window.fields.get("op")) in (">", ">="):
-            combined = Not(self._resolve(combined), span=self.span(p))
+            combined = Not(self._none_of(combined), span=self.span(p))
         if f.get("negated"):
-            combined = Not(self._resolve(combined), span=self.span(p))
+            combined = Not(self._none_of(combined), span=self.span(p))
         if window is not None and window.fields.get("note"):
             # another window for some exposures: a finding inside the stated one settles an exclusion,
             # the rest stays open for review
@@ -503,6 +503,12 @@ class Builder:
             joined = AnyOf if self.criterion_kind == "exclusion" else AllOf
             return joined((self._resolve(combined), note), span=self.span(p))
         return combined
+
+    def _none_of(self, combined: Node | _Implicit) -> Node:
+        """What a negation denies: "No diabetes and hypertension" has neither, so the list it covers
+        is denied as a whole when any of it holds."""
+        resolved = self._resolve(combined)
+        return AnyOf(resolved.items, span=resolved.span) if isinstance(resolved, AllOf) else resolved
 
     def _window(self, parsed) -> Window:
         w = _one(parsed)

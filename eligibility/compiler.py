@@ -118,33 +118,38 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
 
 def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
     """"ANC < 1000 cells/mm3. Platelets < 50,000/mm3.": sentences that each compile fully, read as a
-    list (all in an inclusion, any in an exclusion). None when a sentence leaves anything for review
-    or hedges the others ("This criterion does not include ...", "However, ...")."""
+    list (all in an inclusion, any in an exclusion). If a sentence is not understood it may add a
+    requirement or relax one ("Subjects older than 80 will be allowed at the discretion of the PI"):
+    the whole criterion goes to review, with what was read as hints. None when there is one sentence,
+    or a sentence hedges the others ("This criterion does not include ...", "However, ...")."""
     starts = _sentence_starts(clean)
     if len(starts) < 2:
         return None
     parts: list[Node] = []
     problems: list[str] = []
+    understood = True
     for start, end in zip(starts, starts[1:] + [len(clean)]):
         sentence = clean[start:end].strip()
         if _HEDGE.match(sentence):
             return None
         rule, sentence_problems = compile_criterion(sentence, kind)
-        if any(isinstance(n, Review) for n in rule.walk()):  # each sentence whole, or the text stays one
-            return None
+        understood = understood and not any(isinstance(n, Review) for n in rule.walk())
         offset = start + clean[start:end].index(sentence)
         parts.append(_shift(rule, -offset))
         problems.extend(sentence_problems)
+    if not understood:
+        hints = tuple(part for part in parts if not all_review(part))
+        return Review(clean, classify_review(clean), hints=hints, span=(0, len(clean))), tuple(problems)
     return (AllOf if kind == "inclusion" else AnyOf)(tuple(parts), span=(0, len(clean))), tuple(problems)
 
 
 def _sentence_starts(clean: str) -> list[int]:
     return [0] + [m.end() for m in _SENTENCE_BREAK.finditer(clean)
-                  if clean[: m.start() + 1].split()[-1].lower().rstrip(".") not in _ABBREVIATIONS]
+                  if clean[: m.start() + 1].split()[-1].lower().strip("([{\"'").rstrip(".") not in _ABBREVIATIONS]
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9%)\]])\.\s+(?=[A-Z(])")
-_ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "vs", "dr", "no", "approx", "ca", "fig", "incl", "al", "et al"}
+_ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "vs", "dr", "no", "approx", "ca", "fig", "incl", "al", "et al", "st", "mr", "mrs", "ms", "cf", "viz", "nr"}
 _HEDGE = re.compile(
     r"(?:this|these|note|notes|however|but|except|exception|unless|if|when|where|whereas|patients? with|subjects? with|participants? with"
     r"|those|in addition|also|additionally|otherwise|for|i\.?e|e\.?g|such as|including|examples?|refer|see|please|only|nb)\b", re.I)

@@ -548,7 +548,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
                     | pp.Opt(prefix_op("grade_op")) + number("grade_low") + pp.Opt(postfix_op("grade_op")))
     grade = _tagged(
         "grade",
-        pp.Opt(tok("of", "with")) + pp.Opt(prefix_op("grade_op")) + pp.Opt(grading_system) + tok("grade", "grades") + grade_values,
+        pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,10}grades?(?: |$)"))
+        + pp.Opt(tok("of", "with")) + pp.Opt(prefix_op("grade_op")) + pp.Opt(grading_system) + tok("grade", "grades") + grade_values,
         lambda r: {"op": _named(r, "grade_op"), "low": r["grade_low"], "high": _named(r, "grade_high")},
     )
     finding_tail = pp.ZeroOrMore(
