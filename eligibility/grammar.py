@@ -404,8 +404,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
         r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
         rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*"
     )
+    # "(confirmed by repeat analysis)", "(by Cockcroft-Gault)": how the value is obtained, shown in the text
+    method_note = lpar + pp.Regex(r"(?:confirmed|measured|as|by|using|per|according|calculated|estimated|determined|assessed"
+                                  r"|obtained|performed|via|based|repeated|centrally|local|central|on)\b[^()]*?(?= \))") + rpar
     cmp_tail = (
-        comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint)
+        comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint) + pp.Opt(method_note)
         + pp.Opt(measurement_context("context") | measured_within("context") | lab_context("context"))
     )
     analyte_cmp = _tagged(
@@ -696,7 +699,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "Hemoglobin ≥ 12 g/dL for men and ≥ 11 g/dL for women": a threshold for each sex
     sex_thresholds = _tagged(
         "sex_thresholds",
-        analyte_cmp("first") + sex_condition("first_sex") + pp.Opt(comma) + pp.Opt(tok("and", "&", "or", "and/or"))
+        analyte_cmp("first") + sex_condition("first_sex") + pp.Opt(comma | semicolon) + pp.Opt(tok("and", "&", "or", "and/or"))
         + bound("second") + sex_condition("second_sex"),
         lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
     )
@@ -706,7 +709,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "blood_pressure",
         pp.ZeroOrMore(~tok("blood pressure") + lab_prefix) + pp.ZeroOrMore(qualifier) + tok("blood pressure", "bp", "arterial blood pressure", "arterial pressure", "arterial hypertension", "hypertension")
         + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("(") + pp.Regex(r"[^)]*?(?= \))") + tok(")")) + pp.Opt(tok("defined as", "of", "with"))
-        + prefix_op("op") + number("systolic") + tok("/") + number("diastolic") + pp.Opt(tok("mmhg", "mm hg")),
+        + prefix_op("op") + number("systolic") + tok("/") + number("diastolic") + pp.Opt(tok("mmhg", "mm hg"))
+        + pp.Opt(lab_context("context")),
         lambda r: {"op": r["op"], "systolic": r["systolic"], "diastolic": r["diastolic"]},
     )
 

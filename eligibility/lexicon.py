@@ -210,6 +210,12 @@ class Lexicon:
         if same and same[0] == tag and (same[1] == len(inner) or tokens[j + 1 + same[1]].norm in ("(", "[")):
             # "(serum glutamic oxaloacetic transaminase [SGOT])": a synonym, perhaps with its own short form
             return self._absorb_abbreviation(tokens, close + 1, tag)
+        short_forms = [t for t in inner if t.norm not in ("or", "/", ",")]
+        if (len(inner) >= 3 and len(short_forms) == (len(inner) + 1) // 2 and all(t.norm in ("or", "/", ",") for t in inner[1::2])
+                and all(t.text.isalnum() and sum(c.isupper() for c in t.text) >= 2 for t in short_forms)
+                and all((m := self._match_at([t], 0, case_insensitive=True)) is None or m[0] == tag for t in short_forms)):
+            # "creatine kinase (CK or CPK)": its short forms, none naming another term
+            return self._absorb_abbreviation(tokens, close + 1, tag)
         if len(inner) == 1 and inner[0].text.isalpha() and inner[0].text[:1].isupper() and sum(c.isupper() for c in inner[0].text) >= 2:
             initials = "".join(w[0] for w in tag.split(":", 1)[1].split("_"))
             if not self._match_at(inner, 0, case_insensitive=True) or inner[0].text.lower().startswith(initials[:1]):
