@@ -67,6 +67,8 @@ _NUMBER = re.compile(r"\d*\.?\d+")
 _BARE_EXPONENT = re.compile(r"[369]|12")
 _INTEGER = re.compile(r"\d+")
 _ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
+_ONE_TO_THREE_DIGITS = re.compile(r"[1-9]\d{0,2}")
+_THREE_DIGITS = re.compile(r"\d{3}")
 _SUPERSCRIPT_POWER = re.compile(r"(.*?)10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)(.*)")
 
 def _normalise(text: str) -> str:
@@ -136,6 +138,14 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             and i + 2 < len(tokens) and _BARE_EXPONENT.fullmatch(tokens[i + 1].norm) and tokens[i + 2].norm == "/"
         ):
             joined.append(Token(tok.text + " " + tokens[i + 1].text, "10^" + tokens[i + 1].norm, tok.start, tokens[i + 1].end))
+            i += 2
+            continue
+        if (  # "100 000/mm3": a space between thousands, before a unit
+            _ONE_TO_THREE_DIGITS.fullmatch(tok.norm) and i + 2 < len(tokens)
+            and _THREE_DIGITS.fullmatch(tokens[i + 1].norm) and tokens[i + 1].start == tok.end + 1
+            and (tokens[i + 2].norm == "/" or _unit_follows(tokens, i + 2))
+        ):
+            joined.append(Token(tok.text + " " + tokens[i + 1].text, tok.norm + tokens[i + 1].norm, tok.start, tokens[i + 1].end))
             i += 2
             continue
         if (  # "> 2,5 mg/dl", "18,5 kg/m2": a decimal comma, told from a list "0,1, or 2" by its neighbours
