@@ -82,16 +82,25 @@ def _phrases(key: str) -> list[str]:
     return data_json("phrases.json")[key]
 
 
+class _Tagged(pp.ParseElementEnhance):
+    """`expr` read as one Parsed of `kind`, with its start and end; one step where pyparsing's
+    Located and a parse action would take three."""
+
+    def __init__(self, kind: str, expr: pp.ParserElement, build):
+        super().__init__(expr)
+        self.kind, self.build = kind, build
+        self.saveAsList = False  # its result is one Parsed, not a list
+        self.set_name(kind)
+
+    def parseImpl(self, instring, loc, do_actions=True):
+        end, tokens = self.expr._parse(instring, loc, do_actions, callPreParse=False)
+        if not do_actions:  # a look-ahead: only the end matters
+            return end, tokens
+        return end, Parsed(self.kind, self.build(tokens), loc, end)
+
+
 def _tagged(kind: str, expr: pp.ParserElement, build) -> pp.ParserElement:
-    located = pp.Located(expr)
-
-    def action(tokens):
-        if len(tokens) == 1:  # a named copy of a Located wraps its result once more
-            tokens = tokens[0]
-        start, inner, end = tokens[0], tokens[1], tokens[-1]
-        return Parsed(kind, build(inner), start, end)
-
-    return located.add_parse_action(action).set_name(kind)
+    return _Tagged(kind, expr, build)
 
 
 class Guarded(pp.ParseExpression):
