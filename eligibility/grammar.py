@@ -104,18 +104,22 @@ def _tagged(kind: str, expr: pp.ParserElement, build) -> pp.ParserElement:
 
 
 class Guarded(pp.ParseExpression):
-    """Alternatives tried in order, each only where its look-ahead regex (None: always) matches."""
+    """Alternatives tried in order, each only where its look-ahead regex (None: always) matches, and
+    not after an earlier alternative that already tried all it would try (`covered_by`, an index)."""
 
-    def __init__(self, branches: list[tuple[str | None, pp.ParserElement]]):
-        super().__init__([element for _, element in branches])
-        self.guards = [re.compile(guard) if guard else None for guard, _ in branches]
+    def __init__(self, branches: list[tuple]):
+        super().__init__([branch[1] for branch in branches])
+        self.guards = [re.compile(branch[0]) if branch[0] else None for branch in branches]
+        self.covered_by = [branch[2] if len(branch) > 2 else None for branch in branches]
         self.mayReturnEmpty = any(e.mayReturnEmpty for e in self.exprs)
 
     def parseImpl(self, instring, loc, do_actions=True):
         error = None
-        for guard, alternative in zip(self.guards, self.exprs):
-            if guard is not None and guard.match(instring, loc) is None:
+        tried = set()
+        for index, (guard, alternative) in enumerate(zip(self.guards, self.exprs)):
+            if guard is not None and guard.match(instring, loc) is None or self.covered_by[index] in tried:
                 continue
+            tried.add(index)
             try:
                 return alternative._parse(instring, loc, do_actions)
             except pp.ParseException as failure:
@@ -881,7 +885,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                             analyte_cmp, negated_clause, cmp_before_age)),
         # a list may mix known and unknown names: the longer reading wins
         (concept_near, first_of(allergy, participation, has_later_lab + finding_with_scale) | Longest([finding + boundary, free_finding + boundary])),
-        (introducer_first, first_of(free_finding)),
+        (introducer_first, first_of(free_finding), 4),  # the known-term alternative tries a free finding too
         (number_near, first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp, count_cmp, bound)),
         (near("adults?(?:\\s|$)", 3), first_of(adult)),
         (near("@lab:age", 12), first_of(lead_age)),
