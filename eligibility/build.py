@@ -21,6 +21,8 @@ from .statements import administrative_statement
 from .units import compatible, unit_from_tokens
 
 _TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
+_CAPABILITY = frozenset("able unable ability inability willing unwilling willingness unwillingness capable incapable "
+                        "adequate normal sufficient good".split())
 # words that make a bare name a state, a heading or a note rather than a finding
 _NOT_A_FINDING = frozenset(
     "adequate normal good sufficient satisfactory acceptable healthy stable preserved intact appropriate able unable willing "
@@ -93,7 +95,18 @@ class Builder:
         items: list[Node] = []
         for part in parts:
             items.extend(self._resolve(i) for i in (part.items if isinstance(part, _Implicit) else [part]))
-        return AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
+        return self._negation_scope(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
+
+    def _negation_scope(self, items: list[Node], p: Parsed) -> Review | None:
+        """"Must not have SBP ≥ 150 or DBP ≥ 95": the grammar's negation covers the first threshold only,
+        the author's most likely all of them; which one is a guess."""
+        measured = (Compare, Between, OneOf)
+        first = items[0]
+        negated = (isinstance(first, Not) and isinstance(first.item, measured)
+                   or isinstance(first, Review) and _NEGATION_WORD.search(first.text))
+        if negated and any(isinstance(i, measured) for i in items[1:]):
+            return Review(self.source(p), "negation_scope", span=self.span(p))
+        return None
 
     def build_and(self, p: Parsed) -> Node | _Implicit:
         parts = [self.visit(x) for x in p.fields["parts"]]
@@ -108,11 +121,11 @@ class Builder:
             else:
                 node = self._resolve(part)
                 items.append(Not(node, span=node.span) if negate else node)
-        return AllOf(tuple(_flatten(items, AllOf)), span=self.span(p))
+        return self._negation_scope(items, p) or AllOf(tuple(_flatten(items, AllOf)), span=self.span(p))
 
     def build_list(self, p: Parsed) -> Node | _Implicit:
         parts = [self._resolve(self.visit(x)) for x in p.fields["parts"]]
-        return parts[0] if len(parts) == 1 else _Implicit(parts)
+        return parts[0] if len(parts) == 1 else (self._negation_scope(parts, p) or _Implicit(parts))
 
     def build_except(self, p: Parsed) -> Node:
         main = self._resolve(self.visit(p.fields["main"]))
@@ -531,7 +544,9 @@ class Builder:
         """Findings outside the lexicons, matched by name only; see Evaluator.visit_finding."""
         f = p.fields
         items = [list(_flat(words)) for words in f["names"]]
-        if f.get("bare") and not self._names_a_finding(items):
+        if f.get("bare") and not self._names_a_finding(items) or any(w in _CAPABILITY for item in items for w in item):
+            # "Not able to swallow tablets", "adequate organ function": abilities and states, which a
+            # record's lists do not hold
             return Review(self.source(p), "not_understood", span=self.span(p))
         for index, words in enumerate(items):
             if words and words[0] == "#name":  # a name containing known terms: spelled out, matched as text
@@ -733,6 +748,9 @@ def _status_in_window(fields: dict) -> str:
 def _is_measurement(node: Node) -> bool:
     leaves = [n for n in node.walk() if not n.children()]
     return bool(leaves) and all(isinstance(n, (Compare, Between, OneOf)) for n in leaves)
+
+
+_NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", re.I)
 
 
 def all_review(node: Node) -> bool:

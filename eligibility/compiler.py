@@ -166,25 +166,34 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     statement = administrative_statement(lexemes, (0, len(clean)))
     if statement is not None:
         return statement, ()
+    # "The subject has a serum hemoglobin of < 10 g/dL", "Patients with X, Y": the person the sentence
+    # is about adds nothing; read what follows, or, failing that, the whole. Then, a bare name.
     rule, problems = _read(clean, lexemes, kind)
-    if isinstance(rule, Review) and rule.reason == "not_understood":
-        # "The subject has a serum hemoglobin of < 10 g/dL", "Patients who received X": the person
-        # the sentence is about adds nothing; read what follows. Then, a bare name.
-        rest = _without_subject_lead(lexemes)
-        retry = _read(clean, rest, kind) if rest else None
-        if retry is not None and not all_review(retry[0]):
+    rest = _without_subject_lead(lexemes) if any(isinstance(n, Review) for n in rule.walk()) else None
+    if rest:
+        retry = _read(clean, rest, kind)
+        if _unread_parts(retry[0]) < _unread_parts(rule):
             rule, problems = retry
-        else:
-            rule, problems = _bare_finding(clean, rest or lexemes, kind) or (rule, problems)
-    if kind == "exclusion" and isinstance(rule, Not) and _NEGATED_OPENING.match(clean):
+    if isinstance(rule, Review) and rule.reason == "not_understood":
+        rule, problems = _bare_finding(clean, rest or lexemes, kind) or (rule, problems)
+    if kind == "exclusion" and _NEGATED_OPENING.match(clean) and any(isinstance(n, Not) for n in rule.walk()):
         # "Exclusion: No prior chemotherapy" read as written excludes everyone without chemotherapy;
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
-        return Review(clean, "negated_exclusion", hints=(rule.item,), span=(0, len(clean))), problems
+        hint = rule.item if isinstance(rule, Not) else rule
+        return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
     if len(_sentence_starts(clean)) > 1 and any(isinstance(n, Review) for n in rule.walk()) and not all_review(rule):
         # a sentence not understood may add a requirement or relax one ("Subjects older than 80 will be
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     return rule, problems
+
+
+def _unread_parts(rule: Node) -> tuple[int, int]:
+    """How much of a reading is left for review, to compare two readings: fewer computable leaves
+    first, then more Review leaves."""
+    leaves = [n for n in rule.walk() if not n.children()]
+    reviews = sum(isinstance(n, Review) for n in leaves)
+    return reviews - len(leaves), reviews
 
 
 def _read(clean: str, lexemes: list, kind: str) -> tuple[Node, tuple[str, ...]]:
@@ -208,7 +217,7 @@ def _read(clean: str, lexemes: list, kind: str) -> tuple[Node, tuple[str, ...]]:
 _PERSON = frozenset("patient patients subject subjects participant participants individual individuals volunteer volunteers "
                     "person persons people candidate candidates".split())
 _LEAD_WORDS = frozenset("the a an each all any study".split())
-_AUXILIARIES = ("must have", "should have", "must be", "should be", "will have", "has had", "have had", "has", "have", "had",
+_AUXILIARIES = ("must have", "should have", "must be", "should be", "will have", "has", "have", "had",
                 "is", "are", "was", "were", "must", "should", "will", "shall")
 # words that make the rest a permission or a condition, not a fact about the patient
 _PERMISSION = frozenset("eligible ineligible allowed permitted excluded included may can could might acceptable unless except if "
@@ -229,7 +238,11 @@ def _without_subject_lead(lexemes: list) -> list | None:
         i += 1
     rest = " ".join(words[i:])
     for auxiliary in _AUXILIARIES:
-        if (rest + " ").startswith(auxiliary + " ") and not re.match(r"(?:not|no|never)\b", rest[len(auxiliary):].strip()):
+        if (rest + " ").startswith(auxiliary + " "):
+            following = rest[len(auxiliary):].split()[:1]
+            # "has not", "has received", "have had": the auxiliary belongs to what follows
+            if not following or following[0] in ("not", "no", "never", "had", "been") or following[0].endswith(("ed", "en")):
+                break
             i += len(auxiliary.split())
             break
     if i >= len(words) or _PERMISSION.intersection(words[i:]):
@@ -280,7 +293,7 @@ _EXCLUDED_TAIL = re.compile(
 
 
 _NEGATED_OPENING = re.compile(
-    r"(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+)?(?:no|not|none|without|must\s+not|should\s+not|can\s*not|cannot|may\s+not"
+    r"(?:(?:the\s+|an?\s+|each\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?)\s+)?(?:no|not|none|without|must\s+not|should\s+not|can\s*not|cannot|may\s+not"
     r"|must\s+have\s+no|has\s+not|have\s+not|did\s+not)\b"
     r"(?!\s+(?:be\s+)?(?:able|willing|capable|candidates?|suitable|fit|available|eligible|competent|likely)\b)", re.I)
 

@@ -103,6 +103,8 @@ class Evaluator:
             "ambiguous_comparator": "'=' on a measured value (a lost ≥ or ≤?): check the protocol",
             "negated_exclusion": "an exclusion written as a negation ('No X' excludes patients without X as written): "
                                  "check whether it means to exclude patients with X",
+            "negation_scope": "a negation before a list of thresholds ('No SBP ≥ 150 or DBP ≥ 95'): check whether it "
+                              "covers the first threshold or all of them",
         }.get(node.reason, "not understood by the grammar")
         return Answer(None, f"{reason}: {node.text!r}", (), (node.text,))
 

@@ -291,7 +291,8 @@ class Review(Node):
 
     reason: consent, investigator_judgement, not_understood, causation, unit_error, conditional,
     ambiguous_comparator ("=" on a measured value, often a lost ≥ or ≤), negated_exclusion ("No X"
-    under exclusion criteria: as written it excludes patients without X).
+    under exclusion criteria: as written it excludes patients without X), negation_scope ("No SBP ≥ 150
+    or DBP ≥ 95": a negation that may cover one threshold or all).
     hints: computable parts found inside the text, shown to the reviewer, never evaluated.
     """
 
