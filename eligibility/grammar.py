@@ -150,6 +150,12 @@ class Longest(pp.Or):
         raise error or pp.ParseException(instring, loc, self.errmsg, self)
 
 
+def _measured_in(words: list[str]) -> bool:
+    """An analyte followed closely by a comparator: a requirement, not a description."""
+    signs = {"<", ">", "<=", ">=", "="}
+    return any(w.startswith("@lab:") and signs & set(words[i + 1:i + 5]) for i, w in enumerate(words))
+
+
 def _first_parsed(results) -> "Parsed | None":
     for item in results:
         if isinstance(item, Parsed):
@@ -960,8 +966,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # the words before the first ":" or "defined as", in one regex
     definition_label = pp.Regex(rf"(?:(?!(?::|(?:, )?{alternation(p['definition'])}){_END})\S+ )+(?=(?::|(?:, )?{alternation(p['definition'])}){_END})")
     definition_label.add_parse_action(lambda t: t[0].split())
-    # not a label but a requirement of its own: "Creatinine < 1.5 x ULN or: CrCl ≥ 40 mL/min"
-    definition_label.add_condition(lambda t: t[-1] not in ("or", "and", "and/or") and not {"<", ">", "<=", ">=", "="} & set(t))
+    # not a label but a requirement of its own: "Creatinine < 1.5 x ULN or: CrCl ≥ 40 mL/min", "Peak
+    # ferritin > 500 ng/mL and one or more of the following: ..."; a description may hold a sign
+    # ("parameters consistent with < grade 2 toxicity:")
+    definition_label.add_condition(lambda t: t[-1] not in ("or", "and", "and/or") and not _measured_in(list(t)))
     definition_expr = _tagged(
         "defined",
         pp.Group(definition_label)("label_words") + definition_word + pp.Opt(tok("either")) + exception_expr,
