@@ -365,6 +365,10 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
         return combined, []
     if _CONDITIONAL_HEADER.search(text):
         return Review(item.text, "conditional", hints=(combined,), span=(0, len(item.text))), []
+    if _PERIOD.search(item.text):
+        # "Use of any of the following within 14 days:": the period belongs to every item, which
+        # read alone would count any use ever
+        return Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
     rule, diagnostics = compile_criterion(text, item.kind)
     if isinstance(rule, Review):
         return Defined(text, combined, span=(0, len(text))), []
@@ -375,6 +379,9 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     if uncertain and _looks_like_heading(item.text):
         return Defined(text, combined, span=(0, len(text))), []
     return AllOf((rule, combined)), diagnostics
+
+
+_PERIOD = re.compile(r"\b\d+(?:\.\d+)?\s*(?:-\s*)?(?:days?|weeks?|months?|years?|hours?|hrs?|wks?)\b", re.I)
 
 
 def _looks_like_heading(text: str) -> bool:

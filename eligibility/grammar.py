@@ -151,9 +151,12 @@ class Longest(pp.Or):
 
 
 def _measured_in(words: list[str]) -> bool:
-    """An analyte followed closely by a comparator: a requirement, not a description."""
+    """An analyte followed closely by a comparator, or a period of time ("Use of any of the following
+    within 14 days:"): a requirement, or part of one, not a description."""
     signs = {"<", ">", "<=", ">=", "="}
-    return any(w.startswith("@lab:") and signs & set(words[i + 1:i + 5]) for i, w in enumerate(words))
+    return any(w.startswith("@lab:") and signs & set(words[i + 1:i + 5]) for i, w in enumerate(words)) or any(
+        re.fullmatch(r"\d+(?:\.\d+)?", w) and i + 1 < len(words) and re.match(r"(?:day|week|month|year|hour|h|hr|wk|mo)s?$", words[i + 1])
+        for i, w in enumerate(words))
 
 
 def _first_parsed(results) -> "Parsed | None":

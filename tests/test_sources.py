@@ -189,3 +189,11 @@ def test_a_heading_is_not_a_finding_the_patient_must_have():
     result = eligibility.screen({"creatinine": {"value": 1.0, "unit": "mg/dL", "uln": 1.2}, "conditions": [], "medications": [],
                                  "procedures": []}, trial)
     assert result.criteria[0].outcome == "met"
+
+
+def test_a_period_in_a_heading_is_not_dropped_from_its_items():
+    trial = eligibility.compile_trial(
+        "Exclusion Criteria:\n* Use of any of the following medications within 14 days prior to randomization:\n  * warfarin\n  * heparin\n")
+    result = eligibility.screen({"medications": [{"name": "warfarin", "start": "2015-01-01", "end": "2015-02-01"}],
+                                 "conditions": [], "procedures": []}, trial)
+    assert result.criteria[0].outcome == "unknown"
