@@ -619,7 +619,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          # words of a heading or a pointer, never of a name: "the following", "criteria", "as below"
          "following", "follows", "below", "either", "criteria", "criterion",
          # verbs and adverbs a name does not hold: "has never received a ..."
-         "never", "ever", "received", "receive", "receiving", "taken", "taking", "undergone", "undergoing"])
+         "never", "ever", "received", "receive", "receiving", "taken", "taking", "undergone", "undergoing",
+         "discontinue", "discontinued", "stop", "stopped", "agree", "agrees", "consider", "considered", "expected", "likely"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
     free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"  # "high - dose": hyphens are split off
