@@ -71,6 +71,7 @@ _ONE_TO_THREE_DIGITS = re.compile(r"[1-9]\d{0,2}")
 _THREE_DIGITS = re.compile(r"\d{3}")
 _SUPERSCRIPT_POWER = re.compile(r"(.*?)10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)(.*)")
 
+
 def _normalise(text: str) -> str:
     if text in _SYMBOLS:
         return _SYMBOLS[text]
