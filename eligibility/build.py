@@ -17,7 +17,7 @@ from .errors import UnitError
 from .grammar import Parsed
 from .lexicon import Lexeme, get_lexicon, text_key
 from .nodes import ROMAN_VALUES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex, Window
-from .statements import administrative_statement
+from .statements import administrative_statement, contraception_statement
 from .units import compatible, unit_from_tokens
 
 _TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
@@ -277,7 +277,8 @@ class Builder:
     def build_unknown(self, p: Parsed) -> Node:
         text = self.source(p)
         span = self.span(p)
-        statement = administrative_statement([x for x in self.lexemes if span[0] <= x.start and x.end <= span[1]], span)
+        lexemes = [x for x in self.lexemes if span[0] <= x.start and x.end <= span[1]]
+        statement = administrative_statement(lexemes, span) or contraception_statement(lexemes, span)
         return statement or Review(text, classify_review(text), span=span)
 
     def _text_between(self, node: Node) -> str:

@@ -28,6 +28,7 @@ _SPECIAL = {
     "childbearing potential": "childbearing_potential", "child bearing potential": "childbearing_potential", "wocbp": "childbearing_potential",
     "informed consent": "informed_consent", "consent": "informed_consent", "consented": "informed_consent",
     "willing to comply": "willing_to_comply", "compliance": "willing_to_comply", "complies": "willing_to_comply",
+    "uses contraception": "uses_contraception", "contraception": "uses_contraception", "birth control": "uses_contraception",
     "conditions": "condition", "diagnoses": "condition", "diseases": "condition", "problems": "condition", "history": "condition",
     "medications": "drug", "drugs": "drug", "meds": "drug", "treatments": "drug",
     "procedures": "procedure", "therapies": "procedure", "interventions": "procedure", "trials": "procedure",
@@ -131,7 +132,8 @@ class _Reader:
             self.birth_date = parse_date(value, key, self.patient.screening_date)
         elif special == "sex":
             self.read_sex(key, value)
-        elif special in ("pregnant", "breastfeeding", "healthy_volunteer", "childbearing_potential", "informed_consent", "willing_to_comply"):
+        elif special in ("pregnant", "breastfeeding", "healthy_volunteer", "childbearing_potential", "informed_consent", "willing_to_comply",
+                         "uses_contraception"):
             self.patient.flags[special] = parse_bool(value, key)
         elif special in ("condition", "drug", "procedure", "allergy"):
             self.read_records(key, special, value)

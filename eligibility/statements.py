@@ -1,20 +1,23 @@
 """Whole-criterion statements of a yes/no fact about the patient that no measurement settles:
-"Signed written informed consent", "Willing and able to comply with study procedures".
+"Signed written informed consent", "Willing and able to comply with study procedures", "Women of
+childbearing potential must use effective contraception".
 
 Read by vocabulary, not by the grammar: such a criterion is recognised only when every word of it
 belongs to the statement's small vocabulary, so a criterion that also asks for anything else
 ("... and ECOG 0-1") is never mistaken for one. The patient's record answers it with a flag
-(`informed_consent`, `willing_to_comply`); without one the answer is unknown.
+(`informed_consent`, `willing_to_comply`, `uses_contraception`); without one the answer is unknown.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .lexicon import Lexeme, get_lexicon
-from .nodes import AllOf, Flag, Node, Not
+from .nodes import AllOf, AnyOf, Flag, Node, Not, Sex
 
 _PUNCTUATION = frozenset(",;:.()[]-/'\"")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
 
 
 @lru_cache(maxsize=1)
@@ -37,3 +40,35 @@ def administrative_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> No
     rule = flags[0] if len(flags) == 1 else AllOf(tuple(flags), span=span)
     # "Unable or unwilling to provide informed consent or to comply": not able to do all of it
     return Not(rule, span=span) if negations.intersection(norms) else rule
+
+
+@lru_cache(maxsize=1)
+def _contraception_vocabulary() -> dict:
+    phrases = get_lexicon().phrases["contraception_statement"]
+    return {key: frozenset(value) for key, value in phrases.items() if not key.startswith("_")}
+
+
+def contraception_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | None:
+    """"Women of childbearing potential must agree to use adequate contraception during the study":
+    the flag `uses_contraception`, required of those the sentence names (women of childbearing
+    potential, or men) and of everyone when it names both or neither; None unless every word of the
+    criterion is the statement's (a pregnancy test, a definition of menopause, a condition with "if"
+    are not)."""
+    vocabulary = _contraception_vocabulary()
+    norms = [lexeme.g for lexeme in lexemes if lexeme.g not in _PUNCTUATION]
+    if not norms or not vocabulary["triggers"].intersection(norms):
+        return None
+    if any(norm not in vocabulary["words"] and not _NUMBER.match(norm) for norm in norms):
+        return None
+    flag: Node = Flag("uses_contraception", span=span)
+    women, men = vocabulary["women"].intersection(norms), vocabulary["men"].intersection(norms)
+    condition: Node | None = None
+    if women and not men:
+        condition = (Flag("childbearing_potential", span=span) if vocabulary["childbearing"].intersection(norms)
+                     else Sex(("female",), span=span))
+    elif men and not women:
+        condition = Sex(("male",), span=span)
+    if vocabulary["negations"].intersection(norms):  # "WOCBP unwilling to use contraception": those who will not
+        refusal = Not(flag, span=span)
+        return AllOf((condition, refusal), span=span) if condition else refusal
+    return AnyOf((Not(condition, span=span), flag), span=span) if condition else flag
