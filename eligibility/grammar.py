@@ -90,6 +90,7 @@ class _Tagged(pp.ParseElementEnhance):
         super().__init__(expr)
         self.kind, self.build = kind, build
         self.saveAsList = False  # its result is one Parsed, not a list
+        self.skipWhitespace = self.callPreparse = True  # its start is its first token, whatever the inner element
         self.set_name(kind)
 
     def parseImpl(self, instring, loc, do_actions=True):
@@ -498,7 +499,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
     reference = reference_words | phrase(p["reference_points"], "reference point")
     relation = phrase(p["window_relation"], "before")
     # "within 4 weeks (6 weeks for nitrosoureas) prior to entering the study": a longer window for some
-    window_note = _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar, lambda r: {})
+    window_note = _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar
+                          # "within 4 weeks or 5 half-lives, whichever is longer": longer for some exposures
+                          | pp.Regex(r"(?:, )?or \d+(?:\.\d+)? half ?-? ?lives?(?: of (?:the )?(?:drug|agent|compound))?"
+                                     r"(?: \( whichever is (?:longer|greater|later) \)| , whichever is (?:longer|greater|later)(?: ,)?"
+                                     r"| whichever is (?:longer|greater|later))(?= |$)"),
+                          lambda r: {})
     # both need a number of days or weeks close ahead: a cheap look-ahead spares trying them after every finding
     window = _tagged(
         "window",
