@@ -130,6 +130,8 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     understood = True
     for start, end in zip(starts, starts[1:] + [len(clean)]):
         sentence = clean[start:end].strip()
+        if _POINTER.fullmatch(sentence):  # "See Appendix 3.": where to read more, not a requirement
+            continue
         if _HEDGE.match(sentence):
             return None
         rule, sentence_problems = compile_criterion(sentence, kind)
@@ -140,6 +142,8 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     if not understood:
         hints = tuple(part for part in parts if not all_review(part))
         return Review(clean, classify_review(clean), hints=hints, span=(0, len(clean))), tuple(problems)
+    if len(parts) == 1:
+        return parts[0], tuple(problems)
     return (AllOf if kind == "inclusion" else AnyOf)(tuple(parts), span=(0, len(clean))), tuple(problems)
 
 
@@ -148,6 +152,7 @@ def _sentence_starts(clean: str) -> list[int]:
                   if clean[: m.start() + 1].split()[-1].lower().strip("([{\"'").rstrip(".") not in _ABBREVIATIONS]
 
 
+_POINTER = re.compile(r"\(?\s*(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:appendix|section|table|protocol|attachment|annex)\b[^.;]{0,40}[.)]*\s*", re.I)
 _SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9%)\]])\.\s+(?=[A-Z(])")
 _ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "vs", "dr", "no", "approx", "ca", "fig", "incl", "al", "et al", "st", "mr", "mrs", "ms", "cf", "viz", "nr"}
 _HEDGE = re.compile(

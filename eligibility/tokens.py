@@ -109,6 +109,13 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             joined.append(Token(tok.text + tokens[i + 1].text + exponent.text, f"10^{exponent.norm}", tok.start, exponent.end))
             i += 3
             continue
+        if (  # "mm(3)", "m(2)": a unit's power in brackets
+            _SHORT_UNIT.fullmatch(tok.norm) and i + 3 < len(tokens) and tokens[i + 1].norm == "(" and tokens[i + 1].start == tok.end
+            and _SQUARE_OR_CUBE.fullmatch(tokens[i + 2].norm) and tokens[i + 3].norm == ")"
+        ):
+            joined.append(Token(tok.text + "(" + tokens[i + 2].text + ")", tok.norm + tokens[i + 2].norm, tok.start, tokens[i + 3].end))
+            i += 4
+            continue
         if (  # mm^3, m^2: a unit's power written with a caret
             _SHORT_UNIT.fullmatch(tok.norm)
             and i + 2 < len(tokens)
