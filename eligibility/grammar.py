@@ -755,6 +755,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
               "must have elapsed from", "must have elapsed from the time of", "from the time of", "since the time of",
               "must have passed since", "must have elapsed after", "has elapsed from", "have elapsed from", "must elapse since",
               "must elapse from", "must elapse after", "must have elapsed following", "following")
+        # "since the last dose of prior X", "since completion of X": the end of the exposure
+        + pp.Opt(tok("the last dose of", "last dose of", "the last administration of", "the completion of", "completion of",
+                     "the end of", "end of", "the last", "last"))
         # "At least 1 week since prior and no concurrent CYP3A4 inhibitors": none in the window, none now
         + (tok("prior and no concurrent", "prior and no current", "previous and no concurrent")("no_concurrent")
            + (finding | _tagged("free_finding", free_list + finding_tail + boundary, _free))
