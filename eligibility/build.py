@@ -545,9 +545,12 @@ class Builder:
         """Findings outside the lexicons, matched by name only; see Evaluator.visit_finding."""
         f = p.fields
         items = [list(_flat(words)) for words in f["names"]]
-        if f.get("bare") and not self._names_a_finding(items) or any(w in _CAPABILITY for item in items for w in item):
+        lone_adjective = any(len(item) == 1 and not item[0].startswith("@") and not self._finding_word(item[0])
+                             and item[0].endswith(("ive", "ory", "al", "ic", "ous", "able", "ible", "ant", "ent")) for item in items)
+        if (f.get("bare") and not self._names_a_finding(items) or lone_adjective
+                or any(w in _CAPABILITY for item in items for w in item)):
             # "Not able to swallow tablets", "adequate organ function": abilities and states, which a
-            # record's lists do not hold
+            # record's lists do not hold; "undergoing elective, ambulatory ... repair": a lone adjective
             return Review(self.source(p), "not_understood", span=self.span(p))
         for index, words in enumerate(items):
             if words and words[0] == "#name":  # a name containing known terms: spelled out, matched as text

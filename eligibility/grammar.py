@@ -353,7 +353,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
          "resting", "fasting", "known", "current", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
-         "post-operative", "patients with", "subjects with", *p["presence"], *p["person_words"]])
+         "post-operative", "patients with", "subjects with", "who", "those who", "that", *p["presence"], *p["person_words"]])
     # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
     lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?= @lab:age{_END}))").set_name("analyte prefix")
     list_conj = after_comma(("and/or", "or", "and", "nor")) | comma | slash | tok("&", "+")
@@ -368,7 +368,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     measured_within = pp.Regex(
         r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
         rf"|at (?:the )?time of \w{IN_SENTENCE}*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
-        rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_SENTENCE}*?)"
+        rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_SENTENCE}*?"
+        # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
+        rf"|on (?:the (?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion)\b"
+        rf"|at (?:the (?:time|date) of )?(?:signing (?:the )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b)"
         rf"(?: {IN_SENTENCE}+?)?(?= [,;).]|$)"
     )
     measurement_context = pp.Combine(
@@ -438,7 +441,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "cmp",
         analyte_list + pp.ZeroOrMore(lab_filler) + (
             cmp_tail
-            | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint)
+            | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint) + pp.Opt(measured_within("context"))
         ),
         _cmp,
     )
@@ -832,8 +835,13 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                 "spouse", "caregiver", "caregivers", "sibling", "siblings", "household", "contact", "contacts",
                                 "donor", "donors", "member", "members", "relative", "relatives", "newborn", "newborns", "offspring"])
     lead_words = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern}|{other_person}|@)\S+ )+"), lambda r: {})
+    # "Adult patients up to age 75", "Phase 1 patient at least 18 yrs of age": the words stop at the comparator
+    lead_words_to_comparator = _tagged("unknown", pp.Regex(
+        rf"(?:(?!{boundary_pattern}|{other_person}|@|(?:{word_op.pattern})|(?:<=|>=|<|>|=)(?:\s|$))\S+ )+"), lambda r: {})
     lead_age = _tagged(
-        "and", lead_words + (analyte_range | analyte_cmp).add_condition(lambda t: t[0].fields["labs"] == ["age"]),
+        "and",
+        lead_words + (analyte_range | analyte_cmp).add_condition(lambda t: t[0].fields["labs"] == ["age"])
+        | lead_words_to_comparator + (cmp_before_age | bare_cmp.copy().add_condition(lambda t: bool(t[0].fields.get("age_words")))),
         _side_by_side,
     )
 
