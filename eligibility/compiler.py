@@ -255,12 +255,15 @@ def _without_subject_lead(lexemes: list) -> list | None:
     return lexemes[i:]
 
 
+_SIGNS = frozenset({"<", ">", "<=", ">=", "="})
+
+
 def _without_stray_marks(lexemes: list) -> list:
     """Marks that carry nothing: an asterisk after a word that points to a footnote ("Less than 75
     years* of age"; a multiplication is followed by a number), a colon after "or" ("ULN or: CrCl"), a
     plural's "(s)" ("lesion(s)")."""
     kept = []
-    skip_closing = False
+    skip_closing = skip_sign = False
     for index, lexeme in enumerate(lexemes):
         following = lexemes[index + 1].g if index + 1 < len(lexemes) else ""
         if (re.fullmatch(r"\*{1,3}", lexeme.g) and kept and re.search(r"[a-z)]$", kept[-1].g) and kept[-1].g != "x"
@@ -275,6 +278,14 @@ def _without_stray_marks(lexemes: list) -> list:
             continue
         if lexeme.g == ")" and skip_closing:
             skip_closing = False
+            continue
+        if (lexeme.g == "(" and kept and kept[-1].g in _SIGNS and following in _SIGNS and index + 2 < len(lexemes)
+                and lexemes[index + 2].g == ")"):  # "less than or equal to (</=) 1": the sign said twice
+            skip_closing = True
+            skip_sign = True
+            continue
+        if skip_sign and lexeme.g in _SIGNS:
+            skip_sign = False
             continue
         kept.append(lexeme)
     return kept
