@@ -445,6 +445,9 @@ class Builder:
             review = next((b for b in bounds if isinstance(b, Review)), None)
             if review is not None:
                 return Review(self.source(p), review.reason, span=self.span(p))
+            if not either and _disjoint(bounds):
+                # "Calcium < 8.4 mg/dL > 10.6 mg/dL": both cannot hold; "either" is likely meant, but a guess
+                return Review(self.source(p), "not_understood", span=self.span(p))
             per_variable.append((AnyOf if either else AllOf)(tuple(bounds), span=self.span(p)))
         return self._combine(per_variable, f["conj"], p)
 
@@ -755,6 +758,17 @@ def _is_measurement(node: Node) -> bool:
 
 
 _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", re.I)
+
+
+def _disjoint(bounds: list[Node]) -> bool:
+    """An upper bound below a lower bound on the same variable, in the same unit: no value meets both."""
+    if len(bounds) != 2 or not all(isinstance(b, Compare) for b in bounds):
+        return False
+    upper = [b for b in bounds if b.op in ("<", "<=")]
+    lower = [b for b in bounds if b.op in (">", ">=")]
+    if len(upper) != 1 or len(lower) != 1 or upper[0].threshold.unit != lower[0].threshold.unit:
+        return False
+    return upper[0].threshold.value <= lower[0].threshold.value
 
 
 def all_review(node: Node) -> bool:

@@ -406,10 +406,13 @@ def _parsers() -> dict[str, pp.ParserElement]:
         pp.Regex(rf"(?:years?\s+)?(?:of\s+|in\s+)?@lab:age{_END}")
         | phrase(["of age", "years of age", "old", "years old", "year old", "age", "in age", "/ o", "/o", "yo", "y.o", "y . o .", "y . o", ". o", "- old", "years - old", "year - old"], "age words")
     ).set_name("age words")
-    range_body = (
-        pp.Opt(range_intro) + value("low") + range_sep + value("high") + pp.Opt(age_words("age_words"))
-        + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt(measured_within("context"))
-    )
+    def range_body_of(intro: pp.ParserElement, separator: pp.ParserElement) -> pp.ParserElement:
+        return (intro + value("low") + separator + value("high") + pp.Opt(age_words("age_words"))
+                + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt(measured_within("context")))
+
+    range_body = range_body_of(pp.Opt(range_intro), range_sep)
+    # after words the lexicons do not know, "2 and 3" is a list ("Sub-studies 2 and 3"), not a range
+    free_range_body = range_body_of(range_intro, range_sep) | range_body_of(pp.Empty(), tok("-", "to", "through", "~"))
     # a number, its unit, a separator and the second number: a cheap look-ahead before trying a range
     range_ahead = pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,24}?\d*\.?\d+ (?:\S+ ){0,8}?(?:-|to|and|through|~) \d"))
     analyte_range = _tagged("range", range_ahead + analyte_list + pp.ZeroOrMore(lab_filler) + range_body, _range)
@@ -687,7 +690,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     free_range = _tagged(
         "range",
-        range_ahead + pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + range_body,
+        range_ahead + pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + free_range_body,
         lambda r: {**_range(r), "free": list(r["free"])},
     )
 
