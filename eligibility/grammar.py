@@ -426,7 +426,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # How or when the value is measured ("at rest", "on electrocardiogram", "detected within 24 hours"):
     # kept as the comparison's context. Not words that make it conditional ("in patients with", "if").
     lab_context = pp.Regex(
-        r"(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
+        # "at Visit 101 and at Visit 102", "at screening and day 1": several visits, each a time of measurement
+        r"at (?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?(?:(?: ,)? (?:and|or|and/or) (?:at )?(?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?)+(?= [,;)]|$)"
+        r"|(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
         r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
         r"|predicted|of predicted|of the predicted|of normal predicted|according to|as per|based on)"
         r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
