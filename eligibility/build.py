@@ -355,6 +355,7 @@ class Builder:
         return _unit_word(p) in ("year", "years", "yr", "yrs", "y")
 
     def _combine(self, nodes: list[Node], conj: list[str], p: Parsed, default_any: bool = False) -> Node | _Implicit:
+        nodes = list(dict.fromkeys(nodes))  # "bleeding diathesis or coagulopathy": two names, one concept
         if len(nodes) == 1:
             return nodes[0]
         words = set(" ".join(conj).replace(",", " ").split())
