@@ -256,6 +256,7 @@ def _without_subject_lead(lexemes: list) -> list | None:
 
 
 _SIGNS = frozenset({"<", ">", "<=", ">=", "="})
+_NUMBER_START = re.compile(r"\d|10\^")
 
 
 def _without_stray_marks(lexemes: list) -> list:
@@ -266,8 +267,8 @@ def _without_stray_marks(lexemes: list) -> list:
     skip_closing = skip_sign = False
     for index, lexeme in enumerate(lexemes):
         following = lexemes[index + 1].g if index + 1 < len(lexemes) else ""
-        if (re.fullmatch(r"\*{1,3}", lexeme.g) and kept and re.search(r"[a-z)]$", kept[-1].g) and kept[-1].g != "x"
-                and not re.match(r"\d|10\^", following)):
+        if (lexeme.g in ("*", "**", "***") and kept and (kept[-1].g[-1:].isalpha() or kept[-1].g.endswith(")")) and kept[-1].g != "x"
+                and not _NUMBER_START.match(following)):
             continue
         if lexeme.g == ":" and kept and kept[-1].g in ("or", "and", "and/or"):
             continue
