@@ -636,7 +636,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "never", "ever", "received", "receive", "receiving", "taken", "taking", "undergone", "undergoing",
          "discontinue", "discontinued", "stop", "stopped", "agree", "agrees", "consider", "considered", "expected", "likely",
          # words that grant or point, never part of a name: "adjuvant tamoxifen allowed", "per protocol"
-         "allowed", "permitted", "acceptable", "only", "protocol", "compatible", "lab"])
+         "allowed", "permitted", "acceptable", "only", "protocol", "compatible", "lab",
+         # a sex is not a finding: "male, or female of non-childbearing potential"
+         "male", "males", "female", "females"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
     free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"  # "high - dose": hyphens are split off

@@ -197,3 +197,11 @@ def test_a_period_in_a_heading_is_not_dropped_from_its_items():
     result = eligibility.screen({"medications": [{"name": "warfarin", "start": "2015-01-01", "end": "2015-02-01"}],
                                  "conditions": [], "procedures": []}, trial)
     assert result.criteria[0].outcome == "unknown"
+
+
+def test_a_topic_heading_is_not_a_requirement_of_its_own():
+    trial = eligibility.compile_trial(
+        "Inclusion Criteria:\n* Endocrine therapy:\n  * No concurrent hormonal therapy\n")
+    assert trial.criteria[0].rule.kind == "defined"
+    result = eligibility.screen({"medications": [], "conditions": [], "procedures": []}, trial)
+    assert result.criteria[0].outcome == "met"
