@@ -673,6 +673,10 @@ class Builder:
 
     def build_flags(self, p: Parsed) -> Node:
         flags = p.fields["flags"]
+        start, end = self.span(p)
+        if p.fields.get("alone") and self.text[:start].strip() + self.text[end:].strip(" .;:,") != "":
+            # "WOCBP and males must agree to ...": who the sentence is about, not a requirement
+            return Review(self.source(p), "not_understood", span=(start, end))
         if "not_pregnant" in flags:
             node = Not(Flag("pregnant", span=self.span(p)), span=self.span(p))
             return Not(node, span=self.span(p)) if p.fields.get("negated") else node

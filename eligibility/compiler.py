@@ -395,8 +395,9 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     uncertain = any(isinstance(n, Review) or (isinstance(n, Finding) and n.concept.startswith("text:")) for n in rule.walk())
     if uncertain and _looks_like_heading(item.text):
         return Defined(text, combined, span=(0, len(text))), []
-    # "Endocrine therapy:", "Radiotherapy:": a topic whose items say what is required of it
-    if item.text.rstrip().endswith((":", "：")) and all(isinstance(n, Finding) for n in rule.walk() if not n.children()):
+    # "Endocrine therapy:", "Radiotherapy": a topic whose items say what is required of it
+    if ((item.text.rstrip().endswith((":", "：")) or len(text.split()) <= 3)
+            and all(isinstance(n, Finding) for n in rule.walk() if not n.children())):
         return Defined(text, combined, span=(0, len(text))), []
     return AllOf((rule, combined)), diagnostics
 

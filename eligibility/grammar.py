@@ -637,8 +637,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "discontinue", "discontinued", "stop", "stopped", "agree", "agrees", "consider", "considered", "expected", "likely",
          # words that grant or point, never part of a name: "adjuvant tamoxifen allowed", "per protocol"
          "allowed", "permitted", "acceptable", "only", "protocol", "compatible", "lab",
-         # a sex is not a finding: "male, or female of non-childbearing potential"
-         "male", "males", "female", "females"])
+         # a sex is not a finding: "male, or female of non-childbearing potential"; nor a state
+         "male", "males", "female", "females", "naive", "naïve", "status", "identified", "responsive"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
     free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"  # "high - dose": hyphens are split off
@@ -820,6 +820,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "WOCBP must have a negative pregnancy test": a requirement for women who can become pregnant
     childbearing = _tagged("flags", phrase(p["childbearing_potential"], "women of childbearing potential"),
                            lambda r: {"flags": ["childbearing_potential"], "negated": False})
+    # on its own, a whole criterion ("Women of childbearing potential" as an exclusion); inside a
+    # sentence it is the sentence's subject, which the builder does not take as a requirement
+    childbearing_alone = _tagged("flags", phrase(p["childbearing_potential"], "women of childbearing potential"),
+                                 lambda r: {"flags": ["childbearing_potential"], "negated": False, "alone": True})
     childbearing_requirement = _tagged(
         "conditional",
         childbearing("condition") + pp.Opt(tok("must have", "must", "should have", "must have had", "need", "needs to have", "need to have",
@@ -914,7 +918,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # Each alternative behind a look-ahead on what it needs close by; one regex test decides whether
     # to try it, which keeps the cost of alternatives that cannot apply low.
     clause = Guarded([
-        (near(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1), first_of(childbearing_requirement, childbearing)),
+        (near(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1), first_of(childbearing_requirement, childbearing_alone)),
         (sex_near, first_of(sex_age, sex)),
         (flag_near, first_of(flags)),
         (lab_near, first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, has_sex_condition + sex_thresholds,

@@ -205,3 +205,8 @@ def test_a_topic_heading_is_not_a_requirement_of_its_own():
     assert trial.criteria[0].rule.kind == "defined"
     result = eligibility.screen({"medications": [], "conditions": [], "procedures": []}, trial)
     assert result.criteria[0].outcome == "met"
+
+
+def test_a_short_topic_heading_without_colon_is_a_label():
+    trial = eligibility.compile_trial("Inclusion Criteria:\n* Radiotherapy\n  * Not specified\n")
+    assert trial.criteria[0].rule.kind == "defined"
