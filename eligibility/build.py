@@ -102,9 +102,13 @@ class Builder:
         the author's most likely all of them; which one is a guess."""
         measured = (Compare, Between, OneOf)
         first = items[0]
-        negated = (isinstance(first, Not) and isinstance(first.item, measured)
-                   or isinstance(first, Review) and _NEGATION_WORD.search(first.text))
-        if negated and any(isinstance(i, measured) for i in items[1:]):
+        if isinstance(first, Not) and isinstance(first.item, measured) and any(
+                isinstance(n, measured) for i in items[1:] for n in i.walk()):
+            return Review(self.source(p), "negation_scope", span=self.span(p))
+        # "Prior therapy allowed but no prior therapy with paclitaxel, temozolomide": an unread negation
+        # before what was read may cover it
+        if isinstance(first, Review) and _NEGATION_WORD.search(first.text) and any(
+                isinstance(n, (*measured, Finding, Flag)) for i in items[1:] for n in i.walk()):
             return Review(self.source(p), "negation_scope", span=self.span(p))
         return None
 
@@ -576,7 +580,8 @@ class Builder:
             else:
                 category = "allergy" if f.get("allergy") else "any"
                 nodes.append(Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window,
-                                     grade=self._grade(f.get("grade")), span=self.span(p)))
+                                     grade=self._grade(f.get("grade")),
+                                     absence_unknown=self.criterion_kind == "inclusion" and not f.get("negated"), span=self.span(p)))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
         return self._negations(combined, f, p)
 

@@ -235,6 +235,9 @@ class Evaluator:
                 return Answer(None, f"no {category_name} list in the patient record (needed for {label})", (), (f"{category_name}: {label}",))
             concept = self.lexicon.concepts.get(node.concept)
             known = concept is not None and not concept.open
+            if not known and node.absence_unknown:
+                return Answer(None, f"{label} is not in the lexicons and may not be a condition, drug or procedure: "
+                                    f"not found among the patient's {category_name}", (), (f"{category_name}: {label}",))
             if not known and (len(given) < len(categories) or any(given)):
                 why = "is not in the lexicons, so only its exact name is matched" if concept is None else "cannot be listed exhaustively"
                 return Answer(None, f"{label} {why}: not found among the patient's {category_name}", (), (f"{category_name}: {label}",))

@@ -248,6 +248,9 @@ class Finding(Node):
     window: Window | None = None
     indication: tuple[str, ...] = ()
     grade: tuple = ()  # (op, value) or ("between", low, high): the severity grade its record must carry
+    # a name outside the lexicons that an inclusion requires: it may name a state a record's lists
+    # never hold ("interpretable echocardiographic images"), so its absence does not refute it
+    absence_unknown: bool = False
 
     def render(self):
         words = [self.status] if self.status else []
