@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import pyparsing as pp
 
@@ -17,16 +18,15 @@ from .errors import UnitError
 from .grammar import Parsed
 from .lexicon import Lexeme, get_lexicon, text_key
 from .nodes import ROMAN_VALUES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex, Window
-from .statements import administrative_statement, contraception_statement
+from .statements import statement
 from .units import compatible, unit_from_tokens
 
 _TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
 _CAPABILITY = frozenset("able unable ability inability willing unwilling willingness unwillingness capable incapable "
                         "adequate normal sufficient good".split())
 # words that make a bare name a state, a heading or a note rather than a finding
-_NOT_A_FINDING = frozenset(
-    "adequate normal good sufficient satisfactory acceptable healthy stable preserved intact appropriate able unable willing "
-    "capable ability inability willingness unwillingness candidate candidates eligible eligibility criteria criterion "
+_NOT_A_FINDING = _CAPABILITY | frozenset(
+    "satisfactory acceptable healthy stable preserved intact appropriate candidate candidates eligible eligibility criteria criterion "
     "protocol study trial cohort group arm part phase see note appendix section table consent informed signed "
     "gender genders sex sexes male female men women man woman life expectancy status function".split())
 
@@ -282,8 +282,7 @@ class Builder:
         text = self.source(p)
         span = self.span(p)
         lexemes = [x for x in self.lexemes if span[0] <= x.start and x.end <= span[1]]
-        statement = administrative_statement(lexemes, span) or contraception_statement(lexemes, span)
-        return statement or Review(text, classify_review(text), span=span)
+        return statement(lexemes, span) or Review(text, classify_review(text), span=span)
 
     def _text_between(self, node: Node) -> str:
         return self.text[node.span[0]:node.span[1]] if node.span else ""
@@ -602,8 +601,8 @@ class Builder:
         return all(any(w.startswith("@") or self._finding_word(w) for w in item) for item in items)
 
     def _finding_word(self, word: str) -> bool:
-        phrases = self.lexicon.phrases
-        return word in phrases["finding_words"] or word.endswith(tuple(phrases["finding_suffixes"]))
+        words, suffixes = _finding_vocabulary()
+        return word in words or word.endswith(suffixes)
 
     def _term_words(self, word: str) -> str:
         if not word.startswith("@"):
@@ -768,6 +767,12 @@ def _is_measurement(node: Node) -> bool:
 
 
 _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _finding_vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
+    phrases = get_lexicon().phrases
+    return frozenset(phrases["finding_words"]), tuple(phrases["finding_suffixes"])
 
 
 def _disjoint(bounds: list[Node]) -> bool:

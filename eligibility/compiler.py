@@ -17,7 +17,7 @@ from .errors import SourceError
 from .lexicon import get_lexicon
 from .nodes import AllOf, Amount, AnyOf, Compare, Defined, Finding, Flag, Node, Not, Review, Sex
 from .sources import TrialSource, read_source
-from .statements import administrative_statement, contraception_statement
+from .statements import statement
 from .tokens import tokenize
 
 # Beyond this many lexemes a line is a paragraph, not a criterion; it goes to review unparsed.
@@ -168,9 +168,9 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return Review(clean, "not_understood", span=(0, len(clean))), ()
     if len(lexemes) > MAX_LEXEMES:
         return Review(clean, classify_review(clean), span=(0, len(clean))), (f"criterion of {len(lexemes)} tokens is too long to parse; left for review",)
-    statement = administrative_statement(lexemes, (0, len(clean))) or contraception_statement(lexemes, (0, len(clean)))
-    if statement is not None:
-        return statement, ()
+    flags = statement(lexemes, (0, len(clean)))
+    if flags is not None:
+        return flags, ()
     # "The subject has a serum hemoglobin of < 10 g/dL", "Patients with X, Y": the person the sentence
     # is about adds nothing; read what follows, or, failing that, the whole. Then, a bare name.
     rule, problems = _read(clean, lexemes, kind)

@@ -331,10 +331,10 @@ def _grade_holds(grade: tuple, record: Record) -> Answer:
     if grade[0] == "between":
         holds = grade[1] <= record.grade <= grade[2]
     else:
-        holds = {"<": record.grade < grade[1], "<=": record.grade <= grade[1], ">": record.grade > grade[1],
-                 ">=": record.grade >= grade[1], "==": record.grade == grade[1]}.get(grade[0])
-        if holds is None:
+        compare = _OPS.get("=" if grade[0] == "==" else grade[0])
+        if compare is None:
             return Answer(None, f"cannot compare grade with {grade[0]!r}")
+        holds = compare(record.grade, grade[1])
     return Answer(holds, f"grade {record.grade}" + ("" if holds else f", not {wanted}"))
 
 

@@ -998,7 +998,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         lambda kind, main, tail: {"main": main, ("exception" if kind == "except" else "condition"): _first_parsed(tail)},
     )
     # the words before the first ":" or "defined as", in one regex
-    definition_label = pp.Regex(rf"(?:(?!(?::|(?:, )?{alternation(p['definition'])}){_END})\S+ )+(?=(?::|(?:, )?{alternation(p['definition'])}){_END})")
+    definition_start = rf"(?::|(?:, )?{alternation(p['definition'])}){_END}"
+    definition_label = pp.Regex(rf"(?:(?!{definition_start})\S+ )+(?={definition_start})")
     definition_label.add_parse_action(lambda t: t[0].split())
     # not a label but a requirement of its own: "Creatinine < 1.5 x ULN or: CrCl ≥ 40 mL/min", "Peak
     # ferritin > 500 ng/mL and one or more of the following: ..."; a description may hold a sign

@@ -286,9 +286,8 @@ class _Reader:
         if value is None:
             return None
         text = str(value).strip().lower().removeprefix("grade").strip()
-        roman = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
-        if text in roman:
-            return roman[text]
+        if text in ROMAN_VALUES:
+            return ROMAN_VALUES[text]
         if not re.fullmatch(r"[0-5]", text):
             raise PatientDataError(f"{key}.grade", f"a grade is a whole number from 0 to 5 (or I-V), not {value!r}")
         return int(text)

@@ -28,10 +28,19 @@ def _vocabulary() -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[s
     return words, frozenset(statements["negations"]), triggers
 
 
+def statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | None:
+    """The flag rule of a consent, compliance or contraception statement, else None."""
+    return administrative_statement(lexemes, span) or contraception_statement(lexemes, span)
+
+
+def _words(lexemes: list[Lexeme]) -> list[str]:
+    return [lexeme.g for lexeme in lexemes if lexeme.g not in _PUNCTUATION]
+
+
 def administrative_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | None:
     """The flag rule a criterion made only of a statement's words stands for, else None."""
     words, negations, triggers = _vocabulary()
-    norms = [lexeme.g for lexeme in lexemes if lexeme.g not in _PUNCTUATION]
+    norms = _words(lexemes)
     if not norms or any(norm not in words for norm in norms):
         return None
     flags = [Flag(flag, span=span) for flag, trigger in triggers.items() if trigger.intersection(norms)]
@@ -55,7 +64,7 @@ def contraception_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Nod
     criterion is the statement's (a pregnancy test, a definition of menopause, a condition with "if"
     are not)."""
     vocabulary = _contraception_vocabulary()
-    norms = [lexeme.g for lexeme in lexemes if lexeme.g not in _PUNCTUATION]
+    norms = _words(lexemes)
     if not norms or not vocabulary["triggers"].intersection(norms):
         return None
     if any(norm not in vocabulary["words"] and not _NUMBER.match(norm) for norm in norms):
