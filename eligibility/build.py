@@ -19,7 +19,7 @@ from .grammar import Parsed
 from .lexicon import Lexeme, get_lexicon, text_key
 from .nodes import ROMAN_VALUES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex, Window
 from .statements import statement
-from .units import compatible, unit_from_tokens
+from .units import compatible, convert, quantity, unit_from_tokens
 
 _TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
 _CAPABILITY = frozenset("able unable ability inability willing unwilling willingness unwillingness capable incapable "
@@ -311,10 +311,27 @@ class Builder:
         fits = [unit for unit, low, high in analyte.bare_units if low <= number <= high]
         return fits[0] if len(fits) == 1 else ""
 
+    def _off_scale(self, analyte_id: str, values: list[float], where: Parsed) -> str | None:
+        """"Performance status < 50 by KPS": 50 is no ECOG grade, the text names another scale."""
+        analyte = self.lexicon.analytes.get(analyte_id)
+        if not analyte or analyte.kind != "score" or not analyte.bare_units:
+            return None
+        outside = [v for v in values if not any(low <= v <= high for _, low, high in analyte.bare_units)]
+        if not outside:
+            return None
+        scale = ", ".join(f"{low:g}-{high:g}" for _, low, high in analyte.bare_units)
+        message = f"{outside[0]:g} is outside the scale of {analyte.name} ({scale})"
+        self.problems.append((message, self.span(where)[0]))
+        return message
+
     def _check_unit(self, analyte_id: str, amount: Amount, where: Parsed) -> str | None:
-        if amount.is_limit_multiple or not amount.unit or analyte_id not in self.lexicon.analytes:
+        if amount.is_limit_multiple or analyte_id not in self.lexicon.analytes:
             return None
         analyte = self.lexicon.analytes[analyte_id]
+        if amount.unit in ("", analyte.unit) and self._off_scale(analyte_id, [amount.value], where):
+            return "off scale"
+        if not amount.unit:
+            return None
         if analyte_id == "egfr" and compatible(amount.unit, "mL/min"):
             return None  # see _normalised_egfr
         if compatible(amount.unit, analyte.unit, analyte.molar_mass, analyte.valence):
@@ -440,19 +457,23 @@ class Builder:
         if not first.fields["unit"] and not first.fields.get("limit"):  # the unit is written once, after the second bound
             first = Parsed("value", {**first.fields, "unit": second.fields["unit"], "limit": second.fields.get("limit")}, first.start, first.end)
         either = _one(f["joiner"]) in ("or", "and/or")
+        bounds_written = ((f["op"], first), (f["op2"], second))
+        same_direction = {_one(f["op"])[0], _one(f["op2"])[0]} in ({"<"}, {">"})
         per_variable = []
-        # "ALT or AST > 3 x ULN and < 5 x ULN": both bounds on the same analyte, either analyte
-        for labs in ([[lab] for lab in f["labs"]] or [[]]):
+        # "ALT or AST > 3 x ULN and < 5 x ULN": both bounds on the same analyte, either analyte;
+        # "systolic or diastolic BP ≥ 140 or ≥ 90 mmHg": one bound for each, respectively
+        respectively = len(f["labs"]) == 2 and same_direction
+        for index, labs in enumerate([[lab] for lab in f["labs"]] or [[]]):
             shared = {"labs": labs, "conj": [], "timepoint": None, "context": f.get("context"), "age_words": f["age_words"]}
             bounds = [self.build_cmp(Parsed("cmp", {**shared, "op": op, "value": value}, p.start, p.end))
-                      for op, value in ((f["op"], first), (f["op2"], second))]
+                      for op, value in (bounds_written[index:index + 1] if respectively else bounds_written)]
             review = next((b for b in bounds if isinstance(b, Review)), None)
             if review is not None:
                 return Review(self.source(p), review.reason, span=self.span(p))
             if not either and _disjoint(bounds):
                 # "Calcium < 8.4 mg/dL > 10.6 mg/dL": both cannot hold; "either" is likely meant, but a guess
                 return Review(self.source(p), "not_understood", span=self.span(p))
-            per_variable.append((AnyOf if either else AllOf)(tuple(bounds), span=self.span(p)))
+            per_variable.append(bounds[0] if len(bounds) == 1 else (AnyOf if either else AllOf)(tuple(bounds), span=self.span(p)))
         return self._combine(per_variable, f["conj"], p)
 
     def build_normal_range(self, p: Parsed) -> Node | _Implicit:
@@ -463,6 +484,8 @@ class Builder:
     def build_scale_set(self, p: Parsed) -> Node:
         variable = p.fields["labs"][0]
         values = [float(ROMAN_VALUES.get(v, v)) for v in p.fields["values"]]
+        if self._off_scale(variable, values, p):
+            return Review(self.source(p), "unit_error", span=self.span(p))
         op = _one(p.fields.get("op"))
         if op:  # "NYHA class ≥ III", "class III or greater"
             if len(values) != 1:
@@ -784,6 +807,52 @@ def _disjoint(bounds: list[Node]) -> bool:
     if len(upper) != 1 or len(lower) != 1 or upper[0].threshold.unit != lower[0].threshold.unit:
         return False
     return upper[0].threshold.value <= lower[0].threshold.value
+
+
+def alternative_thresholds(rule: Node) -> bool:
+    """Two thresholds of one variable where only one can be meant: "BMI > 30 or > 27.5 kg/m2 (South
+    Asian)", "ECOG 0-1 (ECOG 0-2, for the expansion cohort)". The second belongs to a population the
+    text names, so reading both (as either, or as both) would be a wrong threshold for someone."""
+    for node in rule.walk():
+        if isinstance(node, AnyOf):
+            bounds = [n for n in node.items if isinstance(n, Compare)]
+            if len(bounds) == len(node.items) and _same_side(bounds) and not _restated(bounds):
+                return True
+        elif isinstance(node, AllOf):
+            flat = _flattened(node)
+            if any(isinstance(n, Review) for n in flat):
+                for variable in {n.variable for n in flat if isinstance(n, (Compare, OneOf, Between))}:
+                    same = [n for n in flat if isinstance(n, (Compare, OneOf, Between)) and n.variable == variable]
+                    if len(same) > 1 and (not all(isinstance(n, Compare) for n in same) or _same_side(same)):
+                        return True
+    return False
+
+
+def _flattened(node: AllOf) -> list[Node]:
+    return [leaf for item in node.items for leaf in (_flattened(item) if isinstance(item, AllOf) else [item])]
+
+
+def _same_side(bounds: list[Compare]) -> bool:
+    """Bounds on one variable, at one time, all from below or all from above."""
+    return (len({(b.variable, b.timepoint, b.context) for b in bounds}) == 1 and len({b.op[0] for b in bounds}) == 1
+            and len({b.threshold.is_limit_multiple for b in bounds}) == 1)
+
+
+def _restated(bounds: list[Compare]) -> bool:
+    """"Creatinine > 1.5 mg/dL or > 133 µmol/L": one threshold written in two units."""
+    analyte = get_lexicon().analytes.get(bounds[0].variable)
+    first = bounds[0].threshold
+    for other in (b.threshold for b in bounds[1:]):
+        if first.unit == other.unit or first.is_limit_multiple or other.is_limit_multiple:
+            return False
+        try:
+            converted = convert(quantity(other.value, other.unit), first.unit,
+                                analyte.molar_mass if analyte else None, analyte.valence if analyte else None).magnitude
+        except Exception:  # units that do not convert: not a restatement
+            return False
+        if abs(converted - first.value) > 0.05 * abs(first.value):
+            return False
+    return True
 
 
 def all_review(node: Node) -> bool:

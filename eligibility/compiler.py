@@ -11,7 +11,7 @@ from typing import Any
 import pyparsing as pp
 
 from . import grammar
-from .build import Builder, all_review, classify_review
+from .build import Builder, all_review, alternative_thresholds, classify_review
 from .criteria import Item, split_criteria
 from .errors import SourceError
 from .lexicon import get_lexicon
@@ -186,6 +186,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
         hint = rule.item if isinstance(rule, Not) else rule
         return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
+    if alternative_thresholds(rule):
+        return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
     if len(_sentence_starts(clean)) > 1 and any(isinstance(n, Review) for n in rule.walk()) and not all_review(rule):
         # a sentence not understood may add a requirement or relax one ("Subjects older than 80 will be
         # allowed at the discretion of the PI"): what was read is a hint, not an answer

@@ -69,6 +69,8 @@ _INTEGER = re.compile(r"\d+")
 _ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
 _ONE_TO_THREE_DIGITS = re.compile(r"[1-9]\d{0,2}")
 _THREE_DIGITS = re.compile(r"\d{3}")
+_TNM_STAGE = re.compile(r"[cpyr]?[tnm][0-4x][a-d]?")
+_TNM_NEXT = re.compile(r"[cpyr]?[tnm]?[0-4x][a-d]?")
 _SUPERSCRIPT_POWER = re.compile(r"(.*?)10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)(.*)")
 
 
@@ -148,9 +150,23 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             joined.append(Token(tok.text + " " + tokens[i + 1].text, "10^" + tokens[i + 1].norm, tok.start, tokens[i + 1].end))
             i += 2
             continue
+        if (  # "cT1-2-3", "T2-T3": a TNM stage range is one word, not a name and a range of numbers
+            _TNM_STAGE.fullmatch(tok.norm) and i + 2 < len(tokens) and tokens[i + 1].norm == "-"
+            and tokens[i + 1].start == tok.end and tokens[i + 2].start == tokens[i + 1].end
+            and _TNM_NEXT.fullmatch(tokens[i + 2].norm)
+        ):
+            end = i + 2
+            while (end + 2 < len(tokens) and tokens[end + 1].norm == "-" and tokens[end + 1].start == tokens[end].end
+                   and tokens[end + 2].start == tokens[end + 1].end and _TNM_NEXT.fullmatch(tokens[end + 2].norm)):
+                end += 2
+            text = "".join(t.text for t in tokens[i:end + 1])
+            joined.append(Token(text, text.lower(), tok.start, tokens[end].end))
+            i = end + 1
+            continue
         if (  # "100 000/mm3": a space between thousands, before a unit
             _ONE_TO_THREE_DIGITS.fullmatch(tok.norm) and i + 2 < len(tokens)
             and _THREE_DIGITS.fullmatch(tokens[i + 1].norm) and tokens[i + 1].start == tok.end + 1
+            and not (tokens[i + 1].norm in ("103", "106", "109") and tokens[i + 2].norm == "/")  # "100 109/l" is 100 x 10^9/L
             and (tokens[i + 2].norm == "/" or _unit_follows(tokens, i + 2))
         ):
             joined.append(Token(tok.text + " " + tokens[i + 1].text, tok.norm + tokens[i + 1].norm, tok.start, tokens[i + 1].end))
@@ -200,6 +216,9 @@ def _comparator_spellings() -> dict[tuple[str, ...], str]:
                          f"equal to or {word} than", f"equal or {word} than", f"{word} than / equal to", f"{word} than or equals",
                          f"equal or {word} to", f"equal to or {word} to"):
                 spellings[tuple(form.split())] = symbol
+            # "greater than >5", "less than ≤ 2": the sign written after its words says it twice
+            spellings[(word, "than", symbol[0])] = symbol[0]
+            spellings[(word, "than", symbol)] = symbol
         sign = symbol[0]
         over = ("over", "above") if symbol == ">=" else ("under", "below")
         for form in (f"{sign} or =", f"{sign} / =", f"= or {sign}", f"{sign} or equal to", f"{sign} =",
