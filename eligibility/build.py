@@ -19,6 +19,7 @@ from .grammar import Parsed
 from .lexicon import Lexeme, get_lexicon, text_key
 from .nodes import ROMAN_VALUES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex, Window
 from .statements import statement
+from .tokens import tokenize
 from .units import compatible, convert, quantity, unit_from_tokens
 
 _TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
@@ -820,12 +821,22 @@ def alternative_thresholds(rule: Node) -> bool:
                 return True
         elif isinstance(node, AllOf):
             flat = _flattened(node)
-            if any(isinstance(n, Review) for n in flat):
-                for variable in {n.variable for n in flat if isinstance(n, (Compare, OneOf, Between))}:
-                    same = [n for n in flat if isinstance(n, (Compare, OneOf, Between)) and n.variable == variable]
-                    if len(same) > 1 and (not all(isinstance(n, Compare) for n in same) or _same_side(same)):
-                        return True
+            unread = [n.text for n in flat if isinstance(n, Review)]
+            if not unread:
+                continue
+            measured = {n.variable for n in flat if isinstance(n, (Compare, OneOf, Between))}
+            for variable in measured:
+                same = [n for n in flat if isinstance(n, (Compare, OneOf, Between)) and n.variable == variable]
+                if len(same) > 1 and (not all(isinstance(n, Compare) for n in same) or _same_side(same)):
+                    return True
+            # "ECOG 0-1 (ECOG 0 to 2 for the expansion cohort)" with the second left unread
+            if any(re.search(r"\d", text) and measured & _measured_in(text) for text in unread):
+                return True
     return False
+
+
+def _measured_in(text: str) -> set[str]:
+    return {lexeme.g[5:] for lexeme in get_lexicon().tag(tokenize(text)) if lexeme.g.startswith("@lab:")}
 
 
 def _flattened(node: AllOf) -> list[Node]:
