@@ -32,6 +32,13 @@ _NOT_A_FINDING = _CAPABILITY | frozenset(
     "gender genders sex sexes male female men women man woman life expectancy status function".split())
 
 
+# "cT1-3", "N0", "pT2a": a stage is measured on the tumour, never a name a record lists
+_TNM_STAGE = re.compile(r"[cpyr]?[tnm][0-4][a-d]?(?:-[cpyr]?[tnm]?[0-4x][a-d]?)*")
+
+
+_JUDGEMENT_LEAD = re.compile(r"^(?:(?:elevated|increased|raised|decreased|reduced|abnormal|abnormally|known|confirmed|documented)\s+)+")
+
+
 @dataclass
 class _Implicit:
     """A list joined only by commas or semicolons, resolved once the enclosing logic is known."""
@@ -359,6 +366,8 @@ class Builder:
             if (_PATIENT_NOUNS.fullmatch(words) and self._is_time(p) and not self.text[:self.span(p)[0]].strip()
                     and self.source(p).lower().startswith(words)):
                 return ["age"]
+            # "Elevated VWF antigen levels > 150%": the judgement is the comparison's, not the variable's name
+            words = _JUDGEMENT_LEAD.sub("", words) or words
             return ["text:" + text_key(words)]
         labs = list(p.fields.get("labs") or [])
         if not labs and (p.fields.get("age_words") or self._is_years(p)):
@@ -496,7 +505,12 @@ class Builder:
         conj = p.fields["conj"]
         if len(values) == 2 and conj and conj[0] in ("-", "to", "through", "~"):
             low, high = sorted(values)
-            values = [float(v) for v in range(int(low), int(high) + 1)] if low.is_integer() and high.is_integer() else values
+            unit = self.lexicon.analytes[variable].unit
+            if not (low.is_integer() and high.is_integer()) or self.lexicon.analytes[variable].step != 1.0:
+                # "Hoehn and Yahr stage 1 to 3" holds stage 2.5 too
+                texts = [str(v).upper() for v in p.fields["values"]]
+                return Between(variable, Amount(low, unit, texts[0]), Amount(high, unit, texts[-1]), True, span=self.span(p))
+            values = [float(v) for v in range(int(low), int(high) + 1)]
         return OneOf(variable, tuple(values), span=self.span(p))
 
     # -- findings ----------------------------------------------------------------------------
@@ -579,7 +593,7 @@ class Builder:
         lone_adjective = any(len(item) == 1 and not item[0].startswith("@") and not self._finding_word(item[0])
                              and item[0].endswith(("ive", "ory", "al", "ic", "ous", "able", "ible", "ant", "ent")) for item in items)
         if (f.get("bare") and not self._names_a_finding(items) or lone_adjective
-                or any(w in _CAPABILITY for item in items for w in item)):
+                or any(w in _CAPABILITY or _TNM_STAGE.fullmatch(w) for item in items for w in item)):
             # "Not able to swallow tablets", "adequate organ function": abilities and states, which a
             # record's lists do not hold; "undergoing elective, ambulatory ... repair": a lone adjective
             return Review(self.source(p), "not_understood", span=self.span(p))

@@ -351,7 +351,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lab_prefix_words = alternation(
         ["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-         "resting", "fasting", "known", "current", "current known", "initial", "recent", "most recent", "latest", "estimated",
+         "resting", "awake", "fasting", "known", "confirmed", "current", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
          "post-operative", "patients with", "subjects with", "who", "those who", "that", *p["presence"], *p["person_words"]])
     # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
@@ -638,7 +638,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
          # words that grant or point, never part of a name: "adjuvant tamoxifen allowed", "per protocol"
          "allowed", "permitted", "acceptable", "only", "protocol", "compatible", "lab",
          # a sex is not a finding: "male, or female of non-childbearing potential"; nor a state
-         "male", "males", "female", "females", "naive", "naïve", "status", "identified", "responsive"])
+         "male", "males", "female", "females", "naive", "naïve", "status", "identified", "responsive",
+         # joins and verbs that end a name: "18 years of age, but < 76 years", "established at least 3 months"
+         "but", "however", "meaning", "established", "lost", "point", "points"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
     free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"  # "high - dose": hyphens are split off
@@ -702,7 +704,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # "No more than 2 prior chemotherapy regimens", "At least 1 measurable lesion": a count of what follows.
     def counted_word(prepositions: str) -> pp.ParserElement:
-        return pp.Regex(rf"(?!{boundary_pattern}|(?:{prepositions})\s)(?:@\w+:\w+|[a-z][a-z0-9'’+/.-]*|-){_END}")
+        return pp.Regex(rf"(?!{boundary_pattern}|(?:{prepositions})(?:\s|$))(?:@\w+:\w+|[a-z][a-z0-9'’+/.-]*|-){_END}")
 
     # a count's noun phrase ends at a preposition or a verb ("... must be documented", "... will be allowed")
     prepositions = ("for|in|on|at|to|by|from|per|within|during|since|before|after|than|the"

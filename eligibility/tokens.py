@@ -69,7 +69,7 @@ _INTEGER = re.compile(r"\d+")
 _ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
 _ONE_TO_THREE_DIGITS = re.compile(r"[1-9]\d{0,2}")
 _THREE_DIGITS = re.compile(r"\d{3}")
-_TNM_STAGE = re.compile(r"[cpyr]?[tnm][0-4x][a-d]?")
+_TNM_STAGE = re.compile(r"[cpyr]?[tnm][0-4][a-d]?")
 _TNM_NEXT = re.compile(r"[cpyr]?[tnm]?[0-4x][a-d]?")
 _SUPERSCRIPT_POWER = re.compile(r"(.*?)10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)(.*)")
 
