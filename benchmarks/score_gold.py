@@ -5,7 +5,11 @@ entity whose text is numeric ("≥ 18 years", "< 1.5 x ULN", "1-3"). Gold value 
 small independent reader below, not by the library's grammar. Predictions: eligibility.thresholds
 of each criterion line. A prediction matches a gold pair on the same line when the variable, the
 operator and the value(s) agree, values compared after unit conversion (gold "=" matches any
-operator, as Chia often keeps "=" of a stripped "≥"). Neither gold marks every value of the text
+operator, as Chia often keeps "=" of a stripped "≥"). A gold variable that lists analytes ("ALT/AST",
+"AST or ALT") matches any of them, "BP > 140/90" is a systolic and a diastolic bound, a gold that
+names a sex instead of the variable ("> 1.4 mg/dL in women") matches on the value alone, and a
+variable outside the lexicon matches a prediction whose words it contains or is contained in
+("Estimated IQ" / "IQ"). Neither gold marks every value of the text
 ("Age > 18 years" is often left out), so precision is also given over the lines where the gold
 marks at least one value.
 
@@ -49,13 +53,33 @@ _NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
 
 
-_SECOND_BOUND = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?=(?:>=|<=|>|<|less than|greater than|more than|under|over|older than|younger than|below|above)(?:\s+or\s+equal\s+to)?\s*\d)", re.I)
+_SECOND_BOUND = re.compile(r"\s*(?:,|\band\b|\bor\b|\bto\b)?\s*(?=(?:>=|<=|>|<|less than|greater than|more than|under|over|older than|younger than|below|above)(?:\s+or\s+equal\s+to)?\s*\d)", re.I)
+
+
+# comparators written in several words, turned to a sign first so that their "or" / "and" is not
+# read as a second bound ("equal or greater than 70", "at least 18 years and not more than 45 years")
+_SPELLED_OPS = [
+    (r"(?:equal|equals)\s+(?:to\s+)?or\s+(?:greater|more|higher|over|above|superior)(?:\s+(?:than|to))?"
+     r"|(?:greater|more|higher|over|above)\s+(?:than\s+)?(?:or|/)\s+equal(?:\s+to)?|at\s*/\s*above|>\s*or\s+equal(?:\s+to)?"
+     r"|\b(?:not|no)\s+(?:less|lower|fewer)\s+than|\bat\s+least|\bminimum\s+of", ">="),
+    (r"(?:equal|equals)\s+(?:to\s+)?or\s+(?:less|lower|below|under|inferior)(?:\s+(?:than|to))?"
+     r"|(?:less|lower|below|under)\s+(?:than\s+)?(?:or|/)\s+equal(?:\s+to)?|at\s*/\s*below|<\s*or\s+equal(?:\s+to)?"
+     r"|\b(?:not|no)\s+(?:more|greater|higher)\s+than|\bnot\s+exceeding|\bat\s+most|\bmaximum\s+of|\bup\s+to", "<="),
+]
+_SCORE_SET = re.compile(r"\s*(\d)(?:\s*(?:,|-|\bor\b|\band\b|,\s*or)\s*(\d))+\s*")
 
 
 def parse_gold(text: str) -> list:
     """[(op, low, high, unit)] from a gold value text: one bound, or two ("> 18 and < 90 years"); [] when not numeric."""
     t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)  # decimal comma
     t = re.sub(r">\s*(?:or|/)\s*=|>_", ">=", re.sub(r"<\s*(?:or|/)\s*=|<_", "<=", t))
+    t = re.sub(r"\b(between(?:\s+\w+)?)\s+[<>]=?\s*(?=\d)", r"\1 ", t, flags=re.I)  # "between ages >=18 and 65"
+    for pattern, symbol in _SPELLED_OPS:
+        t = re.sub(pattern, f" {symbol} ", t, flags=re.I)
+    if _SCORE_SET.fullmatch(t):  # "0, 1 or 2", "1-2-3": a set of grades, held as its bounds
+        digits = [int(d) for d in re.findall(r"\d", t)]
+        if digits == list(range(digits[0], digits[-1] + 1)) and len(digits) > 1:
+            return [("between", float(digits[0]), float(digits[-1]), "")]
     t = " ".join(t.replace("≥", ">=").replace("≤", "<=").replace("=>", ">=").replace("=<", "<=").replace("×", "x").replace("＜", "<").replace("＞", ">").split())
     for word, number in _WORD_NUMBERS.items():
         t = re.sub(rf"\b{word}\b(\s*\(\d+\))?", str(number), t, flags=re.I)
@@ -131,22 +155,78 @@ def load_gold(ann: Path, txt: Path):
     return text, gold
 
 
-def gold_variable(lexicon, entity: str, text: str) -> str | None:
-    if entity == "Person" and not re.search(r"weigh|height|bmi|body mass", text, re.I):
-        return "age"  # Chia's Person holds ages ("aged", "old") and, now and then, body size
-    text = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", text).strip() or text  # "alanine transaminase (ALT)"
-    found = lexicon.find_term(text, ("@lab:",))
-    if found is None:  # "Hb level", "Serum Cr": the analyte with its usual companions
-        core = re.sub(r"^(serum|plasma|blood|baseline|fasting)\s+|\s+(level|levels|count|value|values|concentration)$", "", text.strip(), flags=re.I)
-        found = lexicon.find_term(core, ("@lab:",)) if core != text else None
-    if found is None and re.search(r"\bage\b|years old", text, re.I):
-        return "age"
-    if found is None:  # outside the lexicon: the library names such a variable by its words
-        from eligibility.lexicon import text_key
+_SEX_WORDS = {"men", "women", "male", "males", "female", "females", "man", "woman", "boys", "girls"}
+_QUALIFIERS = re.compile(r"^(?:(?:serum|plasma|blood|baseline|fasting|screening|estimated|calculated|measured|confirmed|current|resting"
+                         r"|awake|preoperative|pre-operative|elevated|abnormal|increased|known)\s+)+", re.I)
+_COMPANIONS = re.compile(r"\s+(?:level|levels|count|value|values|concentration|score)$", re.I)
+_LIVER_ENZYMES = re.compile(r"^(?:liver enzymes?|(?:serum )?transaminases?|aminotransferases?|liver function tests?|lfts?)$", re.I)
+_BLOOD_PRESSURE = re.compile(r"^(?:\w+\s+)?(?:blood pressure|bp)(?:\s+\w+)?$", re.I)
 
-        core = re.sub(r"\s*\([^)]*\)|\s+(score|level|levels|count|value)s?$", "", text.strip(), flags=re.I)
-        return "text:" + text_key(core)
-    return found
+
+def gold_variable(lexicon, entity: str, text: str) -> frozenset[str]:
+    """The variables a gold variable text may stand for: one, or each of a list ("ALT/AST",
+    "AST or ALT", "Karnofsky/Lansky"); "*" when the gold names a sex instead ("> 1.4 mg/dL in women")."""
+    if entity == "Person" and not re.search(r"weigh|height|bmi|body mass", text, re.I):
+        return frozenset({"age"})  # Chia's Person holds ages ("aged", "old") and, now and then, body size
+    stripped = text.strip().lower()
+    if stripped in _SEX_WORDS:
+        return frozenset({"*"})
+    if re.fullmatch(r"old|years?|aged?|ages|aging|years old", stripped):
+        return frozenset({"age"})
+    whole = _one_variable(lexicon, text)
+    found = {whole}
+    if whole.startswith("text:"):
+        parts = [p for p in re.split(r"\s*(?:/|\bor\b|\band/or\b|\band\b|,)\s*", re.sub(r"[()\[\]]", " ", text), flags=re.I) if p.strip()]
+        mapped = {_one_variable(lexicon, p) for p in parts} if len(parts) > 1 else set()
+        found |= {v for v in mapped if not v.startswith("text:")}
+        # "spartate aminotransferase (AST)": the short form in brackets, when the long one is misspelled
+        found |= {v for v in (_one_variable(lexicon, inner) for inner in re.findall(r"\(([^)]+)\)", text)) if not v.startswith("text:")}
+    if len(found) > 1:
+        found.discard(whole)
+    return frozenset(found)
+
+
+def _one_variable(lexicon, text: str) -> str:
+    text = " ".join(re.sub(r"\s*[(\[][^)\]]*[)\]]", " ", text).split()) or text  # "alanine transaminase (ALT)"
+    core = _COMPANIONS.sub("", _QUALIFIERS.sub("", text.strip())) or text
+    if _LIVER_ENZYMES.match(core):
+        return "@liver_enzymes"
+    for candidate in (text, core):
+        found = lexicon.find_term(candidate, ("@lab:",))
+        if found:
+            return found
+    if _BLOOD_PRESSURE.match(core) and not re.search(r"systolic|diastolic|mean", core, re.I):
+        return "@blood_pressure"
+    if re.search(r"\bage\b|years old", text, re.I):
+        return "age"
+    from eligibility.lexicon import text_key
+
+    return "text:" + text_key(core)
+
+
+def variable_matches(gold: frozenset[str], predicted: str) -> bool:
+    if predicted in gold or "*" in gold:
+        return True
+    if "@liver_enzymes" in gold and predicted in ("alt", "ast", "text:transaminase", "text:liver enzyme", "text:lft"):
+        return True
+    if not predicted.startswith("text:"):
+        return False
+    # a name outside the lexicon: the same words, or one name inside the other ("Estimated IQ" / "IQ")
+    words = set(predicted[5:].split())
+    return any(g.startswith("text:") and (words <= set(g[5:].split()) or set(g[5:].split()) <= words) for g in gold)
+
+
+def expand_blood_pressure(g: dict) -> list[dict]:
+    """"BP > 140/90 mmHg": a systolic and a diastolic bound."""
+    if "@blood_pressure" not in g["variable"]:
+        return [g]
+    pair = re.search(r"(\d+)\s*/\s*(\d+)", g["value_text"])
+    op, _, high, unit = g["parsed"]
+    if not pair or op == "between":
+        return [g]
+    unit = re.sub(r"^/\s*\d+\s*", "", unit)
+    return [{**g, "variable": frozenset({name}), "parsed": (op, float(number), high, unit)}
+            for name, number in (("sbp", pair.group(1)), ("dbp", pair.group(2)))]
 
 
 def same_value(prediction, gold_value: float, gold_unit: str, variable: str, value: float, unit: str, units, analytes) -> bool:
@@ -196,7 +276,8 @@ def main() -> int:
         gold_by_line = defaultdict(list)
         for g in gold:
             g["variable"] = gold_variable(lexicon, g["entity"], g["variable_text"])
-            gold_by_line[g["line"]].append(g)
+            for one in expand_blood_pressure(g):
+                gold_by_line[one["line"]].append(one)
         # A trial text that repeats a criterion (one copy per cohort) is annotated on one copy only:
         # each distinct line is scored once, against its most annotated copy.
         copies = defaultdict(list)
@@ -208,7 +289,7 @@ def main() -> int:
             for g in gold_by_line[same[0]]:
                 gold_total += 1
                 lost_signs += g["lost_sign"]
-                unmapped += g["variable"] is None or g["variable"].startswith("text:")
+                unmapped += all(v.startswith(("text:", "@")) for v in g["variable"])
         for index, line in enumerate(lines):
             if not line.strip() or copies[line.strip()][0] != index:
                 continue
@@ -226,7 +307,7 @@ def main() -> int:
                 match = None
                 for g in open_gold:
                     op, low, high, unit = g["parsed"]
-                    if g["variable"] != p.variable:
+                    if not variable_matches(g["variable"], p.variable):
                         continue
                     if p.op == "in":  # a score set ("ECOG 0-2", "NYHA III or IV"): the gold range, or one of its values
                         ok = (low == p.value and high == p.high) if op == "between" else (
@@ -247,7 +328,7 @@ def main() -> int:
                     open_gold.remove(match)
                     by_variable[p.variable]["tp"] += 1
                     if p.op == "in":  # "ECOG 0, 1 or 2" may be annotated value by value: the set holds them all
-                        for g in [g for g in open_gold if g["variable"] == p.variable and g["parsed"][0] in (None, "==")
+                        for g in [g for g in open_gold if variable_matches(g["variable"], p.variable) and g["parsed"][0] in (None, "==")
                                   and p.value <= g["parsed"][1] <= p.high]:
                             open_gold.remove(g)
                             gold_in_sets += 1
@@ -261,7 +342,7 @@ def main() -> int:
             for g in open_gold:
                 fn += 1
                 fn_lost += g["lost_sign"]
-                by_variable[g["variable"] or "?"]["fn"] += 1
+                by_variable[min(g["variable"])]["fn"] += 1
                 if len(misses) < args.show:
                     misses.append({"line": line.strip()[:140], "gold": [g["variable_text"], g["value_text"]], "gold_parsed": g["parsed"]})
     precision = tp / (tp + fp) if tp + fp else 0.0

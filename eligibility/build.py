@@ -76,6 +76,8 @@ class Builder:
     # -- entry -------------------------------------------------------------------------------
     def build(self, parsed: Parsed) -> Node:
         node = self._resolve(self.visit(parsed))
+        if any(isinstance(n, (Compare, Between)) and n.variable == "age" and not _implied_adult(n) for n in node.walk()):
+            node = _without_implied_adult(node)  # "Adults, age 45-75": the written age says it all
         return self._collapse_reviews(node)
 
     def visit(self, parsed) -> Node | _Implicit:
@@ -844,13 +846,27 @@ def alternative_thresholds(rule: Node) -> bool:
                 if len(same) > 1 and (not all(isinstance(n, Compare) for n in same) or _same_side(same)):
                     return True
             # "ECOG 0-1 (ECOG 0 to 2 for the expansion cohort)" with the second left unread
-            if any(re.search(r"\d", text) and measured & _measured_in(text) for text in unread):
+            if any(re.search(r"\d", text) and _POPULATION.search(text) and measured & _measured_in(text) for text in unread):
                 return True
     return False
 
 
+_POPULATION = re.compile(r"\b(?:for|if|in|with|cohorts?|arms?|parts?|groups?|patients|subjects|participants|those|who)\b", re.I)
+
+
 def _measured_in(text: str) -> set[str]:
     return {lexeme.g[5:] for lexeme in get_lexicon().tag(tokenize(text)) if lexeme.g.startswith("@lab:")}
+
+
+def _implied_adult(node: Node) -> bool:
+    return isinstance(node, Compare) and node.variable == "age" and node.threshold.text == "adult"
+
+
+def _without_implied_adult(node: Node) -> Node:
+    if not isinstance(node, AllOf):
+        return node
+    items = tuple(_without_implied_adult(i) for i in node.items if not _implied_adult(i))
+    return items[0] if len(items) == 1 else replace(node, items=items)
 
 
 def _flattened(node: AllOf) -> list[Node]:
