@@ -5,7 +5,8 @@ entity whose text is numeric ("≥ 18 years", "< 1.5 x ULN", "1-3"). Gold value 
 small independent reader below, not by the library's grammar. Predictions: eligibility.thresholds
 of each criterion line. A prediction matches a gold pair on the same line when the variable, the
 operator and the value(s) agree, values compared after unit conversion (gold "=" matches any
-operator, as Chia often keeps "=" of a stripped "≥"). A gold variable that lists analytes ("ALT/AST",
+operator, as Chia often keeps "=" of a stripped "≥", and so does a gold value whose span leaves
+its comparator out: "up to 7 centimeters" marked as "7 centimeters"). A gold variable that lists analytes ("ALT/AST",
 "AST or ALT") matches any of them, "BP > 140/90" is a systolic and a diastolic bound, a gold that
 names a sex instead of the variable ("> 1.4 mg/dL in women") matches on the value alone, and a
 variable outside the lexicon matches a prediction whose words it contains or is contained in
@@ -102,7 +103,8 @@ def _parse_bound(t: str):
         unit = t[range_match.end():].strip()
         return ("between", low, high, limit or _unit_text(unit))
     op = None
-    symbol = re.search(rf"(>=|<=|>|<|=)\s*(?:to\s*)?(?={_NUMBER})", t)  # "score ≥ 20": the sign may follow a word
+    # "score ≥ 20": the sign may follow a word; "<= (<=) 1", "<= the age of 35": words may follow the sign
+    symbol = re.search(rf"(>=|<=|>|<|=)[^\d<>=]{{0,15}}?(?={_NUMBER})", t)
     if symbol:
         op = {"=": None}.get(symbol.group(1), symbol.group(1))
     else:
@@ -195,7 +197,7 @@ def _one_variable(lexicon, text: str) -> str:
         found = lexicon.find_term(candidate, ("@lab:",))
         if found:
             return found
-    if _BLOOD_PRESSURE.match(core) and not re.search(r"systolic|diastolic|mean", core, re.I):
+    if _BLOOD_PRESSURE.match(text) and not re.search(r"systolic|diastolic|mean", text, re.I):
         return "@blood_pressure"
     if re.search(r"\bage\b|years old", text, re.I):
         return "age"
@@ -218,7 +220,7 @@ def variable_matches(gold: frozenset[str], predicted: str) -> bool:
 
 def expand_blood_pressure(g: dict) -> list[dict]:
     """"BP > 140/90 mmHg": a systolic and a diastolic bound."""
-    if "@blood_pressure" not in g["variable"]:
+    if "@blood_pressure" not in g["variable"] and not (g["variable"] == {"sbp"} and "systolic" not in g["variable_text"].lower()):
         return [g]
     pair = re.search(r"(\d+)\s*/\s*(\d+)", g["value_text"])
     op, _, high, unit = g["parsed"]
@@ -315,7 +317,7 @@ def main() -> int:
                     elif op == "between" and p.op == "between":
                         ok = same_value(p, low, unit, p.variable, p.value, p.unit, units, lexicon.analytes) and \
                              same_value(p, high, unit, p.variable, p.high, p.unit, units, lexicon.analytes)
-                    elif op in (None, p.op) and p.op != "between":
+                    elif op in (None, "==", p.op) and p.op != "between":  # no sign in the gold's span: any operator
                         ok = same_value(p, low, unit, p.variable, p.value, p.unit, units, lexicon.analytes)
                     else:
                         ok = False

@@ -640,7 +640,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          # a sex is not a finding: "male, or female of non-childbearing potential"; nor a state
          "male", "males", "female", "females", "naive", "naïve", "status", "identified", "responsive",
          # joins and verbs that end a name: "18 years of age, but < 76 years", "established at least 3 months"
-         "but", "however", "meaning", "established", "lost", "point", "points"])
+         "but", "however", "meaning", "established", "lost", "point", "points", "based on"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
     free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"  # "high - dose": hyphens are split off
