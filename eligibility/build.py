@@ -307,6 +307,11 @@ class Builder:
         tokens = tuple(value.fields["unit"])
         if tokens:
             unit = unit_from_tokens(tokens, text)
+            analyte = self.lexicon.analytes.get(analyte_id or "")
+            if analyte and compatible(analyte.unit, "1 / L") and compatible(unit, "L") and not compatible(unit, "1 / L"):
+                # "Absolute neutrophil count <1500 mm3": a count per volume whose "/" was dropped
+                self.problems.append((f"{text!r} read as a count per {unit} (a volume cannot bound a count)", self.span(value)[0]))
+                unit = f"1 / {unit}"
             if re.match(r"\d{1,3}\.\d{3}(?!\d)", text) and compatible(unit, "1 / L"):
                 # "100.000/µl" is 100,000 written with a European separator, or 100: never guess which
                 raise UnitError(f"{text!r}: '.' may be a thousands separator here; the count is ambiguous")

@@ -293,7 +293,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "normal", "the normal", "institutional normal", "the institutional normal", "upper normal", "upper limit",
          "the upper limit of normal", "the uln", "times uln", "iuln", "institutional uln (iuln)", "upper normality limit", "upper limit of norm", "upper limits of norm",
          "institutional upper limits of normal", "the institutional upper limits of normal", "upper limit of the normal value",
-         "upper limit of the reference range", "upper reference limit", "upper limit of the laboratory reference range"],
+         "upper limit of the reference range", "upper reference limit", "upper limit of the laboratory reference range",
+         "upper normal limits", "the upper normal limits", "upper limit of normal value", "the upper limit of normal value"],
         "ULN",
     ).add_parse_action(pp.replace_with("ULN"))
     lln_words = phrase(
@@ -351,7 +352,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lab_prefix_words = alternation(
         ["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-         "resting", "awake", "fasting", "known", "confirmed", "current", "current known", "initial", "recent", "most recent", "latest", "estimated",
+         "resting", "awake", "fasting", "known", "confirmed", "expected", "current", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
          "post-operative", "patients with", "subjects with", "who", "those who", "that", *p["presence"], *p["person_words"]])
     # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
@@ -428,6 +429,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lab_context = pp.Regex(
         # "at Visit 101 and at Visit 102", "at screening and day 1": several visits, each a time of measurement
         r"at (?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?(?:(?: ,)? (?:and|or|and/or) (?:at )?(?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?)+(?= [,;)]|$)"
+        r"|(?:screening|baseline)(?= [,;)]|$)"  # "Hemoglobin under 6.5 mmol/l screening"
         r"|(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
         r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
         r"|predicted|of predicted|of the predicted|of normal predicted|according to|as per|based on)"

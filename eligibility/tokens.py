@@ -138,7 +138,8 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
         if (  # "x 109/L", "1.5 109/L", "x 104/mm3": a power of ten that lost its superscript
             (tok.norm in ("103", "106", "109", "1012") and joined and (joined[-1].norm in ("x", "*") or _NUMBER.fullmatch(joined[-1].norm))
              or tok.norm in ("104", "105") and joined and joined[-1].norm in ("x", "*"))
-            and i + 1 < len(tokens) and tokens[i + 1].norm == "/"
+            and i + 1 < len(tokens) and (tokens[i + 1].norm == "/" or tokens[i + 1].norm in ("cells", "cell")
+                                         and i + 2 < len(tokens) and tokens[i + 2].norm == "/")
         ):
             joined.append(Token(tok.text, "10^" + tok.norm[2:], tok.start, tok.end))
             i += 1
@@ -304,4 +305,19 @@ def tokenize(text: str) -> list[Token]:
             tokens.extend(_split(tail, p_end))
             continue
         tokens.extend(_split(piece, start))
-    return _join_comparators(_join_powers(tokens))
+    return _join_comparators(_join_powers(_molar(tokens)))
+
+
+_MOLAR = {"mM": "mmol", "µM": "umol", "μM": "umol", "uM": "umol", "nM": "nmol", "pM": "pmol"}
+
+
+def _molar(tokens: list[Token]) -> list[Token]:
+    """"7.0 mM" is millimolar, told from "mm" by its capital only: mmol / L before case is folded."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.text in _MOLAR and out and _NUMBER.fullmatch(out[-1].norm):
+            out.extend((Token(tok.text, _MOLAR[tok.text], tok.start, tok.end), Token(tok.text, "/", tok.end, tok.end),
+                        Token(tok.text, "l", tok.end, tok.end)))
+        else:
+            out.append(tok)
+    return out
