@@ -688,7 +688,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # the builder keeps it only where naming a finding is what the line can mean.
     # A whole criterion only: inside a list, "surgery of the stomach or small intestine" would split
     # into two names. Not a known term alone, which the criterion grammar reads with its status.
-    bare_finding = _tagged("free_finding", pp.Opt(grade("grade")) + Longest([free_text, name_with_terms])("names*") + finding_tail,
+    # A list of such names ("Cardiac angioplasty or stenting") only when each names a finding of its own.
+    bare_name = Longest([free_text, name_with_terms])
+    bare_finding = _tagged("free_finding", pp.Opt(grade("grade")) + bare_name("names*")
+                           + pp.ZeroOrMore(pp.Group(list_conj)("conj*") + bare_name("names*")) + finding_tail,
                            lambda r: {**_free(r), "bare": True})
 
     # A comparison on a variable outside the analyte lexicon ("Grade ≥ 2"): named by its words.
