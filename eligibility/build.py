@@ -538,7 +538,8 @@ class Builder:
         for item in f["items"]:
             concept = self.lexicon.concepts[item["concept"]]
             category = "allergy" if f["mode"] == "allergy" else concept.category
-            qualifiers = tuple(dict.fromkeys([*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
+            qualifiers = tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split())
+                                             for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
             nodes.append(Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()),
                                  self._grade(f.get("grade")), span=self.span(p)))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
@@ -597,9 +598,13 @@ class Builder:
         """Findings outside the lexicons, matched by name only; see Evaluator.visit_finding."""
         f = p.fields
         items = [list(_flat(words)) for words in f["names"]]
-        lone_adjective = any(len(item) == 1 and not item[0].startswith("@") and not self._finding_word(item[0])
+        # "undergoing elective, ambulatory, ... repair", "Pneumonia of community, viral, fungal or parasitic etiology"
+        lone_adjective = any(len(item) == 1 and not item[0].startswith("@") and (len(items) > 1 or not self._finding_word(item[0]))
                              and item[0].endswith(("ive", "ory", "al", "ic", "ous", "able", "ible", "ant", "ent")) for item in items)
-        if (f.get("bare") and not self._names_a_finding(items) or lone_adjective
+        # "Hepatic adenoma or carcinoma": a lone word after a modified name may share the modifier ("hepatic
+        # carcinoma"); read alone it would stand for every carcinoma
+        shared_modifier = f.get("bare") and len(items) > 1 and any(len(i) == 1 for i in items[1:]) and len(items[0]) > 1
+        if (f.get("bare") and not self._names_a_finding(items) or lone_adjective or shared_modifier
                 or any(w in _CAPABILITY or _TNM_STAGE.fullmatch(w) for item in items for w in item)):
             # "Not able to swallow tablets", "adequate organ function": abilities and states, which a
             # record's lists do not hold; "undergoing elective, ambulatory ... repair": a lone adjective

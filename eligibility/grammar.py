@@ -577,7 +577,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             "washout": _named(r, "washout"),
             "indication": indication_items,
             "negated": "negation" in r,
-            "pre_qualifiers": _all(r, "pre_qualifiers"),
+            "pre_qualifiers": [*_all(r, "pre_qualifiers"), *_all(r, "requirement")],
             "grade": _named(r, "grade"),
             "mode": mode,
         }
@@ -599,6 +599,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present")
         # how it is assessed ("measurable disease per RECIST 1.1"): shown in the text, not a requirement of its own
         | pp.Regex(r"(?:per|according to|as per|as defined by|by|using) (?:recist|irecist|mrecist|rano|iwg|who|cheson|lugano|imwg|ctcae|nci)\b[^,;()]*")
+        # "arrhythmias requiring anti-arrhythmic therapy": a narrower finding, which a record must show
+        | pp.Regex(rf"(?:requiring|that requires?|which requires?|needing|in need of) "
+                   rf"(?:(?!(?:{boundary_pattern}|within|in|during|prior|before|since|at|for|that|which|who|will|\d\S*)(?: |$))\S+(?: |$))+")
+        .add_parse_action(lambda t: t[0].strip())("requirement*")
         # when it is found: at the screening the criterion is checked at ("Positive test for HIV at screening")
         | pp.Regex(r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?(?= |$)")
     )
@@ -642,7 +646,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
          # a sex is not a finding: "male, or female of non-childbearing potential"; nor a state
          "male", "males", "female", "females", "naive", "naïve", "status", "identified", "responsive",
          # joins and verbs that end a name: "18 years of age, but < 76 years", "established at least 3 months"
-         "but", "however", "meaning", "established", "lost", "point", "points", "based on"])
+         "but", "however", "meaning", "established", "lost", "point", "points", "based on",
+         # what is to come is not on any record: "Intent to perform surgery", "Planned major surgery"
+         "intent", "intention", "intends", "planned", "plans", "plan", "scheduled", "anticipated"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
     free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"  # "high - dose": hyphens are split off

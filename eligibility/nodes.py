@@ -236,6 +236,9 @@ class OneOf(Node):
 # -- findings, demographics, review ---------------------------------------------------------------
 
 
+_REQUIREMENT_WORDS = ("requiring ", "require ", "requires ", "needing ", "in need of ", "that require", "which require")
+
+
 @dataclass(frozen=True)
 class Finding(Node):
     """A condition, drug, procedure, allergy or trial participation in the patient's record."""
@@ -256,7 +259,9 @@ class Finding(Node):
         words = [self.status] if self.status else []
         words.append(self.category if self.category != "any" else "finding")
         concept = repr(self.concept[5:]) if self.concept.startswith("text:") else self.concept
-        words.append(" ".join([*self.qualifiers, concept]))
+        # "requiring hospitalization" reads after its finding; "active", "severe" before it
+        after = [q for q in self.qualifiers if q.startswith(_REQUIREMENT_WORDS)]
+        words.append(" ".join([*(q for q in self.qualifiers if q not in after), concept, *(f"({q})" for q in after)]))
         text = " ".join(words)
         if self.grade:
             text += " grade " + (f"{_number(self.grade[1])}-{_number(self.grade[2])}" if self.grade[0] == "between"

@@ -305,7 +305,29 @@ def tokenize(text: str) -> list[Token]:
             tokens.extend(_split(tail, p_end))
             continue
         tokens.extend(_split(piece, start))
-    return _join_comparators(_join_powers(_molar(tokens)))
+    return _join_comparators(_join_powers(_molar(_product_codes(tokens))))
+
+
+_CODE_LETTERS = re.compile(r"[A-Za-z]{2,6}")
+_CODE_DIGITS = re.compile(r"\d{3,7}|0\d")
+
+
+def _product_codes(tokens: list[Token]) -> list[Token]:
+    """"DCC-2618", "UCN-01": an investigational product's code is one name, not a word and a number."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if (i + 2 < len(tokens) and _CODE_LETTERS.fullmatch(tok.text) and tokens[i + 1].text == "-"
+                and tokens[i + 1].start == tok.end and tokens[i + 2].start == tokens[i + 1].end
+                and _CODE_DIGITS.fullmatch(tokens[i + 2].text)):
+            text = tok.text + "-" + tokens[i + 2].text
+            out.append(Token(text, text.lower(), tok.start, tokens[i + 2].end))
+            i += 3
+            continue
+        out.append(tok)
+        i += 1
+    return out
 
 
 _MOLAR = {"mM": "mmol", "µM": "umol", "μM": "umol", "uM": "umol", "nM": "nmol", "pM": "pmol"}
