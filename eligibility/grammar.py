@@ -819,14 +819,15 @@ def _parsers() -> dict[str, pp.ParserElement]:
         | phrase(p["not_pregnant"], "negative pregnancy test").add_parse_action(pp.replace_with("not_pregnant"))
         | phrase(p["pregnant"], "pregnant").add_parse_action(pp.replace_with("pregnant"))
         | phrase(p["breastfeeding"], "breast-feeding").add_parse_action(pp.replace_with("breastfeeding"))
+        | phrase(p["postmenopausal"], "postmenopausal").add_parse_action(pp.replace_with("postmenopausal"))
     )
     flag_when = pp.Regex(rf"(?:prior to|before|at the time of|at|within|during|on|by|in|from|no more than|no later than|performed|obtained)\b{IN_SENTENCE}*")
     flags = _tagged(
         "flags",
-        pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "women", "female", "females",
+        pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "women", "female", "females", "a",
                                                          "must have", "must have had", "should have", "have", "has", "must be", "should be"))
         + flag_word("flags*") + pp.ZeroOrMore(list_conj + pp.Opt(tok("currently")) + flag_word("flags*"))
-        + pp.ZeroOrMore(tok("patients", "women", "subjects", "participants", "females", "mothers", "female"))
+        + pp.ZeroOrMore(tok("patients", "women", "woman", "subjects", "participants", "females", "mothers", "female"))
         + pp.Opt(flag_when),  # "... a negative pregnancy test within 7 days of registration"
         lambda r: {"flags": _all(r, "flags"), "negated": "negation" in r},
     )
@@ -920,7 +921,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
     has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
     sex_near = near(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
-    flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not", 6)
+    flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not|post|menopaus", 6)
 
     def first_of(*alternatives):
         return pp.MatchFirst([alternative + boundary for alternative in alternatives])

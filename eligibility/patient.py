@@ -25,6 +25,7 @@ _SPECIAL = {
     "sex": "sex", "gender": "sex",
     "pregnant": "pregnant", "pregnancy": "pregnant", "breastfeeding": "breastfeeding", "breast feeding": "breastfeeding",
     "breast-feeding": "breastfeeding", "lactating": "breastfeeding", "healthy volunteer": "healthy_volunteer",
+    "postmenopausal": "postmenopausal", "post-menopausal": "postmenopausal", "menopausal": "postmenopausal",
     "childbearing potential": "childbearing_potential", "child bearing potential": "childbearing_potential", "wocbp": "childbearing_potential",
     "informed consent": "informed_consent", "consent": "informed_consent", "consented": "informed_consent",
     "willing to comply": "willing_to_comply", "compliance": "willing_to_comply", "complies": "willing_to_comply",
@@ -132,7 +133,7 @@ class _Reader:
             self.birth_date = parse_date(value, key, self.patient.screening_date)
         elif special == "sex":
             self.read_sex(key, value)
-        elif special in ("pregnant", "breastfeeding", "healthy_volunteer", "childbearing_potential", "informed_consent", "willing_to_comply",
+        elif special in ("pregnant", "breastfeeding", "postmenopausal", "healthy_volunteer", "childbearing_potential", "informed_consent", "willing_to_comply",
                          "uses_contraception"):
             self.patient.flags[special] = parse_bool(value, key)
         elif special in ("condition", "drug", "procedure", "allergy"):
