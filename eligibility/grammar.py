@@ -281,8 +281,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     time_unit = phrase(time_units, "time unit")
     scale = pp.Opt(tok("x", "*")) + power | tok("k")
     numerator = scale + pp.Opt(unit_atom) | unit_atom
-    # Only the body-surface 1.73 m² takes a number in a denominator: "140/90 mmHg" is two pressures.
-    denominator = pp.Opt(tok("1.73")) + unit_atom | power + pp.Opt(unit_atom)
+    # Only the body-surface 1.73 m² and a day's 24 hours take a number in a denominator: "140/90 mmHg"
+    # is two pressures.
+    denominator = pp.Opt(tok("1.73", "24")) + unit_atom | power + pp.Opt(unit_atom)
     unit = pp.Group(numerator + pp.ZeroOrMore(slash + denominator) | pp.OneOrMore(slash + denominator))
 
     uln_words = phrase(
@@ -294,7 +295,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "the upper limit of normal", "the uln", "times uln", "iuln", "institutional uln (iuln)", "upper normality limit", "upper limit of norm", "upper limits of norm",
          "institutional upper limits of normal", "the institutional upper limits of normal", "upper limit of the normal value",
          "upper limit of the reference range", "upper reference limit", "upper limit of the laboratory reference range",
-         "upper normal limits", "the upper normal limits", "upper limit of normal value", "the upper limit of normal value"],
+         "upper normal limits", "the upper normal limits", "upper limit of normal value", "the upper limit of normal value",
+         "upper limits of institution's normal (ULIN) range", "upper limit of institution's normal (ULIN) range",
+         "upper limits of institution's normal range", "upper limit of institution's normal range", "ulin",
+         "upper limit of institutional normal", "upper limits of institutional normal"],
         "ULN",
     ).add_parse_action(pp.replace_with("ULN"))
     lln_words = phrase(
@@ -346,13 +350,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "functional class", "performance status", "performance score", "scale", "in serum", "in plasma",
          "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "absolute", "total",
          "at screening", "at baseline", "measured", "calculated", "estimated", "by cockcroft - gault",
-         "cockcroft - gault", "(", ")", "-"],
+         "cockcroft - gault", "(", ")", "-", "who criteria", "criteria", "total score"],
         "analyte filler",
     )
     lab_prefix_words = alternation(
         ["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-         "resting", "awake", "fasting", "known", "confirmed", "expected", "current", "current known", "initial", "recent", "most recent", "latest", "estimated",
+         "resting", "awake", "fasting", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
+         "castrate level of", "castration levels of", "castrate", "anticipated", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
          "post-operative", "patients with", "subjects with", "who", "those who", "that", *p["presence"], *p["person_words"]])
     # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
@@ -411,7 +416,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         return (intro + value("low") + separator + value("high") + pp.Opt(age_words("age_words"))
                 + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt(measured_within("context")))
 
-    range_body = range_body_of(pp.Opt(range_intro), range_sep)
+    # "≥19 to 65 years of age": a sign before the first bound of a written range
+    range_body = range_body_of(pp.Opt(range_intro), range_sep) | range_body_of(tok(">="), tok("to", "-"))
     # after words the lexicons do not know, "2 and 3" is a list ("Sub-studies 2 and 3"), not a range
     free_range_body = range_body_of(range_intro, range_sep) | range_body_of(pp.Empty(), tok("-", "to", "through", "~"))
     # a number, its unit, a separator and the second number: a cheap look-ahead before trying a range
@@ -481,8 +487,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
                       age_words="age_words" in r, timepoint=None, context=_named(r, "context"))
         return fields
 
+    from_bound = tok("from", "aged from", "ages from").add_parse_action(pp.replace_with(">="))  # "from 20 to less than 75 years"
     double_tail = (
-        comparator + value("value") + pp.Opt(age_words("age_words"))
+        (comparator | from_bound("op")) + value("value") + pp.Opt(age_words("age_words"))
         + pp.Opt(tok("and", "to", "-", ",") | tok("or", "and/or"), default="and")("joiner") + prefix_op("op2") + value("value2")
         + pp.Opt(age_words("age_words")) + pp.Opt(inclusive) + pp.Opt(measured_within("context"))
     )

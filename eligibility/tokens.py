@@ -60,7 +60,7 @@ _NUMBER_WORDS = {
 # compiled once: tokenizing runs them on every token
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _EXPONENT = re.compile(r"-?\d{1,2}")
-_SHORT_UNIT = re.compile(r"[a-z]{1,3}")
+_SHORT_UNIT = re.compile(r"[a-z]{1,3}|met(?:er|re)s?")
 _SQUARE_OR_CUBE = re.compile(r"[23]")
 _E_POWER = re.compile(r"e[369]|e12")
 _NUMBER = re.compile(r"\d*\.?\d+")
@@ -143,6 +143,14 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
         ):
             joined.append(Token(tok.text, "10^" + tok.norm[2:], tok.start, tok.end))
             i += 1
+            continue
+        if (  # "1.5 x 10x9/L": the power's caret written as an x
+            tok.norm == "10" and joined and joined[-1].norm in ("x", "*") and i + 3 < len(tokens)
+            and tokens[i + 1].norm == "x" and tokens[i + 1].start == tok.end and _BARE_EXPONENT.fullmatch(tokens[i + 2].norm)
+            and tokens[i + 2].start == tokens[i + 1].end and tokens[i + 3].norm == "/"
+        ):
+            joined.append(Token(tok.text + "x" + tokens[i + 2].text, "10^" + tokens[i + 2].norm, tok.start, tokens[i + 2].end))
+            i += 3
             continue
         if (  # "x 10 9/L": the exponent written apart
             tok.norm == "10" and joined and joined[-1].norm in ("x", "*")

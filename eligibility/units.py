@@ -73,14 +73,22 @@ def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
         elif token == "k":
             factor *= 1000.0 ** exponent
         elif re.fullmatch(r"\d*\.?\d+", token):
-            if i + 1 < len(tokens) and tokens[i + 1] in ("m2", "m^2") and token == "1.73":
+            if i + 1 < len(tokens) and _aliases().get(tokens[i + 1]) == "m**2" and token == "1.73":
                 parts.append(f"BSA_1_73 ** {exponent}")
+                i += 2
+                exponent = 1
+                continue
+            if token == "24" and exponent == -1 and i + 1 < len(tokens) and _aliases().get(tokens[i + 1]) == "h":
+                parts.append("(day) ** -1")  # "mg/24 hours" is mg per day
                 i += 2
                 exponent = 1
                 continue
             if float(token) == 0:
                 raise UnitError(f"a unit cannot be scaled by zero in {' '.join(tokens)!r}")
             factor *= float(token) ** exponent
+            if exponent == -1 and i + 1 < len(tokens) and tokens[i + 1] not in ("/", "per"):
+                i += 1  # "mg / 24 h": the hours are divided too
+                continue
         elif token == "g" and re.search(r"(?<![a-zA-Zµμ])G\s*/", as_written) and exponent == 1:
             factor *= 1e9
         else:
