@@ -121,7 +121,7 @@ def _parse_bound(t: str):
 
 
 def _unit_text(text: str) -> str:
-    text = re.sub(r"\b10\s?\^?\s?(3|6|9|12)(?=\s*/)", r"10^\1", text)  # "x 109/L": 10^9 that lost its superscript
+    text = re.sub(r"\b10\s?\^?\s?(3|6|9|12)(?=\s*(?:cells?\s*)?/)", r"10^\1", text)  # "x 109/L": 10^9 that lost its superscript
     text = re.sub(r"\b(of age|old|in age|times|x|the|institutional|normal)\b", " ", text, flags=re.I).strip(" .,;()")
     return text
 
@@ -159,8 +159,8 @@ def load_gold(ann: Path, txt: Path):
 
 _SEX_WORDS = {"men", "women", "male", "males", "female", "females", "man", "woman", "boys", "girls"}
 _QUALIFIERS = re.compile(r"^(?:(?:serum|plasma|blood|baseline|fasting|screening|estimated|calculated|measured|confirmed|current|resting"
-                         r"|awake|preoperative|pre-operative|elevated|abnormal|increased|known)\s+)+", re.I)
-_COMPANIONS = re.compile(r"\s+(?:level|levels|count|value|values|concentration|score)$", re.I)
+                         r"|awake|preoperative|pre-operative|elevated|abnormal|increased|known|expected|anticipated)\s+)+", re.I)
+_COMPANIONS = re.compile(r"\s+(?:level|levels|count|value|values|concentration|score|status|class|classification)$", re.I)
 _LIVER_ENZYMES = re.compile(r"^(?:liver enzymes?|(?:serum )?transaminases?|aminotransferases?|liver function tests?|lfts?)$", re.I)
 _BLOOD_PRESSURE = re.compile(r"^(?:\w+\s+)?(?:blood pressure|bp)(?:\s+\w+)?$", re.I)
 
