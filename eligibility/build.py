@@ -667,10 +667,13 @@ class Builder:
         plain = tuple(dict.fromkeys(v for v in values if "!" not in v))
         modified = tuple(dict.fromkeys(v.split("!")[0] for v in values if "!" in v))
         if not modified:
-            return Sex(plain, span=span)
-        # "male or non-pregnant female": a man, or a woman who is not pregnant
-        not_pregnant = AllOf((Sex(modified, span=span), Not(Flag("pregnant", span=span), span=span)), span=span)
-        return AnyOf((Sex(plain, span=span), not_pregnant), span=span) if plain else not_pregnant
+            sex: Node = Sex(plain, span=span)
+        else:
+            # "male or non-pregnant female": a man, or a woman who is not pregnant
+            not_pregnant = AllOf((Sex(modified, span=span), Not(Flag("pregnant", span=span), span=span)), span=span)
+            sex = AnyOf((Sex(plain, span=span), not_pregnant), span=span) if plain else not_pregnant
+        # "Healthy male or female subjects": healthy, whichever the sex
+        return AllOf((Flag("healthy_volunteer", span=span), sex), span=span) if p.fields.get("healthy") else sex
 
     def build_blood_pressure(self, p: Parsed) -> Node:
         """"BP > 140/90": systolic above 140 or diastolic above 90; "BP < 140/90": both below."""

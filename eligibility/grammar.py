@@ -811,12 +811,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     sex = _tagged(
         "sex",
-        pp.ZeroOrMore(tok("patients", "subjects", "participants", "both", "either")) + sex_item("values*")
+        pp.ZeroOrMore(tok("patients", "subjects", "participants", "both", "either")) + pp.Opt(tok("healthy")("healthy")) + sex_item("values*")
         + pp.ZeroOrMore((list_conj | tok("and", "or")) + sex_item("values*"))
         + pp.ZeroOrMore(tok("patients", "subjects", "participants", "volunteers", "adults", "adult", "aged", "of", "gender", "sex", "healthy",
                             "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are",
                             ", of any race", ", of any ethnicity", ", of any race or ethnicity", ", of all races", ", any race")),
-        lambda r: {"values": _all(r, "values")},
+        lambda r: {"values": _all(r, "values"), "healthy": "healthy" in r},
     )
     negative_test = pp.Regex(  # "a negative serum or urine β-hCG pregnancy test"
         r"(?:a )?negative (?:[a-zß-ω0-9/.-]+ ){0,6}?(?:pregnancy tests?|(?:β|beta) ?-? ?hcg(?: pregnancy)?(?: test)?|hcg(?: test)?)"
@@ -827,6 +827,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
         | phrase(p["pregnant"], "pregnant").add_parse_action(pp.replace_with("pregnant"))
         | phrase(p["breastfeeding"], "breast-feeding").add_parse_action(pp.replace_with("breastfeeding"))
         | phrase(p["postmenopausal"], "postmenopausal").add_parse_action(pp.replace_with("postmenopausal"))
+        # "Healthy volunteers", "Healthy adult subjects": no disease on record
+        | phrase(["healthy volunteers", "healthy volunteer", "healthy subjects", "healthy subject", "healthy adults", "healthy adult",
+                  "healthy adult subjects", "healthy adult volunteers", "healthy participants", "healthy individuals", "healthy persons",
+                  "healthy people", "healthy adult participants", "healthy"], "healthy").add_parse_action(pp.replace_with("healthy_volunteer"))
     )
     flag_when = pp.Regex(rf"(?:prior to|before|at the time of|at|within|during|on|by|in|from|no more than|no later than|performed|obtained)\b{IN_SENTENCE}*")
     flags = _tagged(
@@ -857,6 +861,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
     sex_age = _tagged(
         "and_clause",
         sex("first") + pp.Opt(comma) + pp.Opt(tok("aged", "age", "who are", "of")) + age_clause("second"),
+        lambda r: {"parts": [r["first"], r["second"]]},
+    )
+    # "Healthy volunteers aged 18-45"
+    flags_age = _tagged(
+        "and_clause",
+        flags("first") + pp.Opt(comma) + pp.Opt(tok("aged", "age", "who are", "of")) + age_clause("second"),
         lambda r: {"parts": [r["first"], r["second"]]},
     )
 
@@ -928,7 +938,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
     has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
     sex_near = near(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
-    flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not|post|menopaus", 6)
+    flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not|post|menopaus|healthy", 6)
 
     def first_of(*alternatives):
         return pp.MatchFirst([alternative + boundary for alternative in alternatives])
@@ -941,7 +951,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     clause = Guarded([
         (near(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1), first_of(childbearing_requirement, childbearing_alone)),
         (sex_near, first_of(sex_age, sex)),
-        (flag_near, first_of(flags)),
+        (flag_near, first_of(flags_age, flags)),
         (lab_near, first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, has_sex_condition + sex_thresholds,
                             analyte_cmp, negated_clause, cmp_before_age)),
         # a list may mix known and unknown names: the longer reading wins
