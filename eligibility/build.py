@@ -585,7 +585,10 @@ class Builder:
         amount = self._amount(w.fields["amount"], None)
         reference = ""
         if w.fields.get("reference"):
-            source = self.source(w)
+            (start, end), source = self.span(w), self.source(w)
+            if w.fields.get("note"):  # the reference without "or 5 half-lives, whichever is longer"
+                note_start, note_end = self.span(_one(w.fields["note"]))
+                source = (self.text[start:note_start] + " " + self.text[note_end:end]).strip(" ,")
             relation = (re.search(r"\b(?:before|prior to|preceding)\b\s*(.*)$", source, re.I)
                         or re.search(r"\b(?:of|from|since)\b\s*(.*)$", source, re.I))
             reference = relation.group(1) if relation else str(w.fields["reference"])

@@ -518,7 +518,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "within 4 weeks (6 weeks for nitrosoureas) prior to entering the study": a longer window for some
     window_note = _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar
                           # "within 4 weeks or 5 half-lives, whichever is longer": longer for some exposures
-                          | pp.Regex(r"(?:, )?or \d+(?:\.\d+)? half ?-? ?lives?(?: of (?:the )?(?:drug|agent|compound))?"
+                          | pp.Regex(r"(?:, )?or (?:within )?\d+(?:\.\d+)? half ?-? ?lives?"
+                                     r"(?: of (?:the )?(?:investigational |study |prior |previous )?(?:drug|agent|compound|product|medication|treatment|therapy))?"
                                      r"(?: \( whichever is (?:longer|greater|later) \)| , whichever is (?:longer|greater|later)(?: ,)?"
                                      r"| whichever is (?:longer|greater|later))(?= |$)"),
                           lambda r: {})
@@ -527,7 +528,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "window",
         pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,8}(?:\d|(?:last|past|previous|preceding)(?: |$))")) + (
             phrase(p["window_within"], "within") + pp.Opt(tok("the")) + time_quantity("amount") + pp.Opt(window_note("note"))
-            + pp.Opt(relation + pp.Opt(reference("reference")))
+            + pp.Opt(relation + pp.Opt(reference("reference"))) + pp.Opt(window_note("note"))
             | pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(window_note("note")) + relation + reference("reference")
             | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single")),
         lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
@@ -604,6 +605,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         grade("grade") | 
         window("window") | washout("washout") | indication
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present")
+        # "History of pancreatitis (acute or chronic)": both kinds, so the finding itself
+        | tok("( acute or chronic )", "( chronic or acute )", "( acute or chronic pancreatitis )", ", acute or chronic")
         # how it is assessed ("measurable disease per RECIST 1.1"): shown in the text, not a requirement of its own
         | pp.Regex(r"(?:per|according to|as per|as defined by|by|using) (?:recist|irecist|mrecist|rano|iwg|who|cheson|lugano|imwg|ctcae|nci)\b[^,;()]*")
         # "arrhythmias requiring anti-arrhythmic therapy": a narrower finding, which a record must show
