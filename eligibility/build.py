@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import pyparsing as pp
 
+from .criteria import GROUP_ANY, GROUP_COUNT
 from .errors import UnitError
 from .grammar import Parsed
 from .lexicon import Lexeme, get_lexicon, text_key
@@ -36,6 +37,8 @@ _NOT_A_FINDING = _CAPABILITY | frozenset(
 _TNM_STAGE = re.compile(r"[cpyr]?[tnm][0-4][a-d]?(?:-[cpyr]?[tnm]?[0-4x][a-d]?)*")
 
 
+# "UCN-01", "DCC-2618": an investigational product's code names a drug
+_PRODUCT_CODE = re.compile(r"[a-z]{2,6}-(?:\d{3,7}|0\d)")
 _JUDGEMENT_LEAD = re.compile(r"^(?:(?:elevated|increased|raised|decreased|reduced|abnormal|abnormally|known|confirmed|documented)\s+)+")
 
 
@@ -245,6 +248,11 @@ class Builder:
             if alternative is not None:
                 return alternative
         body = self._resolve(self.visit(p.fields["body"]))
+        label_words = self.source(label_parsed) if isinstance(label_parsed, Parsed) else self._label_text(p)
+        if GROUP_COUNT.search(label_words):  # "at least 2 of the following: ...": a count of the items
+            return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
+        if GROUP_ANY.search(label_words) and isinstance(body, AllOf):  # "1 (or 2) of the following: lithium, ..."
+            body = AnyOf(body.items, span=body.span)
         if p.fields.get("alternative"):  # "Creatinine ≤ 1.5 mg/dL (or creatinine clearance ≥ 60 mL/min)"
             if not isinstance(label_parsed, Parsed) or label_parsed.kind in ("paren", "unknown"):
                 return Review(self.source(p), classify_review(self.source(p)), span=self.span(p))
@@ -538,7 +546,7 @@ class Builder:
         for item in f["items"]:
             concept = self.lexicon.concepts[item["concept"]]
             category = "allergy" if f["mode"] == "allergy" else concept.category
-            qualifiers = tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split())
+            qualifiers = tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
                                              for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
             nodes.append(Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()),
                                  self._grade(f.get("grade")), span=self.span(p)))
@@ -607,7 +615,9 @@ class Builder:
         # "Hepatic adenoma or carcinoma": a lone word after a modified name may share the modifier ("hepatic
         # carcinoma"); read alone it would stand for every carcinoma
         shared_modifier = f.get("bare") and len(items) > 1 and any(len(i) == 1 for i in items[1:]) and len(items[0]) > 1
-        if (f.get("bare") and not self._names_a_finding(items) or lone_adjective or shared_modifier
+        each_a_finding = f.get("each_a_finding") and not all(
+            any(w.startswith("@") or self._finding_word(w) for w in item) for item in items)
+        if (f.get("bare") and not self._names_a_finding(items) or lone_adjective or shared_modifier or each_a_finding
                 or any(w in _CAPABILITY or _TNM_STAGE.fullmatch(w) for item in items for w in item)):
             # "Not able to swallow tablets", "adequate organ function": abilities and states, which a
             # record's lists do not hold; "undergoing elective, ambulatory ... repair": a lone adjective
@@ -655,7 +665,7 @@ class Builder:
 
     def _finding_word(self, word: str) -> bool:
         words, suffixes = _finding_vocabulary()
-        return word in words or word.endswith(suffixes)
+        return word in words or word.endswith(suffixes) or bool(_PRODUCT_CODE.fullmatch(word))
 
     def _term_words(self, word: str) -> str:
         if not word.startswith("@"):

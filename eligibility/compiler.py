@@ -344,7 +344,10 @@ def _compile_item(item: Item, index: int, context: str = "") -> Criterion:
         children = tuple(_compile_item(child, i, measures) for i, child in enumerate(item.children))
         mode = item.group_mode or ("all" if item.kind == "inclusion" else "any")
         combined = (AnyOf if mode == "any" else AllOf)(tuple(c.rule for c in children))
-        rule, diagnostics = _header_rule(item, combined)
+        if mode == "count":  # "at least 2 of the following": a count the rule tree does not hold
+            rule, diagnostics = Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
+        else:
+            rule, diagnostics = _header_rule(item, combined)
         return Criterion(index, item.kind, item.text, (item.start, item.end), rule, children, diagnostics=tuple(diagnostics))
     rule, diagnostics = compile_criterion(item.text, item.kind)
     if context and not any(n.kind in ("compare", "between", "one_of") for n in rule.walk()):

@@ -53,6 +53,9 @@ class Lexeme:
     term: str | None = None  # the analyte or concept id for a term
 
 
+_DRUG_HEADS = frozenset("therapy therapies treatment treatments use medication medications agent agents regimen regimens exposure".split())
+
+
 def term_key(norms: Iterable[str]) -> tuple[str, ...]:
     return tuple(_word_key(n) for n in norms if n not in ("-", "‐"))
 
@@ -191,6 +194,8 @@ class Lexicon:
             if match:
                 tag, j = match
                 j = self._absorb_abbreviation(tokens, j, tag)
+                if tag.startswith("@drug:") and j < len(tokens) and tokens[j].norm in _DRUG_HEADS:
+                    j += 1  # "tamoxifen therapy", "aromatase inhibitor treatment": the drug itself
                 out.append(Lexeme(tag, tokens[i].start, tokens[j - 1].end, tag.split(":", 1)[1]))
                 i = j
                 continue
