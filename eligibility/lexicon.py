@@ -60,6 +60,7 @@ def term_key(norms: Iterable[str]) -> tuple[str, ...]:
     return tuple(_word_key(n) for n in norms if n not in ("-", "‐"))
 
 
+@lru_cache(maxsize=65536)  # names recur across criteria and patients
 def text_key(text: str) -> str:
     """How a name the lexicons do not know is compared: tokenized, lower case, plural folded."""
     return " ".join(term_key(t.norm for t in tokenize(text)))

@@ -181,6 +181,7 @@ def _is_mass_molar_pair(q: pint.Quantity, target) -> bool:
     return any("[mass]" in d for d in dims) and any("[substance]" in d for d in dims)
 
 
+@lru_cache(maxsize=8192)  # a handful of unit pairs, asked about for every threshold
 def compatible(unit_a: str, unit_b: str, molar_mass: float | None = None, valence: int | None = None) -> bool:
     try:
         convert(quantity(1.0, unit_a), unit_b, molar_mass, valence)
