@@ -282,12 +282,14 @@ def _without_stray_marks(lexemes: list) -> list:
         if lexeme.g == ")" and skip_closing:
             skip_closing = False
             continue
-        if (lexeme.g == "(" and kept and kept[-1].g in _SIGNS and following in _SIGNS and index + 2 < len(lexemes)
-                and lexemes[index + 2].g == ")"):  # "less than or equal to (</=) 1": the sign said twice
+        if (lexeme.g == "(" and kept and (kept[-1].g in _SIGNS and following in _SIGNS or kept[-1].g in ("than", "to") and following in _SIGNS
+                                           or kept[-1].g == "percent" and following in ("%", "percent"))
+                and index + 2 < len(lexemes) and lexemes[index + 2].g == ")"):
+            # "less than or equal to (</=) 1", "less than (<)88 percent (%)": the sign or the unit said twice
             skip_closing = True
             skip_sign = True
             continue
-        if skip_sign and lexeme.g in _SIGNS:
+        if skip_sign and (lexeme.g in _SIGNS or lexeme.g in ("%", "percent")):
             skip_sign = False
             continue
         kept.append(lexeme)

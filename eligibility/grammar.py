@@ -357,14 +357,16 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "functional class", "performance status", "performance score", "scale", "in serum", "in plasma",
          "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "absolute", "total",
          "at screening", "at baseline", "measured", "calculated", "estimated", "by cockcroft - gault",
-         "cockcroft - gault", "(", ")", "-", "who criteria", "criteria", "total score"],
+         "cockcroft - gault", "(", ")", "-", "who criteria", "criteria", "total score", "at rest", "in ambient air",
+         "at rest in ambient air", "on room air", "in room air", "on ambient air", "at room air", "by pulse oximetry"],
         "analyte filler",
     )
     lab_prefix_words = alternation(
         ["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
          "resting", "awake", "fasting", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
-         "castrate level of", "castration levels of", "castrate", "anticipated", "current known", "initial", "recent", "most recent", "latest", "estimated",
+         "castrate level of", "castration levels of", "castrate", "anticipated", "room air", "room-air", "resting room air",
+         "subject's", "patient's", "participant's", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
          "post-operative", "patients with", "subjects with", "who", "those who", "that", *p["presence"], *p["person_words"]])
     # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
@@ -376,7 +378,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
 
     timepoint = tok("at") + time_quantity("timepoint") + pp.Opt(tok("after", "post") + pp.Opt(tok("transfusion", "infusion", "dose")))
-    context_words = pp.Regex(rf"(?:(?!@)[a-z][\w'-]*|-?\d[\w.-]*|-){_END}")  # "on day -2", "on 24-hour urine collection"
+    # "on day -2", "on 24-hour urine collection", "on 5 L/min supplemental oxygen"
+    context_words = pp.Regex(rf"(?:(?!@)[a-z][\w'-]*|-?\d[\w.-]*|-|/){_END}")
     # "within 28 days prior to randomization": when the value must have been measured (shown, kept)
     measured_within = pp.Regex(
         r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"

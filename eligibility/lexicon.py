@@ -197,7 +197,11 @@ class Lexicon:
                 j = self._absorb_abbreviation(tokens, j, tag)
                 if tag.startswith("@drug:") and j < len(tokens) and tokens[j].norm in _DRUG_HEADS:
                     j += 1  # "tamoxifen therapy", "aromatase inhibitor treatment": the drug itself
-                out.append(Lexeme(tag, tokens[i].start, tokens[j - 1].end, tag.split(":", 1)[1]))
+                if out and out[-1].g == tag and tag.startswith("@lab:"):
+                    # "oxygen saturation SpO2 < 94%": a name restated without brackets is one name
+                    out[-1] = Lexeme(tag, out[-1].start, tokens[j - 1].end, out[-1].term)
+                else:
+                    out.append(Lexeme(tag, tokens[i].start, tokens[j - 1].end, tag.split(":", 1)[1]))
                 i = j
                 continue
             out.append(Lexeme(tokens[i].norm, tokens[i].start, tokens[i].end))
