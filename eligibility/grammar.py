@@ -277,7 +277,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
          *p["conditional_male"]]
     )
     boundary_token = pp.Regex(boundary_pattern).set_name("connective")
-    boundary = pp.FollowedBy(boundary_token) | pp.StringEnd()
+    # "CRP > 35 mg/L Ferritin > 500 ng/mL": a value, then the next analyte with no comma between
+    juxtaposed = pp.Regex(r"(?:" + "|".join(f"(?<={re.escape(end)})" for end in (
+        "0 ", "1 ", "2 ", "3 ", "4 ", "5 ", "6 ", "7 ", "8 ", "9 ", "% ", " l ", " ml ", " dl ", " uln ", " mm3 ", " ul ", " mmhg ", " min "))
+        + r")(?=@lab:)").set_name("next analyte")
+    boundary = pp.FollowedBy(boundary_token) | pp.StringEnd() | juxtaposed
 
     # Units: scale, atoms and denominators, as the tokens that spell them.
     unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells", "cm h2o", "mm hg", "millimeters of mercury",
@@ -366,7 +370,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
          "resting", "awake", "fasting", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
          "castrate level of", "castration levels of", "castrate", "anticipated", "room air", "room-air", "resting room air",
-         "subject's", "patient's", "participant's", "current known", "initial", "recent", "most recent", "latest", "estimated",
+         "subject's", "patient's", "participant's", "elevated", "increased", "raised", "decreased", "reduced", "abnormal",
+         "abnormally high", "abnormally low", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
          "post-operative", "patients with", "subjects with", "who", "those who", "that", *p["presence"], *p["person_words"]])
     # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
@@ -439,7 +444,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         _analytes,
     )
     # "> 100 x 10^9/L (100,000/mm3)", "> 100 millimeters of mercury (mmHg)", "< 40 mg/L (or ug/mL)"
-    restated = lpar + (number + pp.Opt(unit) | pp.Opt(tok("or")) + unit) + rpar
+    # "(7.1 mM)", "(or mmol/L)", "(i.e., >1.5 mg/dL)": the same threshold in other words
+    restated = lpar + (pp.Opt(tok("i.e . ,", "i.e ,", "i.e .", "i.e", "ie", "ie ,", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + number + pp.Opt(unit)
+                       | pp.Opt(tok("or")) + unit) + rpar
     # How or when the value is measured ("at rest", "on electrocardiogram", "detected within 24 hours"):
     # kept as the comparison's context. Not words that make it conditional ("in patients with", "if").
     lab_context = pp.Regex(
@@ -1018,7 +1025,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             return {"parts": items, "seps": seps}
         return build
 
-    implicit_expr = _tagged("list", segment + pp.ZeroOrMore((comma | semicolon).add_parse_action(pp.replace_with("implicit")) + segment), _nary("list"))
+    implicit_expr = _tagged("list", segment + pp.ZeroOrMore((comma | semicolon | juxtaposed).add_parse_action(pp.replace_with("implicit")) + segment), _nary("list"))
     and_expr = _tagged(
         "and",
         implicit_expr + pp.ZeroOrMore(
