@@ -885,7 +885,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
     age_clause = analyte_range | analyte_double | analyte_cmp | bare_range | bare_double | bare_cmp | cmp_before_age
     sex_age = _tagged(
         "and_clause",
-        sex("first") + pp.Opt(comma) + pp.Opt(tok("aged", "age", "who are", "of")) + age_clause("second"),
+        sex("first") + pp.Opt(comma) + pp.Opt(tok("aged", "age", "who are", "of", "between the", "between")) + age_clause("second"),
+        lambda r: {"parts": [r["first"], r["second"]]},
+    )
+    # "Male or female non-smokers", "Male or female Japanese subjects": the sex, and words the grammar
+    # does not know, which stay for review beside it (a lone "Male or" must not become a list of its own)
+    sex_with_words = _tagged(
+        "and_clause",
+        sex("first") + _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern}|@lab:)\S+ )*(?!{boundary_pattern}|@lab:)\S+{_END}"), lambda r: {})("second"),
         lambda r: {"parts": [r["first"], r["second"]]},
     )
     # "Healthy volunteers aged 18-45"
@@ -975,7 +982,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # to try it, which keeps the cost of alternatives that cannot apply low.
     clause = Guarded([
         (near(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1), first_of(childbearing_requirement, childbearing_alone)),
-        (sex_near, first_of(sex_age, sex)),
+        (sex_near, first_of(sex_age, sex, sex_with_words)),
         (flag_near, first_of(flags_age, flags)),
         (lab_near, first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, has_sex_condition + sex_thresholds,
                             analyte_cmp, negated_clause, cmp_before_age)),
