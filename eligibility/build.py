@@ -37,6 +37,9 @@ _NOT_A_FINDING = _CAPABILITY | frozenset(
 _TNM_STAGE = re.compile(r"[cpyr]?[tnm][0-4][a-d]?(?:-[cpyr]?[tnm]?[0-4x][a-d]?)*")
 
 
+# words that make an item after a negated list an alternative to it, not one more thing denied
+_RELAXING = re.compile(r"\b(?:controlled|stable|treated|resolved|allowed|permitted|eligible|acceptable|unless|except|if|provided"
+                       r"|as long as|recovered|completed|adequately|only|may|can)\b", re.I)
 # "UCN-01", "DCC-2618": an investigational product's code names a drug
 _PRODUCT_CODE = re.compile(r"[a-z]{2,6}-(?:\d{3,7}|0\d)")
 _JUDGEMENT_LEAD = re.compile(r"^(?:(?:elevated|increased|raised|decreased|reduced|abnormal|abnormally|known|confirmed|documented)\s+)+")
@@ -108,7 +111,22 @@ class Builder:
         items: list[Node] = []
         for part in parts:
             items.extend(self._resolve(i) for i in (part.items if isinstance(part, _Implicit) else [part]))
-        return self._negation_scope(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
+        return self._negation_scope(items, p) or self._negated_list(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
+
+    def _negated_list(self, items: list[Node], p: Parsed) -> Node | None:
+        """"No prior chemotherapy, radiotherapy or other investigational treatment": the negation covers
+        the whole list, but the grammar read it over the first items only; the rest, unread, joined them
+        with "or", so that the absence of chemotherapy alone would meet the criterion. None of them, then,
+        the unread ones unknown. Items read as findings of their own, or words that relax the list
+        ("or infection controlled with antibiotics"), leave which one is meant to the reviewer."""
+        if not isinstance(items[0], Not) or len(items) < 2 or re.match(r"\s*either\b", self.source(p), re.I):
+            return None
+        rest = items[1:]
+        if not any(isinstance(n, Review) for item in rest for n in item.walk()):
+            return None
+        if any(not isinstance(item, Review) for item in rest) or any(_RELAXING.search(item.text) for item in rest):
+            return Review(self.source(p), "negation_scope", span=self.span(p))
+        return AllOf((items[0], *(Not(item, span=item.span) for item in rest)), span=self.span(p))
 
     def _negation_scope(self, items: list[Node], p: Parsed) -> Review | None:
         """"Must not have SBP ≥ 150 or DBP ≥ 95": the grammar's negation covers the first threshold only,

@@ -300,7 +300,9 @@ class Review(Node):
     reason: consent, investigator_judgement, not_understood, causation, unit_error, conditional,
     ambiguous_comparator ("=" on a measured value, often a lost ≥ or ≤), negated_exclusion ("No X"
     under exclusion criteria: as written it excludes patients without X), negation_scope ("No SBP ≥ 150
-    or DBP ≥ 95": a negation that may cover one threshold or all).
+    or DBP ≥ 95": a negation that may cover one threshold or all), conditional (also a second threshold
+    for a population the text names: "BMI > 30 or > 27.5 kg/m2 (South Asian)"), unit_error (also a value
+    off its scale: "Performance status < 50 by KPS").
     hints: computable parts found inside the text, shown to the reviewer, never evaluated.
     """
 
