@@ -119,11 +119,10 @@ class Builder:
         with "or", so that the absence of chemotherapy alone would meet the criterion. None of them, then,
         the unread ones unknown. Items read as findings of their own, or words that relax the list
         ("or infection controlled with antibiotics"), leave which one is meant to the reviewer."""
-        if not isinstance(items[0], Not) or len(items) < 2 or re.match(r"\s*either\b", self.source(p), re.I):
+        first = items[0].items[0] if isinstance(items[0], AllOf) else items[0]
+        if not isinstance(first, Not) or len(items) < 2 or re.match(r"\s*either\b", self.source(p), re.I):
             return None
         rest = items[1:]
-        if not any(isinstance(n, Review) for item in rest for n in item.walk()):
-            return None
         if any(not isinstance(item, Review) for item in rest) or any(_RELAXING.search(item.text) for item in rest):
             return Review(self.source(p), "negation_scope", span=self.span(p))
         return AllOf((items[0], *(Not(item, span=item.span) for item in rest)), span=self.span(p))
@@ -137,8 +136,9 @@ class Builder:
                 isinstance(n, measured) for i in items[1:] for n in i.walk()):
             return Review(self.source(p), "negation_scope", span=self.span(p))
         # "Prior therapy allowed but no prior therapy with paclitaxel, temozolomide": an unread negation
-        # before what was read may cover it
-        if isinstance(first, Review) and _NEGATION_WORD.search(first.text) and any(
+        # before what was read may cover it; so may a period ("≥ 2 weeks from most recent systemic
+        # therapy or radiation therapy": not any radiation therapy ever)
+        if isinstance(first, Review) and (_NEGATION_WORD.search(first.text) or _TIME_AMOUNT.search(first.text)) and any(
                 isinstance(n, (*measured, Finding, Flag)) for i in items[1:] for n in i.walk()):
             return Review(self.source(p), "negation_scope", span=self.span(p))
         return None
@@ -700,8 +700,9 @@ class Builder:
         if not modified:
             sex: Node = Sex(plain, span=span)
         else:
-            # "male or non-pregnant female": a man, or a woman who is not pregnant
-            not_pregnant = AllOf((Sex(modified, span=span), Not(Flag("pregnant", span=span), span=span)), span=span)
+            # "male or non-pregnant, non-lactating female": a man, or a woman who is neither
+            denied = dict.fromkeys(flag[4:] for v in values for flag in v.split("!")[1:])
+            not_pregnant = AllOf((Sex(modified, span=span), *(Not(Flag(flag, span=span), span=span) for flag in denied)), span=span)
             sex = AnyOf((Sex(plain, span=span), not_pregnant), span=span) if plain else not_pregnant
         # "Healthy male or female subjects": healthy, whichever the sex
         return AllOf((Flag("healthy_volunteer", span=span), sex), span=span) if p.fields.get("healthy") else sex
