@@ -111,6 +111,10 @@ class Builder:
         items: list[Node] = []
         for part in parts:
             items.extend(self._resolve(i) for i in (part.items if isinstance(part, _Implicit) else [part]))
+        if _window_may_cover(items):
+            # "investigational drug or device study within 30 days": the period written after the list
+            # may bound every item; read over the last alone, the first would count any use ever
+            return Review(self.source(p), "not_understood", span=self.span(p))
         return self._negation_scope(items, p) or self._negated_list(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
 
     def _negated_list(self, items: list[Node], p: Parsed) -> Node | None:
@@ -869,6 +873,19 @@ def _disjoint(bounds: list[Node]) -> bool:
     if len(upper) != 1 or len(lower) != 1 or upper[0].threshold.unit != lower[0].threshold.unit:
         return False
     return upper[0].threshold.value <= lower[0].threshold.value
+
+
+_WITHIN_TIME = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding )?\d+|\d+\s*(?:hours?|days?|weeks?|months?|years?)\s+(?:before|prior)", re.I)
+
+
+def _window_may_cover(items: list[Node]) -> bool:
+    """A window on a later item of an "or" list, and an earlier finding with none."""
+    for index, item in enumerate(items):
+        windowed = (isinstance(item, Finding) and item.window is not None) or (isinstance(item, Review) and _WITHIN_TIME.search(item.text))
+        if windowed and any(isinstance(n, Finding) and n.window is None and n.status != "current"
+                            for earlier in items[:index] if not isinstance(earlier, Not) for n in earlier.walk()):
+            return True
+    return False
 
 
 def alternative_thresholds(rule: Node) -> bool:

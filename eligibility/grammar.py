@@ -991,8 +991,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # to try it, which keeps the cost of alternatives that cannot apply low.
     clause = Guarded([
         (near(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1), first_of(childbearing_requirement, childbearing_alone)),
-        (sex_near, first_of(sex_age, sex, sex_with_words)),
+        (sex_near, first_of(sex_age, sex)),
         (flag_near, first_of(flags_age, flags)),
+        (sex_near, first_of(sex_with_words)),
         (lab_near, first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, has_sex_condition + sex_thresholds,
                             analyte_cmp, negated_clause, cmp_before_age)),
         # a list may mix known and unknown names: the longer reading wins
