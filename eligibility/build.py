@@ -27,10 +27,12 @@ _TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
 _CAPABILITY = frozenset("able unable ability inability willing unwilling willingness unwillingness capable incapable "
                         "adequate normal sufficient good".split())
 # words that make a bare name a state, a heading or a note rather than a finding
+# words no record lists, wherever they stand: "Any race or ethnic origin", "any approved/marketed device"
+_NEVER_A_FINDING = frozenset("race races ethnic ethnicity approved marketed".split())
 _NOT_A_FINDING = _CAPABILITY | frozenset(
     "satisfactory acceptable healthy stable preserved intact appropriate candidate candidates eligible eligibility criteria criterion "
     "protocol study trial cohort group arm part phase see note appendix section table consent informed signed "
-    "gender genders sex sexes male female men women man woman life expectancy status function".split())
+    "gender genders sex sexes male female men women man woman life expectancy status function".split()) | _NEVER_A_FINDING
 
 
 # "cT1-3", "N0", "pT2a": a stage is measured on the tumour, never a name a record lists
@@ -632,15 +634,17 @@ class Builder:
         f = p.fields
         items = [list(_flat(words)) for words in f["names"]]
         # "undergoing elective, ambulatory, ... repair", "Pneumonia of community, viral, fungal or parasitic etiology"
-        lone_adjective = any(len(item) == 1 and not item[0].startswith("@") and (len(items) > 1 or not self._finding_word(item[0]))
-                             and item[0].endswith(("ive", "ory", "al", "ic", "ous", "able", "ible", "ant", "ent")) for item in items)
+        # ... and "large pleural or peritoneal effusions": a name ending in an adjective shares the next one's noun
+        lone_adjective = any(not item[-1].startswith("@") and (len(items) > 1 or len(item) == 1 and not self._finding_word(item[0]))
+                             and not (len(item) > 1 and self._finding_word(item[-1]))
+                             and item[-1].endswith(("ive", "ory", "al", "ic", "ous", "able", "ible", "ant", "ent")) for item in items)
         # "Hepatic adenoma or carcinoma": a lone word after a modified name may share the modifier ("hepatic
         # carcinoma"); read alone it would stand for every carcinoma
         shared_modifier = f.get("bare") and len(items) > 1 and any(len(i) == 1 for i in items[1:]) and len(items[0]) > 1
         each_a_finding = f.get("each_a_finding") and not all(
             any(w.startswith("@") or self._finding_word(w) for w in item) for item in items)
         if (f.get("bare") and not self._names_a_finding(items) or lone_adjective or shared_modifier or each_a_finding
-                or any(w in _CAPABILITY or _TNM_STAGE.fullmatch(w) for item in items for w in item)):
+                or any(w in _CAPABILITY or w in _NEVER_A_FINDING or _TNM_STAGE.fullmatch(w) for item in items for w in item)):
             # "Not able to swallow tablets", "adequate organ function": abilities and states, which a
             # record's lists do not hold; "undergoing elective, ambulatory ... repair": a lone adjective
             return Review(self.source(p), "not_understood", span=self.span(p))

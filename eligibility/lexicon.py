@@ -69,6 +69,8 @@ def text_key(text: str) -> str:
 def _word_key(norm: str) -> str:
     if len(norm) > 4 and norm.endswith("ies"):  # "abnormalities" and "abnormality" compare equal
         return norm[:-3] + "y"
+    if len(norm) > 5 and norm.endswith("sses"):  # "illnesses", "abscesses"
+        return norm[:-2]
     if len(norm) > 3 and norm.endswith("s") and not norm.endswith(("ss", "us", "is", "'s")):
         return norm[:-1]
     return norm
