@@ -160,7 +160,33 @@ _HEDGE = re.compile(
     r"|those|in addition|also|additionally|otherwise|for|i\.?e|e\.?g|such as|including|examples?|refer|see|please|only|nb)\b", re.I)
 
 
+# "History of allergic reactions attributed to compounds of similar chemical or biologic composition
+# to paclitaxel": an allergy to the drug named, and to others like it that no list can name
+_SIMILAR_COMPOUNDS = re.compile(
+    r"(?P<lead>(?:(?:no|any|known|prior|previous)\s+)*(?:(?:history|h/o)\s+of\s+)?(?:known\s+)?)"
+    r"(?P<similar>(?:an?\s+)?(?:severe\s+|serious\s+)?(?:allergic|hypersensitivity)\s+reactions?\s+(?:attributed|attributable)\s+to\s+"
+    r"(?:any\s+)?compounds?\s+of\s+similar\s+(?:chemical|biologic\w*)(?:\s+(?:or|and|and/or)\s+(?:chemical|biologic\w*))?\s+composition\s+(?:to|as)\s+)"
+    r"(?P<drugs>.+)$", re.I)
+
+
+def _similar_compounds(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
+    match = _SIMILAR_COMPOUNDS.match(clean)
+    if not match:
+        return None
+    negated = re.match(r"\s*no\b", match.group("lead"), re.I) is not None
+    named, problems = compile_criterion(("No " if negated else "") + "allergy to " + match.group("drugs").rstrip(" ."), kind)
+    if all_review(named):
+        return None
+    similar = Review(match.group("similar").strip(), "not_understood", span=(match.start("similar"), match.end("similar")))
+    span = (0, len(clean))
+    named = _shift(named, -(match.start("drugs") - len("allergy to ") - (3 if negated else 0)))
+    return (AllOf((named, similar), span=span) if negated else AnyOf((named, similar), span=span)), problems
+
+
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
+    similar = _similar_compounds(clean, kind)
+    if similar is not None:
+        return similar
     lexemes = _without_stray_marks(get_lexicon().tag(tokenize(clean)))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
