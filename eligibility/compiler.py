@@ -183,8 +183,33 @@ def _similar_compounds(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     return (AllOf((named, similar), span=span) if negated else AnyOf((named, similar), span=span)), problems
 
 
+# "Patients with liver metastases must have AST ≤ 5 x ULN": a requirement for some patients only
+_PERSON_CONDITION = re.compile(
+    r"(?:the\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?|individuals?|those|women|men)\s+"
+    r"(?:with|who\s+(?:have|has|had|are)|having)\s+(?P<condition>[^,;:()]+?),?\s+"
+    r"(?:must|should|will\s+need\s+to|need\s+to|are\s+required\s+to)\s+(?:also\s+)?(?:have|be|show)\s+(?P<requirement>.+)$", re.I)
+
+
+def _conditional_requirement(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
+    """The requirement where the condition holds: in an inclusion, not the condition, or the
+    requirement met. Read only when both parts compile whole; else review, as a requirement read
+    without its condition would bind every patient."""
+    match = _PERSON_CONDITION.fullmatch(clean)
+    if not match:
+        return None
+    span = (0, len(clean))
+    condition, problems = compile_criterion(match.group("condition"), "inclusion")
+    requirement, more = compile_criterion(match.group("requirement").rstrip(" ."), "inclusion")
+    unread = any(isinstance(n, Review) for part in (condition, requirement) for n in part.walk())
+    if kind != "inclusion" or unread:
+        return Review(clean, "conditional", hints=tuple(p for p in (condition, requirement) if not all_review(p)), span=span), ()
+    condition = _shift(condition, -match.start("condition"))
+    requirement = _shift(requirement, -match.start("requirement"))
+    return AnyOf((Not(condition, span=condition.span), requirement), span=span), problems + more
+
+
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
-    similar = _similar_compounds(clean, kind)
+    similar = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind)
     if similar is not None:
         return similar
     lexemes = _without_stray_marks(get_lexicon().tag(tokenize(clean)))
