@@ -417,7 +417,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     inclusive = phrase(["inclusive", "( inclusive )", ", inclusive", "both inclusive", "exclusive", "( exclusive )", ", exclusive"], "inclusivity")
     range_sep = tok("-", "to", "and", "through", "~")
-    range_intro = tok("between", "from", "in the range of", "range", "ranging from", "within the range of", "within", "of", "in the range", "in range")
+    range_intro = tok("between", "from", "in the range of", "range", "ranging from", "within the range of", "within", "of", "in the range", "in range",
+                      "between and including", "between , and including ,")
 
     def _range(r):
         fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
