@@ -641,7 +641,7 @@ class Builder:
         # "Hepatic adenoma or carcinoma": a lone word after a modified name may share the modifier ("hepatic
         # carcinoma"); read alone it would stand for every carcinoma
         shared_modifier = f.get("bare") and len(items) > 1 and any(len(i) == 1 for i in items[1:]) and len(items[0]) > 1
-        each_a_finding = f.get("each_a_finding") and not all(
+        each_a_finding = f.get("each_a_finding") and len(items) > 1 and not all(
             any(w.startswith("@") or self._finding_word(w) for w in item) for item in items)
         if (f.get("bare") and not self._names_a_finding(items) or lone_adjective or shared_modifier or each_a_finding
                 or any(w in _CAPABILITY or w in _NEVER_A_FINDING or _TNM_STAGE.fullmatch(w) for item in items for w in item)):
