@@ -239,11 +239,32 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
     if alternative_thresholds(rule):
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
+    if kind == "inclusion" and _PROSPECTIVE.search(clean) and _treatment_read(rule):
+        # "Nab-paclitaxel with gemcitabine therapy is appropriate for the patient": a treatment to
+        # come, which no record holds yet; read as a record it would require the drug already taken
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if len(_sentence_starts(clean)) > 1 and any(isinstance(n, Review) for n in rule.walk()) and not all_review(rule):
         # a sentence not understood may add a requirement or relax one ("Subjects older than 80 will be
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     return rule, problems
+
+
+_PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|recommended|(?:planned|scheduled)(?! (?:first|start|initiation|day|date|dose|randomi))"
+                          r"|intend(?:s|ed)?|plan(?:s|ning)? to"
+                          r"|will (?:receive|undergo|be (?:treated|given|receiving|undergoing))|to be (?:treated|given)|eligible for)\b", re.I)
+
+
+def _treatment_read(rule: Node) -> bool:
+    """A drug or procedure required as a record, outside any negation."""
+    def walk(node: Node, negated: bool) -> bool:
+        if isinstance(node, Not):
+            return walk(node.item, not negated)
+        if isinstance(node, Finding):  # an explicit past ("prior", "within 4 weeks") is a record
+            return (not negated and node.category in ("drug", "procedure", "any") and node.window is None
+                    and node.status not in ("previous", "history"))
+        return any(walk(child, negated) for child in node.children())
+    return walk(rule, False)
 
 
 def _unread_parts(rule: Node) -> tuple[int, int]:
