@@ -209,9 +209,9 @@ def _conditional_requirement(clean: str, kind: str) -> tuple[Node, tuple[str, ..
 
 
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
-    similar = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind)
-    if similar is not None:
-        return similar
+    whole = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind)
+    if whole is not None:
+        return whole
     lexemes = _without_stray_marks(get_lexicon().tag(tokenize(clean)))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()

@@ -286,10 +286,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     boundary_token = pp.Regex(boundary_pattern).set_name("connective")
     # "CRP > 35 mg/L Ferritin > 500 ng/mL": a value, then the next analyte with no comma between
-    juxtaposed = pp.Regex(r"(?:" + "|".join(f"(?<={re.escape(end)})" for end in (
-        "0 ", "1 ", "2 ", "3 ", "4 ", "5 ", "6 ", "7 ", "8 ", "9 ", "% ", " l ", " ml ", " dl ", " uln ", " mm3 ", " ul ", " mmhg ", " min "))
-        + r")(?=@lab:)").set_name("next analyte")
-    boundary = pp.FollowedBy(boundary_token) | pp.StringEnd() | juxtaposed
+    juxtaposed_pattern = r"(?:" + "|".join(f"(?<={re.escape(end)})" for end in (
+        "0 ", "1 ", "2 ", "3 ", "4 ", "5 ", "6 ", "7 ", "8 ", "9 ", "% ", " l ", " ml ", " dl ", " uln ", " mm3 ", " ul ", " mmhg ", " min "
+    )) + r")(?=@lab:)"
+    # one regex for the two: a boundary is tested at the end of every clause tried
+    boundary = pp.FollowedBy(pp.Regex(f"{boundary_pattern}|{juxtaposed_pattern}").set_name("connective")) | pp.StringEnd()
 
     # Units: scale, atoms and denominators, as the tokens that spell them.
     unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells", "cm h2o", "mm hg", "millimeters of mercury",
@@ -631,9 +632,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     finding_tail = pp.ZeroOrMore(
         grade("grade") | 
         window("window") | washout("washout") | indication
-        | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present")
-        # "History of pancreatitis (acute or chronic)": both kinds, so the finding itself
-        | tok("( acute or chronic )", "( chronic or acute )", "( acute or chronic pancreatitis )", ", acute or chronic",
+        # and "History of pancreatitis (acute or chronic)": both kinds, so the finding itself
+        | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present",
+              "( acute or chronic )", "( chronic or acute )", "( acute or chronic pancreatitis )", ", acute or chronic",
               "( controlled or uncontrolled )", "( uncontrolled or controlled )", "( symptomatic or asymptomatic )")
         # how it is assessed ("measurable disease per RECIST 1.1"): shown in the text, not a requirement of its own
         | pp.Regex(r"(?:per|according to|as per|as defined by|by|using) (?:recist|irecist|mrecist|rano|iwg|who|cheson|lugano|imwg|ctcae|nci)\b[^,;()]*")
@@ -827,7 +828,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # "At least 1 week since prior and no concurrent CYP3A4 inhibitors": none in the window, none now
         + (tok("prior and no concurrent", "prior and no current", "previous and no concurrent")("no_concurrent")
            + (finding | _tagged("free_finding", free_list + finding_tail + boundary, _free))
-           # the longest: "since prior valproic acid or other HDAC inhibitors" covers the whole list
+           # a known list that ends the clause, or else the longest: "since prior valproic acid or other
+           # HDAC inhibitors" covers the whole list
+           | (participation | finding) + ~pp.FollowedBy(list_conj)
            | Longest([participation, finding, free_finding.copy().add_parse_action(_each_a_finding)]))("finding")
         + pp.Opt(pp.Regex(r"(?:and|with) (?:recovered|recovery)\b.*")("recovered"))
         # "(6 weeks for nitrosoureas)", "for other types of cancer": which exposures count, for review
@@ -1043,7 +1046,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
             return {"parts": items, "seps": seps}
         return build
 
-    implicit_expr = _tagged("list", segment + pp.ZeroOrMore((comma | semicolon | juxtaposed).add_parse_action(pp.replace_with("implicit")) + segment), _nary("list"))
+    list_separator = pp.Regex(rf"[,;]{_END}|{juxtaposed_pattern}").set_name("list separator").add_parse_action(pp.replace_with("implicit"))
+    implicit_expr = _tagged("list", segment + pp.ZeroOrMore(list_separator + segment), _nary("list"))
     and_expr = _tagged(
         "and",
         implicit_expr + pp.ZeroOrMore(
