@@ -179,7 +179,8 @@ def _similar_compounds(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
         return None
     similar = Review(match.group("similar").strip(), "not_understood", span=(match.start("similar"), match.end("similar")))
     span = (0, len(clean))
-    named = _shift(named, -(match.start("drugs") - len("allergy to ") - (3 if negated else 0)))
+    # spans of the drugs as written, not as in the "[No ]allergy to ..." read in their place
+    named = _shift(named, len("allergy to ") + (3 if negated else 0) - match.start("drugs"))
     return (AllOf((named, similar), span=span) if negated else AnyOf((named, similar), span=span)), problems
 
 
