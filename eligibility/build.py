@@ -535,6 +535,11 @@ class Builder:
         values = [float(ROMAN_VALUES.get(v, v)) for v in p.fields["values"]]
         if self._off_scale(variable, values, p):
             return Review(self.source(p), "unit_error", span=self.span(p))
+        analyte = self.lexicon.analytes[variable]
+        if len(values) == 1 and not _one(p.fields.get("op")) and any(high - low > 10 for _, low, high in analyte.bare_units):
+            # "MADRS = 18": one point on a long scale is a bound whose sign was lost, not a set
+            self.problems.append(("one value on a long scale; the source may have lost a ≥ or ≤", self.span(p)[0]))
+            return Review(self.source(p), "ambiguous_comparator", span=self.span(p))
         op = _one(p.fields.get("op"))
         if op:  # "NYHA class ≥ III", "class III or greater"
             if len(values) != 1:
