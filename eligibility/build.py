@@ -581,7 +581,18 @@ class Builder:
                                  self._grade(f.get("grade")), span=self.span(p)))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
-        return self._negations(combined, f, p)
+        return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
+
+    def _enumeration(self, combined: Node | _Implicit, conj: list[str]) -> Node | _Implicit:
+        """"History of aneurysms, strokes, TIAs, and arteriovenous malformations": an exclusion's list of
+        three or more, its last joined by "and", names what excludes, each alone; read as all of them,
+        a patient with one would not be excluded."""
+        words = " ".join(conj).replace(",", " , ").split()
+        if (self.criterion_kind == "exclusion" and isinstance(combined, AllOf) and len(combined.items) >= 3
+                and "," in words and "and" in words and not {"or", "and/or", "both"} & set(words)
+                and all(isinstance(n, Finding) for n in combined.items)):
+            return AnyOf(combined.items, span=combined.span)
+        return combined
 
     def _grade(self, parsed) -> tuple:
         """("between", 3, 4) for "grade 3-4"; (">=", 2) for "grade ≥ 2" or "grade 2 or higher"; ("==", 2) for "grade 2"."""
@@ -676,7 +687,7 @@ class Builder:
                                      grade=self._grade(f.get("grade")),
                                      absence_unknown=self.criterion_kind == "inclusion" and not f.get("negated"), span=self.span(p)))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
-        return self._negations(combined, f, p)
+        return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
 
     def _names_a_finding(self, items: list[list[str]]) -> bool:
         """Whether bare names, with no "history of" before them, stand for conditions, drugs or procedures.
