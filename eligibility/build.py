@@ -181,6 +181,12 @@ class Builder:
         by a low bilirubin or by Gilbert's."""
         if self.criterion_kind == "inclusion" and _is_measurement(main):
             return AnyOf((main, exception), span=self.span(p))
+        excepted = [exception] if isinstance(exception, Finding) else list(exception.items) if isinstance(exception, AnyOf) else []
+        if (isinstance(main, Finding) and excepted and all(isinstance(e, Finding) and e.concept in self.lexicon.concepts for e in excepted)):
+            # "Any other malignancy except in situ carcinoma": a malignancy that is not one; read as
+            # "malignancy and no carcinoma in situ", a patient with both would not count
+            qualified = any(e.qualifiers or e.window or e.status or e.grade for e in excepted)
+            return replace(main, excepted=tuple(e.concept for e in excepted), excepted_qualified=qualified, span=self.span(p))
         return AllOf((main, Not(exception, span=exception.span)), span=self.span(p))
 
     # -- conditional requirements ------------------------------------------------------------

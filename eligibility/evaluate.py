@@ -230,6 +230,16 @@ class Evaluator:
         label = self._concept_name(node.concept)
         given = [records for records in lists.values() if records is not None]
         matches = [r for records in given for r in records if node.concept in r.concepts]
+        excepted = [r for r in matches if set(node.excepted) & r.concepts]
+        if excepted:
+            matches = [r for r in matches if r not in excepted]
+            if not matches and node.excepted_qualified:
+                names = ", ".join(r.name for r in excepted)
+                return Answer(None, f"{names}: whether it is the kind the criterion excepts is not recorded", (),
+                              (f"{category_name}: {label}",))
+            if not matches:
+                names = ", ".join(r.name for r in excepted)
+                return Answer(False, f"only {names}, which the criterion excepts", (Evidence(node.concept, "excepted", "", "", False),))
         if not matches:
             if not given:
                 return Answer(None, f"no {category_name} list in the patient record (needed for {label})", (), (f"{category_name}: {label}",))

@@ -254,6 +254,10 @@ class Finding(Node):
     # a name outside the lexicons that an inclusion requires: it may name a state a record's lists
     # never hold ("interpretable echocardiographic images"), so its absence does not refute it
     absence_unknown: bool = False
+    # "Other malignancy except carcinoma in situ": records of these concepts do not count; when the
+    # exception is qualified ("except adequately treated basal cell carcinoma") they leave it unknown
+    excepted: tuple[str, ...] = ()
+    excepted_qualified: bool = False
 
     def render(self):
         words = [self.status] if self.status else []
@@ -270,6 +274,8 @@ class Finding(Node):
             text += " for " + "/".join(self.indication)
         if self.window:
             text += " " + self.window.render()
+        if self.excepted:
+            text += " except " + ("qualified " if self.excepted_qualified else "") + "/".join(self.excepted)
         return text
 
 
