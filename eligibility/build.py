@@ -182,7 +182,10 @@ class Builder:
         if self.criterion_kind == "inclusion" and _is_measurement(main):
             return AnyOf((main, exception), span=self.span(p))
         excepted = [exception] if isinstance(exception, Finding) else list(exception.items) if isinstance(exception, AnyOf) else []
-        if (isinstance(main, Finding) and excepted and all(isinstance(e, Finding) and e.concept in self.lexicon.concepts for e in excepted)):
+        concept = self.lexicon.concepts.get(main.concept) if isinstance(main, Finding) else None
+        if concept is not None and excepted and all(
+                isinstance(e, Finding) and e.concept in self.lexicon.concepts and self.lexicon.concepts[e.concept].category == concept.category
+                for e in excepted):
             # "Any other malignancy except in situ carcinoma": a malignancy that is not one; read as
             # "malignancy and no carcinoma in situ", a patient with both would not count
             qualified = any(e.qualifiers or e.window or e.status or e.grade for e in excepted)
