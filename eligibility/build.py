@@ -166,6 +166,8 @@ class Builder:
 
     def build_list(self, p: Parsed) -> Node | _Implicit:
         parts = [self._resolve(self.visit(x)) for x in p.fields["parts"]]
+        if len(parts) > 1 and _window_may_cover(parts):  # "A, B within 30 days": see build_or
+            return Review(self.source(p), "not_understood", span=self.span(p))
         return parts[0] if len(parts) == 1 else (self._negation_scope(parts, p) or _Implicit(parts))
 
     def build_except(self, p: Parsed) -> Node:
