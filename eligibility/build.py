@@ -742,6 +742,15 @@ class Builder:
         # "Healthy male or female subjects": healthy, whichever the sex
         return AllOf((Flag("healthy_volunteer", span=span), sex), span=span) if p.fields.get("healthy") else sex
 
+    def build_sex_words(self, p: Parsed) -> Node:
+        """"Male or female non-smokers": both sexes, and words for review. One sex before words the
+        grammar does not know may name whom the rest binds ("Women of childbearing potential who have
+        a negative pregnancy test"): an exclusion still spares the other sex, an inclusion goes to review."""
+        sex, words = (self._resolve(self.visit(x)) for x in p.fields["parts"])
+        if self.criterion_kind == "inclusion" and isinstance(sex, Sex) and len(sex.values) == 1:
+            return Review(self.source(p), "not_understood", span=self.span(p))
+        return AllOf((sex, words), span=self.span(p))
+
     def build_blood_pressure(self, p: Parsed) -> Node:
         """"BP > 140/90": systolic above 140 or diastolic above 90; "BP < 140/90": both below."""
         op = _one(p.fields["op"])

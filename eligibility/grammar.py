@@ -904,7 +904,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "Male or female non-smokers", "Male or female Japanese subjects": the sex, and words the grammar
     # does not know, which stay for review beside it (a lone "Male or" must not become a list of its own)
     sex_with_words = _tagged(
-        "and_clause",
+        "sex_words",
         sex("first") + _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern}|@lab:)\S+ )*(?!{boundary_pattern}|@lab:)\S+{_END}"), lambda r: {})("second"),
         lambda r: {"parts": [r["first"], r["second"]]},
     )
@@ -1030,7 +1030,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     segment = _with_tails(
         clause | parenthesized | unknown,
         {"bracketed_examples": _tagged("unknown", bracketed_examples, lambda r: {}) + boundary,
-         "defined": parenthesized + boundary,
+         # "Uncontrolled hypertension (SBP > 180 mmHg or DBP > 100 mmHg) at randomization": when it is checked
+         "defined": parenthesized + pp.Opt(pp.Regex(
+             r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry"
+             r"|registration|inclusion)(?: visit)?(?= |$)").suppress()) + boundary,
          "bracketed_except": _tagged("unknown", bracketed_exception, lambda r: {}) + boundary},
         lambda kind, main, tail: {"label": main, "body": _first_parsed(tail).fields["inner"],
                                   "alternative": _first_parsed(tail).fields["alternative"]} if kind == "defined"
