@@ -20,7 +20,7 @@ from .grammar import Parsed
 from .lexicon import Lexeme, get_lexicon, text_key
 from .nodes import ROMAN_VALUES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex, Window
 from .statements import statement
-from .tokens import tokenize
+from .tokens import PRODUCT_CODE_WORD, TNM_STAGE_WORD
 from .units import compatible, convert, quantity, unit_from_tokens
 
 _TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
@@ -35,15 +35,11 @@ _NOT_A_FINDING = _CAPABILITY | frozenset(
     "gender genders sex sexes male female men women man woman life expectancy status function".split()) | _NEVER_A_FINDING
 
 
-# "cT1-3", "N0", "pT2a": a stage is measured on the tumour, never a name a record lists
-_TNM_STAGE = re.compile(r"[cpyr]?[tnm][0-4][a-d]?(?:-[cpyr]?[tnm]?[0-4x][a-d]?)*")
 
 
 # words that make an item after a negated list an alternative to it, not one more thing denied
 _RELAXING = re.compile(r"\b(?:controlled|stable|treated|resolved|allowed|permitted|eligible|acceptable|unless|except|if|provided"
                        r"|as long as|recovered|completed|adequately|only|may|can)\b", re.I)
-# "UCN-01", "DCC-2618": an investigational product's code names a drug
-_PRODUCT_CODE = re.compile(r"[a-z]{2,6}-(?:\d{3,7}|0\d)")
 _JUDGEMENT_LEAD = re.compile(r"^(?:(?:elevated|increased|raised|decreased|reduced|abnormal|abnormally|known|confirmed|documented)\s+)+")
 
 
@@ -671,7 +667,8 @@ class Builder:
         each_a_finding = f.get("each_a_finding") and len(items) > 1 and not all(
             any(w.startswith("@") or self._finding_word(w) for w in item) for item in items)
         if (f.get("bare") and not self._names_a_finding(items) or lone_adjective or shared_modifier or each_a_finding
-                or any(w in _CAPABILITY or w in _NEVER_A_FINDING or _TNM_STAGE.fullmatch(w) for item in items for w in item)):
+                # "cT1-3", "N0": a stage is measured on the tumour, never a name a record lists
+                or any(w in _CAPABILITY or w in _NEVER_A_FINDING or TNM_STAGE_WORD.fullmatch(w) for item in items for w in item)):
             # "Not able to swallow tablets", "adequate organ function": abilities and states, which a
             # record's lists do not hold; "undergoing elective, ambulatory ... repair": a lone adjective
             return Review(self.source(p), "not_understood", span=self.span(p))
@@ -718,7 +715,8 @@ class Builder:
 
     def _finding_word(self, word: str) -> bool:
         words, suffixes = _finding_vocabulary()
-        return word in words or word.endswith(suffixes) or bool(_PRODUCT_CODE.fullmatch(word))
+        # an investigational product's code ("UCN-01", "DCC-2618") names a drug
+        return word in words or word.endswith(suffixes) or bool(PRODUCT_CODE_WORD.fullmatch(word))
 
     def _term_words(self, word: str) -> str:
         if not word.startswith("@"):
@@ -928,7 +926,7 @@ def _window_may_cover(items: list[Node]) -> bool:
     return False
 
 
-def alternative_thresholds(rule: Node) -> bool:
+def alternative_thresholds(rule: Node, lexemes: list[Lexeme]) -> bool:
     """Two thresholds of one variable where only one can be meant: "BMI > 30 or > 27.5 kg/m2 (South
     Asian)", "ECOG 0-1 (ECOG 0-2, for the expansion cohort)". The second belongs to a population the
     text names, so reading both (as either, or as both) would be a wrong threshold for someone."""
@@ -939,7 +937,7 @@ def alternative_thresholds(rule: Node) -> bool:
                 return True
         elif isinstance(node, AllOf):
             flat = _flattened(node)
-            unread = [n.text for n in flat if isinstance(n, Review)]
+            unread = [n for n in flat if isinstance(n, Review)]
             if not unread:
                 continue
             measured = {n.variable for n in flat if isinstance(n, (Compare, OneOf, Between))}
@@ -948,7 +946,7 @@ def alternative_thresholds(rule: Node) -> bool:
                 if len(same) > 1 and (not all(isinstance(n, Compare) for n in same) or _same_side(same)):
                     return True
             # "ECOG 0-1 (ECOG 0 to 2 for the expansion cohort)" with the second left unread
-            if any(re.search(r"\d", text) and _POPULATION.search(text) and measured & _measured_in(text) for text in unread):
+            if any(re.search(r"\d", n.text) and _POPULATION.search(n.text) and measured & _analytes_within(n, lexemes) for n in unread):
                 return True
     return False
 
@@ -956,8 +954,9 @@ def alternative_thresholds(rule: Node) -> bool:
 _POPULATION = re.compile(r"\b(?:for|if|in|with|cohorts?|arms?|parts?|groups?|patients|subjects|participants|those|who)\b", re.I)
 
 
-def _measured_in(text: str) -> set[str]:
-    return {lexeme.g[5:] for lexeme in get_lexicon().tag(tokenize(text)) if lexeme.g.startswith("@lab:")}
+def _analytes_within(node: Node, lexemes: list[Lexeme]) -> set[str]:
+    start, end = node.span or (0, 0)
+    return {lexeme.term for lexeme in lexemes if lexeme.g.startswith("@lab:") and start <= lexeme.start and lexeme.end <= end}
 
 
 def _implied_adult(node: Node) -> bool:

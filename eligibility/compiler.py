@@ -238,7 +238,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
         hint = rule.item if isinstance(rule, Not) else rule
         return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
-    if alternative_thresholds(rule):
+    if alternative_thresholds(rule, lexemes):
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
     if kind == "inclusion" and _PROSPECTIVE.search(clean) and _treatment_read(rule):
         # "Nab-paclitaxel with gemcitabine therapy is appropriate for the patient": a treatment to

@@ -983,7 +983,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
     has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
     sex_near = near(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
-    flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not|post|menopaus|healthy", 6)
+    flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not|postmenopaus|menopaus|healthy", 6)
 
     def first_of(*alternatives):
         return pp.MatchFirst([alternative + boundary for alternative in alternatives])

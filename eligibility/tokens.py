@@ -69,8 +69,10 @@ _INTEGER = re.compile(r"\d+")
 _ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
 _ONE_TO_THREE_DIGITS = re.compile(r"[1-9]\d{0,2}")
 _THREE_DIGITS = re.compile(r"\d{3}")
-_TNM_STAGE = re.compile(r"[cpyr]?[tnm][0-4][a-d]?")
-_TNM_NEXT = re.compile(r"[cpyr]?[tnm]?[0-4x][a-d]?")
+_TNM_FIRST, _TNM_MORE = r"[cpyr]?[tnm][0-4][a-d]?", r"[cpyr]?[tnm]?[0-4x][a-d]?"
+_TNM_STAGE, _TNM_NEXT = re.compile(_TNM_FIRST), re.compile(_TNM_MORE)
+# what the joins below make of a stage and of a product code, for later stages to recognise
+TNM_STAGE_WORD = re.compile(rf"{_TNM_FIRST}(?:-{_TNM_MORE})*")
 _SUPERSCRIPT_POWER = re.compile(r"(.*?)10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)(.*)")
 
 
@@ -316,8 +318,8 @@ def tokenize(text: str) -> list[Token]:
     return _join_comparators(_join_powers(_molar(_product_codes(tokens))))
 
 
-_CODE_LETTERS = re.compile(r"[A-Za-z]{2,6}")
-_CODE_DIGITS = re.compile(r"\d{3,7}|0\d")
+_CODE_LETTERS, _CODE_DIGITS = re.compile(r"[A-Za-z]{2,6}"), re.compile(r"\d{3,7}|0\d")
+PRODUCT_CODE_WORD = re.compile(rf"[a-z]{{2,6}}-(?:{_CODE_DIGITS.pattern})")
 
 
 def _product_codes(tokens: list[Token]) -> list[Token]:
