@@ -406,17 +406,22 @@ class Builder:
     def _variables(self, p: Parsed) -> list[str]:
         if p.fields.get("free"):
             words = " ".join(self._term_words(w) for w in p.fields["free"])
-            if p.fields.get("age_words") or re.fullmatch(r"(aged?|ages)( of)?", words):
+            if re.fullmatch(r"(aged?|ages)( of)?", words):
                 return ["age"]
-            # "Children 6 months to 14 years" opening a criterion: the patients' own age (not "have a child aged ...")
-            if (_PATIENT_NOUNS.fullmatch(words) and self._is_time(p) and not self.text[:self.span(p)[0]].strip()
-                    and self.source(p).lower().startswith(words)):
+            # "Children 6 months to 14 years", "Outpatient at least 12 years of age" opening a criterion: the
+            # patients' own age; not "family history of sudden death under 40 years of age", "results less
+            # than 29 days old", "living with children under 3 years old"
+            opens = not self.text[:self.span(p)[0]].strip() and self.source(p).lower().startswith(words)
+            if opens and (_PATIENT_NOUNS.fullmatch(words) and self._is_time(p)
+                          or p.fields.get("age_words") and _PERSON_NOUNS.fullmatch(words)):
                 return ["age"]
             # "Elevated VWF antigen levels > 150%": the judgement is the comparison's, not the variable's name
             words = _JUDGEMENT_LEAD.sub("", words) or words
             return ["text:" + text_key(words)]
         labs = list(p.fields.get("labs") or [])
         if not labs and (p.fields.get("age_words") or self._is_years(p)):
+            if not self._is_years(p) and self.text[:self.span(p)[0]].strip():
+                return []  # "infection (≤ 26 weeks old)", "ulcer area ..., and more than 4 weeks old": not whose age
             labs = ["age"]  # "18 years or older", "over 18 years": ages are counted in years
         return labs
 
@@ -826,6 +831,9 @@ _TIME_AMOUNT = re.compile(r"\d+\s*(?:years?|months?|weeks?|days?|hours?|wks?|mos
 _PATIENT_NOUNS = re.compile(
     r"(?:healthy |male |female |pediatric |paediatric )?(?:children|child|infants?|adolescents?|neonates?|newborns?|bab(?:y|ies)"
     r"|boys|girls|toddlers|kids|teenagers|youths?|elderly|pediatric patients|paediatric patients)")
+_PERSON_NOUNS = re.compile(
+    rf"(?:(?:healthy|adult|male|female|and|or|/) )*(?:{_PATIENT_NOUNS.pattern}|you|adults?|(?:out|in)?patients?|subjects?"
+    r"|participants?|volunteers?|individuals?|persons?|people|m[ae]n|wom[ae]n|males?|females?)")
 _TIME_UNIT_WORDS = {"year", "years", "yr", "yrs", "y", "month", "months", "mo", "week", "weeks", "wk", "wks", "day", "days"}
 
 

@@ -344,10 +344,15 @@ _MOLAR = {"mM": "mmol", "µM": "umol", "μM": "umol", "uM": "umol", "nM": "nmol"
 
 
 def _molar(tokens: list[Token]) -> list[Token]:
-    """"7.0 mM" is millimolar, told from "mm" by its capital only: mmol / L before case is folded."""
+    """"7.0 mM" is millimolar, told from "mm" by its capital only: mmol / L before case is folded.
+
+    So is "0.75 D" a diopter, not a day ("7 d").
+    """
     out: list[Token] = []
     for tok in tokens:
-        if tok.text in _MOLAR and out and _NUMBER.fullmatch(out[-1].norm):
+        if tok.text == "D" and out and _NUMBER.fullmatch(out[-1].norm):
+            out.append(Token(tok.text, "diopter", tok.start, tok.end))
+        elif tok.text in _MOLAR and out and _NUMBER.fullmatch(out[-1].norm):
             out.extend((Token(tok.text, _MOLAR[tok.text], tok.start, tok.end), Token(tok.text, "/", tok.end, tok.end),
                         Token(tok.text, "l", tok.end, tok.end)))
         else:
