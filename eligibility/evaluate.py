@@ -7,6 +7,8 @@ the patient values behind it. The visitor picks `visit_<kind>` by the node's kin
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 
 import pint
@@ -243,6 +245,10 @@ class Evaluator:
         if not matches:
             if not given:
                 return Answer(None, f"no {category_name} list in the patient record (needed for {label})", (), (f"{category_name}: {label}",))
+            broader = self._less_specific(node.concept, given)
+            if broader:
+                return Answer(None, f"recorded as {broader.name!r}, which does not say whether it is {label}", (),
+                              (f"{category_name}: {label}",))
             concept = self.lexicon.concepts.get(node.concept)
             known = concept is not None and not concept.open
             if not known and node.absence_unknown:
@@ -262,6 +268,18 @@ class Evaluator:
         if unknown:
             return Answer(None, unknown[0].reason, unknown[0].evidence, unknown[0].to_confirm)
         return answers[0]
+
+    def _less_specific(self, concept_id: str, given: list[list[Record]]) -> Record | None:
+        """A record named by a broader concept ("leukemia" for "acute myeloid leukemia"): it may be the one asked
+        for. Not one whose own words say more ("stable angina" is not unstable angina)."""
+        if concept_id not in self.lexicon.concepts:
+            return None
+        wanted = self.lexicon.ancestors(concept_id) - {concept_id}
+        for records in given:
+            for record in records:
+                if self.lexicon.find_term(record.name) in wanted:
+                    return record
+        return None
 
     def _concept_name(self, concept_id: str) -> str:
         concept = self.lexicon.concepts.get(concept_id)
@@ -315,6 +333,8 @@ class Evaluator:
         name = record.name.lower()
         if qualifier in name:
             return Answer(True, f"recorded as {record.name!r}")
+        if rule and any(re.search(rf"\b{re.escape(word)}\b", name) for word in rule["false"]):
+            return Answer(False, f"recorded as {record.name!r}, not {qualifier}")  # "latent tuberculosis" is not active
         if rule and record.status:
             if record.status in rule["true"]:
                 return Answer(True, f"status {record.status}")
