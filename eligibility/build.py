@@ -8,6 +8,7 @@ same requirement seen from both sides), and text the grammar left unknown become
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -589,11 +590,21 @@ class Builder:
             category = "allergy" if f["mode"] == "allergy" else concept.category
             qualifiers = tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
                                              for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
-            nodes.append(Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()),
-                                 self._grade(f.get("grade")), span=self.span(p)))
+            nodes.append(self._qualifier_choices(
+                Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()),
+                        self._grade(f.get("grade")), span=self.span(p)), f))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
         return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
+
+    def _qualifier_choices(self, finding: Finding, f: dict) -> Node:
+        """"Acute or chronic pancreatitis": a pancreatitis of either kind."""
+        choices = [list(dict.fromkeys(text_key(q) for q in group)) for group in f.get("qualifier_choices") or ()]
+        if not choices:
+            return finding
+        kinds = [replace(finding, qualifiers=tuple(dict.fromkeys([*finding.qualifiers, *picked])))
+                 for picked in itertools.product(*choices)]
+        return kinds[0] if len(kinds) == 1 else AnyOf(tuple(kinds), span=finding.span)
 
     def _enumeration(self, combined: Node | _Implicit, conj: list[str]) -> Node | _Implicit:
         """"History of aneurysms, strokes, TIAs, and arteriovenous malformations": an exclusion's list of
@@ -692,13 +703,14 @@ class Builder:
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
                 category = "allergy" if f.get("allergy") else concept.category
-                nodes.append(Finding(concept.id, category, _status_in_window(f), qualifiers, window, grade=self._grade(f.get("grade")),
-                                     span=self.span(p)))
+                found = Finding(concept.id, category, _status_in_window(f), qualifiers, window, grade=self._grade(f.get("grade")),
+                                span=self.span(p))
             else:
                 category = "allergy" if f.get("allergy") else "any"
-                nodes.append(Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window,
-                                     grade=self._grade(f.get("grade")),
-                                     absence_unknown=self.criterion_kind == "inclusion" and not f.get("negated"), span=self.span(p)))
+                found = Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window,
+                                grade=self._grade(f.get("grade")),
+                                absence_unknown=self.criterion_kind == "inclusion" and not f.get("negated"), span=self.span(p))
+            nodes.append(self._qualifier_choices(found, f))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
         return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
 

@@ -217,6 +217,11 @@ def _all_groups(results: pp.ParseResults, name: str) -> list:
     return items
 
 
+def _qualifier_choices(results: pp.ParseResults) -> list[list[str]]:
+    """Each "acute or chronic" as the qualifiers it offers ("or" words dropped)."""
+    return [[q for q in group if q not in ("or", "and/or", ", or", ", and/or")] for group in _all_groups(results, "qualifier_choice")]
+
+
 def _one_parsed(value) -> "Parsed | None":
     while isinstance(value, (pp.ParseResults, list)):
         value = value[0] if len(value) else None
@@ -613,6 +618,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             "indication": indication_items,
             "negated": "negation" in r,
             "pre_qualifiers": [*_all(r, "pre_qualifiers"), *_all(r, "requirement")],
+            "qualifier_choices": _qualifier_choices(r),
             "grade": _named(r, "grade"),
             "mode": mode,
         }
@@ -646,7 +652,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # when it is found: at the screening the criterion is checked at ("Positive test for HIV at screening")
         | pp.Regex(r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?(?= |$)")
     )
-    finding_prefix = status("status*") | presence | qualifier("pre_qualifiers*")
+    # "Acute or chronic pancreatitis": either kind, not one that is both
+    qualifier_choice = pp.Group(qualifier + pp.OneOrMore(after_comma(("or", "and/or")) + qualifier))
+    finding_prefix = status("status*") | presence | qualifier_choice("qualifier_choice*") | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
     coordinated = finding_prefix + pp.ZeroOrMore(after_comma(("or", "and/or")) + finding_prefix)
     finding = _tagged(
@@ -698,7 +706,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         .add_parse_action(lambda t: t[0].split())
     ).set_name("free text")
     free_intro = phrase(p["free_finding_intro"], "history of")
-    free_prefix_word = status("status*") | free_intro("intro*") | qualifier("pre_qualifiers*") | presence
+    # a qualifier before an introducer: "Uncontrolled foo disease" is not every foo disease
+    free_prefix_word = (status("status*") | qualifier_choice("qualifier_choice*") | qualifier("pre_qualifiers*")
+                        | free_intro("intro*") | presence)
     free_prefix = free_prefix_word + pp.ZeroOrMore(after_comma(("or", "and/or")) + free_prefix_word)
     allergy_intro = phrase(p["allergy"], "allergy to")
     # a known term may carry modifiers the lexicon does not know ("craniospinal radiotherapy"): they become
@@ -715,7 +725,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     def _free(r):
         return {"names": [list(n) for n in _all_groups(r, "names")], "conj": [" ".join(c) for c in _all(r, "conj")],
                 "status": _status(_all(r, "status")), "intro": _all(r, "intro"), "allergy": "allergy" in r,
-                "qualifiers": _all(r, "pre_qualifiers"), "window": _named(r, "window"), "washout": _named(r, "washout"),
+                "qualifiers": _all(r, "pre_qualifiers"), "qualifier_choices": _qualifier_choices(r),
+                "window": _named(r, "window"), "washout": _named(r, "washout"),
                 "grade": _named(r, "grade"),
                 "negated": "negation" in r}
 
