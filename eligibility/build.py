@@ -110,11 +110,44 @@ class Builder:
         items: list[Node] = []
         for part in parts:
             items.extend(self._resolve(i) for i in (part.items if isinstance(part, _Implicit) else [part]))
+        if self._mixed_grouping(p, parts):
+            self.problems.append(("'or' and 'and' join thresholds with no punctuation: which binds first is not written",
+                                  self.span(p)[0]))
+            return Review(self.source(p), "not_understood", span=self.span(p))
         if _window_may_cover(items):
             # "investigational drug or device study within 30 days": the period written after the list
             # may bound every item; read over the last alone, the first would count any use ever
             return Review(self.source(p), "not_understood", span=self.span(p))
         return self._negation_scope(items, p) or self._negated_list(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
+
+    def _mixed_grouping(self, p: Parsed, parts: list) -> bool:
+        """"INR ≤ 1.5 and/or PT ≥ 70% and PTT ≤ 1.5": read "A or (B and C)", a patient with A alone
+        would pass; the author may as well mean "(A or B) and C". Punctuation ("A, or B and C") decides."""
+        measured = (Compare, Between, OneOf)
+        def has_threshold(node) -> bool:
+            return any(isinstance(n, measured) for n in (node.items if isinstance(node, _Implicit) else [node]) for n in n.walk())
+        if sum(has_threshold(part) for part in parts) < 2:
+            return False
+        spans = [self.span(x) for x in p.fields["parts"]]
+        for index, (parsed, built) in enumerate(zip(p.fields["parts"], parts)):
+            if parsed.kind != "and" or len(parsed.fields["parts"]) < 2 or not isinstance(built, AllOf):
+                continue
+            if any(re.search(r"[,;]", str(sep)) for sep in parsed.fields["seps"]):
+                continue
+            if sum(has_threshold(item) for item in built.items) < 2:
+                continue
+            gaps = [self.text[spans[index - 1][1]:spans[index][0]] if index else "",
+                    self.text[spans[index][1]:spans[index + 1][0]] if index + 1 < len(spans) else ""]
+            if any(re.search(r"[,;]", gap) for gap in gaps):
+                continue
+            # "ALT ≥ 5 x ULN or ALT ≥ 3 x ULN and bilirubin ≥ 1.5 x ULN": a second threshold on the same
+            # variable, with a condition of its own
+            own = {n.variable for n in built.walk() if isinstance(n, measured)}
+            others = {n.variable for other in parts if other is not built
+                      for n in (other.items if isinstance(other, _Implicit) else [other]) for n in n.walk() if isinstance(n, measured)}
+            if not own & others:
+                return True
+        return False
 
     def _negated_list(self, items: list[Node], p: Parsed) -> Node | None:
         """"No prior chemotherapy, radiotherapy or other investigational treatment": the negation covers
@@ -482,11 +515,20 @@ class Builder:
     def _context_text(self, p: Parsed) -> str:
         context = _one(p.fields.get("context"))
         if not context:
-            return ""
+            return self._method_text(p)
         source = self.source(p)
         first_word = str(context).split()[0]
         starts = [m.start() for m in re.finditer(rf"\b{re.escape(first_word)}\b", source, re.I)]
         return source[starts[-1]:] if starts else str(context)
+
+    def _method_text(self, p: Parsed) -> str:
+        """"by ECHO or MUGA" written between the analyte and its threshold, as the source spells it."""
+        method = p.fields.get("method")
+        if not method:
+            return ""
+        words = re.findall(r"\w+", str(method))
+        found = re.search(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b\)?", self.source(p), re.I)
+        return found.group(0) if found else str(method)
 
     def build_range(self, p: Parsed) -> Node | _Implicit:
         variables = self._variables(p)

@@ -409,6 +409,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
         rf"|at (?:the (?:time|date) of )?(?:signing (?:the )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b)"
         rf"(?: {IN_SENTENCE}+?)?(?= [,;).]|$)"
     )
+    # "LVEF by ECHO or MUGA", "as measured by echocardiogram (ECHO) or multigated acquisition scan (MUGA)":
+    # how the value is obtained, known modalities only, so that "or" joins methods and nothing else
+    method_name = phrase(p["measurement_methods"], "measurement method") + pp.Opt(lpar + pp.Regex(r"[a-z][a-z0-9-]{1,8}") + rpar)
+    measured_by = pp.Combine(
+        pp.Regex(r"(?:as )?(?:(?:measured|assessed|determined|evaluated|calculated|estimated|documented|confirmed) )?(?:by|on|via|using|per)(?= )")
+        + method_name + pp.ZeroOrMore(tok("or", "and/or", ", or", ",") + method_name),
+        join_string=" ", adjacent=False,
+    )
     measurement_context = pp.Combine(
         tok("after", "following", "post", "despite", "while on", "on")
         + pp.Opt(tok("therapy", "treatment", "stable", "adequate"))
@@ -435,7 +443,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     def _cmp(r):
         fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
         fields.update(op=r["op"], value=r["value"], timepoint=_named(r, "timepoint"),
-                      context=_named(r, "context"), age_words="age_words" in r)
+                      context=_named(r, "context"), method=_named(r, "method"), age_words="age_words" in r)
         return fields
 
     age_words = (
@@ -480,11 +488,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                   r"|obtained|performed|via|based|repeated|centrally|local|central|on)\b[^()]*?(?= \))") + rpar
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint) + pp.Opt(method_note)
-        + pp.Opt(measurement_context("context") | measured_within("context") | lab_context("context"))
+        + pp.Opt(measured_by("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
+                 | measurement_context("context") | measured_within("context") | lab_context("context"))
     )
     analyte_cmp = _tagged(
         "cmp",
-        analyte_list + pp.ZeroOrMore(lab_filler) + (
+        analyte_list + pp.ZeroOrMore(lab_filler) + pp.Opt(measured_by("method") + pp.ZeroOrMore(lab_filler)) + (
             cmp_tail
             | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint) + pp.Opt(measured_within("context"))
         ),
@@ -754,7 +763,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # A comparison on a variable outside the analyte lexicon ("Grade ≥ 2"): named by its words.
     # "Serum digoxin level of > 2.0 ng/ml": a drug's level is a variable named by the drug
     variable_word = pp.Regex(rf"{free_word_pattern}|@drug:\w+{_END}").set_name("free word")
-    free_variable = pp.Group(variable_word + variable_word[0, 4])
+    # "Prothrombin Ratio (TR)": the abbreviation restates the name and is not part of it
+    abbreviation = pp.Suppress(lpar + pp.Regex(rf"{free_word_pattern}(?: {free_word_pattern}){{0,2}}") + rpar)
+    free_variable = pp.Group(variable_word + variable_word[0, 4] + pp.Opt(abbreviation))
     free_cmp = _tagged(
         "cmp",
         pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + cmp_tail,
