@@ -84,9 +84,9 @@ def phrase(phrases: Iterable[str], name: str | None = None) -> pp.ParserElement:
 
 
 def after_comma(phrases: Iterable[str], name: str | None = None) -> pp.ParserElement:
-    """Any of `phrases`, a comma before it or not, as one token: a connective read in one step."""
+    """Any of `phrases`, a comma or semicolon before it or not, as one token: a connective read in one step."""
     phrases = list(phrases)
-    return pp.Regex(rf"(?:, )?{alternation(phrases)}").set_name(name or repr(_norm_phrase(phrases[0])))
+    return pp.Regex(rf"(?:[,;] )?{alternation(phrases)}").set_name(name or repr(_norm_phrase(phrases[0])))
 
 
 def term(kind: str) -> pp.ParserElement:
@@ -299,7 +299,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # Units: scale, atoms and denominators, as the tokens that spell them.
     unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells", "cm h2o", "mm hg", "millimeters of mercury",
-                                                              "millimetres of mercury", "cm of water"]
+                                                              "millimetres of mercury", "cm of water",
+                                                              "square meter", "square metre", "square meters", "square metres"]
     degrees = [f"{sign} {scale}" for sign in ("°", "º", "degrees", "degree", "deg") for scale in ("c", "f", "celsius", "fahrenheit")]
     unit_atom = phrase(unit_words + degrees, "unit")
     time_units = [w for w, target in aliases.items() if target in ("min", "h", "day", "week", "month", "year", "s")]
@@ -417,6 +418,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + method_name + pp.ZeroOrMore(tok("or", "and/or", ", or", ",") + method_name),
         join_string=" ", adjacent=False,
     )
+    # "≤ 2 on the Eastern Cooperative Oncology Group (ECOG) scale": the scale the value is read on
+    scale_note = pp.Regex(r"(?:on|according to|by) the (?:\S+ ){0,8}?(?:scale|score|classification)(?= |$)")
     measurement_context = pp.Combine(
         tok("after", "following", "post", "despite", "while on", "on")
         + pp.Opt(tok("therapy", "treatment", "stable", "adequate"))
@@ -489,7 +492,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint) + pp.Opt(method_note)
         + pp.Opt(measured_by("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
-                 | measurement_context("context") | measured_within("context") | lab_context("context"))
+                 | scale_note("context") | measurement_context("context") | measured_within("context") | lab_context("context"))
     )
     analyte_cmp = _tagged(
         "cmp",

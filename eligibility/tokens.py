@@ -315,7 +315,17 @@ def tokenize(text: str) -> list[Token]:
             tokens.extend(_split(tail, p_end))
             continue
         tokens.extend(_split(piece, start))
-    return _join_comparators(_join_powers(_molar(_product_codes(tokens))))
+    return _bare_powers(_join_comparators(_join_powers(_molar(_product_codes(tokens)))))
+
+
+def _bare_powers(tokens: list[Token]) -> list[Token]:
+    """"HCV RNA > 10^5 IU/mL": a power of ten with no number before it is one times that power."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.norm.startswith("10^") and not (out and (_NUMBER.fullmatch(out[-1].norm) or out[-1].norm in ("x", "*", "×"))):
+            out.append(Token(tok.text, "1", tok.start, tok.start))
+        out.append(tok)
+    return out
 
 
 _CODE_LETTERS, _CODE_DIGITS = re.compile(r"[A-Za-z]{2,6}"), re.compile(r"\d{3,7}|0\d")

@@ -38,7 +38,8 @@ def quantity(value: float, unit: str) -> pint.Quantity:
 
 
 _SPELLED_UNITS = (("millimeters of mercury", "mmhg"), ("millimetres of mercury", "mmhg"), ("mm hg", "mmhg"),
-                  ("cm of water", "cmh2o"), ("cm h2o", "cmh2o"))
+                  ("cm of water", "cmh2o"), ("cm h2o", "cmh2o"), ("square meters", "m2"), ("square metres", "m2"),
+                  ("square meter", "m2"), ("square metre", "m2"))
 _DEGREES = re.compile(r"(?:°|º|degrees?|deg)\s*([cf])(?:elsius|ahrenheit)?\b")
 
 
@@ -72,6 +73,8 @@ def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
             factor *= 10.0 ** (int(token[3:]) * exponent)
         elif token == "k":
             factor *= 1000.0 ** exponent
+        elif token == "c" and i + 1 < len(tokens) and tokens[i + 1] in ("/", "per"):
+            parts.append(f"(copies) ** {exponent}")  # "HIV-1 RNA < 50 c/mL": copies, not degrees Celsius
         elif re.fullmatch(r"\d*\.?\d+", token):
             if i + 1 < len(tokens) and _aliases().get(tokens[i + 1]) == "m**2" and token == "1.73":
                 parts.append(f"BSA_1_73 ** {exponent}")
