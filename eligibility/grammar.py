@@ -60,6 +60,8 @@ _END = r"(?=\s|$)"
 # A character of a context that stays within its sentence and clause: a period standing alone as a
 # token ends a sentence; one inside a token ("2.5", "e.g") does not.
 IN_SENTENCE = r"(?:[^,;().]|(?<! )\.)"
+# "at Screening (Visit 1)", "at baseline (Day -1)": the visit's label says no more than its name
+VISIT_NOTE = r"(?: \( (?:visit|v|day|week|study day) (?:- ?)?\d+[a-z]? \))?"
 
 
 def _norm_phrase(phrase: str) -> str:
@@ -388,7 +390,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "subject's", "patient's", "participant's", "elevated", "increased", "raised", "decreased", "reduced", "abnormal",
          "abnormally high", "abnormally low", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
-         "post-operative", "patients with", "subjects with", "who", "those who", "that", *p["presence"], *p["person_words"]])
+         "post-operative", "patients with", "subjects with", "who", "those who", "that", "hematologic", "haematologic",
+        "hematology", "haematology", "biochemistry", "chemistry", *p["presence"], *p["person_words"]])
     # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
     lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?= @lab:age{_END}))").set_name("analyte prefix")
     list_conj = after_comma(("and/or", "or", "and", "nor")) | comma | slash | tok("&", "+")
@@ -408,7 +411,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
         rf"|on (?:the (?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion)\b"
         rf"|at (?:the (?:time|date) of )?(?:signing (?:the )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b)"
-        rf"(?: {IN_SENTENCE}+?)?(?= [,;).]|$)"
+        rf"(?: {IN_SENTENCE}+?)?{VISIT_NOTE}(?= [,;).]|$)"
     )
     # "LVEF by ECHO or MUGA", "as measured by echocardiogram (ECHO) or multigated acquisition scan (MUGA)":
     # how the value is obtained, known modalities only, so that "or" joins methods and nothing else
@@ -477,14 +480,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # kept as the comparison's context. Not words that make it conditional ("in patients with", "if").
     lab_context = pp.Regex(
         # "at Visit 101 and at Visit 102", "at screening and day 1": several visits, each a time of measurement
-        r"at (?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?(?:(?: ,)? (?:and|or|and/or) (?:at )?(?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?)+(?= [,;)]|$)"
+        r"(?:at (?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?(?:(?: ,)? (?:and|or|and/or) (?:at )?(?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?)+(?= [,;)]|$)"
         r"|(?:screening|baseline)(?= [,;)]|$)"  # "Hemoglobin under 6.5 mmol/l screening"
         r"|(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
         r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
         r"|predicted|of predicted|of the predicted|of normal predicted|according to|as per|based on)"
         r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
         r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
-        rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*"
+        rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*)" + VISIT_NOTE
     )
     # "(confirmed by repeat analysis)", "(by Cockcroft-Gault)": how the value is obtained, shown in the text
     method_note = lpar + pp.Regex(r"(?:confirmed|measured|as|by|using|per|according|calculated|estimated|determined|assessed"
@@ -821,7 +824,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     sex_thresholds = _tagged(
         "sex_thresholds",
         analyte_cmp("first") + sex_condition("first_sex") + pp.Opt(comma | semicolon) + pp.Opt(tok("and", "&", "or", "and/or"))
-        + bound("second") + sex_condition("second_sex"),
+        + bound("second") + sex_condition("second_sex")
+        + pp.Opt(measured_within | lab_context).suppress(),  # "... for men at screening": when, said of both
         lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
     )
 
