@@ -568,7 +568,8 @@ class Builder:
         # "systolic or diastolic BP ≥ 140 or ≥ 90 mmHg": one bound for each, respectively
         respectively = len(f["labs"]) == 2 and same_direction
         for index, labs in enumerate([[lab] for lab in f["labs"]] or [[]]):
-            shared = {"labs": labs, "conj": [], "timepoint": None, "context": f.get("context"), "age_words": f["age_words"]}
+            shared = {"labs": labs, "conj": [], "timepoint": None, "context": f.get("context"), "age_words": f["age_words"],
+                      **({"free": f["free"]} if f.get("free") and not labs else {})}
             bounds = [self.build_cmp(Parsed("cmp", {**shared, "op": op, "value": value}, p.start, p.end))
                       for op, value in (bounds_written[index:index + 1] if respectively else bounds_written)]
             review = next((b for b in bounds if isinstance(b, Review)), None)

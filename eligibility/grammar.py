@@ -537,7 +537,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     from_bound = tok("from", "aged from", "ages from").add_parse_action(pp.replace_with(">="))  # "from 20 to less than 75 years"
     double_tail = (
         (comparator | from_bound("op")) + value("value") + pp.Opt(age_words("age_words"))
-        + pp.Opt(tok("and", "to", "-", ",") | tok("or", "and/or"), default="and")("joiner") + prefix_op("op2") + value("value2")
+        + pp.Opt(tok("and", "to", "-", ",") | tok("or", "and/or"), default="and")("joiner") + ~tok("within") + prefix_op("op2") + value("value2")
         + pp.Opt(age_words("age_words")) + pp.Opt(inclusive) + pp.Opt(measured_within("context"))
     )
     analyte_double = _tagged("double_cmp", analyte_list + pp.ZeroOrMore(lab_filler) + double_tail, _double)
@@ -776,6 +776,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "cmp",
         pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + cmp_tail,
         lambda r: {**_cmp(r), "free": list(r["free"])},
+    )
+    free_double = _tagged(  # "AUDIT score of < 5 or > 26"
+        "double_cmp",
+        pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + double_tail,
+        lambda r: {**_double(r), "free": list(r["free"])},
     )
     free_range = _tagged(
         "range",
@@ -1032,7 +1037,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # a list may mix known and unknown names: the longer reading wins
         (concept_near, first_of(allergy, participation, has_later_lab + finding_with_scale) | Longest([finding + boundary, free_finding + boundary])),
         (introducer_first, first_of(free_finding), 4),  # the known-term alternative tries a free finding too
-        (number_near, first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_cmp, count_cmp, bound)),
+        (number_near, first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_double, free_cmp, count_cmp, bound)),
         (near("adults?(?:\\s|$)", 3), first_of(adult)),
         (near("@lab:age", 12), first_of(lead_age)),
         (near(r"(?:@lab:age|years?|yrs?|old)(?:\s|$)", 12), first_of(age_then_words)),

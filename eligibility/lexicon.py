@@ -202,6 +202,9 @@ class Lexicon:
                 if out and out[-1].g == tag and tag.startswith("@lab:"):
                     # "oxygen saturation SpO2 < 94%": a name restated without brackets is one name
                     out[-1] = Lexeme(tag, out[-1].start, tokens[j - 1].end, out[-1].term)
+                elif len(out) > 1 and out[-2].g == tag and tag.startswith("@lab:") and out[-1].g in ("-", ":"):
+                    # "activated partial thromboplastin time - aPTT", "Performance status - ECOG"
+                    out[-2:] = [Lexeme(tag, out[-2].start, tokens[j - 1].end, out[-2].term)]
                 else:
                     out.append(Lexeme(tag, tokens[i].start, tokens[j - 1].end, tag.split(":", 1)[1]))
                 i = j
