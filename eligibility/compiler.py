@@ -366,6 +366,21 @@ def _without_stray_marks(lexemes: list) -> list:
             skip_sign = False
             continue
         kept.append(lexeme)
+    return _without_unopened_closers(kept)
+
+
+def _without_unopened_closers(lexemes: list) -> list:
+    """"Creatinine clearance (CrCl) >80 mL/min );": a closing bracket nothing opened is a typo."""
+    kept, depth = [], {")": 0, "]": 0}
+    opener = {"(": ")", "[": "]"}
+    for lexeme in lexemes:
+        if lexeme.g in opener:
+            depth[opener[lexeme.g]] += 1
+        elif lexeme.g in depth:
+            if not depth[lexeme.g]:
+                continue
+            depth[lexeme.g] -= 1
+        kept.append(lexeme)
     return kept
 
 

@@ -379,7 +379,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "absolute", "total",
          "at screening", "at baseline", "measured", "calculated", "estimated", "by cockcroft - gault",
          "cockcroft - gault", "(", ")", "-", "who criteria", "criteria", "total score", "at rest", "in ambient air",
-         "at rest in ambient air", "on room air", "in room air", "on ambient air", "at room air", "by pulse oximetry"],
+         "at rest in ambient air", "on room air", "in room air", "on ambient air", "at room air", "by pulse oximetry",
+         "of the patient", "of the subject", "of the participant"],
         "analyte filler",
     )
     lab_prefix_words = alternation(
