@@ -291,6 +291,10 @@ class Builder:
         examples = self._resolve(self.visit(p.fields["examples"]))
         if isinstance(main, Review):
             return Review(self.source(p), main.reason, hints=(examples,), span=self.span(p))
+        if _may_qualify_main(examples):
+            # "Cardiac disease, e.g. myocardial infarction within 6 months": the period after the last
+            # example may bound the main phrase too; without it any cardiac disease ever would count
+            return Review(self.source(p), "not_understood", hints=(main,), span=self.span(p))
         return main  # the examples are instances of what the main phrase names
 
     def build_caused_by(self, p: Parsed) -> Node:
@@ -977,6 +981,19 @@ def _disjoint(bounds: list[Node]) -> bool:
 
 
 _WITHIN_TIME = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding )?\d+|\d+\s*(?:hours?|days?|weeks?|months?|years?)\s+(?:before|prior)", re.I)
+
+
+def _may_qualify_main(examples: Node) -> bool:
+    """Whether the last example carries a period, a requirement or a measured bound that may belong to
+    the whole phrase the examples illustrate."""
+    last = examples
+    while isinstance(last, (AnyOf, AllOf)) and last.items:
+        last = last.items[-1]
+    if isinstance(last, Finding):
+        return last.window is not None or any(q.startswith("requiring") for q in last.qualifiers)
+    if isinstance(last, Review):
+        return bool(_TIME_AMOUNT.search(last.text) or re.search(r"\brequir", last.text, re.I))
+    return isinstance(last, (Compare, Between, OneOf))
 
 
 def _window_may_cover(items: list[Node]) -> bool:

@@ -219,9 +219,26 @@ def _all_groups(results: pp.ParseResults, name: str) -> list:
     return items
 
 
-def _qualifier_choices(results: pp.ParseResults) -> list[list[str]]:
-    """Each "acute or chronic" as the qualifiers it offers ("or" words dropped)."""
-    return [[q for q in group if q not in ("or", "and/or", ", or", ", and/or")] for group in _all_groups(results, "qualifier_choice")]
+_OR_WORDS = frozenset({"or", "and/or", ", or", ", and/or", "; or", "; and/or"})
+
+
+def _qualifier_choices(results: pp.ParseResults) -> tuple[list[str], list[list[str]]]:
+    """"Acute or chronic pancreatitis": either kind, not one that is both. The qualifiers read before
+    the name, split into those that hold together and each run joined by "or", found in the order
+    the tokens came."""
+    qualifiers = _all(results, "pre_qualifiers")
+    if len(qualifiers) < 2:
+        return qualifiers, []
+    words = [t for t in results if isinstance(t, str)]
+    choices: list[list[str]] = []
+    for i in range(len(words) - 2):
+        if words[i] in qualifiers and words[i + 1] in _OR_WORDS and words[i + 2] in qualifiers:
+            if choices and choices[-1][-1] == words[i]:
+                choices[-1].append(words[i + 2])
+            else:
+                choices.append([words[i], words[i + 2]])
+    chosen = {q for group in choices for q in group}
+    return [q for q in qualifiers if q not in chosen], choices
 
 
 def _one_parsed(value) -> "Parsed | None":
@@ -623,6 +640,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                     if tag:
                         indication_items.append(tag.split(":", 1)[1])
         statuses = _all(r, "status")
+        qualifiers, choices = _qualifier_choices(r)
         return {
             "items": items,
             "conj": [" ".join(c) for c in _all(r, "conj")],
@@ -633,8 +651,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
             "washout": _named(r, "washout"),
             "indication": indication_items,
             "negated": "negation" in r,
-            "pre_qualifiers": [*_all(r, "pre_qualifiers"), *_all(r, "requirement")],
-            "qualifier_choices": _qualifier_choices(r),
+            "pre_qualifiers": [*qualifiers, *_all(r, "requirement")],
+            "qualifier_choices": choices,
             "grade": _named(r, "grade"),
             "mode": mode,
         }
@@ -668,9 +686,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # when it is found: at the screening the criterion is checked at ("Positive test for HIV at screening")
         | pp.Regex(r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?(?= |$)")
     )
-    # "Acute or chronic pancreatitis": either kind, not one that is both
-    qualifier_choice = pp.Group(qualifier + pp.OneOrMore(after_comma(("or", "and/or")) + qualifier))
-    finding_prefix = status("status*") | presence | qualifier_choice("qualifier_choice*") | qualifier("pre_qualifiers*")
+    finding_prefix = status("status*") | presence | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
     coordinated = finding_prefix + pp.ZeroOrMore(after_comma(("or", "and/or")) + finding_prefix)
     finding = _tagged(
@@ -723,8 +739,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     ).set_name("free text")
     free_intro = phrase(p["free_finding_intro"], "history of")
     # a qualifier before an introducer: "Uncontrolled foo disease" is not every foo disease
-    free_prefix_word = (status("status*") | qualifier_choice("qualifier_choice*") | qualifier("pre_qualifiers*")
-                        | free_intro("intro*") | presence)
+    free_prefix_word = status("status*") | qualifier("pre_qualifiers*") | free_intro("intro*") | presence
     free_prefix = free_prefix_word + pp.ZeroOrMore(after_comma(("or", "and/or")) + free_prefix_word)
     allergy_intro = phrase(p["allergy"], "allergy to")
     # a known term may carry modifiers the lexicon does not know ("craniospinal radiotherapy"): they become
@@ -739,9 +754,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     free_item = Longest([pp.Group(pp.ZeroOrMore(qualifier | free_word) + concept + pp.Opt(generic_head)), free_text, name_with_terms])
     free_list = free_item("names*") + pp.ZeroOrMore(pp.Group(list_conj)("conj*") + free_item("names*"))
     def _free(r):
+        qualifiers, choices = _qualifier_choices(r)
         return {"names": [list(n) for n in _all_groups(r, "names")], "conj": [" ".join(c) for c in _all(r, "conj")],
                 "status": _status(_all(r, "status")), "intro": _all(r, "intro"), "allergy": "allergy" in r,
-                "qualifiers": _all(r, "pre_qualifiers"), "qualifier_choices": _qualifier_choices(r),
+                "qualifiers": qualifiers, "qualifier_choices": choices,
                 "window": _named(r, "window"), "washout": _named(r, "washout"),
                 "grade": _named(r, "grade"),
                 "negated": "negation" in r}
