@@ -794,9 +794,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
         pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + cmp_tail,
         lambda r: {**_cmp(r), "free": list(r["free"])},
     )
+    second_bound_ahead = pp.FollowedBy(pp.Regex(  # a cheap look-ahead: two comparators close together
+        r"(?:\S+ ){1,10}?(?:[<>]=?|less|more|greater|fewer|lower|higher|above|below|under|over|at least|at most)"
+        r"(?= ).{0,40}? (?:and|or|and/or|to|-|,) (?:[<>]=?|less|more|greater|fewer|lower|higher|above|below|under|over|at least|at most)(?= )"))
     free_double = _tagged(  # "AUDIT score of < 5 or > 26"
         "double_cmp",
-        pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + double_tail,
+        second_bound_ahead + pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + double_tail,
         lambda r: {**_double(r), "free": list(r["free"])},
     )
     free_range = _tagged(
