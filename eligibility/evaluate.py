@@ -216,7 +216,8 @@ class Evaluator:
         value = self.patient.flags.get(node.variable)
         if value is not None:
             return Answer(value, f"{name}: {'yes' if value else 'no'}", (Evidence(node.variable, str(value).lower(), "", "", value),))
-        if node.variable in ("pregnant", "breastfeeding", "childbearing_potential", "postmenopausal") and self.patient.sex == "male":
+        if (node.variable in ("pregnant", "breastfeeding", "childbearing_potential", "postmenopausal", "planning_pregnancy")
+                and self.patient.sex == "male"):
             return Answer(False, f"not {name}: the patient is male", (Evidence("sex", "male", "", "", False),))
         if node.variable == "healthy_volunteer":
             conditions = self.patient.records.get("condition")

@@ -916,6 +916,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     flag_word = (
         negative_test
         | phrase(p["not_pregnant"], "negative pregnancy test").add_parse_action(pp.replace_with("not_pregnant"))
+        # "planning to become pregnant during the study": an intent, which only the patient can state
+        | phrase(p["planning_pregnancy"], "planning to become pregnant").add_parse_action(pp.replace_with("planning_pregnancy"))
         | phrase(p["pregnant"], "pregnant").add_parse_action(pp.replace_with("pregnant"))
         | phrase(p["breastfeeding"], "breast-feeding").add_parse_action(pp.replace_with("breastfeeding"))
         | phrase(p["postmenopausal"], "postmenopausal").add_parse_action(pp.replace_with("postmenopausal"))
@@ -927,7 +929,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     flag_when = pp.Regex(rf"(?:prior to|before|at the time of|at|within|during|on|by|in|from|no more than|no later than|performed|obtained)\b{IN_SENTENCE}*")
     flags = _tagged(
         "flags",
-        pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "women", "female", "females", "a",
+        pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "who is", "women", "female", "females", "a",
                                                          "must have", "must have had", "should have", "have", "has", "must be", "should be"))
         + flag_word("flags*") + pp.ZeroOrMore(list_conj + pp.Opt(tok("currently")) + flag_word("flags*"))
         + pp.ZeroOrMore(tok("patients", "women", "woman", "subjects", "participants", "females", "mothers", "female"))
@@ -1037,7 +1039,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
     has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
     sex_near = near(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
-    flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not|postmenopaus|menopaus|healthy", 6)
+    flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not|postmenopaus|menopaus|healthy|conceiv", 6)
 
     def first_of(*alternatives):
         return pp.MatchFirst([alternative + boundary for alternative in alternatives])

@@ -26,6 +26,7 @@ _SPECIAL = {
     "pregnant": "pregnant", "pregnancy": "pregnant", "breastfeeding": "breastfeeding", "breast feeding": "breastfeeding",
     "breast-feeding": "breastfeeding", "lactating": "breastfeeding", "healthy volunteer": "healthy_volunteer",
     "postmenopausal": "postmenopausal", "post-menopausal": "postmenopausal", "menopausal": "postmenopausal",
+    "planning pregnancy": "planning_pregnancy", "pregnancy planned": "planning_pregnancy", "plans pregnancy": "planning_pregnancy",
     "childbearing potential": "childbearing_potential", "child bearing potential": "childbearing_potential", "wocbp": "childbearing_potential",
     "informed consent": "informed_consent", "consent": "informed_consent", "consented": "informed_consent",
     "willing to comply": "willing_to_comply", "compliance": "willing_to_comply", "complies": "willing_to_comply",
@@ -133,7 +134,7 @@ class _Reader:
             self.birth_date = parse_date(value, key, self.patient.screening_date)
         elif special == "sex":
             self.read_sex(key, value)
-        elif special in ("pregnant", "breastfeeding", "postmenopausal", "healthy_volunteer", "childbearing_potential", "informed_consent", "willing_to_comply",
+        elif special in ("pregnant", "breastfeeding", "postmenopausal", "planning_pregnancy", "healthy_volunteer", "childbearing_potential", "informed_consent", "willing_to_comply",
                          "uses_contraception"):
             self.patient.flags[special] = parse_bool(value, key)
         elif special in ("condition", "drug", "procedure", "allergy"):
