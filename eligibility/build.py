@@ -984,16 +984,14 @@ _WITHIN_TIME = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding
 
 
 def _may_qualify_main(examples: Node) -> bool:
-    """Whether the last example carries a period, a requirement or a measured bound that may belong to
-    the whole phrase the examples illustrate."""
+    """Whether the last example carries a period that may belong to the whole phrase the examples
+    illustrate ("..., e.g. myocardial infarction within 6 months")."""
     last = examples
     while isinstance(last, (AnyOf, AllOf)) and last.items:
         last = last.items[-1]
     if isinstance(last, Finding):
-        return last.window is not None or any(q.startswith("requiring") for q in last.qualifiers)
-    if isinstance(last, Review):
-        return bool(_TIME_AMOUNT.search(last.text) or re.search(r"\brequir", last.text, re.I))
-    return isinstance(last, (Compare, Between, OneOf))
+        return last.window is not None
+    return isinstance(last, Review) and bool(_TIME_AMOUNT.search(last.text))
 
 
 def _window_may_cover(items: list[Node]) -> bool:
