@@ -114,6 +114,13 @@ class Builder:
             self.problems.append(("'or' and 'and' join thresholds with no punctuation: which binds first is not written",
                                   self.span(p)[0]))
             return Review(self.source(p), "not_understood", span=self.span(p))
+        if any(isinstance(item, Review) and _LONE_MODIFIER.fullmatch(item.text.strip(" ,;"))
+               and any(isinstance(n, Finding) for earlier in items[:index] for n in earlier.walk())
+               for index, item in enumerate(items)):
+            # "Atrial fibrillation, current or previous, with an ongoing indication for anticoagulation":
+            # words that modify the finding before them, read as alternatives to it; what follows them
+            # may bind it too
+            return Review(self.source(p), "not_understood", span=self.span(p))
         if _window_may_cover(items):
             # "investigational drug or device study within 30 days": the period written after the list
             # may bound every item; read over the last alone, the first would count any use ever
@@ -886,6 +893,9 @@ def _one(value):
     return value
 
 
+_LONE_MODIFIER = re.compile(
+    r"(?:current|previous|prior|past|active|ongoing|recent|known|suspected|chronic|acute|resolved|treated|untreated"
+    r"|controlled|uncontrolled|stable|unstable|present|existing|documented|confirmed)", re.I)
 _TIME_AMOUNT = re.compile(r"\d+\s*(?:years?|months?|weeks?|days?|hours?|wks?|mos?)\b", re.I)
 _PATIENT_NOUNS = re.compile(
     r"(?:healthy |male |female |pediatric |paediatric )?(?:children|child|infants?|adolescents?|neonates?|newborns?|bab(?:y|ies)"

@@ -366,7 +366,47 @@ def _without_stray_marks(lexemes: list) -> list:
             skip_sign = False
             continue
         kept.append(lexeme)
-    return _without_unopened_closers(kept)
+    return _groups_joined_by_or(_without_unopened_closers(_without_visit_labels(kept)))
+
+
+_GROUP_WORDS = frozenset({"those", "patients", "subjects", "participants", "individuals"})
+
+
+def _groups_joined_by_or(lexemes: list) -> list:
+    """"Patients with diabetes and those requiring insulin": two groups of patients, either of which the
+    criterion names; read as "and", a patient would need to be in both."""
+    out, index = [], 0
+    while index < len(lexemes):
+        lexeme = lexemes[index]
+        if lexeme.g == "and" and out and index + 2 < len(lexemes) and lexemes[index + 1].g in _GROUP_WORDS:
+            out.append(replace(lexeme, g="or"))
+            index += 2  # the group word; then "with", "who have", "who are": the "or" joins what they have
+            if lexemes[index].g == "with":
+                index += 1
+            elif lexemes[index].g == "who":
+                index += 2 if index + 2 < len(lexemes) and lexemes[index + 1].g in ("have", "has", "are", "is", "had") else 1
+            continue
+        out.append(lexeme)
+        index += 1
+    return out
+
+
+def _without_visit_labels(lexemes: list) -> list:
+    """"within 12 months prior to Screening (Visit 1)": the visit's label adds nothing to its name."""
+    words = [lexeme.g for lexeme in lexemes]
+    kept, index = [], 0
+    while index < len(lexemes):
+        if words[index] == "(" and index > 0:
+            inner = words[index + 1:index + 4]
+            if inner[:1] == ["visit"] and len(inner) == 3 and re.fullmatch(r"-?\d+[a-z]?", inner[1]) and inner[2] == ")":
+                index += 4
+                continue
+            if len(inner) >= 2 and re.fullmatch(r"v\d+", inner[0]) and inner[1] == ")":
+                index += 3
+                continue
+        kept.append(lexemes[index])
+        index += 1
+    return kept
 
 
 def _without_unopened_closers(lexemes: list) -> list:

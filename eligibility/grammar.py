@@ -455,7 +455,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     inclusive = phrase(["inclusive", "( inclusive )", ", inclusive", "both inclusive", "exclusive", "( exclusive )", ", exclusive"], "inclusivity")
     range_sep = tok("-", "to", "and", "through", "~")
-    range_intro = tok("between", "from", "in the range of", "range", "ranging from", "within the range of", "within", "of", "in the range", "in range",
+    range_intro = tok("between", "from", "in the range of", "range", "ranging from", "within the range of", "within the range", "within a range of",
+                      "within", "of", "in the range", "in range",
                       "between and including", "between , and including ,")
 
     def _range(r):
@@ -569,6 +570,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + scale_value("values*")
         + pp.ZeroOrMore(pp.Group(list_conj | range_sep)("conj*") + scale_value("values*"))
         + pp.Opt(postfix_op("op"))  # "NYHA class III or greater"
+        # "MMSE 21-26, inclusive": a written set holds its bounds ("exclusive" is left unread, for review)
+        + pp.Opt(phrase(["inclusive", "( inclusive )", ", inclusive", "both inclusive"], "inclusive").suppress())
         + pp.Opt(measured_within | lab_context),
         lambda r: {"labs": [r["lab"].split(":", 1)[1]], "values": _all(r, "values"),
                    "conj": [" ".join(c) for c in _all(r, "conj")], "op": _named(r, "op")},
