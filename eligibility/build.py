@@ -646,7 +646,7 @@ class Builder:
                                              for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
             nodes.append(self._qualifier_choices(
                 Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()),
-                        self._grade(f.get("grade")), span=self.span(p)), f))
+                        self._grade(f.get("grade")), duration=self._duration(f.get("duration")), span=self.span(p)), f))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
         return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
@@ -701,6 +701,14 @@ class Builder:
         is denied as a whole when any of it holds."""
         resolved = self._resolve(combined)
         return AnyOf(resolved.items, span=resolved.span) if isinstance(resolved, AllOf) else resolved
+
+    def _duration(self, parsed) -> tuple:
+        """("for" / ">=", "6 months") -> (">=", Amount): "for 6 months" is at least that long."""
+        if parsed is None:
+            return ()
+        d = _one(parsed).fields
+        op = _one(d["op"])
+        return (">=" if op == "for" else op, self._amount(d["amount"], None))
 
     def _window(self, parsed) -> Window:
         w = _one(parsed)
@@ -758,11 +766,11 @@ class Builder:
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
                 category = "allergy" if f.get("allergy") else concept.category
                 found = Finding(concept.id, category, _status_in_window(f), qualifiers, window, grade=self._grade(f.get("grade")),
-                                span=self.span(p))
+                                duration=self._duration(f.get("duration")), span=self.span(p))
             else:
                 category = "allergy" if f.get("allergy") else "any"
                 found = Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window,
-                                grade=self._grade(f.get("grade")),
+                                grade=self._grade(f.get("grade")), duration=self._duration(f.get("duration")),
                                 absence_unknown=self.criterion_kind == "inclusion" and not f.get("negated"), span=self.span(p))
             nodes.append(self._qualifier_choices(found, f))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))

@@ -298,6 +298,8 @@ class Evaluator:
             checks.append(self._is_current(record, reference))
         for qualifier in node.qualifiers:
             checks.append(self._qualifier(qualifier, record))
+        if node.duration:
+            checks.append(self._lasted(node.duration, record, reference))
         if node.grade:
             checks.append(_grade_holds(node.grade, record))
         if node.indication:
@@ -323,6 +325,21 @@ class Evaluator:
         if last_day >= start_of_window and first_day <= reference:
             return Answer(True, f"dated {_dates(record)}, within {amount.render()} before {reference.isoformat()}")
         return Answer(False, f"dated {_dates(record)}, not within {amount.render()} (since {start_of_window.isoformat()}) before {reference.isoformat()}")
+
+    def _lasted(self, duration: tuple, record: Record, reference: dt.date) -> Answer:
+        """"Type 1 diabetes for at least 1 year": its start, that long before the screening."""
+        op, amount = duration
+        boundary = _window_start(reference, amount)
+        if boundary is None:
+            return Answer(None, f"{amount.render()} is not a duration")
+        if record.start is None:
+            return Answer(None, f"no start date, so how long it has lasted ({op} {amount.render()}) is not known")
+        holds = {">=": record.start <= boundary, ">": record.start < boundary,
+                 "<=": record.start >= boundary, "<": record.start > boundary}.get(op)
+        if holds is None:
+            return Answer(None, f"a duration {op} {amount.render()} is not read")
+        since = f"since {record.start.isoformat()}"
+        return Answer(holds, f"{since}, {'' if holds else 'not '}{op} {amount.render()} before {reference.isoformat()}")
 
     def _is_current(self, record: Record, reference: dt.date) -> Answer:
         if record.end is None or record.end >= reference:

@@ -610,6 +610,20 @@ def _parsers() -> dict[str, pp.ParserElement]:
         lambda r: {"amount": r["amount"], "reference": _named(r, "reference")},
     )
 
+    # "for at least 6 months", "diagnosed at least 1 year before screening": how long it has lasted
+    onset_bound = prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))
+    duration = _tagged(
+        "duration",
+        pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,6}\d")) + (
+            pp.Opt(tok("diagnosed", "documented", "present", "confirmed", "known"))
+            + tok("for", "for a period of", "for a duration of", "for a minimum of", "lasting", "with a duration of")
+            + pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(postfix_op("op"))
+            + pp.Opt(tok("duration")) + pp.Opt(relation + pp.Opt(reference))
+            | tok("diagnosed", "diagnosis", "documented", "confirmed", "onset") + onset_bound("op") + time_quantity("amount")
+            + relation + pp.Opt(reference)),
+        lambda r: {"op": _named(r, "op", "for"), "amount": r["amount"]},
+    )
+
     # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
     qualifier = phrase(p["qualifiers"], "qualifier")
     person_word = phrase([w for w in p["person_words"] if w not in ("be", "are", "is")], "patients")  # "Patients must not have ..."
@@ -657,6 +671,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             "pre_qualifiers": [*qualifiers, *_all(r, "requirement")],
             "qualifier_choices": choices,
             "grade": _named(r, "grade"),
+            "duration": _named(r, "duration"),
             "mode": mode,
         }
 
@@ -673,7 +688,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     requirement_words = rf"(?:(?!(?:{boundary_pattern}|within|in|during|prior|before|since|at|for|that|which|who|will|\d\S*)(?: |$))\S+(?: |$))+"
     finding_tail = pp.ZeroOrMore(
-        grade("grade") | 
+        grade("grade") | duration("duration") |
         window("window") | washout("washout") | indication
         # and "History of pancreatitis (acute or chronic)": both kinds, so the finding itself
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present",
@@ -762,7 +777,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                 "status": _status(_all(r, "status")), "intro": _all(r, "intro"), "allergy": "allergy" in r,
                 "qualifiers": qualifiers, "qualifier_choices": choices,
                 "window": _named(r, "window"), "washout": _named(r, "washout"),
-                "grade": _named(r, "grade"),
+                "grade": _named(r, "grade"), "duration": _named(r, "duration"),
                 "negated": "negation" in r}
 
     allergy_part = allergy_intro("allergy") + pp.ZeroOrMore(presence)

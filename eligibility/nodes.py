@@ -258,6 +258,8 @@ class Finding(Node):
     # exception is qualified ("except adequately treated basal cell carcinoma") they leave it unknown
     excepted: tuple[str, ...] = ()
     excepted_qualified: bool = False
+    # "Type 1 diabetes for at least 1 year": (op, Amount), how long it has lasted up to the screening
+    duration: tuple = ()
 
     def render(self):
         words = [self.status] if self.status else []
@@ -274,6 +276,8 @@ class Finding(Node):
             text += " for " + "/".join(self.indication)
         if self.window:
             text += " " + self.window.render()
+        if self.duration:
+            text += f" for {self.duration[0]} {self.duration[1].render()}"
         if self.excepted:
             text += " except " + ("qualified " if self.excepted_qualified else "") + "/".join(self.excepted)
         return text

@@ -71,6 +71,10 @@ def _walk(node: Node, criterion: Criterion, index: int, negated: bool, rows: lis
     elif isinstance(node, Finding) and node.window is not None:
         rows.append(Threshold(index, criterion.kind, node.concept, "within", node.window.amount.value, None,
                               node.window.amount.unit, "", node.window.render(), text, negated))
+    if isinstance(node, Finding) and node.duration:  # how long it has lasted: "for at least 6 months"
+        op, amount = node.duration
+        rows.append(Threshold(index, criterion.kind, node.concept, op, amount.value, None, amount.unit, "",
+                              "duration", text, negated))
     for child in node.children():
         _walk(child, criterion, index, negated, rows)
 
