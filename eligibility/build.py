@@ -626,7 +626,7 @@ class Builder:
 
     # -- findings ----------------------------------------------------------------------------
     def build_finding(self, p: Parsed) -> Node | _Implicit:
-        f = p.fields
+        f = _negated_duration_as_window(p.fields)
         window = None
         status = _status_in_window(f)
         if f.get("window"):
@@ -732,7 +732,7 @@ class Builder:
 
     def build_free_finding(self, p: Parsed) -> Node | _Implicit:
         """Findings outside the lexicons, matched by name only; see Evaluator.visit_finding."""
-        f = p.fields
+        f = _negated_duration_as_window(p.fields)
         items = [list(_flat(words)) for words in f["names"]]
         # "undergoing elective, ambulatory, ... repair", "Pneumonia of community, viral, fungal or parasitic etiology"
         # ... and "large pleural or peritoneal effusions": a name ending in an adjective shares the next one's noun
@@ -965,6 +965,18 @@ def _is_plain_requirement(node: Node) -> bool:
     if not isinstance(node, (AnyOf, AllOf)) or not all(isinstance(item, Compare) for item in node.items):
         return False
     return len({(item.op, item.threshold) for item in node.items}) == 1
+
+
+def _negated_duration_as_window(fields: dict) -> dict:
+    """"No use of an ESA for at least 5 weeks before randomization": none in those 5 weeks (a washout),
+    not "no use that has lasted 5 weeks", which a use begun last week would meet."""
+    if not (fields.get("negated") and fields.get("duration") and not fields.get("window")):
+        return fields
+    duration = _one(fields["duration"])
+    window = Parsed("window", {"amount": duration.fields["amount"], "reference": duration.fields.get("reference"),
+                               "single": None, "op": None, "note": None},
+                    duration.start, duration.end)
+    return {**fields, "window": window, "duration": None}
 
 
 def _status_in_window(fields: dict) -> str:

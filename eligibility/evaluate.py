@@ -327,9 +327,10 @@ class Evaluator:
         return Answer(False, f"dated {_dates(record)}, not within {amount.render()} (since {start_of_window.isoformat()}) before {reference.isoformat()}")
 
     def _lasted(self, duration: tuple, record: Record, reference: dt.date) -> Answer:
-        """"Type 1 diabetes for at least 1 year": its start, that long before the screening."""
+        """"Type 1 diabetes for at least 1 year": from its start to its end, or to the screening while it lasts."""
         op, amount = duration
-        boundary = _window_start(reference, amount)
+        last_day = record.end if record.end is not None and record.end < reference else reference
+        boundary = _window_start(last_day, amount)
         if boundary is None:
             return Answer(None, f"{amount.render()} is not a duration")
         if record.start is None:
@@ -338,8 +339,8 @@ class Evaluator:
                  "<=": record.start >= boundary, "<": record.start > boundary}.get(op)
         if holds is None:
             return Answer(None, f"a duration {op} {amount.render()} is not read")
-        since = f"since {record.start.isoformat()}"
-        return Answer(holds, f"{since}, {'' if holds else 'not '}{op} {amount.render()} before {reference.isoformat()}")
+        lasted = f"from {record.start.isoformat()} to {last_day.isoformat()}"
+        return Answer(holds, f"{lasted}, {'' if holds else 'not '}{op} {amount.render()}")
 
     def _is_current(self, record: Record, reference: dt.date) -> Answer:
         if record.end is None or record.end >= reference:

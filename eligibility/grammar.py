@@ -618,10 +618,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
             pp.Opt(tok("diagnosed", "documented", "present", "confirmed", "known"))
             + tok("for", "for a period of", "for a duration of", "for a minimum of", "lasting", "with a duration of")
             + pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(postfix_op("op"))
-            + pp.Opt(tok("duration")) + pp.Opt(relation + pp.Opt(reference))
+            + pp.Opt(tok("duration")) + pp.Opt(relation + pp.Opt(reference("reference")))
             | tok("diagnosed", "diagnosis", "documented", "confirmed", "onset") + onset_bound("op") + time_quantity("amount")
-            + relation + pp.Opt(reference)),
-        lambda r: {"op": _named(r, "op", "for"), "amount": r["amount"]},
+            + relation + pp.Opt(reference("reference"))),
+        lambda r: {"op": _named(r, "op", "for"), "amount": r["amount"], "reference": _named(r, "reference")},
     )
 
     # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
