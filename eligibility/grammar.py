@@ -516,11 +516,17 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + pp.Opt(measured_by("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
                  | scale_note("context") | measurement_context("context") | measured_within("context") | lab_context("context"))
     )
+    # "Hepatic enzymes (AST, ALT) ≤ 2.5 x ULN", "creatine phosphatase (CK) < 1.5 x ULN": a label the
+    # lexicons do not know, then the analytes it means in brackets
+    bracketed_labs = pp.Suppress(pp.Regex(r"(?:(?!@|\(|\)|[<>=]|\d)\S+ ){1,5}(?=\( @lab:)")) + lpar + analyte_list + rpar
     analyte_cmp = _tagged(
         "cmp",
-        analyte_list + pp.ZeroOrMore(lab_filler) + pp.Opt(measured_by("method") + pp.ZeroOrMore(lab_filler)) + (
-            cmp_tail
-            | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint) + pp.Opt(measured_within("context"))
+        (analyte_list | bracketed_labs) + (
+            # "Total bilirubin (≤ 1.5 x ULN)": the threshold in brackets
+            pp.ZeroOrMore(~lpar + lab_filler) + lpar + cmp_tail + rpar
+            | pp.ZeroOrMore(lab_filler) + pp.Opt(measured_by("method") + pp.ZeroOrMore(lab_filler)) + cmp_tail
+            | pp.ZeroOrMore(lab_filler) + value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint)
+            + pp.Opt(measured_within("context"))
         ),
         _cmp,
     )
