@@ -558,7 +558,7 @@ class Builder:
             high, low = self._normalised_egfr(variable, high, p), self._normalised_egfr(variable, low, p)
             if self._check_unit(variable, high, p):
                 return Review(self.source(p), "unit_error", span=self.span(p))
-            if low.value > high.value:
+            if _empty_range(low, high):
                 self.problems.append((f"range from {low.render()} to {high.render()} is empty", self.span(p)[0]))
                 return Review(self.source(p), "unit_error", span=self.span(p))
             timepoint = self._amount(p.fields["timepoint"], None) if p.fields.get("timepoint") else None
@@ -965,6 +965,16 @@ def _is_plain_requirement(node: Node) -> bool:
     if not isinstance(node, (AnyOf, AllOf)) or not all(isinstance(item, Compare) for item in node.items):
         return False
     return len({(item.op, item.threshold) for item in node.items}) == 1
+
+
+def _empty_range(low: Amount, high: Amount) -> bool:
+    """"6 months to 5 years" is not empty: the bounds are compared in one unit."""
+    if low.unit == high.unit or not low.unit or not high.unit or low.is_limit_multiple or high.is_limit_multiple:
+        return low.value > high.value
+    try:
+        return convert(quantity(low.value, low.unit), high.unit).magnitude > high.value
+    except Exception:  # bounds in units that do not compare make no range either
+        return True
 
 
 def _negated_duration_as_window(fields: dict) -> dict:

@@ -410,8 +410,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
          "post-operative", "patients with", "subjects with", "who", "those who", "that", "hematologic", "haematologic",
         "hematology", "haematology", "biochemistry", "chemistry", *p["presence"], *p["person_words"]])
-    # one regex: "adults" only before an age ("adults aged 18 to 65"), where it adds nothing to the age
-    lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?= @lab:age{_END}))").set_name("analyte prefix")
+    # one regex: "adults", "children" only before an age ("adults aged 18 to 65"), where they add nothing to
+    # the age (not "women", a sex)
+    lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?= @lab:age{_END})"
+                          # opening the criterion only: "living with children aged < 5" is not the patient's age
+                          rf"|(?<!.)(?:children|child|infants?|adolescents?|neonates?|newborns?|toddlers|kids|teenagers|youths?|elderly"
+                          rf"|volunteers?|outpatients?|inpatients?)(?= @lab:age{_END}))").set_name("analyte prefix")
     list_conj = after_comma(("and/or", "or", "and", "nor")) | comma | slash | tok("&", "+")
     analyte_list = (
         pp.ZeroOrMore(lab_prefix) + lab("labs*")
@@ -560,9 +564,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
         return fields
 
     from_bound = tok("from", "aged from", "ages from").add_parse_action(pp.replace_with(">="))  # "from 20 to less than 75 years"
+    # "1 to < 6 years", "between 2 to <17 years": a lower bound written bare, the upper one with its sign
+    implied_low = pp.Opt(tok("between", "from")) + pp.Empty().add_parse_action(pp.replace_with(">="))("op") + value("value") + pp.Opt(
+        age_words("age_words")) + tok("to", "-")("joiner") + pp.FollowedBy(prefix_op)
     double_tail = (
-        (comparator | from_bound("op")) + value("value") + pp.Opt(age_words("age_words"))
-        + pp.Opt(tok("and", "to", "-", ",") | tok("or", "and/or"), default="and")("joiner") + ~tok("within") + prefix_op("op2") + value("value2")
+        ((comparator | from_bound("op")) + value("value") + pp.Opt(age_words("age_words"))
+         + pp.Opt(tok("and", "to", "-", ",") | tok("or", "and/or"), default="and")("joiner")
+         | implied_low)
+        + ~tok("within") + prefix_op("op2") + value("value2")
         + pp.Opt(age_words("age_words")) + pp.Opt(inclusive) + pp.Opt(measured_within("context"))
     )
     analyte_double = _tagged("double_cmp", analyte_list + pp.ZeroOrMore(lab_filler) + double_tail, _double)
