@@ -423,6 +423,25 @@ class Builder:
         self.problems.append((message, self.span(where)[0]))
         return message
 
+    def _implausible(self, analyte, amount: Amount, where: Parsed) -> str | None:
+        """"Creatinine > 120 µmol/mL": a unit written wrong (µmol/L meant) makes a threshold a thousand
+        times off, which no patient would meet or fail as the author meant. The analyte's usual values
+        (its bare-number ranges), with room to spare, bound what a threshold can be."""
+        if analyte.kind == "score" or not analyte.bare_units:
+            return None
+        fits = []
+        for unit, low, high in analyte.bare_units:
+            try:
+                value = convert(quantity(amount.value, amount.unit), unit, analyte.molar_mass, analyte.valence).magnitude
+            except Exception:  # pint raises several types for units that do not convert
+                continue
+            fits.append(low / 3 <= value <= high * 3)
+        if not fits or any(fits):
+            return None
+        message = f"{amount.render()} is far outside the values {analyte.name} takes: is its unit written wrong?"
+        self.problems.append((message, self.span(where)[0]))
+        return message
+
     def _check_unit(self, analyte_id: str, amount: Amount, where: Parsed) -> str | None:
         if amount.is_limit_multiple or analyte_id not in self.lexicon.analytes:
             return None
@@ -434,7 +453,7 @@ class Builder:
         if analyte_id == "egfr" and compatible(amount.unit, "mL/min"):
             return None  # see _normalised_egfr
         if compatible(amount.unit, analyte.unit, analyte.molar_mass, analyte.valence):
-            return None
+            return self._implausible(analyte, amount, where)
         if any(compatible(amount.unit, other) for other in analyte.other_units):
             return None  # compared only with a patient value of the same kind; never converted across
         message = f"unit {amount.unit!r} does not fit {analyte.name} (measured in {analyte.unit})"
