@@ -366,7 +366,19 @@ def _without_stray_marks(lexemes: list) -> list:
             skip_sign = False
             continue
         kept.append(lexeme)
-    return _groups_joined_by_or(_without_unopened_closers(_without_visit_labels(kept)))
+    return _spaced_dash_as_colon(_groups_joined_by_or(_without_unopened_closers(_without_visit_labels(kept))))
+
+
+def _spaced_dash_as_colon(lexemes: list) -> list:
+    """"Adequate liver function - serum bilirubin < 1.5 x ULN": a spaced dash after words, before an
+    analyte, sets a label off as a colon would ("non-HDL" and "AST - ALT" keep theirs)."""
+    out = list(lexemes)
+    for index in range(1, len(out) - 1):
+        before, dash, after = out[index - 1], out[index], out[index + 1]
+        if (dash.g == "-" and after.g.startswith("@lab:") and before.g[:1].isalpha() and not before.g.startswith("@")
+                and before.end < dash.start and dash.end < after.start):
+            out[index] = replace(dash, g=":")
+    return out
 
 
 _GROUP_WORDS = frozenset({"those", "patients", "subjects", "participants", "individuals"})

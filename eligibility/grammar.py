@@ -333,6 +333,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     uln_words = phrase(
         ["uln", "upper limit of normal", "upper limit of the normal range", "upper limit of normal range",
+         "upper limit of normal value", "upper limit of the normal value", "upper limit of normal values",
          "upper normal limit", "institutional upper limit of normal", "upper limit of the normal",
          "institutional uln", "upper limit of the institutional normal range", "upper limits of normal",
          "unl", "upper normal limit", "the upper normal limit", "upper normal value", "upper limit normal",
@@ -505,6 +506,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # "at Visit 101 and at Visit 102", "at screening and day 1": several visits, each a time of measurement
         r"(?:at (?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?(?:(?: ,)? (?:and|or|and/or) (?:at )?(?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?)+(?= [,;)]|$)"
         r"|(?:screening|baseline)(?= [,;)]|$)"  # "Hemoglobin under 6.5 mmol/l screening"
+        r"|on (?:room|ambient) air\b"
         r"|(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
         r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
         r"|predicted|of predicted|of the predicted|of normal predicted|according to|as per|based on)"
@@ -530,7 +532,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             pp.ZeroOrMore(~lpar + lab_filler) + lpar + cmp_tail + rpar
             | pp.ZeroOrMore(lab_filler) + pp.Opt(measured_by("method") + pp.ZeroOrMore(lab_filler)) + cmp_tail
             | pp.ZeroOrMore(lab_filler) + value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint)
-            + pp.Opt(measured_within("context"))
+            + pp.Opt(measured_within("context") | lab_context("context"))
         ),
         _cmp,
     )
