@@ -353,7 +353,20 @@ class Builder:
                 return AllOf((measured, body), span=self.span(p))
         else:
             label_text = self._label_text(p)
+        if isinstance(body_parsed, Parsed) and self._label_lists_findings(self.span(p)[0], self.span(body_parsed)[0]):
+            # "Cardiogenic shock; congestive heart failure: NYHA class 3 or 4": findings of their own before
+            # the colon, no heading; read as a label, cardiogenic shock would be dropped
+            return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
         return Defined(label_text, body, span=self.span(p))
+
+    def _label_lists_findings(self, start: int, end: int) -> bool:
+        """Whether the words before a definition hold a list of findings: a semicolon, or two known terms
+        apart by a comma."""
+        words = [lexeme.g for lexeme in self.lexemes if start <= lexeme.start < end]
+        terms = [i for i, w in enumerate(words) if w.startswith(("@cond:", "@drug:", "@proc:"))]
+        if ";" in words[:-1]:
+            return True
+        return len(terms) >= 2 and any("," in words[a:b] for a, b in zip(terms, terms[1:]))
 
     def _label_text(self, p: Parsed) -> str:
         text = self.source(p)

@@ -375,7 +375,7 @@ def _spaced_dash_as_colon(lexemes: list) -> list:
     out = list(lexemes)
     for index in range(1, len(out) - 1):
         before, dash, after = out[index - 1], out[index], out[index + 1]
-        if (dash.g == "-" and after.g.startswith("@lab:") and before.g[:1].isalpha() and not before.g.startswith("@")
+        if (dash.g == "-" and after.g.startswith("@lab:") and (before.g[:1].isalpha() or before.g.startswith("@cond:"))
                 and before.end < dash.start and dash.end < after.start):
             out[index] = replace(dash, g=":")
     return out

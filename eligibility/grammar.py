@@ -541,7 +541,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "cmp",
         pp.ZeroOrMore(lab_prefix) + (
             comparator + value("value") + age_words("age_words")
-            | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.ZeroOrMore(phrase(p["person_words"]))
+            | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(age_words("age_words"))
+            + pp.ZeroOrMore(phrase(p["person_words"]))
             | comparator + value("value") + pp.FollowedBy(pp.StringEnd())
         ) + pp.Opt(measured_within("context"))
         # "those under 18 years", not "who are at least 2 years post-menopausal" (a duration)
