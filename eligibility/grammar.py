@@ -632,7 +632,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     onset_bound = prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))
     duration = _tagged(
         "duration",
-        pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,6}\d")) + (
+        pp.FollowedBy(pp.Regex(r"(?:(?:diagnosed|documented|present|confirmed|known) )?(?:for|lasting|with a duration of)(?: \S+){0,5} \d"
+                               r"|(?:diagnosed|diagnosis|documented|confirmed|onset) (?:\S+ ){0,5}\d")) + (
             pp.Opt(tok("diagnosed", "documented", "present", "confirmed", "known"))
             + tok("for", "for a period of", "for a duration of", "for a minimum of", "lasting", "with a duration of")
             + pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(postfix_op("op"))
