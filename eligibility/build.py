@@ -199,10 +199,19 @@ class Builder:
             else:
                 node = self._resolve(part)
                 items.append(Not(node, span=node.span) if negate else node)
+        kept = _without_bare_persons(items)
+        if len(kept) < len(items) and all(isinstance(item, Review) for item in kept):
+            return Review(self.source(p), classify_review(self.source(p)), span=self.span(p))  # nothing read but who it is about
+        items = kept
+        if len(items) == 1:
+            return items[0]
         return self._negation_scope(items, p) or AllOf(tuple(_flatten(items, AllOf)), span=self.span(p))
 
     def build_list(self, p: Parsed) -> Node | _Implicit:
-        parts = [self._resolve(self.visit(x)) for x in p.fields["parts"]]
+        read = [self._resolve(self.visit(x)) for x in p.fields["parts"]]
+        parts = _without_bare_persons(read)
+        if len(parts) < len(read) and all(isinstance(part, Review) for part in parts):
+            return Review(self.source(p), classify_review(self.source(p)), span=self.span(p))
         if len(parts) > 1 and _window_may_cover(parts):  # "A, B within 30 days": see build_or
             return Review(self.source(p), "not_understood", span=self.span(p))
         return parts[0] if len(parts) == 1 else (self._negation_scope(parts, p) or _Implicit(parts))
@@ -997,6 +1006,16 @@ def _is_plain_requirement(node: Node) -> bool:
     if not isinstance(node, (AnyOf, AllOf)) or not all(isinstance(item, Compare) for item in node.items):
         return False
     return len({(item.op, item.threshold) for item in node.items}) == 1
+
+
+_BARE_PERSON = re.compile(r"(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?)", re.I)
+
+
+def _without_bare_persons(items: list[Node]) -> list[Node]:
+    """"Patients with an active, bleeding diathesis": the person noun, split off by "with", asks nothing;
+    left as a part for review it would keep the whole unknown."""
+    kept = [item for item in items if not (isinstance(item, Review) and _BARE_PERSON.fullmatch(item.text.strip(" ,;:")))]
+    return kept or items
 
 
 def _empty_range(low: Amount, high: Amount) -> bool:
