@@ -774,7 +774,7 @@ class Builder:
     def build_free_finding(self, p: Parsed) -> Node | _Implicit:
         """Findings outside the lexicons, matched by name only; see Evaluator.visit_finding."""
         f = _negated_duration_as_window(p.fields)
-        items = [list(_flat(words)) for words in f["names"]]
+        items = self._adjectives_sharing_term([list(_flat(words)) for words in f["names"]], f.get("conj", []))
         # "undergoing elective, ambulatory, ... repair", "Pneumonia of community, viral, fungal or parasitic etiology"
         # ... and "large pleural or peritoneal effusions": a name ending in an adjective shares the next one's noun
         lone_adjective = any(not item[-1].startswith("@") and (len(items) > 1 or len(item) == 1 and not self._finding_word(item[0]))
@@ -816,6 +816,20 @@ class Builder:
             nodes.append(self._qualifier_choices(found, f))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
         return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
+
+    def _adjectives_sharing_term(self, items: list[list[str]], conj: list[str]) -> list[list[str]]:
+        """"laparoscopic/robotic surgery", "nonapproved or investigational drugs": lone words before a
+        modified known term are its alternative modifiers, each a kind of that term."""
+        if len(items) < 2 or not conj or any(c.strip(" ,;") not in ("or", "/", "and/or", "") for c in conj):
+            return items
+        *firsts, last = items
+        modifiers = last[:-1]
+        if not (modifiers and last[-1].startswith("@") and all(_ADJECTIVE.fullmatch(w) for w in modifiers)):
+            return items
+        if not all(len(item) == 1 and _ADJECTIVE.fullmatch(item[0]) and not self._finding_word(item[0])
+                   and item[0] not in _CAPABILITY and item[0] not in _NEVER_A_FINDING for item in firsts):
+            return items
+        return [[item[0], last[-1]] for item in firsts] + [last]
 
     def _names_a_finding(self, items: list[list[str]]) -> bool:
         """Whether bare names, with no "history of" before them, stand for conditions, drugs or procedures.
@@ -1008,6 +1022,8 @@ def _is_plain_requirement(node: Node) -> bool:
     return len({(item.op, item.threshold) for item in node.items}) == 1
 
 
+# a word shaped like an adjective ("laparoscopic", "attenuated", "pelvic"), none that negates ("non-")
+_ADJECTIVE = re.compile(r"(?!non|not|anti)[a-z][a-z-]*(?:ic|al|ous|ive|ory|able|ible|ant|ent|ed|ar|ary)")
 _BARE_PERSON = re.compile(r"(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?)", re.I)
 
 

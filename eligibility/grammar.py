@@ -599,7 +599,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     reference_words = pp.Combine(
         pp.OneOrMore(~(tok(",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "except", "unless", "including")) + pp.Regex(rf"(?:@\w+:)?[a-z0-9][\w'./-]*{_END}"))[1, 8],
         join_string=" ", adjacent=False)
-    reference = reference_words | phrase(p["reference_points"], "reference point")
+    # "prior to initiation of study treatment with atezolizumab": the study's treatment, not the patient's
+    study_treatment_with = pp.Regex(r"(?:the )?(?:(?:initiation|start|first dose|beginning|the first dose) of )?(?:the )?"
+                                    r"(?:study|protocol|trial) (?:treatment|therapy|drug|medication|intervention) with (?:@drug:\w+|[a-z][\w-]*)(?= |$)")
+    reference = study_treatment_with | reference_words | phrase(p["reference_points"], "reference point")
     relation = phrase(p["window_relation"], "before")
     # "within 4 weeks (6 weeks for nitrosoureas) prior to entering the study": a longer window for some
     window_note = _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar
@@ -915,9 +918,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
               "must elapse from", "must elapse after", "must have elapsed following", "following")
         # "since the last dose of prior X", "since completion of X": the end of the exposure
         + pp.Opt(tok("the last dose of", "last dose of", "the last administration of", "the completion of", "completion of",
-                     "the end of", "end of", "the last", "last"))
+                     "the end of", "end of", "the last", "last", "receipt of", "the receipt of", "administration of"))
         # "At least 1 week since prior and no concurrent CYP3A4 inhibitors": none in the window, none now
-        + (tok("prior and no concurrent", "prior and no current", "previous and no concurrent")("no_concurrent")
+        + (tok("prior and no concurrent", "prior and no current", "previous and no concurrent", "prior and no other concurrent",
+               "prior and no other current", "previous and no other concurrent")("no_concurrent")
            + (finding | _tagged("free_finding", free_list + finding_tail + boundary, _free))
            # a known list that ends the clause, or else the longest: "since prior valproic acid or other
            # HDAC inhibitors" covers the whole list
