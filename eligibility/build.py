@@ -820,7 +820,7 @@ class Builder:
     def _adjectives_sharing_term(self, items: list[list[str]], conj: list[str]) -> list[list[str]]:
         """"laparoscopic/robotic surgery", "nonapproved or investigational drugs": lone words before a
         modified known term are its alternative modifiers, each a kind of that term."""
-        if len(items) < 2 or not conj or any(c.strip(" ,;") not in ("or", "/", "and/or", "") for c in conj):
+        if len(items) < 2 or not conj or any(c.strip(" ,;") not in ("or", "/", "and/or") for c in conj):
             return items
         *firsts, last = items
         modifiers = last[:-1]
