@@ -43,7 +43,13 @@ def thresholds(trial: Any) -> list[Threshold]:
 def criterion_thresholds(criterion: Criterion) -> list[Threshold]:
     rows: list[Threshold] = []
     _collect(criterion, criterion.index, rows)
-    return list(dict.fromkeys(rows))  # "Karnofsky/Lansky score 50 or greater" is one threshold
+    # "Karnofsky/Lansky score 50 or greater" is one threshold; so is "Hb < 11.5 g/dL for females" read
+    # once for women and once for a patient of unknown sex
+    first: dict[tuple, Threshold] = {}
+    for row in rows:
+        first.setdefault((row.criterion, row.kind, row.variable, row.op, row.value, row.high, row.unit, row.timepoint,
+                          row.window, row.negated), row)
+    return list(first.values())
 
 
 def _collect(criterion: Criterion, index: int, rows: list[Threshold]) -> None:
