@@ -48,8 +48,8 @@ CORPORA = {
 }
 
 _WORD_OPS = [
-    (">=", r"not younger than|no younger than|and over|or over|at least|no less than|not less than|minimum of|minimum|greater than or equal to|more than or equal to|equal to or greater than|greater or equal to|more or equal to|equal or more than|equal or greater than|equal or superior to|superior or equal to|and up|or more|or older|or greater|or above|and above|and older|or higher"),
-    ("<=", r"not older than|no older than|within|at most|no more than|not more than|no greater than|not greater than|no higher than|not higher than|less or equal to|equal or less than|equal or lower than|equal or inferior to|inferior or equal to|maximum of|maximum|less than or equal to|equal to or less than|or less|or younger|or below|up to|not exceeding|or lower"),
+    (">=", r"and over|or over|at least|no less than|not less than|minimum of|minimum|greater than or equal to|more than or equal to|equal to or greater than|greater or equal to|more or equal to|equal or more than|equal or greater than|equal or superior to|superior or equal to|and up|or more|or older|or greater|or above|and above|and older|or higher"),
+    ("<=", r"within|at most|no more than|not more than|no greater than|not greater than|no higher than|not higher than|less or equal to|equal or less than|equal or lower than|equal or inferior to|inferior or equal to|maximum of|maximum|less than or equal to|equal to or less than|or less|or younger|or below|up to|not exceeding|or lower"),
     (">", r"greater than|more than|over|above|exceeding|older than|higher than|in excess of"),
     ("<", r"less than|under|below|younger than|lower than|fewer than"),
 ]
@@ -67,10 +67,10 @@ _SECOND_BOUND = re.compile(r"\s*(?:,|\band\b|\bor\b|\bto\b)?\s*(?=(?:>=|<=|>|<|l
 _SPELLED_OPS = [
     (r"(?:equal|equals)\s+(?:to\s+)?or\s+(?:greater|more|higher|over|above|superior)(?:\s+(?:than|to))?"
      r"|(?:greater|more|higher|over|above)\s+(?:than\s+)?(?:or|/)\s+equal(?:\s+to)?|at\s*/\s*above|>\s*or\s+equal(?:\s+to)?"
-     r"|\b(?:not|no)\s+(?:less|lower|fewer)\s+than|\bat\s+least|\bminimum\s+of", ">="),
+     r"|\b(?:not|no)\s+(?:less|lower|fewer|younger)\s+than|\bat\s+least|\bminimum\s+of", ">="),
     (r"(?:equal|equals)\s+(?:to\s+)?or\s+(?:less|lower|below|under|inferior)(?:\s+(?:than|to))?"
      r"|(?:less|lower|below|under)\s+(?:than\s+)?(?:or|/)\s+equal(?:\s+to)?|at\s*/\s*below|<\s*or\s+equal(?:\s+to)?"
-     r"|\b(?:not|no)\s+(?:more|greater|higher)\s+than|\bnot\s+exceeding|\bat\s+most|\bmaximum\s+of|\bup\s+to", "<="),
+     r"|\b(?:not|no)\s+(?:more|greater|higher|older)\s+than|\bnot\s+exceeding|\bat\s+most|\bmaximum\s+of|\bup\s+to", "<="),
 ]
 _SCORE_SET = re.compile(r"\s*(\d)(?:\s*(?:,|-|\bor\b|\band\b|,\s*or)\s*(\d))+\s*")
 
@@ -102,7 +102,7 @@ def _parse_bound(t: str):
         return None
     limit = "ULN" if re.search(r"(?:\b|(?<=\dx))ul[ni]\b|\bunl\b|upper limit|upper normal limit|times normal|x normal", t, re.I) else (
         "LLN" if re.search(r"(?:\b|(?<=\dx))lln\b|lower limit", t, re.I) else None)
-    range_match = re.search(rf"(?:between\s+|from\s+)?({_NUMBER})\s*(?:[a-zA-Z%/µ]+\s*)?(?:-|to|and|–)\s*({_NUMBER})", t)
+    range_match = re.search(rf"(?:between\s+|from\s+)?({_NUMBER})\s*(?:[a-zA-Z%/µ]+\d?\s*)?(?:-|to|and|–)\s*({_NUMBER})", t)
     if range_match and not re.match(r"\s*[<>]", t):
         low, high = (float(x.replace(",", "")) for x in range_match.groups())
         unit = t[range_match.end():].strip()
@@ -219,7 +219,8 @@ def _one_variable(lexicon, text: str) -> str:
 def variable_matches(gold: frozenset[str], predicted: str) -> bool:
     if predicted in gold or "*" in gold:
         return True
-    if "@liver_enzymes" in gold and predicted in ("alt", "ast", "text:transaminase", "text:liver enzyme", "text:lft"):
+    if "@liver_enzymes" in gold and predicted in ("alt", "ast", "text:transaminase", "text:liver enzyme", "text:lft",
+                                                  "text:liver function test"):
         return True
     if not predicted.startswith("text:"):
         return False

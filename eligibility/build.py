@@ -963,9 +963,10 @@ _TIME_AMOUNT = re.compile(r"\d+\s*(?:years?|months?|weeks?|days?|hours?|wks?|mos
 _PATIENT_NOUNS = re.compile(
     r"(?:healthy |male |female |pediatric |paediatric )?(?:children|child|infants?|adolescents?|neonates?|newborns?|bab(?:y|ies)"
     r"|boys|girls|toddlers|kids|teenagers|youths?|elderly|pediatric patients|paediatric patients)")
+# words ending in who they are ("Adult kidney transplant recipients", "Minors"): the patients themselves
 _PERSON_NOUNS = re.compile(
-    rf"(?:(?:healthy|adult|male|female|and|or|/) )*(?:{_PATIENT_NOUNS.pattern}|you|adults?|(?:out|in)?patients?|subjects?"
-    r"|participants?|volunteers?|individuals?|persons?|people|m[ae]n|wom[ae]n|males?|females?)")
+    rf"(?:(?!(?:of|in|with|history|family|whose|their|from|for|to)\b)\S+ )*(?:{_PATIENT_NOUNS.pattern}|you|adults?|(?:out|in)?patients?|subjects?|participants?|volunteers?"
+    r"|individuals?|persons?|people|m[ae]n|wom[ae]n|males?|females?|recipients?|minors?|candidates?)")
 _TIME_UNIT_WORDS = {"year", "years", "yr", "yrs", "y", "month", "months", "mo", "week", "weeks", "wk", "wks", "day", "days"}
 
 
