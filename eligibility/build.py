@@ -1025,7 +1025,11 @@ def _is_plain_requirement(node: Node) -> bool:
 
 # a word shaped like an adjective ("laparoscopic", "attenuated", "pelvic"), none that negates ("non-")
 _ADJECTIVE = re.compile(r"(?!non|not|anti)[a-z][a-z-]*(?:ic|al|ous|ive|ory|able|ible|ant|ent|ed|ar|ary)")
-_BARE_PERSON = re.compile(r"(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?)", re.I)
+_BARE_PERSON = re.compile(
+    r"(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?)"
+    # "of either gender", "of any race or ethnicity": said of everyone
+    r"|(?:of )?(?:either|any|both|all) (?:genders?|sex|sexes|races?|ethnicity|ethnicities|ethnic (?:groups?|origins?|backgrounds?))"
+    r"(?: (?:or|and) (?:genders?|sex|races?|ethnicity|ethnic (?:groups?|origins?|backgrounds?)))?", re.I)
 
 
 def _without_bare_persons(items: list[Node]) -> list[Node]:

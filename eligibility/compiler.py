@@ -366,7 +366,23 @@ def _without_stray_marks(lexemes: list) -> list:
             skip_sign = False
             continue
         kept.append(lexeme)
-    return _spaced_dash_as_colon(_groups_joined_by_or(_without_unopened_closers(_without_visit_labels(kept))))
+    return _without_everyone(_spaced_dash_as_colon(_groups_joined_by_or(_without_unopened_closers(_without_visit_labels(kept)))))
+
+
+_EVERYONE_WHO = frozenset({"either", "any", "both", "all"})
+_EVERYONE_WHAT = frozenset({"gender", "genders", "sex", "sexes", "race", "races", "ethnicity", "ethnicities"})
+
+
+def _without_everyone(lexemes: list) -> list:
+    """"45 years and older, of either gender": a phrase said of everyone, after the requirement."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 1):
+        if words[index] in _EVERYONE_WHO and words[index + 1] in _EVERYONE_WHAT:
+            start = index - (words[index - 1] == "of")
+            start -= start > 0 and words[start - 1] == ","
+            if start > 0:
+                return lexemes[:start] + lexemes[index + 2:]
+    return lexemes
 
 
 def _spaced_dash_as_colon(lexemes: list) -> list:
