@@ -881,6 +881,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         lambda r: {"op": r["op"], "value": r["value"], "context": _named(r, "context")},
     )
 
+    # "Hgb < 11 g/dL in women or 12 g/dL in men": the second value keeps the first one's sign
+    unsigned_bound = _tagged("bound", value("value"), lambda r: {"op": None, "value": r["value"], "context": None})
     sex_condition = (  # "QTc > 470 ms for women": the condition is the sex
         _tagged("sex", phrase(p["conditional_female"], "for women"), lambda r: {"values": ["female"]})
         | _tagged("sex", phrase(p["conditional_male"], "for men"), lambda r: {"values": ["male"]})
@@ -889,7 +891,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     sex_thresholds = _tagged(
         "sex_thresholds",
         analyte_cmp("first") + sex_condition("first_sex") + pp.Opt(comma | semicolon) + pp.Opt(tok("and", "&", "or", "and/or"))
-        + bound("second") + sex_condition("second_sex")
+        + (bound | unsigned_bound)("second") + sex_condition("second_sex")
         + pp.Opt(measured_within | lab_context).suppress(),  # "... for men at screening": when, said of both
         lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
     )
