@@ -688,14 +688,14 @@ class Builder:
             category = "allergy" if f["mode"] == "allergy" else concept.category
             qualifiers = tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
                                              for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
-            nodes.append(self._qualifier_choices(
+            nodes.append(self._with_qualifier_choices(
                 Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()),
                         self._grade(f.get("grade")), duration=self._duration(f.get("duration")), span=self.span(p)), f))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
         return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
 
-    def _qualifier_choices(self, finding: Finding, f: dict) -> Node:
+    def _with_qualifier_choices(self, finding: Finding, f: dict) -> Node:
         """"Acute or chronic pancreatitis": a pancreatitis of either kind."""
         choices = [list(dict.fromkeys(text_key(q) for q in group)) for group in f.get("qualifier_choices") or ()]
         if not choices:
@@ -816,7 +816,7 @@ class Builder:
                 found = Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window,
                                 grade=self._grade(f.get("grade")), duration=self._duration(f.get("duration")),
                                 absence_unknown=self.criterion_kind == "inclusion" and not f.get("negated"), span=self.span(p))
-            nodes.append(self._qualifier_choices(found, f))
+            nodes.append(self._with_qualifier_choices(found, f))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
         return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
 
@@ -1028,11 +1028,7 @@ def _is_plain_requirement(node: Node) -> bool:
 
 # a word shaped like an adjective ("laparoscopic", "attenuated", "pelvic"), none that negates ("non-")
 _ADJECTIVE = re.compile(r"(?!non|not|anti)[a-z][a-z-]*(?:ic|al|ous|ive|ory|able|ible|ant|ent|ed|ar|ary)")
-_BARE_PERSON = re.compile(
-    r"(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?)"
-    # "of either gender", "of any race or ethnicity": said of everyone
-    r"|(?:of )?(?:either|any|both|all) (?:genders?|sex|sexes|races?|ethnicity|ethnicities|ethnic (?:groups?|origins?|backgrounds?))"
-    r"(?: (?:or|and) (?:genders?|sex|races?|ethnicity|ethnic (?:groups?|origins?|backgrounds?)))?", re.I)
+_BARE_PERSON = re.compile(r"(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?)", re.I)
 
 
 def _without_bare_persons(items: list[Node]) -> list[Node]:

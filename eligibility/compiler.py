@@ -213,7 +213,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     whole = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind)
     if whole is not None:
         return whole
-    lexemes = _without_stray_marks(get_lexicon().tag(tokenize(clean)))
+    lexemes = _normalised(get_lexicon().tag(tokenize(clean)))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
     if not lexemes:
@@ -334,6 +334,15 @@ _SIGNS = frozenset({"<", ">", "<=", ">=", "="})
 _NUMBER_START = re.compile(r"\d|10\^")
 
 
+def _normalised(lexemes: list) -> list:
+    """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
+    they mean, each pass in turn."""
+    for step in (_without_stray_marks, _without_visit_labels, _without_unopened_closers, _groups_joined_by_or,
+                 _spaced_dash_as_colon, _without_everyone):
+        lexemes = step(lexemes)
+    return lexemes
+
+
 def _without_stray_marks(lexemes: list) -> list:
     """Marks that carry nothing: an asterisk after a word that points to a footnote ("Less than 75
     years* of age"; a multiplication is followed by a number), a colon after "or" ("ULN or: CrCl"), a
@@ -366,22 +375,36 @@ def _without_stray_marks(lexemes: list) -> list:
             skip_sign = False
             continue
         kept.append(lexeme)
-    return _without_everyone(_spaced_dash_as_colon(_groups_joined_by_or(_without_unopened_closers(_without_visit_labels(kept)))))
+    return kept
 
 
 _EVERYONE_WHO = frozenset({"either", "any", "both", "all"})
 _EVERYONE_WHAT = frozenset({"gender", "genders", "sex", "sexes", "race", "races", "ethnicity", "ethnicities"})
+_ETHNIC_WHAT = frozenset({"group", "groups", "origin", "origins", "background", "backgrounds"})
 
 
 def _without_everyone(lexemes: list) -> list:
-    """"45 years and older, of either gender": a phrase said of everyone, after the requirement."""
+    """"45 years and older, of either gender", "..., of any race or ethnic group": a phrase said of
+    everyone, after the requirement."""
     words = [lexeme.g for lexeme in lexemes]
+
+    def what_ends(at: int) -> int | None:  # "gender", "ethnic group": where the word or pair ends
+        if at < len(words) and words[at] in _EVERYONE_WHAT:
+            return at + 1
+        if at < len(words) and words[at] == "ethnic":
+            return at + 2 if at + 1 < len(words) and words[at + 1] in _ETHNIC_WHAT else at + 1
+        return None
+
     for index in range(1, len(words) - 1):
-        if words[index] in _EVERYONE_WHO and words[index + 1] in _EVERYONE_WHAT:
-            start = index - (words[index - 1] == "of")
-            start -= start > 0 and words[start - 1] == ","
-            if start > 0:
-                return lexemes[:start] + lexemes[index + 2:]
+        end = what_ends(index + 1) if words[index] in _EVERYONE_WHO else None
+        if end is None:
+            continue
+        while end + 1 < len(words) and words[end] in ("or", "and", ",", "and/or") and what_ends(end + 1):
+            end = what_ends(end + 1)  # "of any race, ethnic group or gender"
+        start = index - (words[index - 1] == "of")
+        start -= start > 0 and words[start - 1] == ","
+        if start > 0:
+            return lexemes[:start] + lexemes[end:]
     return lexemes
 
 

@@ -7,9 +7,8 @@ the patient values behind it. The visitor picks `visit_<kind>` by the node's kin
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 
 import pint
 from dataclasses import dataclass, field

@@ -315,7 +315,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.extend(_split(tail, p_end))
             continue
         tokens.extend(_split(piece, start))
-    return _bare_powers(_join_comparators(_join_powers(_molar(_product_codes(tokens)))))
+    return _bare_powers(_join_comparators(_join_powers(_capital_units(_product_codes(tokens)))))
 
 
 def _bare_powers(tokens: list[Token]) -> list[Token]:
@@ -355,11 +355,9 @@ def _product_codes(tokens: list[Token]) -> list[Token]:
 _MOLAR = {"mM": "mmol", "µM": "umol", "μM": "umol", "uM": "umol", "nM": "nmol", "pM": "pmol"}
 
 
-def _molar(tokens: list[Token]) -> list[Token]:
-    """"7.0 mM" is millimolar, told from "mm" by its capital only: mmol / L before case is folded.
-
-    So is "0.75 D" a diopter, not a day ("7 d").
-    """
+def _capital_units(tokens: list[Token]) -> list[Token]:
+    """Units told apart by their capital only, read before case is folded: "7.0 mM" is millimolar
+    (mmol / L), not "mm"; "0.75 D" a diopter, not a day ("7 d")."""
     out: list[Token] = []
     for tok in tokens:
         if tok.text == "D" and out and _NUMBER.fullmatch(out[-1].norm):
