@@ -338,7 +338,7 @@ def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone):
+                 _spaced_dash_as_colon, _without_everyone, _without_either_way):
         lexemes = step(lexemes)
     return lexemes
 
@@ -376,6 +376,22 @@ def _without_stray_marks(lexemes: list) -> list:
             continue
         kept.append(lexeme)
     return kept
+
+
+_EITHER_WAY_ENDS = frozenset(", ; ( ) . and or for within at in since prior before after during on from to if unless except "
+                             "who which that".split())
+
+
+def _without_either_way(lexemes: list) -> list:
+    """"Oxygen saturation between 90 and 95% with or without supplemental oxygen": a condition either
+    way, which asks nothing; up to the next punctuation or "and"."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 3):
+        if words[index:index + 3] == ["with", "or", "without"]:
+            end = next((k for k in range(index + 3, len(words)) if words[k] in _EITHER_WAY_ENDS or words[k][:1].isdigit()
+                        or words[k][:1] in "<>="), len(words))
+            return lexemes[:index] + lexemes[end:]
+    return lexemes
 
 
 _EVERYONE_WHO = frozenset({"either", "any", "both", "all"})
