@@ -114,6 +114,12 @@ class Builder:
             self.problems.append(("'or' and 'and' join thresholds with no punctuation: which binds first is not written",
                                   self.span(p)[0]))
             return Review(self.source(p), "not_understood", span=self.span(p))
+        if any(isinstance(item, Review) and isinstance(following, Finding) and self._ends_in_modifiers(item.text)
+               for item, following in zip(items, items[1:])):
+            # "triple-receptor-negative metastatic or relapsed breast cancer": the unread part ends in two
+            # modifiers, the first of which the next finding may share; read as alternatives, any relapsed
+            # breast cancer would meet it
+            return Review(self.source(p), "not_understood", span=self.span(p))
         if any(isinstance(item, Review) and _LONE_MODIFIER.fullmatch(item.text.strip(" ,;"))
                and any(isinstance(n, Finding) for earlier in items[:index] for n in earlier.walk())
                for index, item in enumerate(items)):
@@ -126,6 +132,12 @@ class Builder:
             # may bound every item; read over the last alone, the first would count any use ever
             return Review(self.source(p), "not_understood", span=self.span(p))
         return self._negation_scope(items, p) or self._negated_list(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
+
+    def _ends_in_modifiers(self, text: str) -> bool:
+        """"... triple-receptor-negative metastatic": two modifiers (qualifiers, or words shaped like
+        clinical adjectives) end the text."""
+        words = text.strip(" ,;").lower().split()
+        return len(words) >= 2 and all(w in self.lexicon.phrases["qualifiers"] or _CLINICAL_ADJECTIVE.fullmatch(w) for w in words[-2:])
 
     def _mixed_grouping(self, p: Parsed, parts: list) -> bool:
         """"INR ≤ 1.5 and/or PT ≥ 70% and PTT ≤ 1.5": read "A or (B and C)", a patient with A alone
@@ -1028,6 +1040,8 @@ def _is_plain_requirement(node: Node) -> bool:
 
 # a word shaped like an adjective ("laparoscopic", "attenuated", "pelvic"), none that negates ("non-")
 _ADJECTIVE = re.compile(r"(?!non|not|anti)[a-z][a-z-]*(?:ic|al|ous|ive|ory|able|ible|ant|ent|ed|ar|ary)")
+_CLINICAL_ADJECTIVE = re.compile(r"(?!non|not|anti)(?!(?:trial|interval|approval|hospital|survival|removal|withdrawal|referral"
+                                 r"|potential|total|signal|material|arrival|dental|rental)$)[a-z][a-z-]*(?:ic|al|ous|ive|ary)")
 _BARE_PERSON = re.compile(r"(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?)", re.I)
 
 
