@@ -529,7 +529,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "cmp",
         (analyte_list | bracketed_labs) + (
             # "Total bilirubin (≤ 1.5 x ULN)": the threshold in brackets
-            pp.ZeroOrMore(~lpar + lab_filler) + lpar + cmp_tail + rpar
+            pp.FollowedBy(pp.Regex(r"(?:[^()\s]+ ){0,4}\( (?:[<>=]|less|more|greater|at |under|over|up |no |not |below|above|exceed)"))
+            + pp.ZeroOrMore(~lpar + lab_filler) + lpar + cmp_tail + rpar
             | pp.ZeroOrMore(lab_filler) + pp.Opt(measured_by("method") + pp.ZeroOrMore(lab_filler)) + cmp_tail
             | pp.ZeroOrMore(lab_filler) + value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint)
             + pp.Opt(measured_within("context") | lab_context("context"))
