@@ -114,6 +114,11 @@ class Builder:
             self.problems.append(("'or' and 'and' join thresholds with no punctuation: which binds first is not written",
                                   self.span(p)[0]))
             return Review(self.source(p), "not_understood", span=self.span(p))
+        if any(isinstance(previous, Finding) and isinstance(item, Review) and re.match(r"(?:not|no|without)\b", item.text.strip(), re.I)
+               for previous, item in zip(items, items[1:])):
+            # "advanced HCC, not eligible for surgical and/or locoregional therapies; or ...": the denial
+            # narrows the finding before it; read as an alternative, any advanced HCC would meet it
+            return Review(self.source(p), "not_understood", span=self.span(p))
         if any(isinstance(item, Review) and isinstance(following, Finding) and self._ends_in_modifiers(item.text)
                for item, following in zip(items, items[1:])):
             # "triple-receptor-negative metastatic or relapsed breast cancer": the unread part ends in two
