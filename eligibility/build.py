@@ -114,29 +114,41 @@ class Builder:
             self.problems.append(("'or' and 'and' join thresholds with no punctuation: which binds first is not written",
                                   self.span(p)[0]))
             return Review(self.source(p), "not_understood", span=self.span(p))
-        if any(isinstance(previous, Finding) and isinstance(item, Review) and re.match(r"(?:not|no|without)\b", item.text.strip(), re.I)
-               for previous, item in zip(items, items[1:])):
-            # "advanced HCC, not eligible for surgical and/or locoregional therapies; or ...": the denial
-            # narrows the finding before it; read as an alternative, any advanced HCC would meet it
-            return Review(self.source(p), "not_understood", span=self.span(p))
-        if any(isinstance(item, Review) and isinstance(following, Finding) and self._ends_in_modifiers(item.text)
-               for item, following in zip(items, items[1:])):
-            # "triple-receptor-negative metastatic or relapsed breast cancer": the unread part ends in two
-            # modifiers, the first of which the next finding may share; read as alternatives, any relapsed
-            # breast cancer would meet it
-            return Review(self.source(p), "not_understood", span=self.span(p))
-        if any(isinstance(item, Review) and _LONE_MODIFIER.fullmatch(item.text.strip(" ,;"))
-               and any(isinstance(n, Finding) for earlier in items[:index] for n in earlier.walk())
-               for index, item in enumerate(items)):
-            # "Atrial fibrillation, current or previous, with an ongoing indication for anticoagulation":
-            # words that modify the finding before them, read as alternatives to it; what follows them
-            # may bind it too
-            return Review(self.source(p), "not_understood", span=self.span(p))
-        if _window_may_cover(items):
-            # "investigational drug or device study within 30 days": the period written after the list
-            # may bound every item; read over the last alone, the first would count any use ever
+        if self._modifier_read_as_alternative(items) or _window_may_cover(items):
             return Review(self.source(p), "not_understood", span=self.span(p))
         return self._negation_scope(items, p) or self._negated_list(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
+
+    def _without_bare_persons(self, items: list[Node], p: Parsed) -> list[Node] | Review:
+        """"Patients with an active, bleeding diathesis": the person noun, split off by "with" or a comma,
+        asks nothing; left as a part for review it would keep the whole unknown. When nothing else was
+        read, the whole text is for review."""
+        kept = [item for item in items if not (isinstance(item, Review) and _BARE_PERSON.fullmatch(item.text.strip(" ,;:")))]
+        if not kept or len(kept) == len(items):
+            return items
+        if all(isinstance(item, Review) for item in kept):
+            return Review(self.source(p), classify_review(self.source(p)), span=self.span(p))
+        return kept
+
+    def _modifier_read_as_alternative(self, items: list[Node]) -> bool:
+        """Words that narrow a finding, split off by the "or" list as alternatives to it; read so, the
+        finding alone would meet the criterion:
+        - a denial after it: "advanced HCC, not eligible for surgical and/or locoregional therapies; or ...";
+        - two modifiers before it, the first perhaps shared: "triple-receptor-negative metastatic or relapsed breast cancer";
+        - a status after it: "Atrial fibrillation, current or previous, with an ongoing indication for anticoagulation".
+        (A period after the list is handled by _window_may_cover.)"""
+        for index, item in enumerate(items):
+            if not isinstance(item, Review):
+                continue
+            text = item.text.strip(" ,;")
+            previous = items[index - 1] if index else None
+            following = items[index + 1] if index + 1 < len(items) else None
+            if isinstance(previous, Finding) and re.match(r"(?:not|no|without)\b", text, re.I):
+                return True
+            if isinstance(following, Finding) and self._ends_in_modifiers(text):
+                return True
+            if _LONE_MODIFIER.fullmatch(text) and any(isinstance(n, Finding) for earlier in items[:index] for n in earlier.walk()):
+                return True
+        return False
 
     def _ends_in_modifiers(self, text: str) -> bool:
         """"... triple-receptor-negative metastatic": two modifiers (qualifiers, or words shaped like
@@ -216,19 +228,17 @@ class Builder:
             else:
                 node = self._resolve(part)
                 items.append(Not(node, span=node.span) if negate else node)
-        kept = _without_bare_persons(items)
-        if len(kept) < len(items) and all(isinstance(item, Review) for item in kept):
-            return Review(self.source(p), classify_review(self.source(p)), span=self.span(p))  # nothing read but who it is about
-        items = kept
+        items = self._without_bare_persons(items, p)
+        if isinstance(items, Review):
+            return items
         if len(items) == 1:
             return items[0]
         return self._negation_scope(items, p) or AllOf(tuple(_flatten(items, AllOf)), span=self.span(p))
 
     def build_list(self, p: Parsed) -> Node | _Implicit:
-        read = [self._resolve(self.visit(x)) for x in p.fields["parts"]]
-        parts = _without_bare_persons(read)
-        if len(parts) < len(read) and all(isinstance(part, Review) for part in parts):
-            return Review(self.source(p), classify_review(self.source(p)), span=self.span(p))
+        parts = self._without_bare_persons([self._resolve(self.visit(x)) for x in p.fields["parts"]], p)
+        if isinstance(parts, Review):
+            return parts
         if len(parts) > 1 and _window_may_cover(parts):  # "A, B within 30 days": see build_or
             return Review(self.source(p), "not_understood", span=self.span(p))
         return parts[0] if len(parts) == 1 else (self._negation_scope(parts, p) or _Implicit(parts))
@@ -1043,18 +1053,12 @@ def _is_plain_requirement(node: Node) -> bool:
     return len({(item.op, item.threshold) for item in node.items}) == 1
 
 
+_NOT_NEGATING = r"(?!non|not|anti)"  # "non-investigational" is no kind of investigational drug
 # a word shaped like an adjective ("laparoscopic", "attenuated", "pelvic"), none that negates ("non-")
-_ADJECTIVE = re.compile(r"(?!non|not|anti)[a-z][a-z-]*(?:ic|al|ous|ive|ory|able|ible|ant|ent|ed|ar|ary)")
-_CLINICAL_ADJECTIVE = re.compile(r"(?!non|not|anti)(?!(?:trial|interval|approval|hospital|survival|removal|withdrawal|referral"
+_ADJECTIVE = re.compile(_NOT_NEGATING + r"[a-z][a-z-]*(?:ic|al|ous|ive|ory|able|ible|ant|ent|ed|ar|ary)")
+_CLINICAL_ADJECTIVE = re.compile(_NOT_NEGATING + r"(?!(?:trial|interval|approval|hospital|survival|removal|withdrawal|referral"
                                  r"|potential|total|signal|material|arrival|dental|rental)$)[a-z][a-z-]*(?:ic|al|ous|ive|ary)")
 _BARE_PERSON = re.compile(r"(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?)", re.I)
-
-
-def _without_bare_persons(items: list[Node]) -> list[Node]:
-    """"Patients with an active, bleeding diathesis": the person noun, split off by "with", asks nothing;
-    left as a part for review it would keep the whole unknown."""
-    kept = [item for item in items if not (isinstance(item, Review) and _BARE_PERSON.fullmatch(item.text.strip(" ,;:")))]
-    return kept or items
 
 
 def _empty_range(low: Amount, high: Amount) -> bool:

@@ -277,7 +277,7 @@ class Evaluator:
         wanted = self.lexicon.ancestors(concept_id) - {concept_id}
         for records in given:
             for record in records:
-                if self.lexicon.find_term(record.name) in wanted:
+                if record.term in wanted:
                     return record
         return None
 

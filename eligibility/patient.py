@@ -68,6 +68,7 @@ class Record:
     status: str = ""
     reasons: frozenset[str] = frozenset()
     grade: int | None = None  # severity (CTCAE or tumour grade)
+    term: str | None = None  # the concept its name names as a whole ("leukemia"), not one found inside it
 
 
 @dataclass
@@ -265,7 +266,8 @@ class _Reader:
             name, fields = item["name"], item
         else:
             raise PatientDataError(key, f"a record is a name or a mapping, not {type(item).__name__}")
-        concept = self.lexicon.find_term(name) or self._term_after_qualifiers(name) or self._head_term(name)
+        term = self.lexicon.find_term(name)
+        concept = term or self._term_after_qualifiers(name) or self._head_term(name)
         concepts = frozenset({"text:" + text_key(name)})
         if concept:
             concepts |= self.lexicon.ancestors(concept)
@@ -281,7 +283,7 @@ class _Reader:
             reason_id = self.lexicon.find_term(str(reason))
             reasons = self.lexicon.ancestors(reason_id) if reason_id else frozenset({"text:" + text_key(str(reason))})
         status = str(fields.get("status") or "").strip().lower()
-        return Record(key, name, concepts, start, end, status, reasons, self._grade(key, fields.get("grade")))
+        return Record(key, name, concepts, start, end, status, reasons, self._grade(key, fields.get("grade")), term)
 
     @staticmethod
     def _grade(key: str, value: Any) -> int | None:
