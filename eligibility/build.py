@@ -283,7 +283,10 @@ class Builder:
                 if alternative is not None:
                     return alternative
         main = self._resolve(self.visit(p.fields["main"]))
-        if all_review(main) or not _is_plain_requirement(main):
+        # an unread condition may as well start a requirement of its own ("AFP > 100 ng/ml; if AFP is
+        # 20 to 100 ng/ml, patients can be included if ..."), which the reading as a condition would lose
+        condition_after = _one(p.fields["condition"]).start > _one(p.fields["main"]).start
+        if all_review(main) or all_review(condition) and condition_after or not _is_plain_requirement(main):
             return Review(self.source(p), "conditional", hints=(main, condition), span=self.span(p))
         if self.criterion_kind == "inclusion":
             return AnyOf((Not(condition, span=condition.span), main), span=self.span(p))
@@ -709,6 +712,9 @@ class Builder:
             f["shared_head"] in self.lexicon.ancestors(item["concept"]) for item in f["items"]
         ):
             shared = ()
+        if _bare_duration(f) and any(self.lexicon.concepts[item["concept"]].category != "condition" for item in f["items"]):
+            # "Surgery > 4 weeks" may say how long ago as well as how long
+            return Review(self.source(p), "not_understood", span=self.span(p))
         nodes: list[Node] = []
         for item in f["items"]:
             concept = self.lexicon.concepts[item["concept"]]
@@ -827,6 +833,8 @@ class Builder:
         names = [" ".join(w for w in words if not w.startswith("@")) for words in items]
         if any(classify_review(name) != "not_understood" for name in names):
             return Review(self.source(p), classify_review(" ".join(names)), span=self.span(p))
+        if _bare_duration(f):  # a name of unknown kind: "> 4 weeks" may be how long ago
+            return Review(self.source(p), "not_understood", span=self.span(p))
         window = self._window(f["window"]) if f.get("window") else (self._window(f["washout"]) if f.get("washout") else None)
         nodes = []
         for words, name in zip(items, names):
@@ -920,8 +928,11 @@ class Builder:
         if op == "=":
             self.problems.append(("'=' on a measured value; the source may have lost a ≥ or ≤", span[0]))
             return Review(self.source(p), "ambiguous_comparator", span=span)
+        second_op = _one(p.fields["second_op"]) if p.fields.get("second_op") else op
         pair = (Compare("sbp", op, Amount(float(p.fields["systolic"]), "mmHg", p.fields["systolic"]), span=span),
-                Compare("dbp", op, Amount(float(p.fields["diastolic"]), "mmHg", p.fields["diastolic"]), span=span))
+                Compare("dbp", second_op, Amount(float(p.fields["diastolic"]), "mmHg", p.fields["diastolic"]), span=span))
+        if p.fields.get("conj"):  # "> 140 mm Hg systolic and/or > 90 mm Hg diastolic": as written
+            return AllOf(pair, span=span) if _one(p.fields["conj"]) == "and" else AnyOf(pair, span=span)
         return AnyOf(pair, span=span) if op in (">", ">=") else AllOf(pair, span=span)
 
     def build_since(self, p: Parsed) -> Node:
@@ -1081,6 +1092,11 @@ def _negated_duration_as_window(fields: dict) -> dict:
                                "single": None, "op": None, "note": None},
                     duration.start, duration.end)
     return {**fields, "window": window, "duration": None}
+
+
+def _bare_duration(fields: dict) -> bool:
+    """A period with no "for" before it ("Type 1 diabetes ≥ 12 months")."""
+    return bool(fields.get("duration")) and bool(_one(fields["duration"]).fields.get("bare"))
 
 
 def _status_in_window(fields: dict) -> str:

@@ -367,7 +367,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     quantity = _tagged(
         "value",
-        number("number") + pp.Opt(unit("unit")),
+        number("number") + pp.Opt(unit("unit")) + pp.Opt(tok("points", "point", "pts").suppress()),  # "IPSS ≥ 12 points"
         lambda r: {"number": r["number"], "unit": list(_named(r, "unit", [])), "limit": None},
     )
     value = limit_value | quantity
@@ -404,7 +404,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lab_prefix_words = alternation(
         ["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-         "resting", "awake", "fasting", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
+         "resting", "supine", "sitting", "seated", "awake", "fasting", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
          "castrate level of", "castration levels of", "castrate", "anticipated", "room air", "room-air", "resting room air",
          "subject's", "patient's", "participant's", "elevated", "increased", "raised", "decreased", "reduced", "abnormal",
          "abnormally high", "abnormally low", "current known", "initial", "recent", "most recent", "latest", "estimated",
@@ -646,6 +646,24 @@ def _parsers() -> dict[str, pp.ParserElement]:
             + relation + pp.Opt(reference("reference"))),
         lambda r: {"op": _named(r, "op", "for"), "amount": r["amount"], "reference": _named(r, "reference")},
     )
+    # "Type 1 diabetes ≥ 12 months": for a condition, how long; for a procedure it could be how long ago
+    bare_duration = _tagged(
+        "duration",
+        pp.FollowedBy(pp.Regex(r"(?:>|>=) \d")) + onset_bound("op") + time_quantity("amount") + ~(relation | tok("ago")),
+        lambda r: {"op": r["op"], "amount": r["amount"], "reference": None, "bare": True},
+    )
+
+    # "Recent (< 30 days) coronary revascularization", "chronic (> 6 months) hepatitis C": the period
+    # in brackets says how recent, or how long; a bracketed period after other words is left unread
+    recent_bound = prefix_op.copy().add_condition(lambda t: t[0] in ("<", "<="))
+    recent_period = _tagged(
+        "window", tok("recent", "recently") + lpar + (recent_bound | tok("within", "in the last", "in the past")) + time_quantity("amount") + rpar,
+        lambda r: {"amount": r["amount"], "reference": None, "single": None, "op": None, "note": None})
+    lasting_period = _tagged(
+        "duration", tok("chronic", "persistent", "longstanding", "long - standing", "long standing") + lpar + onset_bound("op")
+        + time_quantity("amount") + rpar,
+        lambda r: {"op": r["op"], "amount": r["amount"], "reference": None})
+    bracketed_period = recent_period("window") | lasting_period("duration")
 
     # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
     qualifier = phrase(p["qualifiers"], "qualifier")
@@ -711,7 +729,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     requirement_words = rf"(?:(?!(?:{boundary_pattern}|within|in|during|prior|before|since|at|for|that|which|who|will|\d\S*)(?: |$))\S+(?: |$))+"
     finding_tail = pp.ZeroOrMore(
-        grade("grade") | duration("duration") |
+        grade("grade") | duration("duration") | bare_duration("duration") |
         window("window") | washout("washout") | indication
         # and "History of pancreatitis (acute or chronic)": both kinds, so the finding itself
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present",
@@ -727,7 +745,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # when it is found: at the screening the criterion is checked at ("Positive test for HIV at screening")
         | pp.Regex(r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?(?= |$)")
     )
-    finding_prefix = status("status*") | presence | qualifier("pre_qualifiers*")
+    finding_prefix = status("status*") | presence | bracketed_period | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
     coordinated = finding_prefix + pp.ZeroOrMore(after_comma(("or", "and/or")) + finding_prefix)
     finding = _tagged(
@@ -780,7 +798,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     ).set_name("free text")
     free_intro = phrase(p["free_finding_intro"], "history of")
     # a qualifier before an introducer: "Uncontrolled foo disease" is not every foo disease
-    free_prefix_word = status("status*") | qualifier("pre_qualifiers*") | free_intro("intro*") | presence
+    free_prefix_word = status("status*") | bracketed_period | qualifier("pre_qualifiers*") | free_intro("intro*") | presence
     free_prefix = free_prefix_word + pp.ZeroOrMore(after_comma(("or", "and/or")) + free_prefix_word)
     allergy_intro = phrase(p["allergy"], "allergy to")
     # a known term may carry modifiers the lexicon does not know ("craniospinal radiotherapy"): they become
@@ -832,7 +850,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     free_variable = pp.Group(variable_word + variable_word[0, 4] + pp.Opt(abbreviation))
     free_cmp = _tagged(
         "cmp",
-        pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(lab_filler) + cmp_tail,
+        # "International Prostate Symptom Score (IPSS) ≥ 12": the abbreviation after a filler word
+        pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(abbreviation | lab_filler) + cmp_tail,
         lambda r: {**_cmp(r), "free": list(r["free"])},
     )
     second_bound_ahead = pp.FollowedBy(pp.Regex(  # a cheap look-ahead: two comparators close together
@@ -901,10 +920,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
     blood_pressure = _tagged(
         "blood_pressure",
         pp.ZeroOrMore(~tok("blood pressure") + lab_prefix) + pp.ZeroOrMore(qualifier) + tok("blood pressure", "bp", "arterial blood pressure", "arterial pressure", "arterial hypertension", "hypertension")
-        + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("(") + pp.Regex(r"[^)]*?(?= \))") + tok(")")) + pp.Opt(tok("defined as", "of", "with"))
-        + prefix_op("op") + number("systolic") + tok("/") + number("diastolic") + pp.Opt(tok("mmhg", "mm hg"))
+        + pp.ZeroOrMore(tok("(") + pp.Regex(r"[^)]*?(?= \))") + tok(")") | lab_filler) + pp.Opt(tok("defined as", "of", "with"))
+        + (prefix_op("op") + number("systolic") + tok("/") + number("diastolic") + pp.Opt(tok("mmhg", "mm hg"))
+           # "blood pressure > 140 mm Hg systolic and/or > 90 mm Hg diastolic": each named after its value
+           | prefix_op("op") + number("systolic") + tok("mmhg", "mm hg") + tok("systolic") + after_comma(("and/or", "or", "and"))("conj")
+           + prefix_op("second_op") + number("diastolic") + tok("mmhg", "mm hg") + tok("diastolic"))
         + pp.Opt(lab_context("context")),
-        lambda r: {"op": r["op"], "systolic": r["systolic"], "diastolic": r["diastolic"]},
+        lambda r: {"op": r["op"], "systolic": r["systolic"], "diastolic": r["diastolic"], "second_op": _named(r, "second_op"),
+                   "conj": _named(r, "conj")},
     )
 
     # "At least 4 weeks since prior chemotherapy": any such exposure ended that long ago.
@@ -1079,7 +1102,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     def ahead(pattern: str, within: int) -> pp.ParserElement:
         return pp.FollowedBy(pp.Regex(near(pattern, within)))
 
-    lab_near, concept_near, number_near = near(r"@lab:", 5), near(r"@(?:cond|drug|proc):", 14), near(r"\d", 8)
+    lab_near, concept_near, number_near = near(r"@lab:", 5), near(r"@(?:cond|drug|proc):", 14), near(r"\d", 10)
     has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
     has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
     sex_near = near(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
