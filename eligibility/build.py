@@ -384,6 +384,10 @@ class Builder:
             return self._resolve(self.visit(label_parsed))
         if isinstance(label_parsed, Parsed):
             label_text = self.source(label_parsed)
+            if label_parsed.kind != "unknown" and (isinstance(body_parsed, Parsed) and body_parsed.kind == "conditional" or any(
+                    isinstance(n, Review) and (n.reason == "conditional" or _OPENS_CONDITION.match(n.text)) for n in body.walk())):
+                # "O2 sat ≥ 90% (if < 90%, DLCO above 50%)": the bracket may relax what it follows
+                return Review(self.source(p), "conditional", hints=(self._resolve(self.visit(label_parsed)),), span=self.span(p))
             if label_parsed.kind != "unknown" and all_review(body):
                 return AllOf((self._resolve(self.visit(label_parsed)), body), span=self.span(p))
             if label_parsed.kind in (*_THRESHOLD_KINDS, "double_cmp", "scale_set"):
@@ -721,9 +725,9 @@ class Builder:
             category = "allergy" if f["mode"] == "allergy" else concept.category
             qualifiers = tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
                                              for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
-            nodes.append(self._with_qualifier_choices(
+            nodes.append(self._at_most_grade(self._with_qualifier_choices(
                 Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()),
-                        self._grade(f.get("grade")), duration=self._duration(f.get("duration")), span=self.span(p)), f))
+                        self._grade(f.get("grade")), duration=self._duration(f.get("duration")), span=self.span(p)), f), f))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
         return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
@@ -736,6 +740,16 @@ class Builder:
         kinds = [replace(finding, qualifiers=tuple(dict.fromkeys([*finding.qualifiers, *picked])))
                  for picked in itertools.product(*choices)]
         return kinds[0] if len(kinds) == 1 else AnyOf(tuple(kinds), span=finding.span)
+
+    def _at_most_grade(self, node: Node, f: dict) -> Node:
+        """"Neuropathy ≤ grade 1" in an inclusion: none worse than grade 1, which a patient without
+        neuropathy meets; read as a neuropathy of grade 1 at most, it would exclude them."""
+        if self.criterion_kind != "inclusion" or f.get("negated") or not isinstance(node, Finding) or not node.grade:
+            return node
+        op, low, *high = node.grade
+        worse = {"<=": (">", low), "<": (">=", low), "==": (">", low) if low == 0 else None,
+                 "between": (">", high[0]) if high and low == 0 else None}.get(op)
+        return Not(replace(node, grade=worse), span=node.span) if worse else node
 
     def _enumeration(self, combined: Node | _Implicit, conj: list[str]) -> Node | _Implicit:
         """"History of aneurysms, strokes, TIAs, and arteriovenous malformations": an exclusion's list of
@@ -851,7 +865,7 @@ class Builder:
                 found = Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window,
                                 grade=self._grade(f.get("grade")), duration=self._duration(f.get("duration")),
                                 absence_unknown=self.criterion_kind == "inclusion" and not f.get("negated"), span=self.span(p))
-            nodes.append(self._with_qualifier_choices(found, f))
+            nodes.append(self._at_most_grade(self._with_qualifier_choices(found, f), f))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
         return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
 
@@ -1092,6 +1106,9 @@ def _negated_duration_as_window(fields: dict) -> dict:
                                "single": None, "op": None, "note": None},
                     duration.start, duration.end)
     return {**fields, "window": window, "duration": None}
+
+
+_OPENS_CONDITION = re.compile(r"\s*(?:if|unless|except|or|but|however|provided)\b", re.I)
 
 
 def _bare_duration(fields: dict) -> bool:

@@ -14,7 +14,7 @@ from . import grammar
 from .build import Builder, all_review, alternative_thresholds, classify_review
 from .criteria import Item, split_criteria
 from .errors import SourceError
-from .lexicon import get_lexicon
+from .lexicon import Lexeme, get_lexicon
 from .nodes import AllOf, Amount, AnyOf, Compare, Defined, Finding, Flag, Node, Not, Review, Sex
 from .sources import TrialSource, read_source
 from .statements import statement
@@ -213,7 +213,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     whole = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind)
     if whole is not None:
         return whole
-    lexemes = _normalised(get_lexicon().tag(tokenize(clean)))
+    lexemes = _normalised(_without_restated_acronyms(get_lexicon().tag(tokenize(clean)), clean))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
     if not lexemes:
@@ -240,6 +240,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
     if alternative_thresholds(rule, lexemes):
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
+    if kind == "inclusion" and not all_review(rule) and any(isinstance(n, Review) and _LIST_NUMBER.fullmatch(n.text) for n in rule.walk()):
+        # "KDOQI Stage 3, 4, or 5, not receiving dialysis": a list of numbers read as clauses joins
+        # what follows it by their "or", any of which would then meet the criterion alone
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if kind == "inclusion" and _PROSPECTIVE.search(clean) and _treatment_read(rule):
         # "Nab-paclitaxel with gemcitabine therapy is appropriate for the patient": a treatment to
         # come, which no record holds yet; read as a record it would require the drug already taken
@@ -251,6 +255,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     return rule, problems
 
 
+_LIST_NUMBER = re.compile(r"\s*(?:\d{1,2}[a-c]?|[ivx]{1,4}|[IVX]{1,4})\s*[.,;]?\s*")
 _PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|recommended|(?:planned|scheduled)(?! (?:first|start|initiation|day|date|dose|randomi))"
                           r"|intend(?:s|ed)?|plan(?:s|ning)? to"
                           r"|will (?:receive|undergo|be (?:treated|given|receiving|undergoing))|to be (?:treated|given)|eligible for)\b", re.I)
@@ -332,6 +337,71 @@ def _without_subject_lead(lexemes: list) -> list | None:
 
 _SIGNS = frozenset({"<", ">", "<=", ">=", "="})
 _NUMBER_START = re.compile(r"\d|10\^")
+
+
+def _without_restated_acronyms(lexemes: list, text: str) -> list:
+    """"Lower Urinary Tract Symptoms (LUTS)", "ECOG performance score (ECOG)": brackets that restate
+    the words before them, as their initials or as the same term, say nothing more; and the words an
+    acronym spells are one name, the acronym ("Psoriasis Area and Severity Index (PASI)"), whatever links them."""
+    kept: list = []
+    index = 0
+    while index < len(lexemes):
+        lexeme = lexemes[index]
+        if lexeme.g == "(" and index + 2 < len(lexemes) and lexemes[index + 2].g == ")" and kept:
+            inner = lexemes[index + 1]
+            if inner.g.startswith("@") and inner.g in {k.g for k in kept[-6:]}:
+                index += 3
+                continue
+            covered = _spelled_by(text[inner.start:inner.end], kept, text)
+            if covered:
+                words = kept[-covered:]
+                if any(w.g in _LINK_WORDS for w in words[1:-1]):  # else the words read as they are
+                    # "upper limit of normal (ULN)", "Quality of Life (QOL)": the acronym names them in one word
+                    del kept[-covered:]
+                    tagged = get_lexicon().tag(tokenize(text[inner.start:inner.end]))
+                    name = tagged[0] if len(tagged) == 1 else inner
+                    kept.append(Lexeme(name.g, words[0].start, words[-1].end, name.term))
+                index += 3
+                continue
+        kept.append(lexeme)
+        index += 1
+    return kept
+
+
+_LINK_WORDS = frozenset("of and the in for to &".split())
+
+
+def _spelled_by(acronym: str, before: list, text: str) -> int:
+    """How many of the lexemes before an acronym it spells, by their initials (0: none)."""
+    letters = acronym.lower()
+    if not (2 <= len(letters) <= 6 and letters.isalpha()):
+        return 0
+
+    def spell(position: int, remaining: str) -> int | None:  # lexemes used, reading backwards
+        if not remaining:
+            return 0
+        if position < 0:
+            return None
+        lexeme = before[position]
+        word = text[lexeme.start:lexeme.end].lower()
+        possessive = lexeme.g in ("'s", "’s", "'", "’") or lexeme.g == "s" and position and before[position - 1].g in ("'", "’")
+        if possessive:
+            rest = spell(position - 1, remaining)
+            return None if rest is None else rest + 1
+        if not word[:1].isalpha():
+            return None
+        initials = "".join(w[0] for w in re.findall(r"[a-z]+", word))  # a known term may be several words
+        for spelled in dict.fromkeys((initials, word[0])):
+            if remaining.endswith(spelled):
+                rest = spell(position - 1, remaining[: len(remaining) - len(spelled)])
+                if rest is not None:
+                    return rest + 1
+        if lexeme.g in _LINK_WORDS and len(remaining) < len(letters):
+            rest = spell(position - 1, remaining)
+            return None if rest is None else rest + 1
+        return None
+
+    return spell(len(before) - 1, letters) or 0
 
 
 def _normalised(lexemes: list) -> list:

@@ -636,20 +636,24 @@ def _parsers() -> dict[str, pp.ParserElement]:
     onset_bound = prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))
     duration = _tagged(
         "duration",
-        pp.FollowedBy(pp.Regex(r"(?:(?:diagnosed|documented|present|confirmed|known) )?(?:for|lasting|with a duration of)(?: \S+){0,5} \d"
+        pp.FollowedBy(pp.Regex(r"(?:(?:diagnosed|documented|present|confirmed|known) )?(?:for|lasting|with a duration of|of)(?: \S+){0,5} \d"
                                r"|(?:diagnosed|diagnosis|documented|confirmed|onset) (?:\S+ ){0,5}\d")) + (
             pp.Opt(tok("diagnosed", "documented", "present", "confirmed", "known"))
             + tok("for", "for a period of", "for a duration of", "for a minimum of", "lasting", "with a duration of")
             + pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(postfix_op("op"))
             + pp.Opt(tok("duration")) + pp.Opt(relation + pp.Opt(reference("reference")))
             | tok("diagnosed", "diagnosis", "documented", "confirmed", "onset") + onset_bound("op") + time_quantity("amount")
-            + relation + pp.Opt(reference("reference"))),
+            + relation + pp.Opt(reference("reference"))
+            # "asthma of at least 6 months duration"
+            | tok("of") + pp.Opt(prefix_op("op")) + time_quantity("amount") + tok("duration", "'s duration", "in duration")),
         lambda r: {"op": _named(r, "op", "for"), "amount": r["amount"], "reference": _named(r, "reference")},
     )
     # "Type 1 diabetes ≥ 12 months": for a condition, how long; for a procedure it could be how long ago
     bare_duration = _tagged(
         "duration",
-        pp.FollowedBy(pp.Regex(r"(?:>|>=) \d")) + onset_bound("op") + time_quantity("amount") + ~(relation | tok("ago")),
+        pp.FollowedBy(pp.Regex(r"(?:\( )?(?:>|>=) \d")) + (
+            onset_bound("op") + time_quantity("amount") + ~(relation | tok("ago"))
+            | lpar + onset_bound("op") + time_quantity("amount") + rpar),  # "Chronic HCV infection (≥ 6 months)"
         lambda r: {"op": r["op"], "amount": r["amount"], "reference": None, "bare": True},
     )
 

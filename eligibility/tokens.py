@@ -154,6 +154,17 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             joined.append(Token(tok.text + "x" + tokens[i + 2].text, "10^" + tokens[i + 2].norm, tok.start, tokens[i + 2].end))
             i += 3
             continue
+        if (  # "10 (power of 9)/L", "10(9)/L": the exponent spelled out or in brackets
+            tok.norm == "10" and joined and (joined[-1].norm in ("x", "*") or _NUMBER.fullmatch(joined[-1].norm))
+            and i + 3 < len(tokens) and tokens[i + 1].norm == "("
+        ):
+            inner = [t.norm for t in tokens[i + 2: i + 7]]
+            width = 3 if inner[:2] == ["power", "of"] else (1 if inner[:1] and _BARE_EXPONENT.fullmatch(inner[0]) else 0)
+            if width and len(inner) > width and _BARE_EXPONENT.fullmatch(inner[width - 1]) and inner[width] == ")":
+                exponent, closing = tokens[i + 1 + width], tokens[i + 2 + width]
+                joined.append(Token(tok.text, "10^" + exponent.norm, tok.start, closing.end))
+                i += 3 + width
+                continue
         if (  # "x 10 9/L": the exponent written apart
             tok.norm == "10" and joined and joined[-1].norm in ("x", "*")
             and i + 2 < len(tokens) and _BARE_EXPONENT.fullmatch(tokens[i + 1].norm) and tokens[i + 2].norm == "/"
