@@ -285,12 +285,21 @@ class Builder:
         main = self._resolve(self.visit(p.fields["main"]))
         # an unread condition may as well start a requirement of its own ("AFP > 100 ng/ml; if AFP is
         # 20 to 100 ng/ml, patients can be included if ..."), which the reading as a condition would lose
-        condition_after = _one(p.fields["condition"]).start > _one(p.fields["main"]).start
-        if all_review(main) or all_review(condition) and condition_after or not _is_plain_requirement(main):
+        if all_review(main) or self._new_requirement(p, condition) or not _is_plain_requirement(main):
             return Review(self.source(p), "conditional", hints=(main, condition), span=self.span(p))
         if self.criterion_kind == "inclusion":
             return AnyOf((Not(condition, span=condition.span), main), span=self.span(p))
         return AllOf((condition, main), span=self.span(p))
+
+    def _new_requirement(self, p: Parsed, condition: Node) -> bool:
+        """Whether an unread "condition" after its requirement may as well start a requirement of its
+        own: after a semicolon, or saying who may be included ("AFP > 100 ng/ml; if AFP is 20 to 100
+        ng/ml, patients can be included if ..."); read as a condition, that requirement would be lost."""
+        condition_start, main_start = _one(p.fields["condition"]).start, _one(p.fields["main"]).start
+        if condition_start < main_start or not all_review(condition):
+            return False
+        between = self.text[self.span(_one(p.fields["main"]))[1]:self.span(_one(p.fields["condition"]))[0]]
+        return ";" in between or bool(_PERMISSION.search(self._text_between(condition)))
 
     def build_sex_thresholds(self, p: Parsed) -> Node:
         """"Hb ≥ 12 g/dL for men, ≥ 11 g/dL for women": the threshold of the patient's sex."""
@@ -384,8 +393,9 @@ class Builder:
             return self._resolve(self.visit(label_parsed))
         if isinstance(label_parsed, Parsed):
             label_text = self.source(label_parsed)
-            if label_parsed.kind != "unknown" and (isinstance(body_parsed, Parsed) and body_parsed.kind == "conditional" or any(
-                    isinstance(n, Review) and (n.reason == "conditional" or _OPENS_CONDITION.match(n.text)) for n in body.walk())):
+            if label_parsed.kind != "unknown" and (_OPENS_CONDITION.match(self.source(body_parsed)) or not all_review(body) and any(
+                    isinstance(n, Review) and n.reason == "conditional" for n in body.walk())
+                    or body_parsed.kind == "conditional" and not all_review(body)):
                 # "O2 sat ≥ 90% (if < 90%, DLCO above 50%)": the bracket may relax what it follows
                 return Review(self.source(p), "conditional", hints=(self._resolve(self.visit(label_parsed)),), span=self.span(p))
             if label_parsed.kind != "unknown" and all_review(body):
@@ -1108,6 +1118,7 @@ def _negated_duration_as_window(fields: dict) -> dict:
     return {**fields, "window": window, "duration": None}
 
 
+_PERMISSION = re.compile(r"\b(?:included|includable|eligible|allowed|permitted|acceptable|enrolled|considered)\b", re.I)
 _OPENS_CONDITION = re.compile(r"\s*(?:if|unless|except|or|but|however|provided)\b", re.I)
 
 

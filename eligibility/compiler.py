@@ -240,7 +240,11 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
     if alternative_thresholds(rule, lexemes):
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
-    if kind == "inclusion" and not all_review(rule) and any(isinstance(n, Review) and _LIST_NUMBER.fullmatch(n.text) for n in rule.walk()):
+    if _LOST_SIGN.match(clean) and not all_review(rule):
+        # "5 x ULN for ALT or AST, or total bilirubin > 1.5 x ULN": a limit whose sign the source lost;
+        # the list after it may share the next threshold or not
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
+    if kind == "inclusion" and _numbers_split_alternatives(rule):
         # "KDOQI Stage 3, 4, or 5, not receiving dialysis": a list of numbers read as clauses joins
         # what follows it by their "or", any of which would then meet the criterion alone
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
@@ -255,6 +259,16 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     return rule, problems
 
 
+def _numbers_split_alternatives(rule: Node) -> bool:
+    """An "or" over a bare number left unread and a part read whole, which would meet it alone."""
+    return any(isinstance(node, AnyOf)
+               and any(isinstance(item, Review) and _LIST_NUMBER.fullmatch(item.text) for item in node.items)
+               and any(not any(isinstance(n, Review) for n in item.walk()) for item in node.items)
+               for node in rule.walk())
+
+
+_LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:ULN|LLN|upper limits? of normal|lower limits? of normal)\b"
+                        r"(?!.{0,30}\b(?:or (?:more|higher|greater|less|lower|above|below)|and (?:above|below)))", re.I)
 _LIST_NUMBER = re.compile(r"\s*(?:\d{1,2}[a-c]?|[ivx]{1,4}|[IVX]{1,4})\s*[.,;]?\s*")
 _PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|recommended|(?:planned|scheduled)(?! (?:first|start|initiation|day|date|dose|randomi))"
                           r"|intend(?:s|ed)?|plan(?:s|ning)? to"

@@ -60,6 +60,8 @@ _END = r"(?=\s|$)"
 # A character of a context that stays within its sentence and clause: a period standing alone as a
 # token ends a sentence; one inside a token ("2.5", "e.g") does not.
 IN_SENTENCE = r"(?:[^,;().]|(?<! )\.)"
+# "at screening or known history of Child-Pugh class C": when a value is measured ends at an "or"
+IN_CLAUSE = r"(?:(?! or | and/or |(?<= )or |(?<= )and/or )[^,;().]|(?<! )\.)"
 # "at Screening (Visit 1)", "at baseline (Day -1)": the visit's label says no more than its name
 VISIT_NOTE = r"(?: \( (?:visit|v|day|week|study day) (?:- ?)?\d+[a-z]? \))?"
 
@@ -429,12 +431,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "within 28 days prior to randomization": when the value must have been measured (shown, kept)
     measured_within = pp.Regex(
         r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
-        rf"|at (?:the )?time of \w{IN_SENTENCE}*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
-        rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_SENTENCE}*?"
+        rf"|at (?:the )?time of \w{IN_CLAUSE}*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
+        rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_CLAUSE}*?"
         # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
         rf"|on (?:the (?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion)\b"
         rf"|at (?:the (?:time|date) of )?(?:signing (?:the )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b)"
-        rf"(?: {IN_SENTENCE}+?)?{VISIT_NOTE}(?= [,;).]|$)"
+        rf"(?: {IN_CLAUSE}+?)?{VISIT_NOTE}(?= [,;).]|$)"
     )
     # "LVEF by ECHO or MUGA", "as measured by echocardiogram (ECHO) or multigated acquisition scan (MUGA)":
     # how the value is obtained, known modalities only, so that "or" joins methods and nothing else
@@ -887,7 +889,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "value", number("number") + (pp.Group(tok("%", "percent"))("unit") | ~unit),
         lambda r: {"number": r["number"], "unit": list(_named(r, "unit", [])), "limit": None})
     # what the count is of, read to the next comma or bracket ("for recurrent or refractory disease" stays whole)
-    counted_rest = pp.Regex(r"(?:(?!\.(?:\s|$))[^,;()\s]+(?: |$))*(?!\.(?:\s|$))[^,;()\s]+(?=\s|$)")
+    # not past a comparison: "at least 1 inflammatory marker > ULN" is a count of markers above it
+    counted_rest = pp.Regex(r"(?:(?!\.(?:\s|$)|[<>]=?\s)[^,;()\s]+(?: |$))*(?!\.(?:\s|$)|[<>]=?(?:\s|$))[^,;()\s]+(?=\s|$)")
     count_cmp = _tagged(
         "cmp",
         pp.ZeroOrMore(person_word | tok("must have", "have", "has", "had", "who have", "who has", "received", "have received",
@@ -947,7 +950,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
               "must have passed since", "must have elapsed after", "has elapsed from", "have elapsed from", "must elapse since",
               "must elapse from", "must elapse after", "must have elapsed following", "following")
         # "since the last dose of prior X", "since completion of X": the end of the exposure
-        + pp.Opt(tok("the last dose of", "last dose of", "the last administration of", "the completion of", "completion of",
+        + pp.Opt(tok("the completion of therapy with", "completion of therapy with", "the completion of treatment with",
+                     "completion of treatment with", "the last treatment with", "last treatment with", "treatment with", "therapy with",
+                     "the last dose of", "last dose of", "the last administration of", "the completion of", "completion of",
                      "the end of", "end of", "the last", "last", "receipt of", "the receipt of", "administration of"))
         # "At least 1 week since prior and no concurrent CYP3A4 inhibitors": none in the window, none now
         + (tok("prior and no concurrent", "prior and no current", "previous and no concurrent", "prior and no other concurrent",

@@ -53,6 +53,8 @@ class Lexeme:
     term: str | None = None  # the analyte or concept id for a term
 
 
+_SALTS = frozenset("citrate hydrochloride hcl dihydrochloride mesylate dimesylate maleate sulfate sulphate acetate phosphate "
+                   "tartrate bitartrate succinate besylate fumarate hyclate tosylate bromide malate sodium potassium".split())
 _DRUG_HEADS = frozenset("therapy therapies treatment treatments use medication medications agent agents regimen regimens exposure".split())
 
 
@@ -197,6 +199,8 @@ class Lexicon:
             if match:
                 tag, j = match
                 j = self._absorb_abbreviation(tokens, j, tag)
+                if tag.startswith("@drug:") and j < len(tokens) and tokens[j].norm in _SALTS:
+                    j += 1  # "tamoxifen citrate", "megestrol acetate": the drug in the form it is given
                 if tag.startswith("@drug:") and j < len(tokens) and tokens[j].norm in _DRUG_HEADS:
                     j += 1  # "tamoxifen therapy", "aromatase inhibitor treatment": the drug itself
                 if out and out[-1].g == tag and tag.startswith("@lab:"):
