@@ -368,7 +368,7 @@ class Builder:
         label_parsed = _one(p.fields.get("label"))
         body_parsed = _one(p.fields.get("body"))
         if (isinstance(label_parsed, Parsed) and label_parsed.kind in _THRESHOLD_KINDS and isinstance(body_parsed, Parsed)
-                and body_parsed.kind == "conditional" and _single(body_parsed.fields["main"]).kind == "bound"):
+                and body_parsed.kind == "conditional" and _restates_variable(label_parsed, _single(body_parsed.fields["main"]))):
             # "AST ≤ 2.5 x ULN (≤ 5 x ULN in patients with liver metastases)"
             condition = self._resolve(self.visit(body_parsed.fields["condition"]))
             alternative = self._alternative_threshold(label_parsed, _single(body_parsed.fields["main"]), condition, p)
@@ -1120,6 +1120,15 @@ def _negated_duration_as_window(fields: dict) -> dict:
 
 _PERMISSION = re.compile(r"\b(?:included|includable|eligible|allowed|permitted|acceptable|enrolled|considered)\b", re.I)
 _OPENS_CONDITION = re.compile(r"\s*(?:if|unless|except|or|but|however|provided)\b", re.I)
+
+
+def _restates_variable(usual: Parsed, other: Parsed) -> bool:
+    """"≤ 5 x ULN" or "Age ≥ 12 years" after "Age ≥ 18 years": another threshold on the same variable."""
+    if other.kind == "bound":
+        return True
+    return (other.kind == "cmp" and not other.fields.get("free") and not usual.fields.get("free")
+            and bool(other.fields.get("labs")) and list(other.fields["labs"]) == list(usual.fields.get("labs") or [])
+            and bool(other.fields.get("age_words")) == bool(usual.fields.get("age_words")))
 
 
 def _bare_duration(fields: dict) -> bool:

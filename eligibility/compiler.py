@@ -363,8 +363,12 @@ def _without_restated_acronyms(lexemes: list, text: str) -> list:
         lexeme = lexemes[index]
         if lexeme.g == "(" and index + 2 < len(lexemes) and lexemes[index + 2].g == ")" and kept:
             inner = lexemes[index + 1]
-            if inner.g.startswith("@") and inner.g in {k.g for k in kept[-6:]}:
-                index += 3
+            if inner.g.startswith("@"):  # "eject fraction (EF)": a known term names what the words may not
+                if inner.g in {k.g for k in kept[-6:]}:
+                    index += 3
+                    continue
+                kept.append(lexeme)
+                index += 1
                 continue
             covered = _spelled_by(text[inner.start:inner.end], kept, text)
             if covered:
@@ -429,7 +433,7 @@ def _normalised(lexemes: list) -> list:
 
 def _without_stray_marks(lexemes: list) -> list:
     """Marks that carry nothing: an asterisk after a word that points to a footnote ("Less than 75
-    years* of age"; a multiplication is followed by a number), a colon after "or" ("ULN or: CrCl"), a
+    years* of age"; a multiplication is followed by a number), a colon or comma after "or" ("ULN or: CrCl"), a
     plural's "(s)" ("lesion(s)")."""
     kept = []
     skip_closing = skip_sign = False
@@ -438,7 +442,7 @@ def _without_stray_marks(lexemes: list) -> list:
         if (lexeme.g in ("*", "**", "***") and kept and (kept[-1].g[-1:].isalpha() or kept[-1].g.endswith(")")) and kept[-1].g != "x"
                 and not _NUMBER_START.match(following)):
             continue
-        if lexeme.g == ":" and kept and kept[-1].g in ("or", "and", "and/or"):
+        if lexeme.g in (":", ",") and kept and kept[-1].g in ("or", "and", "and/or"):  # "ULN or: CrCl", "X-Ray or, Ferritin"
             continue
         if (lexeme.g == "s" and kept and kept[-1].g == "(" and following == ")" and len(kept) > 1
                 and kept[-2].end == kept[-1].start):  # "lesion(s)": a plural marker
