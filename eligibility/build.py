@@ -299,7 +299,9 @@ class Builder:
         if condition_start < main_start or not all_review(condition):
             return False
         between = self.text[self.span(_one(p.fields["main"]))[1]:self.span(_one(p.fields["condition"]))[0]]
-        return ";" in between or bool(_PERMISSION.search(self._text_between(condition)))
+        # an unread condition holding a number may hold a requirement too ("if on OADs, or between 6.0% and 10.0%")
+        words = self._text_between(condition)
+        return ";" in between or bool(_PERMISSION.search(words)) or bool(re.search(r"\d", words))
 
     def build_sex_thresholds(self, p: Parsed) -> Node:
         """"Hb ≥ 12 g/dL for men, ≥ 11 g/dL for women": the threshold of the patient's sex."""
@@ -320,7 +322,10 @@ class Builder:
         (usual and other) or (usual_when and usual) or (condition and other), usual_when being "not
         condition" unless given: when both thresholds agree the answer does not wait for the condition.
         """
-        fields = {"labs": usual.fields.get("labs") or [], "conj": usual.fields.get("conj") or [], "op": bound.fields["op"],
+        op = bound.fields["op"] if bound.fields.get("op") is not None else usual.fields.get("op")  # "(5 x ULN if ...)"
+        if op is None:
+            return None
+        fields = {"labs": usual.fields.get("labs") or [], "conj": usual.fields.get("conj") or [], "op": op,
                   "value": bound.fields["value"], "timepoint": None, "context": bound.fields.get("context"),
                   "age_words": usual.fields.get("age_words", False)}
         if usual.fields.get("free"):

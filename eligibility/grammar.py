@@ -910,6 +910,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # "Hgb < 11 g/dL in women or 12 g/dL in men": the second value keeps the first one's sign
     unsigned_bound = _tagged("bound", value("value"), lambda r: {"op": None, "value": r["value"], "context": None})
+    # "AST ≤ 2.5 x ULN (5 x ULN if liver metastases are present)": a multiple of the limit that keeps
+    # the sign of the threshold before it; alone, for review
+    unsigned_limit = _tagged("bound", limit_value("value"), lambda r: {"op": None, "value": r["value"], "context": None})
     sex_condition = (  # "QTc > 470 ms for women": the condition is the sex
         _tagged("sex", phrase(p["conditional_female"], "for women"), lambda r: {"values": ["female"]})
         | _tagged("sex", phrase(p["conditional_male"], "for men"), lambda r: {"values": ["male"]})
@@ -1135,7 +1138,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # a list may mix known and unknown names: the longer reading wins
         (concept_near, first_of(allergy, participation, has_later_lab + finding_with_scale) | Longest([finding + boundary, free_finding + boundary])),
         (introducer_first, first_of(free_finding), 4),  # the known-term alternative tries a free finding too
-        (number_near, first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_double, free_cmp, count_cmp, bound)),
+        (number_near, first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_double, free_cmp, count_cmp, bound, unsigned_limit)),
         (near("adults?(?:\\s|$)", 3), first_of(adult)),
         (near("@lab:age", 12), first_of(lead_age)),
         (near(r"(?:@lab:age|years?|yrs?|old)(?:\s|$)", 12), first_of(age_then_words)),
