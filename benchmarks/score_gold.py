@@ -17,7 +17,8 @@ neither hit nor miss. Neither gold marks every value of the text
 ("Age > 18 years" is often left out), so precision is also given over the lines where the gold
 marks at least one value. Time windows ("within 4 weeks") and how long a finding has lasted
 ("diabetes for at least 1 year") are temporal annotations in both golds, not Measurement values,
-and are left out of the predictions.
+and are left out of the predictions; so are bounds on a finding's grade ("Grade ≥ 2 neuropathy"),
+which neither gold marks as a Measurement's value.
 
 Chia keeps one criterion per line in separate inclusion / exclusion files. The COVID-19 set keeps a
 whole trial per file, its sections under "Inclusion Criteria:" / "Exclusion Criteria:" headings,
@@ -321,7 +322,7 @@ def main() -> int:
             text = body.group("body").strip() if body and body.group("body").strip() else line.strip()
             rule, _ = compile_criterion(text, kind)
             predictions = [p for p in criterion_thresholds(Criterion(index, kind, text, (0, 0), rule))
-                           if p.op != "within" and p.window != "duration"]
+                           if p.op != "within" and p.window not in ("duration", "grade")]
             open_gold = list(gold_by_line.get(index, []))
             matched_groups: list[dict] = []
             for p in predictions:

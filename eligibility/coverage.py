@@ -133,7 +133,9 @@ def _count(criterion: Criterion, report: CoverageReport) -> None:
             report.uncompiled_starts[" ".join(_shape(node.text).split()[:3])] += 1
     if not criterion.children and _NUMERIC_COMPARISON.search(criterion.text):
         report.numeric_lines += 1
-        if any(isinstance(n, (Compare, Between, OneOf)) or (isinstance(n, Finding) and n.window) for n in criterion.rule.walk()):
+        # a finding's period, how long it lasted or its grade is a compiled comparison too
+        if any(isinstance(n, (Compare, Between, OneOf)) or (isinstance(n, Finding) and (n.window or n.duration or n.grade))
+               for n in criterion.rule.walk()):
             report.numeric_compiled += 1
         elif len(report.numeric_missed) < 200:
             report.numeric_missed.append(criterion.text[:160])

@@ -81,6 +81,10 @@ def _walk(node: Node, criterion: Criterion, index: int, negated: bool, rows: lis
         op, amount = node.duration
         rows.append(Threshold(index, criterion.kind, node.concept, op, amount.value, None, amount.unit, "",
                               "duration", text, negated))
+    if isinstance(node, Finding) and node.grade:  # "Grade ≥ 2 neuropathy": a bound on the finding's grade
+        op, low, *high = node.grade
+        rows.append(Threshold(index, criterion.kind, node.concept, _OPS.get(op, op), low, high[0] if high else None, "", "",
+                              "grade", text, negated))
     for child in node.children():
         _walk(child, criterion, index, negated, rows)
 

@@ -29,3 +29,10 @@ def test_seed_thresholds():
 def test_negated_comparisons_are_marked():
     rows = eligibility.thresholds("Inclusion Criteria:\n* No ALT > 3 x ULN")
     assert rows[0].negated and rows[0].op == ">"
+
+
+def test_durations_and_grades_are_rows_of_their_finding():
+    rows = eligibility.thresholds("Inclusion Criteria:\n* Type 2 diabetes for at least 1 year\n* Grade 3-4 neutropenia")
+    table = {(r.variable, r.op, r.value, r.high, r.unit, r.window) for r in rows}
+    assert ("type2_diabetes", ">=", 1.0, None, "year", "duration") in table
+    assert ("neutropenia", "between", 3.0, 4.0, "", "grade") in table
