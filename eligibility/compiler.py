@@ -546,6 +546,10 @@ def _groups_joined_by_or(lexemes: list) -> list:
     return out
 
 
+_VISIT_NAMES = frozenset("screening baseline randomization randomisation enrollment enrolment entry inclusion registration visit".split())
+_VISIT_LABEL = re.compile(r"(?:(?:visit|v|day|week|study day|period) (?:- )?-?\d+[a-z]?(?: ,)? ?)+")
+
+
 def _without_visit_labels(lexemes: list) -> list:
     """"within 12 months prior to Screening (Visit 1)": the visit's label adds nothing to its name."""
     words = [lexeme.g for lexeme in lexemes]
@@ -558,6 +562,11 @@ def _without_visit_labels(lexemes: list) -> list:
                 continue
             if len(inner) >= 2 and re.fullmatch(r"v\d+", inner[0]) and inner[1] == ")":
                 index += 3
+                continue
+            closing = words.index(")", index) if ")" in words[index:index + 12] else -1
+            if (closing > 0 and (words[index - 1] in _VISIT_NAMES or re.fullmatch(r"-?\d+[a-z]?", words[index - 1]))
+                    and _VISIT_LABEL.fullmatch(" ".join(words[index + 1:closing]))):
+                index = closing + 1  # "at Visit 2 (Day -1)", "at baseline (Week 0)"
                 continue
         kept.append(lexemes[index])
         index += 1

@@ -669,7 +669,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "duration", tok("chronic", "persistent", "longstanding", "long - standing", "long standing") + lpar + onset_bound("op")
         + time_quantity("amount") + rpar,
         lambda r: {"op": r["op"], "amount": r["amount"], "reference": None})
-    bracketed_period = recent_period("window") | lasting_period("duration")
+    # "At least 8 weeks of metformin monotherapy": how long it has lasted, before its name
+    lead_duration = _tagged(
+        "duration", onset_bound("op") + time_quantity("amount") + tok("of", "of continuous", "of stable", "of ongoing"),
+        lambda r: {"op": r["op"], "amount": r["amount"], "reference": None})
+    bracketed_period = recent_period("window") | lasting_period("duration") | lead_duration("duration")
 
     # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
     qualifier = phrase(p["qualifiers"], "qualifier")

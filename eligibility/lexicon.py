@@ -55,7 +55,7 @@ class Lexeme:
 
 _SALTS = frozenset("citrate hydrochloride hcl dihydrochloride mesylate dimesylate maleate sulfate sulphate acetate phosphate "
                    "tartrate bitartrate succinate besylate fumarate hyclate tosylate bromide malate sodium potassium".split())
-_DRUG_HEADS = frozenset("therapy therapies treatment treatments use medication medications agent agents regimen regimens exposure support".split())
+_DRUG_HEADS = frozenset("therapy therapies treatment treatments use medication medications agent agents regimen regimens exposure support monotherapy".split())
 
 
 def term_key(norms: Iterable[str]) -> tuple[str, ...]:
