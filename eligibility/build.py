@@ -246,6 +246,10 @@ class Builder:
     def build_except(self, p: Parsed) -> Node:
         main = self._resolve(self.visit(p.fields["main"]))
         exception = self._resolve(self.visit(p.fields["exception"]))
+        if _window_may_cover([main, exception]):
+            # "malignancy other than CIS of the cervix or BCC within the past 5 years": the period
+            # after the exceptions may bound the main finding instead
+            return Review(self.source(p), "not_understood", span=self.span(p))
         if all(isinstance(n, Review) for n in exception.walk() if not n.children()):
             exception = Review(self._text_between(exception), "not_understood", span=exception.span)
         return self._with_exception(main, exception, p)
@@ -1189,7 +1193,8 @@ def _may_qualify_main(examples: Node) -> bool:
 def _window_may_cover(items: list[Node]) -> bool:
     """A window on a later item of an "or" list, and an earlier finding with none."""
     for index, item in enumerate(items):
-        windowed = (isinstance(item, Finding) and item.window is not None) or (isinstance(item, Review) and _WITHIN_TIME.search(item.text))
+        windowed = (any(isinstance(n, Finding) and n.window is not None for n in item.walk() if not isinstance(item, Not))
+                    or isinstance(item, Review) and _WITHIN_TIME.search(item.text))
         if windowed and any(isinstance(n, Finding) and n.window is None and n.status != "current"
                             for earlier in items[:index] if not isinstance(earlier, Not) for n in earlier.walk()):
             return True

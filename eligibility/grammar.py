@@ -34,6 +34,10 @@ def _sex_with_modifier(tokens) -> str:
     return tokens[-1] + "".join(f"!not_{flag}" for flag in denied)
 
 
+def _words(nested) -> list[str]:
+    return [w for item in nested for w in (_words(item) if isinstance(item, list) else [item])]
+
+
 def _each_a_finding(tokens):
     """Marks a list of names where each must name a finding of its own ("since prior radiotherapy to
     the sternum, pelvis, ..." is not a list of findings)."""
@@ -842,6 +846,17 @@ def _parsers() -> dict[str, pp.ParserElement]:
         _free,
     )
 
+    finding_words, finding_suffixes = frozenset(p["finding_words"]), tuple(p["finding_suffixes"])
+    # "Major surgery, radiotherapy, chemotherapy, or cytokine therapy within 28 days": known and unknown
+    # names with no introducer, in a list a period ends; each must name a finding of its own
+    timed_list = _tagged(
+        "free_finding",
+        free_item("names*") + pp.OneOrMore(pp.Group(list_conj)("conj*") + free_item("names*"))
+        + pp.FollowedBy(pp.Regex(r"(?:within|in the (?:last|past|previous)|during the (?:last|past|previous)) ")) + finding_tail,
+        _free,
+    ).add_condition(lambda t: all(any(w.startswith("@") or w in finding_words or w.endswith(finding_suffixes) for w in _words(words))
+                                  for words in t[0].fields["names"])).add_parse_action(_each_a_finding)
+
     # A bare name with no introducer ("Structural lung abnormalities", "Active bleeding diathesis"):
     # the builder keeps it only where naming a finding is what the line can mean.
     # A whole criterion only: inside a list, "surgery of the stomach or small intestine" would split
@@ -1140,7 +1155,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         (lab_near, first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, has_sex_condition + sex_thresholds,
                             analyte_cmp, negated_clause, cmp_before_age)),
         # a list may mix known and unknown names: the longer reading wins
-        (concept_near, first_of(allergy, participation, has_later_lab + finding_with_scale) | Longest([finding + boundary, free_finding + boundary])),
+        (concept_near, first_of(allergy, participation, has_later_lab + finding_with_scale)
+         | Longest([finding + boundary, free_finding + boundary, timed_list + boundary])),
         (introducer_first, first_of(free_finding), 4),  # the known-term alternative tries a free finding too
         (number_near, first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_double, free_cmp, count_cmp, bound, unsigned_limit)),
         (near("adults?(?:\\s|$)", 3), first_of(adult)),
