@@ -246,7 +246,7 @@ class Builder:
     def build_except(self, p: Parsed) -> Node:
         main = self._resolve(self.visit(p.fields["main"]))
         exception = self._resolve(self.visit(p.fields["exception"]))
-        if _window_may_cover([main, exception]):
+        if any(isinstance(n, Finding) and n.window is not None for n in exception.walk()) and _window_may_cover([main, exception]):
             # "malignancy other than CIS of the cervix or BCC within the past 5 years": the period
             # after the exceptions may bound the main finding instead
             return Review(self.source(p), "not_understood", span=self.span(p))
