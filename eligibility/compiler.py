@@ -268,7 +268,9 @@ def _numbers_split_alternatives(rule: Node) -> bool:
 
 
 _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:ULN|LLN|upper limits? of normal|lower limits? of normal)\b"
-                        r"(?!.{0,30}\b(?:or (?:more|higher|greater|less|lower|above|below)|and (?:above|below)))", re.I)
+                        r"(?!.{0,30}\b(?:or (?:more|higher|greater|less|lower|above|below)|and (?:above|below)))"
+                        # "20 = Age < 80 years": a "≤" the source turned into "="
+                        r"|\s*\d+(?:\.\d+)?\s*=\s*[A-Za-z]", re.I)
 _LIST_NUMBER = re.compile(r"\s*(?:\d{1,2}[a-c]?|[ivx]{1,4}|[IVX]{1,4})\s*[.,;]?\s*")
 _PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|recommended|(?:planned|scheduled)(?! (?:first|start|initiation|day|date|dose|randomi))"
                           r"|intend(?:s|ed)?|plan(?:s|ning)? to"
