@@ -240,6 +240,9 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
     if alternative_thresholds(rule, lexemes):
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
+    if _MAY_OPENING.match(clean) and not all_review(rule):
+        # "May have previous adjuvant therapy with interferon": a permission, which no record can fail
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if _LOST_SIGN.match(clean) and not all_review(rule):
         # "5 x ULN for ALT or AST, or total bilirubin > 1.5 x ULN": a limit whose sign the source lost;
         # the list after it may share the next threshold or not
@@ -267,6 +270,7 @@ def _numbers_split_alternatives(rule: Node) -> bool:
                for node in rule.walk())
 
 
+_MAY_OPENING = re.compile(r"\s*(?:(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?)\s+)?(?:may|can|could|might)\b(?!\s+not\b)", re.I)
 _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:ULN|LLN|upper limits? of normal|lower limits? of normal)\b"
                         r"(?!.{0,30}\b(?:or (?:more|higher|greater|less|lower|above|below)|and (?:above|below)))"
                         # "20 = Age < 80 years": a "≤" the source turned into "="
