@@ -199,6 +199,8 @@ class Lexicon:
             if match:
                 tag, j = match
                 j = self._absorb_abbreviation(tokens, j, tag)
+                if tag.startswith("@cond:") and j < len(tokens) and tokens[j].norm == "virus":
+                    j += 1  # "chronic hepatitis C virus": the infection the virus names
                 if tag.startswith("@drug:") and j < len(tokens) and tokens[j].norm in _SALTS:
                     j += 1  # "tamoxifen citrate", "megestrol acetate": the drug in the form it is given
                 if tag.startswith("@drug:") and j < len(tokens) and tokens[j].norm in _DRUG_HEADS:
