@@ -311,6 +311,8 @@ class Builder:
         """"Hb ≥ 12 g/dL for men, ≥ 11 g/dL for women": the threshold of the patient's sex."""
         first_sex, second_sex = (self._resolve(self.visit(p.fields[name])) for name in ("first_sex", "second_sex"))
         first, second = _one(p.fields["first"]), _one(p.fields["second"])
+        if not _restates_variable(first, second) and second.fields.get("op") is not None:  # "QTc > 450 ms for men, LVEF ..."
+            return Review(self.source(p), "not_understood", span=self.span(p))
         if second.fields.get("op") is None:  # "< 11 g/dL in women or 12 g/dL in men": the same sign
             second = Parsed(second.kind, {**second.fields, "op": first.fields["op"]}, second.start, second.end)
         both = self._alternative_threshold(first, second, second_sex, p, usual_when=first_sex)

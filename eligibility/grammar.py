@@ -940,7 +940,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     sex_thresholds = _tagged(
         "sex_thresholds",
         analyte_cmp("first") + sex_condition("first_sex") + pp.Opt(comma | semicolon) + pp.Opt(tok("and", "&", "or", "and/or"))
-        + (bound | unsigned_bound)("second") + sex_condition("second_sex")
+        + (analyte_cmp | bound | unsigned_bound)("second") + sex_condition("second_sex")
         + pp.Opt(measured_within | lab_context).suppress(),  # "... for men at screening": when, said of both
         lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
     )
