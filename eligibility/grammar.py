@@ -642,7 +642,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     onset_bound = prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))
     duration = _tagged(
         "duration",
-        pp.FollowedBy(pp.Regex(r"(?:(?:diagnosed|documented|present|confirmed|known) )?(?:for|lasting|with a duration of|of)(?: \S+){0,5} \d"
+        pp.FollowedBy(pp.Regex(r"(?:(?:diagnosed|documented|present|confirmed|known) )?(?:for|lasting|with a duration of)(?: \S+){0,5} \d"
+                               r"|of(?: \S+){0,3} \d\S* \S+ (?:'s |in )?duration"
                                r"|(?:diagnosed|diagnosis|documented|confirmed|onset) (?:\S+ ){0,5}\d")) + (
             pp.Opt(tok("diagnosed", "documented", "present", "confirmed", "known"))
             + tok("for", "for a period of", "for a duration of", "for a minimum of", "lasting", "with a duration of")
@@ -677,7 +678,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lead_duration = _tagged(
         "duration", onset_bound("op") + time_quantity("amount") + tok("of", "of continuous", "of stable", "of ongoing"),
         lambda r: {"op": r["op"], "amount": r["amount"], "reference": None})
-    bracketed_period = recent_period("window") | lasting_period("duration") | lead_duration("duration")
+    bracketed_period = pp.FollowedBy(pp.Regex(
+        r"(?:recent|recently|chronic|persistent|longstanding|long - standing|long standing) \(|(?:\S+ ){1,3}?\d+(?:\.\d+)? \S+ of(?: |$)")
+    ) + (recent_period("window") | lasting_period("duration") | lead_duration("duration"))
 
     # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
     qualifier = phrase(p["qualifiers"], "qualifier")
@@ -851,7 +854,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # names with no introducer, in a list a period ends; each must name a finding of its own
     timed_list = _tagged(
         "free_finding",
-        free_item("names*") + pp.OneOrMore(pp.Group(list_conj)("conj*") + free_item("names*"))
+        pp.FollowedBy(pp.Regex(r"(?:\S+ ){2,40}?(?:within|in the (?:last|past|previous)|during the (?:last|past|previous)) "))
+        + free_item("names*") + pp.OneOrMore(pp.Group(list_conj)("conj*") + free_item("names*"))
         + pp.FollowedBy(pp.Regex(r"(?:within|in the (?:last|past|previous)|during the (?:last|past|previous)) ")) + finding_tail,
         _free,
     ).add_condition(lambda t: all(any(w.startswith("@") or w in finding_words or w.endswith(finding_suffixes) for w in _words(words))
