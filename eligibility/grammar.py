@@ -404,7 +404,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "at screening", "at baseline", "measured", "calculated", "estimated", "by cockcroft - gault",
          "cockcroft - gault", "(", ")", "-", "who criteria", "criteria", "total score", "at rest", "in ambient air",
          "at rest in ambient air", "on room air", "in room air", "on ambient air", "at room air", "by pulse oximetry",
-         "of the patient", "of the subject", "of the participant"],
+         "of the patient", "of the subject", "of the participant", "averaging", "average", "mean"],
         "analyte filler",
     )
     lab_prefix_words = alternation(
@@ -438,7 +438,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         rf"|at (?:the )?time of \w{IN_CLAUSE}*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
         rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_CLAUSE}*?"
         # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
-        rf"|on (?:the (?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion)\b"
+        rf"|on (?:the (?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion|(?:@proc:)?surgery|admission)\b"
         rf"|at (?:the (?:time|date) of )?(?:signing (?:the )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b)"
         rf"(?: {IN_CLAUSE}+?)?{VISIT_NOTE}(?= [,;).]|$)"
     )

@@ -26,7 +26,7 @@ _SYMBOLS = {
     "≥": ">=", "≧": ">=", "⩾": ">=", "=>": ">=", ">=": ">=", "≤": "<=", "≦": "<=", "⩽": "<=",
     "=<": "<=", "<=": "<=", "<": "<", ">": ">", "=": "=", "≠": "!=", "!=": "!=", "<>": "!=",
     "×": "x", "✕": "x", "*": "*", "−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-",
-    "＜": "<", "＞": ">", "：": ":", "，": ",", "；": ";", "（": "(", "）": ")", ">_": ">=", "<_": "<=",
+    "＜": "<", "＞": ">", "：": ":", "，": ",", "、": ",", "；": ";", "（": "(", "）": ")", ">_": ">=", "<_": "<=",
     "[": "(", "]": ")", "ⅹ": "x", "•": "x", "·": "x", "⋅": "x",
 }
 
@@ -95,6 +95,26 @@ def _split(text: str, offset: int) -> list[Token]:
         piece = match.group(0)
         pieces.append(Token(piece, _normalise(piece), offset + match.start(), offset + match.end()))
     return pieces
+
+
+def _code_points(tokens: list[Token]) -> list[Token]:
+    """"<U+2266>": a character a corpus wrote as its code point, read as the character."""
+    joined: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        if (tokens[i].norm == "<" and i + 2 < len(tokens) and _CODE_POINT.fullmatch(tokens[i + 1].norm)
+                and tokens[i + 2].norm == ">" and tokens[i + 1].start == tokens[i].end and tokens[i + 2].start == tokens[i + 1].end):
+            character = chr(int(tokens[i + 1].norm[2:], 16))
+            joined.append(Token(tokens[i].text + tokens[i + 1].text + tokens[i + 2].text, _normalise(character),
+                                tokens[i].start, tokens[i + 2].end))
+            i += 3
+            continue
+        joined.append(tokens[i])
+        i += 1
+    return joined
+
+
+_CODE_POINT = re.compile(r"u\+[0-9a-f]{4,5}")
 
 
 def _join_powers(tokens: list[Token]) -> list[Token]:
@@ -327,7 +347,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.extend(_split(tail, p_end))
             continue
         tokens.extend(_split(piece, start))
-    return _bare_powers(_join_comparators(_join_powers(_capital_units(_product_codes(tokens)))))
+    return _bare_powers(_join_comparators(_join_powers(_capital_units(_product_codes(_code_points(tokens))))))
 
 
 def _bare_powers(tokens: list[Token]) -> list[Token]:
