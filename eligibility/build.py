@@ -260,6 +260,13 @@ class Builder:
         by a low bilirubin or by Gilbert's."""
         if self.criterion_kind == "inclusion" and _is_measurement(main):
             return AnyOf((main, exception), span=self.span(p))
+        if isinstance(main, Not):
+            # "No prior treatment for RCC except sunitinib": none other than sunitinib; read as "no
+            # treatment and no sunitinib" it would refuse the patients it allows
+            carved = self._with_exception(main.item, exception, p)
+            if isinstance(carved, Finding):
+                return Not(carved, span=self.span(p))
+            return Review(self.source(p), "not_understood", span=self.span(p))
         excepted = [exception] if isinstance(exception, Finding) else list(exception.items) if isinstance(exception, AnyOf) else []
         concept = self.lexicon.concepts.get(main.concept) if isinstance(main, Finding) else None
         if concept is not None and excepted and all(
