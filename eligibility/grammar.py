@@ -623,7 +623,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     window = _tagged(
         "window",
         pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,8}(?:\d|(?:last|past|previous|preceding)(?: |$))")) + (
-            phrase(p["window_within"], "within") + pp.Opt(tok("the")) + time_quantity("amount") + pp.Opt(window_note("note"))
+            # "within ≤ 4 weeks": the sign says no more than "within" does
+            phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount") + pp.Opt(window_note("note"))
             + pp.Opt(relation + pp.Opt(reference("reference"))) + pp.Opt(window_note("note"))
             | pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(window_note("note")) + relation + reference("reference")
             | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single")),
