@@ -439,7 +439,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_CLAUSE}*?"
         # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
         rf"|on (?:the (?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion|(?:@proc:)?surgery|admission)\b"
-        rf"|at (?:the (?:time|date) of )?(?:signing (?:the )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b)"
+        rf"|at (?:the (?:time|date) of )?(?:signing (?:the )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b"
+        # "life expectancy of at least 12 weeks from the first dose of study treatment": counted from when
+        rf"|from (?:the )?(?:time of )?(?:first dose|start|initiation|randomi[sz]ation|enrol?lment|registration|study entry|entry|screening|inclusion)\b{IN_CLAUSE}*?)"
         rf"(?: {IN_CLAUSE}+?)?{VISIT_NOTE}(?= [,;).]|$)"
     )
     # "LVEF by ECHO or MUGA", "as measured by echocardiogram (ECHO) or multigated acquisition scan (MUGA)":
