@@ -310,8 +310,8 @@ class Builder:
         if condition_start < main_start or not all_review(condition):
             return False
         between = self.text[self.span(_one(p.fields["main"]))[1]:self.span(_one(p.fields["condition"]))[0]]
-        # an unread condition holding a number may hold a requirement too ("if on OADs, or between 6.0% and 10.0%")
         words = self._text_between(condition)
+        # a number in it may be a requirement too: "if on OADs, or between 6.0% and 10.0%"
         return ";" in between or bool(_PERMISSION.search(words)) or bool(re.search(r"\d", words))
 
     def build_sex_thresholds(self, p: Parsed) -> Node:
@@ -411,10 +411,7 @@ class Builder:
             return self._resolve(self.visit(label_parsed))
         if isinstance(label_parsed, Parsed):
             label_text = self.source(label_parsed)
-            if label_parsed.kind != "unknown" and (_OPENS_CONDITION.match(self.source(body_parsed)) or not all_review(body) and any(
-                    isinstance(n, Review) and n.reason == "conditional" for n in body.walk())
-                    or body_parsed.kind == "conditional" and not all_review(body)):
-                # "O2 sat ≥ 90% (if < 90%, DLCO above 50%)": the bracket may relax what it follows
+            if label_parsed.kind != "unknown" and self._bracket_may_relax(body_parsed, body):
                 return Review(self.source(p), "conditional", hints=(self._resolve(self.visit(label_parsed)),), span=self.span(p))
             if label_parsed.kind != "unknown" and all_review(body):
                 return AllOf((self._resolve(self.visit(label_parsed)), body), span=self.span(p))
@@ -432,6 +429,14 @@ class Builder:
             # the colon, no heading; read as a label, cardiogenic shock would be dropped
             return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
         return Defined(label_text, body, span=self.span(p))
+
+    def _bracket_may_relax(self, body_parsed: Parsed, body: Node) -> bool:
+        """"O2 sat ≥ 90% (if < 90%, DLCO above 50%)": a bracket that opens on a condition, or holds one
+        read in part, may relax what it follows; "(to minimize ... if bleeding were to occur)" does not."""
+        if _OPENS_CONDITION.match(self.source(body_parsed)):
+            return True
+        return not all_review(body) and (body_parsed.kind == "conditional"
+                                         or any(isinstance(n, Review) and n.reason == "conditional" for n in body.walk()))
 
     def _label_lists_findings(self, start: int, end: int) -> bool:
         """Whether the words before a definition hold a list of findings: a semicolon, or two known terms
@@ -1202,7 +1207,7 @@ def _may_qualify_main(examples: Node) -> bool:
 def _window_may_cover(items: list[Node]) -> bool:
     """A window on a later item of an "or" list, and an earlier finding with none."""
     for index, item in enumerate(items):
-        windowed = (any(isinstance(n, Finding) and n.window is not None for n in item.walk() if not isinstance(item, Not))
+        windowed = (not isinstance(item, Not) and any(isinstance(n, Finding) and n.window is not None for n in item.walk())
                     or isinstance(item, Review) and _WITHIN_TIME.search(item.text))
         if windowed and any(isinstance(n, Finding) and n.window is None and n.status != "current"
                             for earlier in items[:index] if not isinstance(earlier, Not) for n in earlier.walk()):

@@ -369,14 +369,11 @@ def _without_restated_acronyms(lexemes: list, text: str) -> list:
         lexeme = lexemes[index]
         if lexeme.g == "(" and index + 2 < len(lexemes) and lexemes[index + 2].g == ")" and kept:
             inner = lexemes[index + 1]
-            if inner.g.startswith("@"):  # "eject fraction (EF)": a known term names what the words may not
-                if inner.g in {k.g for k in kept[-6:]}:
-                    index += 3
-                    continue
-                kept.append(lexeme)
-                index += 1
+            # "eject fraction (EF)": a known term in brackets names what the words before may not
+            if inner.g.startswith("@") and inner.g in {k.g for k in kept[-6:]}:
+                index += 3
                 continue
-            covered = _spelled_by(text[inner.start:inner.end], kept, text)
+            covered = 0 if inner.g.startswith("@") else _spelled_by(text[inner.start:inner.end], kept, text)
             if covered:
                 words = kept[-covered:]
                 if any(w.g in _LINK_WORDS for w in words[1:-1]):  # else the words read as they are
