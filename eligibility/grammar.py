@@ -448,8 +448,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # how the value is obtained, known modalities only, so that "or" joins methods and nothing else
     method_name = phrase(p["measurement_methods"], "measurement method") + pp.Opt(lpar + pp.Regex(r"[a-z][a-z0-9-]{1,8}") + rpar)
     measured_by = pp.Combine(
-        pp.Regex(r"(?:as )?(?:(?:measured|assessed|determined|evaluated|calculated|estimated|documented|confirmed) )?(?:by|on|via|using|per)(?= )")
-        + method_name + pp.ZeroOrMore(tok("or", "and/or", ", or", ",") + method_name),
+        pp.Regex(r"(?:as )?(?:(?:measured|assessed|determined|evaluated|calculated|estimated|documented|confirmed) )?(?:by|on|via|using|per)(?: either)?(?= )")
+        + method_name + pp.Opt(tok("scan")) + pp.ZeroOrMore(tok("or", "and/or", ", or", ",") + method_name + pp.Opt(tok("scan"))),
         join_string=" ", adjacent=False,
     )
     # "≤ 2 on the Eastern Cooperative Oncology Group (ECOG) scale": the scale the value is read on
