@@ -757,6 +757,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
               "( controlled or uncontrolled )", "( uncontrolled or controlled )", "( symptomatic or asymptomatic )")
         # how it is assessed ("measurable disease per RECIST 1.1"): shown in the text, not a requirement of its own
         | pp.Regex(r"(?:per|according to|as per|as defined by|by|using) (?:recist|irecist|mrecist|rano|iwg|who|cheson|lugano|imwg|ctcae|nci)\b[^,;()]*")
+        # "Type 2 diabetes diagnosed by American Diabetes Association criteria": how it was diagnosed
+        | pp.Regex(r"(?:(?:diagnosed|defined|confirmed|established) )?(?:by|according to|per|as per|based on|using) (?:the )?"
+                   r"(?:@?[a-z0-9'&/:_-]+ ){0,6}?(?:criteria|classification|guidelines?|definition)(?= |$)")
         # "arrhythmias requiring anti-arrhythmic therapy": a narrower finding, which a record must show
         # "infection requiring systemic antibiotics, antiviral agents, or antifungal agents": a list of treatments
         | pp.Regex(rf"(?:requiring|that requires?|which requires?|needing|in need of) {requirement_words}"
