@@ -643,11 +643,15 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # "for at least 6 months", "diagnosed at least 1 year before screening": how long it has lasted
     onset_bound = prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))
+    # and "Type 1 diabetes ≥ 12 months" with no "for" ("bare"): for a condition, how long; for a
+    # procedure it could be how long ago. One look-ahead for all the forms.
+    bare = pp.Empty().add_parse_action(lambda: "bare")("bare")
     duration = _tagged(
         "duration",
         pp.FollowedBy(pp.Regex(r"(?:(?:diagnosed|documented|present|confirmed|known) )?(?:for|lasting|with a duration of)(?: \S+){0,5} \d"
                                r"|of(?: \S+){0,3} \d\S* \S+ (?:'s |in )?duration"
-                               r"|(?:diagnosed|diagnosis|documented|confirmed|onset) (?:\S+ ){0,5}\d")) + (
+                               r"|(?:diagnosed|diagnosis|documented|confirmed|onset) (?:\S+ ){0,5}\d"
+                               r"|(?:\( )?(?:>|>=) \d")) + (
             pp.Opt(tok("diagnosed", "documented", "present", "confirmed", "known"))
             + tok("for", "for a period of", "for a duration of", "for a minimum of", "lasting", "with a duration of")
             + pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(postfix_op("op"))
@@ -655,16 +659,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
             | tok("diagnosed", "diagnosis", "documented", "confirmed", "onset") + onset_bound("op") + time_quantity("amount")
             + relation + pp.Opt(reference("reference"))
             # "asthma of at least 6 months duration"
-            | tok("of") + pp.Opt(prefix_op("op")) + time_quantity("amount") + tok("duration", "'s duration", "in duration")),
-        lambda r: {"op": _named(r, "op", "for"), "amount": r["amount"], "reference": _named(r, "reference")},
-    )
-    # "Type 1 diabetes ≥ 12 months": for a condition, how long; for a procedure it could be how long ago
-    bare_duration = _tagged(
-        "duration",
-        pp.FollowedBy(pp.Regex(r"(?:\( )?(?:>|>=) \d")) + (
-            onset_bound("op") + time_quantity("amount") + ~(relation | tok("ago"))
-            | lpar + onset_bound("op") + time_quantity("amount") + rpar),  # "Chronic HCV infection (≥ 6 months)"
-        lambda r: {"op": r["op"], "amount": r["amount"], "reference": None, "bare": True},
+            | tok("of") + pp.Opt(prefix_op("op")) + time_quantity("amount") + tok("duration", "'s duration", "in duration")
+            | bare + onset_bound("op") + time_quantity("amount") + ~(relation | tok("ago"))
+            | bare + lpar + onset_bound("op") + time_quantity("amount") + rpar),  # "Chronic HCV infection (≥ 6 months)"
+        lambda r: {"op": _named(r, "op", "for"), "amount": r["amount"], "reference": _named(r, "reference"), "bare": "bare" in r},
     )
 
     # "Recent (< 30 days) coronary revascularization", "chronic (> 6 months) hepatitis C": the period
@@ -749,7 +747,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     requirement_words = rf"(?:(?!(?:{boundary_pattern}|within|in|during|prior|before|since|at|for|that|which|who|will|\d\S*)(?: |$))\S+(?: |$))+"
     finding_tail = pp.ZeroOrMore(
-        grade("grade") | duration("duration") | bare_duration("duration") |
+        grade("grade") | duration("duration") |
         window("window") | washout("washout") | indication
         # and "History of pancreatitis (acute or chronic)": both kinds, so the finding itself
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present",
@@ -1143,7 +1141,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     def ahead(pattern: str, within: int) -> pp.ParserElement:
         return pp.FollowedBy(pp.Regex(near(pattern, within)))
 
-    lab_near, concept_near, number_near = near(r"@lab:", 5), near(r"@(?:cond|drug|proc):", 14), near(r"\d", 10)
+    lab_near, concept_near, number_near = near(r"@lab:", 5), near(r"@(?:cond|drug|proc):", 14), near(r"\d", 8)
     has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
     has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
     sex_near = near(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
