@@ -405,8 +405,9 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
             return None
         lexeme = before[position]
         word = text[lexeme.start:lexeme.end].lower()
-        possessive = lexeme.g in ("'s", "’s", "'", "’") or lexeme.g == "s" and position and before[position - 1].g in ("'", "’")
-        if possessive:
+        joining = (lexeme.g in ("'s", "’s", "'", "’", "-")  # "Physician's", "Anti-Mullerian"
+                   or lexeme.g == "s" and position and before[position - 1].g in ("'", "’"))
+        if joining and len(remaining) < len(letters):
             rest = spell(position - 1, remaining)
             return None if rest is None else rest + 1
         if not word[:1].isalpha():

@@ -324,7 +324,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # Units: scale, atoms and denominators, as the tokens that spell them.
     unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells", "cm h2o", "mm hg", "millimeters of mercury",
-                                                              "millimetres of mercury", "cm of water",
+                                                              "millimetres of mercury", "millimeter of mercury", "millimeter mercury", "cm of water",
                                                               "square meter", "square metre", "square meters", "square metres"]
     degrees = [f"{sign} {scale}" for sign in ("°", "º", "degrees", "degree", "deg") for scale in ("c", "f", "celsius", "fahrenheit")]
     unit_atom = phrase(unit_words + degrees, "unit")
@@ -958,7 +958,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "blood_pressure",
         pp.ZeroOrMore(~tok("blood pressure") + lab_prefix) + pp.ZeroOrMore(qualifier) + tok("blood pressure", "bp", "arterial blood pressure", "arterial pressure", "arterial hypertension", "hypertension")
         + pp.ZeroOrMore(tok("(") + pp.Regex(r"[^)]*?(?= \))") + tok(")") | lab_filler) + pp.Opt(tok("defined as", "of", "with"))
-        + (prefix_op("op") + number("systolic") + tok("/") + number("diastolic") + pp.Opt(tok("mmhg", "mm hg"))
+        + (prefix_op("op") + number("systolic") + tok("/") + number("diastolic")
+           + pp.Opt(tok("mmhg", "mm hg", "millimeters of mercury", "millimetres of mercury", "millimeter of mercury", "millimeter mercury"))
+           + pp.Opt(lpar + tok("mmhg", "mm hg") + rpar)
            # "blood pressure > 140 mm Hg systolic and/or > 90 mm Hg diastolic": each named after its value
            | prefix_op("op") + number("systolic") + tok("mmhg", "mm hg") + tok("systolic") + after_comma(("and/or", "or", "and"))("conj")
            + prefix_op("second_op") + number("diastolic") + tok("mmhg", "mm hg") + tok("diastolic"))

@@ -37,7 +37,8 @@ def quantity(value: float, unit: str) -> pint.Quantity:
     return value * ureg.parse_expression(unit) if unit else ureg.Quantity(value, "dimensionless")
 
 
-_SPELLED_UNITS = (("millimeters of mercury", "mmhg"), ("millimetres of mercury", "mmhg"), ("mm hg", "mmhg"),
+_SPELLED_UNITS = (("millimeters of mercury", "mmhg"), ("millimetres of mercury", "mmhg"), ("millimeter of mercury", "mmhg"),
+                  ("millimeter mercury", "mmhg"), ("mm hg", "mmhg"),
                   ("cm of water", "cmh2o"), ("cm h2o", "cmh2o"), ("square meters", "m2"), ("square metres", "m2"),
                   ("square meter", "m2"), ("square metre", "m2"))
 _DEGREES = re.compile(r"(?:°|º|degrees?|deg)\s*([cf])(?:elsius|ahrenheit)?\b")
