@@ -376,12 +376,11 @@ def _without_restated_acronyms(lexemes: list, text: str) -> list:
             covered = 0 if inner.g.startswith("@") else _spelled_by(text[inner.start:inner.end], kept, text)
             if covered:
                 words = kept[-covered:]
-                if any(w.g in _LINK_WORDS for w in words[1:-1]):  # else the words read as they are
-                    # "upper limit of normal (ULN)", "Quality of Life (QOL)": the acronym names them in one word
+                if any(w.g in _LINK_WORDS or w.g in ("'", "’", "'s", "’s") for w in words[1:-1]):  # else the words read as they are
+                    # "upper limit of normal (ULN)", "Quality of Life (QOL)", "Physician's Global Assessment
+                    # (PGA)": the acronym names them in one word
                     del kept[-covered:]
-                    tagged = get_lexicon().tag(tokenize(text[inner.start:inner.end]))
-                    name = tagged[0] if len(tagged) == 1 else inner
-                    kept.append(Lexeme(name.g, words[0].start, words[-1].end, name.term))
+                    kept.append(Lexeme(inner.g, words[0].start, words[-1].end))
                 index += 3
                 continue
         kept.append(lexeme)
