@@ -312,7 +312,7 @@ class Builder:
         between = self.text[self.span(_one(p.fields["main"]))[1]:self.span(_one(p.fields["condition"]))[0]]
         words = self._text_between(condition)
         # a number in it may be a requirement too: "if on OADs, or between 6.0% and 10.0%"
-        return ";" in between or bool(_PERMISSION.search(words)) or bool(re.search(r"\d", words))
+        return ";" in between or bool(_ADMITTING.search(words)) or bool(re.search(r"\d", words))
 
     def build_sex_thresholds(self, p: Parsed) -> Node:
         """"Hb ≥ 12 g/dL for men, ≥ 11 g/dL for women": the threshold of the patient's sex."""
@@ -1141,7 +1141,7 @@ def _negated_duration_as_window(fields: dict) -> dict:
     return {**fields, "window": window, "duration": None}
 
 
-_PERMISSION = re.compile(r"\b(?:included|includable|eligible|allowed|permitted|acceptable|enrolled|considered)\b", re.I)
+_ADMITTING = re.compile(r"\b(?:included|includable|eligible|allowed|permitted|acceptable|enrolled|considered)\b", re.I)
 _OPENS_CONDITION = re.compile(r"\s*(?:if|unless|except|or|but|however|provided)\b", re.I)
 
 
