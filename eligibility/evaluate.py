@@ -45,6 +45,9 @@ class Answer:
     to_confirm: tuple[str, ...] = field(default=())
 
 
+# Lists whose names say nothing of what they are: a medication or an allergen the lexicons do not know
+_OPAQUE_CATEGORIES = frozenset({"drug", "allergy"})
+
 _OPS = {
     "<": lambda a, b: a < b and not same_value(a, b),
     "<=": lambda a, b: a < b or same_value(a, b),
@@ -259,6 +262,11 @@ class Evaluator:
                 return Answer(None, f"{label} {why}: not found among the patient's {category_name}", (), (f"{category_name}: {label}",))
             if len(given) < len(categories):
                 return Answer(None, f"no {label} among the {category_name} given", (), (f"{category_name}: {label}",))
+            unread = self._opaque_records(categories)
+            if unread:
+                names = ", ".join(repr(r.name) for r in unread[:3])
+                return Answer(None, f"no {label} found, but the lexicons do not know {names}, which may be one", (),
+                              (f"{category_name}: {label}",))
             return Answer(False, f"no {label} among the patient's {category_name}", (Evidence(node.concept, "absent", "", "", False),))
         answers = [self._match(node, record, label) for record in matches]
         true = [a for a in answers if a.value is True]
@@ -268,6 +276,14 @@ class Evaluator:
         if unknown:
             return Answer(None, unknown[0].reason, unknown[0].evidence, unknown[0].to_confirm)
         return answers[0]
+
+    def _opaque_records(self, categories) -> list[Record]:
+        """Medications and allergies whose names the lexicons do not know: a brand or a drug not
+        listed may belong to any class ("Decadron" is a corticosteroid), so their absence is not
+        proven. A condition's or procedure's words say what it is, and are matched as written."""
+        return [record for category in categories if category in _OPAQUE_CATEGORIES
+                for record in self.patient.records.get(category) or ()
+                if all(concept.startswith("text:") for concept in record.concepts)]
 
     def _less_specific(self, concept_id: str, given: list[list[Record]]) -> Record | None:
         """A record named by a broader concept ("leukemia" for "acute myeloid leukemia"): it may be the one asked
