@@ -134,7 +134,9 @@ class Builder:
         finding alone would meet the criterion:
         - a denial after it: "advanced HCC, not eligible for surgical and/or locoregional therapies; or ...";
         - two modifiers before it, the first perhaps shared: "triple-receptor-negative metastatic or relapsed breast cancer";
-        - a status after it: "Atrial fibrillation, current or previous, with an ongoing indication for anticoagulation".
+        - a status after it: "Atrial fibrillation, current or previous, with an ongoing indication for anticoagulation";
+        - a clause whose object the list goes on naming: "a condition that requires frequent use of
+          systemic acyclovir or famciclovir" (famciclovir is what the condition requires).
         (A period after the list is handled by _window_may_cover.)"""
         for index, item in enumerate(items):
             if not isinstance(item, Review):
@@ -147,6 +149,8 @@ class Builder:
             if isinstance(following, Finding) and self._ends_in_modifiers(text):
                 return True
             if _LONE_MODIFIER.fullmatch(text) and any(isinstance(n, Finding) for earlier in items[:index] for n in earlier.walk()):
+                return True
+            if following is not None and any(isinstance(n, Finding) for n in following.walk()) and _GOVERNING_CLAUSE.search(text):
                 return True
         return False
 
@@ -233,7 +237,28 @@ class Builder:
             return items
         if len(items) == 1:
             return items[0]
+        if self.criterion_kind == "exclusion" and self._ends_a_series(p, parts):
+            # "Allopurinol, PDE-5 inhibitors, ... and nitrates": the "and" ends a list of what excludes,
+            # as it does when every name is known; read as "all of them", a patient on one would pass
+            return self._negation_scope(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
         return self._negation_scope(items, p) or AllOf(tuple(_flatten(items, AllOf)), span=self.span(p))
+
+    def _ends_a_series(self, p: Parsed, parts: list) -> bool:
+        """"A, B and C" where a name was not understood: the grammar reads the last "and" as joining
+        clauses, but after a comma series of names it is the list's own conjunction."""
+        first = p.fields["parts"][0]
+        names = first.fields.get("parts", []) if first.kind == "list" else []
+        series = len(names) > 1 or (len(names) == 1 and names[0].kind == "finding" and "," in names[0].fields.get("conj", []))
+        items = list(parts)
+        while any(isinstance(item, (_Implicit, AnyOf)) for item in items):
+            items = [inner for item in items for inner in (item.items if isinstance(item, (_Implicit, AnyOf)) else [item])]
+        reviews = [item for item in items if isinstance(item, Review)]
+        names = all(isinstance(item, (Finding, Review)) for item in items) and len(reviews) < len(items) and all(
+            review.reason == "not_understood" and len(review.text.split()) <= 6 and not _CLAUSE_WORD.search(review.text)
+            for review in reviews)
+        spans = [self.span(part) for part in p.fields["parts"]]
+        joined_by_and = all(re.fullmatch(r"\s*,?\s*and\s*", self.text[end:start]) for (_, end), (start, _) in zip(spans, spans[1:]))
+        return series and names and bool(reviews) and joined_by_and
 
     def build_list(self, p: Parsed) -> Node | _Implicit:
         parts = self._without_bare_persons([self._resolve(self.visit(x)) for x in p.fields["parts"]], p)
@@ -396,7 +421,15 @@ class Builder:
         label_words = self.source(label_parsed) if isinstance(label_parsed, Parsed) else self._label_text(p)
         if GROUP_COUNT.search(label_words):  # "at least 2 of the following: ...": a count of the items
             return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
+        if _PERMITTING.search(label_words) or _ARM_LABEL.match(label_words):
+            # "The following csDMARDs are allowed: methotrexate, sulfasalazine, ...": what a patient may
+            # have, not what each must have; "ARM C: CP-4055 with idarubicin": what one arm receives
+            return Review(self.source(p), classify_review(self.source(p)), hints=(body,), span=self.span(p))
         if GROUP_ANY.search(label_words) and isinstance(body, AllOf):  # "1 (or 2) of the following: lithium, ..."
+            if any(isinstance(item, Review) and item.reason == "conditional" for item in body.items):
+                # "..., or ziprasidone (only if taken in combination with lithium)": a condition on an item,
+                # which "any of" would turn into an item of its own
+                return Review(self.source(p), "conditional", hints=(body,), span=self.span(p))
             body = AnyOf(body.items, span=body.span)
         if p.fields.get("alternative"):  # "Creatinine ≤ 1.5 mg/dL (or creatinine clearance ≥ 60 mL/min)"
             if not isinstance(label_parsed, Parsed) or label_parsed.kind in ("paren", "unknown"):
@@ -1044,6 +1077,8 @@ def _one(value):
     return value
 
 
+# "that requires frequent use of", "which need treatment with": a clause whose object a list may continue
+_GOVERNING_CLAUSE = re.compile(r"\b(?:that|which|who|requir\w*|need\w*)\b.*\b(?:of|with|to|for)\s+\S+(?:\s+\S+)?$", re.I)
 _LONE_MODIFIER = re.compile(
     r"(?:current|previous|prior|past|active|ongoing|recent|known|suspected|chronic|acute|resolved|treated|untreated"
     r"|controlled|uncontrolled|stable|unstable|present|existing|documented|confirmed)", re.I)
@@ -1142,6 +1177,12 @@ def _negated_duration_as_window(fields: dict) -> dict:
 
 
 _ADMITTING = re.compile(r"\b(?:included|includable|eligible|allowed|permitted|acceptable|enrolled|considered)\b", re.I)
+# words of a clause, not of a name: "but is currently presenting", "which would interfere"
+_CLAUSE_WORD = re.compile(r"\b(?:but|which|that|who|whose|is|are|was|were|be|been|being|has|have|had|would|could|may|might|should|must|will|can"
+                          r"|not|no|if|unless|opinion|judge?ment|investigator|per|as)\b", re.I)
+_ARM_LABEL = re.compile(r"\s*(?:treatment |study )?arms?\b(?!\s+(?:of|and|or)\b)", re.I)
+_PERMITTING = re.compile(r"(?<![-\w])(?:allowed|permitted|acceptable|eligible|included|includable|prohibited|forbidden|disallowed"
+                         r"|(?:may|can) (?:enrol|enroll|enter|participate|receive|continue|be (?:given|administered|used|taken|continued)))\b", re.I)
 _OPENS_CONDITION = re.compile(r"\s*(?:if|unless|except|or|but|however|provided)\b", re.I)
 
 

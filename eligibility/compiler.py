@@ -188,7 +188,7 @@ def _similar_compounds(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
 _PERSON_CONDITION = re.compile(
     r"(?:the\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?|individuals?|those|women|men)\s+"
     r"(?:with|who\s+(?:have|has|had|are)|having)\s+(?P<condition>[^,;:()]+?),?\s+"
-    r"(?:must|should|will\s+need\s+to|need\s+to|are\s+required\s+to)\s+(?:also\s+)?(?:have|be|show)\s+(?P<requirement>.+)$", re.I)
+    r"(?:must|should|will\s+need\s+to|need\s+to|are\s+required\s+to)\s+(?:also\s+)?(?:(?:have|be|show)\s+)?(?P<requirement>.+)$", re.I)
 
 
 def _conditional_requirement(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
@@ -203,7 +203,8 @@ def _conditional_requirement(clean: str, kind: str) -> tuple[Node, tuple[str, ..
     requirement, more = compile_criterion(match.group("requirement").rstrip(" ."), "inclusion")
     unread = any(isinstance(n, Review) for part in (condition, requirement) for n in part.walk())
     if kind != "inclusion" or unread:
-        return Review(clean, "conditional", hints=tuple(p for p in (condition, requirement) if not all_review(p)), span=span), ()
+        reason = "consent" if classify_review(clean) == "consent" else "conditional"  # "... must agree to use contraception"
+        return Review(clean, reason, hints=tuple(p for p in (condition, requirement) if not all_review(p)), span=span), ()
     condition = _shift(condition, -match.start("condition"))
     requirement = _shift(requirement, -match.start("requirement"))
     return AnyOf((Not(condition, span=condition.span), requirement), span=span), problems + more
@@ -240,7 +241,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
     if alternative_thresholds(rule, lexemes):
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
-    if _MAY_OPENING.match(clean) and not all_review(rule):
+    if (_MAY_OPENING.match(clean) or _PERMISSION_CLAUSE.search(_BRACKETED.sub("", clean))) and not all_review(rule):
         # "May have previous adjuvant therapy with interferon": a permission, which no record can fail
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if _LOST_SIGN.match(clean) and not all_review(rule):
@@ -271,6 +272,11 @@ def _numbers_split_alternatives(rule: Node) -> bool:
 
 
 _MAY_OPENING = re.compile(r"\s*(?:(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?)\s+)?(?:may|can|could|might)\b(?!\s+not\b)", re.I)
+# "Participants with prior exposure to csDMARDs other than MTX may be enrolled if ...": whom the trial admits
+_PERMISSION_CLAUSE = re.compile(r"\b(?:may|can|could) (?:still )?(?:be (?:enrolled|included|eligible|allowed|permitted|considered|randomi[sz]ed)"
+                                r"|enrol|enroll|participate|enter|join)\b|\b(?:is|are) (?:allowed|permitted|acceptable)\b", re.I)
+# a permission in brackets relaxes what it follows, which the reading joins as a part for review
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:ULN|LLN|upper limits? of normal|lower limits? of normal)\b"
                         r"(?!.{0,30}\b(?:or (?:more|higher|greater|less|lower|above|below)|and (?:above|below)))"
                         # "20 = Age < 80 years": a "≤" the source turned into "="
