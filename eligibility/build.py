@@ -848,9 +848,16 @@ class Builder:
         if window is not None and window.fields.get("note"):
             # another window for some exposures: a finding inside the stated one settles an exclusion,
             # the rest stays open for review
-            note = self.build_unknown(_one(window.fields["note"]))
+            note_parsed = _one(window.fields["note"])
             joined = AnyOf if self.criterion_kind == "exclusion" else AllOf
-            return joined((self._resolve(combined), note), span=self.span(p))
+            resolved = self._resolve(combined)
+            longer = self._longer_wait(self.span(note_parsed), self._window(window).reference)
+            if longer is not None and isinstance(resolved, Not) == (self.criterion_kind == "inclusion"):
+                # "chemotherapy within 4 weeks (6 weeks for nitrosoureas)": each named exposure within its own period
+                note = Not(longer, span=longer.span) if isinstance(resolved, Not) else longer
+            else:
+                note = self.build_unknown(note_parsed)
+            return joined((resolved, note), span=self.span(p))
         return combined
 
     def _none_of(self, combined: Node | _Implicit) -> Node:
@@ -1052,10 +1059,40 @@ class Builder:
                 # "(6 weeks for nitrosoureas)": a longer wait for some exposures: the rule must hold, and more
                 if re.sub(r"\W*(?:and )?recover(?:ed|y)\W*", "", bracket.group(2), flags=re.I).strip(" .;,"):
                     return Review(source, "not_understood", span=self.span(p))
-                return AllOf((rule, Review(text, "not_understood")), span=self.span(p))
+                bracket_start = self.span(p)[0] + start
+                longer = self._longer_wait((bracket_start, bracket_start + bracket.end(1) + 1), "")
+                if longer is None:
+                    return AllOf((rule, Review(text, "not_understood")), span=self.span(p))
+                after = bracket.group(2).strip(" .;,")
+                recovered = (Review(after, "not_understood"),) if after else ()  # "... and recovered"
+                return AllOf((rule, Not(longer, span=longer.span), *recovered), span=self.span(p))
             # "for other types of cancer": fewer exposures count: none at all settles it, one leaves it open
             return AnyOf((rule, Review(text, "not_understood")), span=self.span(p))
         return rule
+
+    def _longer_wait(self, span: tuple[int, int], reference: str) -> Node | None:
+        """"(6 weeks for nitrosoureas or mitomycin C)": a period of its own for the drugs or procedures
+        it names, as a finding of each within it; None when the bracket says anything else."""
+        lexemes = [x for x in self.lexemes if span[0] <= x.start and x.end <= span[1]]
+        if lexemes and lexemes[0].g == "(" and lexemes[-1].g == ")":
+            lexemes = lexemes[1:-1]
+        words = [x.g for x in lexemes]
+        if len(words) < 4 or not re.fullmatch(r"\d+(?:\.\d+)?", words[0]) or words[2] != "for":
+            return None
+        try:
+            unit = unit_from_tokens((words[1],))
+        except UnitError:
+            return None
+        names = lexemes[4:] if words[3] == "the" else lexemes[3:]
+        terms, links = names[0::2], [x.g for x in names[1::2]]
+        if not terms or len(terms) != len(links) + 1 or not compatible(unit, "day") or any(
+                link not in ("or", ",", "and", "and/or") for link in links) or not all(
+                x.g.startswith(("@drug:", "@proc:")) for x in terms):
+            return None
+        window = Window(Amount(float(words[0]), unit, self.text[lexemes[0].start:lexemes[1].end]), reference)
+        findings = tuple(Finding(span=(x.start, x.end), concept=x.term, category=self.lexicon.concepts[x.term].category,
+                                 window=window) for x in terms)
+        return findings[0] if len(findings) == 1 else AnyOf(findings, span=(terms[0].start, terms[-1].end))
 
     def build_flags(self, p: Parsed) -> Node:
         flags = p.fields["flags"]
