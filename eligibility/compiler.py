@@ -379,8 +379,20 @@ def _without_restated_acronyms(lexemes: list, text: str) -> list:
             if inner.g.startswith("@") and inner.g in {k.g for k in kept[-6:]}:
                 index += 3
                 continue
-            covered = 0 if inner.g.startswith("@") else _spelled_by(text[inner.start:inner.end], kept, text)
-            if covered:
+            covered = _spelled_by(text[inner.start:inner.end], kept, text)
+            if covered and inner.g.startswith("@"):
+                words = kept[-covered:]
+                if not any(w.g.startswith("@") for w in words):
+                    # "Eastern Co-operative Oncology Group (ECOG)": words the lexicons miss, named by the known acronym
+                    del kept[-covered:]
+                    index += 3
+                    end = words[-1].end
+                    if index < len(lexemes) and lexemes[index].g == inner.g:  # "... Group (ECOG) performance status"
+                        end = lexemes[index].end
+                        index += 1
+                    kept.append(Lexeme(inner.g, words[0].start, end, inner.term))
+                    continue
+            elif covered:
                 words = kept[-covered:]
                 if any(w.g in _LINK_WORDS or w.g in ("'", "’", "'s", "’s") for w in words[1:-1]):  # else the words read as they are
                     # "upper limit of normal (ULN)", "Quality of Life (QOL)", "Physician's Global Assessment
@@ -415,6 +427,11 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
         if joining and len(remaining) < len(letters):
             rest = spell(position - 1, remaining)
             return None if rest is None else rest + 1
+        if position and before[position - 1].g == "-" and len(remaining) < len(letters) and word[:1].isalpha():
+            # "Co-operative": the second half of a hyphenated word gives no initial of its own
+            rest = spell(position - 1, remaining)
+            if rest is not None:
+                return rest + 1
         if not word[:1].isalpha():
             return None
         initials = "".join(w[0] for w in re.findall(r"[a-z]+", word))  # a known term may be several words
