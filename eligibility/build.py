@@ -1370,7 +1370,8 @@ def all_review(node: Node) -> bool:
 
 
 _METHOD_NOTE = re.compile(
-    r"(?:as )?(?:estimated|calculated|measured|determined|assessed|using|by|per|according to|via|with the)\b"
+    r"(?:as )?(?:estimated|calculated|measured|determined|assessed|using|by|per|according to|via|with the"
+    r"|(?:documented|confirmed|diagnosed|established|proven) (?:by|clinically|with|on)|diagnosed clinically)\b"
     r"|(?:modified )?cockcroft|mdrd|ckd-epi|schwartz|fridericia|bazett|echocardiogra|muga", re.I)
 _CONSENT = re.compile(r"\b(informed consent|consent|willing|willingness|comply|compliance|sign(?:ed|s|ing)?\b(?! of\b)|agree|able to understand|cooperat(?:e|ion)\b|contracepti|birth control)", re.I)
 _INVESTIGATOR = re.compile(r"\b(investigator|judg(e)?ment|opinion|discretion|deemed|considered)", re.I)

@@ -410,7 +410,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lab_prefix_words = alternation(
         ["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-         "resting", "supine", "sitting", "seated", "awake", "fasting", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
+         "resting", "supine", "sitting", "seated", "awake", "fasting", "mean", "average", "averaged", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
          "castrate level of", "castration levels of", "castrate", "anticipated", "room air", "room-air", "resting room air",
          "subject's", "patient's", "participant's", "elevated", "increased", "raised", "decreased", "reduced", "prolonged", "shortened", "abnormal",
          "abnormally high", "abnormally low", "current known", "initial", "recent", "most recent", "latest", "estimated",
