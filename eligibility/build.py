@@ -247,18 +247,18 @@ class Builder:
         """"A, B and C" where a name was not understood: the grammar reads the last "and" as joining
         clauses, but after a comma series of names it is the list's own conjunction."""
         first = p.fields["parts"][0]
-        names = first.fields.get("parts", []) if first.kind == "list" else []
-        series = len(names) > 1 or (len(names) == 1 and names[0].kind == "finding" and "," in names[0].fields.get("conj", []))
+        listed = first.fields.get("parts", []) if first.kind == "list" else []
+        series = len(listed) > 1 or (len(listed) == 1 and listed[0].kind == "finding" and "," in listed[0].fields.get("conj", []))
         items = list(parts)
         while any(isinstance(item, (_Implicit, AnyOf)) for item in items):
             items = [inner for item in items for inner in (item.items if isinstance(item, (_Implicit, AnyOf)) else [item])]
         reviews = [item for item in items if isinstance(item, Review)]
-        names = all(isinstance(item, (Finding, Review)) for item in items) and len(reviews) < len(items) and all(
+        only_names = all(isinstance(item, (Finding, Review)) for item in items) and len(reviews) < len(items) and all(
             review.reason == "not_understood" and len(review.text.split()) <= 6 and not _CLAUSE_WORD.search(review.text)
             for review in reviews)
         spans = [self.span(part) for part in p.fields["parts"]]
         joined_by_and = all(re.fullmatch(r"\s*,?\s*and\s*", self.text[end:start]) for (_, end), (start, _) in zip(spans, spans[1:]))
-        return series and names and bool(reviews) and joined_by_and
+        return series and only_names and bool(reviews) and joined_by_and
 
     def build_list(self, p: Parsed) -> Node | _Implicit:
         parts = self._without_bare_persons([self._resolve(self.visit(x)) for x in p.fields["parts"]], p)
@@ -1044,10 +1044,14 @@ class Builder:
             now = current[0] if len(current) == 1 else AnyOf(tuple(current), span=self.span(p))
             rule = AllOf((rule, Not(now, span=self.span(p))), span=self.span(p))
         if p.fields.get("recovered"):
-            # "... and recovered": recovery from its effects is a requirement of its own, for review
+            # "... and recovered": recovery from its effects is a requirement of its own, for review,
+            # which a patient never exposed meets
             source = self.source(p)
             start = max(source.lower().rfind(" and recover"), source.lower().rfind(" with recover"))
-            rule = AllOf((rule, Review(source[start:].strip() if start >= 0 else "recovered", "not_understood")), span=self.span(p))
+            recovered = Review(source[start:].strip() if start >= 0 else "recovered", "not_understood")
+            if op not in ("<", "<="):
+                recovered = AnyOf((self._never(recent, p), recovered), span=self.span(p))
+            rule = AllOf((rule, recovered), span=self.span(p))
         if p.fields.get("qualifier"):
             if op in ("<", "<="):
                 return Review(self.source(p), "not_understood", span=self.span(p))
@@ -1064,11 +1068,17 @@ class Builder:
                 if longer is None:
                     return AllOf((rule, Review(text, "not_understood")), span=self.span(p))
                 after = bracket.group(2).strip(" .;,")
-                recovered = (Review(after, "not_understood"),) if after else ()  # "... and recovered"
+                exposures = recent + list(longer.items if isinstance(longer, AnyOf) else [longer])
+                recovered = (AnyOf((self._never(exposures, p), Review(after, "not_understood")), span=self.span(p)),) if after else ()
                 return AllOf((rule, Not(longer, span=longer.span), *recovered), span=self.span(p))
             # "for other types of cancer": fewer exposures count: none at all settles it, one leaves it open
             return AnyOf((rule, Review(text, "not_understood")), span=self.span(p))
         return rule
+
+    def _never(self, findings: list[Node], p: Parsed) -> Node:
+        """No record of the findings at any time: what "and recovered" asks of, vacuously met."""
+        ever = [replace(node, window=None, status="") for node in findings]
+        return Not(ever[0] if len(ever) == 1 else AnyOf(tuple(ever), span=self.span(p)), span=self.span(p))
 
     def _longer_wait(self, span: tuple[int, int], reference: str) -> Node | None:
         """"(6 weeks for nitrosoureas or mitomycin C)": a period of its own for the drugs or procedures
