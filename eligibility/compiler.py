@@ -451,7 +451,7 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_without_stray_marks, _without_visit_labels, _without_unopened_closers, _groups_joined_by_or,
+    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way):
         lexemes = step(lexemes)
     return lexemes
@@ -593,6 +593,29 @@ def _without_visit_labels(lexemes: list) -> list:
             if (closing > 0 and (words[index - 1] in _VISIT_NAMES or re.fullmatch(r"-?\d+[a-z]?", words[index - 1]))
                     and _VISIT_LABEL.fullmatch(" ".join(words[index + 1:closing]))):
                 index = closing + 1  # "at Visit 2 (Day -1)", "at baseline (Week 0)"
+                continue
+        kept.append(lexemes[index])
+        index += 1
+    return kept
+
+
+# "(as diagnosed clinically)", "(confirmed by repeat analysis)": how a finding was established, which
+# no record answers; with no number or comparator in it, it bounds nothing
+_METHOD_BRACKET = re.compile(r"(?:as )?(?:(?:diagnosed|confirmed|documented|established|proven|determined|assessed|verified)"
+                             r"(?: (?:by|clinically|with|on|using|via)\b| clinically$)|diagnosed clinically)")
+
+
+def _without_method_notes(lexemes: list) -> list:
+    """The lexemes without bracketed notes of how a finding was established."""
+    words = [lexeme.g for lexeme in lexemes]
+    kept, index = [], 0
+    while index < len(lexemes):
+        if words[index] == "(" and index > 0 and ")" in words[index + 1:index + 14]:
+            closing = words.index(")", index)
+            inner = words[index + 1:closing]
+            if (_METHOD_BRACKET.match(" ".join(inner)) and "(" not in inner
+                    and not any(w[:1].isdigit() or w in _SIGNS or w.startswith("@lab:") for w in inner)):
+                index = closing + 1
                 continue
         kept.append(lexemes[index])
         index += 1
