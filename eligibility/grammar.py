@@ -438,7 +438,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         rf"|at (?:the )?time of \w{IN_CLAUSE}*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
         rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_CLAUSE}*?"
         # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
-        rf"|on (?:the (?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion|(?:@proc:)?surgery|admission)\b"
+        rf"|on (?:(?:the )?(?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion|(?:@proc:)?surgery|admission)\b"
         rf"|at (?:the (?:time|date) of )?(?:signing (?:the )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b"
         # "life expectancy of at least 12 weeks from the first dose of study treatment": counted from when
         rf"|from (?:the )?(?:time of )?(?:first dose|start|initiation|randomi[sz]ation|enrol?lment|registration|study entry|entry|screening|inclusion)\b{IN_CLAUSE}*?)"
@@ -1005,18 +1005,24 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # Sex, pregnancy and breast-feeding.
     sex_word = phrase(p["male"], "male").add_parse_action(pp.replace_with("male")) | phrase(p["female"], "female").add_parse_action(pp.replace_with("female"))
     # "male or non-pregnant female": the modifier travels with its sex as "female!not_pregnant"
+    # "of either gender", "both sexes": the two of them
+    any_sex = phrase(["both genders", "either gender", "any gender", "all genders", "both sexes", "either sex", "any sex",
+                      "of either sex", "of either gender", "of both sexes", "of both genders", "of any gender", "of any sex",
+                      "regardless of gender", "regardless of sex"], "either sex").add_parse_action(lambda: ["male", "female"])
     sex_item = (
         (phrase(p["nonpregnant_modifiers"], "non-pregnant") + sex_word).add_parse_action(_sex_with_modifier)
         | sex_word
+        | any_sex
     )
     sex = _tagged(
         "sex",
-        pp.ZeroOrMore(tok("patients", "subjects", "participants", "both", "either")) + pp.Opt(tok("healthy")("healthy")) + sex_item("values*")
+        pp.ZeroOrMore(pp.Regex(rf"(?:patients|subjects|participants|(?:both|either)(?! (?:genders?|sex|sexes){_END})){_END}"))
+        + pp.Opt(tok("healthy")("healthy")) + sex_item("values*")
         + pp.ZeroOrMore((list_conj | tok("and", "or")) + sex_item("values*"))
         + pp.ZeroOrMore(tok("patients", "subjects", "participants", "volunteers", "adults", "adult", "aged", "of", "gender", "sex", "healthy",
                             "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are",
                             ", of any race", ", of any ethnicity", ", of any race or ethnicity", ", of all races", ", any race")),
-        lambda r: {"values": _all(r, "values"), "healthy": "healthy" in r},
+        lambda r: {"values": _words(_all(r, "values")), "healthy": "healthy" in r},
     )
     negative_test = pp.Regex(  # "a negative serum or urine β-hCG pregnancy test"
         r"(?:a )?negative (?:[a-zß-ω0-9/.-]+ ){0,6}?(?:pregnancy tests?|(?:β|beta) ?-? ?hcg(?: pregnancy)?(?: test)?|hcg(?: test)?)"
@@ -1146,7 +1152,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lab_near, concept_near, number_near = near(r"@lab:", 5), near(r"@(?:cond|drug|proc):", 14), near(r"\d", 8)
     has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
     has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
-    sex_near = near(r"(?:male|female|men|women|man|woman|males|females|boys|girls)(?:\s|$)", 3)
+    sex_near = near(r"(?:male|female|men|women|man|woman|males|females|boys|girls|genders?|sex|sexes)(?:\s|$)", 3)
     flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not|postmenopaus|menopaus|healthy|conceiv", 6)
 
     def first_of(*alternatives):
