@@ -325,7 +325,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # Units: scale, atoms and denominators, as the tokens that spell them.
     unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells", "cm h2o", "mm hg", "millimeters of mercury",
                                                               "millimetres of mercury", "millimeter of mercury", "millimeter mercury", "cm of water",
-                                                              "square meter", "square metre", "square meters", "square metres"]
+                                                              "square meter", "square metre", "square meters", "square metres",
+                                                              "cubic millimeters", "cubic millimetres", "cubic millimeter", "cubic millimetre",
+                                                              "cubic mm", "cu mm"]
     degrees = [f"{sign} {scale}" for sign in ("°", "º", "degrees", "degree", "deg") for scale in ("c", "f", "celsius", "fahrenheit")]
     unit_atom = phrase(unit_words + degrees, "unit")
     time_units = [w for w, target in aliases.items() if target in ("min", "h", "day", "week", "month", "year", "s")]
