@@ -116,6 +116,10 @@ class Builder:
             return Review(self.source(p), "not_understood", span=self.span(p))
         if self._modifier_read_as_alternative(items) or _window_may_cover(items):
             return Review(self.source(p), "not_understood", span=self.span(p))
+        if self.criterion_kind == "inclusion" and self._ends_a_series(p, parts, "or"):
+            # "clarithromycin, erythromycin, pentamidine, or sparfloxacin": the "or" ends one list of
+            # alternatives, its commas included
+            items = [inner for item in items for inner in (item.items if isinstance(item, AllOf) else [item])]
         return self._negation_scope(items, p) or self._negated_list(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
 
     def _without_bare_persons(self, items: list[Node], p: Parsed) -> list[Node] | Review:
@@ -237,28 +241,32 @@ class Builder:
             return items
         if len(items) == 1:
             return items[0]
-        if self.criterion_kind == "exclusion" and self._ends_a_series(p, parts):
+        if self.criterion_kind == "exclusion" and self._ends_a_series(p, parts, "and"):
             # "Allopurinol, PDE-5 inhibitors, ... and nitrates": the "and" ends a list of what excludes,
             # as it does when every name is known; read as "all of them", a patient on one would pass
             return self._negation_scope(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
         return self._negation_scope(items, p) or AllOf(tuple(_flatten(items, AllOf)), span=self.span(p))
 
-    def _ends_a_series(self, p: Parsed, parts: list) -> bool:
-        """"A, B and C" where a name was not understood: the grammar reads the last "and" as joining
-        clauses, but after a comma series of names it is the list's own conjunction."""
-        first = p.fields["parts"][0]
+    def _ends_a_series(self, p: Parsed, parts: list, conjunction: str) -> bool:
+        """"A, B and C" where a name was not understood: the grammar reads the last "and" (or "or") as
+        joining clauses, but after a comma series of names it is the list's own conjunction."""
+        first = _one(p.fields["parts"][0])
+        if first.kind == "and" and len(first.fields["parts"]) == 1:
+            first = _one(first.fields["parts"][0])
         listed = first.fields.get("parts", []) if first.kind == "list" else []
-        series = len(listed) > 1 or (len(listed) == 1 and listed[0].kind == "finding" and "," in listed[0].fields.get("conj", []))
+        commas_only = all(set(x.fields.get("conj", [])) <= {","} for x in listed if x.kind == "finding")
+        series = commas_only and (len(listed) > 1 or (len(listed) == 1 and listed[0].kind == "finding"
+                                                       and set(listed[0].fields.get("conj", [])) == {","}))
         items = list(parts)
-        while any(isinstance(item, (_Implicit, AnyOf)) for item in items):
-            items = [inner for item in items for inner in (item.items if isinstance(item, (_Implicit, AnyOf)) else [item])]
+        while any(isinstance(item, (_Implicit, AnyOf, AllOf)) for item in items):
+            items = [inner for item in items for inner in (item.items if isinstance(item, (_Implicit, AnyOf, AllOf)) else [item])]
         reviews = [item for item in items if isinstance(item, Review)]
         only_names = all(isinstance(item, (Finding, Review)) for item in items) and len(reviews) < len(items) and all(
             review.reason == "not_understood" and len(review.text.split()) <= 6 and not _CLAUSE_WORD.search(review.text)
             for review in reviews)
         spans = [self.span(part) for part in p.fields["parts"]]
-        joined_by_and = all(re.fullmatch(r"\s*,?\s*and\s*", self.text[end:start]) for (_, end), (start, _) in zip(spans, spans[1:]))
-        return series and only_names and bool(reviews) and joined_by_and
+        joined = all(re.fullmatch(rf"\s*,?\s*{conjunction}\s*", self.text[end:start], re.I) for (_, end), (start, _) in zip(spans, spans[1:]))
+        return series and only_names and bool(reviews) and joined
 
     def build_list(self, p: Parsed) -> Node | _Implicit:
         parts = self._without_bare_persons([self._resolve(self.visit(x)) for x in p.fields["parts"]], p)
@@ -419,6 +427,15 @@ class Builder:
                 return alternative
         body = self._resolve(self.visit(p.fields["body"]))
         label_words = self.source(label_parsed) if isinstance(label_parsed, Parsed) else self._label_text(p)
+        if (isinstance(body_parsed, Parsed) and _THAT_IS.search(self.text[:self.span(body_parsed)[0]])
+                and not _measures_known_variable(body)):
+            # "chronic liver disease (i.e., chronic active hepatitis and cirrhosis)": names the label's
+            # kinds, as examples do, and the label says it; only a measurement defines it ("i.e., SBP >
+            # 160 mmHg"). An unread label may carry what the restatement lacks ("not surgically sterile
+            # (i.e., tubal ligation, ...)", "allergic to compounds similar to X, i.e., ara-C").
+            if isinstance(label_parsed, Parsed) and label_parsed.kind not in ("unknown", "paren"):
+                return self._resolve(self.visit(label_parsed))
+            return Review(self.source(p), classify_review(self.source(p)), hints=(body,), span=self.span(p))
         if GROUP_COUNT.search(label_words):  # "at least 2 of the following: ...": a count of the items
             return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
         if _PERMITTING.search(label_words) or _ARM_LABEL.match(label_words):
@@ -1118,6 +1135,10 @@ class Builder:
         return Not(node, span=self.span(p)) if p.fields.get("negated") else node
 
 
+def _measures_known_variable(node: Node) -> bool:
+    return any(isinstance(n, (Compare, Between, OneOf)) and not n.variable.startswith("text:") for n in node.walk())
+
+
 def _one(value):
     while isinstance(value, pp.ParseResults):
         value = value[0] if len(value) else None
@@ -1228,6 +1249,8 @@ _ADMITTING = re.compile(r"\b(?:included|includable|eligible|allowed|permitted|ac
 _CLAUSE_WORD = re.compile(r"\b(?:but|which|that|who|whose|is|are|was|were|be|been|being|has|have|had|would|could|may|might|should|must|will|can"
                           r"|not|no|if|unless|opinion|judge?ment|investigator|per|as)\b", re.I)
 _ARM_LABEL = re.compile(r"\s*(?:treatment |study )?arms?\b(?!\s+(?:of|and|or)\b)", re.I)
+# "(i.e., ...)", ", ie ...": words that restate what comes before
+_THAT_IS = re.compile(r"(?:\bi\.\s?e\b\.?|\bie\b)[\s,.:]*$", re.I)
 _PERMITTING = re.compile(r"(?<![-\w])(?:allowed|permitted|acceptable|eligible|included|includable|prohibited|forbidden|disallowed"
                          r"|(?:may|can) (?:enrol|enroll|enter|participate|receive|continue|be (?:given|administered|used|taken|continued)))\b", re.I)
 _OPENS_CONDITION = re.compile(r"\s*(?:if|unless|except|or|but|however|provided)\b", re.I)

@@ -1194,7 +1194,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # Words up to the next connective, read in one step.
     unknown = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern})\S+(?: |$))*(?!{boundary_pattern})\S+{_END}"), lambda r: {})
     # "(or creatinine clearance ≥ 60 mL/min)": an alternative to what comes before, not its definition
-    parenthesized = _tagged("paren", lpar + pp.Opt(tok("or")("alternative")) + expr + rpar,
+    # "(i.e., SBP > 160 mmHg)": what the words before mean, read as their definition
+    parenthesized = _tagged("paren", lpar + pp.Opt(tok("or")("alternative"))
+                            + pp.Opt((phrase(p["definition"], "i.e.") + pp.Opt(comma)).suppress()) + expr + rpar,
                             lambda r: {"inner": _first_parsed(r), "alternative": "alternative" in r})
     # "Heart failure (NYHA class III or IV)": a clause and its bracketed definition.
     bracketed_exception = lpar + phrase(p["exception"], "except") + pp.Regex(r"[^()]+?(?= \))") + rpar
