@@ -1201,10 +1201,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "Heart failure (NYHA class III or IV)": a clause and its bracketed definition.
     bracketed_exception = lpar + phrase(p["exception"], "except") + pp.Regex(r"[^()]+?(?= \))") + rpar
     # "Inflammatory bowel disease (e.g. Crohn's disease)": instances of what the main phrase names
-    bracketed_examples = lpar + phrase(p["examples"], "such as") + pp.Regex(r"[^()]+?(?= \))") + rpar
+    # read when they parse whole ("(e.g., serum creatinine > 2 mg/dL or BUN > 50 mg/dL)"), else kept as words
+    bracketed_examples = (lpar + phrase(p["examples"], "such as").suppress() + pp.Opt(comma).suppress()
+                          + (expr + pp.FollowedBy(rpar) | _tagged("unknown", pp.Regex(r"[^()]+?(?= \))"), lambda r: {})) + rpar)
     segment = _with_tails(
         clause | parenthesized | unknown,
-        {"bracketed_examples": _tagged("unknown", bracketed_examples, lambda r: {}) + boundary,
+        {"bracketed_examples": bracketed_examples + boundary,
          # "Uncontrolled hypertension (SBP > 180 mmHg or DBP > 100 mmHg) at randomization": when it is checked
          "defined": parenthesized + pp.Opt(pp.Regex(
              r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry"
