@@ -143,11 +143,11 @@ class Builder:
           systemic acyclovir or famciclovir" (famciclovir is what the condition requires).
         (A period after the list is handled by _window_may_cover.)"""
         for index, item in enumerate(items):
+            previous = items[index - 1] if index else None
+            following = items[index + 1] if index + 1 < len(items) else None
             if not isinstance(item, Review):
                 continue
             text = item.text.strip(" ,;")
-            previous = items[index - 1] if index else None
-            following = items[index + 1] if index + 1 < len(items) else None
             if isinstance(previous, Finding) and re.match(r"(?:not|no|without)\b", text, re.I):
                 return True
             if isinstance(following, Finding) and self._ends_in_modifiers(text):
@@ -300,7 +300,8 @@ class Builder:
             if isinstance(carved, Finding):
                 return Not(carved, span=self.span(p))
             return Review(self.source(p), "not_understood", span=self.span(p))
-        excepted = [exception] if isinstance(exception, Finding) else list(exception.items) if isinstance(exception, AnyOf) else []
+        # "except basal and squamous cell skin cancer": a list of what does not count, whatever joins it
+        excepted = [exception] if isinstance(exception, Finding) else list(exception.items) if isinstance(exception, (AnyOf, AllOf)) else []
         concept = self.lexicon.concepts.get(main.concept) if isinstance(main, Finding) else None
         if concept is not None and excepted and all(
                 isinstance(e, Finding) and e.concept in self.lexicon.concepts and self.lexicon.concepts[e.concept].category == concept.category
@@ -870,6 +871,10 @@ class Builder:
             combined = Not(self._none_of(combined), span=self.span(p))
         if f.get("negated"):
             combined = Not(self._none_of(combined), span=self.span(p))
+        if window is not None and window.fields.get("except") is not None:
+            # "malignancy within 5 years (except basal cell carcinoma) prior to enrollment"
+            exception = self._resolve(self.visit(window.fields["except"]))
+            combined = self._with_exception(self._resolve(combined), exception, p)
         if window is not None and window.fields.get("note"):
             # another window for some exposures: a finding inside the stated one settles an exclusion,
             # the rest stays open for review
@@ -933,7 +938,10 @@ class Builder:
         shared_modifier = f.get("bare") and len(items) > 1 and any(len(i) == 1 for i in items[1:]) and len(items[0]) > 1
         each_a_finding = f.get("each_a_finding") and len(items) > 1 and not all(
             any(w.startswith("@") or self._finding_word(w) for w in item) for item in items)
-        if (f.get("bare") and not self._names_a_finding(items) or lone_adjective or shared_modifier or each_a_finding
+        # "malignant neoplasm requiring chemotherapy, surgery, radiation or palliative therapy": the list
+        # goes on naming what the first name requires, not findings of their own
+        governed = len(items) > 1 and _GOVERNING_NAME.search(" ".join(w for w in items[0] if not w.startswith("#")))
+        if (f.get("bare") and not self._names_a_finding(items) or lone_adjective or shared_modifier or each_a_finding or governed
                 # "cT1-3", "N0": a stage is measured on the tumour, never a name a record lists
                 or any(w in _CAPABILITY or w in _NEVER_A_FINDING or TNM_STAGE_WORD.fullmatch(w) for item in items for w in item)):
             # "Not able to swallow tablets", "adequate organ function": abilities and states, which a
@@ -1155,6 +1163,8 @@ def _one(value):
 
 # "that requires frequent use of", "which need treatment with": a clause whose object a list may continue
 _GOVERNING_CLAUSE = re.compile(r"\b(?:that|which|who|requir\w*|need\w*)\b.*\b(?:of|with|to|for)\s+\S+(?:\s+\S+)?$", re.I)
+_GOVERNING_NAME = re.compile(r"\b(?:requir\w*|needing|needs?|treated with|treatment with|receiving|due to|caused by|secondary to"
+                             r"|associated with|related to)\s+\S+", re.I)
 _LONE_MODIFIER = re.compile(
     r"(?:current|previous|prior|past|active|ongoing|recent|known|suspected|chronic|acute|resolved|treated|untreated"
     r"|controlled|uncontrolled|stable|unstable|present|existing|documented|confirmed)", re.I)

@@ -298,6 +298,7 @@ def bare_finding_parser() -> pp.ParserElement:
 def _parsers() -> dict[str, pp.ParserElement]:
     lexicon = get_lexicon()
     p = lexicon.phrases
+    expr = pp.Forward()  # a whole criterion, also read inside some brackets
     aliases = data_json("unit_aliases.json")["aliases"]
 
     comma, semicolon, colon = tok(","), tok(";"), tok(":")
@@ -623,17 +624,20 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                      r"(?: \( whichever is (?:longer|greater|later) \)| , whichever is (?:longer|greater|later)(?: ,)?"
                                      r"| whichever is (?:longer|greater|later))(?= |$)"),
                           lambda r: {})
+    # "within the last 5 years (except basal cell carcinoma) prior to enrollment": what the period does not count
+    window_exception = pp.Group(lpar + phrase([w for w in p["exception"] if w != "unless"], "except").suppress() + pp.Opt(comma).suppress() + expr + rpar)
     # both need a number of days or weeks close ahead: a cheap look-ahead spares trying them after every finding
     window = _tagged(
         "window",
         pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,8}(?:\d|(?:last|past|previous|preceding)(?: |$))")) + (
             # "within ≤ 4 weeks": the sign says no more than "within" does
-            phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount") + pp.Opt(window_note("note"))
+            phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount")
+            + pp.Opt(window_note("note") | window_exception("except"))
             + pp.Opt(relation + pp.Opt(reference("reference"))) + pp.Opt(window_note("note"))
             | pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(window_note("note")) + relation + reference("reference")
             | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single")),
         lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
-                   "op": _named(r, "op"), "note": _named(r, "note")},
+                   "op": _named(r, "op"), "note": _named(r, "note"), "except": _first_parsed(r["except"]) if "except" in r else None},
     )
     washout = _tagged(
         "washout",
@@ -1140,7 +1144,6 @@ def _parsers() -> dict[str, pp.ParserElement]:
     finding_with_scale = _tagged("and_clause", finding("first") + scale_set("second"), lambda r: {"parts": [r["first"], r["second"]]})
 
     adult = _tagged("adult", pp.Opt(tok("male or female", "male and female")) + tok("adult", "adults") + pp.Opt(tok("patients", "patient", "subjects", "participants", "volunteers")), lambda r: {})
-    expr = pp.Forward()
     negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | analyte_cmp)("inner"), lambda r: {"inner": r["inner"]})
     # Connective words end a clause; each alternative must reach one, so the first alternative
     # that reads a whole clause wins (an ordered choice, cheaper than trying all for the longest).
