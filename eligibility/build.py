@@ -399,13 +399,12 @@ class Builder:
     def build_examples(self, p: Parsed) -> Node:
         main = self._resolve(self.visit(p.fields["main"]))
         examples = self._resolve(self.visit(p.fields["examples"]))
-        unread_main = isinstance(main, Review) or isinstance(main, Finding) and main.concept.startswith("text:")
-        if (unread_main and self.criterion_kind == "exclusion" and getattr(main, "reason", "not_understood") == "not_understood"
+        if (self.criterion_kind == "exclusion" and getattr(main, "reason", "not_understood") == "not_understood"
                 and _measures_known_variable(examples) and not _may_qualify_main(examples)):
             # "Impaired kidney function (e.g., serum creatinine > 2 mg/dL or BUN > 50 mg/dL)": each
-            # example is a case of what excludes, so one that holds settles it; the phrase stays open. In
-            # an inclusion an example may be a case ("signs of distress, including RR > 24") or one part
-            # of what is required ("adequate organ function, including ANC ≥ 1500"): for review
+            # example is a case of what excludes, so one that holds settles it, whether the phrase is
+            # read or left open. In an inclusion an example may be a case ("signs of distress, including
+            # RR > 24") or one part of what is required ("adequate organ function, including ANC ≥ 1500")
             return AnyOf((main, examples), span=self.span(p))
         if isinstance(main, Review):
             return Review(self.source(p), main.reason, hints=(examples,), span=self.span(p))
