@@ -233,6 +233,17 @@ class Builder:
             negate = index > 0 and index - 1 < len(seps) and seps[index - 1] == "without"
             if isinstance(part, _Implicit) and not negate:
                 items.extend(self._resolve(i) for i in part.items)
+            elif negate and items and _is_measurement(items[-1]):
+                # "ANC ≥ 1000/mm3 without growth factor support", "platelets < 50 x 10^9/L without bleeding":
+                # none at the time of the measurement, not none ever
+                node = _current(self._resolve(part))
+                if any(isinstance(n, Finding) and n.window is None and not n.status for n in node.walk()):
+                    # a procedure's date does not say whether it still supports the value: only a patient who
+                    # never had one meets it
+                    support = self.text[items[-1].span[1]:node.span[1]].strip(" ,;") if items[-1].span and node.span else "without"
+                    items.append(AnyOf((Not(node, span=node.span), Review(support, "not_understood", span=node.span)), span=node.span))
+                else:
+                    items.append(Not(node, span=node.span))
             else:
                 node = self._resolve(part)
                 items.append(Not(node, span=node.span) if negate else node)
@@ -1148,6 +1159,15 @@ class Builder:
         nodes = [Flag(v, span=self.span(p)) for v in dict.fromkeys(flags)]
         node = nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes), span=self.span(p))
         return Not(node, span=self.span(p)) if p.fields.get("negated") else node
+
+
+def _current(node: Node) -> Node:
+    """The node with its conditions and drugs asked of now, unless a period says when."""
+    if isinstance(node, Finding):
+        return replace(node, status="current") if node.window is None and node.category in ("condition", "drug") else node
+    if isinstance(node, (AnyOf, AllOf)):
+        return replace(node, items=tuple(_current(item) for item in node.items))
+    return node
 
 
 def _measures_known_variable(node: Node) -> bool:

@@ -311,7 +311,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # Connective words end a clause; each clause alternative must reach one.
     boundary_pattern = alternation(
-        [",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "either",
+        [",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "independent of", "independently of", "either",
          *p["exception"], *p["definition"], *p["caused_by"], *p["examples"], *p["conditional"], *p["conditional_female"],
          *p["conditional_male"]]
     )
@@ -1193,7 +1193,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     examples_word = after_comma(p["examples"], "including")
     or_word = after_comma(("or", "and/or"))
     and_word = after_comma(("and", "with", "plus", "in combination with", "along with", "as well as", "accompanied by", "together with"))
-    without_word = after_comma(("without", "but no", "but not", "and no", "and not", "with no", "in the absence of", "and without"))
+    without_word = after_comma(("without", "but no", "but not", "and no", "and not", "with no", "in the absence of", "and without",
+                                "independent of", "independently of"))
     # Words up to the next connective, read in one step.
     unknown = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern})\S+(?: |$))*(?!{boundary_pattern})\S+{_END}"), lambda r: {})
     # "(or creatinine clearance ≥ 60 mL/min)": an alternative to what comes before, not its definition
