@@ -139,7 +139,11 @@ class Lexicon:
         node = self._trie
         for key in term_key(t.norm for t in tokens):
             node = node.children.setdefault(key, _TrieNode())
-        node.terms.append((tag, name if _case_sensitive(name) else None))
+        form = name if _case_sensitive(name) else None
+        for other, other_form in node.terms:
+            if other != tag and other_form == form:  # a name that named two terms would be read as either
+                raise LexiconError(f"{name!r} names both {other} and {tag}")
+        node.terms.append((tag, form))
 
     # -- queries -------------------------------------------------------------------------------
     def ancestors(self, concept_id: str) -> frozenset[str]:

@@ -48,3 +48,23 @@ def test_every_node_kind_has_an_evaluator():
     for kind in _NODE_TYPES:
         if kind != "node":
             assert hasattr(Evaluator, f"visit_{kind}"), kind
+
+
+def test_a_name_naming_two_concepts_is_refused(monkeypatch):
+    """"CNS involvement" once named both brain metastases and CNS disease: a name reads as one term."""
+    from eligibility import lexicon
+    from eligibility.errors import LexiconError
+
+    real = lexicon.data_json
+
+    def with_duplicate(name, keys=None):
+        data = real(name, keys) if keys is not None else real(name)
+        if name == "concepts.json":
+            entries = [dict(e) for e in data["entries"]]
+            entries.append({"id": "twin_of_asthma", "category": "condition", "names": ["asthma"]})
+            data = {**data, "entries": entries}
+        return data
+
+    monkeypatch.setattr(lexicon, "data_json", with_duplicate)
+    with pytest.raises(LexiconError, match="asthma"):
+        lexicon.Lexicon()
