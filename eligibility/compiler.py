@@ -451,7 +451,7 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_unopened_closers, _groups_joined_by_or,
+    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way):
         lexemes = step(lexemes)
     return lexemes
@@ -536,6 +536,25 @@ def _without_everyone(lexemes: list) -> list:
         if start > 0:
             return lexemes[:start] + lexemes[end:]
     return lexemes
+
+
+_SCALE_WORDS = frozenset({"class", "grade", "stage", "score", "status", "classification"})
+
+
+def _sign_before_scale(lexemes: list) -> list:
+    """"Heart failure > NYHA class II": a sign written before the scale it bounds, read after it."""
+    out = list(lexemes)
+    analytes = get_lexicon().analytes
+    for index in range(len(out) - 2):
+        sign, scale = out[index], out[index + 1]
+        if sign.g not in _SIGNS or not scale.g.startswith("@lab:") or analytes[scale.g[5:]].kind != "score":
+            continue
+        after = index + 2
+        while after < len(out) and out[after].g in _SCALE_WORDS:
+            after += 1
+        if after < len(out) and re.fullmatch(r"\d+(?:\.\d+)?|i{1,3}|iv|v", out[after].g):
+            out[index:after] = out[index + 1:after] + [sign]
+    return out
 
 
 def _spaced_dash_as_colon(lexemes: list) -> list:
