@@ -509,7 +509,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     # "> 100 x 10^9/L (100,000/mm3)", "> 100 millimeters of mercury (mmHg)", "< 40 mg/L (or ug/mL)"
     # "(7.1 mM)", "(or mmol/L)", "(i.e., >1.5 mg/dL)": the same threshold in other words
-    restated = lpar + (pp.Opt(tok("i.e . ,", "i.e ,", "i.e .", "i.e", "ie", "ie ,", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + number + pp.Opt(unit)
+    restated = lpar + (pp.Opt(tok("i.e.,", "i.e.", "ie,", "ie", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + number + pp.Opt(unit)
                        | pp.Opt(tok("or")) + unit) + rpar
     # How or when the value is measured ("at rest", "on electrocardiogram", "detected within 24 hours"):
     # kept as the comparison's context. Not words that make it conditional ("in patients with", "if").
