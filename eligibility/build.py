@@ -917,9 +917,9 @@ class Builder:
     def _window(self, parsed) -> Window:
         w = _one(parsed)
         if w.fields.get("single"):
-            unit = unit_from_tokens((w.fields["single"],))
-            return Window(Amount(1.0, unit, self.source(w)), "")
-        amount = self._amount(w.fields["amount"], None)
+            amount = Amount(1.0, unit_from_tokens((w.fields["single"],)), self.source(w))
+        else:
+            amount = self._amount(w.fields["amount"], None)
         reference = ""
         if w.fields.get("reference"):
             (start, end), source = self.span(w), self.source(w)

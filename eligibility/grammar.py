@@ -629,13 +629,15 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # both need a number of days or weeks close ahead: a cheap look-ahead spares trying them after every finding
     window = _tagged(
         "window",
-        pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,8}(?:\d|(?:last|past|previous|preceding)(?: |$))")) + (
+        pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,8}(?:\d|(?:last|past|previous|preceding|the (?:day|week|month|year) (?:prior|before))(?: |$))")) + (
             # "within ≤ 4 weeks": the sign says no more than "within" does
             phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount")
             + pp.Opt(window_note("note") | window_exception("except"))
             + pp.Opt(relation + pp.Opt(reference("reference"))) + pp.Opt(window_note("note"))
             | pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(window_note("note")) + relation + reference("reference")
-            | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single")),
+            | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single")
+            # "in the month prior to screening"
+            | tok("in", "within", "during") + tok("the") + time_unit("single") + relation + reference("reference")),
         lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
                    "op": _named(r, "op"), "note": _named(r, "note"), "except": _first_parsed(r["except"]) if "except" in r else None},
     )
