@@ -335,9 +335,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     time_unit = phrase(time_units, "time unit")
     scale = pp.Opt(tok("x", "*")) + power | tok("k")
     numerator = scale + pp.Opt(unit_atom) | unit_atom
-    # Only the body-surface 1.73 m² and a day's 24 hours take a number in a denominator: "140/90 mmHg"
+    # Only the body-surface 1.73 m², a day's 24 hours and 100 mL (a decilitre) take a number in a denominator: "140/90 mmHg"
     # is two pressures.
-    denominator = pp.Opt(tok("1.73", "24")) + unit_atom | power + pp.Opt(unit_atom)
+    denominator = pp.Opt(tok("1.73", "24") | pp.Regex(rf"100(?= (?:ml|cc){_END})")) + unit_atom | power + pp.Opt(unit_atom)
     unit = pp.Group(numerator + pp.ZeroOrMore(slash + denominator) | pp.OneOrMore(slash + denominator))
 
     uln_words = phrase(
@@ -422,7 +422,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "hematology", "haematology", "biochemistry", "chemistry", *p["presence"], *p["person_words"]])
     # one regex: "adults", "children" only before an age ("adults aged 18 to 65"), where they add nothing to
     # the age (not "women", a sex)
-    lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?= @lab:age{_END}|(?: (?:patients?|subjects?|participants?|volunteers?))? (?:aged? )?\d+ (?:years?|yrs?)(?: |$))"
+    lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?= @lab:age{_END}|(?: (?:patients?|subjects?|participants?|volunteers?))? (?:aged? )?\d+(?: (?:-|to) \d+)? (?:years?|yrs?)(?: |$))"
                           # opening the criterion only: "living with children aged < 5" is not the patient's age
                           rf"|(?<!.)(?:children|child|infants?|adolescents?|neonates?|newborns?|toddlers|kids|teenagers|youths?|elderly"
                           rf"|volunteers?|outpatients?|inpatients?)(?= @lab:age{_END}))").set_name("analyte prefix")

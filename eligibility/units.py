@@ -83,6 +83,11 @@ def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
                 i += 2
                 exponent = 1
                 continue
+            if token == "100" and exponent == -1 and i + 1 < len(tokens) and _aliases().get(tokens[i + 1]) == "mL":
+                parts.append("(dL) ** -1")  # "mg/100 mL" is mg per decilitre
+                i += 2
+                exponent = 1
+                continue
             if token == "24" and exponent == -1 and i + 1 < len(tokens) and _aliases().get(tokens[i + 1]) == "h":
                 parts.append("(day) ** -1")  # "mg/24 hours" is mg per day
                 i += 2
