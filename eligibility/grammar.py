@@ -422,7 +422,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "hematology", "haematology", "biochemistry", "chemistry", *p["presence"], *p["person_words"]])
     # one regex: "adults", "children" only before an age ("adults aged 18 to 65"), where they add nothing to
     # the age (not "women", a sex)
-    lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?= @lab:age{_END}|(?: (?:patients?|subjects?|participants?|volunteers?))? (?:aged? )?\d+(?: (?:-|to) \d+)? (?:years?|yrs?)(?: |$))"
+    lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?=(?: (?:patients?|subjects?|participants?|volunteers?))?(?: @lab:age{_END}| (?:aged? )?\d+(?: (?:-|to) \d+)? (?:years?|yrs?)(?: |$)))"
                           # opening the criterion only: "living with children aged < 5" is not the patient's age
                           rf"|(?<!.)(?:children|child|infants?|adolescents?|neonates?|newborns?|toddlers|kids|teenagers|youths?|elderly"
                           rf"|volunteers?|outpatients?|inpatients?)(?= @lab:age{_END}))").set_name("analyte prefix")
