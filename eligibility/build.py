@@ -252,6 +252,8 @@ class Builder:
             return items
         if len(items) == 1:
             return items[0]
+        if _object_read_apart(items):
+            return self._negation_scope(items, p) or Review(self.source(p), "not_understood", span=self.span(p))
         if self.criterion_kind == "exclusion" and self._ends_a_series(p, parts, "and"):
             # "Allopurinol, PDE-5 inhibitors, ... and nitrates": the "and" ends a list of what excludes,
             # as it does when every name is known; read as "all of them", a patient on one would pass
@@ -1159,6 +1161,20 @@ class Builder:
         nodes = [Flag(v, span=self.span(p)) for v in dict.fromkeys(flags)]
         node = nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes), span=self.span(p))
         return Not(node, span=self.span(p)) if p.fields.get("negated") else node
+
+
+# "screening for hepatitis B": words not understood ending in what a preposition governs
+_GOVERNED_END = re.compile(r"\b(?:for|of|to|against|on|from|about|towards?)\s+\S+(?:\s+\S+){0,3}$", re.I)
+
+
+def _object_read_apart(items: list[Node]) -> bool:
+    """"Negative screening for hepatitis B and C": the "and" may go on naming what the unread words
+    govern ("screening for ... C"), which read as a finding of its own would be required or denied."""
+    for item, following in zip(items, items[1:]):
+        if (isinstance(item, Review) and item.reason == "not_understood" and _GOVERNED_END.search(item.text.strip(" ,;"))
+                and any(isinstance(n, Finding) for n in following.walk())):
+            return True
+    return False
 
 
 def _current(node: Node) -> Node:
