@@ -116,6 +116,8 @@ class Builder:
             return Review(self.source(p), "not_understood", span=self.span(p))
         if self._modifier_read_as_alternative(items) or _window_may_cover(items):
             return Review(self.source(p), "not_understood", span=self.span(p))
+        if _object_read_apart(items, _GOVERNED_ALTERNATIVE):
+            return self._negation_scope(items, p) or Review(self.source(p), "not_understood", span=self.span(p))
         if self.criterion_kind == "inclusion" and self._ends_a_series(p, parts, "or"):
             # "clarithromycin, erythromycin, pentamidine, or sparfloxacin": the "or" ends one list of
             # alternatives, its commas included
@@ -1165,13 +1167,15 @@ class Builder:
 
 # "screening for hepatitis B": words not understood ending in what a preposition governs
 _GOVERNED_END = re.compile(r"\b(?:for|of|to|against|on|from|about|towards?)\s+\S+(?:\s+\S+){0,3}$", re.I)
+# alternatives after "history of A" are more often findings of the same kind than objects of the words
+_GOVERNED_ALTERNATIVE = re.compile(r"\b(?:for|to|against|on|from|about|towards?)\s+\S+(?:\s+\S+){0,3}$", re.I)
 
 
-def _object_read_apart(items: list[Node]) -> bool:
-    """"Negative screening for hepatitis B and C": the "and" may go on naming what the unread words
-    govern ("screening for ... C"), which read as a finding of its own would be required or denied."""
+def _object_read_apart(items: list[Node], governed: re.Pattern = _GOVERNED_END) -> bool:
+    """"Bizarre screening for hepatitis B and C": the "and" (or "or") may go on naming what the unread
+    words govern ("screening for ... C"), which read as a finding of its own would be required or denied."""
     for item, following in zip(items, items[1:]):
-        if (isinstance(item, Review) and item.reason == "not_understood" and _GOVERNED_END.search(item.text.strip(" ,;"))
+        if (isinstance(item, Review) and item.reason == "not_understood" and governed.search(item.text.strip(" ,;"))
                 and any(isinstance(n, Finding) for n in following.walk())):
             return True
     return False
