@@ -1167,6 +1167,9 @@ class Builder:
 
 # "screening for hepatitis B": words not understood ending in what a preposition governs
 _GOVERNED_END = re.compile(r"\b(?:for|of|to|against|on|from|about|towards?)\s+\S+(?:\s+\S+){0,3}$", re.I)
+# "known positive status for HIV or hepatitis B": words that say only that the patient has what follows
+_PRESENCE_BEFORE = re.compile(r"\b(?:positive|status|evidence|diagnosis|diagnosed|history|presence|signs?|symptoms?|infection|infected"
+                              r"|known|recipients?|seropositive|suffering|suffer|suffers)\s*$", re.I)
 # alternatives after "history of A" are more often findings of the same kind than objects of the words
 _GOVERNED_ALTERNATIVE = re.compile(r"\b(?:for|to|against|on|from|about|towards?)\s+\S+(?:\s+\S+){0,3}$", re.I)
 
@@ -1175,8 +1178,9 @@ def _object_read_apart(items: list[Node], governed: re.Pattern = _GOVERNED_END) 
     """"Bizarre screening for hepatitis B and C": the "and" (or "or") may go on naming what the unread
     words govern ("screening for ... C"), which read as a finding of its own would be required or denied."""
     for item, following in zip(items, items[1:]):
-        if (isinstance(item, Review) and item.reason == "not_understood" and governed.search(item.text.strip(" ,;"))
-                and any(isinstance(n, Finding) for n in following.walk())):
+        text = item.text.strip(" ,;") if isinstance(item, Review) else ""
+        match = governed.search(text) if isinstance(item, Review) and item.reason == "not_understood" else None
+        if match and not _PRESENCE_BEFORE.search(text[:match.start()]) and any(isinstance(n, Finding) for n in following.walk()):
             return True
     return False
 
