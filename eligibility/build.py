@@ -414,7 +414,8 @@ class Builder:
     def build_examples(self, p: Parsed) -> Node:
         main = self._resolve(self.visit(p.fields["main"]))
         examples = self._resolve(self.visit(p.fields["examples"]))
-        if (self.criterion_kind == "exclusion" and getattr(main, "reason", "not_understood") == "not_understood"
+        main_read_or_unknown = not isinstance(main, Review) or main.reason == "not_understood"
+        if (self.criterion_kind == "exclusion" and main_read_or_unknown
                 and _measures_known_variable(examples) and not _may_qualify_main(examples)):
             # "Impaired kidney function (e.g., serum creatinine > 2 mg/dL or BUN > 50 mg/dL)": each
             # example is a case of what excludes, so one that holds settles it, whether the phrase is
@@ -1165,21 +1166,33 @@ class Builder:
         return Not(node, span=self.span(p)) if p.fields.get("negated") else node
 
 
-# "screening for hepatitis B": words not understood ending in what a preposition governs
-_GOVERNED_END = re.compile(r"\b(?:for|of|to|against|on|from|about|towards?)\s+\S+(?:\s+\S+){0,3}$", re.I)
+# "that requires frequent use of", "which need treatment with": a clause whose object a list may continue
+_GOVERNING_CLAUSE = re.compile(r"\b(?:that|which|who|requir\w*|need\w*)\b.*\b(?:of|with|to|for)\s+\S+(?:\s+\S+)?$", re.I)
+_GOVERNING_NAME = re.compile(r"\b(?:requir\w*|needing|needs?|treated with|treatment with|receiving|due to|caused by|secondary to"
+                             r"|associated with|related to)\s+\S+", re.I)
+
+
+def _governed_end(prepositions: str) -> re.Pattern:
+    """Words ending in what one of `prepositions` governs: "screening for hepatitis B"."""
+    return re.compile(rf"\b(?:{prepositions})\s+\S+(?:\s+\S+){{0,3}}$", re.I)
+
+
+_GOVERNED_END = _governed_end("for|of|to|against|on|from|about|towards?")
+# alternatives after "history of A" are more often findings of the same kind than objects of the words
+_GOVERNED_ALTERNATIVE = _governed_end("for|to|against|on|from|about|towards?")
 # "known positive status for HIV or hepatitis B": words that say only that the patient has what follows
 _PRESENCE_BEFORE = re.compile(r"\b(?:positive|status|evidence|diagnosis|diagnosed|history|presence|signs?|symptoms?|infection|infected"
                               r"|known|recipients?|seropositive|suffering|suffer|suffers)\s*$", re.I)
-# alternatives after "history of A" are more often findings of the same kind than objects of the words
-_GOVERNED_ALTERNATIVE = re.compile(r"\b(?:for|to|against|on|from|about|towards?)\s+\S+(?:\s+\S+){0,3}$", re.I)
 
 
 def _object_read_apart(items: list[Node], governed: re.Pattern = _GOVERNED_END) -> bool:
     """"Bizarre screening for hepatitis B and C": the "and" (or "or") may go on naming what the unread
     words govern ("screening for ... C"), which read as a finding of its own would be required or denied."""
     for item, following in zip(items, items[1:]):
-        text = item.text.strip(" ,;") if isinstance(item, Review) else ""
-        match = governed.search(text) if isinstance(item, Review) and item.reason == "not_understood" else None
+        if not (isinstance(item, Review) and item.reason == "not_understood"):
+            continue
+        text = item.text.strip(" ,;")
+        match = governed.search(text)
         if match and not _PRESENCE_BEFORE.search(text[:match.start()]) and any(isinstance(n, Finding) for n in following.walk()):
             return True
     return False
@@ -1204,10 +1217,6 @@ def _one(value):
     return value
 
 
-# "that requires frequent use of", "which need treatment with": a clause whose object a list may continue
-_GOVERNING_CLAUSE = re.compile(r"\b(?:that|which|who|requir\w*|need\w*)\b.*\b(?:of|with|to|for)\s+\S+(?:\s+\S+)?$", re.I)
-_GOVERNING_NAME = re.compile(r"\b(?:requir\w*|needing|needs?|treated with|treatment with|receiving|due to|caused by|secondary to"
-                             r"|associated with|related to)\s+\S+", re.I)
 _LONE_MODIFIER = re.compile(
     r"(?:current|previous|prior|past|active|ongoing|recent|known|suspected|chronic|acute|resolved|treated|untreated"
     r"|controlled|uncontrolled|stable|unstable|present|existing|documented|confirmed)", re.I)
