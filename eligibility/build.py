@@ -118,11 +118,30 @@ class Builder:
             return Review(self.source(p), "not_understood", span=self.span(p))
         if _object_read_apart(items, _GOVERNED_ALTERNATIVE):
             return self._negation_scope(items, p) or Review(self.source(p), "not_understood", span=self.span(p))
+        if self.criterion_kind == "inclusion" and any(_lists_requirements(part) for part in parts):
+            return self._or_between_neighbours(parts, p)
         if self.criterion_kind == "inclusion" and self._ends_a_series(p, parts, "or"):
             # "clarithromycin, erythromycin, pentamidine, or sparfloxacin": the "or" ends one list of
             # alternatives, its commas included
             items = [inner for item in items for inner in (item.items if isinstance(item, AllOf) else [item])]
         return self._negation_scope(items, p) or self._negated_list(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
+
+    def _or_between_neighbours(self, parts: list, p: Parsed) -> Node:
+        """"ANC ≥ 1500/µL, Hb ≥ 9 g/dL, creatinine ≤ 1.5 mg/dL or CrCl ≥ 60 mL/min": mostly the commas
+        list what an inclusion requires and the "or" joins the two measures beside it; yet "IgM < 50 mg/dL,
+        IgA < 100 mg/dL or IgG < 600 mg/dL" lists alternatives. Met when the narrow reading is met, not
+        met when no item is; between the two, the reviewer decides."""
+        groups: list[list[Node]] = []
+        for index, part in enumerate(parts):
+            members = [self._resolve(i) for i in (part.items if isinstance(part, _Implicit) else [part])]
+            if index:
+                groups[-1].append(members.pop(0))
+            groups.extend([member] for member in members)
+        joined = [group[0] if len(group) == 1 else AnyOf(tuple(_flatten(group, AnyOf))) for group in groups]
+        narrow = AllOf(tuple(_flatten(joined, AllOf)), span=self.span(p))
+        every = AnyOf(tuple(_flatten([member for group in groups for member in group], AnyOf)), span=self.span(p))
+        which = Review(self.source(p), "or_scope", span=self.span(p))
+        return AnyOf((narrow, AllOf((every, which), span=self.span(p))), span=self.span(p))
 
     def _without_bare_persons(self, items: list[Node], p: Parsed) -> list[Node] | Review:
         """"Patients with an active, bleeding diathesis": the person noun, split off by "with" or a comma,
@@ -281,7 +300,9 @@ class Builder:
             for review in reviews)
         spans = [self.span(part) for part in p.fields["parts"]]
         joined = all(re.fullmatch(rf"\s*,?\s*{conjunction}\s*", self.text[end:start], re.I) for (_, end), (start, _) in zip(spans, spans[1:]))
-        return series and only_names and bool(reviews) and joined
+        # "asthma, COPD, or FEV1 < 80%": names the lexicons know, then a last item of another kind
+        names_then_other = len(listed) == 1 and len(spans) == 2 and self.text[spans[0][1]:spans[1][0]].strip().startswith(",")
+        return series and joined and (only_names and bool(reviews) or names_then_other)
 
     def build_list(self, p: Parsed) -> Node | _Implicit:
         parts = self._without_bare_persons([self._resolve(self.visit(x)) for x in p.fields["parts"]], p)
@@ -1244,6 +1265,15 @@ def _flat(value):
             yield from _flat(item)
     else:
         yield str(value)
+
+
+def _lists_requirements(part) -> bool:
+    """A comma list of thresholds, with nothing in it that names a finding."""
+    if not isinstance(part, _Implicit):
+        return False
+    leaves = [n for item in part.items for n in (item.walk() if isinstance(item, Node) else [])]
+    return (sum(isinstance(n, (Compare, Between, OneOf)) for n in leaves) >= 2
+            and not any(isinstance(n, Finding) for n in leaves))
 
 
 def _flatten(items: list[Node], kind: type) -> list[Node]:

@@ -353,7 +353,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "upper normal limits", "the upper normal limits", "upper limit of normal value", "the upper limit of normal value",
          "upper limits of institution's normal (ULIN) range", "upper limit of institution's normal (ULIN) range",
          "upper limits of institution's normal range", "upper limit of institution's normal range", "ulin",
-         "upper limit of institutional normal", "upper limits of institutional normal"],
+         "upper limit of institutional normal", "upper limits of institutional normal", "upper normal level", "upper normal levels",
+         "upper level of normal", "upper levels of normal", "the upper level of normal"],
         "ULN",
     ).add_parse_action(pp.replace_with("ULN"))
     lln_words = phrase(
@@ -368,8 +369,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         number("number") + pp.Opt(times)
         + pp.Opt(tok("the", "institutional", "the institutional", "local", "the local", "site", "the site", "the site's", "laboratory",
                      "the laboratory")) + reference_limit("limit")
-        + pp.Opt(tok("range", "value")) + pp.Opt(lpar + pp.Opt(tok("uln", "lln") | pp.Regex(rf"(?:adjusted )?for @lab:age(?: and sex| and gender)?{_END}")) + rpar)
-        + pp.Opt(tok("for the institution", "of the institution", "for institution", "institutional", "for age", "for age and sex", "per institutional standards")
+        + pp.Opt(tok("range", "value")) + pp.Opt(lpar + pp.Opt(tok("uln", "lln", "unl", "iuln", "ulin") | pp.Regex(rf"(?:adjusted )?for @lab:age(?: and sex| and gender)?{_END}")) + rpar)
+        + pp.Opt(tok("for the institution", "of the institution", "for institution", "for the lab", "for the laboratory", "institutional", "for age", "for age and sex", "per institutional standards")
                  | pp.Regex(rf"(?:for|adjusted for) @lab:age(?: and sex| and gender)?{_END}"))
         | reference_limit("limit"),
         lambda r: {"number": _named(r, "number", "1"), "unit": [], "limit": r["limit"]},
@@ -451,10 +452,13 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # how the value is obtained, known modalities only, so that "or" joins methods and nothing else
     method_name = phrase(p["measurement_methods"], "measurement method") + pp.Opt(lpar + pp.Regex(r"[a-z][a-z0-9-]{1,8}") + rpar)
     measured_by = pp.Combine(
-        pp.Regex(r"(?:as )?(?:(?:measured|assessed|determined|evaluated|calculated|estimated|documented|confirmed) )?(?:by|on|via|using|per)(?: either)?(?= )")
+        pp.Regex(r"(?:as )?(?:(?:measured|assessed|determined|evaluated|calculated|estimated|documented|confirmed) )?(?:by|on|via|using|per)(?: either)?(?: the)?(?= )")
         + method_name + pp.Opt(tok("scan")) + pp.ZeroOrMore(tok("or", "and/or", ", or", ",") + method_name + pp.Opt(tok("scan"))),
         join_string=" ", adjacent=False,
     )
+    # "Creatinine clearance (by Cockcroft-Gault) ≥ 60 mL/min", "Glucose (finger stick) ≤ 275 mg/dL": how
+    # the value is obtained, in brackets between the analyte and its comparator
+    lab_filler = lpar + (measured_by | method_name) + rpar | lab_filler
     # "≤ 2 on the Eastern Cooperative Oncology Group (ECOG) scale": the scale the value is read on
     scale_note = pp.Regex(r"(?:on|according to|by) the (?:\S+ ){0,8}?(?:scale|score|classification)(?= |$)")
     measurement_context = pp.Combine(
@@ -609,7 +613,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # Time windows and reference points.
     reference_words = pp.Combine(
-        pp.OneOrMore(~(tok(",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "except", "unless", "including")) + pp.Regex(rf"(?:@\w+:)?[a-z0-9][\w'./-]*{_END}"))[1, 8],
+        pp.OneOrMore(~(tok(",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "except", "unless", "including")) + pp.Regex(rf"(?:(?:@\w+:)?[a-z0-9][\w'./-]*|-(?= [a-z0-9])){_END}"))[1, 8],
         join_string=" ", adjacent=False)
     # "prior to initiation of study treatment with atezolizumab": the study's treatment, not the patient's
     study_treatment_with = pp.Regex(r"(?:the )?(?:(?:initiation|start|first dose|beginning|the first dose) of )?(?:the )?"
