@@ -119,28 +119,30 @@ class Builder:
         if _object_read_apart(items, _GOVERNED_ALTERNATIVE):
             return self._negation_scope(items, p) or Review(self.source(p), "not_understood", span=self.span(p))
         if self.criterion_kind == "inclusion" and any(_lists_requirements(part) for part in parts):
-            return self._or_between_neighbours(parts, p)
+            return self._joined_between_neighbours(parts, p, AnyOf, AllOf)
         if self.criterion_kind == "inclusion" and self._ends_a_series(p, parts, "or"):
             # "clarithromycin, erythromycin, pentamidine, or sparfloxacin": the "or" ends one list of
             # alternatives, its commas included
             items = [inner for item in items for inner in (item.items if isinstance(item, AllOf) else [item])]
         return self._negation_scope(items, p) or self._negated_list(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
 
-    def _or_between_neighbours(self, parts: list, p: Parsed) -> Node:
-        """"ANC ≥ 1500/µL, Hb ≥ 9 g/dL, creatinine ≤ 1.5 mg/dL or CrCl ≥ 60 mL/min": mostly the commas
-        list what an inclusion requires and the "or" joins the two measures beside it; yet "IgM < 50 mg/dL,
-        IgA < 100 mg/dL or IgG < 600 mg/dL" lists alternatives. Met when the narrow reading is met, not
-        met when no item is; between the two, the reviewer decides."""
+    def _joined_between_neighbours(self, parts: list, p: Parsed, pair: type, listed: type) -> Node:
+        """"ANC ≥ 1500/µL, Hb ≥ 9 g/dL, creatinine ≤ 1.5 mg/dL or CrCl ≥ 60 mL/min" (inclusion): mostly
+        the commas list what is required and the "or" joins the two measures beside it; yet "IgM < 50
+        mg/dL, IgA < 100 mg/dL or IgG < 600 mg/dL" lists alternatives. An exclusion's "ANC < 1000, Hb < 8
+        and platelets < 50" may end a list of what excludes, or ask for all three ("Hb < 10 g/dL, ferritin
+        < 30 and TSAT < 20%"). Met when the narrow reading is met, not met when no item is; between the
+        two, the reviewer decides."""
         groups: list[list[Node]] = []
         for index, part in enumerate(parts):
             members = [self._resolve(i) for i in (part.items if isinstance(part, _Implicit) else [part])]
             if index:
                 groups[-1].append(members.pop(0))
             groups.extend([member] for member in members)
-        joined = [group[0] if len(group) == 1 else AnyOf(tuple(_flatten(group, AnyOf))) for group in groups]
-        narrow = AllOf(tuple(_flatten(joined, AllOf)), span=self.span(p))
+        joined = [group[0] if len(group) == 1 else pair(tuple(_flatten(group, pair))) for group in groups]
+        narrow = listed(tuple(_flatten(joined, listed)), span=self.span(p))
         every = AnyOf(tuple(_flatten([member for group in groups for member in group], AnyOf)), span=self.span(p))
-        which = Review(self.source(p), "or_scope", span=self.span(p))
+        which = Review(self.source(p), "list_scope", span=self.span(p))
         return AnyOf((narrow, AllOf((every, which), span=self.span(p))), span=self.span(p))
 
     def _without_bare_persons(self, items: list[Node], p: Parsed) -> list[Node] | Review:
@@ -249,6 +251,8 @@ class Builder:
         seps = p.fields["seps"]
         if len(parts) == 1:
             return parts[0]
+        if self.criterion_kind == "exclusion" and set(seps) == {"and"} and any(_lists_requirements(part) for part in parts):
+            return self._joined_between_neighbours(parts, p, AllOf, AllOf)
         items: list[Node] = []
         for index, part in enumerate(parts):
             negate = index > 0 and index - 1 < len(seps) and seps[index - 1] == "without"

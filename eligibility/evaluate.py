@@ -109,8 +109,8 @@ class Evaluator:
                                  "check whether it means to exclude patients with X",
             "negation_scope": "a negation before a list of thresholds ('No SBP ≥ 150 or DBP ≥ 95'): check whether it "
                               "covers the first threshold or all of them",
-            "or_scope": "some thresholds of the list are met, not all: check whether its 'or' joins only the two "
-                        "beside it or makes every item an alternative",
+            "list_scope": "some thresholds of the list hold, too few for its narrow reading: check whether its last "
+                          "'or' / 'and' joins only the two items beside it or ends the list",
         }.get(node.reason, "not understood by the grammar")
         return Answer(None, f"{reason}: {node.text!r}", (), (node.text,))
 
