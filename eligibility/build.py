@@ -277,6 +277,10 @@ class Builder:
             return items
         if len(items) == 1:
             return items[0]
+        if _disjoint(items):  # "age < 18 years and age > 70 years": see build_double_cmp
+            if self.criterion_kind == "exclusion":
+                return AnyOf(tuple(items), span=self.span(p))
+            return Review(self.source(p), "not_understood", span=self.span(p))
         if _object_read_apart(items):
             return self._negation_scope(items, p) or Review(self.source(p), "not_understood", span=self.span(p))
         if self.criterion_kind == "exclusion" and self._ends_a_series(p, parts, "and"):
@@ -797,7 +801,12 @@ class Builder:
             if review is not None:
                 return Review(self.source(p), review.reason, span=self.span(p))
             if not either and _disjoint(bounds):
-                # "Calcium < 8.4 mg/dL > 10.6 mg/dL": both cannot hold; "either" is likely meant, but a guess
+                if self.criterion_kind == "exclusion" and re.search(r"\band\b", self.source(p), re.I):
+                    # "Age < 18 years and > 90 years": no one is both; what excludes is either
+                    per_variable.append(AnyOf(tuple(bounds), span=self.span(p)))
+                    continue
+                # "Calcium < 8.4 mg/dL > 10.6 mg/dL" may mean either; an inclusion's "< 18 and > 65" may
+                # have its signs swapped: a guess either way
                 return Review(self.source(p), "not_understood", span=self.span(p))
             per_variable.append(bounds[0] if len(bounds) == 1 else (AnyOf if either else AllOf)(tuple(bounds), span=self.span(p)))
         return self._combine(per_variable, f["conj"], p)
