@@ -85,6 +85,9 @@ def alternation(phrases: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(p) for p in normed) + ")" + _END
 
 
+_OLDER = re.compile(r"(?:\S+ ){1,4}?(?:or|and) (?:older|younger)(?: |$)")
+
+
 def phrase(phrases: Iterable[str], name: str | None = None) -> pp.ParserElement:
     """Any of `phrases` as whole tokens, longest first."""
     phrases = list(phrases)
@@ -423,7 +426,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "hematology", "haematology", "biochemistry", "chemistry", *p["presence"], *p["person_words"]])
     # one regex: "adults", "children" only before an age ("adults aged 18 to 65"), where they add nothing to
     # the age (not "women", a sex)
-    lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?=(?: (?:patients?|subjects?|participants?|volunteers?))?(?: @lab:age{_END}| (?:aged? )?\d+(?: (?:-|to) \d+)? (?:years?|yrs?)(?: |$)))"
+    lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?: of(?= \d))?(?=(?: (?:patients?|subjects?|participants?|volunteers?))?(?: (?:who are|,))?(?: @lab:age{_END}| (?:aged? )?(?:(?:at least|over|under|older than|younger than|more than|less than|<=|>=|<|>) )?\d+(?: (?:-|to) \d+)? (?:years?|yrs?)(?: |$)))"
                           # opening the criterion only: "living with children aged < 5" is not the patient's age
                           rf"|(?<!.)(?:children|child|infants?|adolescents?|neonates?|newborns?|toddlers|kids|teenagers|youths?|elderly"
                           rf"|volunteers?|outpatients?|inpatients?)(?= @lab:age{_END}))").set_name("analyte prefix")
@@ -1105,14 +1108,18 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                 "babies", "son", "daughter", "parent", "parents", "mother", "father", "partner", "partners",
                                 "spouse", "caregiver", "caregivers", "sibling", "siblings", "household", "contact", "contacts",
                                 "donor", "donors", "member", "members", "relative", "relatives", "newborn", "newborns", "offspring"])
-    lead_words = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern}|{other_person}|@)\S+ )+"), lambda r: {})
+    # and the words stop at the age: "Surgical patients 60 years of age or older"
+    age_ahead = r"\d[\d.]* (?:(?:-|to|and) \d[\d.]* )?(?:years?|yrs?)(?: |$)"
+    lead_words = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern}|{other_person}|@|{age_ahead})\S+ )+"), lambda r: {})
     # "Adult patients up to age 75", "Phase 1 patient at least 18 yrs of age": the words stop at the comparator
     lead_words_to_comparator = _tagged("unknown", pp.Regex(
-        rf"(?:(?!{boundary_pattern}|{other_person}|@|(?:{word_op.pattern})|(?:<=|>=|<|>|=)(?:\s|$))\S+ )+"), lambda r: {})
+        rf"(?:(?!{boundary_pattern}|{other_person}|@|{age_ahead}|(?:{word_op.pattern})|(?:<=|>=|<|>|=)(?:\s|$))\S+ )+"), lambda r: {})
     lead_age = _tagged(
         "and",
         lead_words + (analyte_range | analyte_cmp).add_condition(lambda t: t[0].fields["labs"] == ["age"])
-        | lead_words_to_comparator + (cmp_before_age | bare_cmp.copy().add_condition(lambda t: bool(t[0].fields.get("age_words")))),
+        | lead_words_to_comparator + (cmp_before_age | bare_cmp.copy().add_condition(
+            # "60 years or older" is an age by its words; "for 5 years" is not
+            lambda s, l, t: bool(t[0].fields.get("age_words")) or _OLDER.match(s, t[0].start) is not None)),
         _side_by_side,
     )
 
@@ -1187,8 +1194,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         (introducer_first, first_of(free_finding), 4),  # the known-term alternative tries a free finding too
         (number_near, first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_double, free_cmp, count_cmp, bound, unsigned_limit)),
         (near("adults?(?:\\s|$)", 3), first_of(adult)),
-        (near("@lab:age", 12), first_of(lead_age)),
-        (near(r"(?:@lab:age|years?|yrs?|old)(?:\s|$)", 12), first_of(age_then_words)),
+        (near(r"(?:@lab:age|years?|yrs?|old)(?:\s|$)", 12), first_of(lead_age, age_then_words)),
     ]).set_name("clause")
 
     # Connectives, lowest precedence last.

@@ -65,7 +65,8 @@ def contraception_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Nod
     are not)."""
     vocabulary = _contraception_vocabulary()
     norms = _words(lexemes)
-    if not norms or not vocabulary["triggers"].intersection(norms):
+    triggers = vocabulary["triggers"].intersection(norms)
+    if not triggers or (triggers == {"birth"} and "control" not in norms):  # "from birth to 21 years" is an age
         return None
     if any(norm not in vocabulary["words"] and not _NUMBER.match(norm) for norm in norms):
         return None
