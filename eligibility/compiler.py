@@ -451,7 +451,8 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _without_unopened_closers, _groups_joined_by_or,
+    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _weeks_of_gestation,
+                 _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way):
         lexemes = step(lexemes)
     return lexemes
@@ -555,6 +556,35 @@ def _sign_before_scale(lexemes: list) -> list:
         if after < len(out) and re.fullmatch(r"\d+(?:\.\d+)?|i{1,3}|iv|v", out[after].g):
             out[index:after] = out[index + 1:after] + [sign]
     return out
+
+
+_WEEK_WORDS = frozenset({"weeks", "week", "wks", "wk"})
+_BOUND_WORDS = frozenset({"to", "-", "and", "between", "than", "less", "more", "greater", "fewer", "at", "least", "most", "or",
+                          "equal", "under", "over", "above", "below", "up", "from", "of", "in", *_WEEK_WORDS, *_SIGNS})
+
+
+def _weeks_of_gestation(lexemes: list) -> list:
+    """"< 37 weeks of gestation", "30 to 32 weeks' gestation": a gestational age named by the words
+    after its weeks, read as if named before them."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if word not in ("gestation", "gestational", "@lab:gestational_age"):
+            continue
+        weeks = index - 1 - (index > 1 and words[index - 1] in ("of", "'", "’"))
+        if weeks < 1 or words[weeks] not in _WEEK_WORDS or not words[weeks - 1][:1].isdigit():
+            continue
+        start = weeks - 1
+        while start > 0 and (words[start - 1][:1].isdigit() or words[start - 1] in _BOUND_WORDS):
+            start -= 1
+        while words[start] in ("of", "in"):  # "infants of 30 weeks' gestation": the number's own words only
+            start += 1
+        end = index + 1 + (word == "gestational" and index + 1 < len(words) and words[index + 1] == "age")
+        name = replace(lexemes[index], g="@lab:gestational_age", term="gestational_age",
+                       start=lexemes[start].start, end=lexemes[start].start)
+        # the weeks stretch over the words read in front, so that spans still cover them
+        weeks_read = replace(lexemes[weeks], end=lexemes[end - 1].end)
+        return lexemes[:start] + [name] + lexemes[start:weeks] + [weeks_read] + lexemes[end:]
+    return lexemes
 
 
 def _spaced_dash_as_colon(lexemes: list) -> list:

@@ -1055,7 +1055,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
                   "healthy adult subjects", "healthy adult volunteers", "healthy participants", "healthy individuals", "healthy persons",
                   "healthy people", "healthy adult participants", "healthy"], "healthy").add_parse_action(pp.replace_with("healthy_volunteer"))
     )
-    flag_when = pp.Regex(rf"(?:prior to|before|at the time of|at|within|during|on|by|in|from|no more than|no later than|performed|obtained)\b{IN_SENTENCE}*")
+    # not "at 20 weeks", "in 30 to 32 weeks of gestation": a stage of the pregnancy, not when it is asked
+    flag_when = pp.Regex(rf"(?:prior to|before|at the time of|within|during|by|no more than|no later than|performed|obtained"
+                         rf"|(?:at|on|in|from)\b(?!{IN_SENTENCE}*\d))\b{IN_SENTENCE}*")
     flags = _tagged(
         "flags",
         pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "who is", "women", "female", "females", "a",
