@@ -734,7 +734,8 @@ class Builder:
                 continue
             timepoint = self._amount(p.fields["timepoint"], None) if p.fields.get("timepoint") else None
             context = self._context_text(p)
-            nodes.append(Compare(variable, op, threshold, timepoint, context, span=self.span(p)))
+            conditional = bool(context) and not _usual_measurement(context)
+            nodes.append(Compare(variable, op, threshold, timepoint, context, conditional, span=self.span(p)))
         return self._combine(nodes, p.fields.get("conj", []), p)
 
     def _context_text(self, p: Parsed) -> str:
@@ -1297,6 +1298,44 @@ def _flatten(items: list[Node], kind: type) -> list[Node]:
 
 
 _THRESHOLD_KINDS = ("cmp", "range")
+
+# Contexts that say when or how a value is taken as it usually is: at a visit, lately, by a method,
+# at rest on room air. What else a context says ("after transfusion", "on 5 L/min supplemental
+# oxygen", "in the bone marrow", "for recurrent disease") narrows which value counts.
+_USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
+    r"\bwithin\b.*$",
+    # "TBil > 2 ULN after treatment", "HbA1c > 10% despite optimal medical management": what persists
+    # under treatment is the value the record holds
+    r"\b(?:after|despite|in\s+spite\s+of|following|under)\s+(?:(?:adequate|appropriate|optimal|optimized|standard|maximal|maximum|stable)\s+)?"
+    r"(?:medical\s+)?(?:treatment|therapy|management)(?:\s+with\s+[\w\s,/-]+)?$",
+    r"\b(?:by|using|via|per|according\s+to|on|with|in|from)\s+(?:the\s+|a\s+|an\s+|any\s+kind\s+of\s+)?(?:[\w'./-]+\s+){0,6}?"
+    r"(?:formula|equation|method|echo\w*|muga(?:\s+scan)?|ecg|ekg|electrocardiogram|recording|scans?|imaging|ct|mri"
+    r"|recist(?:\s+v?(?:ersion\s+)?[\d.]+)?|oximetry|spirometry|pulmonary\s+function\s+tests?|laborator(?:y|ies)(?:\s+testing)?"
+    r"|labs?|assessments?|urinalysis|urine\s+collection|testing|cockcroft[\s-]*gault|cockroft[\s-]*gault|mdrd|ckd-epi"
+    r"|morphology|fish|flow\s+cytometry|pcr|rt-pcr|immunohistochemistry|ihc|central\s+review|local\s+review)"
+    r"(?:\s+(?:formula|equation|method|scan|test|criteria|assay|calculation))?\b",
+    r"\b(?:at|on|during|in|from|prior\s+to|before|by)\s+(?:the\s+)?(?:(?:time|day|date)\s+of\s+)?(?:signing\s+(?:of\s+)?(?:the\s+)?)?"
+    r"(?:study\s+)?(?:screening|baseline|visit(?:\s+-?\d+)?|enrol\w*|randomi[sz]\w*|registration|pre-?registration|entry|inclusion"
+    r"|(?:written\s+)?informed\s+consent(?:\s+form)?|icf|consent|day\s+-?\d+|admission|start|surgery"
+    r"|first\s+dose(?:\s+of\s+(?:the\s+)?study\s+(?:treatment|drug|medication|therapy|intervention))?)"
+    r"(?:\s+(?:visit|examinations?|assessments?|evaluations?|tests?))?\b",
+    r"\b(?:during|in|within)\s+the\s+(?:prior|past|last|previous)\s+(?:year|month|week)\b",
+    r"\b(?:while\s+)?(?:breathing\s+)?(?:(?:on|in|at)\s+)?(?:room|ambient)\s+air\b|\bat\s+rest\b",
+    r"\b(?:of\s+(?:the\s+)?)?(?:normal\s+)?predicted(?:\s+value)?\b",
+    r"\b(?:screening|baseline|muga|echo\w*|ecg|ekg|ecog|karnofsky|lansky|recist|mdrd|ckd-epi|cockcroft[\s-]*gault|cockroft[\s-]*gault"
+    r"|day\s+-?\d+|visit(?:\s+-?\d+)?|recording|scans?|multi-?\s*gated\s+acquisition|radionuclide\s+\w+)\b",
+    r"\bon\s+the\s+[\w\s()'-]*?\bscale\b",
+    r"\b(?:obtained|measured|performed|taken|done|assessed|evaluated|collected|confirmed|documented|recorded|determined"
+    r"|calculated|estimated|as|must|should|be|the|a|an|and|or|and/or|of|at|on|in|by|any|kind|either)\b",
+)]
+
+
+def _usual_measurement(context: str) -> bool:
+    """Nothing in the context but when, how or on what the value is taken as usual."""
+    rest = context
+    for pattern in _USUAL_MEASUREMENT_WORDS:
+        rest = pattern.sub(" ", rest)
+    return not re.search(r"[a-z]{2,}", rest, re.I)
 
 
 def _single(parsed):

@@ -176,6 +176,9 @@ class Evaluator:
         holds = _OPS[node.op](value, node.threshold.value)
         reason = f"{self._name(node.variable)} {m.text}" + (f" (= {converted})" if converted and converted != m.text else "")
         reason += f" {'is' if holds else 'is not'} {node.op} {threshold}"
+        if node.conditional:
+            reason += f", but the criterion counts only a value {node.context!r}, which the record does not show"
+            return Answer(None, reason, (Evidence(node.variable, m.text, converted, f"{node.op} {threshold}", None),))
         return Answer(holds, reason, (Evidence(node.variable, m.text, converted, f"{node.op} {threshold}", holds),))
 
     def visit_between(self, node) -> Answer:

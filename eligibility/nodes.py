@@ -194,14 +194,17 @@ class Compare(Node):
     op: str = ""
     threshold: Amount | None = None
     timepoint: Amount | None = None
-    context: str = ""
+    context: str = ""  # how or when the value is measured, as written
+    # the context narrows which value counts ("after transfusion", "in the event of virologic failure"),
+    # which a record does not show: the comparison is shown, not decided
+    conditional: bool = False
 
     def render(self):
         text = f"{self.variable} {self.op} {self.threshold.render()}"
         if self.timepoint:
             text += f" at {self.timepoint.render()}"
         if self.context:
-            text += f" ({self.context})"
+            text += f" ({'only ' if self.conditional else ''}{self.context})"
         return text
 
 
