@@ -452,6 +452,7 @@ def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _weeks_of_gestation,
+                 _modifier_comma_dropped,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way):
         lexemes = step(lexemes)
@@ -556,6 +557,20 @@ def _sign_before_scale(lexemes: list) -> list:
         if after < len(out) and re.fullmatch(r"\d+(?:\.\d+)?|i{1,3}|iv|v", out[after].g):
             out[index:after] = out[index + 1:after] + [sign]
     return out
+
+
+_OPENING_MODIFIERS = frozenset("active current ongoing known suspected chronic severe significant uncontrolled untreated "
+                                "symptomatic documented confirmed".split())
+
+
+def _modifier_comma_dropped(lexemes: list) -> list:
+    """"Active, uncontrolled infection", "Severe, uncontrolled hypertension": a comma after the opening
+    modifier joins two modifiers of one finding; read as a list, the modifier would be an item of its own."""
+    words = [lexeme.g for lexeme in lexemes]
+    if (len(words) > 3 and words[0] in _OPENING_MODIFIERS and words[1] == ","
+            and not (words[2] in _OPENING_MODIFIERS and words[3] in (",", "or", "and", "and/or"))):
+        return lexemes[:1] + lexemes[2:]
+    return lexemes
 
 
 _WEEK_WORDS = frozenset({"weeks", "week", "wks", "wk"})

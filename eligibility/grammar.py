@@ -476,7 +476,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
         conj = [" ".join(c) for c in _all(r, "conj")]
         return {"labs": [x.split(":", 1)[1] for x in _all(r, "labs")], "conj": conj}
 
-    inclusive = phrase(["inclusive", "( inclusive )", ", inclusive", "both inclusive", "exclusive", "( exclusive )", ", exclusive"], "inclusivity")
+    inclusive = phrase(["inclusive", "( inclusive )", ", inclusive", "both inclusive", "( both inclusive )", ", both inclusive",
+                        "[ inclusive ]", "limits included", "( limits included )", ", limits included", "extremes included",
+                        ", extremes included", "exclusive", "( exclusive )", ", exclusive", "both exclusive", "( both exclusive )"],
+                       "inclusivity")
     range_sep = tok("-", "to", "and", "through", "~")
     range_intro = tok("between", "from", "in the range of", "range", "ranging from", "within the range of", "within the range", "within a range of",
                       "within", "of", "in the range", "in range",
@@ -484,7 +487,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     def _range(r):
         fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
-        fields.update(low=r["low"], high=r["high"], inclusive="exclusive" not in " ".join(_all(r, "incl")),
+        high = _one_parsed(r["high"])
+        if "bracket_unit" in r and high is not None and not high.fields.get("unit") and not high.fields.get("limit"):
+            # "BMI 18-30 (kg/m2)": the unit of both bounds, written once in brackets
+            high = Parsed("value", {**high.fields, "unit": list(r["bracket_unit"])}, high.start, high.end)
+        fields.update(low=r["low"], high=high if high is not None else r["high"], inclusive="exclusive" not in " ".join(_all(r, "incl")),
                       timepoint=_named(r, "timepoint"), age_words="age_words" in r)
         return fields
 
@@ -499,7 +506,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         | phrase(["of age", "years of age", "old", "years old", "year old", "age", "in age", "/ o", "/o", "yo", "y.o", "y . o .", "y . o", ". o", "- old", "years - old", "year - old"], "age words")
     ).set_name("age words")
     def range_body_of(intro: pp.ParserElement, separator: pp.ParserElement) -> pp.ParserElement:
-        return (intro + value("low") + separator + value("high") + pp.Opt(age_words("age_words"))
+        # "between 23 and 45 kilograms per square meter (kg/m^2), inclusive": the unit restated in brackets
+        return (intro + value("low") + separator + value("high") + pp.Opt(lpar + unit("bracket_unit") + rpar) + pp.Opt(age_words("age_words"))
                 + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt(measured_within("context")))
 
     # "≥19 to 65 years of age": a sign before the first bound of a written range
