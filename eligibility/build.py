@@ -712,6 +712,8 @@ class Builder:
         if not variables:
             return Review(self.source(p), "not_understood", span=self.span(p))
         op = _one(p.fields["op"])
+        if op == "conflicting":
+            return Review(self.source(p), "not_understood", span=self.span(p))
         nodes = []
         for variable in variables:
             try:

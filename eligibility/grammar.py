@@ -499,6 +499,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
         fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
         fields.update(op=r["op"], value=r["value"], timepoint=_named(r, "timepoint"),
                       context=_named(r, "context"), method=_named(r, "method"), age_words="age_words" in r)
+        first_sign = lambda value: (value[0] if isinstance(value, pp.ParseResults) else str(value))[:1]
+        if "op_again" in r and first_sign(r["op_again"]) != first_sign(r["op"]):
+            # "at least 18 years or older" says it twice; "at least 18 years or younger" cannot be read
+            fields["op"] = "conflicting"
         return fields
 
     age_words = (
@@ -544,7 +548,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     method_note = lpar + pp.Regex(r"(?:confirmed|measured|as|by|using|per|according|calculated|estimated|determined|assessed"
                                   r"|obtained|performed|via|based|repeated|centrally|local|central|on)\b[^()]*?(?= \))") + rpar
     cmp_tail = (
-        comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(timepoint) + pp.Opt(method_note)
+        comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(postfix_op("op_again"))
+        + pp.Opt(timepoint) + pp.Opt(method_note)
         + pp.Opt(measured_by("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
                  | scale_note("context") | measurement_context("context") | measured_within("context") | lab_context("context"))
     )
@@ -567,7 +572,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     bare_cmp = _tagged(
         "cmp",
         pp.ZeroOrMore(lab_prefix) + (
-            comparator + value("value") + age_words("age_words")
+            comparator + value("value") + (age_words("age_words") + pp.Opt(postfix_op("op_again"))
+                                           | pp.FollowedBy(pp.Regex(r"(?:or|and) (?:older|younger)(?= |$)")) + postfix_op("op_again"))
             | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(age_words("age_words"))
             + pp.ZeroOrMore(phrase(p["person_words"]))
             | comparator + value("value") + pp.FollowedBy(pp.StringEnd())
