@@ -452,7 +452,7 @@ def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _weeks_of_gestation,
-                 _modifier_comma_dropped,
+                 _modifier_comma_dropped, _score_classes_as_points,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way):
         lexemes = step(lexemes)
@@ -570,6 +570,43 @@ def _modifier_comma_dropped(lexemes: list) -> list:
     if (len(words) > 3 and words[0] in _OPENING_MODIFIERS and words[1] == ","
             and not (words[2] in _OPENING_MODIFIERS and words[3] in (",", "or", "and", "and/or"))):
         return lexemes[:1] + lexemes[2:]
+    return lexemes
+
+
+_CLASS_WORDS = frozenset({"class", "classes", "classification", "grade", "score", "stage", "status", "of", "category"})
+
+
+def _score_classes_as_points(lexemes: list) -> list:
+    """"Child-Pugh class B or C": lettered classes of a score, read as the points they stand for
+    (">= 7"); classes that are not one run of points ("A or C") are left as written."""
+    analytes = get_lexicon().analytes
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        analyte = analytes.get(word[5:]) if word.startswith("@lab:") else None
+        if analyte is None or not analyte.classes:
+            continue
+        points = {letter: (low, high) for letter, low, high in analyte.classes}
+        first = index + 1
+        while first < len(words) and words[first] in _CLASS_WORDS:
+            first += 1
+        letters, last = [], first
+        while last < len(words) and words[last] in points:
+            letters.append(words[last])
+            if last + 2 < len(words) and words[last + 1] in (",", "or", "and/or", "-", "to") and words[last + 2] in points:
+                last += 2
+            else:
+                last += 1
+        order = [letter for letter, _, _ in analyte.classes]
+        spots = sorted(order.index(letter) for letter in set(letters))
+        if not letters or spots != list(range(spots[0], spots[-1] + 1)) or len(spots) == len(order):
+            continue
+        low, high = points[order[spots[0]]][0], points[order[spots[-1]]][1]
+        lowest, highest = analyte.classes[0][1], analyte.classes[-1][2]
+        written = (f">= {low:g}" if high == highest else f"<= {high:g}" if low == lowest else f"{low:g} - {high:g}")
+        while last < len(words) and words[last] in _CLASS_WORDS - {"of"}:  # "B or C classification"
+            last += 1
+        read = replace(lexemes[first], g=written, end=lexemes[last - 1].end)
+        return lexemes[:index + 1] + [read] + lexemes[last:]
     return lexemes
 
 

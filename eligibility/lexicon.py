@@ -31,6 +31,7 @@ class Analyte:
     loinc: tuple[tuple[str, str], ...] = ()  # (LOINC code, UCUM unit its results are reported in)
     other_units: tuple[str, ...] = ()  # another quantity under the same name: CrCl per 1.73 m², FEV1 in % predicted
     step: float = 1.0  # a score's smallest step: Hoehn and Yahr has stages 1.5 and 2.5
+    classes: tuple[tuple[str, float, float], ...] = ()  # lettered classes of a score and their points: Child-Pugh B is 7-9
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,14 @@ class Lexicon:
 
     # -- loading -------------------------------------------------------------------------------
     def _load_analytes(self) -> None:
-        keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units", "loinc", "other_units", "step"})
+        keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units", "loinc", "other_units", "step", "classes"})
         for entry in data_json("analytes.json", keys)["entries"]:
             bare = tuple((b["unit"], float(b["min"]), float(b["max"])) for b in entry.get("bare_units", ()))
             analyte = Analyte(
                 entry["id"], entry["names"][0], tuple(entry["names"]), entry["unit"], entry["kind"],
                 entry.get("molar_mass"), entry.get("valence"), bare, tuple(entry.get("loinc", {}).items()),
                 tuple(entry.get("other_units", ())), float(entry.get("step", 1.0)),
+                tuple((letter.lower(), float(low), float(high)) for letter, (low, high) in entry.get("classes", {}).items()),
             )
             if analyte.id in self.analytes:
                 raise LexiconError(f"analytes.json: duplicate id {analyte.id!r}")
