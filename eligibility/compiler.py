@@ -611,7 +611,7 @@ def _score_classes_as_points(lexemes: list) -> list:
 
 
 _WEEK_WORDS = frozenset({"weeks", "week", "wks", "wk"})
-_BOUND_WORDS = frozenset({"to", "-", "and", "between", "than", "less", "more", "greater", "fewer", "at", "least", "most", "or",
+_BOUND_WORDS = frozenset({"to", "-", "and", "between", "than", "less", "more", "greater", "fewer", "at", "least", "most", "or", "no", "not",
                           "equal", "under", "over", "above", "below", "up", "from", "of", "in", *_WEEK_WORDS, *_SIGNS})
 
 
