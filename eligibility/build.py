@@ -1081,6 +1081,8 @@ class Builder:
             denied = dict.fromkeys(flag[4:] for v in values for flag in v.split("!")[1:])
             not_pregnant = AllOf((Sex(modified, span=span), *(Not(Flag(flag, span=span), span=span) for flag in denied)), span=span)
             sex = AnyOf((Sex(plain, span=span), not_pregnant), span=span) if plain else not_pregnant
+        if p.fields.get("adult"):  # "Male or female adults": an age, unless one is written beside it
+            sex = AllOf((sex, Compare("age", ">=", Amount(18.0, "year", "adult"), span=span)), span=span)
         # "Healthy male or female subjects": healthy, whichever the sex
         return AllOf((Flag("healthy_volunteer", span=span), sex), span=span) if p.fields.get("healthy") else sex
 

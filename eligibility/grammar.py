@@ -1046,12 +1046,13 @@ def _parsers() -> dict[str, pp.ParserElement]:
     sex = _tagged(
         "sex",
         pp.ZeroOrMore(pp.Regex(rf"(?:patients|subjects|participants|(?:both|either)(?! (?:genders?|sex|sexes){_END})){_END}"))
-        + pp.Opt(tok("healthy")("healthy")) + sex_item("values*")
+        # "Healthy adult males or females between 18 and 84": "adult" says no more than the age does
+        + pp.Opt(tok("healthy")("healthy")) + pp.Opt(tok("adult")("adult")) + sex_item("values*")
         + pp.ZeroOrMore((list_conj | tok("and", "or")) + sex_item("values*"))
-        + pp.ZeroOrMore(tok("patients", "subjects", "participants", "volunteers", "adults", "adult", "aged", "of", "gender", "sex", "healthy",
+        + pp.ZeroOrMore(tok("adults", "adult")("adult") | tok("patients", "subjects", "participants", "volunteers", "aged", "of", "gender", "sex", "healthy",
                             "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are",
                             ", of any race", ", of any ethnicity", ", of any race or ethnicity", ", of all races", ", any race")),
-        lambda r: {"values": _words(_all(r, "values")), "healthy": "healthy" in r},
+        lambda r: {"values": _words(_all(r, "values")), "healthy": "healthy" in r, "adult": "adult" in r},
     )
     negative_test = pp.Regex(  # "a negative serum or urine β-hCG pregnancy test"
         r"(?:a )?negative (?:[a-zß-ω0-9/.-]+ ){0,6}?(?:pregnancy tests?|(?:β|beta) ?-? ?hcg(?: pregnancy)?(?: test)?|hcg(?: test)?)"
