@@ -101,6 +101,10 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     clean = text.strip()
     if _PLACEHOLDER.match(clean):
         return Review(clean, "not_a_criterion", span=(0, len(clean))), ()
+    numbered = _ITEM_NUMBER.match(clean)
+    if numbered:  # "7. Platelet count less than 100,000/mm3": a list's number the splitter left on the item
+        rule, problems = compile_criterion(clean[numbered.end():], kind)
+        return _shift(rule, -numbered.end()), problems
     by_sentence = _compile_sentences(clean, kind)
     if by_sentence is not None:
         return by_sentence
@@ -152,6 +156,7 @@ def _sentence_starts(clean: str) -> list[int]:
                   if clean[: m.start() + 1].split()[-1].lower().strip("([{\"'").rstrip(".") not in _ABBREVIATIONS]
 
 
+_ITEM_NUMBER = re.compile(r"\d{1,2}[.)]\s+(?=[A-Za-z])")
 _POINTER = re.compile(r"\(?\s*(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:appendix|section|table|protocol|attachment|annex)\b[^.;]{0,40}[.)]*\s*", re.I)
 _SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9%)\]])\.\s+(?=[A-Z(])")
 _ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "vs", "dr", "no", "approx", "ca", "fig", "incl", "al", "et al", "st", "mr", "mrs", "ms", "cf", "viz", "nr"}
@@ -451,8 +456,8 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _weeks_of_gestation,
-                 _modifier_comma_dropped, _score_classes_as_points,
+    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _named_after_amount,
+                 _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way):
         lexemes = step(lexemes)
@@ -573,6 +578,23 @@ def _modifier_comma_dropped(lexemes: list) -> list:
     return lexemes
 
 
+_NAMED_AGAIN_WORDS = frozenset({"must", "should", "be", "is", "of", ":", "by", "per", "according", "to", "using", "(", "-"})
+
+
+def _analyte_named_twice(lexemes: list) -> list:
+    """"Performance status must be ECOG 0-1": the analyte named in general, then by its own name."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words[:3]):
+        if not word.startswith("@lab:"):
+            continue
+        following = index + 1
+        while following < len(words) and words[following] in _NAMED_AGAIN_WORDS:
+            following += 1
+        if following > index + 1 and following < len(words) and words[following] == word:
+            return lexemes[:index] + lexemes[following:]
+    return lexemes
+
+
 _CLASS_WORDS = frozenset({"class", "classes", "classification", "grade", "score", "stage", "status", "of", "category"})
 
 
@@ -615,27 +637,36 @@ _BOUND_WORDS = frozenset({"to", "-", "and", "between", "than", "less", "more", "
                           "equal", "under", "over", "above", "below", "up", "from", "of", "in", *_WEEK_WORDS, *_SIGNS})
 
 
-def _weeks_of_gestation(lexemes: list) -> list:
-    """"< 37 weeks of gestation", "30 to 32 weeks' gestation": a gestational age named by the words
-    after its weeks, read as if named before them."""
+_DURATION_WORDS = frozenset({"days", "day", "weeks", "week", "wks", "wk", "months", "month", "mo", "mos", "years", "year", "yrs", "yr"})
+# names read after their amount: the words naming them, the analyte, the units the amount may take
+_NAMED_AFTER_AMOUNT = (
+    (frozenset({"gestation", "gestational", "@lab:gestational_age"}), "gestational_age", _WEEK_WORDS),
+    (frozenset({"@lab:life_expectancy"}), "life_expectancy", _DURATION_WORDS),
+)
+
+
+def _named_after_amount(lexemes: list) -> list:
+    """"< 37 weeks of gestation", "30 to 32 weeks' gestation", "Greater than 12 weeks life expectancy":
+    a quantity named by the words after its amount, read as if named before it."""
     words = [lexeme.g for lexeme in lexemes]
     for index, word in enumerate(words):
-        if word not in ("gestation", "gestational", "@lab:gestational_age"):
+        named = next(((analyte, units) for names, analyte, units in _NAMED_AFTER_AMOUNT if word in names), None)
+        if named is None:
             continue
-        weeks = index - 1 - (index > 1 and words[index - 1] in ("of", "'", "’"))
-        if weeks < 1 or words[weeks] not in _WEEK_WORDS or not words[weeks - 1][:1].isdigit():
+        analyte, units = named
+        amount_unit = index - 1 - (index > 1 and words[index - 1] in ("of", "'", "’"))
+        if amount_unit < 1 or words[amount_unit] not in units or not words[amount_unit - 1][:1].isdigit():
             continue
-        start = weeks - 1
+        start = amount_unit - 1
         while start > 0 and (words[start - 1][:1].isdigit() or words[start - 1] in _BOUND_WORDS):
             start -= 1
         while words[start] in ("of", "in"):  # "infants of 30 weeks' gestation": the number's own words only
             start += 1
         end = index + 1 + (word == "gestational" and index + 1 < len(words) and words[index + 1] == "age")
-        name = replace(lexemes[index], g="@lab:gestational_age", term="gestational_age",
-                       start=lexemes[start].start, end=lexemes[start].start)
-        # the weeks stretch over the words read in front, so that spans still cover them
-        weeks_read = replace(lexemes[weeks], end=lexemes[end - 1].end)
-        return lexemes[:start] + [name] + lexemes[start:weeks] + [weeks_read] + lexemes[end:]
+        name = replace(lexemes[index], g=f"@lab:{analyte}", term=analyte, start=lexemes[start].start, end=lexemes[start].start)
+        # the unit stretches over the words read in front, so that spans still cover them
+        unit_read = replace(lexemes[amount_unit], end=lexemes[end - 1].end)
+        return lexemes[:start] + [name] + lexemes[start:amount_unit] + [unit_read] + lexemes[end:]
     return lexemes
 
 

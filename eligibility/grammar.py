@@ -406,7 +406,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lab_filler = phrase(
         ["level", "levels", "count", "counts", "value", "values", "concentration", "concentrations", "of", ":",
          "result", "results", "measurement", "ratio", "rate", "score", "status", "class", "grade", "index",
-         "functional class", "performance status", "performance score", "scale", "in serum", "in plasma",
+         "functional class", "performance status", "performance score", "performance", "performance statuses", "scale", "in serum", "in plasma",
          "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "absolute", "total",
          "at screening", "at baseline", "measured", "calculated", "estimated", "by cockcroft - gault",
          "cockcroft - gault", "(", ")", "-", "who criteria", "criteria", "total score", "at rest", "in ambient air",
