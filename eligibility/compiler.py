@@ -457,7 +457,7 @@ def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _named_after_amount,
-                 _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points,
+                 _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way):
         lexemes = step(lexemes)
@@ -592,6 +592,26 @@ def _analyte_named_twice(lexemes: list) -> list:
             following += 1
         if following > index + 1 and following < len(words) and words[following] == word:
             return lexemes[:index] + lexemes[following:]
+    return lexemes
+
+
+_COMPARATOR_OPENINGS = frozenset({*_SIGNS, "less", "more", "greater", "lower", "higher", "above", "below", "under", "over",
+                                  "at", "no", "not", "exceeding", "fewer"})
+
+
+def _measure_of_condition(lexemes: list) -> list:
+    """"Anemia (< 9 g/dL)", "Hypertriglyceridaemia (> 3 mmol/l)": a threshold in brackets after a
+    condition that a value defines, read as that value's ("hemoglobin < 9 g/dL")."""
+    concepts = get_lexicon().concepts
+    for index in range(len(lexemes) - 3):
+        word = lexemes[index].g
+        concept = concepts.get(word[6:]) if word.startswith("@cond:") else None
+        if (concept is None or not concept.measured_by or lexemes[index + 1].g != "("
+                or lexemes[index + 2].g not in _COMPARATOR_OPENINGS):
+            continue
+        sign = lexemes[index + 2]
+        name = Lexeme(f"@lab:{concept.measured_by}", sign.start, sign.start, concept.measured_by)
+        return lexemes[:index + 2] + [name] + lexemes[index + 2:]
     return lexemes
 
 

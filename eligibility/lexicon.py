@@ -42,6 +42,7 @@ class Concept:
     names: tuple[str, ...]
     parents: tuple[str, ...] = ()
     open: bool = False
+    measured_by: str = ""  # the analyte whose value defines the condition: anemia, hemoglobin
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +119,16 @@ class Lexicon:
                 self._add_term(name, TAG_PREFIX["analyte"] + analyte.id)
 
     def _load_concepts(self) -> None:
-        keys = frozenset({"id", "category", "names", "parents", "open"})
+        keys = frozenset({"id", "category", "names", "parents", "open", "measured_by"})
         for entry in data_json("concepts.json", keys)["entries"]:
             if entry["category"] not in ("condition", "drug", "procedure"):
                 raise LexiconError(f"concepts.json: {entry['id']!r} has unknown category {entry['category']!r}")
             concept = Concept(
                 entry["id"], entry["category"], entry["names"][0], tuple(entry["names"]),
-                tuple(entry.get("parents", ())), bool(entry.get("open", False)),
+                tuple(entry.get("parents", ())), bool(entry.get("open", False)), entry.get("measured_by", ""),
             )
+            if concept.measured_by and concept.measured_by not in self.analytes:
+                raise LexiconError(f"concepts.json: {concept.id!r} is measured by unknown analyte {concept.measured_by!r}")
             if concept.id in self.concepts or concept.id in self.analytes:
                 raise LexiconError(f"concepts.json: duplicate id {concept.id!r}")
             self.concepts[concept.id] = concept

@@ -166,7 +166,7 @@ def convert(q: pint.Quantity, unit: str | pint.Unit, molar_mass: float | None = 
         try:
             with ureg.context(*contexts, **params):
                 return _to(q, target)
-        except pint.DimensionalityError:
+        except (pint.DimensionalityError, ZeroDivisionError):  # a context's formula on a dimensionless value ("10%")
             pass
     needs = ""
     if _is_mass_molar_pair(q, target) and not molar_mass:
