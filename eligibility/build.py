@@ -1091,7 +1091,8 @@ class Builder:
         grammar does not know may name whom the rest binds ("Women of childbearing potential who have
         a negative pregnancy test"): an exclusion still spares the other sex, an inclusion goes to review."""
         sex, words = (self._resolve(self.visit(x)) for x in p.fields["parts"])
-        if self.criterion_kind == "inclusion" and isinstance(sex, Sex) and len(sex.values) == 1:
+        named = [n for n in sex.walk() if isinstance(n, Sex)]
+        if self.criterion_kind == "inclusion" and len(named) == 1 and len(named[0].values) == 1:
             return Review(self.source(p), "not_understood", span=self.span(p))
         return AllOf((sex, words), span=self.span(p))
 
