@@ -118,6 +118,8 @@ class Builder:
             return Review(self.source(p), "not_understood", span=self.span(p))
         if _object_read_apart(items, _GOVERNED_ALTERNATIVE):
             return self._negation_scope(items, p) or Review(self.source(p), "not_understood", span=self.span(p))
+        if _refusal_read_apart(items):
+            return Review(self.source(p), "consent", span=self.span(p))
         if self.criterion_kind == "inclusion" and any(_lists_requirements(part) for part in parts):
             return self._joined_between_neighbours(parts, p, AnyOf, AllOf)
         if self.criterion_kind == "inclusion" and self._ends_a_series(p, parts, "or"):
@@ -1284,6 +1286,20 @@ def _flat(value):
             yield from _flat(item)
     else:
         yield str(value)
+
+
+_POPULATION = re.compile(r"\b(?:women|woman|men|man|males?|females?|wocbp|fcbp|childbearing|child-bearing|child bearing|father)\b", re.I)
+
+
+def _refusal_read_apart(items: list[Node]) -> bool:
+    """"Women of childbearing potential, or men able to father a child, unwilling to use contraception":
+    the refusal binds the people named before it; an alternative of its own, it would bind everyone."""
+    for index, item in enumerate(items):
+        if isinstance(item, Not) and isinstance(item.item, Flag) and item.item.variable == "uses_contraception" and any(
+                isinstance(n, Sex) or isinstance(n, Review) and _POPULATION.search(n.text)
+                for earlier in items[:index] for n in earlier.walk()):
+            return True
+    return False
 
 
 def _lists_requirements(part) -> bool:
