@@ -228,6 +228,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return Review(clean, classify_review(clean), span=(0, len(clean))), (f"criterion of {len(lexemes)} tokens is too long to parse; left for review",)
     flags = statement(lexemes, (0, len(clean)))
     if flags is not None:
+        if _agreement_excludes(flags, kind):
+            return Review(clean, "consent", span=(0, len(clean))), ()
         return flags, ()
     # "The subject has a serum hemoglobin of < 10 g/dL", "Patients with X, Y": the person the sentence
     # is about adds nothing; read what follows, or, failing that, the whole. Then, a bare name.
@@ -239,6 +241,11 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
             rule, problems = retry
     if isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _bare_finding(clean, rest or lexemes, kind) or (rule, problems)
+    if _agreement_excludes(rule, kind):
+        # "Any condition that could interfere with ... informed consent, or compliance": what the condition
+        # would impair, not a patient's consent or compliance that excludes
+        hint = tuple(p for p in (rule,) if not all_review(p))
+        return Review(clean, "consent", hints=hint, span=(0, len(clean))), problems
     if kind == "exclusion" and _NEGATED_OPENING.match(clean) and any(isinstance(n, Not) for n in rule.walk()):
         # "Exclusion: No prior chemotherapy" read as written excludes everyone without chemotherapy;
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
@@ -266,6 +273,20 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     return rule, problems
+
+
+_AGREEMENTS = frozenset({"informed_consent", "willing_to_comply"})
+
+
+def _agreement_excludes(rule: Node, kind: str) -> bool:
+    """An exclusion met by a patient's consent or willingness: always a misreading."""
+    def walk(node: Node, negated: bool) -> bool:
+        if isinstance(node, Not):
+            return walk(node.item, not negated)
+        if isinstance(node, Flag) and node.variable in _AGREEMENTS:
+            return not negated
+        return any(walk(child, negated) for child in node.children())
+    return kind == "exclusion" and walk(rule, False)
 
 
 def _numbers_split_alternatives(rule: Node) -> bool:
