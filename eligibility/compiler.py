@@ -241,6 +241,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
             rule, problems = retry
     if isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _bare_finding(clean, rest or lexemes, kind) or (rule, problems)
+    rule = _requirement_of_one_sex(rule, clean, kind)
     if _agreement_excludes(rule, kind):
         # "Any condition that could interfere with ... informed consent, or compliance": what the condition
         # would impair, not a patient's consent or compliance that excludes
@@ -273,6 +274,22 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     return rule, problems
+
+
+# "Female participants with infants must agree not to breastfeed": what one sex must do or be
+_ONE_SEX_MUST = re.compile(r"\s*(?:all\s+)?(?:females?|males?|wom[ae]n|m[ae]n)\b[^.;]*?\b(?:must|should|shall|will\s+need|need\s+to|agrees?\s+to|are\s+required|is\s+required)\b", re.I)
+
+
+def _requirement_of_one_sex(rule: Node, clean: str, kind: str) -> Node:
+    """In an inclusion, a requirement of one sex binds that sex only: met by the other."""
+    if kind != "inclusion" or not isinstance(rule, AllOf) or not _ONE_SEX_MUST.match(clean):
+        return rule
+    sexes = [item for item in rule.items if isinstance(item, Sex)]
+    if len(sexes) != 1 or len(sexes[0].values) != 1:
+        return rule
+    rest = [item for item in rule.items if item is not sexes[0]]
+    required = rest[0] if len(rest) == 1 else AllOf(tuple(rest), span=rule.span)
+    return AnyOf((Not(sexes[0], span=sexes[0].span), required), span=rule.span)
 
 
 _AGREEMENTS = frozenset({"informed_consent", "willing_to_comply"})
