@@ -994,7 +994,7 @@ class Builder:
             any(w.startswith("@") or self._finding_word(w) for w in item) for item in items)
         # "malignant neoplasm requiring chemotherapy, surgery, radiation or palliative therapy": the list
         # goes on naming what the first name requires, not findings of their own
-        governed = len(items) > 1 and _GOVERNING_NAME.search(" ".join(w for w in items[0] if not w.startswith("#")))
+        governed = len(items) > 1 and any(_GOVERNING_NAME.search(" ".join(w for w in item if not w.startswith("#"))) for item in items[:-1])
         if (f.get("bare") and not self._names_a_finding(items) or lone_adjective or shared_modifier or each_a_finding or governed
                 # "cT1-3", "N0": a stage is measured on the tumour, never a name a record lists
                 or any(w in _CAPABILITY or w in _NEVER_A_FINDING or TNM_STAGE_WORD.fullmatch(w) for item in items for w in item)):
@@ -1211,7 +1211,7 @@ class Builder:
 # "that requires frequent use of", "which need treatment with": a clause whose object a list may continue
 _GOVERNING_CLAUSE = re.compile(r"\b(?:that|which|who|requir\w*|need\w*)\b.*\b(?:of|with|to|for)\s+\S+(?:\s+\S+)?$", re.I)
 _GOVERNING_NAME = re.compile(r"\b(?:requir\w*|needing|needs?|treated with|treatment with|receiving|due to|caused by|secondary to"
-                             r"|associated with|related to)\s+\S+", re.I)
+                             r"|associated with|related to|limited to|restricted to|confined to|originating in|arising in|arising from)\s+\S+", re.I)
 
 
 def _governed_end(prepositions: str) -> re.Pattern:
