@@ -342,6 +342,8 @@ class Evaluator:
             return Answer(None, f"no date, so it cannot be placed within {amount.render()} before {reference.isoformat()}")
         last_day = record.end or reference  # no end: still ongoing
         first_day = record.start or record.end
+        if _ended_undated(record) and not (record.start and record.start >= start_of_window):
+            return Answer(None, f"{record.status} on a day not given, so it cannot be placed within {amount.render()} before {reference.isoformat()}")
         if last_day >= start_of_window and first_day <= reference:
             return Answer(True, f"dated {_dates(record)}, within {amount.render()} before {reference.isoformat()}")
         return Answer(False, f"dated {_dates(record)}, not within {amount.render()} (since {start_of_window.isoformat()}) before {reference.isoformat()}")
@@ -363,6 +365,8 @@ class Evaluator:
         return Answer(holds, f"{lasted}, {'' if holds else 'not '}{op} {amount.render()}")
 
     def _is_current(self, record: Record, reference: dt.date) -> Answer:
+        if _ended_undated(record):
+            return Answer(False, f"{record.status}")
         if record.end is None or record.end >= reference:
             return Answer(True, "ongoing" if record.end is None else f"until {record.end.isoformat()}")
         return Answer(False, f"ended {record.end.isoformat()}")
@@ -440,3 +444,11 @@ def _evidence(answers: list[Answer]) -> tuple[Evidence, ...]:
 
 def _confirm(answers: list[Answer]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for a in answers for c in a.to_confirm))
+
+
+_ENDED_STATUSES = frozenset({"resolved", "inactive", "remission", "stopped", "completed"})
+
+
+def _ended_undated(record) -> bool:
+    """A record whose status says it ended, on a day it does not give."""
+    return record.end is None and record.status in _ENDED_STATUSES

@@ -16,6 +16,7 @@ from typing import Any
 import pint
 
 from .errors import PatientDataError, UnitError
+from .fhir import is_fhir, patient_from_fhir
 from .lexicon import Analyte, get_lexicon, text_key
 from .nodes import ROMAN_VALUES
 from .units import parse_quantity_text, quantity
@@ -87,6 +88,8 @@ class Patient:
     def from_dict(cls, data: dict[str, Any], strict: bool = False) -> "Patient":
         if not isinstance(data, dict):
             raise PatientDataError("<patient>", f"a patient is a dict of values, not {type(data).__name__}")
+        if is_fhir(data):  # a FHIR R4 Bundle or Patient resource: read into the same dict first
+            data = patient_from_fhir(data)
         patient = cls()
         reader = _Reader(patient, strict)
         # The reference date first: records given as "6 weeks ago" are dated from it.

@@ -1,0 +1,154 @@
+"""A FHIR R4 Bundle (or a lone Patient resource) read into the plain patient dict `screen` takes.
+
+Patient gives the birth date and sex; Observations with a quantity give measurements, named by
+their LOINC code where the analyte lexicon lists it and by their display text otherwise, with the
+reference range as ULN / LLN; Conditions, medication resources, Procedures and AllergyIntolerances
+give the dated lists. A list is given only when the bundle holds at least one resource of its kind:
+a bundle without MedicationRequests says nothing about medications, and they stay unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import PatientDataError
+from .lexicon import get_lexicon
+
+_SNOMED_TAG = re.compile(r"\s*\((?:disorder|finding|situation|procedure|regime/therapy|morphologic abnormality|event)\)\s*$", re.I)
+_MEDICATION_TYPES = ("MedicationRequest", "MedicationStatement", "MedicationAdministration")
+_ENDED = {"stopped", "completed", "cancelled", "entered-in-error", "inactive", "resolved", "remission"}
+
+
+def is_fhir(data: Any) -> bool:
+    return isinstance(data, dict) and data.get("resourceType") in ("Bundle", "Patient")
+
+
+def patient_from_fhir(data: dict[str, Any]) -> dict[str, Any]:
+    """The patient dict of a Bundle of one patient's resources, or of a Patient resource alone."""
+    if data.get("resourceType") == "Patient":
+        resources = [data]
+    else:
+        entries = data.get("entry")
+        if not isinstance(entries, list):
+            raise PatientDataError("entry", "a FHIR Bundle needs an 'entry' list")
+        resources = [e.get("resource") for e in entries if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
+    patients = [r for r in resources if r.get("resourceType") == "Patient"]
+    if len(patients) > 1:
+        raise PatientDataError("entry", f"the Bundle holds {len(patients)} Patient resources; screen one patient at a time")
+    record: dict[str, Any] = {}
+    if patients:
+        _read_patient(patients[0], record)
+    kinds = {r.get("resourceType") for r in resources}
+    lists = {"conditions": "Condition", "procedures": "Procedure", "allergies": "AllergyIntolerance"}
+    for key, kind in lists.items():
+        if kind in kinds:
+            record[key] = []
+    if kinds.intersection(_MEDICATION_TYPES):
+        record["medications"] = []
+    codes = {code: analyte.id for analyte in get_lexicon().analytes.values() for code, _ in analyte.loinc}
+    for resource in resources:
+        kind = resource.get("resourceType")
+        if kind == "Observation":
+            for name, measurement in _observations(resource, codes):
+                record.setdefault(name, []).append(measurement)
+        elif kind == "Condition":
+            _append_named(record["conditions"], _concept_text(resource.get("code")), resource.get("onsetDateTime"),
+                          resource.get("abatementDateTime") or _ended(resource.get("clinicalStatus")))
+        elif kind in _MEDICATION_TYPES:
+            period = resource.get("effectivePeriod") or {}
+            start = resource.get("authoredOn") or resource.get("effectiveDateTime") or period.get("start")
+            end = period.get("end") or (start if resource.get("status") in _ENDED else None)
+            _append_named(record["medications"], _concept_text(resource.get("medicationCodeableConcept")), start, end)
+        elif kind == "Procedure":
+            period = resource.get("performedPeriod") or {}
+            _append_named(record["procedures"], _concept_text(resource.get("code")),
+                          resource.get("performedDateTime") or period.get("start"), None)
+        elif kind == "AllergyIntolerance":
+            _append_named(record["allergies"], _concept_text(resource.get("code")), resource.get("onsetDateTime"), None)
+    return record
+
+
+def _read_patient(resource: dict, record: dict) -> None:
+    if resource.get("id"):
+        record["id"] = str(resource["id"])
+    if resource.get("birthDate"):
+        record["birth_date"] = str(resource["birthDate"])[:10]
+    if resource.get("gender") in ("male", "female"):  # "other" / "unknown": no sex the criteria can use
+        record["sex"] = resource["gender"]
+
+
+def _observations(resource: dict, codes: dict[str, str]):
+    """(name, measurement) of an Observation and of each component with a quantity ("blood pressure")."""
+    date = _day(resource.get("effectiveDateTime") or (resource.get("effectivePeriod") or {}).get("start"))
+    for part in [resource, *(resource.get("component") or [])]:
+        quantity = part.get("valueQuantity")
+        if not isinstance(quantity, dict) or not isinstance(quantity.get("value"), (int, float)):
+            continue
+        name = _observation_name(part.get("code"), codes)
+        if not name:
+            continue
+        measurement: dict[str, Any] = {"value": quantity["value"]}
+        unit = _ucum_text(quantity.get("code") or quantity.get("unit"))
+        if unit:
+            measurement["unit"] = unit
+        if date:
+            measurement["date"] = date
+        ranges = part.get("referenceRange") or resource.get("referenceRange") or []
+        if ranges and isinstance(ranges[0], dict):
+            for bound, key in (("high", "uln"), ("low", "lln")):
+                limit = ranges[0].get(bound)
+                if isinstance(limit, dict) and isinstance(limit.get("value"), (int, float)):
+                    measurement[key] = f"{limit['value']} {_ucum_text(limit.get('code') or limit.get('unit'))}".strip()
+        yield name, measurement
+
+
+# UCUM's bracketed and customary atoms, spelled as the unit reader spells them
+_UCUM_ATOMS = {"[Hg]": "Hg", "[in_i]": "in", "[lb_av]": "lb", "[degF]": "degF", "Cel": "degC", "[iU]": "IU", "[IU]": "IU"}
+
+
+def _ucum_text(unit: Any) -> str:
+    """A UCUM code as unit text: annotations ("{score}", "{cells}") say nothing of the unit."""
+    if not isinstance(unit, str):
+        return ""
+    text = re.sub(r"\{[^}]*\}", "", unit).strip()
+    for atom, spelled in _UCUM_ATOMS.items():
+        text = text.replace(atom, spelled)
+    return "" if text in ("", "1") else text
+
+
+def _observation_name(code: Any, codes: dict[str, str]) -> str:
+    for coding in (code or {}).get("coding") or []:
+        if "loinc" in str(coding.get("system", "")) and coding.get("code") in codes:
+            return codes[coding["code"]]
+    return _concept_text(code)
+
+
+def _concept_text(concept: Any) -> str:
+    if not isinstance(concept, dict):
+        return ""
+    text = concept.get("text") or next((c.get("display") for c in concept.get("coding") or [] if c.get("display")), "")
+    return _SNOMED_TAG.sub("", str(text)).strip()
+
+
+def _ended(status: Any) -> str | None:
+    """A resolved condition ends, on a day the resource does not give."""
+    codes = {c.get("code") for c in (status or {}).get("coding") or [] if isinstance(c, dict)}
+    return "unknown" if codes & _ENDED else None
+
+
+def _append_named(records: list, name: str, start: Any, end: Any) -> None:
+    if not name:
+        return
+    entry: dict[str, Any] = {"name": name}
+    if _day(start):
+        entry["start"] = _day(start)
+    if end == "unknown":
+        entry["status"] = "resolved"
+    elif _day(end):
+        entry["end"] = _day(end)
+    records.append(entry)
+
+
+def _day(value: Any) -> str | None:
+    return str(value)[:10] if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value) else None

@@ -1,0 +1,82 @@
+"""FHIR R4 Bundles read as patients: measurements by LOINC, dated lists, and what stays unknown."""
+
+import json
+
+import pytest
+from conftest import DATA, SEED, needs
+
+import eligibility
+from eligibility.errors import PatientDataError
+from eligibility.fhir import patient_from_fhir
+from eligibility.patient import Patient
+
+
+def _loinc(code: str, display: str) -> dict:
+    return {"coding": [{"system": "http://loinc.org", "code": code, "display": display}], "text": display}
+
+
+BUNDLE = {
+    "resourceType": "Bundle",
+    "type": "collection",
+    "entry": [
+        {"resource": {"resourceType": "Patient", "id": "p1", "gender": "female", "birthDate": "1980-05-02"}},
+        {"resource": {"resourceType": "Observation", "code": _loinc("777-3", "Platelets [#/volume] in Blood"),
+                      "effectiveDateTime": "2024-02-20T09:00:00Z",
+                      "valueQuantity": {"value": 85, "unit": "10*3/uL", "system": "http://unitsofmeasure.org", "code": "10*3/uL"},
+                      "referenceRange": [{"low": {"value": 150, "code": "10*3/uL"}, "high": {"value": 400, "code": "10*3/uL"}}]}},
+        {"resource": {"resourceType": "Observation", "code": _loinc("85354-9", "Blood pressure panel"),
+                      "effectiveDateTime": "2024-02-20",
+                      "component": [
+                          {"code": _loinc("8480-6", "Systolic blood pressure"), "valueQuantity": {"value": 150, "code": "mm[Hg]"}},
+                          {"code": _loinc("8462-4", "Diastolic blood pressure"), "valueQuantity": {"value": 85, "code": "mm[Hg]"}}]}},
+        {"resource": {"resourceType": "Observation", "code": {"text": "Pain severity"},
+                      "valueQuantity": {"value": 3, "code": "{score}"}}},
+        {"resource": {"resourceType": "Condition", "code": {"coding": [{"display": "Essential hypertension (disorder)"}]},
+                      "onsetDateTime": "2015-01-10"}},
+        {"resource": {"resourceType": "Condition", "code": {"text": "Pneumonia (disorder)"}, "onsetDateTime": "2023-11-02",
+                      "clinicalStatus": {"coding": [{"code": "resolved"}]}}},
+        {"resource": {"resourceType": "Procedure", "code": {"text": "Platelet transfusion"}, "performedDateTime": "2024-02-25"}},
+    ],
+}
+
+
+def test_a_bundle_reads_into_the_patient_dict():
+    record = patient_from_fhir(BUNDLE)
+    assert record["sex"] == "female" and record["birth_date"] == "1980-05-02" and record["id"] == "p1"
+    assert record["platelets"] == [{"value": 85, "unit": "10*3/uL", "date": "2024-02-20", "uln": "400 10*3/uL", "lln": "150 10*3/uL"}]
+    assert record["sbp"][0]["unit"] == "mmHg" and record["dbp"][0]["value"] == 85
+    assert record["Pain severity"] == [{"value": 3}]  # an annotation is no unit
+    assert record["conditions"][0] == {"name": "Essential hypertension", "start": "2015-01-10"}
+    assert record["conditions"][1]["status"] == "resolved"
+    assert "medications" not in record  # no medication resource: unknown, not none
+
+
+def test_screening_a_bundle():
+    trial = eligibility.compile_trial(
+        "Inclusion Criteria:\n* Platelets < 100 x 10^9/L\n* Female, aged 18 to 65\nExclusion Criteria:\n"
+        "* Current pneumonia\n* Prior anticoagulant therapy\n")
+    result = eligibility.screen(dict(BUNDLE, entry=BUNDLE["entry"]), trial)
+    outcomes = [c.outcome.value for c in result.criteria]
+    assert outcomes[:3] == ["met", "met", "not_met"]  # a resolved pneumonia is not current
+    assert outcomes[3] == "unknown"  # the bundle holds no medications
+    assert result.verdict.value == "needs_review"
+
+
+def test_a_lone_patient_resource_and_a_bundle_of_two_patients():
+    assert Patient.from_dict({"resourceType": "Patient", "gender": "male", "birthDate": "1970-01-01"}).sex == "male"
+    two = {"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient"}}] * 2}
+    with pytest.raises(PatientDataError, match="2 Patient resources"):
+        patient_from_fhir(two)
+
+
+@needs(DATA / "synthea-r4")
+@needs(SEED)
+def test_synthea_bundles_screen_with_age_sex_and_labs():
+    trial = eligibility.compile_trial(SEED.read_text(encoding="utf-8"))
+    bundles = sorted((DATA / "synthea-r4").glob("*.json"))
+    assert bundles
+    for path in bundles:
+        patient = Patient.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        assert patient.sex in ("male", "female") and "age" in patient.measurements, path.name
+        assert patient.records["condition"] is not None, path.name
+        assert eligibility.screen(json.loads(path.read_text(encoding="utf-8")), trial).criteria
