@@ -87,7 +87,10 @@ class Builder:
 
     def visit(self, parsed) -> Node | _Implicit:
         parsed = _one(parsed)
-        return getattr(self, f"build_{parsed.kind}")(parsed)
+        node = getattr(self, f"build_{parsed.kind}")(parsed)
+        if parsed.fields.get("relative") and not isinstance(node, Review):
+            return self._narrowed_by_clause(self._resolve(node), parsed.fields, parsed)
+        return node
 
     def _resolve(self, value: Node | _Implicit) -> Node:
         if isinstance(value, _Implicit):
@@ -877,6 +880,19 @@ class Builder:
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
         return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
+
+    def _narrowed_by_clause(self, findings: Node, f: dict, p: Parsed) -> Node:
+        """"NSCLC which is accessible to biopsy": the finding, and the clause narrowing it for review;
+        a finding without it cannot meet it, one with it leaves it unknown. Under a negation or a
+        period, whether the clause is denied or dated with the finding is not written: review."""
+        if f.get("negated") or f.get("window") or f.get("washout"):
+            return Review(self.source(p), "not_understood", span=self.span(p))
+        clauses = []
+        for clause in f["relative"]:
+            found = re.search(r"\s+".join(map(re.escape, str(clause).split()[:2])), self.text[self.span(p)[0]:], re.I)
+            start = self.span(p)[0] + found.start() if found else self.span(p)[0]
+            clauses.append(Review(self.text[start:self.span(p)[1]].strip(" ,;."), "not_understood", span=(start, self.span(p)[1])))
+        return AllOf((findings, *clauses), span=self.span(p))
 
     def _with_qualifier_choices(self, finding: Finding, f: dict) -> Node:
         """"Acute or chronic pancreatitis": a pancreatitis of either kind."""

@@ -757,6 +757,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             "indication": indication_items,
             "negated": "negation" in r,
             "pre_qualifiers": [*qualifiers, *_all(r, "requirement")],
+            "relative": _all(r, "relative"),
             "qualifier_choices": choices,
             "grade": _named(r, "grade"),
             "duration": _named(r, "duration"),
@@ -792,6 +793,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
         | pp.Regex(rf"(?:requiring|that requires?|which requires?|needing|in need of) {requirement_words}"
                    rf"(?:(?:, (?:or |and/or |and )?|or |and/or )(?:(?!{boundary_pattern})\S+ )?@drug:\w+(?: |$))*")
         .add_parse_action(lambda t: t[0].strip())("requirement*")
+        # "NSCLC which is accessible to biopsy", "hypertension that is not controlled by medication": a
+        # clause narrowing the finding, for review beside it
+        | pp.Regex(rf"(?:that|which|who) (?:is|are|was|were|has|have|had|remains?|persists?|involves?|affects?|causes?|limits?"
+                   rf"|prevents?|precludes?|interferes?|would|could|may|might|can|cannot|does|did|do|will|makes?|occurred|developed"
+                   rf"|resulted|results|meets?|met|shows?|showed|fulfil\w*|satisf\w*|is not|are not)"
+                   rf"(?: (?!(?:{boundary_pattern})(?: |$))\S+)+(?=(?: [,;.)])|$)")("relative*")
         # when it is found: at the screening the criterion is checked at ("Positive test for HIV at screening")
         | pp.Regex(r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?(?= |$)")
     )
@@ -869,7 +876,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                 "qualifiers": qualifiers, "qualifier_choices": choices,
                 "window": _named(r, "window"), "washout": _named(r, "washout"),
                 "grade": _named(r, "grade"), "duration": _named(r, "duration"),
-                "negated": "negation" in r}
+                "negated": "negation" in r, "relative": _all(r, "relative")}
 
     allergy_part = allergy_intro("allergy") + pp.ZeroOrMore(presence)
     free_head = pp.ZeroOrMore(person_word) + (
