@@ -215,8 +215,31 @@ def _conditional_requirement(clean: str, kind: str) -> tuple[Node, tuple[str, ..
     return AnyOf((Not(condition, span=condition.span), requirement), span=span), problems + more
 
 
+# "Personal or family history of medullary thyroid carcinoma": the patient's own history, or a relative's
+_OWN_OR_FAMILY = re.compile(
+    r"(?P<no>no\s+|without\s+)?(?:(?:a|any|known)\s+)?(?:personal\s+(?:or|and/or)\s+family|family\s+(?:or|and/or)\s+personal)"
+    r"\s+(?:medical\s+)?history\s+of\s+(?P<rest>.+)$", re.I)
+
+
+def _own_or_family_history(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
+    """The patient's history as "History of ...", a relative's for review; either may meet it."""
+    match = _OWN_OR_FAMILY.match(clean)
+    if not match:
+        return None
+    own, problems = compile_criterion("History of " + match.group("rest"), kind)
+    if all_review(own):
+        return None
+    span = (0, len(clean))
+    own = _shift(own, len("History of ") - match.start("rest"))
+    relative = Review("family history of " + match.group("rest"), "not_understood", span=(match.start("rest"), len(clean)))
+    either = AnyOf((own, relative), span=span)
+    if match.group("no") and kind == "exclusion":  # see _compile_sentence on "No X" among exclusions
+        return Review(clean, "negated_exclusion", hints=(either,), span=span), problems
+    return (Not(either, span=span) if match.group("no") else either), problems
+
+
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
-    whole = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind)
+    whole = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
     if whole is not None:
         return whole
     lexemes = _normalised(_without_restated_acronyms(get_lexicon().tag(tokenize(clean)), clean))
