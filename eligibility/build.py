@@ -1490,7 +1490,8 @@ def _disjoint(bounds: list[Node]) -> bool:
     return upper[0].threshold.value <= lower[0].threshold.value
 
 
-_WITHIN_TIME = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding )?\d+|\d+\s*(?:hours?|days?|weeks?|months?|years?)\s+(?:before|prior)", re.I)
+_WITHIN_TIME = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding )?\d+|\d+\s*(?:hours?|days?|weeks?|months?|years?)\s+(?:before|prior|ago)"
+                          r"|(?:<=?|≤|=<)\s*\d+\s*(?:hours?|days?|weeks?|months?|years?)\b", re.I)
 
 
 def _may_qualify_main(examples: Node) -> bool:
