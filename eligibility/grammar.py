@@ -441,16 +441,16 @@ def _parsers() -> dict[str, pp.ParserElement]:
     context_words = pp.Regex(rf"(?:(?!@)[a-z][\w'-]*|-?\d[\w.-]*|-|/){_END}")
     # "within 28 days prior to randomization": when the value must have been measured (shown, kept)
     measured_within = pp.Regex(
-        r"(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
+        r"(?:, (?=at |on ))?(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
         rf"|at (?:the )?time of \w{IN_CLAUSE}*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
         rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_CLAUSE}*?"
         # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
         rf"|on (?:(?:the )?(?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion|(?:@proc:)?surgery|admission)\b"
-        rf"|at (?:the (?:time|date) of )?(?:signing (?:the )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b"
+        rf"|at (?:the )?(?:(?:time|date) of )?(?:signing (?:the |of )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b"
         # "life expectancy of at least 12 weeks from the first dose of study treatment": counted from when
         rf"|from (?:the )?(?:time of )?(?:first dose|start|initiation|randomi[sz]ation|enrol?lment|registration|study entry|entry|screening|inclusion)\b{IN_CLAUSE}*?)"
         rf"(?: {IN_CLAUSE}+?)?{VISIT_NOTE}(?= [,;).]|$)"
-    )
+    ).add_parse_action(lambda t: t[0].removeprefix(", "))  # "..., at time of consent": the comma sets it off
     # "LVEF by ECHO or MUGA", "as measured by echocardiogram (ECHO) or multigated acquisition scan (MUGA)":
     # how the value is obtained, known modalities only, so that "or" joins methods and nothing else
     method_name = phrase(p["measurement_methods"], "measurement method") + pp.Opt(lpar + pp.Regex(r"[a-z][a-z0-9-]{1,8}") + rpar)
