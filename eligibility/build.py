@@ -790,6 +790,8 @@ class Builder:
     def build_double_cmp(self, p: Parsed) -> Node | _Implicit:
         """"> 30 to < 80 years": both bounds hold; "< 18 or > 65 years": either does."""
         f = p.fields
+        if _one(f["op"]) == "conflicting":
+            return Review(self.source(p), "not_understood", span=self.span(p))
         first, second = _one(f["value"]), _one(f["value2"])
         if not first.fields["unit"] and not first.fields.get("limit"):  # the unit is written once, after the second bound
             first = Parsed("value", {**first.fields, "unit": second.fields["unit"], "limit": second.fields.get("limit")}, first.start, first.end)

@@ -503,6 +503,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
         if "op_again" in r and first_sign(r["op_again"]) != first_sign(r["op"]):
             # "at least 18 years or older" says it twice; "at least 18 years or younger" cannot be read
             fields["op"] = "conflicting"
+        if "bound_inclusive" in r:
+            # "age ≥ 40 years, inclusive" says it twice; "> 40 years, inclusive" says two things
+            strict = (value[0] if isinstance((value := r["op"]), pp.ParseResults) else str(value)) in ("<", ">")
+            if strict != ("exclusive" in str(r["bound_inclusive"])):
+                fields["op"] = "conflicting"
         return fields
 
     age_words = (
@@ -549,7 +554,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                   r"|obtained|performed|via|based|repeated|centrally|local|central|on)\b[^()]*?(?= \))") + rpar
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(postfix_op("op_again"))
-        + pp.Opt(timepoint) + pp.Opt(method_note)
+        + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(timepoint) + pp.Opt(method_note)
         + pp.Opt(measured_by("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
                  | scale_note("context") | measurement_context("context") | measured_within("context") | lab_context("context"))
     )
@@ -597,6 +602,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
         fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
         fields.update(op=r["op"], value=r["value"], op2=r["op2"], value2=r["value2"], joiner=r["joiner"],
                       age_words="age_words" in r, timepoint=None, context=_named(r, "context"))
+        signs = [value[0] if isinstance(value, pp.ParseResults) else str(value) for value in (r["op"], r["op2"])]
+        if "bound_inclusive" in r and any(sign in ("<", ">") for sign in signs) != ("exclusive" in str(r["bound_inclusive"])):
+            # "BMI > 27 and < 40 kg/m2, inclusive": the signs and the word disagree at the bounds
+            fields["op"] = "conflicting"
         return fields
 
     from_bound = tok("from", "aged from", "ages from").add_parse_action(pp.replace_with(">="))  # "from 20 to less than 75 years"
@@ -608,7 +617,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          + pp.Opt(tok("and", "to", "-", ",") | tok("or", "and/or"), default="and")("joiner")
          | implied_low)
         + ~tok("within") + prefix_op("op2") + value("value2")
-        + pp.Opt(age_words("age_words")) + pp.Opt(inclusive) + pp.Opt(measured_within("context"))
+        + pp.Opt(age_words("age_words")) + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(measured_within("context"))
     )
     analyte_double = _tagged("double_cmp", analyte_list + pp.ZeroOrMore(lab_filler) + double_tail, _double)
     bare_double = _tagged("double_cmp", pp.ZeroOrMore(lab_prefix) + double_tail, _double)
