@@ -1223,6 +1223,13 @@ class Builder:
             return Not(node, span=self.span(p)) if p.fields.get("negated") else node
         nodes = [Flag(v, span=self.span(p)) for v in dict.fromkeys(flags)]
         node = nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes), span=self.span(p))
+        if p.fields.get("duration") is not None:
+            # "Postmenopausal for at least 12 months": a yes/no fact has no start the record gives;
+            # how long it has held is for review beside it
+            if p.fields.get("negated"):
+                return Review(self.source(p), "not_understood", span=self.span(p))
+            lasted = _one(p.fields["duration"])
+            node = AllOf((node, Review(self.source(lasted), "not_understood", span=self.span(lasted))), span=self.span(p))
         return Not(node, span=self.span(p)) if p.fields.get("negated") else node
 
 

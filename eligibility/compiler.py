@@ -305,7 +305,14 @@ _ONE_SEX_MUST = re.compile(r"\s*(?:all\s+)?(?:females?|males?|wom[ae]n|m[ae]n)\b
 
 def _requirement_of_one_sex(rule: Node, clean: str, kind: str) -> Node:
     """In an inclusion, a requirement of one sex binds that sex only: met by the other."""
-    if kind != "inclusion" or not isinstance(rule, AllOf) or not _ONE_SEX_MUST.match(clean):
+    opening = _ONE_SEX_MUST.match(clean)
+    if kind != "inclusion" or not opening:
+        return rule
+    if not any(isinstance(n, Sex) for n in rule.walk()) and _female_state_required(rule):
+        # "Females must be postmenopausal for at least 1 year": the sex was read as a filler
+        sex = Sex(("female",) if re.match(r"\s*(?:all\s+)?(?:females?|wom[ae]n)\b", clean, re.I) else ("male",), span=rule.span)
+        return AnyOf((Not(sex, span=rule.span), rule), span=rule.span)
+    if not isinstance(rule, AllOf):
         return rule
     sexes = [item for item in rule.items if isinstance(item, Sex)]
     if len(sexes) != 1 or len(sexes[0].values) != 1:
@@ -313,6 +320,20 @@ def _requirement_of_one_sex(rule: Node, clean: str, kind: str) -> Node:
     rest = [item for item in rule.items if item is not sexes[0]]
     required = rest[0] if len(rest) == 1 else AllOf(tuple(rest), span=rule.span)
     return AnyOf((Not(sexes[0], span=sexes[0].span), required), span=rule.span)
+
+
+_FEMALE_STATES = frozenset({"postmenopausal", "pregnant", "breastfeeding", "planning_pregnancy"})
+
+
+def _female_state_required(rule: Node) -> bool:
+    """A state only a woman can be in, required as it stands (not denied, not for the fertile only)."""
+    def walk(node: Node, negated: bool) -> bool:
+        if isinstance(node, Not):
+            return walk(node.item, not negated)
+        if isinstance(node, Flag):
+            return node.variable in _FEMALE_STATES and not negated
+        return any(walk(child, negated) for child in node.children())
+    return walk(rule, False) and not any(isinstance(n, Flag) and n.variable == "childbearing_potential" for n in rule.walk())
 
 
 _AGREEMENTS = frozenset({"informed_consent", "willing_to_comply"})

@@ -1095,8 +1095,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                                          "must have", "must have had", "should have", "have", "has", "must be", "should be"))
         + flag_word("flags*") + pp.ZeroOrMore(list_conj + pp.Opt(tok("currently")) + flag_word("flags*"))
         + pp.ZeroOrMore(tok("patients", "women", "woman", "subjects", "participants", "females", "mothers", "female"))
+        + pp.Opt(duration("duration"))  # "Postmenopausal for at least 12 months"
         + pp.Opt(flag_when),  # "... a negative pregnancy test within 7 days of registration"
-        lambda r: {"flags": _all(r, "flags"), "negated": "negation" in r},
+        lambda r: {"flags": _all(r, "flags"), "negated": "negation" in r, "duration": _named(r, "duration")},
     )
     # "WOCBP must have a negative pregnancy test": a requirement for women who can become pregnant
     childbearing = _tagged("flags", phrase(p["childbearing_potential"], "women of childbearing potential"),
