@@ -242,7 +242,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     whole = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
     if whole is not None:
         return whole
-    lexemes = _normalised(_without_restated_acronyms(get_lexicon().tag(tokenize(clean)), clean))
+    lexemes = _normalised(_without_restated_acronyms(get_lexicon().tag(_head_shared(tokenize(clean))), clean))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
     if not lexemes:
@@ -348,6 +348,36 @@ def _agreement_excludes(rule: Node, kind: str) -> bool:
             return not negated
         return any(walk(child, negated) for child in node.children())
     return kind == "exclusion" and walk(rule, False)
+
+
+def _head_shared(tokens: list) -> list:
+    """"Clinically significant cardiac, renal or hepatic disease": the head noun after the last organ
+    adjective is read after each ("cardiac disease, renal disease or hepatic disease"), so that each
+    names its finding; the copies take no room in the text."""
+    organs = get_lexicon().phrases["organ_adjectives"]
+    adjectives, heads = frozenset(organs["adjectives"]), frozenset(organs["heads"])
+    for index, token in enumerate(tokens):
+        if token.norm not in heads or index == 0 or tokens[index - 1].norm not in adjectives:
+            continue
+        listed, at = [index - 1], index - 2
+        while at >= 0:
+            step = at
+            if tokens[step].norm in ("or", "and", "and/or"):
+                step -= 1
+            if step >= 0 and tokens[step].norm == ",":
+                step -= 1
+            if step < 0 or step == at and tokens[at].norm != "," or tokens[step].norm not in adjectives:
+                break
+            listed.append(step)
+            at = step - 1
+        if len(listed) < 2:
+            continue
+        out = list(tokens)
+        for position in sorted(listed[1:], reverse=True):  # each adjective but the last, from the end
+            adjective = tokens[position]
+            out.insert(position + 1, replace(token, start=adjective.end, end=adjective.end))
+        return out
+    return tokens
 
 
 def _numbers_split_alternatives(rule: Node) -> bool:
