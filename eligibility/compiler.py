@@ -350,6 +350,9 @@ def _agreement_excludes(rule: Node, kind: str) -> bool:
     return kind == "exclusion" and walk(rule, False)
 
 
+_AFTER_SHARED_HEAD = frozenset({",", ";", ".", "(", ")", ":", "or", "and", "and/or", "except", "including", "such", "e.g", "eg"})
+
+
 def _head_shared(tokens: list) -> list:
     """"Clinically significant cardiac, renal or hepatic disease": the head noun after the last organ
     adjective is read after each ("cardiac disease, renal disease or hepatic disease"), so that each
@@ -359,6 +362,8 @@ def _head_shared(tokens: list) -> list:
     for index, token in enumerate(tokens):
         if token.norm not in heads or index == 0 or tokens[index - 1].norm not in adjectives:
             continue
+        if index + 1 < len(tokens) and tokens[index + 1].norm not in _AFTER_SHARED_HEAD:
+            continue  # "infectious or metabolic diseases affecting the CNS": what follows may bind them all
         listed, at = [index - 1], index - 2
         while at >= 0:
             step = at
