@@ -350,6 +350,12 @@ def _agreement_excludes(rule: Node, kind: str) -> bool:
     return kind == "exclusion" and walk(rule, False)
 
 
+@lru_cache(maxsize=1)
+def _organ_words() -> tuple[frozenset[str], frozenset[str]]:
+    organs = get_lexicon().phrases["organ_adjectives"]
+    return frozenset(organs["adjectives"]), frozenset(organs["heads"])
+
+
 _AFTER_SHARED_HEAD = frozenset({",", ";", ".", "(", ")", ":", "or", "and", "and/or", "except", "including", "such", "e.g", "eg"})
 
 
@@ -357,8 +363,7 @@ def _head_shared(tokens: list) -> list:
     """"Clinically significant cardiac, renal or hepatic disease": the head noun after the last organ
     adjective is read after each ("cardiac disease, renal disease or hepatic disease"), so that each
     names its finding; the copies take no room in the text."""
-    organs = get_lexicon().phrases["organ_adjectives"]
-    adjectives, heads = frozenset(organs["adjectives"]), frozenset(organs["heads"])
+    adjectives, heads = _organ_words()
     for index, token in enumerate(tokens):
         if token.norm not in heads or index == 0 or tokens[index - 1].norm not in adjectives:
             continue
