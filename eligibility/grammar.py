@@ -1228,7 +1228,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         (introducer_first, first_of(free_finding), 4),  # the known-term alternative tries a free finding too
         (number_near, first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_double, free_cmp, count_cmp, bound, unsigned_limit)),
         (near("adults?(?:\\s|$)", 3), first_of(adult)),
-        (near(r"(?:@lab:age|years?|yrs?|old)(?:\s|$)", 12), first_of(lead_age, age_then_words)),
+        # the words before an age: an age named, or years that say they are one
+        (near(r"(?:@lab:age|(?:years?|yrs?) (?:old|of @lab:age|(?:or|and) (?:older|younger|over|above))|old)(?:\s|$)", 12), first_of(lead_age)),
+        (near(r"(?:@lab:age|years?|yrs?|old)(?:\s|$)", 12), first_of(age_then_words)),
     ]).set_name("clause")
 
     # Connectives, lowest precedence last.
