@@ -580,6 +580,7 @@ def _normalised(lexemes: list) -> list:
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
+                 _negative_infection,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way):
         lexemes = step(lexemes)
@@ -714,6 +715,26 @@ def _analyte_named_twice(lexemes: list) -> list:
             following += 1
         if following > index + 1 and following < len(words) and words[following] == word:
             return lexemes[:index] + lexemes[following:]
+    return lexemes
+
+
+def _negative_infection(lexemes: list) -> list:
+    """"HIV negative", "HCV-negative": an infection the patient tests negative for, read as "negative for
+    HIV"; only infections, as "ER negative" or "EGFR negative" say nothing of a finding."""
+    lexicon = get_lexicon()
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if not word.startswith("@cond:") or "infection" not in lexicon.ancestors(word[6:]):
+            continue
+        after = index + 1 + (index + 1 < len(words) and words[index + 1] == "-")
+        if after >= len(words) or words[after] not in ("negative", "seronegative"):
+            continue
+        if after + 1 < len(words) and words[after + 1] in ("for", "to"):
+            continue  # "HIV negative for 6 months" is a duration; "negative to" names another test
+        named = lexemes[index]
+        said = [replace(lexemes[after], g="negative", start=named.start, end=named.start),
+                replace(lexemes[after], g="for", start=named.start, end=named.start)]
+        return lexemes[:index] + said + [replace(named, end=lexemes[after].end)] + lexemes[after + 1:]
     return lexemes
 
 
