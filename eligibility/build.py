@@ -1357,19 +1357,20 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
     r"\b(?:by|using|via|per|according\s+to|on|with|in|from)\s+(?:the\s+|a\s+|an\s+|any\s+kind\s+of\s+)?(?:[\w'./-]+\s+){0,6}?"
     r"(?:formula|equation|method|echo\w*|muga(?:\s+scan)?|ecg|ekg|electrocardiogram|recording|scans?|imaging|ct|mri"
     r"|recist(?:\s+v?(?:ersion\s+)?[\d.]+)?|oximetry|spirometry|pulmonary\s+function\s+tests?|laborator(?:y|ies)(?:\s+testing)?"
-    r"|labs?|assessments?|urinalysis|urine\s+collection|testing|cockcroft[\s-]*gault|cockroft[\s-]*gault|mdrd|ckd-epi"
+    r"|labs?|assessments?|urinalysis|urine\s+collection|testing|tests?|assays?|kits?|cockcroft[\s-]*gault|cockroft[\s-]*gault|mdrd|ckd-epi"
     r"|morphology|fish|flow\s+cytometry|pcr|rt-pcr|immunohistochemistry|ihc|central\s+review|local\s+review)"
     r"(?:\s+(?:formula|equation|method|scan|test|criteria|assay|calculation))?\b",
     r"\b(?:at|on|during|in|from|prior\s+to|before|by)\s+(?:the\s+)?(?:(?:time|day|date)\s+of\s+)?(?:signing\s+(?:of\s+)?(?:the\s+)?)?"
-    r"(?:study\s+)?(?:screening|baseline|visit(?:\s+-?\d+)?|enrol\w*|randomi[sz]\w*|registration|pre-?registration|entry|inclusion"
-    r"|(?:written\s+)?informed\s+consent(?:\s+form)?|icf|consent|day\s+-?\d+|admission|start|surgery"
+    r"(?:study\s+)?(?:screening|pre-?screening|baseline|visit(?:\s+-?\d+)?|enrol\w*|randomi[sz]\w*|registration|pre-?registration|entry|inclusion"
+    r"|(?:written\s+)?informed\s+consent(?:\s+(?:form|document))?|icf|consent|day\s+-?\d+|admission|surgery"
+    r"|start(?:\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|study)(?:\s+period)?)?"
     r"|first\s+dose(?:\s+of\s+(?:the\s+)?study\s+(?:treatment|drug|medication|therapy|intervention))?)"
     r"(?:\s+(?:visit|examinations?|assessments?|evaluations?|tests?))?\b",
     r"\b(?:during|in|within)\s+the\s+(?:prior|past|last|previous)\s+(?:year|month|week)\b",
     r"\b(?:while\s+)?(?:breathing\s+)?(?:(?:on|in|at)\s+)?(?:room|ambient)\s+air\b|\bat\s+rest\b",
     r"\b(?:of\s+(?:the\s+)?)?(?:normal\s+)?predicted(?:\s+value)?\b",
     r"\b(?:screening|baseline|muga|echo\w*|ecg|ekg|ecog|karnofsky|lansky|recist|mdrd|ckd-epi|cockcroft[\s-]*gault|cockroft[\s-]*gault"
-    r"|day\s+-?\d+|visit(?:\s+-?\d+)?|recording|scans?|multi-?\s*gated\s+acquisition|radionuclide\s+\w+)\b",
+    r"|day\s+-?\d+|visit(?:\s+-?\d+)?|pre-?screening|recording|scans?|multi-?\s*gated\s+acquisition|radionuclide\s+\w+)\b",
     r"\bon\s+the\s+[\w\s()'-]*?\bscale\b",
     r"\b(?:obtained|measured|performed|taken|done|assessed|evaluated|collected|confirmed|documented|recorded|determined"
     r"|calculated|estimated|as|must|should|be|the|a|an|and|or|and/or|of|at|on|in|by|any|kind|either)\b",
