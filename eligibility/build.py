@@ -543,6 +543,8 @@ class Builder:
         read in part, may relax what it follows; "(to minimize ... if bleeding were to occur)" does not."""
         if _OPENS_CONDITION.match(self.source(body_parsed)):
             return True
+        if isinstance(body, Review) and body.reason == "conditional" and _SIGN_AND_NUMBER.match(self.source(body_parsed)):
+            return True  # "(≤ 1.5 x ULN if liver metastases)": another bound for some patients
         return not all_review(body) and (body_parsed.kind == "conditional"
                                          or any(isinstance(n, Review) and n.reason == "conditional" for n in body.walk()))
 
@@ -1313,6 +1315,7 @@ def _flat(value):
         yield str(value)
 
 
+_SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
 _POPULATION = re.compile(r"\b(?:women|woman|men|man|males?|females?|wocbp|fcbp|childbearing|child-bearing|child bearing|father)\b", re.I)
 
 
@@ -1551,6 +1554,7 @@ def alternative_thresholds(rule: Node, lexemes: list[Lexeme]) -> bool:
     return False
 
 
+_SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
 _POPULATION = re.compile(r"\b(?:for|if|in|with|cohorts?|arms?|parts?|groups?|patients|subjects|participants|those|who)\b", re.I)
 
 

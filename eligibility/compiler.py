@@ -580,7 +580,7 @@ def _normalised(lexemes: list) -> list:
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
-                 _negative_infection,
+                 _negative_infection, _alternative_bound_bracketed,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way):
         lexemes = step(lexemes)
@@ -715,6 +715,32 @@ def _analyte_named_twice(lexemes: list) -> list:
             following += 1
         if following > index + 1 and following < len(words) and words[following] == word:
             return lexemes[:index] + lexemes[following:]
+    return lexemes
+
+
+_CONDITION_OPENERS = frozenset({"patients", "subjects", "participants", "those", "case", "cases", "the"})
+
+
+def _alternative_bound_bracketed(lexemes: list) -> list:
+    """"AST ≤ 3 x ULN or ≤ 5 x ULN if liver metastases": a second bound for some patients, read as
+    the bracketed "AST ≤ 3 x ULN (≤ 5 x ULN if liver metastases)" the grammar knows."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 3):
+        if words[index] != "or" or words[index + 1] not in ("<", "<=") or not words[index + 2][:1].isdigit():
+            continue
+        last_lab = max((k for k in range(index) if words[k].startswith("@lab:")), default=None)
+        if (last_lab is None or not any(w in _SIGNS for w in words[last_lab:index])  # a first bound with its sign
+                or words[index - 1] == "(" or any(w in (";", "(", ")") for w in words[index:])):
+            return lexemes
+        condition = next((j for j in range(index + 3, len(words)) if words[j] == "if"
+                          or words[j] in ("in", "for") and j + 1 < len(words) and words[j + 1] in _CONDITION_OPENERS), None)
+        if condition is None or any(w in ("or", "and/or", "(", ")") for w in words[index + 1:condition]):
+            return lexemes
+        start = index - (words[index - 1] == ",")
+        end = len(words) - (words[-1] == ".")
+        opening = replace(lexemes[index], g="(", start=lexemes[start].start)
+        closing = replace(lexemes[end - 1], g=")", start=lexemes[end - 1].end)
+        return lexemes[:start] + [opening] + lexemes[index + 1:end] + [closing] + lexemes[end:]
     return lexemes
 
 
