@@ -123,7 +123,7 @@ class Builder:
             return self._negation_scope(items, p) or Review(self.source(p), "not_understood", span=self.span(p))
         if _refusal_read_apart(items):
             return Review(self.source(p), "consent", span=self.span(p))
-        if self.criterion_kind == "inclusion" and any(_lists_requirements(part) for part in parts):
+        if self.criterion_kind == "inclusion" and _lists_requirements(parts):
             return self._joined_between_neighbours(parts, p, AnyOf, AllOf)
         if self.criterion_kind == "inclusion" and self._ends_a_series(p, parts, "or"):
             # "clarithromycin, erythromycin, pentamidine, or sparfloxacin": the "or" ends one list of
@@ -256,7 +256,7 @@ class Builder:
         seps = p.fields["seps"]
         if len(parts) == 1:
             return parts[0]
-        if self.criterion_kind == "exclusion" and set(seps) == {"and"} and any(_lists_requirements(part) for part in parts):
+        if self.criterion_kind == "exclusion" and set(seps) == {"and"} and _lists_requirements(parts):
             return self._joined_between_neighbours(parts, p, AllOf, AllOf)
         items: list[Node] = []
         for index, part in enumerate(parts):
@@ -1330,11 +1330,13 @@ def _refusal_read_apart(items: list[Node]) -> bool:
     return False
 
 
-def _lists_requirements(part) -> bool:
-    """A comma list of thresholds, with nothing in it that names a finding."""
-    if not isinstance(part, _Implicit):
+def _lists_requirements(parts: list) -> bool:
+    """A comma list joined to the rest by "or" / "and", all of thresholds (or text not read), with
+    nothing in it that names a finding."""
+    if not any(isinstance(part, _Implicit) for part in parts):
         return False
-    leaves = [n for item in part.items for n in (item.walk() if isinstance(item, Node) else [])]
+    members = [item for part in parts for item in (part.items if isinstance(part, _Implicit) else [part])]
+    leaves = [n for item in members if isinstance(item, Node) for n in item.walk()]
     return (sum(isinstance(n, (Compare, Between, OneOf)) for n in leaves) >= 2
             and not any(isinstance(n, Finding) for n in leaves))
 
