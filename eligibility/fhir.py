@@ -83,7 +83,9 @@ def _observations(resource: dict, codes: dict[str, str]):
     date = _day(resource.get("effectiveDateTime") or (resource.get("effectivePeriod") or {}).get("start"))
     for part in [resource, *(resource.get("component") or [])]:
         quantity = part.get("valueQuantity")
-        if not isinstance(quantity, dict) or not isinstance(quantity.get("value"), (int, float)):
+        if not isinstance(quantity, dict) or not isinstance(quantity.get("value"), (int, float)) or isinstance(quantity.get("value"), bool):
+            continue
+        if quantity.get("comparator"):  # "< 5": a bound, not the value; read as 5 it could meet a threshold it does not
             continue
         name = _observation_name(part.get("code"), codes)
         if not name:

@@ -31,6 +31,8 @@ BUNDLE = {
                           {"code": _loinc("8462-4", "Diastolic blood pressure"), "valueQuantity": {"value": 85, "code": "mm[Hg]"}}]}},
         {"resource": {"resourceType": "Observation", "code": {"text": "Pain severity"},
                       "valueQuantity": {"value": 3, "code": "{score}"}}},
+        {"resource": {"resourceType": "Observation", "code": _loinc("2160-0", "Creatinine"),
+                      "valueQuantity": {"value": 0.5, "comparator": "<", "code": "mg/dL"}}},
         {"resource": {"resourceType": "Condition", "code": {"coding": [{"display": "Essential hypertension (disorder)"}]},
                       "onsetDateTime": "2015-01-10"}},
         {"resource": {"resourceType": "Condition", "code": {"text": "Pneumonia (disorder)"}, "onsetDateTime": "2023-11-02",
@@ -49,6 +51,7 @@ def test_a_bundle_reads_into_the_patient_dict():
     assert record["conditions"][0] == {"name": "Essential hypertension", "start": "2015-01-10"}
     assert record["conditions"][1]["status"] == "resolved"
     assert "medications" not in record  # no medication resource: unknown, not none
+    assert "creatinine" not in record  # "< 0.5 mg/dL" is a bound, not a value
 
 
 def test_screening_a_bundle():
