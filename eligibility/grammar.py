@@ -88,6 +88,15 @@ def alternation(phrases: Iterable[str]) -> str:
 _OLDER = re.compile(r"(?:\S+ ){1,4}?(?:or|and) (?:older|younger)(?: |$)")
 
 
+def _statuses_with_negation(r) -> list:
+    """The statuses written, and "current" said by the negation itself: "No active infection" is none
+    now, not none ever."""
+    statuses = _all(r, "status")
+    if "negation" in r and re.search(r"\b(?:active|current)\b", " ".join(map(str, _all(r, "negation")))):
+        return [*statuses, "current"]
+    return statuses
+
+
 def phrase(phrases: Iterable[str], name: str | None = None) -> pp.ParserElement:
     """Any of `phrases` as whole tokens, longest first."""
     phrases = list(phrases)
@@ -753,7 +762,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                     tag = next((q for q in item if str(q).startswith("@")), None)
                     if tag:
                         indication_items.append(tag.split(":", 1)[1])
-        statuses = _all(r, "status")
+        statuses = _statuses_with_negation(r)
         qualifiers, choices = _qualifier_choices(r)
         return {
             "items": items,
@@ -881,7 +890,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     def _free(r):
         qualifiers, choices = _qualifier_choices(r)
         return {"names": [list(n) for n in _all_groups(r, "names")], "conj": [" ".join(c) for c in _all(r, "conj")],
-                "status": _status(_all(r, "status")), "intro": _all(r, "intro"), "allergy": "allergy" in r,
+                "status": _status(_statuses_with_negation(r)), "intro": _all(r, "intro"), "allergy": "allergy" in r,
                 "qualifiers": qualifiers, "qualifier_choices": choices,
                 "window": _named(r, "window"), "washout": _named(r, "washout"),
                 "grade": _named(r, "grade"), "duration": _named(r, "duration"),
