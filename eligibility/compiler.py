@@ -268,8 +268,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     if _agreement_excludes(rule, kind):
         # "Any condition that could interfere with ... informed consent, or compliance": what the condition
         # would impair, not a patient's consent or compliance that excludes
-        hint = tuple(p for p in (rule,) if not all_review(p))
-        return Review(clean, "consent", hints=hint, span=(0, len(clean))), problems
+        return Review(clean, "consent", hints=() if all_review(rule) else (rule,), span=(0, len(clean))), problems
     if kind == "exclusion" and _NEGATED_OPENING.match(clean) and any(isinstance(n, Not) for n in rule.walk()):
         # "Exclusion: No prior chemotherapy" read as written excludes everyone without chemotherapy;
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
@@ -300,7 +299,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
 
 
 # "Female participants with infants must agree not to breastfeed": what one sex must do or be
-_ONE_SEX_MUST = re.compile(r"\s*(?:all\s+)?(?:females?|males?|wom[ae]n|m[ae]n)\b[^.;]*?\b(?:must|should|shall|will\s+need|need\s+to|agrees?\s+to|are\s+required|is\s+required)\b", re.I)
+_ONE_SEX_MUST = re.compile(r"\s*(?:all\s+)?(?:(?P<female>females?|wom[ae]n)|males?|m[ae]n)\b[^.;]*?\b(?:must|should|shall|will\s+need|need\s+to|agrees?\s+to|are\s+required|is\s+required)\b", re.I)
 
 
 def _requirement_of_one_sex(rule: Node, clean: str, kind: str) -> Node:
@@ -308,9 +307,12 @@ def _requirement_of_one_sex(rule: Node, clean: str, kind: str) -> Node:
     opening = _ONE_SEX_MUST.match(clean)
     if kind != "inclusion" or not opening:
         return rule
-    if not any(isinstance(n, Sex) for n in rule.walk()) and _female_state_required(rule):
-        # "Females must be postmenopausal for at least 1 year": the sex was read as a filler
-        sex = Sex(("female",) if re.match(r"\s*(?:all\s+)?(?:females?|wom[ae]n)\b", clean, re.I) else ("male",), span=rule.span)
+    asserted = _asserted_flags(rule)
+    if (not any(isinstance(n, Sex) for n in rule.walk()) and asserted & _FEMALE_STATES
+            and not any(isinstance(n, Flag) and n.variable == "childbearing_potential" for n in rule.walk())):
+        # "Females must be postmenopausal for at least 1 year": the sex was read as a filler (a state only a
+        # woman can be in, required as it stands, not denied and not for the fertile only)
+        sex = Sex(("female",) if opening.group("female") else ("male",), span=rule.span)
         return AnyOf((Not(sex, span=rule.span), rule), span=rule.span)
     if not isinstance(rule, AllOf):
         return rule
@@ -325,15 +327,18 @@ def _requirement_of_one_sex(rule: Node, clean: str, kind: str) -> Node:
 _FEMALE_STATES = frozenset({"postmenopausal", "pregnant", "breastfeeding", "planning_pregnancy"})
 
 
-def _female_state_required(rule: Node) -> bool:
-    """A state only a woman can be in, required as it stands (not denied, not for the fertile only)."""
-    def walk(node: Node, negated: bool) -> bool:
+def _asserted_flags(rule: Node) -> frozenset[str]:
+    """The flags the rule asks to hold, not under a negation."""
+    def walk(node: Node, negated: bool):
         if isinstance(node, Not):
-            return walk(node.item, not negated)
-        if isinstance(node, Flag):
-            return node.variable in _FEMALE_STATES and not negated
-        return any(walk(child, negated) for child in node.children())
-    return walk(rule, False) and not any(isinstance(n, Flag) and n.variable == "childbearing_potential" for n in rule.walk())
+            yield from walk(node.item, not negated)
+        elif isinstance(node, Flag):
+            if not negated:
+                yield node.variable
+        else:
+            for child in node.children():
+                yield from walk(child, negated)
+    return frozenset(walk(rule, False))
 
 
 _AGREEMENTS = frozenset({"informed_consent", "willing_to_comply"})
@@ -341,13 +346,7 @@ _AGREEMENTS = frozenset({"informed_consent", "willing_to_comply"})
 
 def _agreement_excludes(rule: Node, kind: str) -> bool:
     """An exclusion met by a patient's consent or willingness: always a misreading."""
-    def walk(node: Node, negated: bool) -> bool:
-        if isinstance(node, Not):
-            return walk(node.item, not negated)
-        if isinstance(node, Flag) and node.variable in _AGREEMENTS:
-            return not negated
-        return any(walk(child, negated) for child in node.children())
-    return kind == "exclusion" and walk(rule, False)
+    return kind == "exclusion" and bool(_asserted_flags(rule) & _AGREEMENTS)
 
 
 @lru_cache(maxsize=1)
@@ -827,11 +826,11 @@ _BOUND_WORDS = frozenset({"to", "-", "and", "between", "than", "less", "more", "
 
 
 _DURATION_WORDS = frozenset({"days", "day", "weeks", "week", "wks", "wk", "months", "month", "mo", "mos", "years", "year", "yrs", "yr"})
-# names read after their amount: the words naming them, the analyte, the units the amount may take
-_NAMED_AFTER_AMOUNT = (
-    (frozenset({"gestation", "gestational", "@lab:gestational_age"}), "gestational_age", _WEEK_WORDS),
-    (frozenset({"@lab:life_expectancy"}), "life_expectancy", _DURATION_WORDS),
-)
+# names read after their amount: each word naming one, its analyte and the units the amount may take
+_NAMED_AFTER_AMOUNT = {
+    **dict.fromkeys(("gestation", "gestational", "@lab:gestational_age"), ("gestational_age", _WEEK_WORDS)),
+    "@lab:life_expectancy": ("life_expectancy", _DURATION_WORDS),
+}
 
 
 def _named_after_amount(lexemes: list) -> list:
@@ -839,7 +838,7 @@ def _named_after_amount(lexemes: list) -> list:
     a quantity named by the words after its amount, read as if named before it."""
     words = [lexeme.g for lexeme in lexemes]
     for index, word in enumerate(words):
-        named = next(((analyte, units) for names, analyte, units in _NAMED_AFTER_AMOUNT if word in names), None)
+        named = _NAMED_AFTER_AMOUNT.get(word)
         if named is None:
             continue
         analyte, units = named

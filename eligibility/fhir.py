@@ -53,8 +53,9 @@ def patient_from_fhir(data: dict[str, Any]) -> dict[str, Any]:
             for name, measurement in _observations(resource, codes):
                 record.setdefault(name, []).append(measurement)
         elif kind == "Condition":
-            _append_named(record["conditions"], _concept_text(resource.get("code")), resource.get("onsetDateTime"),
-                          resource.get("abatementDateTime") or _ended(resource.get("clinicalStatus")))
+            ended = resource.get("abatementDateTime")
+            _append_named(record["conditions"], _concept_text(resource.get("code")), resource.get("onsetDateTime"), ended,
+                          "" if ended else _ended_status(resource.get("clinicalStatus")))
         elif kind in _MEDICATION_TYPES:
             period = resource.get("effectivePeriod") or {}
             start = resource.get("authoredOn") or resource.get("effectiveDateTime") or period.get("start")
@@ -133,22 +134,22 @@ def _concept_text(concept: Any) -> str:
     return _SNOMED_TAG.sub("", str(text)).strip()
 
 
-def _ended(status: Any) -> str | None:
-    """A resolved condition ends, on a day the resource does not give."""
+def _ended_status(status: Any) -> str:
+    """"resolved" for a condition that ended on a day the resource does not give."""
     codes = {c.get("code") for c in (status or {}).get("coding") or [] if isinstance(c, dict)}
-    return "unknown" if codes & _ENDED else None
+    return "resolved" if codes & _ENDED else ""
 
 
-def _append_named(records: list, name: str, start: Any, end: Any) -> None:
+def _append_named(records: list, name: str, start: Any, end: Any, status: str = "") -> None:
     if not name:
         return
     entry: dict[str, Any] = {"name": name}
     if _day(start):
         entry["start"] = _day(start)
-    if end == "unknown":
-        entry["status"] = "resolved"
-    elif _day(end):
+    if _day(end):
         entry["end"] = _day(end)
+    if status:
+        entry["status"] = status
     records.append(entry)
 
 

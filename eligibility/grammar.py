@@ -88,6 +88,15 @@ def alternation(phrases: Iterable[str]) -> str:
 _OLDER = re.compile(r"(?:\S+ ){1,4}?(?:or|and) (?:older|younger)(?: |$)")
 
 
+def _sign(op) -> str:
+    return op[0] if isinstance(op, pp.ParseResults) else str(op)
+
+
+def _inclusivity_disagrees(r, ops: list) -> bool:
+    """"inclusive" written after strict signs, or "exclusive" after non-strict ones."""
+    return "bound_inclusive" in r and any(_sign(op) in ("<", ">") for op in ops) != ("exclusive" in str(r["bound_inclusive"]))
+
+
 def _statuses_with_negation(r) -> list:
     """The statuses written, and "current" said by the negation itself: "No active infection" is none
     now, not none ever."""
@@ -508,15 +517,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
         fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
         fields.update(op=r["op"], value=r["value"], timepoint=_named(r, "timepoint"),
                       context=_named(r, "context"), method=_named(r, "method"), age_words="age_words" in r)
-        first_sign = lambda value: (value[0] if isinstance(value, pp.ParseResults) else str(value))[:1]
-        if "op_again" in r and first_sign(r["op_again"]) != first_sign(r["op"]):
+        if "op_again" in r and _sign(r["op_again"])[:1] != _sign(r["op"])[:1]:
             # "at least 18 years or older" says it twice; "at least 18 years or younger" cannot be read
             fields["op"] = "conflicting"
-        if "bound_inclusive" in r:
-            # "age ≥ 40 years, inclusive" says it twice; "> 40 years, inclusive" says two things
-            strict = (value[0] if isinstance((value := r["op"]), pp.ParseResults) else str(value)) in ("<", ">")
-            if strict != ("exclusive" in str(r["bound_inclusive"])):
-                fields["op"] = "conflicting"
+        if _inclusivity_disagrees(r, [r["op"]]):  # "age ≥ 40 years, inclusive" says it twice; "> 40, inclusive" two things
+            fields["op"] = "conflicting"
         return fields
 
     age_words = (
@@ -611,9 +616,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
         fields.update(op=r["op"], value=r["value"], op2=r["op2"], value2=r["value2"], joiner=r["joiner"],
                       age_words="age_words" in r, timepoint=None, context=_named(r, "context"))
-        signs = [value[0] if isinstance(value, pp.ParseResults) else str(value) for value in (r["op"], r["op2"])]
-        if "bound_inclusive" in r and any(sign in ("<", ">") for sign in signs) != ("exclusive" in str(r["bound_inclusive"])):
-            # "BMI > 27 and < 40 kg/m2, inclusive": the signs and the word disagree at the bounds
+        if _inclusivity_disagrees(r, [r["op"], r["op2"]]):  # "BMI > 27 and < 40 kg/m2, inclusive"
             fields["op"] = "conflicting"
         return fields
 
