@@ -44,6 +44,20 @@ _RELAXING = re.compile(r"\b(?:controlled|stable|treated|resolved|allowed|permitt
 _JUDGEMENT_LEAD = re.compile(r"^(?:(?:elevated|increased|raised|decreased|reduced|abnormal|abnormally|known|confirmed|documented)\s+)+")
 
 
+# "other", "another", "a second" before a cancer: not the one the trial studies. Read from a little
+# before the finding too, where "Other" may stand as the criterion's opening word.
+_OTHER_CANCER = re.compile(r"\b(?:other|another|second|additional|separate|different|new|secondary|concurrent|concomitant"
+                           r"|coexisting|co-existing|synchronous|metachronous)\b(?:\s+[\w-]+){0,4}?\s+(?:primary\s+)?"
+                           r"(?:cancers?|malignan\w*|tumou?rs?|neoplasm\w*|carcinomas?|\w*omas?)\b", re.I)
+# cancers of no particular kind, which a cancer trial's exclusions cannot mean as its own
+_ANY_CANCER = frozenset({"cancer", "solid_tumor", "hematologic_malignancy"})
+
+
+def _without_other_words(qualifiers: tuple[str, ...]) -> tuple[str, ...]:
+    """"another" said as a qualifier, now said by Finding.other."""
+    return tuple(q for q in qualifiers if q not in ("other", "another", "second", "additional", "any other"))
+
+
 @dataclass
 class _Implicit:
     """A list joined only by commas or semicolons, resolved once the enclosing logic is known."""
@@ -878,9 +892,11 @@ class Builder:
             category = "allergy" if f["mode"] == "allergy" else concept.category
             qualifiers = tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
                                              for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
+            other = self._other_cancer(concept.id, f, p)
             nodes.append(self._at_most_grade(self._with_qualifier_choices(
-                Finding(concept.id, category, status, qualifiers, window, tuple(f.get("indication") or ()),
-                        self._grade(f.get("grade")), duration=self._duration(f.get("duration")), span=self.span(p)), f), f))
+                Finding(concept.id, category, status, _without_other_words(qualifiers) if other else qualifiers, window,
+                        tuple(f.get("indication") or ()), self._grade(f.get("grade")), duration=self._duration(f.get("duration")),
+                        other=other, span=self.span(p)), f), f))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
         return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
@@ -897,6 +913,19 @@ class Builder:
             start = self.span(p)[0] + found.start() if found else self.span(p)[0]
             clauses.append(Review(self.text[start:self.span(p)[1]].strip(" ,;."), "not_understood", span=(start, self.span(p)[1])))
         return AllOf((findings, *clauses), span=self.span(p))
+
+    def _other_cancer(self, concept_id: str, f: dict, p: Parsed) -> bool:
+        """"Other malignancy within 5 years", "No prior malignancy": in a cancer trial, a cancer besides
+        the one studied, which the patient's own record of it must not meet. Said so by "other",
+        "another", "second" before any cancer; or by any cancer of no particular kind that an exclusion
+        names, or an inclusion denies, as no cancer trial excludes the cancer it studies."""
+        if "cancer" not in self.lexicon.ancestors(concept_id):
+            return False
+        start, end = self.span(p)
+        if _OTHER_CANCER.search(self.text[max(0, start - 24):end]):
+            return True
+        denied = f.get("negated") or (f.get("window") is not None and _one(_one(f["window"]).fields.get("op")) in (">", ">="))
+        return concept_id in _ANY_CANCER and (self.criterion_kind == "exclusion" or bool(denied))
 
     def _with_qualifier_choices(self, finding: Finding, f: dict) -> Node:
         """"Acute or chronic pancreatitis": a pancreatitis of either kind."""
@@ -1038,8 +1067,10 @@ class Builder:
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
                 category = "allergy" if f.get("allergy") else concept.category
-                found = Finding(concept.id, category, _status_in_window(f), qualifiers, window, grade=self._grade(f.get("grade")),
-                                duration=self._duration(f.get("duration")), span=self.span(p))
+                other = self._other_cancer(concept.id, f, p)
+                found = Finding(concept.id, category, _status_in_window(f), _without_other_words(qualifiers) if other else qualifiers,
+                                window, grade=self._grade(f.get("grade")), duration=self._duration(f.get("duration")),
+                                other=other, span=self.span(p))
             else:
                 category = "allergy" if f.get("allergy") else "any"
                 found = Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window,
@@ -1141,7 +1172,8 @@ class Builder:
             return Review(self.source(p), "not_understood", span=self.span(p))
         window = Window(amount, "")
         recent = [
-            replace(node, window=window, status="") if isinstance(node, Finding) else node
+            replace(node, window=window, status="", other=node.other or (op in (">", ">=") and node.concept in _ANY_CANCER))
+            if isinstance(node, Finding) else node
             for node in ([finding] if not isinstance(finding, (AllOf, AnyOf)) else list(finding.items))
         ]
         if not all(isinstance(node, Finding) for node in recent):

@@ -68,6 +68,9 @@ class Trial:
     criteria: tuple[Criterion, ...]
     notes: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    # the trial studies a cancer (its titles, conditions or inclusions name one): its exclusions'
+    # "other malignancy" then cannot mean the patient's record of that cancer
+    studies_cancer: bool = False
 
     @property
     def has_criteria(self) -> bool:
@@ -76,7 +79,7 @@ class Trial:
     def to_dict(self) -> dict[str, Any]:
         return {
             "nct_id": self.nct_id, "title": self.title, "source_format": self.source_format,
-            "notes": list(self.notes), "problems": list(self.problems),
+            "notes": list(self.notes), "problems": list(self.problems), "studies_cancer": self.studies_cancer,
             "criteria": [c.to_dict() for c in self.criteria],
         }
 
@@ -996,7 +999,25 @@ def compile_trial(source: Any) -> Trial:
         sections = "; ".join(notes) or "nothing"
         problems.append(f"no eligibility criteria found (read: {sections})")
     criteria.extend(_structured(trial_source, len(criteria)))
-    return Trial(trial_source.nct_id, trial_source.title, trial_source.format, tuple(criteria), tuple(notes), tuple(problems))
+    return Trial(trial_source.nct_id, trial_source.title, trial_source.format, tuple(criteria), tuple(notes), tuple(problems),
+                 _studies_cancer(trial_source, criteria))
+
+
+# "tumor necrosis factor" is no tumour; "anti-tumor" and "oncologist" are treatments and people
+_CANCER_TOPIC = re.compile(
+    r"\b(?:cancers?|(?:adeno)?carcinomas?|malignan\w*|tumou?rs?(?! necrosis)|neoplas(?:m|ms|ia|tic)|lymphomas?|leuka?emias?"
+    r"|myelomas?|sarcomas?|melanomas?|gliomas?|glioblastomas?|\w+blastomas?|mesotheliomas?|metasta\w+|oncolog(?:y|ic|ical)"
+    r"|NSCLC|SCLC|HCC|RECIST|myelodysplastic|MDS|AML|CLL|CML)\b", re.I)
+
+
+def _studies_cancer(source: TrialSource, criteria: list[Criterion]) -> bool:
+    def texts(criterion: Criterion):
+        yield criterion.text
+        for child in criterion.children:
+            yield from texts(child)
+
+    inclusions = (text for c in criteria if c.kind == "inclusion" and c.origin == "criteria" for text in texts(c))
+    return any(_CANCER_TOPIC.search(text) for text in (source.title, source.about, *inclusions) if text)
 
 
 def _compile_item(item: Item, index: int, context: str = "") -> Criterion:

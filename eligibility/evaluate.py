@@ -59,8 +59,11 @@ _OPS = {
 
 
 class Evaluator:
-    def __init__(self, patient: Patient):
+    def __init__(self, patient: Patient, studies_cancer: bool = True):
+        """`studies_cancer`: whether the trial studies a cancer, when "other malignancy" cannot be the
+        patient's record of that cancer; True when not known, which leaves such records unknown."""
         self.patient = patient
+        self.studies_cancer = studies_cancer
         self.lexicon = get_lexicon()
         self._qualifier_status = data_json("phrases.json")["qualifier_status"]
 
@@ -275,6 +278,11 @@ class Evaluator:
             return Answer(False, f"no {label} among the patient's {category_name}", (Evidence(node.concept, "absent", "", "", False),))
         answers = [self._match(node, record, label) for record in matches]
         true = [a for a in answers if a.value is True]
+        if true and node.other and self.studies_cancer:
+            # the trial's own cancer is on record as a cancer too, and no record says which one it studies
+            return Answer(None, f"{true[0].reason}; the trial studies a cancer, and whether this is another one is not recorded",
+                          true[0].evidence, (f"{category_name}: whether {true[0].evidence[0].patient_value if true[0].evidence else label}"
+                                             f" is a cancer other than the one the trial studies",))
         if true:
             return true[0]
         unknown = [a for a in answers if a.value is None]

@@ -263,6 +263,9 @@ class Finding(Node):
     excepted_qualified: bool = False
     # "Type 1 diabetes for at least 1 year": (op, Amount), how long it has lasted up to the screening
     duration: tuple = ()
+    # "Other malignancy within 5 years": a cancer besides the one a cancer trial studies, which a
+    # record of that cancer would otherwise meet (see Evaluator.visit_finding)
+    other: bool = False
 
     def render(self):
         words = [self.status] if self.status else []
@@ -270,7 +273,8 @@ class Finding(Node):
         concept = repr(self.concept[5:]) if self.concept.startswith("text:") else self.concept
         # "requiring hospitalization" reads after its finding; "active", "severe" before it
         after = [q for q in self.qualifiers if q.startswith(_REQUIREMENT_WORDS)]
-        words.append(" ".join([*(q for q in self.qualifiers if q not in after), concept, *(f"({q})" for q in after)]))
+        words.append(" ".join([*(["other"] if self.other else []), *(q for q in self.qualifiers if q not in after), concept,
+                               *(f"({q})" for q in after)]))
         text = " ".join(words)
         if self.grade:
             text += " grade " + (f"{_number(self.grade[1])}-{_number(self.grade[2])}" if self.grade[0] == "between"

@@ -28,6 +28,7 @@ class TrialSource:
     sex: str = ""
     healthy_volunteers: bool | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    about: str = ""  # what the trial studies, as its record says besides the criteria: titles, conditions, keywords
 
 
 def read_source(source: Any) -> TrialSource:
@@ -105,6 +106,9 @@ def _from_v2(protocol: dict) -> TrialSource:
         sex=eligibility.get("sex", "") or "",
         healthy_volunteers=eligibility.get("healthyVolunteers"),
         notes=("ClinicalTrials.gov API v2 record, eligibilityModule",),
+        about=_about(identification.get("briefTitle"), identification.get("officialTitle"),
+                     *protocol.get("conditionsModule", {}).get("conditions", None) or (),
+                     *protocol.get("conditionsModule", {}).get("keywords", None) or ()),
     )
 
 
@@ -122,6 +126,8 @@ def _from_v1(protocol: dict) -> TrialSource:
         sex=eligibility.get("Gender", "") or "",
         healthy_volunteers=None if healthy is None else str(healthy).lower() in ("accepts healthy volunteers", "yes", "true"),
         notes=("ClinicalTrials.gov legacy API record, EligibilityModule",),
+        about=_about(identification.get("BriefTitle"), identification.get("OfficialTitle"),
+                     *(protocol.get("ConditionsModule", {}).get("ConditionList", {}).get("Condition", None) or ())),
     )
 
 
@@ -146,7 +152,13 @@ def _from_xml(text: str) -> TrialSource:
         sex=eligibility.findtext("gender", ""),
         healthy_volunteers=None if not healthy else healthy.lower().startswith(("accepts", "yes")),
         notes=("legacy ClinicalTrials.gov XML, <eligibility>",),
+        about=_about(root.findtext("brief_title", ""), root.findtext("official_title", ""),
+                     *(element.text for element in root.findall("condition"))),
     )
+
+
+def _about(*texts) -> str:
+    return "\n".join(str(text) for text in texts if isinstance(text, str) and text.strip())
 
 
 # -- page text and bare criteria ------------------------------------------------------------------
@@ -192,6 +204,7 @@ def _from_text(text: str) -> TrialSource:
         minimum_age=fields["minimum_age"], maximum_age=fields["maximum_age"], sex=fields["sex"],
         healthy_volunteers=None if not healthy else healthy.lower().startswith(("yes", "accepts")),
         notes=tuple(notes),
+        about=text[:start] if headings else "",
     )
 
 

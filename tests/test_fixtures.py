@@ -8,10 +8,14 @@ import eligibility
 
 
 def _screen_one(kind: str, criterion: str, patient: dict):
+    """`kind` is inclusion or exclusion, alone in its trial, or "exclusion in a cancer trial", after an
+    inclusion naming the cancer the trial studies."""
+    kind, _, context = kind.partition(" in a ")
     heading = "Inclusion Criteria:" if kind == "inclusion" else "Exclusion Criteria:"
-    trial = eligibility.compile_trial(f"{heading}\n* {criterion}")
+    study = "Inclusion Criteria:\n* Histologically confirmed breast cancer\n" if context == "cancer trial" else ""
+    trial = eligibility.compile_trial(f"{study}{heading}\n* {criterion}")
     result = eligibility.screen(patient, trial, strict=True)
-    return [r for r in result.criteria if r.origin == "criteria"][0]
+    return [r for r in result.criteria if r.origin == "criteria" and r.text == criterion][0]
 
 
 def test_screening_fixture(kind, criterion, patient, expected):

@@ -210,3 +210,21 @@ def test_a_topic_heading_is_not_a_requirement_of_its_own():
 def test_a_short_topic_heading_without_colon_is_a_label():
     trial = eligibility.compile_trial("Inclusion Criteria:\n* Radiotherapy\n  * Not specified\n")
     assert trial.criteria[0].rule.kind == "defined"
+
+
+def test_what_a_trial_studies_comes_from_its_record_too():
+    """A cancer named only in the record's conditions or titles still makes "other malignancy" unknown
+    for the patient's own cancer; a trial of another disease counts any cancer."""
+    def record(conditions, title=""):
+        return {"protocolSection": {
+            "identificationModule": {"nctId": "NCT00000003", "briefTitle": title},
+            "conditionsModule": {"conditions": conditions},
+            "eligibilityModule": {"eligibilityCriteria": "Inclusion Criteria:\n\n* ECOG 0-1\n\nExclusion Criteria:\n\n"
+                                                         "* Other malignancy within 5 years"}}}
+    patient = {"screening_date": "2024-03-01", "ECOG": 1, "conditions": [{"name": "colon cancer", "start": "2023-01-10"}]}
+    by_conditions = eligibility.compile_trial(record(["Colorectal Neoplasms"]))
+    by_title = eligibility.compile_trial(record([], "Drug X in Metastatic Colorectal Carcinoma"))
+    other_disease = eligibility.compile_trial(record(["Rheumatoid Arthritis"], "Anti-tumor necrosis factor therapy in RA"))
+    assert by_conditions.studies_cancer and by_title.studies_cancer and not other_disease.studies_cancer
+    outcomes = [eligibility.screen(patient, t).criteria[1].outcome.value for t in (by_conditions, by_title, other_disease)]
+    assert outcomes == ["unknown", "unknown", "met"]
