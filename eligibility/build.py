@@ -44,18 +44,23 @@ _RELAXING = re.compile(r"\b(?:controlled|stable|treated|resolved|allowed|permitt
 _JUDGEMENT_LEAD = re.compile(r"^(?:(?:elevated|increased|raised|decreased|reduced|abnormal|abnormally|known|confirmed|documented)\s+)+")
 
 
-# "other", "another", "a second" before a cancer: not the one the trial studies. Read from a little
-# before the finding too, where "Other" may stand as the criterion's opening word.
-_OTHER_CANCER = re.compile(r"\b(?:other|another|second|additional|separate|different|new|secondary|concurrent|concomitant"
-                           r"|coexisting|co-existing|synchronous|metachronous)\b(?:\s+[\w-]+){0,4}?\s+(?:primary\s+)?"
-                           r"(?:cancers?|malignan\w*|tumou?rs?|neoplasm\w*|carcinomas?|\w*omas?)\b", re.I)
-# cancers of no particular kind, which a cancer trial's exclusions cannot mean as its own
-_ANY_CANCER = frozenset({"cancer", "solid_tumor", "hematologic_malignancy"})
+# "other", "another", "a second" before a cancer or an infection: not the one the trial studies. Read
+# from a little before the finding too, where "Other" may stand as the criterion's opening word.
+_OTHER_THAN_STUDIED = re.compile(
+    r"\b(?:other|another|second|additional|separate|different|new|secondary|concurrent|concomitant|coexisting|co-existing"
+    r"|synchronous|metachronous)\b(?:\s+[\w-]+){0,4}?\s+(?:primary\s+)?"
+    r"(?:cancers?|malignan\w*|tumou?rs?|neoplasm\w*|carcinomas?|\w*omas?|infections?|infectious)\b", re.I)
+# a cancer or an infection of no particular kind, which the exclusions of a trial studying one cannot mean as its own
+_ANY_OF_A_STUDIED_CLASS = frozenset({"cancer", "solid_tumor", "hematologic_malignancy", "infection"})
 
 
 def _without_other_words(qualifiers: tuple[str, ...]) -> tuple[str, ...]:
     """"another" said as a qualifier, now said by Finding.other."""
     return tuple(q for q in qualifiers if q not in ("other", "another", "second", "additional", "any other"))
+
+
+# the classes of disease a trial may study whose broad names its exclusions use for other members
+STUDIED_CLASSES = frozenset({"cancer", "infection"})
 
 
 @dataclass
@@ -892,7 +897,7 @@ class Builder:
             category = "allergy" if f["mode"] == "allergy" else concept.category
             qualifiers = tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
                                              for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
-            other = self._other_cancer(concept.id, f, p)
+            other = self._other_than_studied(concept.id, f, p)
             nodes.append(self._at_most_grade(self._with_qualifier_choices(
                 Finding(concept.id, category, status, _without_other_words(qualifiers) if other else qualifiers, window,
                         tuple(f.get("indication") or ()), self._grade(f.get("grade")), duration=self._duration(f.get("duration")),
@@ -914,18 +919,19 @@ class Builder:
             clauses.append(Review(self.text[start:self.span(p)[1]].strip(" ,;."), "not_understood", span=(start, self.span(p)[1])))
         return AllOf((findings, *clauses), span=self.span(p))
 
-    def _other_cancer(self, concept_id: str, f: dict, p: Parsed) -> bool:
-        """"Other malignancy within 5 years", "No prior malignancy": in a cancer trial, a cancer besides
-        the one studied, which the patient's own record of it must not meet. Said so by "other",
-        "another", "second" before any cancer; or by any cancer of no particular kind that an exclusion
-        names, or an inclusion denies, as no cancer trial excludes the cancer it studies."""
-        if "cancer" not in self.lexicon.ancestors(concept_id):
+    def _other_than_studied(self, concept_id: str, f: dict, p: Parsed) -> bool:
+        """"Other malignancy within 5 years", "No prior malignancy", "Other active infection": in a trial
+        of a cancer (of an infection), a cancer (an infection) besides the one studied, which the
+        patient's own record of it must not meet. Said so by "other", "another", "second" before it; or
+        by one of no particular kind that an exclusion names, or an inclusion denies, as no trial
+        excludes the disease it studies."""
+        if not STUDIED_CLASSES & self.lexicon.ancestors(concept_id):
             return False
         start, end = self.span(p)
-        if _OTHER_CANCER.search(self.text[max(0, start - 24):end]):
+        if _OTHER_THAN_STUDIED.search(self.text[max(0, start - 24):end]):
             return True
         denied = f.get("negated") or (f.get("window") is not None and _one(_one(f["window"]).fields.get("op")) in (">", ">="))
-        return concept_id in _ANY_CANCER and (self.criterion_kind == "exclusion" or bool(denied))
+        return concept_id in _ANY_OF_A_STUDIED_CLASS and (self.criterion_kind == "exclusion" or bool(denied))
 
     def _with_qualifier_choices(self, finding: Finding, f: dict) -> Node:
         """"Acute or chronic pancreatitis": a pancreatitis of either kind."""
@@ -1067,7 +1073,7 @@ class Builder:
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
                 category = "allergy" if f.get("allergy") else concept.category
-                other = self._other_cancer(concept.id, f, p)
+                other = self._other_than_studied(concept.id, f, p)
                 found = Finding(concept.id, category, _status_in_window(f), _without_other_words(qualifiers) if other else qualifiers,
                                 window, grade=self._grade(f.get("grade")), duration=self._duration(f.get("duration")),
                                 other=other, span=self.span(p))
@@ -1172,7 +1178,7 @@ class Builder:
             return Review(self.source(p), "not_understood", span=self.span(p))
         window = Window(amount, "")
         recent = [
-            replace(node, window=window, status="", other=node.other or (op in (">", ">=") and node.concept in _ANY_CANCER))
+            replace(node, window=window, status="", other=node.other or (op in (">", ">=") and node.concept in _ANY_OF_A_STUDIED_CLASS))
             if isinstance(node, Finding) else node
             for node in ([finding] if not isinstance(finding, (AllOf, AnyOf)) else list(finding.items))
         ]

@@ -11,7 +11,7 @@ from typing import Any
 import pyparsing as pp
 
 from . import grammar
-from .build import Builder, all_review, alternative_thresholds, classify_review
+from .build import STUDIED_CLASSES, Builder, all_review, alternative_thresholds, classify_review
 from .criteria import Item, split_criteria
 from .errors import SourceError
 from .lexicon import Lexeme, get_lexicon
@@ -68,9 +68,9 @@ class Trial:
     criteria: tuple[Criterion, ...]
     notes: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
-    # the trial studies a cancer (its titles, conditions or inclusions name one): its exclusions'
-    # "other malignancy" then cannot mean the patient's record of that cancer
-    studies_cancer: bool = False
+    # the classes of disease the trial studies, "cancer" or "infection", when its titles, conditions or
+    # inclusions name one: its exclusions' "other malignancy" then cannot mean the patient's record of it
+    studies: tuple[str, ...] = ()
 
     @property
     def has_criteria(self) -> bool:
@@ -79,7 +79,7 @@ class Trial:
     def to_dict(self) -> dict[str, Any]:
         return {
             "nct_id": self.nct_id, "title": self.title, "source_format": self.source_format,
-            "notes": list(self.notes), "problems": list(self.problems), "studies_cancer": self.studies_cancer,
+            "notes": list(self.notes), "problems": list(self.problems), "studies": list(self.studies),
             "criteria": [c.to_dict() for c in self.criteria],
         }
 
@@ -1000,24 +1000,47 @@ def compile_trial(source: Any) -> Trial:
         problems.append(f"no eligibility criteria found (read: {sections})")
     criteria.extend(_structured(trial_source, len(criteria)))
     return Trial(trial_source.nct_id, trial_source.title, trial_source.format, tuple(criteria), tuple(notes), tuple(problems),
-                 _studies_cancer(trial_source, criteria))
+                 _studied_classes(trial_source, criteria))
 
 
-# "tumor necrosis factor" is no tumour; "anti-tumor" and "oncologist" are treatments and people
-_CANCER_TOPIC = re.compile(
-    r"\b(?:cancers?|(?:adeno)?carcinomas?|malignan\w*|tumou?rs?(?! necrosis)|neoplas(?:m|ms|ia|tic)|lymphomas?|leuka?emias?"
-    r"|myelomas?|sarcomas?|melanomas?|gliomas?|glioblastomas?|\w+blastomas?|mesotheliomas?|metasta\w+|oncolog(?:y|ic|ical)"
-    r"|NSCLC|SCLC|HCC|RECIST|myelodysplastic|MDS|AML|CLL|CML)\b", re.I)
+# "tumor necrosis factor" is no tumour
+_CLASS_TOPICS = {
+    "cancer": re.compile(
+        r"\b(?:cancers?|(?:adeno)?carcinomas?|malignan\w*|tumou?rs?(?! necrosis)|neoplas(?:m|ms|ia|tic)|lymphomas?|leuka?emias?"
+        r"|myelomas?|sarcomas?|melanomas?|gliomas?|glioblastomas?|\w+blastomas?|mesotheliomas?|metasta\w+|oncolog(?:y|ic|ical)"
+        r"|NSCLC|SCLC|HCC|RECIST|myelodysplastic|MDS|AML|CLL|CML)\b", re.I),
+    "infection": re.compile(
+        r"\b(?:infections?|infectious|infected|HIV|AIDS|HCV|HBV|hepatitis [BC]|COVID-19|COVID|SARS-CoV-2|coronavirus|influenza"
+        r"|tuberculosis|sepsis|septic|pneumonia|malaria|bacteri?aemia|bacteremia|cellulitis|osteomyelitis|meningitis|endocarditis"
+        r"|cytomegalovirus|CMV)\b", re.I),
+}
+# an inclusion that denies the disease ("No history of malignancy") does not say the trial studies it
+_DENIAL = re.compile(r"^\W*(?:no|not|without|never|free of|absence of|negative)\b|\b(?:no|without|free of|not have)\s+(?:[\w-]+\s+){0,5}?"
+                     r"(?:cancer|malignan|tumou?r|neoplas|carcinoma|infect|HIV|hepatitis)", re.I)
 
 
-def _studies_cancer(source: TrialSource, criteria: list[Criterion]) -> bool:
-    def texts(criterion: Criterion):
-        yield criterion.text
-        for child in criterion.children:
-            yield from texts(child)
+def _studied_classes(source: TrialSource, criteria: list[Criterion]) -> tuple[str, ...]:
+    """The classes of disease a trial studies: named by its titles, conditions or keywords, or by an
+    inclusion that does not deny it, or as a finding an inclusion requires."""
+    def inclusions(items):
+        for criterion in items:
+            if criterion.kind == "inclusion" and criterion.origin == "criteria":
+                yield criterion
+                yield from inclusions(criterion.children)
 
-    inclusions = (text for c in criteria if c.kind == "inclusion" and c.origin == "criteria" for text in texts(c))
-    return any(_CANCER_TOPIC.search(text) for text in (source.title, source.about, *inclusions) if text)
+    texts = [source.title, source.about, *(c.text for c in inclusions(criteria) if not _DENIAL.search(c.text))]
+    lexicon = get_lexicon()
+    required = {cls for c in inclusions(criteria) for node in _required_findings(c.rule)
+                for cls in STUDIED_CLASSES & lexicon.ancestors(node.concept)}
+    return tuple(sorted(cls for cls in STUDIED_CLASSES if cls in required or any(_CLASS_TOPICS[cls].search(t) for t in texts if t)))
+
+
+def _required_findings(node: Node, denied: bool = False):
+    """The findings a rule requires, not those it denies."""
+    if isinstance(node, Finding) and not denied:
+        yield node
+    for child in node.children():
+        yield from _required_findings(child, denied != isinstance(node, Not))
 
 
 def _compile_item(item: Item, index: int, context: str = "") -> Criterion:

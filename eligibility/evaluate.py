@@ -13,6 +13,7 @@ import re
 import pint
 from dataclasses import dataclass, field
 
+from .build import STUDIED_CLASSES
 from .errors import UnitError
 from .lexicon import get_lexicon
 from .nodes import Amount, Node, display_unit
@@ -59,11 +60,12 @@ _OPS = {
 
 
 class Evaluator:
-    def __init__(self, patient: Patient, studies_cancer: bool = True):
-        """`studies_cancer`: whether the trial studies a cancer, when "other malignancy" cannot be the
-        patient's record of that cancer; True when not known, which leaves such records unknown."""
+    def __init__(self, patient: Patient, studies: frozenset[str] | None = None):
+        """`studies`: the classes of disease the trial studies ("cancer", "infection"), when "other
+        malignancy" cannot be the patient's record of the cancer studied; None when not known, which
+        leaves such records unknown."""
         self.patient = patient
-        self.studies_cancer = studies_cancer
+        self.studies = studies
         self.lexicon = get_lexicon()
         self._qualifier_status = data_json("phrases.json")["qualifier_status"]
 
@@ -278,11 +280,13 @@ class Evaluator:
             return Answer(False, f"no {label} among the patient's {category_name}", (Evidence(node.concept, "absent", "", "", False),))
         answers = [self._match(node, record, label) for record in matches]
         true = [a for a in answers if a.value is True]
-        if true and node.other and self.studies_cancer:
-            # the trial's own cancer is on record as a cancer too, and no record says which one it studies
-            return Answer(None, f"{true[0].reason}; the trial studies a cancer, and whether this is another one is not recorded",
+        studied = node.other and (self.lexicon.ancestors(node.concept) & (STUDIED_CLASSES if self.studies is None else self.studies))
+        if true and studied:
+            # the disease the trial studies is on record under its class too, and no record says which one it is
+            what = "a cancer" if "cancer" in studied else "an infection"
+            return Answer(None, f"{true[0].reason}; the trial studies {what}, and whether this is another one is not recorded",
                           true[0].evidence, (f"{category_name}: whether {true[0].evidence[0].patient_value if true[0].evidence else label}"
-                                             f" is a cancer other than the one the trial studies",))
+                                             f" is other than the disease the trial studies",))
         if true:
             return true[0]
         unknown = [a for a in answers if a.value is None]

@@ -109,7 +109,7 @@ def screen(patient: dict | Patient, trial: Any, strict: bool = False, reviewed: 
         reviewed = {**patient["reviewed"], **(reviewed or {})} if isinstance(patient["reviewed"], dict) else reviewed
         patient = {k: v for k, v in patient.items() if k != "reviewed"}
     record = patient if isinstance(patient, Patient) else Patient.from_dict(patient, strict=strict)
-    evaluator = Evaluator(record, studies_cancer=compiled.studies_cancer)
+    evaluator = Evaluator(record, studies=frozenset(compiled.studies))
     confirmations = _confirmations(reviewed or {}, record)
     results = tuple(_apply_review(_screen_criterion(evaluator, c), confirmations) for c in compiled.criteria)
     problems = [str(e) for e in record.errors] + list(compiled.problems)

@@ -8,11 +8,12 @@ import eligibility
 
 
 def _screen_one(kind: str, criterion: str, patient: dict):
-    """`kind` is inclusion or exclusion, alone in its trial, or "exclusion in a cancer trial", after an
-    inclusion naming the cancer the trial studies."""
+    """`kind` is inclusion or exclusion, alone in its trial, or "exclusion in a cancer trial" (a COVID-19
+    trial), after an inclusion naming the disease the trial studies."""
     kind, _, context = kind.partition(" in a ")
     heading = "Inclusion Criteria:" if kind == "inclusion" else "Exclusion Criteria:"
-    study = "Inclusion Criteria:\n* Histologically confirmed breast cancer\n" if context == "cancer trial" else ""
+    studied = {"cancer trial": "Histologically confirmed breast cancer", "COVID-19 trial": "Confirmed SARS-CoV-2 infection"}.get(context)
+    study = f"Inclusion Criteria:\n* {studied}\n" if studied else ""
     trial = eligibility.compile_trial(f"{study}{heading}\n* {criterion}")
     result = eligibility.screen(patient, trial, strict=True)
     return [r for r in result.criteria if r.origin == "criteria" and r.text == criterion][0]

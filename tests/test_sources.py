@@ -225,6 +225,6 @@ def test_what_a_trial_studies_comes_from_its_record_too():
     by_conditions = eligibility.compile_trial(record(["Colorectal Neoplasms"]))
     by_title = eligibility.compile_trial(record([], "Drug X in Metastatic Colorectal Carcinoma"))
     other_disease = eligibility.compile_trial(record(["Rheumatoid Arthritis"], "Anti-tumor necrosis factor therapy in RA"))
-    assert by_conditions.studies_cancer and by_title.studies_cancer and not other_disease.studies_cancer
+    assert by_conditions.studies == by_title.studies == ("cancer",) and other_disease.studies == ()
     outcomes = [eligibility.screen(patient, t).criteria[1].outcome.value for t in (by_conditions, by_title, other_disease)]
     assert outcomes == ["unknown", "unknown", "met"]
