@@ -353,9 +353,12 @@ def tokenize(text: str) -> list[Token]:
 def _bare_powers(tokens: list[Token]) -> list[Token]:
     """"HCV RNA > 10^5 IU/mL": a power of ten with no number before it is one times that power."""
     out: list[Token] = []
-    for tok in tokens:
+    for index, tok in enumerate(tokens):
         if tok.norm == "th" and out and out[-1].norm.startswith("10^") and out[-1].end == tok.start:
             continue  # "10^9th/L": an ordinal suffix on the power
+        if (tok.norm == "times" and out and _NUMBER.fullmatch(out[-1].norm) and index + 1 < len(tokens)
+                and tokens[index + 1].norm.startswith("10^")):
+            tok = Token(tok.text, "x", tok.start, tok.end)  # "130 times 10^9/L"
         if tok.norm.startswith("10^") and not (out and (_NUMBER.fullmatch(out[-1].norm) or out[-1].norm in ("x", "*", "×"))):
             out.append(Token(tok.text, "1", tok.start, tok.start))
         out.append(tok)
