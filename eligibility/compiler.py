@@ -582,7 +582,7 @@ def _normalised(lexemes: list) -> list:
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
-                 _negative_infection, _alternative_bound_bracketed,
+                 _negative_infection, _alternative_bound_bracketed, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way):
         lexemes = step(lexemes)
@@ -858,6 +858,33 @@ def _named_after_amount(lexemes: list) -> list:
         # the unit stretches over the words read in front, so that spans still cover them
         unit_read = replace(lexemes[amount_unit], end=lexemes[end - 1].end)
         return lexemes[:start] + [name] + lexemes[start:amount_unit] + [unit_read] + lexemes[end:]
+    return lexemes
+
+
+_PEOPLE = frozenset("children child adults adult adolescents adolescent infants infant neonates newborns toddlers patients patient "
+                    "subjects subject participants participant volunteers men women males females boys girls".split())
+_AGE_WORDS = frozenset({"year", "years", "yr", "yrs", "old", "@lab:age", "months"})
+
+
+def _age_of_the_people_named(lexemes: list) -> list:
+    """"Children (< 18 years old)", "Adult patients (18 years or older)": the age of whom the criterion
+    opens with, read as if unbracketed; "Subjects between the ages of 18 and 65" as "aged between"."""
+    words = [lexeme.g for lexeme in lexemes]
+    opening = next((i for i, w in enumerate(words[:4]) if w in _PEOPLE), None)
+    if opening is None:
+        return lexemes
+    after = opening + 1 + (opening + 1 < len(words) and words[opening + 1] in _PEOPLE)
+    if after + 3 < len(words) and words[after:after + 2] == ["between", "the"] and words[after + 2] == "@lab:age":
+        age, between = lexemes[after + 2], lexemes[after]
+        return lexemes[:after] + [replace(age, start=between.start), replace(between, start=age.end, end=age.end)] + lexemes[after + 3:]
+    if after < len(words) and words[after] == "(":
+        closing = next((j for j in range(after + 1, len(words)) if words[j] in ("(", ")")), None)
+        inner = words[after + 1:closing] if closing is not None and words[closing] == ")" else []
+        if (inner and (inner[0] in _SIGNS or _NUMBER_START.match(inner[0]) or inner[0] in _COMPARATOR_OPENINGS or inner[0] == "@lab:age")
+                and _AGE_WORDS & set(inner) and any(_NUMBER_START.match(w) for w in inner)
+                # a sign, a range or "or older" says how: "(age 18 years)" lost its sign
+                and {*_SIGNS, *_COMPARATOR_OPENINGS, "-", "to", "or"} & set(inner)):
+            return lexemes[:after] + lexemes[after + 1:closing] + lexemes[closing + 1:]
     return lexemes
 
 

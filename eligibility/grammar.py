@@ -444,10 +444,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "hematology", "haematology", "biochemistry", "chemistry", *p["presence"], *p["person_words"]])
     # one regex: "adults", "children" only before an age ("adults aged 18 to 65"), where they add nothing to
     # the age (not "women", a sex)
-    lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?: of(?= \d))?(?=(?: (?:patients?|subjects?|participants?|volunteers?))?(?: (?:who are|,))?(?: @lab:age{_END}| (?:aged? )?(?:(?:at least|over|under|older than|younger than|more than|less than|<=|>=|<|>) )?\d+(?: (?:-|to) \d+)? (?:years?|yrs?)(?: |$)))"
+    age_ahead = (r"(?=(?: (?:patients?|subjects?|participants?|volunteers?))?(?: (?:who are|,))?(?: @lab:age" + _END
+                 + r"| (?:aged? )?(?:(?:at least|over|under|older than|younger than|more than|less than|<=|>=|<|>) )?\d+(?: (?:-|to) \d+)?"
+                 r" (?:years?|yrs?)(?: |$)))")
+    lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?: of(?= \d))?{age_ahead}"
                           # opening the criterion only: "living with children aged < 5" is not the patient's age
                           rf"|(?<!.)(?:children|child|infants?|adolescents?|neonates?|newborns?|toddlers|kids|teenagers|youths?|elderly"
-                          rf"|volunteers?|outpatients?|inpatients?)(?= @lab:age{_END}))").set_name("analyte prefix")
+                          rf"|pediatric|paediatric){age_ahead}(?: ,(?= @lab:age{_END}))?"
+                          rf"|(?<!.)(?:volunteers?|outpatients?|inpatients?)(?= @lab:age{_END}))").set_name("analyte prefix")
     list_conj = after_comma(("and/or", "or", "and", "nor")) | comma | slash | tok("&", "+")
     analyte_list = (
         pp.ZeroOrMore(lab_prefix) + lab("labs*")
