@@ -19,7 +19,8 @@ from .criteria import GROUP_ANY, GROUP_COUNT
 from .errors import UnitError
 from .grammar import Parsed
 from .lexicon import Lexeme, get_lexicon, text_key
-from .nodes import ROMAN_VALUES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex, Window
+from .nodes import (ROMAN_VALUES, STUDIED_CLASSES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf,
+                    Review, Sex, Window)
 from .statements import statement
 from .tokens import PRODUCT_CODE_WORD, TNM_STAGE_WORD
 from .units import compatible, convert, quantity, unit_from_tokens
@@ -57,10 +58,6 @@ _ANY_OF_A_STUDIED_CLASS = frozenset({"cancer", "solid_tumor", "hematologic_malig
 def _without_other_words(qualifiers: tuple[str, ...]) -> tuple[str, ...]:
     """"another" said as a qualifier, now said by Finding.other."""
     return tuple(q for q in qualifiers if q not in ("other", "another", "second", "additional", "any other"))
-
-
-# the classes of disease a trial may study whose broad names its exclusions use for other members
-STUDIED_CLASSES = frozenset({"cancer", "infection"})
 
 
 @dataclass

@@ -11,11 +11,11 @@ from typing import Any
 import pyparsing as pp
 
 from . import grammar
-from .build import STUDIED_CLASSES, Builder, all_review, alternative_thresholds, classify_review
+from .build import Builder, all_review, alternative_thresholds, classify_review
 from .criteria import Item, split_criteria
 from .errors import SourceError
 from .lexicon import Lexeme, get_lexicon
-from .nodes import AllOf, Amount, AnyOf, Compare, Defined, Finding, Flag, Node, Not, Review, Sex
+from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, Compare, Defined, Finding, Flag, Node, Not, Review, Sex
 from .sources import TrialSource, read_source
 from .statements import statement
 from .tokens import tokenize

@@ -13,10 +13,9 @@ import re
 import pint
 from dataclasses import dataclass, field
 
-from .build import STUDIED_CLASSES
 from .errors import UnitError
 from .lexicon import get_lexicon
-from .nodes import Amount, Node, display_unit
+from .nodes import STUDIED_CLASSES, Amount, Node, display_unit
 from .patient import Measurement, Patient, Record, shift
 from .resources import data_json
 from .units import convert, format_quantity, same_value

@@ -290,6 +290,11 @@ class Finding(Node):
         return text
 
 
+# the classes of disease a trial may study whose broad names its exclusions use for other members
+# ("Other malignancy", "Active infection"): Finding.other, Trial.studies
+STUDIED_CLASSES = frozenset({"cancer", "infection"})
+
+
 @dataclass(frozen=True)
 class Sex(Node):
     kind: ClassVar[str] = "sex"
