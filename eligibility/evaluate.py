@@ -257,6 +257,10 @@ class Evaluator:
         if not matches:
             if not given:
                 return Answer(None, f"no {category_name} list in the patient record (needed for {label})", (), (f"{category_name}: {label}",))
+            counted = next((r for records in given for r in records if node.concept in r.possible), None)
+            if counted:
+                return Answer(None, f"recorded as {counted.name!r}, which some count as {label} and some do not", (),
+                              (f"{category_name}: whether {counted.name} counts as {label}",))
             broader = self._less_specific(node.concept, given)
             if broader:
                 return Answer(None, f"recorded as {broader.name!r}, which does not say whether it is {label}", (),

@@ -43,6 +43,8 @@ class Concept:
     parents: tuple[str, ...] = ()
     open: bool = False
     measured_by: str = ""  # the analyte whose value defines the condition: anemia, hemoglobin
+    # classes some authors count it in and others do not: hypertension as a cardiovascular disease
+    may_count_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +121,14 @@ class Lexicon:
                 self._add_term(name, TAG_PREFIX["analyte"] + analyte.id)
 
     def _load_concepts(self) -> None:
-        keys = frozenset({"id", "category", "names", "parents", "open", "measured_by"})
+        keys = frozenset({"id", "category", "names", "parents", "open", "measured_by", "may_count_as"})
         for entry in data_json("concepts.json", keys)["entries"]:
             if entry["category"] not in ("condition", "drug", "procedure"):
                 raise LexiconError(f"concepts.json: {entry['id']!r} has unknown category {entry['category']!r}")
             concept = Concept(
                 entry["id"], entry["category"], entry["names"][0], tuple(entry["names"]),
                 tuple(entry.get("parents", ())), bool(entry.get("open", False)), entry.get("measured_by", ""),
+                tuple(entry.get("may_count_as", ())),
             )
             if concept.measured_by and concept.measured_by not in self.analytes:
                 raise LexiconError(f"concepts.json: {concept.id!r} is measured by unknown analyte {concept.measured_by!r}")
@@ -135,7 +138,7 @@ class Lexicon:
             for name in concept.names:
                 self._add_term(name, TAG_PREFIX[concept.category] + concept.id)
         for concept in self.concepts.values():
-            for parent in concept.parents:
+            for parent in (*concept.parents, *concept.may_count_as):
                 if parent not in self.concepts:
                     raise LexiconError(f"concepts.json: {concept.id!r} names unknown parent {parent!r}")
 
@@ -164,6 +167,16 @@ class Lexicon:
                         stack.append(parent)
             self._ancestors[concept_id] = frozenset(seen)
         return self._ancestors[concept_id]
+
+    def possible_classes(self, concept_id: str) -> frozenset[str]:
+        """The classes the concept may or may not be counted in (and theirs), beyond those it surely is in."""
+        surely = self.ancestors(concept_id)
+        possible = set()
+        for ancestor in surely:
+            concept = self.concepts.get(ancestor)
+            for loose in concept.may_count_as if concept else ():
+                possible |= self.ancestors(loose)
+        return frozenset(possible - surely)
 
     def find_term(self, text: str, prefixes: tuple[str, ...] = ("@",)) -> str | None:
         """The id of the term that `text` names as a whole, or None."""

@@ -70,6 +70,7 @@ class Record:
     reasons: frozenset[str] = frozenset()
     grade: int | None = None  # severity (CTCAE or tumour grade)
     term: str | None = None  # the concept its name names as a whole ("leukemia"), not one found inside it
+    possible: frozenset[str] = frozenset()  # classes some count it in and others not (Concept.may_count_as)
 
 
 @dataclass
@@ -271,9 +272,10 @@ class _Reader:
             raise PatientDataError(key, f"a record is a name or a mapping, not {type(item).__name__}")
         term = self.lexicon.find_term(name)
         concept = term or self._term_after_qualifiers(name) or self._head_term(name)
-        concepts = frozenset({"text:" + text_key(name)})
+        concepts, possible = frozenset({"text:" + text_key(name)}), frozenset()
         if concept:
             concepts |= self.lexicon.ancestors(concept)
+            possible = self.lexicon.possible_classes(concept)
         reference = self.patient.screening_date
         date = parse_date(fields["date"], f"{key}.date", reference) if fields.get("date") else None
         start = parse_date(fields["start"], f"{key}.start", reference) if fields.get("start") else date
@@ -286,7 +288,7 @@ class _Reader:
             reason_id = self.lexicon.find_term(str(reason))
             reasons = self.lexicon.ancestors(reason_id) if reason_id else frozenset({"text:" + text_key(str(reason))})
         status = str(fields.get("status") or "").strip().lower()
-        return Record(key, name, concepts, start, end, status, reasons, self._grade(key, fields.get("grade")), term)
+        return Record(key, name, concepts, start, end, status, reasons, self._grade(key, fields.get("grade")), term, possible)
 
     @staticmethod
     def _grade(key: str, value: Any) -> int | None:
