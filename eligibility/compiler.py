@@ -1109,6 +1109,14 @@ _CONDITIONAL_HEADER = re.compile(
     r"patients who|subjects who|participants who|those who|only)\b", re.I)
 
 
+_NONE_OF_HEADER = re.compile(
+    r"(?i)(?:(?:patients?|subjects?|participants?|they)\s+)?(?:(?:must|should|may|shall|will|do|does)\s+)?(?:not|no|none|never)"
+    r"(?:\s+(?:have|has|had|be|been|meet|meets|experienced?|received?|any|of|the|following|present|with|history\s+of))*")
+_EXCEPTING = re.compile(r"\b(?:except|exceptions?|excluding|other than|apart from|besides|unless)\b", re.I)
+_DENYING_HEADER = re.compile(r"\b(?:no|not|none|without|never|neither|nor|cannot|free of|absence of|except|exceptions?|excluding"
+                             r"|other than|apart from|besides|unless)\b", re.I)
+
+
 def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     """The rule of a header with sub-items: its own condition, if any, with its children's.
 
@@ -1119,6 +1127,16 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
                   "", item.text, flags=re.I).strip(" :：,")
     if not text or re.fullmatch(r"(?i)(the|patients?|subjects?|participants?|must|have|has|with|who|meet|meets|any of|presence of|following| )+", text):
         return combined, []
+    if _NONE_OF_HEADER.fullmatch(text) and item.kind == "inclusion" and not any(
+            isinstance(child, (Not, Review)) for child in combined.children()):
+        # "Patients must not have any of the following:": none of the items
+        return Not(AnyOf(combined.children(), span=combined.span), span=(0, len(item.text))), []
+    if _DENYING_HEADER.search(text):
+        # "No concurrent CYP3A4 inhibitors including any of the following:", "No prior malignancy except
+        # the following:": the items are denied, or excepted, with what the header says of them (when,
+        # which others): read alone as requirements, each would be required
+        reason = "negated_exclusion" if item.kind == "exclusion" and not _EXCEPTING.search(text) else "negation_scope"
+        return Review(item.text, reason, hints=(combined,), span=(0, len(item.text))), []
     if _CONDITIONAL_HEADER.search(text):
         return Review(item.text, "conditional", hints=(combined,), span=(0, len(item.text))), []
     if _PERIOD.search(item.text):

@@ -228,3 +228,18 @@ def test_what_a_trial_studies_comes_from_its_record_too():
     assert by_conditions.studies == by_title.studies == ("cancer",) and other_disease.studies == ()
     outcomes = [eligibility.screen(patient, t).criteria[1].outcome.value for t in (by_conditions, by_title, other_disease)]
     assert outcomes == ["unknown", "unknown", "met"]
+
+
+def test_a_header_that_denies_or_excepts_its_items_does_not_require_them():
+    """Items under "No ... including any of the following:" or "except the following:" read alone would
+    be requirements; "must not have any of the following:" denies each."""
+    trial = eligibility.compile_trial(
+        "Inclusion Criteria:\n* No concurrent CYP3A4 inhibitors including, but not limited to, any of the following:\n"
+        "  * clarithromycin\n  * ketoconazole\n* Patients must not have any of the following:\n  * Pregnancy\n"
+        "  * Active hepatitis B\n* No prior malignancy with the exceptions listed below:\n  * basal cell carcinoma\n"
+        "Exclusion Criteria:\n* Prior malignancy, except the following:\n  * basal cell carcinoma\n")
+    rendered = [c.rule.render() for c in trial.criteria]
+    assert rendered[1] == "NOT (pregnant OR condition active hbv)"
+    assert [c.rule.reason for c in trial.criteria if c.rule.kind == "review"] == ["negation_scope"] * 3
+    outcomes = [r.outcome.value for r in eligibility.screen({"conditions": [], "medications": [], "pregnant": False}, trial).criteria]
+    assert outcomes == ["unknown", "met", "unknown", "unknown"]
