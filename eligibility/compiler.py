@@ -267,7 +267,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
             rule, problems = retry
     if isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _bare_finding(clean, rest or lexemes, kind) or (rule, problems)
-    rule = _requirement_of_one_sex(rule, clean, kind)
+    rule = _requirement_of_one_sex(_groups_of_each_sex(rule, clean), clean, kind)
     if _agreement_excludes(rule, kind):
         # "Any condition that could interfere with ... informed consent, or compliance": what the condition
         # would impair, not a patient's consent or compliance that excludes
@@ -299,6 +299,46 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     return rule, problems
+
+
+def _groups_of_each_sex(node: Node, clean: str) -> Node:
+    """"Men aged 18 to 45 and women aged 18 to 50", "Males with PSA > 4 and females with CA-125 > 35":
+    an "and" of requirements naming each sex in turn joins two groups, either of which the criterion
+    names (read as all of them, no patient could meet it). Split at each sex named when the first
+    requirement names one; else what belongs to which group is a guess: review."""
+    changes = {}
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            changes[f.name] = _groups_of_each_sex(value, clean)
+        elif isinstance(value, tuple) and value and isinstance(value[0], Node):
+            changes[f.name] = tuple(_groups_of_each_sex(v, clean) for v in value)
+    node = replace(node, **changes) if changes else node
+    if not isinstance(node, AllOf):
+        return node
+    # a woman's state ("Postmenopausal women and men aged ≥ 50") names her sex too
+    sexes = [item.values if isinstance(item, Sex) else ("female",) for item in node.items
+             if isinstance(item, Sex) or isinstance(item, Flag) and item.variable in _FEMALE_STATES]
+    if not any(set(a).isdisjoint(b) for a in sexes for b in sexes):
+        return node
+    if not all(isinstance(item, Sex) for item in node.items
+               if isinstance(item, Sex) or isinstance(item, Flag) and item.variable in _FEMALE_STATES):
+        start, end = node.span or (0, len(clean))
+        return Review(clean[start:end], "conditional", hints=(node,), span=(start, end))
+    if not isinstance(node.items[0], Sex):
+        start, end = node.span or (0, len(clean))
+        return Review(clean[start:end], "conditional", hints=(node,), span=(start, end))
+    groups: list[list[Node]] = []
+    for item in node.items:
+        if isinstance(item, Sex) or not groups:
+            groups.append([])
+        groups[-1].append(item)
+    return AnyOf(tuple(group[0] if len(group) == 1 else AllOf(tuple(group), span=_joined_span(group)) for group in groups), span=node.span)
+
+
+def _joined_span(nodes: list[Node]) -> tuple[int, int] | None:
+    spans = [n.span for n in nodes if n.span]
+    return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
 
 
 # "Female participants with infants must agree not to breastfeed": what one sex must do or be
@@ -903,12 +943,30 @@ def _spaced_dash_as_colon(lexemes: list) -> list:
 _GROUP_WORDS = frozenset({"those", "patients", "subjects", "participants", "individuals"})
 
 
+_SEX_GROUPS = {"males": "female", "men": "female", "male": "female", "females": "male", "women": "male", "female": "male"}
+
+
+def _other_sex_named(lexemes: list, index: int, sex_word: str) -> bool:
+    """Whether the other sex's group is named after the "and" at `index`, before the clause ends and
+    not right after it ("males and females" is one list of sexes)."""
+    for lexeme in lexemes[index + 2:index + 10]:
+        if lexeme.g in (",", ";", "or", "(", ")", ":"):
+            return False
+        if lexeme.g in _SEX_GROUPS and _SEX_GROUPS[lexeme.g] != _SEX_GROUPS[sex_word]:
+            return True
+    return False
+
+
 def _groups_joined_by_or(lexemes: list) -> list:
     """"Patients with diabetes and those requiring insulin": two groups of patients, either of which the
     criterion names; read as "and", a patient would need to be in both."""
     out, index = [], 0
     while index < len(lexemes):
         lexeme = lexemes[index]
+        if lexeme.g == "and" and out and out[-1].g in _SEX_GROUPS and _other_sex_named(lexemes, index, out[-1].g):
+            out.append(replace(lexeme, g="or"))  # "HIV-infected adult males and non-pregnant females": either group
+            index += 1
+            continue
         if lexeme.g == "and" and out and index + 2 < len(lexemes) and lexemes[index + 1].g in _GROUP_WORDS:
             out.append(replace(lexeme, g="or"))
             index += 2  # the group word; then "with", "who have", "who are": the "or" joins what they have
