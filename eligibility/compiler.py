@@ -15,7 +15,7 @@ from .build import Builder, all_review, alternative_thresholds, classify_review
 from .criteria import Item, split_criteria
 from .errors import SourceError
 from .lexicon import Lexeme, get_lexicon
-from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, Compare, Defined, Finding, Flag, Node, Not, Review, Sex
+from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
 from .sources import TrialSource, read_source
 from .statements import statement
 from .tokens import tokenize
@@ -298,7 +298,41 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # a sentence not understood may add a requirement or relax one ("Subjects older than 80 will be
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
+    judged = _JUDGED.search(clean)
+    if (judged and not all_review(rule) and ":" not in clean[judged.end():]  # not a label's: "... by the investigator: ANC ≥ 1500"
+            and (kind == "exclusion" or not any(isinstance(n, (Compare, Between, OneOf)) for n in rule.walk()))):
+        # "History of epilepsy or depression, which in the investigator's opinion would make the subject
+        # unsuitable": the judgement qualifies what the criterion names, and can only spare a patient:
+        # a finding does not exclude (fail) alone, its absence still settles it
+        judgement = Review(clean[judged.start():].strip(" .;"), "investigator_judgement", span=(judged.start(), len(clean)))
+        joined = AllOf if kind == "exclusion" else AnyOf
+        return joined((_without_judgement_clause(rule), judgement), span=(0, len(clean))), problems
     return rule, problems
+
+
+def _without_judgement_clause(node: Node) -> Node:
+    """The rule without the judgement read as one more item ("..., which in the investigator's opinion
+    ..."), now said once for the whole criterion."""
+    if not isinstance(node, (AllOf, AnyOf)):
+        return node
+    items = tuple(_without_judgement_clause(item) for item in node.items
+                  if not (isinstance(item, Review) and _JUDGEMENT_CLAUSE.match(item.text)))
+    if not items:
+        return node
+    return items[0] if len(items) == 1 else replace(node, items=items)
+
+
+# the investigator's judgement on what a criterion names: "in the opinion of the investigator", "as
+# judged by the treating physician", "at the PI's discretion"
+_JUDGED = re.compile(
+    r"\b(?:in\s+the\s+(?:[\w'’-]+\s+){0,3}(?:opinion|judge?ment|view)|(?:opinion|judge?ment|discretion)\s+of\s+the"
+    r"|(?:investigator|physician|PI|doctor|clinician)['’]?s?\s+(?:opinion|judge?ment|discretion)"
+    r"|(?:as\s+)?(?:judged|deemed|determined|assessed|considered|evaluated)\s+by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}"
+    r"(?:investigators?|physicians?|PI|doctors?|clinicians?|sponsor|study\s+team)\b(?!['’])"
+    r"|per\s+(?:the\s+)?(?:investigator|PI|physician))", re.I)
+
+
+_JUDGEMENT_CLAUSE = re.compile(rf"(?:(?:which|that|who|and|if)\s*,?\s*)?(?:{_JUDGED.pattern})", re.I)
 
 
 def _groups_of_each_sex(node: Node, clean: str) -> Node:
@@ -1171,8 +1205,12 @@ _NONE_OF_HEADER = re.compile(
     r"(?i)(?:(?:patients?|subjects?|participants?|they)\s+)?(?:(?:must|should|may|shall|will|do|does)\s+)?(?:not|no|none|never)"
     r"(?:\s+(?:have|has|had|be|been|meet|meets|experienced?|received?|any|of|the|following|present|with|history\s+of))*")
 _EXCEPTING = re.compile(r"\b(?:except|exceptions?|excluding|other than|apart from|besides|unless)\b", re.I)
-_DENYING_HEADER = re.compile(r"\b(?:no|not|none|without|never|neither|nor|cannot|free of|absence of|except|exceptions?|excluding"
-                             r"|other than|apart from|besides|unless)\b", re.I)
+# a header that denies what it lists: the denial opens it ("No ...", "Patients must not have ...")
+_DENYING_HEADER = re.compile(r"\W*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:must|should|may|shall|will)\s+)?"
+                             r"(?:no|not|none|without|never|neither|free of|absence of)\b", re.I)
+# a header whose items are what it speaks of, not notes on it
+_LISTING_HEADER = re.compile(r"[:：]\s*$|\b(?:following|below|listed|these|includ\w*|such as|e\.g)\b", re.I)
+_NOT_LIMITED = re.compile(r",?\s*(?:but\s+)?not\s+limited\s+to\s*,?", re.I)
 
 
 def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
@@ -1185,16 +1223,16 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
                   "", item.text, flags=re.I).strip(" :：,")
     if not text or re.fullmatch(r"(?i)(the|patients?|subjects?|participants?|must|have|has|with|who|meet|meets|any of|presence of|following| )+", text):
         return combined, []
-    if _NONE_OF_HEADER.fullmatch(text) and item.kind == "inclusion" and not any(
-            isinstance(child, (Not, Review)) for child in combined.children()):
+    listing = _LISTING_HEADER.search(item.text)
+    denied = item.kind == "inclusion" and listing and _DENYING_HEADER.match(_NOT_LIMITED.sub("", text))
+    if denied and _NONE_OF_HEADER.fullmatch(text) and not any(isinstance(child, (Not, Review)) for child in combined.children()):
         # "Patients must not have any of the following:": none of the items
         return Not(AnyOf(combined.children(), span=combined.span), span=(0, len(item.text))), []
-    if _DENYING_HEADER.search(text):
-        # "No concurrent CYP3A4 inhibitors including any of the following:", "No prior malignancy except
-        # the following:": the items are denied, or excepted, with what the header says of them (when,
-        # which others): read alone as requirements, each would be required
-        reason = "negated_exclusion" if item.kind == "exclusion" and not _EXCEPTING.search(text) else "negation_scope"
-        return Review(item.text, reason, hints=(combined,), span=(0, len(item.text))), []
+    if denied or listing and _EXCEPTING.search(text):
+        # "No uncontrolled disease including any of the following:", "Prior malignancy except the
+        # following:": the items are denied, or excepted, with what the header says of them (when, which
+        # others); read as a list, each would be required (an exclusion's exceptions would exclude)
+        return Review(item.text, "negation_scope", hints=(combined,), span=(0, len(item.text))), []
     if _CONDITIONAL_HEADER.search(text):
         return Review(item.text, "conditional", hints=(combined,), span=(0, len(item.text))), []
     if _PERIOD.search(item.text):

@@ -243,3 +243,15 @@ def test_a_header_that_denies_or_excepts_its_items_does_not_require_them():
     assert [c.rule.reason for c in trial.criteria if c.rule.kind == "review"] == ["negation_scope"] * 3
     outcomes = [r.outcome.value for r in eligibility.screen({"conditions": [], "medications": [], "pregnant": False}, trial).criteria]
     assert outcomes == ["unknown", "met", "unknown", "unknown"]
+
+
+def test_a_denying_header_whose_items_are_notes_keeps_its_reading():
+    trial = eligibility.compile_trial(
+        "Inclusion Criteria:\n* No symptomatic brain metastases\n  * Patients with treated brain metastases are eligible\n"
+        "* No uncontrolled disease including any of the following:\n  * Diabetes\n  * Hypertension\n"
+        "Exclusion Criteria:\n* Uncontrolled intercurrent illness including, but not limited to, any of the following:\n"
+        "  * Active infection\n")
+    rendered = [c.rule.render() for c in trial.criteria]
+    assert rendered[0].startswith("(NOT condition symptomatic brain_metastases AND")
+    assert rendered[1] == "REVIEW[negation_scope]('No uncontrolled disease including any of the following:')"
+    assert "infection" in rendered[2]
