@@ -299,7 +299,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     judged = _JUDGED.search(clean)
-    if (judged and not all_review(rule) and ":" not in clean[judged.end():]  # not a label's: "... by the investigator: ANC ≥ 1500"
+    if (judged and not all_review(rule) and ":" not in clean[judged.end():]
+            # set off by a comma or a relative clause, over all that comes before: not "or severely
+            # uncontrolled T1D as determined by the Investigator", one item's own
+            and _CLAUSE_BEFORE.search(clean[:judged.start()])  # not a label's: "... by the investigator: ANC ≥ 1500"
             and (kind == "exclusion" or not any(isinstance(n, (Compare, Between, OneOf)) for n in rule.walk()))):
         # "History of epilepsy or depression, which in the investigator's opinion would make the subject
         # unsuitable": the judgement qualifies what the criterion names, and can only spare a patient:
@@ -332,6 +335,7 @@ _JUDGED = re.compile(
     r"|per\s+(?:the\s+)?(?:investigator|PI|physician))", re.I)
 
 
+_CLAUSE_BEFORE = re.compile(r"(?:,|\b(?:which|that|who|whom)\b(?:\s+[\w'’]+){0,3})\s*$", re.I)
 _JUDGEMENT_CLAUSE = re.compile(rf"(?:(?:which|that|who|and|if)\s*,?\s*)?(?:{_JUDGED.pattern})", re.I)
 
 
