@@ -16,6 +16,7 @@ from .criteria import Item, split_criteria
 from .errors import SourceError
 from .lexicon import Lexeme, get_lexicon
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
+from .resources import data_json
 from .sources import TrialSource, read_source
 from .statements import statement
 from .tokens import tokenize
@@ -245,7 +246,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     whole = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
     if whole is not None:
         return whole
-    lexemes = _normalised(_without_restated_acronyms(get_lexicon().tag(_head_shared(tokenize(clean))), clean))
+    lexemes = _normalised(_without_authorities(_without_restated_acronyms(get_lexicon().tag(_head_shared(tokenize(clean))), clean), clean))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
     if not lexemes:
@@ -570,6 +571,28 @@ def _without_subject_lead(lexemes: list) -> list | None:
 
 _SIGNS = frozenset({"<", ">", "<=", ">=", "="})
 _NUMBER_START = re.compile(r"\d|10\^")
+
+
+@lru_cache(maxsize=1)
+def _authority_pattern() -> re.Pattern:
+    names = "|".join(re.escape(name).replace("\\ ", r"\s+") for name in sorted(data_json("phrases.json")["authorities"]["names"], key=len, reverse=True))
+    edition = r"(?:,?\s*[\w-]+\s+edition(?:,?\s*text\s+revision)?)?(?:\s*\(\s*[A-Z][\w/-]*\s*\))?"
+    one = rf"(?:the\s+)?(?:(?:revised|modified|updated|current)\s+)?(?:{names}){edition}"
+    return re.compile(
+        rf"(?:,?\s*\b(?:according\s+to|using|per|by|as\s+(?:defined|determined|assessed|diagnosed|confirmed)\s+by|based\s+on|meeting"
+        rf"|that\s+meets?|fulfilling|following|under)\s+)?\b{one}(?:\s*(?:and|/|-|,)\s*{one})*"
+        rf"(?:\s+(?:\d{{4}}\s+)?(?:diagnostic\s+)?(?:criteria|guidelines?|classification|definitions?|consensus|recommendations))?(?![\w-])", re.I)
+
+
+def _without_authorities(lexemes: list, text: str) -> list:
+    """"Probable Alzheimer's disease using the National Institute of Neurological and Communicative
+    Disorders and Stroke ... criteria": the body whose criteria a diagnosis follows, whose words name
+    no finding of the patient's."""
+    spans = [m.span() for m in _authority_pattern().finditer(text)]
+    if not spans:
+        return lexemes
+    kept = [lexeme for lexeme in lexemes if not any(start <= lexeme.start and lexeme.end <= end for start, end in spans)]
+    return kept or lexemes
 
 
 def _without_restated_acronyms(lexemes: list, text: str) -> list:
