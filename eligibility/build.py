@@ -55,6 +55,12 @@ _OTHER_THAN_STUDIED = re.compile(
 _ANY_OF_A_STUDIED_CLASS = frozenset({"cancer", "solid_tumor", "hematologic_malignancy", "infection"})
 
 
+def _names_a_population(node: Node) -> bool:
+    """An age, a sex, or both: whom a requirement applies to."""
+    leaves = [n for n in node.walk() if not n.children()]
+    return bool(leaves) and all(isinstance(n, Sex) or isinstance(n, (Compare, Between)) and n.variable == "age" for n in leaves)
+
+
 def _without_other_words(qualifiers: tuple[str, ...]) -> tuple[str, ...]:
     """"another" said as a qualifier, now said by Finding.other."""
     return tuple(q for q in qualifiers if q not in ("other", "another", "second", "additional", "any other"))
@@ -501,6 +507,15 @@ class Builder:
                 return alternative
         body = self._resolve(self.visit(p.fields["body"]))
         label_words = self.source(label_parsed) if isinstance(label_parsed, Parsed) else self._label_text(p)
+        if _names_a_population(body) and isinstance(label_parsed, Parsed) and label_parsed.kind != "paren":
+            # "No greater than 0.8 mg/dL (2-5 years of age)", "Hb ≥ 12 g/dL (women)": whom the words before
+            # apply to, not what defines them; read as a definition, the age would be the requirement
+            label = self._resolve(self.visit(label_parsed))
+            if all_review(label) or label_parsed.kind == "unknown":
+                return Review(self.source(p), "conditional", hints=(body,), span=self.span(p))
+            if self.criterion_kind == "exclusion":
+                return AllOf((body, label), span=self.span(p))
+            return AnyOf((Not(body, span=body.span), label), span=self.span(p))
         if (isinstance(body_parsed, Parsed) and _THAT_IS.search(self.text[:self.span(body_parsed)[0]])
                 and not _measures_known_variable(body)):
             # "chronic liver disease (i.e., chronic active hepatitis and cirrhosis)": names the label's
