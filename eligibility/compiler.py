@@ -1237,6 +1237,8 @@ _DENYING_HEADER = re.compile(r"\W*(?:(?:the\s+)?(?:patients?|subjects?|participa
                              r"(?:no|not|none|without|never|neither|free of|absence of)\b", re.I)
 # a header whose items are what it speaks of, not notes on it
 _LISTING_HEADER = re.compile(r"[:：]\s*$|\b(?:following|below|listed|these|includ\w*|such as|e\.g)\b", re.I)
+# "... and not have the following conditions:": a denial of the list, wherever the header says it
+_DENIES_WHAT_FOLLOWS = re.compile(r"\b(?:no|not|none|without|never|free\s+of)\b(?:\s+[\w-]+){0,2}?\s+(?:of\s+)?(?:the\s+)?following\b", re.I)
 _NOT_LIMITED = re.compile(r",?\s*(?:but\s+)?not\s+limited\s+to\s*,?", re.I)
 
 
@@ -1251,7 +1253,8 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     if not text or re.fullmatch(r"(?i)(the|patients?|subjects?|participants?|must|have|has|with|who|meet|meets|any of|presence of|following| )+", text):
         return combined, []
     listing = _LISTING_HEADER.search(item.text)
-    denied = item.kind == "inclusion" and listing and _DENYING_HEADER.match(_NOT_LIMITED.sub("", text))
+    denied = item.kind == "inclusion" and listing and (_DENYING_HEADER.match(_NOT_LIMITED.sub("", text))
+                                                       or _DENIES_WHAT_FOLLOWS.search(_NOT_LIMITED.sub("", item.text)))
     if denied and _NONE_OF_HEADER.fullmatch(text) and not any(isinstance(child, (Not, Review)) for child in combined.children()):
         # "Patients must not have any of the following:": none of the items
         return Not(AnyOf(combined.children(), span=combined.span), span=(0, len(item.text))), []

@@ -249,9 +249,11 @@ def test_a_denying_header_whose_items_are_notes_keeps_its_reading():
     trial = eligibility.compile_trial(
         "Inclusion Criteria:\n* No symptomatic brain metastases\n  * Patients with treated brain metastases are eligible\n"
         "* No uncontrolled disease including any of the following:\n  * Diabetes\n  * Hypertension\n"
+        "* Patient must be able to swallow capsules and not have the following conditions:\n  * Malabsorption\n"
         "Exclusion Criteria:\n* Uncontrolled intercurrent illness including, but not limited to, any of the following:\n"
         "  * Active infection\n")
     rendered = [c.rule.render() for c in trial.criteria]
     assert rendered[0].startswith("(NOT condition symptomatic brain_metastases AND")
     assert rendered[1] == "REVIEW[negation_scope]('No uncontrolled disease including any of the following:')"
-    assert "infection" in rendered[2]
+    assert rendered[2] == "REVIEW[negation_scope]('Patient must be able to swallow capsules and not have the following conditions:')"
+    assert "infection" in rendered[3]
