@@ -563,6 +563,16 @@ class Builder:
                 return AllOf((measured, body), span=self.span(p))
         else:
             label_text = self._label_text(p)
+        if (isinstance(body, Not) and isinstance(body_parsed, Parsed)
+                and self.text[:self.span(body_parsed)[0]].rstrip().endswith(("(", "["))):
+            # "Polymicrobial bacteraemia (not counting contaminants)", "Adequate contraception (no hormonal
+            # methods)": a bracketed denial says what does not count, it defines nothing; read as the
+            # label's meaning, a patient without contaminants would have the bacteraemia
+            if label_parsed is None or label_parsed.kind == "unknown":
+                return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
+            label = self._resolve(self.visit(label_parsed))
+            start, end = self.span(body_parsed)
+            return AllOf((label, Review(self.text[start:end].strip("() "), "not_understood", span=(start, end))), span=self.span(p))
         if isinstance(body_parsed, Parsed) and self._label_lists_findings(self.span(p)[0], self.span(body_parsed)[0]):
             # "Cardiogenic shock; congestive heart failure: NYHA class 3 or 4": findings of their own before
             # the colon, no heading; read as a label, cardiogenic shock would be dropped

@@ -37,6 +37,16 @@ def _words(lexemes: list[Lexeme]) -> list[str]:
     return [lexeme.g for lexeme in lexemes if lexeme.g not in _PUNCTUATION]
 
 
+def _bracketed(lexemes: list[Lexeme]) -> set[str]:
+    """The words inside brackets: "Adequate contraception (no hormonal methods)" denies a kind, not the statement."""
+    depth, inside = 0, set()
+    for lexeme in lexemes:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(lexeme.g, 0)
+        if depth > 0:
+            inside.add(lexeme.g)
+    return inside
+
+
 def administrative_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | None:
     """The flag rule a criterion made only of a statement's words stands for, else None."""
     words, negations, triggers = _vocabulary()
@@ -44,7 +54,7 @@ def administrative_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> No
     if not norms or any(norm not in words for norm in norms):
         return None
     flags = [Flag(flag, span=span) for flag, trigger in triggers.items() if trigger.intersection(norms)]
-    if not flags:
+    if not flags or negations.intersection(_bracketed(lexemes)):
         return None
     rule = flags[0] if len(flags) == 1 else AllOf(tuple(flags), span=span)
     # "Unable or unwilling to provide informed consent or to comply": not able to do all of it
@@ -69,6 +79,8 @@ def contraception_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Nod
     if not triggers or (triggers == {"birth"} and "control" not in norms):  # "from birth to 21 years" is an age
         return None
     if any(norm not in vocabulary["words"] and not _NUMBER.match(norm) for norm in norms):
+        return None
+    if vocabulary["negations"].intersection(_bracketed(lexemes)):
         return None
     flag: Node = Flag("uses_contraception", span=span)
     women, men = vocabulary["women"].intersection(norms), vocabulary["men"].intersection(norms)
