@@ -55,6 +55,15 @@ _OTHER_THAN_STUDIED = re.compile(
 _ANY_OF_A_STUDIED_CLASS = frozenset({"cancer", "solid_tumor", "hematologic_malignancy", "infection"})
 
 
+def _undated(node: Node) -> Node:
+    """The findings at any time: their window dropped."""
+    if isinstance(node, Finding):
+        return replace(node, window=None)
+    if isinstance(node, (AllOf, AnyOf)):
+        return replace(node, items=tuple(_undated(item) for item in node.items))
+    return node
+
+
 def _names_a_population(node: Node) -> bool:
     """An age, a sex, or both: whom a requirement applies to."""
     leaves = [n for n in node.walk() if not n.children()]
@@ -999,7 +1008,15 @@ class Builder:
         """"No X"; and "X > 4 weeks prior to randomization": none within those 4 weeks."""
         window = _one(f["window"]) if f.get("window") else None
         if window is not None and _one(window.fields.get("op")) in (">", ">="):
-            combined = Not(self._none_of(combined), span=self.span(p))
+            denied = Not(self._none_of(combined), span=self.span(p))
+            if self.criterion_kind == "exclusion" and not f.get("negated"):
+                # "Hospitalization at least 1 month prior to study entry" excludes one who was, that long
+                # ago: none in the last month alone would exclude everyone never hospitalized; one in the
+                # last month may have had another before
+                earlier = Review("another before " + self.source(window), "not_understood", span=self.span(window))
+                combined = AllOf((_undated(self._none_of(combined)), AnyOf((denied, earlier), span=self.span(p))), span=self.span(p))
+            else:
+                combined = denied
         if f.get("negated"):
             combined = Not(self._none_of(combined), span=self.span(p))
         if window is not None and window.fields.get("except") is not None:
@@ -1198,6 +1215,10 @@ class Builder:
         finding = self._resolve(self.visit(p.fields["finding"]))
         if op not in (">", ">=", "<", "<=") or p.fields.get("negated"):
             return Review(self.source(p), "not_understood", span=self.span(p))
+        if self.criterion_kind == "exclusion" and op in (">", ">="):
+            # "More than 2 weeks since prior chemotherapy" among exclusions: a washout, which read as
+            # written would exclude every patient who kept it; what its author meant is a guess
+            return Review(self.source(p), "negated_exclusion", hints=(finding,), span=self.span(p))
         window = Window(amount, "")
         recent = [
             replace(node, window=window, status="", other=node.other or (op in (">", ">=") and node.concept in _ANY_OF_A_STUDIED_CLASS))
