@@ -1125,7 +1125,7 @@ _EXCLUDED_TAIL = re.compile(
 
 _NEGATED_OPENING = re.compile(
     r"(?:(?:the\s+|an?\s+|each\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?)\s+)?(?:no|not|none|without|must\s+not|should\s+not|can\s*not|cannot|may\s+not"
-    r"|must\s+have\s+no|has\s+not|have\s+not|did\s+not)\b"
+    r"|must\s+have\s+no|has\s+not|have\s+not|did\s+not|who\s+(?:have|has|had|did|do|does|are|is)\s+not|who\s+(?:have|has)\s+never)\b"
     r"(?!\s+(?:be\s+)?(?:able|willing|capable|candidates?|suitable|fit|available|eligible|competent|likely)\b)", re.I)
 
 
