@@ -55,6 +55,11 @@ _OTHER_THAN_STUDIED = re.compile(
 _ANY_OF_A_STUDIED_CLASS = frozenset({"cancer", "solid_tumor", "hematologic_malignancy", "infection"})
 
 
+# words of a label that names people, whom a bracketed age or sex defines ("male or female children (6 to 12 years)")
+_PEOPLE_WORD = re.compile(r"\b(?:child|children|adults?|adolescents?|infants?|neonates?|patients?|subjects?|participants?|volunteers?"
+                          r"|individuals?|persons?|people|m[ae]n|wom[ae]n|males?|females?|boys?|girls?|students?|smokers?)\b", re.I)
+
+
 def _undated(node: Node) -> Node:
     """The findings at any time: their window dropped."""
     if isinstance(node, Finding):
@@ -516,7 +521,8 @@ class Builder:
                 return alternative
         body = self._resolve(self.visit(p.fields["body"]))
         label_words = self.source(label_parsed) if isinstance(label_parsed, Parsed) else self._label_text(p)
-        if _names_a_population(body) and isinstance(label_parsed, Parsed) and label_parsed.kind != "paren":
+        if (_names_a_population(body) and isinstance(label_parsed, Parsed) and label_parsed.kind != "paren"
+                and not _PEOPLE_WORD.search(self.source(label_parsed))):
             # "No greater than 0.8 mg/dL (2-5 years of age)", "Hb ≥ 12 g/dL (women)": whom the words before
             # apply to, not what defines them; read as a definition, the age would be the requirement
             label = self._resolve(self.visit(label_parsed))

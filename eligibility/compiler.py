@@ -336,7 +336,8 @@ _JUDGED = re.compile(
     r"|per\s+(?:the\s+)?(?:investigator|PI|physician))", re.I)
 
 
-_CLAUSE_BEFORE = re.compile(r"(?:,|\b(?:which|that|who|whom)\b(?:\s+[\w'’]+){0,3})\s*$", re.I)
+_CLAUSE_BEFORE = re.compile(r"(?:[,(](?:\s*(?:at|in|per|by|upon|under|with|according\s+to))?(?:\s+the)?"
+                            r"|\b(?:which|that|who|whom)\b(?:\s+[\w'’-]+){0,6})\s*$", re.I)
 _JUDGEMENT_CLAUSE = re.compile(rf"(?:(?:which|that|who|and|if)\s*,?\s*)?(?:{_JUDGED.pattern})", re.I)
 
 
@@ -576,8 +577,8 @@ _NUMBER_START = re.compile(r"\d|10\^")
 @lru_cache(maxsize=1)
 def _authority_pattern() -> re.Pattern:
     names = "|".join(re.escape(name).replace("\\ ", r"\s+") for name in sorted(data_json("phrases.json")["authorities"]["names"], key=len, reverse=True))
-    edition = r"(?:,?\s*[\w-]+\s+edition(?:,?\s*text\s+revision)?)?(?:\s*\(\s*[A-Z][\w/-]*\s*\))?"
-    one = rf"(?:the\s+)?(?:(?:revised|modified|updated|current)\s+)?(?:{names}){edition}"
+    edition = r"(?:\s*[™®])?(?:,?\s*[\w-]+\s+edition(?:,?\s*text\s+revision)?)?(?:\s*\(\s*[A-Z][\w/-]*\s*[™®]?\s*\))?"
+    one = rf"(?:the\s+)?(?:\d{{4}}\s*-?\s*)?(?:(?:revised|modified|updated|current)\s+)?(?:{names}){edition}"
     return re.compile(
         rf"(?:,?\s*\b(?:according\s+to|using|per|by|as\s+(?:defined|determined|assessed|diagnosed|confirmed)\s+by|based\s+on|meeting"
         rf"|that\s+meets?|fulfilling|following|under)\s+)?\b{one}(?:\s*(?:and|/|-|,)\s*{one})*"
@@ -592,6 +593,8 @@ def _without_authorities(lexemes: list, text: str) -> list:
     if not spans:
         return lexemes
     kept = [lexeme for lexeme in lexemes if not any(start <= lexeme.start and lexeme.end <= end for start, end in spans)]
+    emptied = {i for i in range(len(kept) - 1) if kept[i].g == "(" and kept[i + 1].g == ")"}  # "(according to DSM-IV criteria)"
+    kept = [lexeme for i, lexeme in enumerate(kept) if i not in emptied and i - 1 not in emptied]
     return kept or lexemes
 
 
