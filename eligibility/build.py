@@ -60,6 +60,9 @@ _PEOPLE_WORD = re.compile(r"\b(?:child|children|adults?|adolescents?|infants?|ne
                           r"|individuals?|persons?|people|m[ae]n|wom[ae]n|males?|females?|boys?|girls?|students?|smokers?)\b", re.I)
 
 
+_DENYING_LABEL = re.compile(r"\W*(?:no|not|none|without|never|absence\s+of|free\s+of|negative\s+for|lack\s+of)\b", re.I)
+
+
 def _undated(node: Node) -> Node:
     """The findings at any time: their window dropped."""
     if isinstance(node, Finding):
@@ -588,6 +591,11 @@ class Builder:
             label = self._resolve(self.visit(label_parsed))
             start, end = self.span(body_parsed)
             return AllOf((label, Review(self.text[start:end].strip("() "), "not_understood", span=(start, end))), span=self.span(p))
+        if (isinstance(body_parsed, Parsed) and self.text[:self.span(body_parsed)[0]].rstrip().endswith(("(", "["))
+                and _DENYING_LABEL.match(label_text) and not isinstance(body, Not)):
+            # "No evidence of cirrhosis (ascites, variceal bleeding, encephalopathy)": the bracket names what
+            # is denied; read as the label's meaning, each would be required
+            return Review(self.source(p), "negation_scope", hints=(body,), span=self.span(p))
         if isinstance(body_parsed, Parsed) and self._label_lists_findings(self.span(p)[0], self.span(body_parsed)[0]):
             # "Cardiogenic shock; congestive heart failure: NYHA class 3 or 4": findings of their own before
             # the colon, no heading; read as a label, cardiogenic shock would be dropped
