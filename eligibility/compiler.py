@@ -142,6 +142,10 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
             continue
         if _HEDGE.match(sentence):
             return None
+        if kind == "exclusion" and start > 0 and _REQUIRES.search(sentence):
+            # "Pregnant or breastfeeding. Patients must have a negative pregnancy test ...": a requirement
+            # among exclusions, which read as one more exclusion would exclude those who meet it
+            understood = False
         rule, sentence_problems = compile_criterion(sentence, kind)
         understood = understood and not any(isinstance(n, Review) for n in rule.walk())
         offset = start + clean[start:end].index(sentence)
@@ -153,6 +157,9 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     if len(parts) == 1:
         return parts[0], tuple(problems)
     return (AllOf if kind == "inclusion" else AnyOf)(tuple(parts), span=(0, len(clean))), tuple(problems)
+
+
+_REQUIRES = re.compile(r"\b(?:must|should|shall|needs?\s+to|(?:is|are)\s+required|(?:is|are)\s+(?:eligible|allowed|permitted))\b", re.I)
 
 
 def _sentence_starts(clean: str) -> list[int]:

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 _HEADING = re.compile(
-    r"^\s*(?:[-*#•]\s*)?(?:key\s+|main\s+|general\s+)?(inclusion|exclusion|eligibility|ineligibility)"
+    # "Part A Exclusion:", "Step 1 inclusion criteria": a part's own section
+    r"^\s*(?:[-*#•]\s*)?(?:(?:part|cohort|group|arm|stage|phase|step)\s+[\w-]{1,4}(?:\s*(?:&|and|/)\s*(?:part\s+)?[\w-]{1,4})?\s*[:,-]?\s+)?"
+    r"(?:key\s+|main\s+|general\s+)?(inclusion|exclusion|eligibility|ineligibility)"
     r"(?:\s+criteria|\s+criterion|s)?\s*(?:\([^)]*\))?\s*[:：]?\s*(.*)$",
     re.I,
 )

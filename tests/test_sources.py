@@ -257,3 +257,10 @@ def test_a_denying_header_whose_items_are_notes_keeps_its_reading():
     assert rendered[1] == "REVIEW[negation_scope]('No uncontrolled disease including any of the following:')"
     assert rendered[2] == "REVIEW[negation_scope]('Patient must be able to swallow capsules and not have the following conditions:')"
     assert "infection" in rendered[3]
+
+
+def test_a_part_of_the_trial_has_its_own_sections():
+    trial = eligibility.compile_trial("Inclusion Criteria:\n\nPart A Inclusion:\n\n  -  Male or female, ages 18 to 65 years\n\n"
+                                      "Part A Exclusion:\n\n  -  Female subjects who are pregnant or breast-feeding\n\n"
+                                      "Part B Inclusion Criteria:\n  - ECOG 0-1\n")
+    assert [c.kind for c in trial.criteria if c.origin == "criteria"] == ["inclusion", "exclusion", "inclusion"]
