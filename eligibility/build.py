@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import pyparsing as pp
 
-from .criteria import GROUP_ANY, GROUP_COUNT
+from .criteria import GROUP_ANY, GROUP_COUNT, KINDS_LISTED
 from .errors import UnitError
 from .grammar import Parsed
 from .lexicon import Lexeme, get_lexicon, text_key
@@ -549,7 +549,8 @@ class Builder:
             # "The following csDMARDs are allowed: methotrexate, sulfasalazine, ...": what a patient may
             # have, not what each must have; "ARM C: CP-4055 with idarubicin": what one arm receives
             return Review(self.source(p), classify_review(self.source(p)), hints=(body,), span=self.span(p))
-        if GROUP_ANY.search(label_words) and isinstance(body, AllOf):  # "1 (or 2) of the following: lithium, ..."
+        if (GROUP_ANY.search(label_words) or KINDS_LISTED.search(label_words)) and isinstance(body, AllOf):
+            # "1 (or 2) of the following: lithium, ...", "lung cancer of the following histologic types: squamous, ..."
             if any(isinstance(item, Review) and item.reason == "conditional" for item in body.items):
                 # "..., or ziprasidone (only if taken in combination with lithium)": a condition on an item,
                 # which "any of" would turn into an item of its own

@@ -159,6 +159,9 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     return (AllOf if kind == "inclusion" else AnyOf)(tuple(parts), span=(0, len(clean))), tuple(problems)
 
 
+_FOR_A_PART = re.compile(r"\s*(?:for|in)\s+(?:the\s+|all\s+)?(?:(?:patients?|subjects?|participants?)\s+(?:in|of|enrolled\s+in)\s+(?:the\s+)?)?"
+                        r"(?:parts?|cohorts?|arms?|groups?|phases?|stages?|steps?|sub-?stud(?:y|ies)|dose[- ]escalation|dose[- ]expansion"
+                        r"|expansion|escalation)\b[^,:;]{0,40}[,:]", re.I)
 _REQUIRES = re.compile(r"\b(?:must|should|shall|needs?\s+to|(?:is|are)\s+required|(?:is|are)\s+(?:eligible|allowed|permitted))\b", re.I)
 
 
@@ -306,6 +309,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # a sentence not understood may add a requirement or relax one ("Subjects older than 80 will be
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
+    if _FOR_A_PART.match(clean) and not all_review(rule):
+        # "For Part A, patients must have recurrent solid tumours": a requirement of one part of the trial,
+        # which a patient of another part need not meet
+        return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
     judged = _JUDGED.search(clean)
     if (judged and not all_review(rule) and ":" not in clean[judged.end():]
             # set off by a comma or a relative clause, over all that comes before: not "or severely

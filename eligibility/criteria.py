@@ -23,6 +23,9 @@ _SUBHEADING = re.compile(r"^\s*(?:[-*•]\s*)?[A-Z][A-Z0-9 /&,()'-]{2,60}:\s*$")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>^~=|])")
 GROUP_ANY = re.compile(r"\b(any|one|1|either|at least (?:one|1)|(?:one|1) or more|1 \(or 2\)|one \(or two\))\b[^:]*\bfollowing\b", re.I)
 _GROUP_ALL = re.compile(r"\b(all|each|both)\b[^:]*\bfollowing\b", re.I)
+# "lung cancer of the following histologic types:": kinds a patient has one of
+KINDS_LISTED = re.compile(r"\bfollowing\s+(?:[\w-]+\s+){0,2}(?:types?|subtypes?|histolog(?:y|ies|ic\s+types?)|diagnos[ie]s|diseases"
+                          r"|indications|tumou?r\s+types|malignancies|cancers)\b", re.I)
 # "at least 2 of the following": a count of items, neither all nor any
 GROUP_COUNT = re.compile(r"\b(?:two|three|four|five|[2-9])\b(?:\s*\(\d\))?(?:\s+or\s+more)?\s+(?:out\s+)?of\s+(?:the\s+)?(?:following|these|those)\b", re.I)
 
@@ -49,7 +52,7 @@ class Item:
         """How a header's children combine: "any", "all", or "" when the header does not say."""
         if GROUP_COUNT.search(self.raw):
             return "count"
-        if GROUP_ANY.search(self.raw):
+        if GROUP_ANY.search(self.raw) or KINDS_LISTED.search(self.raw):
             return "any"
         if _GROUP_ALL.search(self.raw):
             return "all"

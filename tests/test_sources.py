@@ -264,3 +264,9 @@ def test_a_part_of_the_trial_has_its_own_sections():
                                       "Part A Exclusion:\n\n  -  Female subjects who are pregnant or breast-feeding\n\n"
                                       "Part B Inclusion Criteria:\n  - ECOG 0-1\n")
     assert [c.kind for c in trial.criteria if c.origin == "criteria"] == ["inclusion", "exclusion", "inclusion"]
+
+
+def test_kinds_listed_under_a_header_are_alternatives():
+    trial = eligibility.compile_trial("Inclusion Criteria:\n* Lung cancer of the following histologic types:\n"
+                                      "  * squamous cell carcinoma\n  * adenocarcinoma\n")
+    assert trial.criteria[0].rule.render().endswith("(condition squamous_cell_carcinoma OR condition adenocarcinoma)")
