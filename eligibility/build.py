@@ -63,6 +63,9 @@ _PEOPLE_WORD = re.compile(r"\b(?:child|children|adults?|adolescents?|infants?|ne
 _DENYING_LABEL = re.compile(r"\W*(?:no|not|none|without|never|absence\s+of|free\s+of|negative\s+for|lack\s+of)\b", re.I)
 
 
+_BEYOND_ALLERGY = re.compile(r"contra-?indicat|intoleran", re.I)
+
+
 def _undated(node: Node) -> Node:
     """The findings at any time: their window dropped."""
     if isinstance(node, Finding):
@@ -950,7 +953,15 @@ class Builder:
                         other=other, span=self.span(p)), f), f))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
-        return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
+        return self._negations(self._beyond_allergy(self._enumeration(combined, f.get("conj", [])), f, p), f, p)
+
+    def _beyond_allergy(self, combined: Node | _Implicit, f: dict, p: Parsed) -> Node | _Implicit:
+        """"Contraindication to aspirin", "intolerance to metformin": an allergy is one, not the only one
+        (a bleeding disorder, nausea), and no list of allergies holds the others."""
+        if not (f.get("mode") == "allergy" or f.get("allergy")) or not _BEYOND_ALLERGY.search(self.source(p)):
+            return combined
+        other = Review(self.source(p), "not_understood", span=self.span(p))
+        return AnyOf((self._resolve(combined), other), span=self.span(p))
 
     def _narrowed_by_clause(self, findings: Node, f: dict, p: Parsed) -> Node:
         """"NSCLC which is accessible to biopsy": the finding, and the clause narrowing it for review;
@@ -1138,7 +1149,7 @@ class Builder:
                                 absence_unknown=self.criterion_kind == "inclusion" and not f.get("negated"), span=self.span(p))
             nodes.append(self._at_most_grade(self._with_qualifier_choices(found, f), f))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
-        return self._negations(self._enumeration(combined, f.get("conj", [])), f, p)
+        return self._negations(self._beyond_allergy(self._enumeration(combined, f.get("conj", [])), f, p), f, p)
 
     def _adjectives_sharing_term(self, items: list[list[str]], conj: list[str]) -> list[list[str]]:
         """"laparoscopic/robotic surgery", "nonapproved or investigational drugs": lone words before a
