@@ -60,6 +60,8 @@ _PEOPLE_WORD = re.compile(r"\b(?:child|children|adults?|adolescents?|infants?|ne
                           r"|individuals?|persons?|people|m[ae]n|wom[ae]n|males?|females?|boys?|girls?|students?|smokers?)\b", re.I)
 
 
+_FEMALE_STATE_DEFINED = re.compile(r"\b(?:post-?menopaus\w*|menopaus\w*|non-?child-?bearing|not\s+of\s+child-?bearing|surgically\s+sterile"
+                                   r"|sterili[sz]ed|infertile)\b", re.I)
 _DENYING_LABEL = re.compile(r"\W*(?:no|not|none|without|never|absence\s+of|free\s+of|negative\s+for|lack\s+of)\b", re.I)
 
 
@@ -552,7 +554,10 @@ class Builder:
             # "The following csDMARDs are allowed: methotrexate, sulfasalazine, ...": what a patient may
             # have, not what each must have; "ARM C: CP-4055 with idarubicin": what one arm receives
             return Review(self.source(p), classify_review(self.source(p)), hints=(body,), span=self.span(p))
-        if (GROUP_ANY.search(label_words) or KINDS_LISTED.search(label_words)) and isinstance(body, AllOf):
+        if (GROUP_ANY.search(label_words) or KINDS_LISTED.search(label_words)
+                or _FEMALE_STATE_DEFINED.search(label_words) and all(isinstance(i, Finding) or isinstance(i, (AllOf, AnyOf)) for i in getattr(body, "items", ()))
+                ) and isinstance(body, AllOf):
+            # "postmenopausal (> 12 months of amenorrhea, bilateral oophorectomy)": ways of being it
             # "1 (or 2) of the following: lithium, ...", "lung cancer of the following histologic types: squamous, ..."
             if any(isinstance(item, Review) and item.reason == "conditional" for item in body.items):
                 # "..., or ziprasidone (only if taken in combination with lithium)": a condition on an item,
@@ -595,10 +600,10 @@ class Builder:
             label = self._resolve(self.visit(label_parsed))
             start, end = self.span(body_parsed)
             return AllOf((label, Review(self.text[start:end].strip("() "), "not_understood", span=(start, end))), span=self.span(p))
-        if (isinstance(body_parsed, Parsed) and self.text[:self.span(body_parsed)[0]].rstrip().endswith(("(", "["))
-                and _DENYING_LABEL.match(label_text) and not isinstance(body, Not)):
-            # "No evidence of cirrhosis (ascites, variceal bleeding, encephalopathy)": the bracket names what
-            # is denied; read as the label's meaning, each would be required
+        if isinstance(body_parsed, Parsed) and _DENYING_LABEL.match(label_text) and not isinstance(body, Not):
+            # "No evidence of cirrhosis (ascites, variceal bleeding, encephalopathy)", "No concurrent
+            # enzyme-inducing antiepileptic drugs including: phenytoin, ...": what follows names what is
+            # denied; read as the label's meaning, each would be required
             return Review(self.source(p), "negation_scope", hints=(body,), span=self.span(p))
         if isinstance(body_parsed, Parsed) and self._label_lists_findings(self.span(p)[0], self.span(body_parsed)[0]):
             # "Cardiogenic shock; congestive heart failure: NYHA class 3 or 4": findings of their own before

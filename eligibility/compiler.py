@@ -1242,7 +1242,9 @@ def _shift(node: Node, offset: int) -> Node:
 
 _CONDITIONAL_HEADER = re.compile(
     r"\b(if|when|whenever|in case|for (?:women|men|patients|subjects|participants|those|female|male)|women|men|females|males|"
-    r"patients who|subjects who|participants who|those who|only)\b", re.I)
+    r"patients who|subjects who|participants who|those who|only)\b"
+    # "Part B", "For Cohort 2:", "Dose escalation phase:": the items of one part of the trial
+    r"|^\W*(?:for\s+|in\s+)?(?:the\s+)?(?:parts?|cohorts?|arms?|groups?|phases?|stages?|steps?|sub-?stud(?:y|ies)|dose[- ](?:escalation|expansion|confirmation))\b", re.I)
 
 
 _NONE_OF_HEADER = re.compile(
@@ -1255,7 +1257,8 @@ _DENYING_HEADER = re.compile(r"\W*(?:(?:the\s+)?(?:patients?|subjects?|participa
 # a header whose items are what it speaks of, not notes on it
 _LISTING_HEADER = re.compile(r"[:：]\s*$|\b(?:following|below|listed|these|includ\w*|such as|e\.g)\b", re.I)
 # "... and not have the following conditions:": a denial of the list, wherever the header says it
-_DENIES_WHAT_FOLLOWS = re.compile(r"\b(?:no|not|none|without|never|free\s+of)\b(?:\s+[\w-]+){0,2}?\s+(?:of\s+)?(?:the\s+)?following\b", re.I)
+_DENIES_WHAT_FOLLOWS = re.compile(r"\b(?:no|not|none|without|never|free\s+of)\b(?:(?:\s+[\w-]+){0,2}?\s+(?:of\s+)?(?:the\s+)?following\b"
+                                  r"|(?:\s+[\w'-]+){0,8}?,?\s+(?:including|includes?|such\s+as)\s*[:：]\s*$)", re.I)
 _NOT_LIMITED = re.compile(r",?\s*(?:but\s+)?not\s+limited\s+to\s*,?", re.I)
 
 

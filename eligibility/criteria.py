@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 _HEADING = re.compile(
     # "Part A Exclusion:", "Step 1 inclusion criteria": a part's own section
     r"^\s*(?:[-*#•]\s*)?(?:(?:part|cohort|group|arm|stage|phase|step)\s+[\w-]{1,4}(?:\s*(?:&|and|/)\s*(?:part\s+)?[\w-]{1,4})?\s*[:,-]?\s+)?"
-    r"(?:key\s+|main\s+|general\s+)?(inclusion|exclusion|eligibility|ineligibility)"
+    r"(?:(?:key|main|general|major|minor|additional|other|specific|study|principal)\s+)?(inclusion|exc?lusion|eligibility|ineligibility)"
     r"(?:\s+criteria|\s+criterion|s)?\s*(?:\([^)]*\))?\s*[:：]?\s*(.*)$",
     re.I,
 )
@@ -83,7 +83,7 @@ def split_criteria(text: str, offset: int = 0) -> tuple[list[Item], list[str]]:
         heading = _HEADING.match(content)
         if heading and _is_heading(heading, content):
             word = heading.group(1).lower()
-            section = "exclusion" if word in ("exclusion", "ineligibility") else "inclusion"
+            section = "exclusion" if word in ("exclusion", "exlusion", "ineligibility") else "inclusion"
             notes.append(f"{section} heading {content.strip()!r} at {offset + line_start}")
             stack, flat_group, last, blank_before = [], None, None, False
             rest = heading.group(2).strip()

@@ -270,3 +270,13 @@ def test_kinds_listed_under_a_header_are_alternatives():
     trial = eligibility.compile_trial("Inclusion Criteria:\n* Lung cancer of the following histologic types:\n"
                                       "  * squamous cell carcinoma\n  * adenocarcinoma\n")
     assert trial.criteria[0].rule.render().endswith("(condition squamous_cell_carcinoma OR condition adenocarcinoma)")
+
+
+def test_headers_of_one_part_denials_before_including_and_other_exclusion_headings():
+    trial = eligibility.compile_trial("Inclusion Criteria:\n* Age >= 18\n* For Part 2:\n  * Asthma\n"
+                                      "* Participants should have not yet received treatment for their breast cancer, including:\n"
+                                      "  * chemotherapy\n  * hormonal therapy\n\nMajor Exclusion Criteria:\n* Pregnant\nEXLUSION CRITERIA\n* Diabetes\n")
+    rules = [(c.kind, c.rule.render()) for c in trial.criteria]
+    assert rules[1] == ("inclusion", "REVIEW[conditional]('For Part 2:')")
+    assert rules[2][1].startswith("REVIEW[negation_scope]")
+    assert rules[3:] == [("exclusion", "pregnant"), ("exclusion", "condition diabetes")]
