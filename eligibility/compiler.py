@@ -279,6 +279,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     if isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _bare_finding(clean, rest or lexemes, kind) or (rule, problems)
     rule = _requirement_of_one_sex(_groups_of_each_sex(rule, clean), clean, kind)
+    if kind == "exclusion":
+        rule = _sites_unsaid(rule, bool(_FOR_THE_DISEASE.search(clean)))
     if _agreement_excludes(rule, kind):
         # "Any condition that could interfere with ... informed consent, or compliance": what the condition
         # would impair, not a patient's consent or compliance that excludes
@@ -353,6 +355,26 @@ _JUDGED = re.compile(
 _CLAUSE_BEFORE = re.compile(r"(?:[,(](?:\s*(?:at|in|per|by|upon|under|with|according\s+to))?(?:\s+the)?"
                             r"|\b(?:which|that|who|whom)\b(?:\s+[\w'’-]+){0,6})\s*$", re.I)
 _JUDGEMENT_CLAUSE = re.compile(rf"(?:(?:which|that|who|and|if)\s*,?\s*)?(?:{_JUDGED.pattern})", re.I)
+
+
+_GENERIC_PROCEDURES = frozenset({"surgery", "radiotherapy", "biopsy"})
+_FOR_THE_DISEASE = re.compile(r"\bfor\s+(?:this|the|their|his|her|that)\s+(?:\w+\s+)?(?:cancer|disease|tumou?r|malignancy|condition|indication)\b", re.I)
+
+
+def _sites_unsaid(node: Node, for_the_disease: bool) -> Node:
+    """"Prior pituitary tumor, surgery, radiation treatment", "Ocular infections or surgery", "Prior
+    surgery or chemotherapy for this cancer": a bare "surgery" or "radiation" beside a disease or a
+    site, or for one, is of that site; read as any, a hysterectomy would exclude. Which site is for review."""
+    if not isinstance(node, (AllOf, AnyOf)):
+        return node
+    items = tuple(_sites_unsaid(item, for_the_disease) for item in node.items)
+    sited = for_the_disease or any(isinstance(n, Review) or isinstance(n, Finding) and (n.category == "condition" or n.concept.startswith("text:"))
+                                   for n in items)
+    if sited:
+        items = tuple(Review(n.concept, "not_understood", span=n.span)
+                      if isinstance(n, Finding) and n.concept in _GENERIC_PROCEDURES and not (n.qualifiers or n.window or n.indication or n.grade)
+                      else n for n in items)
+    return replace(node, items=items)
 
 
 def _groups_of_each_sex(node: Node, clean: str) -> Node:
@@ -1142,7 +1164,8 @@ _EXCLUDED_TAIL = re.compile(
 
 _NEGATED_OPENING = re.compile(
     r"(?:(?:the\s+|an?\s+|each\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?)\s+)?(?:no|not|none|without|must\s+not|should\s+not|can\s*not|cannot|may\s+not"
-    r"|must\s+have\s+no|has\s+not|have\s+not|did\s+not|who\s+(?:have|has|had|did|do|does|are|is)\s+not|who\s+(?:have|has)\s+never)\b"
+    r"|must\s+have\s+no|has\s+not|have\s+not|did\s+not|who\s+(?:have|has|had|did|do|does|are|is)\s+not|who\s+(?:have|has)\s+never"
+    r"|(?:a\s+)?negative)\b"
     r"(?!\s+(?:be\s+)?(?:able|willing|capable|candidates?|suitable|fit|available|eligible|competent|likely)\b)", re.I)
 
 
