@@ -62,7 +62,9 @@ _PEOPLE_WORD = re.compile(r"\b(?:child|children|adults?|adolescents?|infants?|ne
 
 _FEMALE_STATE_DEFINED = re.compile(r"\b(?:post-?menopaus\w*|menopaus\w*|non-?child-?bearing|not\s+of\s+child-?bearing|surgically\s+sterile"
                                    r"|sterili[sz]ed|infertile)\b", re.I)
-_DENYING_LABEL = re.compile(r"\W*(?:no|not|none|without|never|absence\s+of|free\s+of|negative\s+for|lack\s+of)\b", re.I)
+# "Not specified Hematopoietic: WBC ≥ 3,000/mm3" says nothing is required of a heading, it denies nothing
+_DENYING_LABEL = re.compile(r"\W*(?:no|not|none|without|never|absence\s+of|free\s+of|negative\s+for|lack\s+of)\b"
+                            r"(?!\s+(?:specified|applicable|required|restricted|limited|stated|defined)\b)", re.I)
 
 
 _BEYOND_ALLERGY = re.compile(r"contra-?indicat|intoleran", re.I)
