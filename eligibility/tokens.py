@@ -350,12 +350,19 @@ def tokenize(text: str) -> list[Token]:
     return _bare_powers(_join_comparators(_join_powers(_capital_units(_product_codes(_code_points(tokens))))))
 
 
+_SQUARED_LENGTHS = {"m": "m2", "meter": "m2", "meters": "m2", "metre": "m2", "metres": "m2", "cm": "cm2", "mm": "mm2"}
+
+
 def _bare_powers(tokens: list[Token]) -> list[Token]:
     """"HCV RNA > 10^5 IU/mL": a power of ten with no number before it is one times that power."""
     out: list[Token] = []
     for index, tok in enumerate(tokens):
         if tok.norm == "th" and out and out[-1].norm.startswith("10^") and out[-1].end == tok.start:
             continue  # "10^9th/L": an ordinal suffix on the power
+        if tok.norm == "squared" and out and out[-1].norm in _SQUARED_LENGTHS and out[-1].end < tok.start:
+            # "kg/m squared", "1.73 meters squared": the power said in words
+            out[-1] = Token(out[-1].text + " " + tok.text, _SQUARED_LENGTHS[out[-1].norm], out[-1].start, tok.end)
+            continue
         if (tok.norm == "times" and out and _NUMBER.fullmatch(out[-1].norm) and index + 1 < len(tokens)
                 and tokens[index + 1].norm.startswith("10^")):
             tok = Token(tok.text, "x", tok.start, tok.end)  # "130 times 10^9/L"
