@@ -70,6 +70,14 @@ _DENYING_LABEL = re.compile(r"\W*(?:no|not|none|without|never|absence\s+of|free\
 _BEYOND_ALLERGY = re.compile(r"contra-?indicat|intoleran", re.I)
 
 
+def _denial_continued(items: list[Node], seps: list) -> bool:
+    """A denied list of findings, then ", and" a finding of the same kind that nothing denies."""
+    if len(items) < 2 or "and" not in seps or not isinstance(items[0], Not):
+        return False
+    denied = {n.category for n in items[0].walk() if isinstance(n, Finding)}
+    return any(isinstance(item, Finding) and (item.category in denied or "any" in denied) and not item.window for item in items[1:])
+
+
 def _undated(node: Node) -> Node:
     """The findings at any time: their window dropped."""
     if isinstance(node, Finding):
@@ -334,6 +342,10 @@ class Builder:
             return Review(self.source(p), "not_understood", span=self.span(p))
         if _object_read_apart(items):
             return self._negation_scope(items, p) or Review(self.source(p), "not_understood", span=self.span(p))
+        if _denial_continued(items, seps):
+            # "No previous exposure to interferon, ribavirin, and HCV direct acting antiviral agents": the
+            # last name ends the denied list; read as a requirement of its own, the drug would be required
+            return Review(self.source(p), "negation_scope", hints=(AllOf(tuple(items)),), span=self.span(p))
         if self.criterion_kind == "exclusion" and self._ends_a_series(p, parts, "and"):
             # "Allopurinol, PDE-5 inhibitors, ... and nitrates": the "and" ends a list of what excludes,
             # as it does when every name is known; read as "all of them", a patient on one would pass

@@ -392,13 +392,12 @@ def _groups_of_each_sex(node: Node, clean: str) -> Node:
     node = replace(node, **changes) if changes else node
     if not isinstance(node, AllOf):
         return node
-    # a woman's state ("Postmenopausal women and men aged ≥ 50") names her sex too
-    sexes = [item.values if isinstance(item, Sex) else ("female",) for item in node.items
-             if isinstance(item, Sex) or isinstance(item, Flag) and item.variable in _FEMALE_STATES]
+    # a woman's state ("Postmenopausal women and men aged ≥ 50") names her sex too, as do words left
+    # for review ("Men and nonpregnant, nonlactating women")
+    sexes = [_sex_named(item) for item in node.items if _sex_named(item)]
     if not any(set(a).isdisjoint(b) for a in sexes for b in sexes):
         return node
-    if not all(isinstance(item, Sex) for item in node.items
-               if isinstance(item, Sex) or isinstance(item, Flag) and item.variable in _FEMALE_STATES):
+    if not all(isinstance(item, Sex) for item in node.items if _sex_named(item)):
         start, end = node.span or (0, len(clean))
         return Review(clean[start:end], "conditional", hints=(node,), span=(start, end))
     if not isinstance(node.items[0], Sex):
@@ -410,6 +409,21 @@ def _groups_of_each_sex(node: Node, clean: str) -> Node:
             groups.append([])
         groups[-1].append(item)
     return AnyOf(tuple(group[0] if len(group) == 1 else AllOf(tuple(group), span=_joined_span(group)) for group in groups), span=node.span)
+
+
+def _sex_named(node: Node) -> tuple[str, ...]:
+    if isinstance(node, Sex):
+        return node.values
+    if isinstance(node, Flag) and node.variable in _FEMALE_STATES:
+        return ("female",)
+    if isinstance(node, Review):
+        women, men = bool(_WOMEN_WORD.search(node.text)), bool(_MEN_WORD.search(node.text))
+        return ("female",) if women and not men else ("male",) if men and not women else ()
+    return ()
+
+
+_WOMEN_WORD = re.compile(r"\b(?:wom[ae]n|females?|girls?)\b", re.I)
+_MEN_WORD = re.compile(r"\b(?:m[ae]n|males?|boys?)\b", re.I)
 
 
 def _joined_span(nodes: list[Node]) -> tuple[int, int] | None:
@@ -892,7 +906,7 @@ def _negative_infection(lexemes: list) -> list:
     lexicon = get_lexicon()
     words = [lexeme.g for lexeme in lexemes]
     for index, word in enumerate(words):
-        if not word.startswith("@cond:") or "infection" not in lexicon.ancestors(word[6:]):
+        if not word.startswith("@cond:") or "infection" not in lexicon.ancestors(word[6:]) | lexicon.possible_classes(word[6:]):
             continue
         after = index + 1 + (index + 1 < len(words) and words[index + 1] == "-")
         if after >= len(words) or words[after] not in ("negative", "seronegative"):
@@ -1217,7 +1231,7 @@ def _studied_classes(source: TrialSource, criteria: list[Criterion]) -> tuple[st
     texts = [source.title, source.about, *(c.text for c in inclusions(criteria) if not _DENIAL.search(c.text))]
     lexicon = get_lexicon()
     required = {cls for c in inclusions(criteria) for node in _required_findings(c.rule)
-                for cls in STUDIED_CLASSES & lexicon.ancestors(node.concept)}
+                for cls in STUDIED_CLASSES & (lexicon.ancestors(node.concept) | lexicon.possible_classes(node.concept))}
     return tuple(sorted(cls for cls in STUDIED_CLASSES if cls in required or any(_CLASS_TOPICS[cls].search(t) for t in texts if t)))
 
 
