@@ -382,14 +382,7 @@ def _groups_of_each_sex(node: Node, clean: str) -> Node:
     an "and" of requirements naming each sex in turn joins two groups, either of which the criterion
     names (read as all of them, no patient could meet it). Split at each sex named when the first
     requirement names one; else what belongs to which group is a guess: review."""
-    changes = {}
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, Node):
-            changes[f.name] = _groups_of_each_sex(value, clean)
-        elif isinstance(value, tuple) and value and isinstance(value[0], Node):
-            changes[f.name] = tuple(_groups_of_each_sex(v, clean) for v in value)
-    node = replace(node, **changes) if changes else node
+    node = _with_children(node, lambda child: _groups_of_each_sex(child, clean))
     if not isinstance(node, AllOf):
         return node
     # a woman's state ("Postmenopausal women and men aged ≥ 50") names her sex too, as do words left
@@ -1266,15 +1259,20 @@ def _compile_item(item: Item, index: int, context: str = "") -> Criterion:
 
 def _shift(node: Node, offset: int) -> Node:
     """A tree compiled from "<header> <text>", with spans moved back into <text>."""
+    span = (max(0, node.span[0] - offset), max(0, node.span[1] - offset)) if node.span else None
+    return replace(_with_children(node, lambda child: _shift(child, offset)), span=span)
+
+
+def _with_children(node: Node, change) -> Node:
+    """The node with `change` applied to each node it holds (items, an inner node, hints)."""
     changes = {}
     for f in fields(node):
         value = getattr(node, f.name)
         if isinstance(value, Node):
-            changes[f.name] = _shift(value, offset)
+            changes[f.name] = change(value)
         elif isinstance(value, tuple) and value and isinstance(value[0], Node):
-            changes[f.name] = tuple(_shift(v, offset) for v in value)
-    span = (max(0, node.span[0] - offset), max(0, node.span[1] - offset)) if node.span else None
-    return replace(node, span=span, **changes)
+            changes[f.name] = tuple(change(v) for v in value)
+    return replace(node, **changes) if changes else node
 
 
 _CONDITIONAL_HEADER = re.compile(
