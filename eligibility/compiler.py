@@ -388,7 +388,7 @@ def _groups_of_each_sex(node: Node, clean: str) -> Node:
     # a woman's state ("Postmenopausal women and men aged ≥ 50") names her sex too, as do words left
     # for review ("Men and nonpregnant, nonlactating women")
     sexes = [_sex_named(item) for item in node.items if _sex_named(item)]
-    if not any(set(a).isdisjoint(b) for a in sexes for b in sexes):
+    if not any(isinstance(item, Sex) for item in node.items) or not any(set(a).isdisjoint(b) for a in sexes for b in sexes):
         return node
     if not all(isinstance(item, Sex) for item in node.items if _sex_named(item)):
         start, end = node.span or (0, len(clean))
