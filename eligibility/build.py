@@ -569,7 +569,7 @@ class Builder:
             # have, not what each must have; "ARM C: CP-4055 with idarubicin": what one arm receives
             return Review(self.source(p), classify_review(self.source(p)), hints=(body,), span=self.span(p))
         if (GROUP_ANY.search(label_words) or KINDS_LISTED.search(label_words)
-                or _FEMALE_STATE_DEFINED.search(label_words) and all(isinstance(i, Finding) or isinstance(i, (AllOf, AnyOf)) for i in getattr(body, "items", ()))
+                or _FEMALE_STATE_DEFINED.search(label_words) and all(isinstance(i, (Finding, AllOf, AnyOf)) for i in getattr(body, "items", ()))
                 ) and isinstance(body, AllOf):
             # "postmenopausal (> 12 months of amenorrhea, bilateral oophorectomy)": ways of being it
             # "1 (or 2) of the following: lithium, ...", "lung cancer of the following histologic types: squamous, ..."

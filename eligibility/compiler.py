@@ -278,8 +278,11 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
             rule, problems = retry
     if isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _bare_finding(clean, rest or lexemes, kind) or (rule, problems)
-    rule = _requirement_of_one_sex(_groups_of_each_sex(rule, clean), clean, kind)
-    if kind == "exclusion":
+    nodes = list(rule.walk())
+    if any(isinstance(n, Sex) for n in nodes):  # groups are split only where a sex was read
+        rule = _groups_of_each_sex(rule, clean)
+    rule = _requirement_of_one_sex(rule, clean, kind)
+    if kind == "exclusion" and any(isinstance(n, Finding) and n.concept in _GENERIC_PROCEDURES for n in nodes):
         rule = _sites_unsaid(rule, bool(_FOR_THE_DISEASE.search(clean)))
     if _agreement_excludes(rule, kind):
         # "Any condition that could interfere with ... informed consent, or compliance": what the condition
@@ -618,11 +621,15 @@ _NUMBER_START = re.compile(r"\d|10\^")
 
 
 @lru_cache(maxsize=1)
-def _authority_pattern() -> re.Pattern:
-    names = "|".join(re.escape(name).replace("\\ ", r"\s+") for name in sorted(data_json("phrases.json")["authorities"]["names"], key=len, reverse=True))
+def _authority_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """The first word any authority's name opens with (a quick test most criteria fail), and the names
+    with the words around them."""
+    listed = data_json("phrases.json")["authorities"]["names"]
+    first_words = re.compile(r"\b(?:" + "|".join(sorted({re.escape(re.split(r"[\s/-]", name)[0]) for name in listed})) + ")", re.I)
+    names = "|".join(re.escape(name).replace("\\ ", r"\s+") for name in sorted(listed, key=len, reverse=True))
     edition = r"(?:\s*[™®])?(?:,?\s*[\w-]+\s+edition(?:,?\s*text\s+revision)?)?(?:\s*\(\s*[A-Z][\w/-]*\s*[™®]?\s*\))?"
     one = rf"(?:the\s+)?(?:\d{{4}}\s*-?\s*)?(?:(?:revised|modified|updated|current)\s+)?(?:{names}){edition}"
-    return re.compile(
+    return first_words, re.compile(
         rf"(?:,?\s*\b(?:according\s+to|using|per|by|as\s+(?:defined|determined|assessed|diagnosed|confirmed)\s+by|based\s+on|meeting"
         rf"|that\s+meets?|fulfilling|following|under)\s+)?\b{one}(?:\s*(?:and|/|-|,)\s*{one})*"
         rf"(?:\s+(?:\d{{4}}\s+)?(?:diagnostic\s+)?(?:criteria|guidelines?|classification|definitions?|consensus|recommendations))?(?![\w-])", re.I)
@@ -632,7 +639,8 @@ def _without_authorities(lexemes: list, text: str) -> list:
     """"Probable Alzheimer's disease using the National Institute of Neurological and Communicative
     Disorders and Stroke ... criteria": the body whose criteria a diagnosis follows, whose words name
     no finding of the patient's."""
-    spans = [m.span() for m in _authority_pattern().finditer(text)]
+    first_words, authority = _authority_patterns()
+    spans = [m.span() for m in authority.finditer(text)] if first_words.search(text) else []
     if not spans:
         return lexemes
     kept = [lexeme for lexeme in lexemes if not any(start <= lexeme.start and lexeme.end <= end for start, end in spans)]
