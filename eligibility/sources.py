@@ -204,8 +204,28 @@ def _from_text(text: str) -> TrialSource:
         minimum_age=fields["minimum_age"], maximum_age=fields["maximum_age"], sex=fields["sex"],
         healthy_volunteers=None if not healthy else healthy.lower().startswith(("yes", "accepts")),
         notes=tuple(notes),
-        about=text[:start] if headings else "",
+        about=_about(title, _page_conditions(text)),
     )
+
+
+def _page_conditions(text: str) -> str:
+    """The lines under a page's "Conditions" heading (the record's conditions), not its descriptions, which
+    name other diseases a drug was tried in."""
+    match = re.search(r"^Conditions[ \t]*$", text, re.M)
+    if not match:
+        return ""
+    kept = []
+    for line in (line.strip() for line in text[match.end():].splitlines()):
+        if _PAGE_HEADING_AFTER_CONDITIONS.fullmatch(line) or len(kept) == 3:
+            break
+        if line and not line.lower().startswith("see the medical conditions"):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+_PAGE_HEADING_AFTER_CONDITIONS = re.compile(
+    r"Treatments|Interventions?|About|Brief Summary|Full description|Detailed Description|Study Design|Keywords|Enrollment|Sex|Ages?"
+    r"|Eligibility Criteria|Status and phase|Sponsors?|Locations", re.I)
 
 
 def _page_field(text: str, label_pattern: str) -> str:

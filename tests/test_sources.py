@@ -280,3 +280,13 @@ def test_headers_of_one_part_denials_before_including_and_other_exclusion_headin
     assert rules[1] == ("inclusion", "REVIEW[conditional]('For Part 2:')")
     assert rules[2][1].startswith("REVIEW[negation_scope]")
     assert rules[3:] == [("exclusion", "pregnant"), ("exclusion", "condition diabetes")]
+
+
+def test_a_page_says_what_it_studies_by_its_title_and_conditions_not_its_description():
+    page = ("Drug X in Immune Thrombocytopenia\nNCT ID: NCT00000004\nConditions\n\nImmune Thrombocytopenia\n\nFull description\n"
+            "Drug X has been studied in multiple myeloma.\n\nEligibility Criteria\n\nInclusion Criteria:\n\n* Primary ITP\n\n"
+            "Exclusion Criteria:\n\n* Other malignancy within 5 years\n")
+    trial = eligibility.compile_trial(page)
+    assert trial.studies == ()
+    patient = {"screening_date": "2024-03-01", "conditions": [{"name": "lung cancer", "start": "2023-01-10"}]}
+    assert eligibility.screen(patient, trial).criteria[1].outcome.value == "met"
