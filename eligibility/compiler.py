@@ -737,9 +737,9 @@ def _normalised(lexemes: list) -> list:
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
-                 _negative_infection, _alternative_bound_bracketed, _age_of_the_people_named,
+                 _negative_infection, _alternative_bound_bracketed, _sex_bound_bracketed, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _without_either_way):
+                 _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound):
         lexemes = step(lexemes)
     return lexemes
 
@@ -793,6 +793,26 @@ def _without_either_way(lexemes: list) -> list:
                         or words[k][:1] in "<>="), len(words))
             return lexemes[:index] + lexemes[end:]
     return lexemes
+
+
+_BOUND_OPENINGS = frozenset({"less", "more", "greater", "fewer", "lower", "higher", "younger", "older", "above", "below", "under",
+                             "over", "up", "exceeding", "maximum", "minimum", "max", "min"}) | _SIGNS
+_BOUND_OPENINGS_OF_TWO = frozenset({"at least", "at most", "no more", "no less", "no greater", "not more", "not less", "not greater",
+                                    "not exceeding", "no higher", "not higher", "no lower", "not lower"})
+
+
+def _but_before_a_bound(lexemes: list) -> list:
+    """"At least 6 years of age but less than 18 years": a second bound joined by "but" is an "and"; not
+    "but in patients with ...", which opens an alternative."""
+    if not any(lexeme.g == "but" for lexeme in lexemes):
+        return lexemes
+    words = [lexeme.g for lexeme in lexemes] + [""]
+    return [Lexeme("and", lexeme.start, lexeme.end)
+            if lexeme.g == "but" and 0 < index and words[index - 1] not in _SIGNS
+            # "18 years of age, but < 76 years" lost its first sign
+            and any(w in _BOUND_OPENINGS or f"{w} {words[k + 1]}" in _BOUND_OPENINGS_OF_TWO for k, w in enumerate(words[:index]))
+            and (words[index + 1] in _BOUND_OPENINGS or f"{words[index + 1]} {words[index + 2]}" in _BOUND_OPENINGS_OF_TWO)
+            else lexeme for index, lexeme in enumerate(lexemes)]
 
 
 _EVERYONE_WHO = frozenset({"either", "any", "both", "all"})
@@ -898,6 +918,37 @@ def _alternative_bound_bracketed(lexemes: list) -> list:
         opening = replace(lexemes[index], g="(", start=lexemes[start].start)
         closing = replace(lexemes[end - 1], g=")", start=lexemes[end - 1].end)
         return lexemes[:start] + [opening] + lexemes[index + 1:end] + [closing] + lexemes[end:]
+    return lexemes
+
+
+_SEX_WORDS = frozenset({"male", "males", "men", "man", "boys", "female", "females", "women", "woman", "girls"})
+
+
+def _sex_bound_bracketed(lexemes: list) -> list:
+    """"QTc < 500 msec for men (470 msec for women)", "Hb >= 12 g/dL (men) and >= 11 g/dL (women)": each
+    sex's bound, read as the "QTc < 500 msec for men or < 470 msec for women" the grammar knows; a bound
+    that gives no sign takes the first one's."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "(" not in words or not _SEX_WORDS.intersection(words):
+        return lexemes
+    sign = next((w for w in words if w in _SIGNS), None)
+    if sign is None:
+        return lexemes
+    for index in range(2, len(words) - 2):
+        if words[index] != "(":
+            continue
+        if words[index + 1] in _SEX_WORDS and words[index + 2] == ")" and any(w[:1].isdigit() for w in words[max(0, index - 5):index]):
+            said = replace(lexemes[index], g="for", end=lexemes[index].start)
+            return _sex_bound_bracketed(lexemes[:index] + [said, lexemes[index + 1]] + lexemes[index + 3:])
+        if words[index - 1] in _SEX_WORDS and words[index - 2] in ("for", "in"):
+            closing = next((j for j in range(index + 1, len(words)) if words[j] in ("(", ")")), None)
+            if (closing is None or words[closing] != ")" or words[closing - 1] not in _SEX_WORDS
+                    or not any(w[:1].isdigit() for w in words[index + 1:closing])):
+                return lexemes
+            opened = [replace(lexemes[index], g="or", end=lexemes[index].start)]
+            if words[index + 1][:1].isdigit():
+                opened.append(replace(lexemes[index], g=sign, start=lexemes[index].end))
+            return lexemes[:index] + opened + lexemes[index + 1:closing] + lexemes[closing + 1:]
     return lexemes
 
 

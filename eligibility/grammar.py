@@ -375,7 +375,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "upper limits of institution's normal (ULIN) range", "upper limit of institution's normal (ULIN) range",
          "upper limits of institution's normal range", "upper limit of institution's normal range", "ulin",
          "upper limit of institutional normal", "upper limits of institutional normal", "upper normal level", "upper normal levels",
-         "upper level of normal", "upper levels of normal", "the upper level of normal"],
+         "upper level of normal", "upper levels of normal", "the upper level of normal", "upper limit of reference range",
+         "upper limit of institutional norm", "upper limit of the institutional norm", "upper value of the normal range",
+         "upper value of normal", "upper institutional limit of normal", "upper institutional limit of the normal range"],
         "ULN",
     ).add_parse_action(pp.replace_with("ULN"))
     lln_words = phrase(
@@ -466,6 +468,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         r"(?:, (?=at |on ))?(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
         rf"|at (?:the )?time of \w{IN_CLAUSE}*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
         rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_CLAUSE}*?"
+        # "HbA1c <= 10.5% prior to randomization": measured before it, however long before
+        rf"|(?:prior to|before) (?:the )?(?:screening|randomi[sz]ation|enrol?lment|registration|inclusion|study entry|baseline)\b(?: visit)?"
         # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
         rf"|on (?:(?:the )?(?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion|(?:@proc:)?surgery|admission)\b"
         rf"|at (?:the )?(?:(?:time|date) of )?(?:signing (?:the |of )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b"

@@ -126,7 +126,7 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
         if (
             tok.norm == "10"
             and i + 2 < len(tokens)
-            and tokens[i + 1].norm in ("^", "*", "**")
+            and tokens[i + 1].norm in ("^", "*", "**", "~")  # "10~9/L": a caret typed as a tilde
             and tokens[i + 1].start == tok.end
             and _EXPONENT.fullmatch(tokens[i + 2].norm)
         ):
@@ -237,7 +237,8 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             continue
         if (
             i + 1 < len(tokens)
-            and tokens[i + 1].start == tok.end
+            # "ANC= > 1,500/mm3": "=>" with a stray space
+            and (tokens[i + 1].start == tok.end or tok.text == "=" and tokens[i + 1].text in "<>" and tokens[i + 1].start == tok.end + 1)
             and (tok.text + tokens[i + 1].text) in _SYMBOLS
             and len(tok.text + tokens[i + 1].text) == 2
         ):
