@@ -824,6 +824,11 @@ class Builder:
             mismatch = self._check_unit(variable, threshold, p)
             if mismatch:
                 return Review(self.source(p), "unit_error", span=self.span(p))
+            if variable.startswith("text:") and threshold.unit in _TIME_UNITS and re.match(r"(?:before|prior to|preceding)\b",
+                                                                                         self._context_text(p) or "", re.I):
+                # "Laboratory requirements within 7 days prior to registration", "Neurosurgery =< 2 weeks prior to
+                # randomization": words the lexicons do not know, timed; when a test was done, or an exposure
+                return Review(self.source(p), "not_understood", span=self.span(p))
             if variable.startswith("text:") and threshold.unit in _TIME_UNITS and re.search(r"\bwithin\b", self.source(p), re.I):
                 # "Antibiotics within 72 h": an exposure inside a window, not a quantity named "antibiotics"
                 nodes.append(Finding(variable, "any", "", (), Window(threshold, ""), span=self.span(p)))

@@ -170,7 +170,8 @@ def _sentence_starts(clean: str) -> list[int]:
                   if clean[: m.start() + 1].split()[-1].lower().strip("([{\"'").rstrip(".") not in _ABBREVIATIONS]
 
 
-_ITEM_NUMBER = re.compile(r"\d{1,2}[.)]\s+(?=[A-Za-z])")
+# "7. Platelets ...", "h. PTT ...", "- Life expectancy ...": a list's mark the splitter left on the item (not "e. g.")
+_ITEM_NUMBER = re.compile(r"(?:\d{1,2}[.)]|[a-z][.)]|-)\s+(?=[A-Za-z])(?![A-Za-z]\.)")
 _POINTER = re.compile(r"\(?\s*(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:appendix|section|table|protocol|attachment|annex)\b[^.;]{0,40}[.)]*\s*", re.I)
 _SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9%)\]])\.\s+(?=[A-Z(])")
 _ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "vs", "dr", "no", "approx", "ca", "fig", "incl", "al", "et al", "st", "mr", "mrs", "ms", "cf", "viz", "nr"}
@@ -735,7 +736,7 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _sign_before_scale, _named_after_amount,
+    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing, _sign_before_scale, _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
                  _negative_infection, _alternative_bound_bracketed, _sex_bound_bracketed, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
@@ -801,18 +802,33 @@ _BOUND_OPENINGS_OF_TWO = frozenset({"at least", "at most", "no more", "no less",
                                     "not exceeding", "no higher", "not higher", "no lower", "not lower"})
 
 
+_COUNT_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+_DURATION_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "h", "min"})
+
+
 def _but_before_a_bound(lexemes: list) -> list:
-    """"At least 6 years of age but less than 18 years": a second bound joined by "but" is an "and"; not
-    "but in patients with ...", which opens an alternative."""
+    """"At least 6 years of age but less than 18 years", "bilirubin > 1.5 mg/dL but < 3 mg/dL": a second
+    bound joined by "but" is an "and". Not "but in patients with ...", an alternative; not after a bare count
+    ("at least 1 but no more than 3 prior regimens", said of what follows); not a duration's second bound
+    unless the bounds are ages ("arthritis for more than 6 weeks but less than 1 year" is no age)."""
     if not any(lexeme.g == "but" for lexeme in lexemes):
         return lexemes
-    words = [lexeme.g for lexeme in lexemes] + [""]
-    return [Lexeme("and", lexeme.start, lexeme.end)
-            if lexeme.g == "but" and 0 < index and words[index - 1] not in _SIGNS
-            # "18 years of age, but < 76 years" lost its first sign
-            and any(w in _BOUND_OPENINGS or f"{w} {words[k + 1]}" in _BOUND_OPENINGS_OF_TWO for k, w in enumerate(words[:index]))
-            and (words[index + 1] in _BOUND_OPENINGS or f"{words[index + 1]} {words[index + 2]}" in _BOUND_OPENINGS_OF_TWO)
-            else lexeme for index, lexeme in enumerate(lexemes)]
+    words = [lexeme.g for lexeme in lexemes] + ["", ""]
+    of_age = "@lab:age" in words or "old" in words or "younger" in words or "older" in words
+
+    def second_bound(index: int) -> bool:
+        opening = 1 if words[index + 1] in _BOUND_OPENINGS else 2 if f"{words[index + 1]} {words[index + 2]}" in _BOUND_OPENINGS_OF_TWO else 0
+        if not opening:
+            return False
+        before = words[index - 1] if words[index - 1] != "," else words[index - 2]
+        if before in _SIGNS or before[:1].isdigit() or before in _COUNT_WORDS or not any(
+                w in _BOUND_OPENINGS or f"{w} {words[k + 1]}" in _BOUND_OPENINGS_OF_TWO for k, w in enumerate(words[:index])):
+            return False  # "18 years of age, but < 76 years" lost its first sign
+        number = next((k for k in range(index + 1, min(index + 6, len(words))) if words[k][:1].isdigit()), None)
+        return number is None or words[number + 1] not in _DURATION_WORDS or of_age
+
+    return [Lexeme("and", lexeme.start, lexeme.end) if lexeme.g == "but" and index > 0 and second_bound(index) else lexeme
+            for index, lexeme in enumerate(lexemes)]
 
 
 _EVERYONE_WHO = frozenset({"either", "any", "both", "all"})
@@ -1194,6 +1210,22 @@ def _without_method_notes(lexemes: list) -> list:
         kept.append(lexemes[index])
         index += 1
     return kept
+
+
+_TESTS_SHOWING = frozenset({"ecg", "ecgs", "ekg", "electrocardiogram", "electrocardiograms"})
+_TEST_MODIFIERS = frozenset({"a", "an", "standard", "resting", "12", "-", "lead", "screening", "baseline"})
+
+
+def _without_test_showing(lexemes: list) -> list:
+    """"A standard 12-lead ECG demonstrating QTc > 450 msec": the test that shows the value, said before it."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 1):
+        if words[index] in ("demonstrating", "showing", "with") and words[index - 1] in _TESTS_SHOWING and words[index + 1].startswith("@lab:"):
+            start = index - 1
+            while start > 0 and words[start - 1] in _TEST_MODIFIERS:
+                start -= 1
+            return lexemes[:start] + lexemes[index + 1:]
+    return lexemes
 
 
 def _without_unopened_closers(lexemes: list) -> list:

@@ -443,7 +443,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "abnormally high", "abnormally low", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
          "post-operative", "patients with", "subjects with", "who", "those who", "that", "hematologic", "haematologic",
-        "hematology", "haematology", "biochemistry", "chemistry", *p["presence"], *p["person_words"]])
+        "hematology", "haematology", "biochemistry", "chemistry", "random", "non - fasting", "nonfasting",
+        *p["presence"], *p["person_words"]])
     # one regex: "adults", "children" only before an age ("adults aged 18 to 65"), where they add nothing to
     # the age (not "women", a sex)
     age_ahead = (r"(?=(?: (?:patients?|subjects?|participants?|volunteers?))?(?: (?:who are|,))?(?: @lab:age" + _END
@@ -1036,6 +1037,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
 
     # "At least 4 weeks since prior chemotherapy": any such exposure ended that long ago.
+    exposure_end = tok("the completion of therapy with", "completion of therapy with", "the completion of treatment with",
+                       "completion of treatment with", "the last treatment with", "last treatment with", "treatment with", "therapy with",
+                       "the last dose of", "last dose of", "the last administration of", "the completion of", "completion of",
+                       "the end of", "end of", "the last", "last", "receipt of", "the receipt of", "administration of")
+    bare_free_finding = _tagged("free_finding", free_list + finding_tail + boundary, _free)
     since = _tagged(
         "since",
         pp.Opt(tok("no", "not")("negation"))
@@ -1047,19 +1053,17 @@ def _parsers() -> dict[str, pp.ParserElement]:
               "must have elapsed from", "must have elapsed from the time of", "from the time of", "since the time of",
               "must have passed since", "must have elapsed after", "has elapsed from", "have elapsed from", "must elapse since",
               "must elapse from", "must elapse after", "must have elapsed following", "following")
-        # "since the last dose of prior X", "since completion of X": the end of the exposure
-        + pp.Opt(tok("the completion of therapy with", "completion of therapy with", "the completion of treatment with",
-                     "completion of treatment with", "the last treatment with", "last treatment with", "treatment with", "therapy with",
-                     "the last dose of", "last dose of", "the last administration of", "the completion of", "completion of",
-                     "the end of", "end of", "the last", "last", "receipt of", "the receipt of", "administration of"))
-        # "At least 1 week since prior and no concurrent CYP3A4 inhibitors": none in the window, none now
-        + (tok("prior and no concurrent", "prior and no current", "previous and no concurrent", "prior and no other concurrent",
-               "prior and no other current", "previous and no other concurrent")("no_concurrent")
-           + (finding | _tagged("free_finding", free_list + finding_tail + boundary, _free))
-           # a known list that ends the clause, or else the longest: "since prior valproic acid or other
-           # HDAC inhibitors" covers the whole list
-           | (participation | finding) + ~pp.FollowedBy(list_conj)
-           | Longest([participation, finding, free_finding.copy().add_parse_action(_each_a_finding)]))("finding")
+        # "since the last dose of prior X", "since completion of X": the end of the exposure, which names
+        # an exposure as "prior" does ("since the completion of myelosuppressive therapy")
+        + (exposure_end + pp.Opt(tok("prior", "previous")) + Longest([participation, finding, bare_free_finding.copy().add_parse_action(_each_a_finding)])("finding")
+           # "At least 1 week since prior and no concurrent CYP3A4 inhibitors": none in the window, none now
+           | (tok("prior and no concurrent", "prior and no current", "previous and no concurrent", "prior and no other concurrent",
+                  "prior and no other current", "previous and no other concurrent")("no_concurrent")
+              + (finding | bare_free_finding)
+              # a known list that ends the clause, or else the longest: "since prior valproic acid or other
+              # HDAC inhibitors" covers the whole list
+              | (participation | finding) + ~pp.FollowedBy(list_conj)
+              | Longest([participation, finding, free_finding.copy().add_parse_action(_each_a_finding)]))("finding"))
         + pp.Opt(pp.Regex(r"(?:and|with) (?:recovered|recovery)\b.*")("recovered"))
         # "(6 weeks for nitrosoureas)", "for other types of cancer": which exposures count, for review
         + pp.Opt(pp.Regex(r"(?:\( |(?:for|as|to|in|of|on|at|from|during|via|including|excluding) ).*")("qualifier")),
