@@ -434,6 +434,11 @@ class Builder:
                 alternative = self._alternative_threshold(first, second, condition, p)
                 if alternative is not None:
                     return alternative
+            # "Creatinine within normal limits OR CrCl >= 60 mL/min for patients with creatinine above
+            # normal": the condition names the patients the first bound fails, so it binds the second only
+            bound, fallback = self._resolve(self.visit(parts[0])), self._resolve(self.visit(parts[1]))
+            if _fails_imply(bound, condition) and _is_plain_requirement(fallback) and not all_review(fallback):
+                return AnyOf((bound, AllOf((condition, fallback), span=self.span(p))), span=self.span(p))
         main = self._resolve(self.visit(p.fields["main"]))
         # an unread condition may as well start a requirement of its own ("AFP > 100 ng/ml; if AFP is
         # 20 to 100 ng/ml, patients can be included if ..."), which the reading as a condition would lose
@@ -1534,6 +1539,26 @@ def _or_parts(parsed) -> list:
     if isinstance(parsed, Parsed) and parsed.kind == "or":
         return [_one(x) for x in parsed.fields["parts"]]
     return [parsed]
+
+
+def _fails_imply(bound: Node, condition: Node) -> bool:
+    """Whether every value that fails `bound` (an upper bound on one variable) meets `condition` (a lower
+    bound on it): "creatinine <= 1.5 x ULN" fails only where "creatinine > ULN" holds. A normal range fails
+    below its low limit too; its high limit is the bound the condition answers."""
+    if not isinstance(condition, Compare) or condition.op not in (">", ">=") or condition.conditional:
+        return False
+    if isinstance(bound, Between) and bound.variable == condition.variable:
+        high, strict = bound.high, False
+    elif isinstance(bound, Compare) and bound.variable == condition.variable and bound.op in ("<", "<=") and not bound.conditional:
+        high, strict = bound.threshold, bound.op == "<"
+    else:
+        return False
+    if high is None or condition.threshold is None or high.unit != condition.threshold.unit:
+        return False
+    if high.value > condition.threshold.value:
+        return True
+    # equal limits: "<= ULN" fails exactly where "> ULN" holds; "< ULN" also fails at ULN itself, which only ">=" covers
+    return high.value == condition.threshold.value and (condition.op == ">=" or not strict)
 
 
 def _is_plain_requirement(node: Node) -> bool:
