@@ -628,6 +628,13 @@ class Builder:
             # "Cardiogenic shock; congestive heart failure: NYHA class 3 or 4": findings of their own before
             # the colon, no heading; read as a label, cardiogenic shock would be dropped
             return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
+        if (label_parsed is None or label_parsed.kind == "unknown") and _SIGNED_NUMBER.search(label_text):
+            # "Average QT interval using Fridericia's formulas (QTcF) < 450 msec (...)": an unread requirement
+            # before the bracket, not a label; shown as one, it would be dropped
+            if self.criterion_kind == "exclusion" or all_review(body) or not _is_measurement(body):
+                return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
+            start, end = self.span(p)
+            return AllOf((Review(label_text, "not_understood", span=(start, start + len(label_text))), body), span=self.span(p))
         return Defined(label_text, body, span=self.span(p))
 
     def _bracket_may_relax(self, body_parsed: Parsed, body: Node) -> bool:
@@ -1451,6 +1458,7 @@ def _flat(value):
         yield str(value)
 
 
+_SIGNED_NUMBER = re.compile(r"(?:[<>≤≥]=?|=>|=<)\s*[-+]?\d")
 _SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
 _POPULATION = re.compile(r"\b(?:women|woman|men|man|males?|females?|wocbp|fcbp|childbearing|child-bearing|child bearing|father)\b", re.I)
 
@@ -1712,7 +1720,6 @@ def alternative_thresholds(rule: Node, lexemes: list[Lexeme]) -> bool:
     return False
 
 
-_SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
 _POPULATION = re.compile(r"\b(?:for|if|in|with|cohorts?|arms?|parts?|groups?|patients|subjects|participants|those|who)\b", re.I)
 
 

@@ -738,7 +738,7 @@ def _normalised(lexemes: list) -> list:
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing, _sign_before_scale, _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
-                 _negative_infection, _alternative_bound_bracketed, _sex_bound_bracketed, _age_of_the_people_named,
+                 _negative_infection, _without_complement_condition, _alternative_bound_bracketed, _sex_bound_bracketed, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound):
         lexemes = step(lexemes)
@@ -914,11 +914,47 @@ def _analyte_named_twice(lexemes: list) -> list:
 _CONDITION_OPENERS = frozenset({"patients", "subjects", "participants", "those", "case", "cases", "the"})
 
 
+def _without_complement_condition(lexemes: list) -> list:
+    """"ALT <= 2.5 x ULN for subjects without liver metastases and <= 5 x ULN for subjects with liver
+    metastases": the first bound's condition is the other's negation, read as the "ALT <= 2.5 x ULN or
+    <= 5 x ULN for subjects with liver metastases" the grammar knows."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "without" not in words or "with" not in words:
+        return lexemes
+    without = words.index("without")
+    start = without - 1 - (words[without - 1] in _CONDITION_OPENERS)
+    if start < 1 or words[start] not in ("for", "in") or not any(w in _SIGNS for w in words[:start]):
+        return lexemes
+    joint = next((k for k in range(without + 2, len(words) - 1) if words[k] in ("and", "or", ",", ";")
+                  and words[k + 1] in _SIGNS), None)
+    if joint is None:
+        return lexemes
+    named = words[without + 1:joint]
+    with_at = next((k for k in range(joint + 2, len(words)) if words[k] == "with" and words[k + 1:k + 1 + len(named)] == named
+                    and words[k - 1 - (words[k - 1] in _CONDITION_OPENERS)] in ("for", "in")), None)
+    if with_at is None or with_at + 1 + len(named) < len(words) - (words[-1] == "."):
+        return lexemes  # the other condition must be the same words, and end the criterion
+    joined = replace(lexemes[joint], g="or")
+    return lexemes[:start] + [joined] + lexemes[joint + 1:]
+
+
+_NAMED_AGAIN_FILLER = frozenset({"and", "or", "/", ",", "(", ")", "count", "counts", "level", "levels", "value", "values", "of"})
+
+
 def _alternative_bound_bracketed(lexemes: list) -> list:
     """"AST ≤ 3 x ULN or ≤ 5 x ULN if liver metastases": a second bound for some patients, read as
     the bracketed "AST ≤ 3 x ULN (≤ 5 x ULN if liver metastases)" the grammar knows."""
     words = [lexeme.g for lexeme in lexemes]
     for index in range(1, len(words) - 3):
+        if words[index] == "or" and words[index + 1].startswith("@lab:"):
+            # "AST and ALT <= 2.5 x ULN, OR AST and ALT <= 5 x ULN if liver metastases": the analytes said again
+            sign = next((k for k in range(index + 1, len(words)) if words[k] in _SIGNS), None)
+            again = words[index + 1:sign] if sign else []
+            if (again and all(w.startswith("@lab:") or w in _NAMED_AGAIN_FILLER for w in again)
+                    and {w for w in again if w.startswith("@lab:")} == {w for w in words[:index] if w.startswith("@lab:")}):
+                shortened = lexemes[:index + 1] + lexemes[sign:]
+                bracketed = _alternative_bound_bracketed(shortened)
+                return lexemes if bracketed is shortened else bracketed
         if words[index] != "or" or words[index + 1] not in ("<", "<=") or not words[index + 2][:1].isdigit():
             continue
         last_lab = max((k for k in range(index) if words[k].startswith("@lab:")), default=None)
@@ -929,7 +965,7 @@ def _alternative_bound_bracketed(lexemes: list) -> list:
                           or words[j] in ("in", "for") and j + 1 < len(words) and words[j + 1] in _CONDITION_OPENERS), None)
         if condition is None or any(w in ("or", "and/or", "(", ")") for w in words[index + 1:condition]):
             return lexemes
-        start = index - (words[index - 1] == ",")
+        start = index - (words[index - 1] in (",", ";"))  # "QTcF < 450 msec; or < 480 msec if ...": one alternative
         end = len(words) - (words[-1] == ".")
         opening = replace(lexemes[index], g="(", start=lexemes[start].start)
         closing = replace(lexemes[end - 1], g=")", start=lexemes[end - 1].end)

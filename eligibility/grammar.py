@@ -1053,17 +1053,20 @@ def _parsers() -> dict[str, pp.ParserElement]:
               "must have elapsed from", "must have elapsed from the time of", "from the time of", "since the time of",
               "must have passed since", "must have elapsed after", "has elapsed from", "have elapsed from", "must elapse since",
               "must elapse from", "must elapse after", "must have elapsed following", "following")
-        # "since the last dose of prior X", "since completion of X": the end of the exposure, which names
-        # an exposure as "prior" does ("since the completion of myelosuppressive therapy")
-        + (exposure_end + pp.Opt(tok("prior", "previous")) + Longest([participation, finding, bare_free_finding.copy().add_parse_action(_each_a_finding)])("finding")
+        # "since the last dose of prior X", "since completion of X": the end of the exposure
+        + (pp.Opt(exposure_end)
            # "At least 1 week since prior and no concurrent CYP3A4 inhibitors": none in the window, none now
-           | (tok("prior and no concurrent", "prior and no current", "previous and no concurrent", "prior and no other concurrent",
+           + (tok("prior and no concurrent", "prior and no current", "previous and no concurrent", "prior and no other concurrent",
                   "prior and no other current", "previous and no other concurrent")("no_concurrent")
               + (finding | bare_free_finding)
               # a known list that ends the clause, or else the longest: "since prior valproic acid or other
               # HDAC inhibitors" covers the whole list
               | (participation | finding) + ~pp.FollowedBy(list_conj)
-              | Longest([participation, finding, free_finding.copy().add_parse_action(_each_a_finding)]))("finding"))
+              | Longest([participation, finding, free_finding.copy().add_parse_action(_each_a_finding)]))("finding")
+           # the end of an exposure names one as "prior" does: "since the completion of myelosuppressive therapy"
+           # (not a bare "treatment": which one the sentence says elsewhere)
+           | exposure_end + ~pp.Regex(r"(?:(?:study|the) )?(?:treatments?|therapy|therapies|medications?|drugs?)(?= [,;.)]|$)")
+           + bare_free_finding.copy().add_parse_action(_each_a_finding)("finding"))
         + pp.Opt(pp.Regex(r"(?:and|with) (?:recovered|recovery)\b.*")("recovered"))
         # "(6 weeks for nitrosoureas)", "for other types of cancer": which exposures count, for review
         + pp.Opt(pp.Regex(r"(?:\( |(?:for|as|to|in|of|on|at|from|during|via|including|excluding) ).*")("qualifier")),
