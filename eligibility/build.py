@@ -1366,8 +1366,25 @@ class Builder:
         if "not_pregnant" in flags:
             node = Not(Flag("pregnant", span=self.span(p)), span=self.span(p))
             return Not(node, span=self.span(p)) if p.fields.get("negated") else node
-        nodes = [Flag(v, span=self.span(p)) for v in dict.fromkeys(flags)]
+        if "smoker" in flags and p.fields.get("negated") and re.search(r"\b(?:never|ever|history|prior|previous|former)\b", self.source(p), re.I):
+            # "Never smoker": no one who ever smoked, which "does not smoke now" does not answer
+            return Review(self.source(p), "not_understood", span=self.span(p))
+        if ("smoker" in flags and not re.search(r"\bsmokers?\b|\busers?\b", self.source(p), re.I)
+                and _PERIOD_WORDS.search(self.text)):
+            # "Smoking or otherwise consuming tobacco for 24 hours prior to dosing": smoking in a period the
+            # sentence names, which "smokes now" does not answer
+            return Review(self.source(p), "not_understood", span=self.span(p))
+        nodes = [Not(Flag("smoker", span=self.span(p)), span=self.span(p)) if v == "not_smoker" else Flag(v, span=self.span(p))
+                 for v in dict.fromkeys(flags)]
         node = nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes), span=self.span(p))
+        if p.fields.get("when") and {"smoker", "not_smoker"} & set(flags):
+            # "Smoking within 3 months before screening": whether one smoked in a period, which "smokes now"
+            # does not answer when it is no; "Non-smoker for ... before the study": a current smoker is not one
+            if p.fields.get("negated") or "smoker" in flags:
+                return Review(self.source(p), "not_understood", span=self.span(p))
+            start, end = self.span(p)
+            when = p.fields["when"]
+            return AllOf((node, Review(when, "not_understood", span=(end - len(when), end))), span=self.span(p))
         if p.fields.get("duration") is not None:
             # "Postmenopausal for at least 12 months": a yes/no fact has no start the record gives;
             # how long it has held is for review beside it
@@ -1378,6 +1395,7 @@ class Builder:
         return Not(node, span=self.span(p)) if p.fields.get("negated") else node
 
 
+_PERIOD_WORDS = re.compile(r"\b(?:within|prior to|before|during|until|since|ago|last|past|previous|hours?|days?|weeks?|months?|years?)\b", re.I)
 # "that requires frequent use of", "which need treatment with": a clause whose object a list may continue
 _GOVERNING_CLAUSE = re.compile(r"\b(?:that|which|who|requir\w*|need\w*)\b.*\b(?:of|with|to|for)\s+\S+(?:\s+\S+)?$", re.I)
 _GOVERNING_NAME = re.compile(r"\b(?:requir\w*|needing|needs?|treated with|treatment with|receiving|due to|caused by|secondary to"

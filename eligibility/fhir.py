@@ -47,9 +47,13 @@ def patient_from_fhir(data: dict[str, Any]) -> dict[str, Any]:
     if kinds.intersection(_MEDICATION_TYPES):
         record["medications"] = []
     codes = {code: analyte.id for analyte in get_lexicon().analytes.values() for code, _ in analyte.loinc}
+    smoking_date = ""
     for resource in resources:
         kind = resource.get("resourceType")
         if kind == "Observation":
+            smokes = _smoking_status(resource)
+            if smokes is not None and smokes[0] >= smoking_date:
+                smoking_date, record["smoker"] = smokes
             for name, measurement in _observations(resource, codes):
                 record.setdefault(name, []).append(measurement)
         elif kind == "Condition":
@@ -68,6 +72,25 @@ def patient_from_fhir(data: dict[str, Any]) -> dict[str, Any]:
         elif kind == "AllergyIntolerance":
             _append_named(record["allergies"], _concept_text(resource.get("code")), resource.get("onsetDateTime"), None)
     return record
+
+
+_SMOKING_STATUS_LOINC = "72166-2"
+# SNOMED CT smoking statuses: whether the patient smokes now ("former" and "never" both say no; "unknown if
+# ever smoked" says nothing)
+_SMOKES = {"449868002": True, "428041000124106": True, "77176002": True, "428071000124103": True, "428061000124105": True,
+           "65568007": True, "266919005": False, "8517006": False}
+
+
+def _smoking_status(resource: dict) -> tuple[str, bool] | None:
+    """(date, smokes now) of a tobacco smoking status Observation, None for any other or an unknown status."""
+    codings = (resource.get("code") or {}).get("coding") or []
+    if not any(c.get("code") == _SMOKING_STATUS_LOINC and "loinc" in str(c.get("system", "")) for c in codings if isinstance(c, dict)):
+        return None
+    value = resource.get("valueCodeableConcept") or {}
+    smokes = next((_SMOKES[c.get("code")] for c in value.get("coding") or [] if isinstance(c, dict) and c.get("code") in _SMOKES), None)
+    if smokes is None:
+        return None
+    return _day(resource.get("effectiveDateTime") or (resource.get("effectivePeriod") or {}).get("start")) or "", smokes
 
 
 def _read_patient(resource: dict, record: dict) -> None:

@@ -349,7 +349,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                                               "millimetres of mercury", "millimeter of mercury", "millimeter mercury", "cm of water",
                                                               "square meter", "square metre", "square meters", "square metres",
                                                               "cubic millimeters", "cubic millimetres", "cubic millimeter", "cubic millimetre",
-                                                              "cubic mm", "cu mm"]
+                                                              "cubic mm", "cu mm", "pack - years", "pack - year", "pack years", "pack year"]
     degrees = [f"{sign} {scale}" for sign in ("°", "º", "degrees", "degree", "deg") for scale in ("c", "f", "celsius", "fahrenheit")]
     unit_atom = phrase(unit_words + degrees, "unit")
     time_units = [w for w, target in aliases.items() if target in ("min", "h", "day", "week", "month", "year", "s")]
@@ -1109,6 +1109,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         | phrase(p["pregnant"], "pregnant").add_parse_action(pp.replace_with("pregnant"))
         | phrase(p["breastfeeding"], "breast-feeding").add_parse_action(pp.replace_with("breastfeeding"))
         | phrase(p["postmenopausal"], "postmenopausal").add_parse_action(pp.replace_with("postmenopausal"))
+        # "Current smokers", "Non-smoker": whether the patient smokes now (not "history of smoking", not "ex-smokers")
+        | phrase(p["non_smoker"], "non-smoker").add_parse_action(pp.replace_with("not_smoker"))
+        | phrase(p["smoker"], "smoker").add_parse_action(pp.replace_with("smoker"))
         # "Healthy volunteers", "Healthy adult subjects": no disease on record
         | phrase(["healthy volunteers", "healthy volunteer", "healthy subjects", "healthy subject", "healthy adults", "healthy adult",
                   "healthy adult subjects", "healthy adult volunteers", "healthy participants", "healthy individuals", "healthy persons",
@@ -1124,8 +1127,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + flag_word("flags*") + pp.ZeroOrMore(list_conj + pp.Opt(tok("currently")) + flag_word("flags*"))
         + pp.ZeroOrMore(tok("patients", "women", "woman", "subjects", "participants", "females", "mothers", "female"))
         + pp.Opt(duration("duration"))  # "Postmenopausal for at least 12 months"
-        + pp.Opt(flag_when),  # "... a negative pregnancy test within 7 days of registration"
-        lambda r: {"flags": _all(r, "flags"), "negated": "negation" in r, "duration": _named(r, "duration")},
+        + pp.Opt(flag_when("when")),  # "... a negative pregnancy test within 7 days of registration"
+        lambda r: {"flags": _all(r, "flags"), "negated": "negation" in r, "duration": _named(r, "duration"), "when": _named(r, "when")},
     )
     # "WOCBP must have a negative pregnancy test": a requirement for women who can become pregnant
     childbearing = _tagged("flags", phrase(p["childbearing_potential"], "women of childbearing potential"),
@@ -1233,7 +1236,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
     has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
     sex_near = near(r"(?:male|female|men|women|man|woman|males|females|boys|girls|genders?|sex|sexes)(?:\s|$)", 3)
-    flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not|postmenopaus|menopaus|healthy|conceiv", 6)
+    flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not|postmenopaus|menopaus|healthy|conceiv|smok|tobacco|cigarette", 6)
 
     def first_of(*alternatives):
         return pp.MatchFirst([alternative + boundary for alternative in alternatives])

@@ -27,6 +27,7 @@ _SPECIAL = {
     "pregnant": "pregnant", "pregnancy": "pregnant", "breastfeeding": "breastfeeding", "breast feeding": "breastfeeding",
     "breast-feeding": "breastfeeding", "lactating": "breastfeeding", "healthy volunteer": "healthy_volunteer",
     "postmenopausal": "postmenopausal", "post-menopausal": "postmenopausal", "menopausal": "postmenopausal",
+    "smoker": "smoker", "smokes": "smoker", "current smoker": "smoker", "smoking": "smoker", "tobacco use": "smoker",
     "planning pregnancy": "planning_pregnancy", "pregnancy planned": "planning_pregnancy", "plans pregnancy": "planning_pregnancy",
     "childbearing potential": "childbearing_potential", "child bearing potential": "childbearing_potential", "wocbp": "childbearing_potential",
     "informed consent": "informed_consent", "consent": "informed_consent", "consented": "informed_consent",
@@ -140,7 +141,7 @@ class _Reader:
         elif special == "sex":
             self.read_sex(key, value)
         elif special in ("pregnant", "breastfeeding", "postmenopausal", "planning_pregnancy", "healthy_volunteer", "childbearing_potential", "informed_consent", "willing_to_comply",
-                         "uses_contraception"):
+                         "uses_contraception", "smoker"):
             self.patient.flags[special] = parse_bool(value, key)
         elif special in ("condition", "drug", "procedure", "allergy"):
             self.read_records(key, special, value)

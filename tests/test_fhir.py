@@ -83,3 +83,26 @@ def test_synthea_bundles_screen_with_age_sex_and_labs():
         assert patient.sex in ("male", "female") and "age" in patient.measurements, path.name
         assert patient.records["condition"] is not None, path.name
         assert eligibility.screen(json.loads(path.read_text(encoding="utf-8")), trial).criteria
+
+
+def _smoking(date: str, code: str, display: str) -> dict:
+    return {"resource": {"resourceType": "Observation", "code": _loinc("72166-2", "Tobacco smoking status"), "effectiveDateTime": date,
+                         "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": code, "display": display}]}}}
+
+
+def test_smoking_status_is_the_latest_one_recorded():
+    bundle = {"resourceType": "Bundle", "entry": [
+        {"resource": {"resourceType": "Patient", "gender": "male", "birthDate": "1970-01-01"}},
+        _smoking("2019-03-01", "449868002", "Current every day smoker"),
+        _smoking("2023-06-01", "8517006", "Former smoker"),
+        _smoking("2021-01-01", "428041000124106", "Current some day smoker"),
+    ]}
+    assert patient_from_fhir(bundle)["smoker"] is False
+    bundle["entry"].append(_smoking("2024-01-01", "266927001", "Unknown if ever smoked"))  # says nothing
+    assert patient_from_fhir(bundle)["smoker"] is False
+    bundle["entry"].append(_smoking("2024-02-01", "77176002", "Smoker, current status unknown"))
+    assert patient_from_fhir(bundle)["smoker"] is True
+
+
+def test_no_smoking_status_leaves_smoking_unknown():
+    assert "smoker" not in patient_from_fhir(BUNDLE)
