@@ -136,6 +136,10 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     parts: list[Node] = []
     problems: list[str] = []
     understood = True
+    # a sentence not understood leaves the others standing unless one may relax them ("... are allowed")
+    # (in an inclusion; an exclusion's next sentence may name what does not count without saying so:
+    # "History of cancer. Skin cancer treated more than 5 years ago.")
+    relaxed = kind == "exclusion" or any(_RELAXING.search(clean[start:]) or _ALTERNATIVE_OPENING.match(clean[start:]) for start in starts[1:])
     for start, end in zip(starts, starts[1:] + [len(clean)]):
         sentence = clean[start:end].strip()
         if _POINTER.fullmatch(sentence):  # "See Appendix 3.": where to read more, not a requirement
@@ -145,13 +149,13 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
         if kind == "exclusion" and start > 0 and _REQUIRES.search(sentence):
             # "Pregnant or breastfeeding. Patients must have a negative pregnancy test ...": a requirement
             # among exclusions, which read as one more exclusion would exclude those who meet it
-            understood = False
+            understood, relaxed = False, True
         rule, sentence_problems = compile_criterion(sentence, kind)
         understood = understood and not any(isinstance(n, Review) for n in rule.walk())
         offset = start + clean[start:end].index(sentence)
         parts.append(_shift(rule, -offset))
         problems.extend(sentence_problems)
-    if not understood:
+    if not understood and (relaxed or all(all_review(part) for part in parts)):
         hints = tuple(part for part in parts if not all_review(part))
         return Review(clean, classify_review(clean), hints=hints, span=(0, len(clean))), tuple(problems)
     if len(parts) == 1:
@@ -162,6 +166,11 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
 _FOR_A_PART = re.compile(r"\s*(?:for|in)\s+(?:the\s+|all\s+)?(?:(?:patients?|subjects?|participants?)\s+(?:in|of|enrolled\s+in)\s+(?:the\s+)?)?"
                         r"(?:parts?|cohorts?|arms?|groups?|phases?|stages?|steps?|sub-?stud(?:y|ies)|dose[- ]escalation|dose[- ]expansion"
                         r"|expansion|escalation)\b[^,:;]{0,40}[,:]", re.I)
+_RELAXING = re.compile(r"\b(?:allow\w*|permit\w*|eligible|acceptable|accepted|may|can|could|might|except\w*|unless|if|however"
+                       r"|provided|exempt\w*|waive\w*|discretion|required|necessary|includ\w*|enrol\w*|regardless|irrespective|but"
+                       r"|although|though|only|instead|alternative\w*|apply|applies|considered|defined|definition|means?|judg\w*"
+                       r"|investigator|physician|otherwise|exclud\w*|ineligible|not|note)\b", re.I)
+_ALTERNATIVE_OPENING = re.compile(r"\s*(?:or|and/or|alternatively)\b", re.I)  # ". OR You must have ...": another way in
 _REQUIRES = re.compile(r"\b(?:must|should|shall|needs?\s+to|(?:is|are)\s+required|(?:is|are)\s+(?:eligible|allowed|permitted))\b", re.I)
 
 
