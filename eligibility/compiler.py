@@ -745,7 +745,7 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing, _sign_before_scale, _named_after_amount,
+    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing, _bounds_around_a_name, _sign_before_scale, _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
                  _negative_infection, _without_complement_condition, _alternative_bound_bracketed, _sex_bound_bracketed, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
@@ -766,6 +766,8 @@ def _without_stray_marks(lexemes: list) -> list:
                 and not _NUMBER_START.match(following)):
             continue
         if lexeme.g in (":", ",") and kept and kept[-1].g in ("or", "and", "and/or"):  # "ULN or: CrCl", "X-Ray or, Ferritin"
+            continue
+        if lexeme.g == "=" and following in ("<", "<=", ">", ">="):  # "ALT = ≤ 2.5 x ULN": a sign said twice
             continue
         if (lexeme.g == "s" and kept and kept[-1].g == "(" and following == ")" and len(kept) > 1
                 and kept[-2].end == kept[-1].start):  # "lesion(s)": a plural marker
@@ -1255,6 +1257,29 @@ def _without_method_notes(lexemes: list) -> list:
         kept.append(lexemes[index])
         index += 1
     return kept
+
+
+_FLIPPED = {"<": ">", "<=": ">="}
+
+
+def _bounds_around_a_name(lexemes: list) -> list:
+    """"18 <= BMI <= 30 kg/m2", "140 mmHg <= sitSBP < 200 mmHg": the name between its bounds, read as
+    "BMI >= 18 and <= 30 kg/m2"."""
+    words = [lexeme.g for lexeme in lexemes]
+    for middle in range(2, len(words) - 2):
+        if not words[middle].startswith("@lab:") or words[middle + 1] not in _FLIPPED or not words[middle + 2][:1].isdigit():
+            continue
+        sign = middle - 1
+        if words[sign] not in _FLIPPED:
+            return lexemes
+        number = next((k for k in range(sign - 1, max(sign - 6, -1), -1) if words[k][:1].isdigit()), None)
+        if number is None or any(w in _SIGNS or w.startswith("@") for w in words[number + 1:sign]):
+            return lexemes
+        flipped = replace(lexemes[sign], g=_FLIPPED[words[sign]])
+        joined = replace(lexemes[middle + 1], g="and", end=lexemes[middle + 1].start)
+        return (lexemes[:number] + [lexemes[middle], flipped] + lexemes[number:sign] + [joined]
+                + lexemes[middle + 1:])
+    return lexemes
 
 
 _TESTS_SHOWING = frozenset({"ecg", "ecgs", "ekg", "electrocardiogram", "electrocardiograms"})

@@ -64,8 +64,9 @@ _END = r"(?=\s|$)"
 # A character of a context that stays within its sentence and clause: a period standing alone as a
 # token ends a sentence; one inside a token ("2.5", "e.g") does not.
 IN_SENTENCE = r"(?:[^,;().]|(?<! )\.)"
-# "at screening or known history of Child-Pugh class C": when a value is measured ends at an "or"
-IN_CLAUSE = r"(?:(?! or | and/or |(?<= )or |(?<= )and/or )[^,;().]|(?<! )\.)"
+# "at screening or known history of Child-Pugh class C": when a value is measured ends at an "or", and
+# at a sign ("at the screening and >= 12 at baseline" holds another bound)
+IN_CLAUSE = r"(?:(?! or | and/or |(?<= )or |(?<= )and/or | [<>]=? )[^,;().]|(?<! )\.)"
 # "at Screening (Visit 1)", "at baseline (Day -1)": the visit's label says no more than its name
 VISIT_NOTE = r"(?: \( (?:visit|v|day|week|study day) (?:- ?)?\d+[a-z]? \))?"
 
@@ -391,7 +392,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "value",
         number("number") + pp.Opt(times)
         + pp.Opt(tok("the", "institutional", "the institutional", "local", "the local", "site", "the site", "the site's", "laboratory",
-                     "the laboratory")) + reference_limit("limit")
+                     "the laboratory", "the site laboratory", "site laboratory", "the local laboratory", "local laboratory",
+                     "the institutional laboratory")) + reference_limit("limit")
         + pp.Opt(tok("range", "value")) + pp.Opt(lpar + pp.Opt(tok("uln", "lln", "unl", "iuln", "ulin") | pp.Regex(rf"(?:adjusted )?for @lab:age(?: and sex| and gender)?{_END}")) + rpar)
         + pp.Opt(tok("for the institution", "of the institution", "for institution", "for the lab", "for the laboratory", "institutional", "for age", "for age and sex", "per institutional standards")
                  | pp.Regex(rf"(?:for|adjusted for) @lab:age(?: and sex| and gender)?{_END}"))
@@ -578,7 +580,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(postfix_op("op_again"))
         + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(timepoint) + pp.Opt(method_note)
-        + pp.Opt(measured_by("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
+        + pp.Opt(pp.Opt(comma).suppress() + measured_by("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
                  | scale_note("context") | measurement_context("context") | measured_within("context") | lab_context("context"))
     )
     # "Hepatic enzymes (AST, ALT) ≤ 2.5 x ULN", "creatine phosphatase (CK) < 1.5 x ULN": a label the
@@ -590,6 +592,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             # "Total bilirubin (≤ 1.5 x ULN)": the threshold in brackets
             pp.FollowedBy(pp.Regex(r"(?:[^()\s]+ ){0,4}\( (?:[<>=]|less|more|greater|at |under|over|up |no |not |below|above|exceed)"))
             + pp.ZeroOrMore(~lpar + lab_filler) + lpar + cmp_tail + rpar
+            + pp.Opt(measured_within | lab_context).suppress()  # "(< 50 ng/dL) at study entry"
             | pp.ZeroOrMore(lab_filler) + pp.Opt(measured_by("method") + pp.ZeroOrMore(lab_filler)) + cmp_tail
             | pp.ZeroOrMore(lab_filler) + value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint)
             + pp.Opt(measured_within("context") | lab_context("context"))
@@ -653,7 +656,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + pp.Opt(postfix_op("op"))  # "NYHA class III or greater"
         # "MMSE 21-26, inclusive": a written set holds its bounds ("exclusive" is left unread, for review)
         + pp.Opt(phrase(["inclusive", "( inclusive )", ", inclusive", "both inclusive"], "inclusive").suppress())
-        + pp.Opt(measured_within | lab_context),
+        + pp.Opt(measured_within | lab_context)
+        + ~pp.FollowedBy(pp.Regex(r"(?:, )?(?:and|but) (?:<|<=|>|>=) \d")),  # "MMSE >= 11 and <= 26": two bounds
         lambda r: {"labs": [r["lab"].split(":", 1)[1]], "values": _all(r, "values"),
                    "conj": [" ".join(c) for c in _all(r, "conj")], "op": _named(r, "op")},
     )
