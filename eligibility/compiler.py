@@ -1438,7 +1438,7 @@ def _with_children(node: Node, change) -> Node:
 
 _CONDITIONAL_HEADER = re.compile(
     r"\b(if|when|whenever|in case|for (?:women|men|patients|subjects|participants|those|female|male)|women|men|females|males|"
-    r"patients who|subjects who|participants who|those who|only)\b"
+    r"(?:patients?|subjects?|participants?|individuals?|those|persons?) (?:who|whom|taking|receiving|treated)|only)\b"
     # "Part B", "For Cohort 2:", "Dose escalation phase:": the items of one part of the trial
     r"|^\W*(?:for\s+|in\s+)?(?:the\s+)?(?:parts?|cohorts?|arms?|groups?|phases?|stages?|steps?|sub-?stud(?:y|ies)|dose[- ](?:escalation|expansion|confirmation))\b", re.I)
 

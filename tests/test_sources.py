@@ -134,6 +134,13 @@ def test_conditional_header_goes_to_review_with_hints():
     assert rule.kind == "review" and rule.reason == "conditional" and rule.hints
 
 
+def test_header_naming_some_patients_binds_only_them():
+    # each group's blood pressure range, required of everyone, would turn every patient away
+    trial = eligibility.compile_trial("Inclusion Criteria:\n* patient who takes antihypertensive drug\n  * 140mmHg <= sitSBP <= 200mmHg\n"
+                                      "* patient who doesn't take antihypertensive drug\n  * 160mmHg <= sitSBP <= 200mmHg")
+    assert [c.rule.render()[:19] for c in trial.criteria] == ["REVIEW[conditional]"] * 2
+
+
 @pytest.mark.parametrize("bad, message", [
     ("{not json", "invalid JSON"),
     ("<clinical_study><eligibility>", "invalid XML"),
