@@ -180,7 +180,8 @@ def _sentence_starts(clean: str) -> list[int]:
 
 
 # "7. Platelets ...", "h. PTT ...", "- Life expectancy ...": a list's mark the splitter left on the item (not "e. g.")
-_ITEM_NUMBER = re.compile(r"(?:\d{1,2}[.)]|[a-z][.)]|-)\s+(?=[A-Za-z])(?![A-Za-z]\.)")
+# "5.3 Platelets: ...": a numbered section; not "1.5 ULN", a value
+_ITEM_NUMBER = re.compile(r"(?:\d{1,2}[.)]|[a-z][.)]|-|\d{1,2}\.\d{1,2}(?=\s+[A-Z][a-z]{2}))\s+(?=[A-Za-z])(?![A-Za-z]\.)")
 _POINTER = re.compile(r"\(?\s*(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:appendix|section|table|protocol|attachment|annex)\b[^.;]{0,40}[.)]*\s*", re.I)
 _SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9%)\]])\.\s+(?=[A-Z(])")
 _ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "vs", "dr", "no", "approx", "ca", "fig", "incl", "al", "et al", "st", "mr", "mrs", "ms", "cf", "viz", "nr"}
@@ -747,7 +748,7 @@ def _normalised(lexemes: list) -> list:
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing, _bounds_around_a_name, _sign_before_scale, _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
-                 _negative_infection, _without_complement_condition, _alternative_bound_bracketed, _sex_bound_bracketed, _age_of_the_people_named,
+                 _negative_infection, _without_complement_condition, _alternative_bound_bracketed, _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound):
         lexemes = step(lexemes)
@@ -1013,6 +1014,31 @@ def _sex_bound_bracketed(lexemes: list) -> list:
                 opened.append(replace(lexemes[index], g=sign, start=lexemes[index].end))
             return lexemes[:index] + opened + lexemes[index + 1:closing] + lexemes[closing + 1:]
     return lexemes
+
+
+def _sex_before_bound(lexemes: list) -> list:
+    """"Creatinine: Male > 1.3 mg/dL, Female > 1.2 mg/dL": each sex named before its bound, read as the
+    "Creatinine > 1.3 mg/dL for males, > 1.2 mg/dL for females" the grammar knows."""
+    words = [lexeme.g for lexeme in lexemes]
+    named = [k for k, w in enumerate(words) if w in _SEX_WORDS and k + 1 < len(words)
+             and (words[k + 1] in _SIGNS or words[k + 1] == ":" and k + 2 < len(words) and words[k + 2] in _SIGNS)]
+    if len(named) != 2 or {words[k] in ("male", "males", "men", "man", "boys") for k in named} != {True, False}:
+        return lexemes
+    if not any(w.startswith("@lab:") for w in words[:named[0]]) or any(w.startswith("@lab:") for w in words[named[0]:]):
+        return lexemes
+    out = list(lexemes[:named[0]])
+    for index, start in enumerate(named):
+        sign = start + 1 + (words[start + 1] == ":")
+        end = named[index + 1] if index + 1 < len(named) else len(words)
+        while end > sign and words[end - 1] in (",", ";", "and", "or", "."):
+            end -= 1
+        bound = lexemes[sign:end]
+        if not bound or any(w in _SEX_WORDS or w in ("(", ")") for w in words[sign:end]):
+            return lexemes
+        said = [replace(lexemes[start], g="for", end=lexemes[start].start), lexemes[start]]
+        joint = lexemes[end:named[index + 1]] if index + 1 < len(named) else lexemes[end:]
+        out += bound + said + joint
+    return out
 
 
 def _negative_infection(lexemes: list) -> list:

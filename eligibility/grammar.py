@@ -350,7 +350,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                                               "millimetres of mercury", "millimeter of mercury", "millimeter mercury", "cm of water",
                                                               "square meter", "square metre", "square meters", "square metres",
                                                               "cubic millimeters", "cubic millimetres", "cubic millimeter", "cubic millimetre",
-                                                              "cubic mm", "cu mm", "pack - years", "pack - year", "pack years", "pack year"]
+                                                              "cubic mm", "cu mm", "mg %", "pack - years", "pack - year", "pack years", "pack year"]
     degrees = [f"{sign} {scale}" for sign in ("°", "º", "degrees", "degree", "deg") for scale in ("c", "f", "celsius", "fahrenheit")]
     unit_atom = phrase(unit_words + degrees, "unit")
     time_units = [w for w, target in aliases.items() if target in ("min", "h", "day", "week", "month", "year", "s")]
@@ -445,7 +445,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "abnormally high", "abnormally low", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
          "post-operative", "patients with", "subjects with", "who", "those who", "that", "hematologic", "haematologic",
-        "hematology", "haematology", "biochemistry", "chemistry", "random", "non - fasting", "nonfasting",
+        "hematology", "haematology", "biochemistry", "chemistry", "random", "non - fasting", "nonfasting", "peripheral",
+        "peripheral blood", "total peripheral",
         *p["presence"], *p["person_words"]])
     # one regex: "adults", "children" only before an age ("adults aged 18 to 65"), where they add nothing to
     # the age (not "women", a sex)
