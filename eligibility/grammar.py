@@ -819,6 +819,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present",
               "( acute or chronic )", "( chronic or acute )", "( acute or chronic pancreatitis )", ", acute or chronic",
               "( controlled or uncontrolled )", "( uncontrolled or controlled )", "( symptomatic or asymptomatic )")
+        # "(CTCAE v4)", "(NCI CTCAE version 4.03)": the grading system a grade is read on
+        | pp.Regex(r"\( (?:nci )?(?:- )?(?:ctcae|common terminology criteria for adverse events)[^()]{0,30}? \)")
         # how it is assessed ("measurable disease per RECIST 1.1"): shown in the text, not a requirement of its own
         | pp.Regex(r"(?:per|according to|as per|as defined by|by|using) (?:recist|irecist|mrecist|rano|iwg|who|cheson|lugano|imwg|ctcae|nci)\b[^,;()]*")
         # "Type 2 diabetes diagnosed by American Diabetes Association criteria": how it was diagnosed
