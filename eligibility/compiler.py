@@ -746,7 +746,8 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing, _bounds_around_a_name, _sign_before_scale, _named_after_amount,
+    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing, _bounds_around_a_name,
+                 _share_of_the_total, _sign_before_scale, _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
                  _negative_infection, _without_complement_condition, _alternative_bound_bracketed, _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
@@ -1283,6 +1284,24 @@ def _without_method_notes(lexemes: list) -> list:
         kept.append(lexemes[index])
         index += 1
     return kept
+
+
+def _share_of_the_total(lexemes: list) -> list:
+    """"Direct bilirubin < 35% of total bilirubin": a share, which the percent says; the total it is of
+    is the analyte's own."""
+    words = [lexeme.g for lexeme in lexemes] + [""] * 4
+    for index in range(1, len(lexemes) - 1):
+        if words[index - 1] not in ("%", "percent") or words[index] != "of":
+            continue
+        end = index + 1 + (words[index + 1] == "the")
+        total = words[end] == "total"
+        end += total
+        end += words[end] in ("serum", "plasma")
+        named = words[end].startswith("@lab:") or words[end] in ("bilirubin", "bili")
+        end += named
+        if total or named:
+            return lexemes[:index] + lexemes[end:]
+    return lexemes
 
 
 _FLIPPED = {"<": ">", "<=": ">="}
