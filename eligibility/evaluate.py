@@ -389,7 +389,7 @@ class Evaluator:
     def _qualifier(self, qualifier: str, record: Record) -> Answer:
         rule = self._qualifier_status.get(qualifier)
         name = record.name.lower()
-        if qualifier in name:
+        if qualifier in name or qualifier.replace("-", " ") in name.replace("-", " "):  # "HER2-negative", "HER2 negative"
             return Answer(True, f"recorded as {record.name!r}")
         if rule and any(re.search(rf"\b{re.escape(word)}\b", name) for word in rule["false"]):
             return Answer(False, f"recorded as {record.name!r}, not {qualifier}")  # "latent tuberculosis" is not active

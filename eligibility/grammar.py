@@ -748,7 +748,13 @@ def _parsers() -> dict[str, pp.ParserElement]:
     ) + (recent_period("window") | lasting_period("duration") | lead_duration("duration"))
 
     # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
-    qualifier = phrase(p["qualifiers"], "qualifier")
+    # "HER2-negative breast cancer", "EGFR-mutant NSCLC": a tumour's marker and its status, which a record
+    # must name for the finding to count ("breast cancer" alone leaves it unknown)
+    marker_status = pp.Regex(
+        rf"(?:{alternation(p['tumour_markers'])}) (?:- )?(?:negative|positive|mutant|mutated|mutation - positive|wild - type|wildtype"
+        rf"|amplified|rearranged|overexpressing|expressing|deficient|proficient|high|low)(?: ,(?= \S))?{_END}"
+    ).add_parse_action(lambda t: t[0].removesuffix(" ,").replace(" - ", "-").replace(" ", "-"))
+    qualifier = phrase(p["qualifiers"], "qualifier") | marker_status
     person_word = phrase([w for w in p["person_words"] if w not in ("be", "are", "is")], "patients")  # "Patients must not have ..."
     generic_head = phrase(p["generic_heads"], "generic head") | pp.Regex(rf"@cond:(?:infection|other_disease){_END}")
     # "not adequately treated hypothyroidism": a qualifier of the finding, not its denial
