@@ -533,6 +533,10 @@ class Builder:
         text = self.source(p)
         match = re.search(r"\b(caused by|due to|secondary to|related to|attributable to|resulting from|induced by|associated with)\b", text, re.I)
         offset = match.start() if match else 0
+        if _SIGNED_NUMBER.search(text[offset:]):
+            # "eosinophils >= 300/uL that is related to asthma or >= 150/uL in patients on corticosteroids":
+            # another bound inside the cause, which read as a cause alone would be lost
+            return Review(text, "not_understood", hints=(main,), span=(start, end))
         cause = Review(text[offset:], "causation", span=(start + offset, end))
         return AllOf((main, cause), span=self.span(p))
 

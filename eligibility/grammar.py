@@ -565,7 +565,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # kept as the comparison's context. Not words that make it conditional ("in patients with", "if").
     lab_context = pp.Regex(
         # "at Visit 101 and at Visit 102", "at screening and day 1": several visits, each a time of measurement
-        r"(?:at (?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?(?:(?: ,)? (?:and|or|and/or) (?:at )?(?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?)+(?= [,;)]|$)"
+        r"(?:at (?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?(?:(?: ,)? (?:and|or|and/or) (?:at )?(?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?)+(?= [,;).]|$)"
         r"|(?:screening|baseline)(?= [,;)]|$)"  # "Hemoglobin under 6.5 mmol/l screening"
         r"|on (?:room|ambient) air\b"
         r"|(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
@@ -642,7 +642,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          + pp.Opt(tok("and", "to", "-", ",") | tok("or", "and/or"), default="and")("joiner")
          | implied_low)
         + ~tok("within") + prefix_op("op2") + value("value2")
-        + pp.Opt(age_words("age_words")) + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(measured_within("context"))
+        + pp.Opt(age_words("age_words")) + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(measured_within("context") | lab_context("context"))
     )
     analyte_double = _tagged("double_cmp", analyte_list + pp.ZeroOrMore(lab_filler) + double_tail, _double)
     bare_double = _tagged("double_cmp", pp.ZeroOrMore(lab_prefix) + double_tail, _double)
