@@ -381,6 +381,10 @@ class Builder:
             return parts
         if len(parts) > 1 and _window_may_cover(parts):  # "A, B within 30 days": see build_or
             return Review(self.source(p), "not_understood", span=self.span(p))
+        if len(parts) > 1 and _object_read_apart(parts, _GOVERNED_FROM):
+            # "Adequate recovery from recent surgery, chemotherapy and radiation therapy": what the recovery
+            # is from, not treatments required of their own
+            return self._negation_scope(parts, p) or Review(self.source(p), "not_understood", span=self.span(p))
         return parts[0] if len(parts) == 1 else (self._negation_scope(parts, p) or _Implicit(parts))
 
     def build_except(self, p: Parsed) -> Node:
@@ -1412,6 +1416,8 @@ def _governed_end(prepositions: str) -> re.Pattern:
 
 
 _GOVERNED_END = _governed_end("for|of|to|against|on|from|about|towards?")
+# "recovery from recent surgery, chemotherapy and ...": a comma list may go on naming what "from" governs
+_GOVERNED_FROM = _governed_end("from")
 # alternatives after "history of A" are more often findings of the same kind than objects of the words
 _GOVERNED_ALTERNATIVE = _governed_end("for|to|against|on|from|about|towards?")
 # "known positive status for HIV or hepatitis B": words that say only that the patient has what follows
