@@ -169,7 +169,9 @@ _FOR_A_PART = re.compile(r"\s*(?:for|in)\s+(?:the\s+|all\s+)?(?:(?:patients?|sub
 _RELAXING = re.compile(r"\b(?:allow\w*|permit\w*|eligible|acceptable|accepted|may|can|could|might|except\w*|unless|if|however"
                        r"|provided|exempt\w*|waive\w*|discretion|required|necessary|includ\w*|enrol\w*|regardless|irrespective|but"
                        r"|although|though|only|instead|alternative\w*|apply|applies|considered|defined|definition|means?|judg\w*"
-                       r"|investigator|physician|otherwise|exclud\w*|ineligible|not|note)\b", re.I)
+                       r"|investigator|physician|otherwise|exclud\w*|ineligible|not|note"
+                       # "The ICS and cromone doses must have been stable ...": binds those who take them
+                       r"|stable|doses?|regimens?|expected|maintained)\b", re.I)
 _ALTERNATIVE_OPENING = re.compile(r"\s*(?:or|and/or|alternatively)\b", re.I)  # ". OR You must have ...": another way in
 _REQUIRES = re.compile(r"\b(?:must|should|shall|needs?\s+to|(?:is|are)\s+required|(?:is|are)\s+(?:eligible|allowed|permitted))\b", re.I)
 
