@@ -1374,7 +1374,7 @@ class Builder:
         if "not_pregnant" in flags:
             node = Not(Flag("pregnant", span=self.span(p)), span=self.span(p))
             return Not(node, span=self.span(p)) if p.fields.get("negated") else node
-        if "smoker" in flags and p.fields.get("negated") and re.search(r"\b(?:never|ever|history|prior|previous|former)\b", self.source(p), re.I):
+        if "smoker" in flags and p.fields.get("negated") and _EVER_SMOKED.search(self.source(p)):
             # "Never smoker": no one who ever smoked, which "does not smoke now" does not answer
             return Review(self.source(p), "not_understood", span=self.span(p))
         if ("smoker" in flags and not re.search(r"\bsmokers?\b|\busers?\b", self.source(p), re.I)
@@ -1403,6 +1403,7 @@ class Builder:
         return Not(node, span=self.span(p)) if p.fields.get("negated") else node
 
 
+_EVER_SMOKED = re.compile(r"\b(?:never|ever|history|prior|previous|former)\b", re.I)
 _PERIOD_WORDS = re.compile(r"\b(?:within|prior to|before|during|until|since|ago|last|past|previous|hours?|days?|weeks?|months?|years?)\b", re.I)
 # "that requires frequent use of", "which need treatment with": a clause whose object a list may continue
 _GOVERNING_CLAUSE = re.compile(r"\b(?:that|which|who|requir\w*|need\w*)\b.*\b(?:of|with|to|for)\s+\S+(?:\s+\S+)?$", re.I)

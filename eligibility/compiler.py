@@ -748,10 +748,11 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing, _bounds_around_a_name,
-                 _share_of_the_total, _sign_before_scale, _named_after_amount,
+    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing,
+                 _bounds_around_a_name, _share_of_the_total, _sign_before_scale, _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
-                 _negative_infection, _without_complement_condition, _alternative_bound_bracketed, _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
+                 _negative_infection, _without_complement_condition, _alternative_bound_bracketed,
+                 _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound):
         lexemes = step(lexemes)
@@ -815,8 +816,6 @@ _BOUND_OPENINGS = frozenset({"less", "more", "greater", "fewer", "lower", "highe
                              "over", "up", "exceeding", "maximum", "minimum", "max", "min"}) | _SIGNS
 _BOUND_OPENINGS_OF_TWO = frozenset({"at least", "at most", "no more", "no less", "no greater", "not more", "not less", "not greater",
                                     "not exceeding", "no higher", "not higher", "no lower", "not lower"})
-
-
 _COUNT_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
 _DURATION_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "h", "min"})
 

@@ -748,7 +748,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     ) + (recent_period("window") | lasting_period("duration") | lead_duration("duration"))
 
     # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
-    # "HER2-negative breast cancer", "EGFR-mutant NSCLC": a tumour's marker and its status, which a record
+    # "HER2-negative breast cancer", "ALK-positive NSCLC": a tumour's marker and its status, which a record
     # must name for the finding to count ("breast cancer" alone leaves it unknown)
     marker_status = pp.Regex(
         rf"(?:{alternation(p['tumour_markers'])}) (?:- )?(?:negative|positive|mutant|mutated|mutation - positive|wild - type|wildtype"
