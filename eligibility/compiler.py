@@ -308,6 +308,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
     if alternative_thresholds(rule, lexemes):
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
+    if kind == "exclusion" and ";" in clean and _all_of_across_semicolon(rule, clean):
+        # "Prior treatment with EGFR antibodies; prior severe infusion reaction": a semicolon parts what
+        # excludes, but the grammar binds it tighter than "with" and read both parts as one requirement
+        return Review(clean, "not_understood", hints=(rule,), span=(0, len(clean))), problems
     if (_MAY_OPENING.match(clean) or _PERMISSION_CLAUSE.search(_BRACKETED.sub("", clean))) and not all_review(rule):
         # "May have previous adjuvant therapy with interferon": a permission, which no record can fail
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
@@ -1326,6 +1330,22 @@ def _bounds_around_a_name(lexemes: list) -> list:
         return (lexemes[:number] + [lexemes[middle], flipped] + lexemes[number:sign] + [joined]
                 + lexemes[middle + 1:])
     return lexemes
+
+
+def _all_of_across_semicolon(rule: Node, clean: str) -> bool:
+    """Whether an "all of" joins parts on the two sides of a semicolon outside brackets."""
+    depth, semicolons = 0, []
+    for index, char in enumerate(clean):
+        depth += char in "([" and 1 or char in ")]" and -1 or 0
+        if char == ";" and depth <= 0:
+            semicolons.append(index)
+    for node in rule.walk():
+        # (not one variable's bounds: "Hb < 12 g/dL for males; < 11 g/dL for females" keeps its sexes apart)
+        if isinstance(node, AllOf) and len({getattr(item, "variable", None) for item in node.items} - {""}) != 1:
+            spans = [item.span for item in node.items if item.span]
+            if any(any(a[1] <= at < b[0] for a in spans for b in spans) for at in semicolons):
+                return True
+    return False
 
 
 _TESTS_SHOWING = frozenset({"ecg", "ecgs", "ekg", "electrocardiogram", "electrocardiograms"})
