@@ -1341,7 +1341,8 @@ def _all_of_across_semicolon(rule: Node, clean: str) -> bool:
             semicolons.append(index)
     for node in rule.walk():
         # (not one variable's bounds: "Hb < 12 g/dL for males; < 11 g/dL for females" keeps its sexes apart)
-        if isinstance(node, AllOf) and len({getattr(item, "variable", None) for item in node.items} - {""}) != 1:
+        if isinstance(node, AllOf) and not (all(isinstance(item, (Compare, Between, OneOf)) for item in node.items)
+                                            and len({item.variable for item in node.items}) == 1):
             spans = [item.span for item in node.items if item.span]
             if any(any(a[1] <= at < b[0] for a in spans for b in spans) for at in semicolons):
                 return True
