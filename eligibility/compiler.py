@@ -991,7 +991,8 @@ def _alternative_bound_bracketed(lexemes: list) -> list:
     return lexemes
 
 
-_SEX_WORDS = frozenset({"male", "males", "men", "man", "boys", "female", "females", "women", "woman", "girls"})
+_MALE_WORDS = frozenset(data_json("phrases.json")["male"])
+_SEX_WORDS = _MALE_WORDS | frozenset(data_json("phrases.json")["female"])
 
 
 def _sex_bound_bracketed(lexemes: list) -> list:
@@ -1028,7 +1029,7 @@ def _sex_before_bound(lexemes: list) -> list:
     words = [lexeme.g for lexeme in lexemes]
     named = [k for k, w in enumerate(words) if w in _SEX_WORDS and k + 1 < len(words)
              and (words[k + 1] in _SIGNS or words[k + 1] == ":" and k + 2 < len(words) and words[k + 2] in _SIGNS)]
-    if len(named) != 2 or {words[k] in ("male", "males", "men", "man", "boys") for k in named} != {True, False}:
+    if len(named) != 2 or {words[k] in _MALE_WORDS for k in named} != {True, False}:
         return lexemes
     if not any(w.startswith("@lab:") for w in words[:named[0]]) or any(w.startswith("@lab:") for w in words[named[0]:]):
         return lexemes

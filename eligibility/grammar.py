@@ -21,6 +21,7 @@ import pyparsing as pp
 from .lexicon import get_lexicon
 from .resources import data_json
 from .tokens import tokenize
+from .units import SPELLED_UNITS
 
 # No packrat: criteria are short and the grammar backtracks little, so its bookkeeping costs more
 # than it saves (measured: 9.5 ms vs 3.8 ms a criterion on the seed trial).
@@ -346,11 +347,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     boundary = pp.FollowedBy(pp.Regex(f"{boundary_pattern}|{juxtaposed_pattern}").set_name("connective")) | pp.StringEnd()
 
     # Units: scale, atoms and denominators, as the tokens that spell them.
-    unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells", "cm h2o", "mm hg", "millimeters of mercury",
-                                                              "millimetres of mercury", "millimeter of mercury", "millimeter mercury", "cm of water",
-                                                              "square meter", "square metre", "square meters", "square metres",
-                                                              "cubic millimeters", "cubic millimetres", "cubic millimeter", "cubic millimetre",
-                                                              "cubic mm", "cu mm", "mg %", "pack - years", "pack - year", "pack years", "pack year"]
+    # units spelled in several words ("millimeters of mercury", "pack - years"): the spellings the unit reader knows
+    unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells"] + [spelled for spelled, _ in SPELLED_UNITS]
     degrees = [f"{sign} {scale}" for sign in ("°", "º", "degrees", "degree", "deg") for scale in ("c", "f", "celsius", "fahrenheit")]
     unit_atom = phrase(unit_words + degrees, "unit")
     time_units = [w for w, target in aliases.items() if target in ("min", "h", "day", "week", "month", "year", "s")]

@@ -238,7 +238,7 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
         if (
             i + 1 < len(tokens)
             # "ANC= > 1,500/mm3": "=>" with a stray space
-            and (tokens[i + 1].start == tok.end or tok.text == "=" and tokens[i + 1].text in "<>" and tokens[i + 1].start == tok.end + 1)
+            and (tokens[i + 1].start == tok.end or tok.text == "=" and tokens[i + 1].text in ("<", ">") and tokens[i + 1].start == tok.end + 1)
             and (tok.text + tokens[i + 1].text) in _SYMBOLS
             and len(tok.text + tokens[i + 1].text) == 2
         ):

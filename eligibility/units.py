@@ -37,7 +37,7 @@ def quantity(value: float, unit: str) -> pint.Quantity:
     return value * ureg.parse_expression(unit) if unit else ureg.Quantity(value, "dimensionless")
 
 
-_SPELLED_UNITS = (("millimeters of mercury", "mmhg"), ("millimetres of mercury", "mmhg"), ("millimeter of mercury", "mmhg"),
+SPELLED_UNITS = (("millimeters of mercury", "mmhg"), ("millimetres of mercury", "mmhg"), ("millimeter of mercury", "mmhg"),
                   ("millimeter mercury", "mmhg"), ("mm hg", "mmhg"),
                   ("cm of water", "cmh2o"), ("cm h2o", "cmh2o"), ("square meters", "m2"), ("square metres", "m2"),
                   ("square meter", "m2"), ("square metre", "m2"), ("cubic millimeters", "mm3"), ("cubic millimetres", "mm3"),
@@ -56,7 +56,7 @@ def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
         return ""
     written = " ".join(tokens).replace("per cent", "%")  # "50 per cent"
     written = _DEGREES.sub(lambda m: "deg" + m.group(1), written)  # "38 ° C", "100.4 degrees F"
-    for spelled, unit in _SPELLED_UNITS:
+    for spelled, unit in SPELLED_UNITS:
         written = written.replace(spelled, unit)
     tokens = tuple(written.split())
     factor = 1.0
