@@ -615,6 +615,10 @@ class Builder:
                 if any(isinstance(n, Finding) and n.concept.startswith("text:") for n in body.walk()):
                     body = Review(self.source(_one(p.fields["body"])), "not_understood", span=body.span)
                 return AllOf((measured, body), span=self.span(p))
+            if label_parsed.kind != "unknown" and _holds_requirement(label_parsed):
+                # "Male or female, 18 years or older (healthy volunteers)": the age is a requirement, which a
+                # label would drop
+                return AllOf((self._resolve(self.visit(label_parsed)), body), span=self.span(p))
         else:
             label_text = self._label_text(p)
         if (isinstance(body, Not) and isinstance(body_parsed, Parsed)
@@ -864,9 +868,15 @@ class Builder:
         if not context:
             return self._method_text(p)
         source = self.source(p)
-        first_word = str(context).split()[0]
-        starts = [m.start() for m in re.finditer(rf"\b{re.escape(first_word)}\b", source, re.I)]
-        return source[starts[-1]:] if starts else str(context)
+        # its first words, found last in the source: "at" alone may stand earlier, or later ("at least")
+        words = re.findall(r"\w+", str(context))[:4] or [str(context).split()[0]]
+        starts = [m.start() for m in re.finditer(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", source, re.I)]
+        if not starts:
+            starts = [m.start() for m in re.finditer(rf"\b{re.escape(words[0])}\b", source, re.I)]
+        text = source[starts[-1]:] if starts else str(context)
+        if text.count(")") > text.count("("):  # "(at screening)": the bracket closes after the context
+            text = text[:text.rindex(")")].rstrip()
+        return text
 
     def _method_text(self, p: Parsed) -> str:
         """"by ECHO or MUGA" written between the analyte and its threshold, as the source spells it."""
@@ -1538,9 +1548,9 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
     r"|labs?|assessments?|urinalysis|urine\s+collection|testing|tests?|assays?|kits?|cockcroft[\s-]*gault|cockroft[\s-]*gault|mdrd|ckd-epi"
     r"|morphology|fish|flow\s+cytometry|pcr|rt-pcr|immunohistochemistry|ihc|central\s+review|local\s+review)"
     r"(?:\s+(?:formula|equation|method|scan|test|criteria|assay|calculation))?\b",
-    r"\b(?:at|on|during|in|from|prior\s+to|before|by)\s+(?:the\s+)?(?:(?:time|day|date)\s+of\s+)?(?:signing\s+(?:of\s+)?(?:the\s+)?)?"
+    r"\b(?:at|on|during|in|from|prior\s+to|before|by)\s+(?:the\s+)?(?:(?:time|day|date)\s+of\s+)?(?:(?:signing|giving|providing|obtaining)\s+(?:of\s+)?(?:the\s+)?)?"
     r"(?:study\s+)?(?:screening|pre-?screening|baseline|visit(?:\s+-?\d+)?|enrol\w*|randomi[sz]\w*|registration|pre-?registration|entry|inclusion"
-    r"|(?:written\s+)?informed\s+consent(?:\s+(?:form|document))?|icf|consent|day\s+-?\d+|admission|surgery"
+    r"|(?:written\s+)?informed\s+consent(?:\s*/\s*assent)?(?:\s+(?:form|document))?|icf|consent|day\s+-?\d+|admission|surgery"
     r"|start(?:\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|study)(?:\s+period)?)?"
     r"|first\s+dose(?:\s+of\s+(?:the\s+)?study\s+(?:treatment|drug|medication|therapy|intervention))?)"
     r"(?:\s+(?:visit|examinations?|assessments?|evaluations?|tests?))?\b",
@@ -1561,6 +1571,16 @@ def _usual_measurement(context: str) -> bool:
     for pattern in _USUAL_MEASUREMENT_WORDS:
         rest = pattern.sub(" ", rest)
     return not re.search(r"[a-z]{2,}", rest, re.I)
+
+
+def _holds_requirement(parsed) -> bool:
+    """Whether a production holds a threshold anywhere within."""
+    if isinstance(parsed, Parsed):
+        return parsed.kind in (*_THRESHOLD_KINDS, "double_cmp", "scale_set", "sex_thresholds") or any(
+            _holds_requirement(value) for value in parsed.fields.values())
+    if isinstance(parsed, (list, tuple, pp.ParseResults)):
+        return any(_holds_requirement(item) for item in parsed)
+    return False
 
 
 def _single(parsed):

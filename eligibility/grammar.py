@@ -479,6 +479,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         rf"|from (?:the )?(?:time of )?(?:first dose|start|initiation|randomi[sz]ation|enrol?lment|registration|study entry|entry|screening|inclusion)\b{IN_CLAUSE}*?)"
         rf"(?: {IN_CLAUSE}+?)?{VISIT_NOTE}(?= [,;).]|$)"
     ).add_parse_action(lambda t: t[0].removeprefix(", "))  # "..., at time of consent": the comma sets it off
+    # "Hemoglobin ≥ 9 g/dL (at screening)", "≥ 20 years (at the time of giving consent)": when, in brackets
+    measured_or_bracketed = measured_within | pp.Suppress(lpar) + measured_within + pp.Suppress(rpar)
     # "LVEF by ECHO or MUGA", "as measured by echocardiogram (ECHO) or multigated acquisition scan (MUGA)":
     # how the value is obtained, known modalities only, so that "or" joins methods and nothing else
     method_name = phrase(p["measurement_methods"], "measurement method") + pp.Opt(lpar + pp.Regex(r"[a-z][a-z0-9-]{1,8}") + rpar)
@@ -541,7 +543,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     def range_body_of(intro: pp.ParserElement, separator: pp.ParserElement) -> pp.ParserElement:
         # "between 23 and 45 kilograms per square meter (kg/m^2), inclusive": the unit restated in brackets
         return (intro + value("low") + separator + value("high") + pp.Opt(lpar + unit("bracket_unit") + rpar) + pp.Opt(age_words("age_words"))
-                + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt(measured_within("context")))
+                + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt(measured_or_bracketed("context")))
 
     # "≥19 to 65 years of age": a sign before the first bound of a written range
     range_body = range_body_of(pp.Opt(range_intro), range_sep) | range_body_of(tok(">="), tok("to", "-"))
@@ -573,6 +575,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
         rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*)" + VISIT_NOTE
     )
+    measured_when = measured_or_bracketed | lab_context
     # "(confirmed by repeat analysis)", "(by Cockcroft-Gault)": how the value is obtained, shown in the text
     method_note = lpar + pp.Regex(r"(?:confirmed|measured|as|by|using|per|according|calculated|estimated|determined|assessed"
                                   r"|obtained|performed|via|based|repeated|centrally|local|central|on)\b[^()]*?(?= \))") + rpar
@@ -580,7 +583,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(postfix_op("op_again"))
         + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(timepoint) + pp.Opt(method_note)
         + pp.Opt(pp.Opt(comma).suppress() + measured_by("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
-                 | scale_note("context") | measurement_context("context") | measured_within("context") | lab_context("context"))
+                 | scale_note("context") | measurement_context("context") | measured_when("context"))
     )
     # "Hepatic enzymes (AST, ALT) ≤ 2.5 x ULN", "creatine phosphatase (CK) < 1.5 x ULN": a label the
     # lexicons do not know, then the analytes it means in brackets
@@ -591,10 +594,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
             # "Total bilirubin (≤ 1.5 x ULN)": the threshold in brackets
             pp.FollowedBy(pp.Regex(r"(?:[^()\s]+ ){0,4}\( (?:[<>=]|less|more|greater|at |under|over|up |no |not |below|above|exceed)"))
             + pp.ZeroOrMore(~lpar + lab_filler) + lpar + cmp_tail + rpar
-            + pp.Opt(measured_within | lab_context).suppress()  # "(< 50 ng/dL) at study entry"
+            + pp.Opt(measured_when).suppress()  # "(< 50 ng/dL) at study entry"
             | pp.ZeroOrMore(lab_filler) + pp.Opt(measured_by("method") + pp.ZeroOrMore(lab_filler)) + cmp_tail
             | pp.ZeroOrMore(lab_filler) + value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint)
-            + pp.Opt(measured_within("context") | lab_context("context"))
+            + pp.Opt(measured_when("context"))
         ),
         _cmp,
     )
@@ -606,8 +609,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                            | pp.FollowedBy(pp.Regex(r"(?:or|and) (?:older|younger)(?= |$)")) + postfix_op("op_again"))
             | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(age_words("age_words"))
             + pp.ZeroOrMore(phrase(p["person_words"]))
-            | comparator + value("value") + pp.FollowedBy(pp.StringEnd())
-        ) + pp.Opt(measured_within("context"))
+            | comparator + value("value") + pp.FollowedBy(pp.Opt(measured_or_bracketed) + pp.StringEnd())
+        ) + pp.Opt(measured_or_bracketed("context"))
         # "those under 18 years", not "who are at least 2 years post-menopausal" (a duration)
         | pp.OneOrMore(phrase(p["person_words"])) + comparator + value("value") + pp.Opt(measured_within("context"))
         + (age_words("age_words") | pp.FollowedBy(boundary_token) | pp.StringEnd()),
@@ -640,7 +643,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          + pp.Opt(tok("and", "to", "-", ",") | tok("or", "and/or"), default="and")("joiner")
          | implied_low)
         + ~tok("within") + prefix_op("op2") + value("value2")
-        + pp.Opt(age_words("age_words")) + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(measured_within("context") | lab_context("context"))
+        + pp.Opt(age_words("age_words")) + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(measured_when("context"))
     )
     analyte_double = _tagged("double_cmp", analyte_list + pp.ZeroOrMore(lab_filler) + double_tail, _double)
     bare_double = _tagged("double_cmp", pp.ZeroOrMore(lab_prefix) + double_tail, _double)
@@ -655,7 +658,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + pp.Opt(postfix_op("op"))  # "NYHA class III or greater"
         # "MMSE 21-26, inclusive": a written set holds its bounds ("exclusive" is left unread, for review)
         + pp.Opt(phrase(["inclusive", "( inclusive )", ", inclusive", "both inclusive"], "inclusive").suppress())
-        + pp.Opt(measured_within | lab_context)
+        + pp.Opt(measured_when)
         + ~pp.FollowedBy(pp.Regex(r"(?:, )?(?:and|but) (?:<|<=|>|>=) \d")),  # "MMSE >= 11 and <= 26": two bounds
         lambda r: {"labs": [r["lab"].split(":", 1)[1]], "values": _all(r, "values"),
                    "conj": [" ".join(c) for c in _all(r, "conj")], "op": _named(r, "op")},
@@ -1009,7 +1012,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # ("AST ≤ 2.5 x ULN (≤ 5 x ULN in patients with liver metastases)"); on its own, for review.
     bound = _tagged(
         "bound",
-        comparator + value("value") + pp.Opt(restated) + pp.Opt(measured_within("context") | lab_context("context")),
+        comparator + value("value") + pp.Opt(restated) + pp.Opt(measured_when("context")),
         lambda r: {"op": r["op"], "value": r["value"], "context": _named(r, "context")},
     )
 
@@ -1027,7 +1030,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "sex_thresholds",
         analyte_cmp("first") + sex_condition("first_sex") + pp.Opt(comma | semicolon) + pp.Opt(tok("and", "&", "or", "and/or"))
         + (analyte_cmp | bound | unsigned_bound)("second") + sex_condition("second_sex")
-        + pp.Opt(measured_within | lab_context).suppress(),  # "... for men at screening": when, said of both
+        + pp.Opt(measured_when).suppress(),  # "... for men at screening": when, said of both
         lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
     )
 
