@@ -395,7 +395,8 @@ class Builder:
             # after the exceptions may bound the main finding instead
             return Review(self.source(p), "not_understood", span=self.span(p))
         if all(isinstance(n, Review) for n in exception.walk() if not n.children()):
-            exception = Review(self._text_between(exception), "not_understood", span=exception.span)
+            excepted = _one(p.fields["exception"])
+            exception = Review(self.source(excepted), "not_understood", span=self.span(excepted))
         return self._with_exception(main, exception, p)
 
     def _with_exception(self, main: Node, exception: Node, p: Parsed) -> Node:
@@ -1551,8 +1552,9 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
     r"\b(?:at|on|during|in|from|prior\s+to|before|by)\s+(?:the\s+)?(?:(?:time|day|date)\s+of\s+)?(?:(?:signing|giving|providing|obtaining)\s+(?:of\s+)?(?:the\s+)?)?"
     r"(?:study\s+)?(?:screening|pre-?screening|baseline|visit(?:\s+-?\d+)?|enrol\w*|randomi[sz]\w*|registration|pre-?registration|entry|inclusion"
     r"|(?:written\s+)?informed\s+consent(?:\s*/\s*assent)?(?:\s+(?:form|document))?|icf|consent|day\s+-?\d+|admission|surgery"
-    r"|start(?:\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|study)(?:\s+period)?)?"
-    r"|first\s+dose(?:\s+of\s+(?:the\s+)?study\s+(?:treatment|drug|medication|therapy|intervention))?)"
+    r"|(?:start|initiation|beginning)(?:\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|study|drug|medication|dosing)(?:\s+period)?)?"
+    r"|(?:study\s+)?(?:treatment|therapy|drug)\s+(?:start|initiation)|dosing"
+    r"|first\s+(?:dose|administration|infusion)(?:\s+of\s+(?:the\s+)?(?:study\s+|investigational\s+)?(?:treatment|drug|medication|therapy|intervention|product))?)"
     r"(?:\s+(?:visit|examinations?|assessments?|evaluations?|tests?))?\b",
     r"\b(?:during|in|within)\s+the\s+(?:prior|past|last|previous)\s+(?:year|month|week)\b",
     r"\b(?:while\s+)?(?:breathing\s+)?(?:(?:on|in|at)\s+)?(?:room|ambient)\s+air\b|\bat\s+rest\b",

@@ -65,9 +65,10 @@ _END = r"(?=\s|$)"
 # A character of a context that stays within its sentence and clause: a period standing alone as a
 # token ends a sentence; one inside a token ("2.5", "e.g") does not.
 IN_SENTENCE = r"(?:[^,;().]|(?<! )\.)"
-# "at screening or known history of Child-Pugh class C": when a value is measured ends at an "or", and
-# at a sign ("at the screening and >= 12 at baseline" holds another bound)
-IN_CLAUSE = r"(?:(?! or | and/or |(?<= )or |(?<= )and/or | [<>]=? )[^,;().]|(?<! )\.)"
+# "at screening or known history of Child-Pugh class C": when a value is measured ends at an "or", at
+# a sign ("at the screening and >= 12 at baseline" holds another bound), and at a word that opens a
+# condition ("prior to first dose unless approved by the Investigator")
+IN_CLAUSE = r"(?:(?! or | and/or |(?<= )or |(?<= )and/or | [<>]=? | (?:unless|except|excluding|if|provided|whichever|but) )[^,;().]|(?<! )\.)"
 # "at Screening (Visit 1)", "at baseline (Day -1)": the visit's label says no more than its name
 VISIT_NOTE = r"(?: \( (?:visit|v|day|week|study day) (?:- ?)?\d+[a-z]? \))?"
 
@@ -472,6 +473,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
         rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_CLAUSE}*?"
         # "HbA1c <= 10.5% prior to randomization": measured before it, however long before
         rf"|(?:prior to|before) (?:the )?(?:screening|randomi[sz]ation|enrol?lment|registration|inclusion|study entry|baseline)\b(?: visit)?"
+        # "... prior to start of treatment", "before the first dose of study drug"
+        rf"|(?:prior to|before) (?:the )?(?:(?:start|initiation|beginning) of (?:the )?(?:study )?(?:treatment|therapy|drug|medication|dosing)"
+        rf"|first (?:dose|administration|infusion)(?: of (?:the )?(?:study |investigational )?(?:drug|treatment|medication|therapy|product))?"
+        rf"|(?:study )?(?:treatment|therapy|drug) (?:start|initiation)|dosing|day 1)\b"
         # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
         rf"|on (?:(?:the )?(?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion|(?:@proc:)?surgery|admission)\b"
         rf"|at (?:the )?(?:(?:time|date) of )?(?:signing (?:the |of )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b"
@@ -485,7 +490,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # how the value is obtained, known modalities only, so that "or" joins methods and nothing else
     method_name = phrase(p["measurement_methods"], "measurement method") + pp.Opt(lpar + pp.Regex(r"[a-z][a-z0-9-]{1,8}") + rpar)
     measured_by = pp.Combine(
-        pp.Regex(r"(?:as )?(?:(?:measured|assessed|determined|evaluated|calculated|estimated|documented|confirmed) )?(?:by|on|via|using|per)(?: either)?(?: the)?(?= )")
+        pp.Regex(r"(?:as )?(?:(?:measured|assessed|determined|evaluated|calculated|estimated|documented|confirmed) )?(?:by|on|via|using|per)(?: either)?(?: the| an?)?(?= )")
         + method_name + pp.Opt(tok("scan")) + pp.ZeroOrMore(tok("or", "and/or", ", or", ",") + method_name + pp.Opt(tok("scan"))),
         join_string=" ", adjacent=False,
     )
@@ -609,7 +614,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                            | pp.FollowedBy(pp.Regex(r"(?:or|and) (?:older|younger)(?= |$)")) + postfix_op("op_again"))
             | value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(age_words("age_words"))
             + pp.ZeroOrMore(phrase(p["person_words"]))
-            | comparator + value("value") + pp.FollowedBy(pp.Opt(measured_or_bracketed) + pp.StringEnd())
+            # "≥ 20 years (at the time of giving consent)"; not "within 3 years before screening", a window
+            | ~pp.Regex(r"(?:within|in the (?:last|past|previous)|during)(?= )") + comparator + value("value")
+            + pp.FollowedBy(pp.Opt(measured_or_bracketed) + pp.StringEnd())
         ) + pp.Opt(measured_or_bracketed("context"))
         # "those under 18 years", not "who are at least 2 years post-menopausal" (a duration)
         | pp.OneOrMore(phrase(p["person_words"])) + comparator + value("value") + pp.Opt(measured_within("context"))
