@@ -753,7 +753,7 @@ def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing,
-                 _bounds_around_a_name, _share_of_the_total, _sign_before_scale, _named_after_amount,
+                 _bounds_around_a_name, _share_of_the_total, _ratio_named_in_parts, _sign_before_scale, _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
                  _negative_infection, _without_complement_condition, _alternative_bound_bracketed,
                  _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
@@ -877,6 +877,37 @@ def _without_everyone(lexemes: list) -> list:
         if start > 0:
             return lexemes[:start] + lexemes[end:]
     return lexemes
+
+
+@lru_cache(maxsize=1)
+def _ratios() -> dict[tuple[str, str], str]:
+    """Analytes named as one over another ("FEV1/FVC"), by the ids of the two."""
+    lexicon = get_lexicon()
+    ratios = {}
+    for analyte in lexicon.analytes.values():
+        for name in analyte.names:
+            top, slash, bottom = name.partition("/")
+            parts = [lexicon.tag(tokenize(side)) for side in (top, bottom)] if slash else []
+            # not "PT/INR" or "SBP/DBP", names of one of the two
+            if (parts and all(len(side) == 1 and side[0].g.startswith("@lab:") for side in parts)
+                    and analyte.id not in (parts[0][0].term, parts[1][0].term)):
+                ratios[(parts[0][0].term, parts[1][0].term)] = analyte.id
+    return ratios
+
+
+def _ratio_named_in_parts(lexemes: list) -> list:
+    """"FEV1/forced vital capacity (FVC) < 70%": a ratio whose second analyte is spelled out, one term."""
+    if "/" not in [lexeme.g for lexeme in lexemes]:
+        return lexemes
+    merged: list = []
+    for lexeme in lexemes:
+        if (len(merged) >= 2 and lexeme.term and merged[-1].g == "/" and merged[-2].term
+                and (merged[-2].term, lexeme.term) in _ratios()):
+            ratio = _ratios()[(merged[-2].term, lexeme.term)]
+            merged[-2:] = [Lexeme(f"@lab:{ratio}", merged[-2].start, lexeme.end, ratio)]
+            continue
+        merged.append(lexeme)
+    return merged
 
 
 _SCALE_WORDS = frozenset({"class", "grade", "stage", "score", "status", "classification"})

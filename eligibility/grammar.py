@@ -329,7 +329,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lpar, rpar = tok("("), tok(")")
     slash = tok("/", "per")
     number = pp.Regex(rf"\d*\.?\d+{_END}").set_name("number")
-    power = pp.Regex(rf"10\^-?\d+{_END}").set_name("power of ten")
+    # "10^9", or written out after a times sign: "1.5 x 1,000,000,000/L", "1.5 x 1000/µL"
+    power = pp.Regex(rf"(?:10\^-?\d+|(?<=[x*] )1000(?:000)*){_END}").set_name("power of ten")
     roman = pp.Regex(rf"(?:iv|v|i{{1,3}}){_END}").set_name("roman numeral")
     lab, concept = term("lab"), pp.Regex(rf"@(?:cond|drug|proc):\w+{_END}").set_name("concept")
 
@@ -349,12 +350,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # Units: scale, atoms and denominators, as the tokens that spell them.
     # units spelled in several words ("millimeters of mercury", "pack - years"): the spellings the unit reader knows
-    unit_words = [w for w in aliases if w not in ("in",)] + ["k", "g", "cells"] + [spelled for spelled, _ in SPELLED_UNITS]
+    unit_words = [w for w in aliases if w not in ("in",)] + ["k", "thou", "g", "cells"] + [spelled for spelled, _ in SPELLED_UNITS]
     degrees = [f"{sign} {scale}" for sign in ("°", "º", "degrees", "degree", "deg") for scale in ("c", "f", "celsius", "fahrenheit")]
     unit_atom = phrase(unit_words + degrees, "unit")
     time_units = [w for w, target in aliases.items() if target in ("min", "h", "day", "week", "month", "year", "s")]
     time_unit = phrase(time_units, "time unit")
-    scale = pp.Opt(tok("x", "*")) + power | tok("k")
+    scale = pp.Opt(tok("x", "*")) + power | tok("k", "thou")  # "1.0 thou/mm3": thousands
     numerator = scale + pp.Opt(unit_atom) | unit_atom
     # Only the body-surface 1.73 m², a day's 24 hours and 100 mL (a decilitre) take a number in a denominator: "140/90 mmHg"
     # is two pressures.
@@ -377,7 +378,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "upper limit of institutional normal", "upper limits of institutional normal", "upper normal level", "upper normal levels",
          "upper level of normal", "upper levels of normal", "the upper level of normal", "upper limit of reference range",
          "upper limit of institutional norm", "upper limit of the institutional norm", "upper value of the normal range",
-         "upper value of normal", "upper institutional limit of normal", "upper institutional limit of the normal range"],
+         "upper value of normal", "upper institutional limit of normal", "upper institutional limit of the normal range",
+         "ulrr", "upper limit of the reference range (ulrr)", "upper limit of reference range (ulrr)"],
         "ULN",
     ).add_parse_action(pp.replace_with("ULN"))
     lln_words = phrase(
@@ -393,7 +395,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + pp.Opt(tok("the", "institutional", "the institutional", "local", "the local", "site", "the site", "the site's", "laboratory",
                      "the laboratory", "the site laboratory", "site laboratory", "the local laboratory", "local laboratory",
                      "the institutional laboratory")) + reference_limit("limit")
-        + pp.Opt(tok("range", "value")) + pp.Opt(lpar + pp.Opt(tok("uln", "lln", "unl", "iuln", "ulin") | pp.Regex(rf"(?:adjusted )?for @lab:age(?: and sex| and gender)?{_END}")) + rpar)
+        + pp.Opt(tok("range", "value")) + pp.Opt(lpar + pp.Opt(tok("uln", "lln", "unl", "iuln", "ulin", "ulrr") | pp.Regex(rf"(?:adjusted )?for @lab:age(?: and sex| and gender)?{_END}")) + rpar)
         + pp.Opt(tok("for the institution", "of the institution", "for institution", "for the lab", "for the laboratory", "institutional", "for age", "for age and sex", "per institutional standards")
                  | pp.Regex(rf"(?:for|adjusted for) @lab:age(?: and sex| and gender)?{_END}"))
         | reference_limit("limit"),
@@ -583,12 +585,16 @@ def _parsers() -> dict[str, pp.ParserElement]:
     measured_when = measured_or_bracketed | lab_context
     # "(confirmed by repeat analysis)", "(by Cockcroft-Gault)": how the value is obtained, shown in the text
     method_note = lpar + pp.Regex(r"(?:confirmed|measured|as|by|using|per|according|calculated|estimated|determined|assessed"
-                                  r"|obtained|performed|via|based|repeated|centrally|local|central|on)\b[^()]*?(?= \))") + rpar
+                                  r"|obtained|performed|via|based|repeated|centrally|local|central|on|with (?=bazett|fridericia|fredericia))\b[^()]*?(?= \))") + rpar
+    # "Hemoglobin ≥ 9 g/dL for male and female participants": a bound for everyone
+    both_sexes = pp.Regex(r"(?:(?:for|in) (?:both )?(?:(?:males? and females?|men and women|male and female)(?: (?:participants|patients|subjects))?"
+                          r"|both sexes|both genders)|\( (?:males? and females?|men and women|both sexes) \))(?= |$)").suppress()
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(postfix_op("op_again"))
         + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(timepoint) + pp.Opt(method_note)
         + pp.Opt(pp.Opt(comma).suppress() + measured_by("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
                  | scale_note("context") | measurement_context("context") | measured_when("context"))
+        + pp.Opt(both_sexes)
     )
     # "Hepatic enzymes (AST, ALT) ≤ 2.5 x ULN", "creatine phosphatase (CK) < 1.5 x ULN": a label the
     # lexicons do not know, then the analytes it means in brackets

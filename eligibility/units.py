@@ -74,7 +74,7 @@ def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
             continue
         if token.startswith("10^"):
             factor *= 10.0 ** (int(token[3:]) * exponent)
-        elif token == "k":
+        elif token in ("k", "thou"):
             factor *= 1000.0 ** exponent
         elif token == "c" and i + 1 < len(tokens) and tokens[i + 1] in ("/", "per"):
             parts.append(f"(copies) ** {exponent}")  # "HIV-1 RNA < 50 c/mL": copies, not degrees Celsius
