@@ -753,7 +753,8 @@ def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing,
-                 _bounds_around_a_name, _share_of_the_total, _ratio_named_in_parts, _sign_before_scale, _named_after_amount,
+                 _bounds_around_a_name, _share_of_the_total, _ratio_named_in_parts, _stable_dose_of_a_drug, _sign_before_scale,
+                 _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
                  _negative_infection, _without_complement_condition, _alternative_bound_bracketed,
                  _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
@@ -876,6 +877,20 @@ def _without_everyone(lexemes: list) -> list:
         start -= start > 0 and words[start - 1] == ","
         if start > 0:
             return lexemes[:start] + lexemes[end:]
+    return lexemes
+
+
+_DOSE_WORDS = frozenset({"dose", "doses", "dosage", "dosages", "regimen", "regimens", "dosing"})
+
+
+def _stable_dose_of_a_drug(lexemes: list) -> list:
+    """"On a stable dose of metformin for at least 8 weeks": the drug, said to be stable, which a record
+    must state (taking it is not enough); read as a name, "dose of metformin" would be no drug."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 3):
+        if (words[index] == "stable" and words[index + 1] in _DOSE_WORDS and words[index + 2] == "of"
+                and words[index + 3].startswith("@drug:")):
+            return lexemes[:index + 1] + lexemes[index + 3:]
     return lexemes
 
 
