@@ -981,6 +981,17 @@ def _parsers() -> dict[str, pp.ParserElement]:
         pp.ZeroOrMore(lab_prefix) + free_variable("free") + pp.ZeroOrMore(abbreviation | lab_filler) + cmp_tail,
         lambda r: {**_cmp(r), "free": list(r["free"])},
     )
+    # "A score of ≥ 1 on the Modified Medical Research Council Dyspnoea Scale (mMRC)": the scale, named after its value
+    scale_word = pp.Regex(r"(?:scale|questionnaire|index|inventory|instrument)(?= |$)")
+    scale_name = pp.Group((~scale_word + (variable_word | concept))[1, 8] + scale_word + pp.Opt(abbreviation))
+    score_on_scale = _tagged(
+        "cmp",
+        pp.Regex(r"(?:(?:a|the) )?(?:total |mean |average |baseline )?score (?:of )?(?=[<>]|at least|greater|less|more|no more|up to|above|below)")
+        + comparator + value("value") + tok("on the", "on", "in the", "according to the", "as measured by the")
+        + (analyte_list + pp.Opt(tok("scale", "questionnaire")) + pp.Opt(abbreviation) | scale_name("free"))
+        + pp.Opt(measured_when("context")),
+        lambda r: {**_cmp(r), **({"free": list(r["free"])} if "free" in r else {})},
+    )
     second_bound_ahead = pp.FollowedBy(pp.Regex(  # a cheap look-ahead: two comparators close together
         r"(?:\S+ ){1,10}?(?:[<>]=?|less|more|greater|fewer|lower|higher|above|below|under|over|at least|at most)"
         r"(?= ).{0,40}? (?:and|or|and/or|to|-|,) (?:[<>]=?|less|more|greater|fewer|lower|higher|above|below|under|over|at least|at most)(?= )"))
@@ -1284,7 +1295,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         (concept_near, first_of(allergy, participation, has_later_lab + finding_with_scale)
          | Longest([finding + boundary, free_finding + boundary, timed_list + boundary])),
         (introducer_first, first_of(free_finding), 4),  # the known-term alternative tries a free finding too
-        (number_near, first_of(blood_pressure, since, bare_range, bare_double, bare_cmp, free_range, free_double, free_cmp, count_cmp, bound, unsigned_limit)),
+        (number_near, first_of(blood_pressure, since, score_on_scale, bare_range, bare_double, bare_cmp, free_range, free_double, free_cmp, count_cmp,
+                               bound, unsigned_limit)),
         (near("adults?(?:\\s|$)", 3), first_of(adult)),
         # the words before an age: an age named, or years that say they are one
         (near(r"(?:@lab:age|(?:years?|yrs?) (?:old|of @lab:age|(?:or|and) (?:older|younger|over|above))|old)(?:\s|$)", 12), first_of(lead_age)),
