@@ -753,12 +753,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "duration", tok("chronic", "persistent", "longstanding", "long - standing", "long standing") + lpar + onset_bound("op")
         + time_quantity("amount") + rpar,
         lambda r: {"op": r["op"], "amount": r["amount"], "reference": None})
-    # "At least 8 weeks of metformin monotherapy": how long it has lasted, before its name
+    # "At least 8 weeks of metformin monotherapy", "at least 6 months on antiretroviral treatment": how long
+    # it has lasted, before its name
     lead_duration = _tagged(
-        "duration", onset_bound("op") + time_quantity("amount") + tok("of", "of continuous", "of stable", "of ongoing"),
+        "duration", onset_bound("op") + time_quantity("amount")
+        + (tok("of", "of continuous", "of stable", "of ongoing") | tok("on") + pp.FollowedBy(pp.Regex(r"(?:\S+ )?@(?:drug|proc):"))),
         lambda r: {"op": r["op"], "amount": r["amount"], "reference": None})
     bracketed_period = pp.FollowedBy(pp.Regex(
-        r"(?:recent|recently|chronic|persistent|longstanding|long - standing|long standing) \(|(?:\S+ ){1,3}?\d+(?:\.\d+)? \S+ of(?: |$)")
+        r"(?:recent|recently|chronic|persistent|longstanding|long - standing|long standing) \(|(?:\S+ ){1,3}?\d+(?:\.\d+)? \S+ o[fn](?: |$)")
     ) + (recent_period("window") | lasting_period("duration") | lead_duration("duration"))
 
     # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
