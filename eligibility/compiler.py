@@ -1322,7 +1322,8 @@ _METHOD_BRACKET = re.compile(r"(?:as )?(?:(?:diagnosed|confirmed|documented|esta
 
 
 def _without_method_notes(lexemes: list) -> list:
-    """The lexemes without bracketed notes of how a finding was established."""
+    """The lexemes without bracketed notes of how a finding was established, or of the scale a value
+    was read on when it is the one already named."""
     words = [lexeme.g for lexeme in lexemes]
     kept, index = [], 0
     while index < len(lexemes):
@@ -1332,6 +1333,10 @@ def _without_method_notes(lexemes: list) -> list:
             if (_METHOD_BRACKET.match(" ".join(inner)) and "(" not in inner
                     and not any(w[:1].isdigit() or w in _SIGNS or w.startswith("@lab:") for w in inner)):
                 index = closing + 1
+                continue
+            if (1 <= len(inner) <= 2 and inner[0].startswith("@lab:") and inner[0] in words[:index]
+                    and inner[1:] in ([], ["scale"], ["score"], ["criteria"], ["classification"])):
+                index = closing + 1  # "performance status of 0-2 (Zubrod scale)": the scale named again
                 continue
         kept.append(lexemes[index])
         index += 1
