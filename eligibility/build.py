@@ -803,6 +803,25 @@ class Builder:
             labs = ["age"]  # "18 years or older", "over 18 years": ages are counted in years
         return labs
 
+    def _dose_of_a_drug(self, p: Parsed, op: str) -> Finding | None:
+        """"Prednisone > 10 mg/day": one drug taken now, at a daily dose its record must carry."""
+        words = [str(w) for w in p.fields.get("free") or []]
+        if len(words) != 1 or not words[0].startswith("@drug:") or op not in _OPS_READ or p.fields.get("context"):
+            return None
+        concept = words[0].split(":", 1)[1]
+        if concept in _drug_classes() or re.search(r"\bcumulative\b|\blifetime\b|\btotal\b|equivalen", self.text, re.I):
+            # a class's members, and "or equivalent", differ in potency: 4 mg of dexamethasone is more than 10 mg of
+            # prednisone; a cumulative dose is no record's dose
+            return None
+        try:
+            amount = self._amount(p.fields["value"], None)
+        except UnitError:
+            return None
+        if not amount.unit or not any(compatible(amount.unit, unit) for unit in _DOSE_UNITS):
+            return None  # "Doxorubicin > 550 mg/m2", "clopidogrel > 75 mg": a cumulative or a single dose, not a daily one
+        # a dose bounds what the patient takes now; a course that ended is no dose
+        return Finding(concept, "drug", "current", dose=(op, amount), span=self.span(p))
+
     def _is_score(self, variable: str) -> bool:
         analyte = self.lexicon.analytes.get(variable)
         return analyte is not None and analyte.kind == "score"
@@ -833,6 +852,9 @@ class Builder:
         op = _one(p.fields["op"])
         if op == "conflicting":
             return Review(self.source(p), "not_understood", span=self.span(p))
+        dosed = self._dose_of_a_drug(p, op)
+        if dosed is not None:
+            return dosed
         nodes = []
         for variable in variables:
             try:
@@ -1533,6 +1555,17 @@ def _flatten(items: list[Node], kind: type) -> list[Node]:
 
 
 _THRESHOLD_KINDS = ("cmp", "range")
+_OPS_READ = frozenset({"<", "<=", ">", ">="})
+# a dose taken over time, which a medication's record carries: an amount a day (or week), by body weight, in units
+_DOSE_UNITS = ("mg / day", "mg / kg / day", "U / day", "U / kg / day")
+
+
+@lru_cache(maxsize=1)
+def _drug_classes() -> frozenset[str]:
+    """Drug concepts that name a class: others are kinds of them, or they are open."""
+    concepts = get_lexicon().concepts
+    parents = {parent for concept in concepts.values() for parent in concept.parents}
+    return frozenset(c.id for c in concepts.values() if c.category == "drug" and (c.open or c.id in parents))
 
 # Contexts that say when or how a value is taken as it usually is: at a visit, lately, by a method,
 # at rest on room air. What else a context says ("after transfusion", "on 5 L/min supplemental

@@ -753,7 +753,8 @@ def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing,
-                 _bounds_around_a_name, _share_of_the_total, _ratio_named_in_parts, _stable_dose_of_a_drug, _sign_before_scale,
+                 _bounds_around_a_name, _share_of_the_total, _ratio_named_in_parts, _stable_dose_of_a_drug, _dose_words_around_a_drug,
+                 _sign_before_scale,
                  _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
                  _negative_infection, _without_complement_condition, _alternative_bound_bracketed,
@@ -892,6 +893,28 @@ def _stable_dose_of_a_drug(lexemes: list) -> list:
                 and words[index + 3].startswith("@drug:")):
             return lexemes[:index + 1] + lexemes[index + 3:]
     return lexemes
+
+
+_DOSE_BEFORE = re.compile(r"(?:(?:concomitant|current|chronic|regular) )?(?:use|dose|doses|dosage|daily dose|treatment|therapy|intake) (?:of|with) $")
+_DOSE_AFTER = re.compile(r"^(?:(?:at|in) (?:a |an )?(?:(?:total |daily |mean )?(?:dose|doses|dosage|dosages))(?: of)? )?"
+                         r"(?=(?:[<>]=?|greater|more|less|higher|lower|above|below|over|under|exceeding|at least|at most|up to|no more|not more|not exceeding) )")
+
+
+def _dose_words_around_a_drug(lexemes: list) -> list:
+    """"Use of prednisone at a dose > 10 mg/day": the words that say it is a dose go, so that the
+    drug stands before its bound ("prednisone > 10 mg/day", a dose the build reads as one)."""
+    words = [lexeme.g for lexeme in lexemes]
+    bounded = [(i, found) for i, w in enumerate(words) if w.startswith("@drug:")
+               for found in [_DOSE_AFTER.match(" ".join(words[i + 1:]) + " ")] if found]
+    if len(bounded) != 1:
+        return lexemes
+    index, after = bounded[0]
+    dropped_after = len(after.group(0).split())
+    before = _DOSE_BEFORE.search(" ".join(words[:index]) + " ")
+    dropped_before = len(before.group(0).split()) if before else 0
+    if before and before.start() > 0 and not words[index - dropped_before - 1] in (",", ";", ":"):
+        dropped_before = 0  # only where the words open the criterion or a clause
+    return lexemes[:index - dropped_before] + [lexemes[index]] + lexemes[index + 1 + dropped_after:]
 
 
 @lru_cache(maxsize=1)
@@ -1598,7 +1621,9 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
         # following:": the items are denied, or excepted, with what the header says of them (when, which
         # others); read as a list, each would be required (an exclusion's exceptions would exclude)
         return Review(item.text, "negation_scope", hints=(combined,), span=(0, len(item.text))), []
-    if _CONDITIONAL_HEADER.search(text):
+    if _CONDITIONAL_HEADER.search(text) or _PERMITTING_HEADER.search(text):
+        # "Concurrent warfarin allowed provided the following criteria are met:": the items bind the
+        # patients the header names, who may also be none
         return Review(item.text, "conditional", hints=(combined,), span=(0, len(item.text))), []
     if _PERIOD.search(item.text):
         # "Use of any of the following within 14 days:": the period belongs to every item, which
@@ -1621,6 +1646,7 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
 
 
 _PERIOD = re.compile(r"\b\d+(?:\.\d+)?\s*(?:-\s*)?(?:days?|weeks?|months?|years?|hours?|hrs?|wks?)\b", re.I)
+_PERMITTING_HEADER = re.compile(r"\b(?:allowed|permitted|acceptable|may be (?:included|enrolled|eligible))\b", re.I)
 
 
 def _looks_like_heading(text: str) -> bool:

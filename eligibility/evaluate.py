@@ -280,6 +280,10 @@ class Evaluator:
                 names = ", ".join(repr(r.name) for r in unread[:3])
                 return Answer(None, f"no {label} found, but the lexicons do not know {names}, which may be one", (),
                               (f"{category_name}: {label}",))
+            if node.dose and node.dose[0] in ("<", "<="):
+                # "Prednisone ≤ 10 mg/day": whether taking none meets an upper bound on the dose, the text does not say
+                return Answer(None, f"no {label} among the patient's {category_name}; whether none meets a dose "
+                                    f"{node.dose[0]} {node.dose[1].render().strip()} is for the reviewer", (), (f"{category_name}: {label}",))
             return Answer(False, f"no {label} among the patient's {category_name}", (Evidence(node.concept, "absent", "", "", False),))
         answers = [self._match(node, record, label) for record in matches]
         true = [a for a in answers if a.value is True]
@@ -339,6 +343,8 @@ class Evaluator:
             checks.append(_grade_holds(node.grade, record))
         if node.indication:
             checks.append(self._indication(node.indication, record))
+        if node.dose:
+            checks.append(_dosed(node.dose, record))
         false = [c for c in checks if c.value is False]
         if false:
             return Answer(False, f"{record.name}: {false[0].reason}", _with(evidence, False))
@@ -410,6 +416,19 @@ class Evaluator:
         if conditions is not None and not any(wanted & c.concepts for c in conditions):
             return Answer(False, f"the patient has no {names}")
         return Answer(None, f"whether it was for {names} is not recorded")
+
+
+def _dosed(dose: tuple, record: Record) -> Answer:
+    op, amount = dose
+    wanted = f"{op} {amount.render().strip()}"
+    if record.dose is None:
+        return Answer(None, f"its dose is not recorded (the criterion needs {wanted})")
+    try:
+        value = convert(record.dose, amount.unit).magnitude
+    except (UnitError, pint.DimensionalityError):
+        return Answer(None, f"dose {record.dose_text} cannot be compared with {wanted}")
+    holds = _OPS[op](value, amount.value)
+    return Answer(holds, f"dose {record.dose_text} {'is' if holds else 'is not'} {wanted}")
 
 
 def _grade_holds(grade: tuple, record: Record) -> Answer:

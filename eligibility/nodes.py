@@ -266,6 +266,8 @@ class Finding(Node):
     # "Other malignancy within 5 years": a cancer besides the one a cancer trial studies, which a
     # record of that cancer would otherwise meet (see Evaluator.visit_finding)
     other: bool = False
+    # "Prednisone > 10 mg/day": (op, Amount), the dose its record must carry
+    dose: tuple = ()
 
     def render(self):
         words = [self.status] if self.status else []
@@ -285,6 +287,8 @@ class Finding(Node):
             text += " " + self.window.render()
         if self.duration:
             text += f" for {self.duration[0]} {self.duration[1].render()}"
+        if self.dose:
+            text += f" at a dose {self.dose[0]} {self.dose[1].render().strip()}"
         if self.excepted:
             text += " except " + ("qualified " if self.excepted_qualified else "") + "/".join(self.excepted)
         return text

@@ -72,6 +72,8 @@ class Record:
     grade: int | None = None  # severity (CTCAE or tumour grade)
     term: str | None = None  # the concept its name names as a whole ("leukemia"), not one found inside it
     possible: frozenset[str] = frozenset()  # classes some count it in and others not (Concept.may_count_as)
+    dose: pint.Quantity | None = None  # a medication's dose ("20 mg/day")
+    dose_text: str = ""
 
 
 @dataclass
@@ -262,7 +264,7 @@ class _Reader:
         if isinstance(item, str):
             name, fields = item, {}
         elif isinstance(item, dict):
-            allowed = {"name", "date", "start", "end", "status", "reason", "indication", "code", "grade"}
+            allowed = {"name", "date", "start", "end", "status", "reason", "indication", "code", "grade", "dose"}
             unknown = set(item) - allowed
             if unknown:
                 raise PatientDataError(key, f"unknown fields {sorted(unknown)}; allowed are {sorted(allowed)}")
@@ -289,7 +291,22 @@ class _Reader:
             reason_id = self.lexicon.find_term(str(reason))
             reasons = self.lexicon.ancestors(reason_id) if reason_id else frozenset({"text:" + text_key(str(reason))})
         status = str(fields.get("status") or "").strip().lower()
-        return Record(key, name, concepts, start, end, status, reasons, self._grade(key, fields.get("grade")), term, possible)
+        dose = self._dose(f"{key}.dose", fields["dose"]) if fields.get("dose") is not None else None
+        return Record(key, name, concepts, start, end, status, reasons, self._grade(key, fields.get("grade")), term, possible,
+                      dose, str(fields.get("dose") or ""))
+
+    @staticmethod
+    def _dose(key: str, value: Any) -> pint.Quantity:
+        """"20 mg/day", "5 mg": an amount with its unit; a bare number says nothing of mg or g."""
+        if not isinstance(value, str):
+            raise PatientDataError(key, f"a dose is a string with its unit such as '20 mg/day', not {type(value).__name__}")
+        try:
+            number, unit = parse_quantity_text(value)
+        except UnitError as error:
+            raise PatientDataError(key, f"{error}; a dose is written like '20 mg/day'") from None
+        if not unit or unit == "dimensionless":
+            raise PatientDataError(key, f"dose {value!r} needs its unit, such as '20 mg/day'")
+        return quantity(number, unit)
 
     @staticmethod
     def _grade(key: str, value: Any) -> int | None:

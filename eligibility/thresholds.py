@@ -85,6 +85,10 @@ def _walk(node: Node, criterion: Criterion, index: int, negated: bool, rows: lis
         op, low, *high = node.grade
         rows.append(Threshold(index, criterion.kind, node.concept, _OPS.get(op, op), low, high[0] if high else None, "", "",
                               "grade", text, negated))
+    if isinstance(node, Finding) and node.dose:  # "Prednisone > 10 mg/day": a bound on the drug's dose
+        op, amount = node.dose
+        rows.append(Threshold(index, criterion.kind, node.concept, _OPS[op], amount.value, None, amount.unit, "",
+                              "dose", text, negated))
     for child in node.children():
         _walk(child, criterion, index, negated, rows)
 

@@ -46,6 +46,9 @@ def test_records_with_dates_and_relative_dates():
     ({"cci": [{"value": 10, "at": "soon"}]}, "cci[0].at", "not a duration"),
     ({"alt": {"value": 10, "unit": "U/L", "ULN": 40}}, "alt", "unknown fields"),
     ({"screening_date": "tomorrow"}, "screening_date", "as a date"),
+    ({"medications": [{"name": "prednisone", "dose": 20}]}, "medications[0].dose", "a dose is a string with its unit"),
+    ({"medications": [{"name": "prednisone", "dose": "20"}]}, "medications[0].dose", "needs its unit"),
+    ({"medications": [{"name": "prednisone", "dose": "plenty"}]}, "medications[0].dose", "not a quantity"),
 ])
 def test_bad_values_name_their_key(data, key, message):
     with pytest.raises(PatientDataError, match=message) as error:

@@ -31,8 +31,10 @@ def test_negated_comparisons_are_marked():
     assert rows[0].negated and rows[0].op == ">"
 
 
-def test_durations_and_grades_are_rows_of_their_finding():
-    rows = eligibility.thresholds("Inclusion Criteria:\n* Type 2 diabetes for at least 1 year\n* Grade 3-4 neutropenia")
+def test_durations_grades_and_doses_are_rows_of_their_finding():
+    rows = eligibility.thresholds("Inclusion Criteria:\n* Type 2 diabetes for at least 1 year\n* Grade 3-4 neutropenia\n"
+                                  "* Prednisone > 10 mg/day")
     table = {(r.variable, r.op, r.value, r.high, r.unit, r.window) for r in rows}
     assert ("type2_diabetes", ">=", 1.0, None, "year", "duration") in table
     assert ("neutropenia", "between", 3.0, 4.0, "", "grade") in table
+    assert ("prednisone", ">", 10.0, None, "mg / day", "dose") in table
