@@ -3,7 +3,8 @@
 Patient gives the birth date and sex; Observations with a quantity give measurements, named by
 their LOINC code where the analyte lexicon lists it and by their display text otherwise, with the
 reference range as ULN / LLN; Conditions, medication resources, Procedures and AllergyIntolerances
-give the dated lists. A list is given only when the bundle holds at least one resource of its kind:
+give the dated lists (a medication with its dose a day where its dosage says it in milligrams). A
+list is given only when the bundle holds at least one resource of its kind:
 a bundle without MedicationRequests says nothing about medications, and they stay unknown.
 """
 
@@ -64,7 +65,8 @@ def patient_from_fhir(data: dict[str, Any]) -> dict[str, Any]:
             period = resource.get("effectivePeriod") or {}
             start = resource.get("authoredOn") or resource.get("effectiveDateTime") or period.get("start")
             end = period.get("end") or (start if resource.get("status") in _ENDED else None)
-            _append_named(record["medications"], _concept_text(resource.get("medicationCodeableConcept")), start, end)
+            _append_named(record["medications"], _concept_text(resource.get("medicationCodeableConcept")), start, end,
+                          dose=_daily_dose(resource))
         elif kind == "Procedure":
             period = resource.get("performedPeriod") or {}
             _append_named(record["procedures"], _concept_text(resource.get("code")),
@@ -163,10 +165,34 @@ def _ended_status(status: Any) -> str:
     return "resolved" if codes & _ENDED else ""
 
 
-def _append_named(records: list, name: str, start: Any, end: Any, status: str = "") -> None:
+_PERIOD_DAYS = {"h": 1 / 24, "d": 1, "wk": 7, "mo": 30.4375, "a": 365.25}
+
+
+def _daily_dose(resource: dict) -> str:
+    """A medication's dose a day ("10 mg/day"), when its dosage gives an amount in a unit of mass and how
+    often it is taken; "1 tablet" says nothing of milligrams, and an as-needed dose is no daily dose."""
+    dosages = resource.get("dosageInstruction") or resource.get("dosage") or []
+    dosages = dosages if isinstance(dosages, list) else [dosages]
+    if len(dosages) != 1 or not isinstance(dosages[0], dict) or dosages[0].get("asNeededBoolean"):
+        return ""
+    rates = dosages[0].get("doseAndRate") or []
+    dose = (rates[0].get("doseQuantity") or {}) if rates and isinstance(rates[0], dict) else {}
+    unit = str(dose.get("code") or dose.get("unit") or "")
+    repeat = (dosages[0].get("timing") or {}).get("repeat") or {}
+    frequency, period, period_unit = repeat.get("frequency", 1), repeat.get("period"), repeat.get("periodUnit")
+    if (not isinstance(dose.get("value"), (int, float)) or not re.fullmatch(r"(?:m|u|µ|n)?g", unit)
+            or not isinstance(period, (int, float)) or period <= 0 or period_unit not in _PERIOD_DAYS):
+        return ""
+    daily = dose["value"] * frequency / (period * _PERIOD_DAYS[period_unit])
+    return f"{daily:g} {unit}/day"
+
+
+def _append_named(records: list, name: str, start: Any, end: Any, status: str = "", dose: str = "") -> None:
     if not name:
         return
     entry: dict[str, Any] = {"name": name}
+    if dose:
+        entry["dose"] = dose
     if _day(start):
         entry["start"] = _day(start)
     if _day(end):

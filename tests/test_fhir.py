@@ -106,3 +106,26 @@ def test_smoking_status_is_the_latest_one_recorded():
 
 def test_no_smoking_status_leaves_smoking_unknown():
     assert "smoker" not in patient_from_fhir(BUNDLE)
+
+
+def _medication(name: str, dosage: dict | None) -> dict:
+    resource = {"resourceType": "MedicationStatement", "status": "active", "medicationCodeableConcept": {"text": name},
+                "effectivePeriod": {"start": "2024-01-05"}}
+    if dosage is not None:
+        resource["dosage"] = [dosage]
+    return {"resource": resource}
+
+
+def test_a_medication_dose_a_day_from_its_dosage():
+    twice_daily = {"timing": {"repeat": {"frequency": 2, "period": 1, "periodUnit": "d"}},
+                   "doseAndRate": [{"doseQuantity": {"value": 7.5, "unit": "mg", "code": "mg"}}]}
+    one_tablet = {"timing": {"repeat": {"frequency": 1, "period": 1, "periodUnit": "d"}}, "doseAndRate": [{"doseQuantity": {"value": 1}}]}
+    bundle = {"resourceType": "Bundle", "entry": [
+        _medication("prednisone", twice_daily), _medication("metformin", one_tablet),
+        _medication("ibuprofen", {**twice_daily, "asNeededBoolean": True})]}
+    medications = patient_from_fhir(bundle)["medications"]
+    assert medications[0]["dose"] == "15 mg/day"
+    assert "dose" not in medications[1] and "dose" not in medications[2]  # a tablet is no mass; as needed is no daily dose
+    trial = eligibility.compile_trial("Exclusion Criteria:\n* Prednisone > 10 mg/day")
+    result = eligibility.screen(bundle, trial)
+    assert result.criteria[0].outcome.value == "met"
