@@ -1344,6 +1344,10 @@ _METHOD_BRACKET = re.compile(r"(?:as )?(?:(?:diagnosed|confirmed|documented|esta
                              r"(?: (?:by|clinically|with|on|using|via)\b| clinically$)|diagnosed clinically)")
 
 
+_REFERENCE_BRACKET = re.compile(r"(?:see |refer to |per |as per |as defined in |defined in )?(?:the )?(?:protocol )?"
+                                r"(?:appendix|appendices|attachment|annex|section|table)(?: [a-z0-9.-]+){1,2}")
+
+
 def _without_method_notes(lexemes: list) -> list:
     """The lexemes without bracketed notes of how a finding was established, or of the scale a value
     was read on when it is the one already named."""
@@ -1356,6 +1360,9 @@ def _without_method_notes(lexemes: list) -> list:
             if (_METHOD_BRACKET.match(" ".join(inner)) and "(" not in inner
                     and not any(w[:1].isdigit() or w in _SIGNS or w.startswith("@lab:") for w in inner)):
                 index = closing + 1
+                continue
+            if _REFERENCE_BRACKET.fullmatch(" ".join(inner)):
+                index = closing + 1  # "Creatinine clearance (Appendix C) ≥ 30 mL/min": where the protocol says more
                 continue
             if (1 <= len(inner) <= 2 and inner[0].startswith("@lab:") and inner[0] in words[:index]
                     and inner[1:] in ([], ["scale"], ["score"], ["criteria"], ["classification"])):

@@ -738,6 +738,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             + relation + pp.Opt(reference("reference"))
             # "asthma of at least 6 months duration"
             | tok("of") + pp.Opt(prefix_op("op")) + time_quantity("amount") + tok("duration", "'s duration", "in duration")
+            | prefix_op("op") + time_quantity("amount") + tok("duration", "in duration")  # "rheumatoid arthritis ≥ 3 months duration"
             | bare + onset_bound("op") + time_quantity("amount") + ~(relation | tok("ago"))
             | bare + lpar + onset_bound("op") + time_quantity("amount") + rpar),  # "Chronic HCV infection (≥ 6 months)"
         lambda r: {"op": _named(r, "op", "for"), "amount": r["amount"], "reference": _named(r, "reference"), "bare": "bare" in r},
