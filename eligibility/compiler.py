@@ -753,7 +753,7 @@ def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing,
-                 _bounds_around_a_name, _share_of_the_total, _ratio_named_in_parts, _stable_dose_of_a_drug, _dose_words_around_a_drug,
+                 _bounds_around_a_name, _share_of_the_total, _ratio_named_in_parts, _stable_dose_of_a_drug, _dose_words_around_a_drug, _introducer_said_again,
                  _sign_before_scale,
                  _named_after_amount,
                  _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
@@ -879,6 +879,40 @@ def _without_everyone(lexemes: list) -> list:
         if start > 0:
             return lexemes[:start] + lexemes[end:]
     return lexemes
+
+
+_INTRODUCING_VERBS = ("received", "undergone", "had", "taken", "used", "been treated with", "been given", "received treatment with")
+
+
+def _introducer_said_again(lexemes: list) -> list:
+    """"Patients who have received radiation therapy or have undergone major surgery within 4 weeks": the
+    verb said again after "or" before a known term adds nothing the first did not say."""
+    words = [lexeme.g for lexeme in lexemes]
+    text = " ".join(words)
+    if not any(f" {verb} " in f" {text} " for verb in _INTRODUCING_VERBS):
+        return lexemes
+    kept, index = [], 0
+    while index < len(lexemes):
+        if words[index] in ("or", "and", "and/or") and kept:
+            rest = " ".join(words[index + 1:index + 6]) + " "
+            for auxiliary in ("have ", "has ", ""):
+                verb = next((v for v in _INTRODUCING_VERBS if rest.startswith(f"{auxiliary}{v} ")), None)
+                if verb is None:
+                    continue
+                skipped = len(f"{auxiliary}{verb}".split())
+                following = words[index + 1 + skipped] if index + 1 + skipped < len(words) else ""
+                earlier = " ".join(words[:index])
+                if following.startswith(("@cond:", "@drug:", "@proc:")) and any(f" {v} " in f" {earlier} " for v in _INTRODUCING_VERBS):
+                    kept.append(lexemes[index])
+                    index += 1 + skipped
+                    break
+            else:
+                kept.append(lexemes[index])
+                index += 1
+            continue
+        kept.append(lexemes[index])
+        index += 1
+    return kept
 
 
 _DOSE_WORDS = frozenset({"dose", "doses", "dosage", "dosages", "regimen", "regimens", "dosing"})

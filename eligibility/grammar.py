@@ -480,7 +480,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         rf"|first (?:dose|administration|infusion)(?: of (?:the )?(?:study |investigational )?(?:drug|treatment|medication|therapy|product))?"
         rf"|(?:study )?(?:treatment|therapy|drug) (?:start|initiation)|dosing|day 1)\b"
         # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
-        rf"|on (?:(?:the )?(?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion|(?:@proc:)?surgery|admission)\b"
+        rf"|on (?:(?:the )?(?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion|(?:@proc:)?surgery|admission"
+        rf"|(?:signing |giving |providing )(?:of )?(?:the )?(?:written )?(?:informed )?consent(?: form)?)\b"
         rf"|at (?:the )?(?:(?:time|date) of )?(?:signing (?:the |of )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b"
         # "life expectancy of at least 12 weeks from the first dose of study treatment": counted from when
         rf"|from (?:the )?(?:time of )?(?:first dose|start|initiation|randomi[sz]ation|enrol?lment|registration|study entry|entry|screening|inclusion)\b{IN_CLAUSE}*?)"
