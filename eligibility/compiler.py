@@ -312,6 +312,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "Prior treatment with EGFR antibodies; prior severe infusion reaction": a semicolon parts what
         # excludes, but the grammar binds it tighter than "with" and read both parts as one requirement
         return Review(clean, "not_understood", hints=(rule,), span=(0, len(clean))), problems
+    if kind == "inclusion" and _SAYS_EXCLUDED.search(_BRACKETED.sub("", clean)) and not all_review(rule):
+        # "Patients known to be HIV-positive and taking HAART therapy are not eligible due to ...": read
+        # as a requirement, it would refuse everyone without HIV
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if (_MAY_OPENING.match(clean) or _PERMISSION_CLAUSE.search(_BRACKETED.sub("", clean))) and not all_review(rule):
         # "May have previous adjuvant therapy with interferon": a permission, which no record can fail
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
@@ -778,6 +782,8 @@ def _without_stray_marks(lexemes: list) -> list:
             continue
         if lexeme.g in (":", ",") and kept and kept[-1].g in ("or", "and", "and/or"):  # "ULN or: CrCl", "X-Ray or, Ferritin"
             continue
+        if lexeme.g in ("*", "•", "·") and (not kept or kept[-1].g in (":", ",", ";")) and (following[:1].isalpha() or following[:1] == "@"):
+            continue  # "adequate liver function: *total bilirubin ..., *albumin ...": a list's marks inside the line
         if lexeme.g == "=" and following in ("<", "<=", ">", ">="):  # "ALT = ≤ 2.5 x ULN": a sign said twice
             continue
         if (lexeme.g == "s" and kept and kept[-1].g == "(" and following == ")" and len(kept) > 1
@@ -1510,7 +1516,12 @@ def _bare_finding(clean: str, lexemes: list, kind: str) -> tuple[Node, tuple[str
 
 _EXCLUDED_TAIL = re.compile(
     r"[\s,]*(?:are|is|will be|shall be|would be)\s+(?:not eligible|ineligible|excluded|not included)"
-    r"(?:\s+(?:for|from|in)\s+(?:this|the)\s+(?:study|trial|protocol))?\s*\.?\s*$", re.I)
+    r"(?:\s+(?:for|from|in)\s+(?:this|the)\s+(?:study|trial|protocol))?"
+    r"(?:\s+(?:due\s+to|because\s+of|given)\s+[^.;]*)?\s*\.?\s*$", re.I)  # "... due to possible interactions": why
+# an inclusion that says whom it excludes, where the reading did not turn it round
+_SAYS_EXCLUDED = re.compile(
+    r"\b(?:are|is|will\s+be|shall\s+be|should\s+be|would\s+be)\s+(?:not\s+eligible|ineligible|excluded)\b"
+    r"(?!\s+(?:for|to|from)\s+(?!(?:this|the)\s+(?:study|trial|protocol)))", re.I)  # not "ineligible for transplantation"
 
 
 _NEGATED_OPENING = re.compile(

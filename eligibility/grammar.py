@@ -1133,7 +1133,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "sex",
         pp.ZeroOrMore(pp.Regex(rf"(?:patients|subjects|participants|(?:both|either)(?! (?:genders?|sex|sexes){_END})){_END}"))
         # "Healthy adult males or females between 18 and 84": "adult" says no more than the age does
-        + pp.Opt(tok("healthy")("healthy")) + pp.Opt(tok("adult")("adult")) + sex_item("values*")
+        + pp.Opt(pp.Regex(rf"(?:(?<!.)|(?<=is )|(?<=be ))an?{_END}")) + pp.Opt(tok("healthy")("healthy")) + pp.Opt(tok("adult")("adult")) + sex_item("values*")
         + pp.ZeroOrMore((list_conj | tok("and", "or")) + sex_item("values*"))
         + pp.ZeroOrMore(tok("adults", "adult")("adult") | tok("patients", "subjects", "participants", "volunteers", "aged", "of", "gender", "sex", "healthy",
                             "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are",
