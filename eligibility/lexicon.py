@@ -98,9 +98,10 @@ class Lexicon:
         self.analytes: dict[str, Analyte] = {}
         self.concepts: dict[str, Concept] = {}
         self._trie = _TrieNode()
+        self.phrases: dict = data_json("phrases.json")
+        self._as_written = frozenset(self.phrases["names_as_written"])
         self._load_analytes()
         self._load_concepts()
-        self.phrases: dict = data_json("phrases.json")
         self._ancestors: dict[str, frozenset[str]] = {}
 
     # -- loading -------------------------------------------------------------------------------
@@ -147,7 +148,7 @@ class Lexicon:
         node = self._trie
         for key in term_key(t.norm for t in tokens):
             node = node.children.setdefault(key, _TrieNode())
-        form = name if _case_sensitive(name) else None
+        form = name if _case_sensitive(name) or name in self._as_written else None
         for other, other_form in node.terms:
             if other != tag and other_form == form:  # a name that named two terms would be read as either
                 raise LexiconError(f"{name!r} names both {other} and {tag}")
