@@ -121,6 +121,12 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
             if kind == "exclusion":
                 return rule, problems
             return (rule.item if isinstance(rule, Not) else Not(rule, span=rule.span)), problems
+    included = _INCLUDED_TAIL.search(clean)
+    if kind == "inclusion" and included and included.start() > 0 and len(_sentence_starts(clean[: included.start()])) == 1:
+        # "Male and female subjects between 40-85 years old will be enrolled": the sentence names whom it takes
+        rule, problems = _compile_sentence(clean[: included.start()], kind)
+        if not all_review(rule):
+            return rule, problems
     return _compile_sentence(clean, kind)
 
 
@@ -149,6 +155,9 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
         if kind == "exclusion" and start > 0 and _REQUIRES.search(sentence):
             # "Pregnant or breastfeeding. Patients must have a negative pregnancy test ...": a requirement
             # among exclusions, which read as one more exclusion would exclude those who meet it
+            understood, relaxed = False, True
+        if kind == "inclusion" and start > 0 and _INCLUDED_TAIL.search(sentence):
+            # "Age 18 to 65 years. Patients > 65 years old with ECOG ≤ 1 will be included": another way in
             understood, relaxed = False, True
         rule, sentence_problems = compile_criterion(sentence, kind)
         understood = understood and not any(isinstance(n, Review) for n in rule.walk())
@@ -1518,6 +1527,8 @@ _EXCLUDED_TAIL = re.compile(
     r"[\s,]*(?:are|is|will be|shall be|would be)\s+(?:not eligible|ineligible|excluded|not included)"
     r"(?:\s+(?:for|from|in)\s+(?:this|the)\s+(?:study|trial|protocol))?"
     r"(?:\s+(?:due\s+to|because\s+of|given)\s+[^.;]*)?\s*\.?\s*$", re.I)  # "... due to possible interactions": why
+_INCLUDED_TAIL = re.compile(
+    r"[\s,]*(?:will|shall)\s+be\s+(?:enrolled|included|recruited|eligible)(?:\s+(?:in|into|for)\s+(?:this|the)\s+(?:study|trial))?\s*\.?\s*$", re.I)
 # an inclusion that says whom it excludes, where the reading did not turn it round
 _SAYS_EXCLUDED = re.compile(
     r"\b(?:are|is|will\s+be|shall\s+be|should\s+be|would\s+be)\s+(?:not\s+eligible|ineligible|excluded)\b"
