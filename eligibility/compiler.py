@@ -321,6 +321,9 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "Prior treatment with EGFR antibodies; prior severe infusion reaction": a semicolon parts what
         # excludes, but the grammar binds it tighter than "with" and read both parts as one requirement
         return Review(clean, "not_understood", hints=(rule,), span=(0, len(clean))), problems
+    if _SHORTER_OF_TWO.search(clean) and any(isinstance(n, Finding) and n.window is not None for n in rule.walk()):
+        # "within 28 days or 5 half-lives, whichever is shorter": the period may be shorter than the one read
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if kind == "inclusion" and _SAYS_EXCLUDED.search(_BRACKETED.sub("", clean)) and not all_review(rule):
         # "Patients known to be HIV-positive and taking HAART therapy are not eligible due to ...": read
         # as a requirement, it would refuse everyone without HIV
@@ -1529,6 +1532,7 @@ _EXCLUDED_TAIL = re.compile(
     r"(?:\s+(?:due\s+to|because\s+of|given)\s+[^.;]*)?\s*\.?\s*$", re.I)  # "... due to possible interactions": why
 _INCLUDED_TAIL = re.compile(
     r"[\s,]*(?:will|shall)\s+be\s+(?:enrolled|included|recruited|eligible)(?:\s+(?:in|into|for)\s+(?:this|the)\s+(?:study|trial))?\s*\.?\s*$", re.I)
+_SHORTER_OF_TWO = re.compile(r"\bwhichever\s+(?:is|comes)\s+(?:shorter|less|lesser|earlier|sooner|smaller|first)\b", re.I)
 # an inclusion that says whom it excludes, where the reading did not turn it round
 _SAYS_EXCLUDED = re.compile(
     r"\b(?:are|is|will\s+be|shall\s+be|should\s+be|would\s+be)\s+(?:not\s+eligible|ineligible|excluded)\b"
