@@ -906,31 +906,31 @@ def _introducer_said_again(lexemes: list) -> list:
     """"Patients who have received radiation therapy or have undergone major surgery within 4 weeks": the
     verb said again after "or" before a known term adds nothing the first did not say."""
     words = [lexeme.g for lexeme in lexemes]
-    text = " ".join(words)
-    if not any(f" {verb} " in f" {text} " for verb in _INTRODUCING_VERBS):
+    if not any(f" {verb} " in f" {' '.join(words)} " for verb in _INTRODUCING_VERBS):
         return lexemes
     kept, index = [], 0
     while index < len(lexemes):
-        if words[index] in ("or", "and", "and/or") and kept:
-            rest = " ".join(words[index + 1:index + 6]) + " "
-            for auxiliary in ("have ", "has ", ""):
-                verb = next((v for v in _INTRODUCING_VERBS if rest.startswith(f"{auxiliary}{v} ")), None)
-                if verb is None:
-                    continue
-                skipped = len(f"{auxiliary}{verb}".split())
-                following = words[index + 1 + skipped] if index + 1 + skipped < len(words) else ""
-                earlier = " ".join(words[:index])
-                if following.startswith(("@cond:", "@drug:", "@proc:")) and any(f" {v} " in f" {earlier} " for v in _INTRODUCING_VERBS):
-                    kept.append(lexemes[index])
-                    index += 1 + skipped
-                    break
-            else:
-                kept.append(lexemes[index])
-                index += 1
-            continue
         kept.append(lexemes[index])
-        index += 1
+        repeated = _repeated_verb(words, index) if words[index] in ("or", "and", "and/or") and index > 0 else 0
+        index += 1 + repeated
     return kept
+
+
+def _repeated_verb(words: list[str], index: int) -> int:
+    """How many words after the connective at `index` repeat an introducing verb said before it, with a
+    known term next ("or have undergone @proc:major_surgery"); 0 when they do not."""
+    rest = " ".join(words[index + 1:index + 6]) + " "
+    earlier = f" {' '.join(words[:index])} "
+    if not any(f" {verb} " in earlier for verb in _INTRODUCING_VERBS):
+        return 0
+    for auxiliary in ("have ", "has ", ""):
+        for verb in _INTRODUCING_VERBS:
+            if rest.startswith(f"{auxiliary}{verb} "):
+                length = len(f"{auxiliary}{verb}".split())
+                following = words[index + 1 + length] if index + 1 + length < len(words) else ""
+                if following.startswith(("@cond:", "@drug:", "@proc:")):
+                    return length
+    return 0
 
 
 _DOSE_WORDS = frozenset({"dose", "doses", "dosage", "dosages", "regimen", "regimens", "dosing"})
