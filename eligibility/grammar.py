@@ -578,7 +578,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         r"|on (?:room|ambient) air\b"
         r"|(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
         r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
-        r"|predicted|of predicted|of the predicted|of normal predicted|according to|as per|based on)"
+        r"|predicted|of predicted|of the predicted|of normal predicted|of expected|of the expected|according to|as per|based on)"
         r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
         r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
         rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*)" + VISIT_NOTE
