@@ -3,7 +3,8 @@
 Gold: every Has_value relation from a Measurement, Person (age) or Observation entity to a Value
 entity whose text is numeric ("≥ 18 years", "< 1.5 x ULN", "1-3"). Gold value text is read by the
 small independent reader below, not by the library's grammar. Predictions: eligibility.thresholds
-of each criterion line. A prediction matches a gold pair on the same line when the variable, the
+of each criterion line, with those read inside a criterion left for review (hints, never evaluated)
+also scored apart: "precision_of_rules" / "recall_of_rules" count the evaluated rules alone. A prediction matches a gold pair on the same line when the variable, the
 operator and the value(s) agree, values compared after unit conversion (gold "=" matches any
 operator, as Chia often keeps "=" of a stripped "≥", and so does a gold value whose span leaves
 its comparator out: "up to 7 centimeters" marked as "7 centimeters"). A gold variable that lists analytes ("ALT/AST",
@@ -284,7 +285,7 @@ def main() -> int:
 
     lexicon = get_lexicon()
     files = sorted(folder.glob("*.ann"))[: args.limit or None]
-    tp = fp = fn = 0
+    tp = fp = fn = tp_in_review = fp_in_review = 0
     gold_total = unmapped = lost_signs = tp_lost = fn_lost = fp_on_annotated = gold_in_sets = group_restatements = 0
     misses, false_positives = [], []
     by_variable = defaultdict(Counter)
@@ -351,6 +352,7 @@ def main() -> int:
                     continue
                 if match:
                     tp += 1
+                    tp_in_review += p.in_review
                     tp_lost += match["lost_sign"]
                     open_gold.remove(match)
                     if "@liver_enzymes" in match["variable"] or len(match["variable"]) > 1:
@@ -363,6 +365,7 @@ def main() -> int:
                             gold_in_sets += 1
                 else:
                     fp += 1
+                    fp_in_review += p.in_review
                     fp_on_annotated += bool(gold_by_line.get(index))
                     by_variable[p.variable]["fp"] += 1
                     if len(false_positives) < args.show:
@@ -384,6 +387,11 @@ def main() -> int:
         # the gold marks values on some lines only: precision over the lines where it marks any
         "precision_on_annotated_lines": round(tp / max(1, tp + fp_on_annotated), 4),
         "recall_without_lost_signs": round((tp + gold_in_sets - tp_lost) / max(1, tp + gold_in_sets - tp_lost + fn - fn_lost), 4),
+        # thresholds read inside a criterion left for review (hints, never evaluated), and the score
+        # of the evaluated rules alone
+        "predictions_in_review": tp_in_review + fp_in_review, "true_positives_in_review": tp_in_review,
+        "precision_of_rules": round((tp - tp_in_review) / max(1, tp + fp - tp_in_review - fp_in_review), 4),
+        "recall_of_rules": round((tp - tp_in_review + gold_in_sets) / max(1, tp + gold_in_sets + fn), 4),
         "gold_values_inside_a_matched_set": gold_in_sets, "predictions_restating_a_group_gold": group_restatements,
         "seconds": round(time.perf_counter() - start, 1),
         "top_variables": {k: dict(v) for k, v in sorted(by_variable.items(), key=lambda kv: -sum(kv[1].values()))[:15]},

@@ -15,6 +15,7 @@ from .build import Builder, all_review, alternative_thresholds, classify_review
 from .criteria import Item, split_criteria
 from .errors import SourceError
 from .lexicon import Lexeme, get_lexicon
+from .readings import COMPARED_NUMBER, readings_in
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
 from .resources import data_json
 from .sources import TrialSource, read_source
@@ -128,6 +129,17 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
         if not all_review(rule):
             return rule, problems
     return _compile_sentence(clean, kind)
+
+
+def readings_in_review(review: Review, kind: str) -> tuple[Node, ...]:
+    """The thresholds read in the pieces of a text left for review, spans in the criterion's text.
+
+    Not part of the rule tree: read on demand (by `thresholds`), so compiling pays nothing for them.
+    """
+    if review.hints or review.reason == "not_a_criterion" or not COMPARED_NUMBER.search(review.text):
+        return ()
+    start = review.span[0] if review.span else 0
+    return tuple(_shift(rule, -start - offset) for offset, rule in readings_in(review.text, kind, compile_criterion))
 
 
 def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:

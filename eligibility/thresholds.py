@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .compiler import Criterion, Trial, compile_trial
-from .nodes import Between, Compare, Finding, Node, OneOf
+from .compiler import Criterion, Trial, compile_trial, readings_in_review
+from .nodes import Between, Compare, Finding, Node, OneOf, Review
 
 _OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "==", "!=": "!="}
 
@@ -27,6 +27,8 @@ class Threshold:
     window: str
     text: str  # the source span of the comparison
     negated: bool = False  # the comparison stands under a NOT
+    # read inside a criterion left for review: shown to the reviewer, never evaluated
+    in_review: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,7 +50,7 @@ def criterion_thresholds(criterion: Criterion) -> list[Threshold]:
     first: dict[tuple, Threshold] = {}
     for row in rows:
         first.setdefault((row.criterion, row.kind, row.variable, row.op, row.value, row.high, row.unit, row.timepoint,
-                          row.window, row.negated), row)
+                          row.window, row.negated, row.in_review), row)
     return list(first.values())
 
 
@@ -60,37 +62,44 @@ def _collect(criterion: Criterion, index: int, rows: list[Threshold]) -> None:
     _walk(criterion.rule, criterion, index, False, rows)
 
 
-def _walk(node: Node, criterion: Criterion, index: int, negated: bool, rows: list[Threshold]) -> None:
+def _walk(node: Node, criterion: Criterion, index: int, negated: bool, rows: list[Threshold], in_review: bool = False) -> None:
     if node.kind == "not":
-        _walk(node.item, criterion, index, not negated, rows)
+        _walk(node.item, criterion, index, not negated, rows, in_review)
+        return
+    if isinstance(node, Review):
+        written = node.span is None and node.text == criterion.text or node.span and criterion.text[node.span[0]:node.span[1]] == node.text
+        for hint in node.hints or (readings_in_review(node, criterion.kind) if written else ()):
+            _walk(hint, criterion, index, negated, rows, True)
         return
     text = criterion.text[node.span[0]:node.span[1]] if node.span else criterion.text
+    if in_review and getattr(node, "variable", "").startswith("text:"):
+        return  # a name the lexicons do not know, read apart from its sentence: too loose to list
     if isinstance(node, Compare):
         rows.append(Threshold(index, criterion.kind, node.variable, _OPS[node.op], node.threshold.value, None,
-                              node.threshold.unit, _render(node.timepoint), "", text, negated))
+                              node.threshold.unit, _render(node.timepoint), "", text, negated, in_review))
     elif isinstance(node, Between):
         rows.append(Threshold(index, criterion.kind, node.variable, "between", node.low.value, node.high.value,
                               node.low.unit if node.low.unit == node.high.unit else f"{node.low.unit} .. {node.high.unit}",
-                              _render(node.timepoint), "", text, negated))
+                              _render(node.timepoint), "", text, negated, in_review))
     elif isinstance(node, OneOf):
-        rows.append(Threshold(index, criterion.kind, node.variable, "in", min(node.values), max(node.values), "", "", "", text, negated))
+        rows.append(Threshold(index, criterion.kind, node.variable, "in", min(node.values), max(node.values), "", "", "", text, negated, in_review))
     elif isinstance(node, Finding) and node.window is not None:
         rows.append(Threshold(index, criterion.kind, node.concept, "within", node.window.amount.value, None,
-                              node.window.amount.unit, "", node.window.render(), text, negated))
+                              node.window.amount.unit, "", node.window.render(), text, negated, in_review))
     if isinstance(node, Finding) and node.duration:  # how long it has lasted: "for at least 6 months"
         op, amount = node.duration
         rows.append(Threshold(index, criterion.kind, node.concept, op, amount.value, None, amount.unit, "",
-                              "duration", text, negated))
+                              "duration", text, negated, in_review))
     if isinstance(node, Finding) and node.grade:  # "Grade ≥ 2 neuropathy": a bound on the finding's grade
         op, low, *high = node.grade
         rows.append(Threshold(index, criterion.kind, node.concept, _OPS.get(op, op), low, high[0] if high else None, "", "",
-                              "grade", text, negated))
+                              "grade", text, negated, in_review))
     if isinstance(node, Finding) and node.dose:  # "Prednisone > 10 mg/day": a bound on the drug's dose
         op, amount = node.dose
         rows.append(Threshold(index, criterion.kind, node.concept, _OPS[op], amount.value, None, amount.unit, "",
-                              "dose", text, negated))
+                              "dose", text, negated, in_review))
     for child in node.children():
-        _walk(child, criterion, index, negated, rows)
+        _walk(child, criterion, index, negated, rows, in_review)
 
 
 def _render(amount) -> str:

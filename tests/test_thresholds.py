@@ -38,3 +38,15 @@ def test_durations_grades_and_doses_are_rows_of_their_finding():
     assert ("type2_diabetes", ">=", 1.0, None, "year", "duration") in table
     assert ("neutropenia", "between", 3.0, 4.0, "", "grade") in table
     assert ("prednisone", ">", 10.0, None, "mg / day", "dose") in table
+
+
+def test_thresholds_read_inside_a_criterion_left_for_review_are_marked():
+    source = ("Exclusion Criteria:\n* Males aged 18-40 years at the time of vaccination in good health, QTc over 450 msec "
+              "and risk factors for torsades")
+    trial = eligibility.compile_trial(source)
+    assert trial.criteria[0].status == "manual"  # the rule stays a review; the reading is a hint
+    rows = eligibility.thresholds(trial)
+    assert [(r.variable, r.op, r.value, r.unit, r.text, r.in_review) for r in rows] == [
+        ("qtc", ">", 450.0, "ms", "QTc over 450 msec", True)]
+    result = eligibility.screen({"id": "p", "qtc": {"value": 500, "unit": "ms"}}, trial)
+    assert result.criteria[0].outcome == "unknown"
