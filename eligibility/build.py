@@ -882,7 +882,7 @@ class Builder:
                 continue
             timepoint = self._amount(p.fields["timepoint"], None) if p.fields.get("timepoint") else None
             context = self._context_text(p)
-            conditional = bool(context) and not _usual_measurement(context)
+            conditional = bool(context) and not _usual_context(variable, context)
             nodes.append(Compare(variable, op, threshold, timepoint, context, conditional, span=self.span(p)))
         return self._combine(nodes, p.fields.get("conj", []), p)
 
@@ -931,7 +931,10 @@ class Builder:
                 self.problems.append((f"range from {low.render()} to {high.render()} is empty", self.span(p)[0]))
                 return Review(self.source(p), "unit_error", span=self.span(p))
             timepoint = self._amount(p.fields["timepoint"], None) if p.fields.get("timepoint") else None
-            nodes.append(Between(variable, low, high, p.fields.get("inclusive", True), timepoint, span=self.span(p)))
+            context = self._context_text(p)
+            # "Aged 18-40 years at the time of diagnosis": a past age, which a record's age now does not settle
+            conditional = bool(context) and not _usual_context(variable, context)
+            nodes.append(Between(variable, low, high, p.fields.get("inclusive", True), timepoint, context, conditional, span=self.span(p)))
         return self._combine(nodes, p.fields.get("conj", []), p)
 
     def build_double_cmp(self, p: Parsed) -> Node | _Implicit:
@@ -1598,6 +1601,22 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
     r"\b(?:obtained|measured|performed|taken|done|assessed|evaluated|collected|confirmed|documented|recorded|determined"
     r"|calculated|estimated|as|must|should|be|the|a|an|and|or|and/or|of|at|on|in|by|any|kind|either)\b",
 )]
+
+
+# an age taken at an event of the study itself, days from now: "aged 18-40 at the time of vaccination"
+_STUDY_EVENT = re.compile(
+    r"^\(?\s*,?\s*(?:at|on|by|upon)\s+(?:the\s+)?(?:(?:time|day|date|moment)\s+of\s+)?"
+    r"(?![^)]*\b(?:diagnos\w*|onset|episode|symptoms?|transplant\w*|birth|death|menarche|menopause|relapse|progression|injury"
+    r"|infection|exposure|stroke|event|first\s+(?!dose|vaccin|injection|infusion|visit|study))\b)"
+    # nor a second bound the context swallowed: "... on the day of screening and no greater than 60 years at ..."
+    r"(?![^)]*(?:\b(?:than|least|most|older|younger|over|under|above|below)\b|[<>≤≥]|\d+\s*(?:years?|yrs?|months?)\b))"
+    r"[\w\s'/,.-]{0,40}?\b(?:vaccination|vaccine|immuni[sz]ation|injection|infusion|dosing|dose|treatment|surgery|operation"
+    r"|procedure|intervention|admission|hospitali[sz]ation|enrol?ment|randomi[sz]ation|inclusion|screening|registration|entry"
+    r"|visit|signing|signature|consent|assent|recruitment|baseline)\b[\w\s'/,.-]*\)?$", re.I)
+
+
+def _usual_context(variable: str, context: str) -> bool:
+    return _usual_measurement(context) or variable == "age" and _STUDY_EVENT.match(context) is not None
 
 
 def _usual_measurement(context: str) -> bool:

@@ -199,6 +199,9 @@ class Evaluator:
         holds = _OPS[ops[1]](low, node.low.value) and _OPS[ops[0]](high, node.high.value)
         reason = f"{self._name(node.variable)} {m.text}" + (f" (= {converted})" if converted and converted != m.text else "")
         reason += f" {'is' if holds else 'is not'} within {bounds}"
+        if node.conditional:
+            reason += f", but the criterion counts only a value {node.context!r}, which the record does not show"
+            return Answer(None, reason, (Evidence(node.variable, m.text, converted, bounds, None),))
         return Answer(holds, reason, (Evidence(node.variable, m.text, converted, bounds, holds),))
 
     def visit_one_of(self, node) -> Answer:

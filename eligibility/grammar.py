@@ -471,7 +471,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "within 28 days prior to randomization": when the value must have been measured (shown, kept)
     measured_within = pp.Regex(
         r"(?:, (?=at |on ))?(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
-        rf"|at (?:the )?time of \w{IN_CLAUSE}*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
+        rf"|at (?:the )?time of [\w@]{IN_CLAUSE}*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
         rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_CLAUSE}*?"
         # "HbA1c <= 10.5% prior to randomization": measured before it, however long before
         rf"|(?:prior to|before) (?:the )?(?:screening|randomi[sz]ation|enrol?lment|registration|inclusion|study entry|baseline)\b(?: visit)?"
@@ -530,7 +530,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             # "BMI 18-30 (kg/m2)": the unit of both bounds, written once in brackets
             high = Parsed("value", {**high.fields, "unit": list(r["bracket_unit"])}, high.start, high.end)
         fields.update(low=r["low"], high=high if high is not None else r["high"], inclusive="exclusive" not in " ".join(_all(r, "incl")),
-                      timepoint=_named(r, "timepoint"), age_words="age_words" in r)
+                      timepoint=_named(r, "timepoint"), context=_named(r, "context"), age_words="age_words" in r)
         return fields
 
     def _cmp(r):

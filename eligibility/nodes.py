@@ -216,11 +216,14 @@ class Between(Node):
     high: Amount | None = None
     inclusive: bool = True
     timepoint: Amount | None = None
+    context: str = ""  # as in Compare: how or when the value is measured
+    conditional: bool = False
 
     def render(self):
         bounds = "inclusive" if self.inclusive else "exclusive"
         text = f"{self.variable} between {self.low.render()} and {self.high.render()} ({bounds})"
-        return text + (f" at {self.timepoint.render()}" if self.timepoint else "")
+        text += f" at {self.timepoint.render()}" if self.timepoint else ""
+        return text + (f" (only {self.context})" if self.conditional else "")
 
 
 @dataclass(frozen=True)

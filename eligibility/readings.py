@@ -22,6 +22,8 @@ _CUTS = [re.compile(pattern, re.I) for pattern in (
     r",\s+",
     r"\s*[()\[\]]\s*",
     r"\s+(?:and/or|and|or|with|despite|but|unless|except|if|when|while|in patients|for patients|as (?:determined|defined|measured) by)\s+",
+    # a relative clause or participle after what it qualifies: "adults between the ages of 18-60 who are fluent in English"
+    r"\s+(?:who|which|whose|that|having|requiring|weighing|admitted|attending|undergoing|receiving|scheduled|willing|able)\s+",
 )]
 # words that open a piece without belonging to what it measures: "defined as TSAT > 45%"
 _OPENING = re.compile(r"(?:(?:defined|characterized|documented|confirmed|evidenced)\s+(?:as|by)|i\.?\s?e\.?|e\.?\s?g\.?|such\s+as"

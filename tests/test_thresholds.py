@@ -41,7 +41,7 @@ def test_durations_grades_and_doses_are_rows_of_their_finding():
 
 
 def test_thresholds_read_inside_a_criterion_left_for_review_are_marked():
-    source = ("Exclusion Criteria:\n* Males aged 18-40 years at the time of vaccination in good health, QTc over 450 msec "
+    source = ("Exclusion Criteria:\n* Males aged 18-40 years as confirmed by a birth certificate in good health, QTc over 450 msec "
               "and risk factors for torsades")
     trial = eligibility.compile_trial(source)
     assert trial.criteria[0].status == "manual"  # the rule stays a review; the reading is a hint
