@@ -184,6 +184,9 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     return (AllOf if kind == "inclusion" else AnyOf)(tuple(parts), span=(0, len(clean))), tuple(problems)
 
 
+_AGE_AT_AN_EVENT = re.compile(
+    r"\b(?:diagnos\w*|onset|menarche|developed|began|begun|started|first\s+(?:episode|symptoms?|seizure|occurrence|manifestation)"
+    r"|(?:was|were)\s+born)\b[^.;]{0,60}?(?:\bages?\b|\byears?\s+(?:of\s+age|old)|\byrs?\s+old|@lab:age)", re.I)
 _FOR_A_PART = re.compile(r"\s*(?:for|in)\s+(?:the\s+|all\s+)?(?:(?:patients?|subjects?|participants?)\s+(?:in|of|enrolled\s+in)\s+(?:the\s+)?)?"
                         r"(?:parts?|cohorts?|arms?|groups?|phases?|stages?|steps?|sub-?stud(?:y|ies)|dose[- ]escalation|dose[- ]expansion"
                         r"|expansion|escalation)\b[^,:;]{0,40}[,:]", re.I)
@@ -359,6 +362,9 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # a sentence not understood may add a requirement or relax one ("Subjects older than 80 will be
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
+    if _AGE_AT_AN_EVENT.search(clean) and any(isinstance(n, (Compare, Between)) and n.variable == "age" for n in rule.walk()):
+        # "Diagnosed between 18 and 40 years of age": the age the disease began at, not the patient's age now
+        return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
     if _FOR_A_PART.match(clean) and not all_review(rule):
         # "For Part A, patients must have recurrent solid tumours": a requirement of one part of the trial,
         # which a patient of another part need not meet
