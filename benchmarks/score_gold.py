@@ -296,10 +296,15 @@ def main() -> int:
         kind = "exclusion" if ann.name.endswith("_exc.ann") else "inclusion"
         lines = _LINE_BREAK.split(text)
         gold_by_line = defaultdict(list)
+        seen_pairs = set()
         for g in gold:
             g["variable"] = gold_variable(lexicon, g["entity"], g["variable_text"])
             for one in expand_blood_pressure(g):
-                gold_by_line[one["line"]].append(one)
+                # "Age: >=40 and <=80 years" linked from both "Age" and "age": one threshold, annotated twice
+                pair = (one["line"], one["variable"], one["value_text"], one["parsed"])
+                if pair not in seen_pairs:
+                    seen_pairs.add(pair)
+                    gold_by_line[one["line"]].append(one)
         # A trial text that repeats a criterion (one copy per cohort) is annotated on one copy only:
         # each distinct line is scored once, against its most annotated copy.
         copies = defaultdict(list)

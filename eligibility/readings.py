@@ -33,6 +33,8 @@ COMPARED_NUMBER = re.compile(
     r"(?:[<>≤≥＜＞]|=>|=<|\b(?:least|most|greater|less|more|fewer|exceed\w*|above|below|up to|over|under|between|minimum|maximum"
     r"|higher|lower|older|younger|within|normal|ULN|LLN)\b).{0,40}?\d|\d\s*(?:[-–]|to|or|and)\s*\d|\d\s*(?:[x×*]|times)\s", re.I)
 _MOST_PIECES = 16  # a paragraph is cut no further than this many pieces
+_MOST_LEADING_WORDS = 4
+_WORD = re.compile(r"\S+")
 
 CompilePart = Callable[[str, str], "tuple[Node, tuple[str, ...]]"]
 
@@ -41,25 +43,46 @@ def readings_in(text: str, kind: str, compile_part: CompilePart) -> list[tuple[i
     """The rules of the pieces of `text` that compile to a comparison, each with where its piece
     starts in `text` (the rule's spans are the piece's own)."""
     found: list[tuple[int, Node]] = []
-    _read_pieces(text, 0, 0, kind, compile_part, found, [0])
+    reader = _Reader(kind, compile_part, found)
+    if not reader.read_pieces(text, 0, 0):
+        reader.read_after_leading_words(text.rstrip(" .,;:"), 0)
     return found
 
 
-def _read_pieces(text: str, offset: int, level: int, kind: str, compile_part: CompilePart,
-                 found: list[tuple[int, Node]], tried: list[int]) -> None:
-    pieces, level = _cut(text, level)
-    for start, piece in pieces:
-        if not COMPARED_NUMBER.search(piece) or tried[0] >= _MOST_PIECES:
-            continue
-        tried[0] += 1
-        opening = _OPENING.match(piece)
-        lead = opening.end() if opening else 0
-        body = piece[lead:].rstrip(" .,;:")
-        rule, _ = compile_part(body, kind)
+class _Reader:
+    def __init__(self, kind: str, compile_part: CompilePart, found: list[tuple[int, Node]]):
+        self.kind, self.compile_part, self.found, self.tried = kind, compile_part, found, 0
+
+    def read_pieces(self, text: str, offset: int, level: int) -> bool:
+        """Read the pieces of one cut of `text`; False when no level cuts it."""
+        pieces, level = _cut(text, level)
+        for start, piece in pieces:
+            if not COMPARED_NUMBER.search(piece) or self.tried >= _MOST_PIECES:
+                continue
+            opening = _OPENING.match(piece)
+            lead = opening.end() if opening else 0
+            body = piece[lead:].rstrip(" .,;:")
+            if self.read(body, offset + start + lead) is None and not self.read_pieces(piece, offset + start, level + 1):
+                self.read_after_leading_words(body, offset + start + lead)
+        return bool(pieces)
+
+    def read(self, body: str, offset: int) -> bool | None:
+        """True when `body` compiles to a comparison, False when to something else, None when to nothing."""
+        self.tried += 1
+        rule, _ = self.compile_part(body, self.kind)
         if any(isinstance(node, (Compare, Between, OneOf)) for node in rule.walk()):
-            found.append((offset + start + lead, rule))
-        elif all(isinstance(node, Review) for node in rule.walk() if not node.children()):
-            _read_pieces(piece, offset + start, level + 1, kind, compile_part, found, tried)
+            self.found.append((offset, rule))
+            return True
+        return None if all(isinstance(node, Review) for node in rule.walk() if not node.children()) else False
+
+    def read_after_leading_words(self, body: str, offset: int) -> None:
+        """"basal heart rate <60/min": the words before the analyte's name, one at a time."""
+        for word in list(_WORD.finditer(body))[1:_MOST_LEADING_WORDS + 1]:
+            rest = body[word.start():]
+            if not COMPARED_NUMBER.search(rest) or self.tried >= _MOST_PIECES:
+                return
+            if self.read(rest, offset + word.start()) is not None:
+                return
 
 
 def _cut(text: str, level: int) -> tuple[list[tuple[int, str]], int]:

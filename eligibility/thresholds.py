@@ -46,11 +46,12 @@ def criterion_thresholds(criterion: Criterion) -> list[Threshold]:
     rows: list[Threshold] = []
     _collect(criterion, criterion.index, rows)
     # "Karnofsky/Lansky score 50 or greater" is one threshold; so is "Hb < 11.5 g/dL for females" read
-    # once for women and once for a patient of unknown sex
+    # once for women and once for a patient of unknown sex; a reading in review that restates a rule's is the rule's
     first: dict[tuple, Threshold] = {}
     for row in rows:
-        first.setdefault((row.criterion, row.kind, row.variable, row.op, row.value, row.high, row.unit, row.timepoint,
-                          row.window, row.negated, row.in_review), row)
+        key = (row.criterion, row.kind, row.variable, row.op, row.value, row.high, row.unit, row.timepoint, row.window, row.negated)
+        if key not in first or first[key].in_review and not row.in_review:
+            first[key] = row
     return list(first.values())
 
 

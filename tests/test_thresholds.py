@@ -50,3 +50,11 @@ def test_thresholds_read_inside_a_criterion_left_for_review_are_marked():
         ("qtc", ">", 450.0, "ms", "QTc over 450 msec", True)]
     result = eligibility.screen({"id": "p", "qtc": {"value": 500, "unit": "ms"}}, trial)
     assert result.criteria[0].outcome == "unknown"
+
+
+def test_a_reading_in_review_drops_words_before_the_analyte_and_yields_to_a_rule():
+    rows = eligibility.thresholds("Exclusion Criteria:\n* Systolic blood pressure <100 mmHg or basal heart rate <60/min")
+    table = {(r.variable, r.op, r.value, r.text, r.in_review) for r in rows}
+    assert ("sbp", "<", 100.0, "Systolic blood pressure <100 mmHg", False) in table
+    assert ("heart_rate", "<", 60.0, "heart rate <60/min", True) in table
+    assert len(rows) == 2
