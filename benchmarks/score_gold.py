@@ -68,10 +68,10 @@ _SECOND_BOUND = re.compile(r"\s*(?:,|\band\b|\bor\b|\bto\b)?\s*(?=(?:>=|<=|>|<|l
 # read as a second bound ("equal or greater than 70", "at least 18 years and not more than 45 years")
 _SPELLED_OPS = [
     (r"(?:equal|equals)\s+(?:to\s+)?or\s+(?:greater|more|higher|over|above|superior)(?:\s+(?:than|to))?"
-     r"|(?:greater|more|higher|over|above)\s+(?:than\s+)?(?:or|/)\s+equal(?:\s+to)?|at\s*/\s*above|>\s*or\s+equal(?:\s+to)?"
+     r"|(?:greater|more|higher|over|above)\s+(?:than\s*)?(?:or\s+|/\s*)equals?(?:\s+to)?|at\s*/\s*above|>\s*or\s+equal(?:\s+to)?"
      r"|\b(?:not|no)\s+(?:less|lower|fewer|younger)\s+than|\bat\s+least|\bminimum\s+of", ">="),
     (r"(?:equal|equals)\s+(?:to\s+)?or\s+(?:less|lower|below|under|inferior)(?:\s+(?:than|to))?"
-     r"|(?:less|lower|below|under)\s+(?:than\s+)?(?:or|/)\s+equal(?:\s+to)?|at\s*/\s*below|<\s*or\s+equal(?:\s+to)?"
+     r"|(?:less|lower|below|under)\s+(?:than\s*)?(?:or\s+|/\s*)equals?(?:\s+to)?|at\s*/\s*below|<\s*or\s+equal(?:\s+to)?"
      r"|\b(?:not|no)\s+(?:more|greater|higher|older)\s+than|\bnot\s+exceeding|\bat\s+most|\bmaximum\s+of|\bup\s+to", "<="),
 ]
 _SCORE_SET = re.compile(r"\s*(\d)(?:\s*(?:,|-|\bor\b|\band\b|,\s*or)\s*(\d))+\s*")
@@ -80,7 +80,7 @@ _SCORE_SET = re.compile(r"\s*(\d)(?:\s*(?:,|-|\bor\b|\band\b|,\s*or)\s*(\d))+\s*
 def parse_gold(text: str) -> list:
     """[(op, low, high, unit)] from a gold value text: one bound, or two ("> 18 and < 90 years"); [] when not numeric."""
     t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)  # decimal comma
-    t = re.sub(r">\s*(?:or|/)\s*=|>_", ">=", re.sub(r"<\s*(?:or|/)\s*=|<_", "<=", t))
+    t = re.sub(r">\s*(?:or|/)\s*=|>_|=\s*/\s*>", ">=", re.sub(r"<\s*(?:or|/)\s*=|<_|=\s*/\s*<", "<=", t))
     t = re.sub(r"\b(between(?:\s+\w+)?)\s+[<>]=?\s*(?=\d)", r"\1 ", t, flags=re.I)  # "between ages >=18 and 65"
     for pattern, symbol in _SPELLED_OPS:
         t = re.sub(pattern, f" {symbol} ", t, flags=re.I)

@@ -794,7 +794,7 @@ def _normalised(lexemes: list) -> list:
                  _negative_infection, _without_complement_condition, _alternative_bound_bracketed,
                  _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound):
+                 _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed):
         lexemes = step(lexemes)
     return lexemes
 
@@ -860,6 +860,15 @@ _BOUND_OPENINGS_OF_TWO = frozenset({"at least", "at most", "no more", "no less",
                                     "not exceeding", "no higher", "not higher", "no lower", "not lower"})
 _COUNT_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
 _DURATION_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "h", "min"})
+
+
+def _without_completed(lexemes: list) -> list:
+    """"less than 37 completed weeks": whole weeks, as any count of weeks is; the word would stand
+    between the number and its unit."""
+    words = [lexeme.g for lexeme in lexemes]
+    return [lexeme for index, lexeme in enumerate(lexemes)
+            if not (lexeme.g in ("completed", "complete", "full") and 0 < index < len(words) - 1
+                    and words[index - 1][:1].isdigit() and words[index + 1] in _DURATION_WORDS)]
 
 
 def _but_before_a_bound(lexemes: list) -> list:

@@ -34,6 +34,7 @@ COMPARED_NUMBER = re.compile(
     r"|higher|lower|older|younger|within|normal|ULN|LLN)\b).{0,40}?\d|\d\s*(?:[-–]|to|or|and)\s*\d|\d\s*(?:[x×*]|times)\s", re.I)
 _MOST_PIECES = 16  # a paragraph is cut no further than this many pieces
 _MOST_LEADING_WORDS = 4
+_AGE_NAMED = re.compile(r"\b(?:ages?|aged|years?\s+old|yrs?\s+old|years?\s+of\s+age)\b", re.I)
 _WORD = re.compile(r"\S+")
 
 CompilePart = Callable[[str, str], "tuple[Node, tuple[str, ...]]"]
@@ -62,15 +63,18 @@ class _Reader:
             opening = _OPENING.match(piece)
             lead = opening.end() if opening else 0
             body = piece[lead:].rstrip(" .,;:")
-            if self.read(body, offset + start + lead) is None and not self.read_pieces(piece, offset + start, level + 1):
+            if self.read(body, offset + start + lead, False) is None and not self.read_pieces(piece, offset + start, level + 1):
                 self.read_after_leading_words(body, offset + start + lead)
         return bool(pieces)
 
-    def read(self, body: str, offset: int) -> bool | None:
+    def read(self, body: str, offset: int, words_dropped: bool) -> bool | None:
         """True when `body` compiles to a comparison, False when to something else, None when to nothing."""
         self.tried += 1
         rule, _ = self.compile_part(body, self.kind)
-        if any(isinstance(node, (Compare, Between, OneOf)) for node in rule.walk()):
+        compared = [node for node in rule.walk() if isinstance(node, (Compare, Between, OneOf))]
+        if any(node.variable == "age" and not _patients_age(node, body, words_dropped) for node in compared):
+            return False
+        if compared:
             self.found.append((offset, rule))
             return True
         return None if all(isinstance(node, Review) for node in rule.walk() if not node.children()) else False
@@ -81,7 +85,7 @@ class _Reader:
             rest = body[word.start():]
             if not COMPARED_NUMBER.search(rest) or self.tried >= _MOST_PIECES:
                 return
-            if self.read(rest, offset + word.start()) is not None:
+            if self.read(rest, offset + word.start(), True) is not None:
                 return
 
 
@@ -98,3 +102,11 @@ def _cut(text: str, level: int) -> tuple[list[tuple[int, str]], int]:
         return [(s, p) for s, p in pieces if p.strip()], index + 1
     return [], len(_CUTS)
 
+
+def _patients_age(node: Node, body: str, words_dropped: bool) -> bool:
+    """"Ulcer more than 4 weeks old", "Gestational age < 37 weeks": read apart from the words before
+    it, an age may be something else's; in years, and named as one, it is the patient's."""
+    in_years = all(amount is None or amount.unit == "year" for amount in (getattr(node, "threshold", None), getattr(node, "low", None),
+                                                                           getattr(node, "high", None)))
+    named = _AGE_NAMED.search(body) is not None
+    return in_years and named if words_dropped else in_years or named
