@@ -1525,6 +1525,7 @@ def _flat(value):
 
 _SIGNED_NUMBER = re.compile(r"(?:[<>≤≥]=?|=>|=<)\s*[-+]?\d")
 _SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
+_BARE_BOUND = re.compile(r"\(?\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>|up\s+to|(?:less|greater|more|lower|higher)\s+than|below|above|under|over)\s*\d", re.I)
 _POPULATION = re.compile(r"\b(?:women|woman|men|man|males?|females?|wocbp|fcbp|childbearing|child-bearing|child bearing|father)\b", re.I)
 
 
@@ -1612,7 +1613,9 @@ _STUDY_EVENT = re.compile(
     r"(?![^)]*(?:\b(?:than|least|most|older|younger|over|under|above|below)\b|[<>≤≥]|\d+\s*(?:years?|yrs?|months?)\b))"
     r"[\w\s'/,.-]{0,40}?\b(?:vaccination|vaccine|immuni[sz]ation|injection|infusion|dosing|dose|treatment|surgery|operation"
     r"|procedure|intervention|admission|hospitali[sz]ation|enrol?ment|randomi[sz]ation|inclusion|screening|registration|entry"
-    r"|visit|signing|signature|consent|assent|recruitment|baseline)\b[\w\s'/,.-]*\)?$", re.I)
+    r"|visit|signing|signature|consent|assent|recruitment|baseline)\b"
+    # a few words more, none joining another requirement: "... into study EVP-6124-024", not "... and presence of CVD"
+    r"(?:\s+(?!(?:and|or|with|without|presence|absence|who|which|if|unless|except|but)\b)[\w'/.-]+){0,5}\s*\)?\.?$", re.I)
 
 
 def _usual_context(variable: str, context: str) -> bool:
@@ -1803,6 +1806,10 @@ def alternative_thresholds(rule: Node, lexemes: list[Lexeme]) -> bool:
     Asian)", "ECOG 0-1 (ECOG 0-2, for the expansion cohort)". The second belongs to a population the
     text names, so reading both (as either, or as both) would be a wrong threshold for someone."""
     for node in rule.walk():
+        if isinstance(node, (AnyOf, AllOf)) and any(isinstance(n, (Compare, Between)) for item in node.items for n in item.walk()) and any(
+                isinstance(n, Review) and _BARE_BOUND.match(n.text) and _POPULATION.search(n.text) for n in node.items):
+            # "AST > 2.5 x ULN (or > 5 x ULN in the case of liver metastases)": a bound with no name of its own
+            return True
         if isinstance(node, AnyOf):
             bounds = [n for n in node.items if isinstance(n, Compare)]
             if len(bounds) == len(node.items) and _same_side(bounds) and not _restated(bounds):

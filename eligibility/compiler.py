@@ -708,6 +708,10 @@ def _without_restated_acronyms(lexemes: list, text: str) -> list:
     index = 0
     while index < len(lexemes):
         lexeme = lexemes[index]
+        restated = _terms_restated(lexemes, index, kept)
+        if restated:  # "aspartate aminotransferase/alanine aminotransferase (AST/ALT)": the names again, shorter
+            index = restated
+            continue
         if lexeme.g == "(" and index + 2 < len(lexemes) and lexemes[index + 2].g == ")" and kept:
             inner = lexemes[index + 1]
             # "eject fraction (EF)": a known term in brackets names what the words before may not
@@ -742,6 +746,21 @@ def _without_restated_acronyms(lexemes: list, text: str) -> list:
 
 
 _LINK_WORDS = frozenset("of and the in for to &".split())
+_TERM_SEPARATORS = frozenset({"/", "and", "or", "and/or", ","})
+
+
+def _terms_restated(lexemes: list, index: int, kept: list) -> int:
+    """Where a bracket of two or more known terms that name the terms just before it ends; 0 if not one."""
+    if lexemes[index].g != "(" or not kept:
+        return 0
+    close = next((k for k in range(index + 1, min(len(lexemes), index + 9)) if lexemes[k].g == ")"), None)
+    if close is None:
+        return 0
+    inner = [lexeme.g for lexeme in lexemes[index + 1:close]]
+    terms = [g for g in inner if g.startswith("@")]
+    if len(set(terms)) < 2 or any(not g.startswith("@") and g not in _TERM_SEPARATORS for g in inner):
+        return 0
+    return close + 1 if set(terms) <= {k.g for k in kept[-10:]} else 0
 
 
 def _spelled_by(acronym: str, before: list, text: str) -> int:
