@@ -2,10 +2,10 @@
 
 "Hemochromatosis, iron overload, defined as TSAT > 45%" does not parse as one sentence, yet its
 threshold does: the text is cut at its sentences, semicolons, commas, brackets and connectives,
-coarsest first, and each piece holding a number is compiled alone. The pieces that yield a
-comparison become hints on the criterion's Review: shown to the reviewer and listed by
-`thresholds()` as read in review, never evaluated, since a piece read apart from its sentence may
-be a condition, an exception or an example of it.
+coarsest first, and each piece holding a number is compiled alone (failing that, after each of
+its first words). The pieces that yield a comparison are listed by `thresholds()` as read in
+review, on demand, never evaluated: a piece read apart from its sentence may be a condition, an
+exception or an example of it.
 """
 
 from __future__ import annotations

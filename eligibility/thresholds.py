@@ -73,7 +73,7 @@ def _walk(node: Node, criterion: Criterion, index: int, negated: bool, rows: lis
             _walk(hint, criterion, index, negated, rows, True)
         return
     text = criterion.text[node.span[0]:node.span[1]] if node.span else criterion.text
-    if in_review and getattr(node, "variable", "").startswith("text:"):
+    if in_review and (getattr(node, "variable", "") or getattr(node, "concept", "")).startswith("text:"):
         return  # a name the lexicons do not know, read apart from its sentence: too loose to list
     if isinstance(node, Compare):
         rows.append(Threshold(index, criterion.kind, node.variable, _OPS[node.op], node.threshold.value, None,
