@@ -1526,7 +1526,7 @@ def _flat(value):
 _SIGNED_NUMBER = re.compile(r"(?:[<>≤≥]=?|=>|=<)\s*[-+]?\d")
 _SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
 _BARE_BOUND = re.compile(r"\(?\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>|up\s+to|(?:less|greater|more|lower|higher)\s+than|below|above|under|over)\s*\d", re.I)
-_POPULATION = re.compile(r"\b(?:women|woman|men|man|males?|females?|wocbp|fcbp|childbearing|child-bearing|child bearing|father)\b", re.I)
+_PEOPLE_BY_SEX = re.compile(r"\b(?:women|woman|men|man|males?|females?|wocbp|fcbp|childbearing|child-bearing|child bearing|father)\b", re.I)
 
 
 def _refusal_read_apart(items: list[Node]) -> bool:
@@ -1534,7 +1534,7 @@ def _refusal_read_apart(items: list[Node]) -> bool:
     the refusal binds the people named before it; an alternative of its own, it would bind everyone."""
     for index, item in enumerate(items):
         if isinstance(item, Not) and isinstance(item.item, Flag) and item.item.variable == "uses_contraception" and any(
-                isinstance(n, Sex) or isinstance(n, Review) and _POPULATION.search(n.text)
+                isinstance(n, Sex) or isinstance(n, Review) and _PEOPLE_BY_SEX.search(n.text)
                 for earlier in items[:index] for n in earlier.walk()):
             return True
     return False
