@@ -813,7 +813,8 @@ def _normalised(lexemes: list) -> list:
                  _negative_infection, _without_complement_condition, _alternative_bound_bracketed,
                  _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed):
+                 _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
+                 _first_diagnosed):
         lexemes = step(lexemes)
     return lexemes
 
@@ -888,6 +889,15 @@ def _without_completed(lexemes: list) -> list:
     return [lexeme for index, lexeme in enumerate(lexemes)
             if not (lexeme.g in ("completed", "complete", "full") and 0 < index < len(words) - 1
                     and words[index - 1][:1].isdigit() and words[index + 1] in _DURATION_WORDS)]
+
+
+def _first_diagnosed(lexemes: list) -> list:
+    """"Asthma first diagnosed at least 6 months prior to Visit 1": a disease is diagnosed first, or not
+    at all; the word would join the name of an unknown finding."""
+    words = [lexeme.g for lexeme in lexemes]
+    return [lexeme for index, lexeme in enumerate(lexemes)
+            if not (lexeme.g in ("first", "initially", "originally") and 0 < index < len(words) - 1
+                    and words[index - 1].startswith("@cond:") and words[index + 1] == "diagnosed")]
 
 
 def _but_before_a_bound(lexemes: list) -> list:
