@@ -881,10 +881,14 @@ class Builder:
                 nodes.append(Finding(variable, "any", "", (), Window(threshold, ""), span=self.span(p)))
                 continue
             timepoint = self._amount(p.fields["timepoint"], None) if p.fields.get("timepoint") else None
-            context = self._context_text(p)
-            conditional = bool(context) and not _usual_context(variable, context)
-            nodes.append(Compare(variable, op, threshold, timepoint, context, conditional, span=self.span(p)))
+            nodes.append(Compare(variable, op, threshold, timepoint, *self._measured_context(p, variable), span=self.span(p)))
         return self._combine(nodes, p.fields.get("conj", []), p)
+
+    def _measured_context(self, p: Parsed, variable: str) -> tuple[str, bool]:
+        """How or when the value is measured, and whether that narrows which value counts ("at the
+        time of diagnosis": a past value, which a record's value now does not settle)."""
+        context = self._context_text(p)
+        return context, bool(context) and not _usual_context(variable, context)
 
     def _context_text(self, p: Parsed) -> str:
         context = _one(p.fields.get("context"))
@@ -931,10 +935,8 @@ class Builder:
                 self.problems.append((f"range from {low.render()} to {high.render()} is empty", self.span(p)[0]))
                 return Review(self.source(p), "unit_error", span=self.span(p))
             timepoint = self._amount(p.fields["timepoint"], None) if p.fields.get("timepoint") else None
-            context = self._context_text(p)
-            # "Aged 18-40 years at the time of diagnosis": a past age, which a record's age now does not settle
-            conditional = bool(context) and not _usual_context(variable, context)
-            nodes.append(Between(variable, low, high, p.fields.get("inclusive", True), timepoint, context, conditional, span=self.span(p)))
+            nodes.append(Between(variable, low, high, p.fields.get("inclusive", True), timepoint, *self._measured_context(p, variable),
+                                 span=self.span(p)))
         return self._combine(nodes, p.fields.get("conj", []), p)
 
     def build_double_cmp(self, p: Parsed) -> Node | _Implicit:

@@ -885,19 +885,21 @@ _DURATION_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "w
 def _without_completed(lexemes: list) -> list:
     """"less than 37 completed weeks": whole weeks, as any count of weeks is; the word would stand
     between the number and its unit."""
-    words = [lexeme.g for lexeme in lexemes]
-    return [lexeme for index, lexeme in enumerate(lexemes)
-            if not (lexeme.g in ("completed", "complete", "full") and 0 < index < len(words) - 1
-                    and words[index - 1][:1].isdigit() and words[index + 1] in _DURATION_WORDS)]
+    return _without_word_between(lexemes, ("completed", "complete", "full"), lambda g: g[:1].isdigit(), _DURATION_WORDS.__contains__)
 
 
 def _first_diagnosed(lexemes: list) -> list:
     """"Asthma first diagnosed at least 6 months prior to Visit 1": a disease is diagnosed first, or not
     at all; the word would join the name of an unknown finding."""
+    return _without_word_between(lexemes, ("first", "initially", "originally"), lambda g: g.startswith("@cond:"),
+                                 lambda g: g == "diagnosed")
+
+
+def _without_word_between(lexemes: list, dropped: tuple[str, ...], before, after) -> list:
+    """The lexemes without each word of `dropped` whose neighbours' spellings meet `before` and `after`."""
     words = [lexeme.g for lexeme in lexemes]
     return [lexeme for index, lexeme in enumerate(lexemes)
-            if not (lexeme.g in ("first", "initially", "originally") and 0 < index < len(words) - 1
-                    and words[index - 1].startswith("@cond:") and words[index + 1] == "diagnosed")]
+            if not (lexeme.g in dropped and 0 < index < len(words) - 1 and before(words[index - 1]) and after(words[index + 1]))]
 
 
 def _but_before_a_bound(lexemes: list) -> list:

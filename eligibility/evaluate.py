@@ -180,10 +180,7 @@ class Evaluator:
         holds = _OPS[node.op](value, node.threshold.value)
         reason = f"{self._name(node.variable)} {m.text}" + (f" (= {converted})" if converted and converted != m.text else "")
         reason += f" {'is' if holds else 'is not'} {node.op} {threshold}"
-        if node.conditional:
-            reason += f", but the criterion counts only a value {node.context!r}, which the record does not show"
-            return Answer(None, reason, (Evidence(node.variable, m.text, converted, f"{node.op} {threshold}", None),))
-        return Answer(holds, reason, (Evidence(node.variable, m.text, converted, f"{node.op} {threshold}", holds),))
+        return _measured_answer(node, holds, reason, m.text, converted, f"{node.op} {threshold}")
 
     def visit_between(self, node) -> Answer:
         m, missing = self._measurement(node.variable, node.timepoint)
@@ -199,10 +196,7 @@ class Evaluator:
         holds = _OPS[ops[1]](low, node.low.value) and _OPS[ops[0]](high, node.high.value)
         reason = f"{self._name(node.variable)} {m.text}" + (f" (= {converted})" if converted and converted != m.text else "")
         reason += f" {'is' if holds else 'is not'} within {bounds}"
-        if node.conditional:
-            reason += f", but the criterion counts only a value {node.context!r}, which the record does not show"
-            return Answer(None, reason, (Evidence(node.variable, m.text, converted, bounds, None),))
-        return Answer(holds, reason, (Evidence(node.variable, m.text, converted, bounds, holds),))
+        return _measured_answer(node, holds, reason, m.text, converted, bounds)
 
     def visit_one_of(self, node) -> Answer:
         m, missing = self._measurement(node.variable, None)
@@ -489,3 +483,11 @@ _ENDED_STATUSES = frozenset({"resolved", "inactive", "remission", "stopped", "co
 def _ended_undated(record) -> bool:
     """A record whose status says it ended, on a day it does not give."""
     return record.end is None and record.status in _ENDED_STATUSES
+
+
+def _measured_answer(node, holds: bool, reason: str, value_text: str, converted: str, expected: str) -> Answer:
+    """A comparison's answer; unknown when it counts only a value taken in a context the record does not show."""
+    if node.conditional:
+        reason += f", but the criterion counts only a value {node.context!r}, which the record does not show"
+        holds = None
+    return Answer(holds, reason, (Evidence(node.variable, value_text, converted, expected, holds),))
