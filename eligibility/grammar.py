@@ -153,19 +153,20 @@ def _tagged(kind: str, expr: pp.ParserElement, build) -> pp.ParserElement:
 
 class Guarded(pp.ParseExpression):
     """Alternatives tried in order, each only where its look-ahead regex (None: always) matches, and
-    not after an earlier alternative that already tried all it would try (`covered_by`, an index)."""
+    not after any of the earlier branches named in `covered_by` was tried."""
 
     def __init__(self, branches: list[tuple]):
         super().__init__([branch[1] for branch in branches])
         self.guards = [re.compile(branch[0]) if branch[0] else None for branch in branches]
-        self.covered_by = [branch[2] if len(branch) > 2 else None for branch in branches]
+        self.covered_by = [{i for i, other in enumerate(branches) if any(other is covering for covering in branch[2])}
+                           if len(branch) > 2 else set() for branch in branches]
         self.mayReturnEmpty = any(e.mayReturnEmpty for e in self.exprs)
 
     def parseImpl(self, instring, loc, do_actions=True):
         error = None
         tried = set()
         for index, (guard, alternative) in enumerate(zip(self.guards, self.exprs)):
-            if guard is not None and guard.match(instring, loc) is None or self.covered_by[index] in tried:
+            if guard is not None and guard.match(instring, loc) is None or not self.covered_by[index].isdisjoint(tried):
                 continue
             tried.add(index)
             try:
@@ -1288,17 +1289,21 @@ def _parsers() -> dict[str, pp.ParserElement]:
          *p["allergy"]])
     # Each alternative behind a look-ahead on what it needs close by; one regex test decides whether
     # to try it, which keeps the cost of alternatives that cannot apply low.
+    lab_terms = (lab_near, first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double,
+                                    has_sex_condition + sex_thresholds, analyte_cmp, negated_clause, cmp_before_age))
+    # a list may mix known and unknown names: the longer reading wins
+    known_terms = (concept_near, first_of(allergy, participation, has_later_lab + finding_with_scale)
+                   | Longest([finding + boundary, free_finding + boundary, timed_list + boundary]))
     clause = Guarded([
         (near(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1), first_of(childbearing_requirement, childbearing_alone)),
         (sex_near, first_of(sex_age, sex)),
         (flag_near, first_of(flags_age, flags)),
         (sex_near, first_of(sex_with_words)),
-        (lab_near, first_of(scale_set, scale_with_finding, analyte_range, normal_range, analyte_double, has_sex_condition + sex_thresholds,
-                            analyte_cmp, negated_clause, cmp_before_age)),
-        # a list may mix known and unknown names: the longer reading wins
-        (concept_near, first_of(allergy, participation, has_later_lab + finding_with_scale)
-         | Longest([finding + boundary, free_finding + boundary, timed_list + boundary])),
-        (introducer_first, first_of(free_finding), 4),  # the known-term alternative tries a free finding too
+        lab_terms,
+        known_terms,
+        # the known-term branch tries a free finding too; near an analyte, the words before it are no
+        # finding's name ("calculated or measured creatinine clearance", "a man or woman aged 18")
+        (introducer_first, first_of(free_finding), (lab_terms, known_terms)),
         (number_near, first_of(blood_pressure, since, score_on_scale, bare_range, bare_double, bare_cmp, free_range, free_double, free_cmp, count_cmp,
                                bound, unsigned_limit)),
         (near("adults?(?:\\s|$)", 3), first_of(adult)),
