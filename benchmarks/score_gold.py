@@ -24,7 +24,10 @@ which neither gold marks as a Measurement's value.
 Chia keeps one criterion per line in separate inclusion / exclusion files. The COVID-19 set keeps a
 whole trial per file, its sections under "Inclusion Criteria:" / "Exclusion Criteria:" headings,
 and its text lost every "≥" and "≤" (a double space is left where one stood): a gold value right
-after such a gap matches any operator, and is counted in "gold_values_after_lost_sign".
+after such a gap matches any operator, and is counted in "gold_values_after_lost_sign". Chia's text
+lost most of them too, each to a bare "=" ("Age = 18 years"): its gold values read the same way.
+The library leaves such a bare "=" for review (it cannot tell "≥" from "≤" or "="), so
+"recall_without_lost_signs" is the recall over the values whose sign the text kept.
 
 Run: .venv/bin/python benchmarks/score_gold.py [--corpus chia|covid] [--limit N] [--show 20]
 Reads ../shared/data/; prints JSON; exits 0 with a note when the corpus is absent.
@@ -155,7 +158,8 @@ def load_gold(ann: Path, txt: Path):
             if not variable or not value or variable[0] not in ("Measurement", "Person", "Observation"):
                 continue
             for parsed in parse_gold(value[2]):
-                lost_sign = text[max(0, value[1] - 2):value[1]] == "  " and parsed[0] == "=="
+                # COVID: a double space where the sign stood; Chia: a bare "=" where "≥" or "≤" stood
+                lost_sign = text[max(0, value[1] - 2):value[1]] == "  " and parsed[0] == "==" or parsed[0] is None
                 if lost_sign:
                     parsed = (None, *parsed[1:])
                 line_index = bisect.bisect_right(line_starts, value[1]) - 1
