@@ -186,6 +186,8 @@ def gold_variable(lexicon, entity: str, text: str) -> frozenset[str]:
         return frozenset({"age"})  # Chia's Person holds ages ("aged", "old") and, now and then, body size
     if re.fullmatch(r"old|years?|aged?|ages|aging|years old", stripped):
         return frozenset({"age"})
+    if re.fullmatch(r"(?:weeks? of )?gestation|gestational weeks?", stripped):  # "No more than 20 wk of gestation"
+        return frozenset({"gestational_age"})
     whole = _one_variable(lexicon, text)
     found = {whole}
     if whole.startswith("text:"):
