@@ -1253,18 +1253,55 @@ _COMPARATOR_OPENINGS = frozenset({*_SIGNS, "less", "more", "greater", "lower", "
 
 def _measure_of_condition(lexemes: list) -> list:
     """"Anemia (< 9 g/dL)", "Hypertriglyceridaemia (> 3 mmol/l)": a threshold in brackets after a
-    condition that a value defines, read as that value's ("hemoglobin < 9 g/dL")."""
+    condition that a value defines, read as that value's ("hemoglobin < 9 g/dL"); so is one right
+    after it ("Bradycardia < 50 bpm", "Tachycardia above 100 bpm"), bracketed where it ends."""
     concepts = get_lexicon().concepts
-    for index in range(len(lexemes) - 3):
+    for index in range(len(lexemes) - 2):
         word = lexemes[index].g
         concept = concepts.get(word[6:]) if word.startswith("@cond:") else None
-        if (concept is None or not concept.measured_by or lexemes[index + 1].g != "("
-                or lexemes[index + 2].g not in _COMPARATOR_OPENINGS):
+        if concept is None or not concept.measured_by:
             continue
-        sign = lexemes[index + 2]
-        name = Lexeme(f"@lab:{concept.measured_by}", sign.start, sign.start, concept.measured_by)
-        return lexemes[:index + 2] + [name] + lexemes[index + 2:]
+        if lexemes[index + 1].g == "(" and lexemes[index + 2].g in _COMPARATOR_OPENINGS:
+            sign = lexemes[index + 2]
+            name = Lexeme(f"@lab:{concept.measured_by}", sign.start, sign.start, concept.measured_by)
+            return lexemes[:index + 2] + [name] + lexemes[index + 2:]
+        end = _threshold_end(lexemes, index + 1)
+        if end is not None:
+            sign, last = lexemes[index + 1], lexemes[end - 1]
+            opened = [Lexeme("(", sign.start, sign.start), Lexeme(f"@lab:{concept.measured_by}", sign.start, sign.start, concept.measured_by)]
+            return lexemes[:index + 1] + opened + lexemes[index + 1:end] + [Lexeme(")", last.end, last.end)] + lexemes[end:]
     return lexemes
+
+
+_THRESHOLD_WORDS = frozenset({"than", "or", "equal", "to", "least", "most", "more", "less", "greater", "lower", "higher", "above",
+                              "below", "under", "over", "exceeding", "of", "a"})
+_THRESHOLD_STOPS = frozenset({",", ";", ".", ":", "and", "or", "and/or", "(", ")", "[", "]", "at", "on", "in", "for", "by", "during",
+                              "despite", "with", "without", "requiring", "that", "which", "who", "unless", "except", "if", "within",
+                              "while", "when", "after", "before", "prior", "since", "due", "as"})
+_COUNTED_WORDS = re.compile(r"(?:years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?|hrs?|h|minutes?|grades?|episodes?|occasions?)$")
+
+
+def _threshold_end(lexemes: list, start: int) -> int | None:
+    """Where a threshold that starts at `start` ("< 50 bpm", "above 100 beats per minute") ends; None
+    when no number follows its comparator, or the number counts time, grades or episodes."""
+    if start + 1 < len(lexemes) and lexemes[start].g == "of":  # "Bradycardia of less than 50 beats per minute"
+        start += 1
+    if start >= len(lexemes) or lexemes[start].g not in _COMPARATOR_OPENINGS or lexemes[start].g in ("no", "not"):
+        return None
+    index = start + 1
+    while index < len(lexemes) and lexemes[index].g in _THRESHOLD_WORDS and not lexemes[index].g[0].isdigit():
+        index += 1
+    if index >= len(lexemes) or not _NUMBER_START.match(lexemes[index].g) or index - start > 4:
+        return None
+    index += 1
+    following = [lexeme.g for lexeme in lexemes[index:index + 2]]
+    if following and (_COUNTED_WORDS.match(following[0])
+                      # "> 2 times per week" counts; "> 1.5 x ULN", "< 100 x 10^9/L" measure
+                      or following[0] in ("x", "times") and not (following[1:] and re.match(r"uln|upper|the|10\^|\d", following[1]))):
+        return None
+    while index < len(lexemes) and lexemes[index].g not in _THRESHOLD_STOPS:
+        index += 1
+    return index
 
 
 _CLASS_WORDS = frozenset({"class", "classes", "classification", "grade", "score", "stage", "status", "of", "category"})
