@@ -1695,7 +1695,7 @@ _NOT_NEGATING = r"(?!non|not|anti)"  # "non-investigational" is no kind of inves
 _ADJECTIVE = re.compile(_NOT_NEGATING + r"[a-z][a-z-]*(?:ic|al|ous|ive|ory|able|ible|ant|ent|ed|ar|ary)")
 _CLINICAL_ADJECTIVE = re.compile(_NOT_NEGATING + r"(?!(?:trial|interval|approval|hospital|survival|removal|withdrawal|referral"
                                  r"|potential|total|signal|material|arrival|dental|rental)$)[a-z][a-z-]*(?:ic|al|ous|ive|ary)")
-_BARE_PERSON = re.compile(r"(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?)", re.I)
+_BARE_PERSON = re.compile(r"(?:the |all |any )?(?:adults? )?(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?)", re.I)
 
 
 def _empty_range(low: Amount, high: Amount) -> bool:

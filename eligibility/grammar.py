@@ -1222,12 +1222,17 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "Adult patients up to age 75", "Phase 1 patient at least 18 yrs of age": the words stop at the comparator
     lead_words_to_comparator = _tagged("unknown", pp.Regex(
         rf"(?:(?!{boundary_pattern}|{other_person}|@|{age_ahead}|(?:{word_op.pattern})|(?:<=|>=|<|>|=)(?:\s|$))\S+ )+"), lambda r: {})
+    lead_words_to_range = _tagged("unknown", pp.Regex(
+        rf"(?:(?!{boundary_pattern}|{other_person}|@|{age_ahead}|(?:between|from|ranging|aged?|of|who|which|that|whose|males?|females?|m[ae]n|wom[ae]n)(?:\s|$))\S+ )+"), lambda r: {})
     lead_age = _tagged(
         "and",
         lead_words + (analyte_range | analyte_cmp).add_condition(lambda t: t[0].fields["labs"] == ["age"])
         | lead_words_to_comparator + (cmp_before_age | bare_cmp.copy().add_condition(
             # "60 years or older" is an age by its words; "for 5 years" is not
-            lambda s, l, t: bool(t[0].fields.get("age_words")) or _OLDER.match(s, t[0].start) is not None)),
+            lambda s, l, t: bool(t[0].fields.get("age_words")) or _OLDER.match(s, t[0].start) is not None))
+        # "Adult patients 18-75 years of age"; not "... relative who is 18-70 years of age", nor words
+        # beside a sex ("Male or female Type 2 diabetic patients 18 to 60 years of age"), which an "or" parts
+        | lead_words_to_range + bare_range.copy().add_condition(lambda t: bool(t[0].fields.get("age_words"))),
         _side_by_side,
     )
 
