@@ -882,7 +882,18 @@ class Builder:
                 continue
             timepoint = self._amount(p.fields["timepoint"], None) if p.fields.get("timepoint") else None
             nodes.append(Compare(variable, op, threshold, timepoint, *self._measured_context(p, variable), span=self.span(p)))
-        return self._combine(nodes, p.fields.get("conj", []), p)
+        combined = self._combine(nodes, p.fields.get("conj", []), p)
+        if self.criterion_kind == "exclusion" and isinstance(combined, AllOf):
+            return self._each_or_all(combined, p)
+        return combined
+
+    def _each_or_all(self, every: AllOf, p: Parsed) -> Node:
+        """"ALT and AST > 3 x ULN" among exclusions: both raised excludes, neither does not; one alone may
+        (the inclusion it negates, "ALT and AST ≤ 3 x ULN", fails on one) or may not, as written: the
+        reviewer decides."""
+        which = Review(self.source(p), "and_scope", span=self.span(p))
+        either = AnyOf(every.items, span=self.span(p))
+        return AnyOf((every, AllOf((either, which), span=self.span(p))), span=self.span(p))
 
     def _measured_context(self, p: Parsed, variable: str) -> tuple[str, bool]:
         """How or when the value is measured, and whether that narrows which value counts ("at the

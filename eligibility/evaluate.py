@@ -113,6 +113,8 @@ class Evaluator:
                                  "check whether it means to exclude patients with X",
             "negation_scope": "a negation before a list of thresholds ('No SBP ≥ 150 or DBP ≥ 95'): check whether it "
                               "covers the first threshold or all of them",
+            "and_scope": "an exclusion's 'A and B' over one threshold, which one of them meets: check whether one "
+                         "alone excludes",
             "list_scope": "some thresholds of the list hold, too few for its narrow reading: check whether its last "
                           "'or' / 'and' joins only the two items beside it or ends the list",
         }.get(node.reason, "not understood by the grammar")
