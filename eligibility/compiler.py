@@ -814,7 +814,7 @@ def _normalised(lexemes: list) -> list:
                  _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
-                 _first_diagnosed):
+                 _first_diagnosed, _unit_after_open_bound):
         lexemes = step(lexemes)
     return lexemes
 
@@ -879,7 +879,7 @@ _BOUND_OPENINGS = frozenset({"less", "more", "greater", "fewer", "lower", "highe
 _BOUND_OPENINGS_OF_TWO = frozenset({"at least", "at most", "no more", "no less", "no greater", "not more", "not less", "not greater",
                                     "not exceeding", "no higher", "not higher", "no lower", "not lower"})
 _COUNT_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
-_DURATION_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "h", "min"})
+_DURATION_WORDS = frozenset({"days", "day", "weeks", "week", "wks", "wk", "months", "month", "mo", "mos", "years", "year", "yrs", "yr"})
 
 
 def _without_completed(lexemes: list) -> list:
@@ -893,6 +893,24 @@ def _first_diagnosed(lexemes: list) -> list:
     at all; the word would join the name of an unknown finding."""
     return _without_word_between(lexemes, ("first", "initially", "originally"), lambda g: g.startswith("@cond:"),
                                  lambda g: g == "diagnosed")
+
+
+_OPEN_BOUND_WORDS = frozenset({"more", "over", "older", "above", "greater", "higher", "longer", "less", "fewer", "younger", "under",
+                               "below", "shorter"})
+
+
+def _unit_after_open_bound(lexemes: list) -> list:
+    """"18 or more years of age", "for 2 or more weeks", "treated 5 or more years ago": the unit of time
+    written after the bound it belongs before ("18 years or more"). The words move, the spans stay, so
+    the four still cover the text they came from, in order."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 3):
+        if (words[index][:1].isdigit() and words[index + 1] in ("or", "and") and words[index + 2] in _OPEN_BOUND_WORDS
+                and words[index + 3] in _DURATION_WORDS):
+            spans = lexemes[index + 1:index + 4]
+            reordered = [replace(spans[0], g=words[index + 3]), replace(spans[1], g=words[index + 1]), replace(spans[2], g=words[index + 2])]
+            return _unit_after_open_bound(lexemes[:index + 1] + reordered + lexemes[index + 4:])
+    return lexemes
 
 
 def _without_word_between(lexemes: list, dropped: tuple[str, ...], before, after) -> list:
@@ -1346,7 +1364,6 @@ _BOUND_WORDS = frozenset({"to", "-", "and", "between", "than", "less", "more", "
                           "equal", "under", "over", "above", "below", "up", "from", "of", "in", *_WEEK_WORDS, *_SIGNS})
 
 
-_DURATION_WORDS = frozenset({"days", "day", "weeks", "week", "wks", "wk", "months", "month", "mo", "mos", "years", "year", "yrs", "yr"})
 # names read after their amount: each word naming one, its analyte and the units the amount may take
 _NAMED_AFTER_AMOUNT = {
     **dict.fromkeys(("gestation", "gestational", "@lab:gestational_age"), ("gestational_age", _WEEK_WORDS)),
