@@ -820,8 +820,8 @@ def _normalised(lexemes: list) -> list:
 
 
 def _without_stray_marks(lexemes: list) -> list:
-    """Marks that carry nothing: an asterisk after a word that points to a footnote ("Less than 75
-    years* of age"; a multiplication is followed by a number), a colon or comma after "or" ("ULN or: CrCl"), a
+    """Marks that carry nothing: an asterisk after a word or a number that points to a footnote ("Less
+    than 75 years* of age", "Platelets <50,000*"; a multiplication is followed by a number), a colon or comma after "or" ("ULN or: CrCl"), a
     plural's "(s)" ("lesion(s)")."""
     kept = []
     skip_closing = skip_sign = False
@@ -830,6 +830,8 @@ def _without_stray_marks(lexemes: list) -> list:
         if (lexeme.g in ("*", "**", "***") and kept and (kept[-1].g[-1:].isalpha() or kept[-1].g.endswith(")")) and kept[-1].g != "x"
                 and not _NUMBER_START.match(following)):
             continue
+        if lexeme.g in ("*", "**", "***") and kept and kept[-1].g[-1:].isdigit() and following in ("", ",", ";", ".", ")", "and", "or", "*", "**"):
+            continue  # "Platelets <50,000*": a footnote's mark after a number that nothing multiplies
         if lexeme.g in (":", ",") and kept and kept[-1].g in ("or", "and", "and/or"):  # "ULN or: CrCl", "X-Ray or, Ferritin"
             continue
         if lexeme.g in ("*", "•", "·") and (not kept or kept[-1].g in (":", ",", ";")) and (following[:1].isalpha() or following[:1] == "@"):
