@@ -814,7 +814,7 @@ def _normalised(lexemes: list) -> list:
                  _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _unit_after_open_bound):
+                 _first_diagnosed, _unit_after_open_bound, _measured_either_way):
         lexemes = step(lexemes)
     return lexemes
 
@@ -872,6 +872,30 @@ def _without_either_way(lexemes: list) -> list:
         if words[index:index + 3] == ["with", "or", "without"]:
             end = next((k for k in range(index + 3, len(words)) if words[k] in _EITHER_WAY_ENDS or words[k][:1].isdigit()
                         or words[k][:1] in "<>="), len(words))
+            return lexemes[:index] + lexemes[end:]
+    return lexemes
+
+
+_WAYS_OF_MEASURING = frozenset({"calculated", "measured", "estimated", "computed", "derived", "observed"})
+
+
+def _measured_either_way(lexemes: list) -> list:
+    """"Calculated or measured (Cockcroft and Gault formula) creatinine clearance < 30 mL/min": a value
+    however it was got, which asks nothing of its own; read as an alternative, "calculated" would be
+    a finding that meets the criterion alone."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 2):
+        if not (words[index] in _WAYS_OF_MEASURING and words[index + 1] in ("or", "and/or", "/")):
+            continue
+        if words[index + 2].startswith("@lab:"):  # "calculated or measured creatinine clearance", the second way in the term
+            return lexemes[:index] + lexemes[index + 2:]
+        if words[index + 2] not in _WAYS_OF_MEASURING:
+            continue
+        end = index + 3
+        if end < len(words) and words[end] == "(":  # the formula or method, in brackets
+            close = next((k for k in range(end, min(end + 10, len(words))) if words[k] == ")"), None)
+            end = close + 1 if close is not None else end
+        if end < len(words) and words[end].startswith("@lab:"):
             return lexemes[:index] + lexemes[end:]
     return lexemes
 
