@@ -344,7 +344,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     boundary_token = pp.Regex(boundary_pattern).set_name("connective")
     # "CRP > 35 mg/L Ferritin > 500 ng/mL": a value, then the next analyte with no comma between
     juxtaposed_pattern = r"(?:" + "|".join(f"(?<={re.escape(end)})" for end in (
-        "0 ", "1 ", "2 ", "3 ", "4 ", "5 ", "6 ", "7 ", "8 ", "9 ", "% ", " l ", " ml ", " dl ", " uln ", " mm3 ", " ul ", " mmhg ", " min "
+        "0 ", "1 ", "2 ", "3 ", "4 ", "5 ", "6 ", "7 ", "8 ", "9 ", "% ", " l ", " ml ", " dl ", " uln ", " mm3 ", " ul ", " mmhg ", " min ",
+        # "Total bilirubin (≤1.5 X ULN) AST and ALT (≤ 2.5 X ULN)": a bracketed bound, then the next analyte;
+        # a bracketed number alone may be an item's number ("(1) hemoglobin < 10 g/dL")
+        "% ) ", " l ) ", " dl ) ", " uln ) ", " mm3 ) ", " ul ) ",
     )) + r")(?=@lab:)"
     # one regex for the two: a boundary is tested at the end of every clause tried
     boundary = pp.FollowedBy(pp.Regex(f"{boundary_pattern}|{juxtaposed_pattern}").set_name("connective")) | pp.StringEnd()
