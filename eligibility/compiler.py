@@ -814,7 +814,7 @@ def _normalised(lexemes: list) -> list:
                  _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _unit_after_open_bound, _measured_either_way):
+                 _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed):
         lexemes = step(lexemes)
     return lexemes
 
@@ -873,6 +873,25 @@ def _without_either_way(lexemes: list) -> list:
             end = next((k for k in range(index + 3, len(words)) if words[k] in _EITHER_WAY_ENDS or words[k][:1].isdigit()
                         or words[k][:1] in "<>="), len(words))
             return lexemes[:index] + lexemes[end:]
+    return lexemes
+
+
+_BEFORE_A_DRUG = frozenset({"with", "of", "on", "taking", "receiving", "using", ",", ";", "or", "and", "and/or", "("})
+
+
+def _dose_unbracketed(lexemes: list) -> list:
+    """"Methylprednisolone (≥ 8 mg/day)", "treatment with aspirin (>325mg/day)": a daily dose in
+    brackets after its drug, read as written without them. Not after words that describe the drug
+    ("daily aspirin", "high dose steroids"), which the dose would leave behind as a name of its own."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 4):
+        if not (words[index].startswith("@drug:") and words[index + 1] == "(" and words[index + 2] in _SIGNS
+                and (index == 0 or words[index - 1] in _BEFORE_A_DRUG)):
+            continue
+        close = next((k for k in range(index + 3, min(index + 10, len(words))) if words[k] in ("(", ")")), None)
+        inside = words[index + 3:close] if close is not None and words[close] == ")" else []
+        if inside and _NUMBER_START.match(inside[0]) and "/" in inside and inside[-1] in ("day", "d", "daily"):
+            return lexemes[:index + 1] + lexemes[index + 2:close] + _dose_unbracketed(lexemes[close + 1:])
     return lexemes
 
 
