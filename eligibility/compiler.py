@@ -634,6 +634,7 @@ def _read(clean: str, lexemes: list, kind: str) -> tuple[Node, tuple[str, ...]]:
 _PERSON = frozenset("patient patients subject subjects participant participants individual individuals volunteer volunteers "
                     "person persons people candidate candidates".split())
 _LEAD_WORDS = frozenset("the a an each all any study".split())
+_QUESTION_OPENINGS = frozenset("does do did is are was has have".split())
 _AUXILIARIES = ("must have", "should have", "must be", "should be", "will have", "has", "have", "had",
                 "is", "are", "was", "were", "must", "should", "will", "shall")
 # words that make the rest a permission or a condition, not a fact about the patient
@@ -646,11 +647,18 @@ def _without_subject_lead(lexemes: list) -> list | None:
     the criterion does not open with a person, or what follows grants or conditions something."""
     words = [lexeme.g for lexeme in lexemes]
     i = 0
+    asked = words[0] in _QUESTION_OPENINGS if words else False  # "Does the patient have ...?", "Is the patient ...?"
+    if asked:
+        i = 1
     while i < len(words) and words[i] in _LEAD_WORDS:
         i += 1
     if i >= len(words) or words[i] not in _PERSON:
         return None
     i += 1
+    if asked:
+        if words[0] in ("does", "do", "did") and i < len(words) and words[i] in ("have", "has", "had"):
+            i += 1
+        return lexemes[i:] if i < len(words) and not _PERMISSION.intersection(words[i:]) else None
     if i < len(words) and words[i] in ("'s", "who", "that"):
         i += 1
     rest = " ".join(words[i:])
