@@ -822,7 +822,7 @@ def _normalised(lexemes: list) -> list:
                  _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed):
+                 _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed, _limit_without_article):
         lexemes = step(lexemes)
     return lexemes
 
@@ -882,6 +882,15 @@ def _without_either_way(lexemes: list) -> list:
                         or words[k][:1] in "<>="), len(words))
             return lexemes[:index] + lexemes[end:]
     return lexemes
+
+
+_LIMIT_WORDS = frozenset({"uln", "iuln", "lln", "iulnr", "ulnr", "institutional", "upper", "lower", "normal"})
+
+
+def _limit_without_article(lexemes: list) -> list:
+    """"Serum creatinine =< the IULN", "within the institutional normal limits": the article before a
+    limit of normal, which the grammar reads without it."""
+    return _without_word_between(lexemes, ("the",), lambda g: g in _SIGNS or g in ("within", "than"), _LIMIT_WORDS.__contains__)
 
 
 _BEFORE_A_DRUG = frozenset({"with", "of", "on", "taking", "receiving", "using", ",", ";", "or", "and", "and/or", "("})
