@@ -1902,9 +1902,14 @@ _CONSENT = re.compile(r"\b(informed consent|consent|willing|willingness|comply|c
 _INVESTIGATOR = re.compile(r"\b(investigator|judg(e)?ment|opinion|discretion|deemed|considered)", re.I)
 
 
+# consent as the moment a period is counted from: "within 1 month before the time of informed consent"
+_CONSENT_AS_TIME = re.compile(r"\b(?:before|prior\s+to|after|since|preceding|following|until|at|from)\s+(?:the\s+)?(?:time\s+of\s+|date\s+of\s+|day\s+of\s+)?"
+                              r"(?:(?:signing|signature\s+of|giving|obtaining|providing)\s+)?(?:the\s+|an?\s+)?(?:written\s+)?(?:informed\s+)?consent(?:\s+form)?\b", re.I)
+
+
 def classify_review(text: str) -> str:
     if _INVESTIGATOR.search(text):
         return "investigator_judgement"
-    if _CONSENT.search(text):
+    if _CONSENT.search(_CONSENT_AS_TIME.sub(" ", text)):
         return "consent"
     return "not_understood"
