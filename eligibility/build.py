@@ -1199,7 +1199,9 @@ class Builder:
         # ... and "large pleural or peritoneal effusions": a name ending in an adjective shares the next one's noun
         lone_adjective = any(not item[-1].startswith("@") and (len(items) > 1 or len(item) == 1 and not self._finding_word(item[0]))
                              and not (len(item) > 1 and self._finding_word(item[-1]))
-                             and item[-1].endswith(("ive", "ory", "al", "ic", "ous", "able", "ible", "ant", "ent")) for item in items)
+                             and item[-1].endswith(("ive", "ory", "al", "ic", "ous", "able", "ible", "ant", "ent"))
+                             # "retinal detachment" ends in a noun that names something; "nerve damage or impairment" not
+                             and not (len(item) > 1 and item[-1].endswith("ment") and item[-1] not in _ABSTRACT_NOUNS) for item in items)
         # "Hepatic adenoma or carcinoma": a lone word after a modified name may share the modifier ("hepatic
         # carcinoma"); read alone it would stand for every carcinoma
         shared_modifier = f.get("bare") and len(items) > 1 and any(len(i) == 1 for i in items[1:]) and len(items[0]) > 1
@@ -1902,6 +1904,10 @@ _CONSENT = re.compile(r"\b(informed consent|consent|willing|willingness|comply|c
 _INVESTIGATOR = re.compile(r"\b(investigator|judg(e)?ment|opinion|discretion|deemed|considered)", re.I)
 
 
+# nouns in -ment that name no finding a record lists
+_ABSTRACT_NOUNS = frozenset("treatment management requirement impairment involvement enrollment enrolment assessment development placement "
+                            "replacement adjustment improvement measurement environment agreement commitment statement judgment judgement "
+                            "establishment employment engagement achievement commencement department".split())
 # consent as the moment a period is counted from: "within 1 month before the time of informed consent"
 _CONSENT_AS_TIME = re.compile(r"\b(?:before|prior\s+to|after|since|preceding|following|until|at|from)\s+(?:the\s+)?(?:time\s+of\s+|date\s+of\s+|day\s+of\s+)?"
                               r"(?:(?:signing|signature\s+of|giving|obtaining|providing)\s+)?(?:the\s+|an?\s+)?(?:written\s+)?(?:informed\s+)?consent(?:\s+form)?\b", re.I)
