@@ -822,7 +822,8 @@ def _normalised(lexemes: list) -> list:
                  _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed, _limit_without_article):
+                 _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed, _limit_without_article,
+                 _age_after_a_finding):
         lexemes = step(lexemes)
     return lexemes
 
@@ -891,6 +892,24 @@ def _limit_without_article(lexemes: list) -> list:
     """"Serum creatinine =< the IULN", "within the institutional normal limits": the article before a
     limit of normal, which the grammar reads without it."""
     return _without_word_between(lexemes, ("the",), lambda g: g in _SIGNS or g in ("within", "than"), _LIMIT_WORDS.__contains__)
+
+
+_YEAR_WORDS = frozenset({"year", "years", "yr", "yrs"})
+
+
+def _age_after_a_finding(lexemes: list) -> list:
+    """"Patients with COPD >= 40 years of age": the finding, and the patients' age beside it; read
+    together, the age would be how long ago the finding began."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 4):
+        if not (words[index].startswith(("@cond:", "@drug:", "@proc:")) and words[index + 1] in _SIGNS
+                and _NUMBER_START.match(words[index + 2]) and words[index + 3] in _YEAR_WORDS):
+            continue
+        after = words[index + 4:index + 6]
+        if after[:1] == ["old"] or after == ["of", "@lab:age"] or after == ["of", "age"]:
+            joined = Lexeme("and", lexemes[index + 1].start, lexemes[index + 1].start)
+            return lexemes[:index + 1] + [joined] + lexemes[index + 1:]
+    return lexemes
 
 
 _BEFORE_A_DRUG = frozenset({"with", "of", "on", "taking", "receiving", "using", ",", ";", "or", "and", "and/or", "("})

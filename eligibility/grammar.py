@@ -689,7 +689,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "prior to initiation of study treatment with atezolizumab": the study's treatment, not the patient's
     study_treatment_with = pp.Regex(r"(?:the )?(?:(?:initiation|start|first dose|beginning|the first dose) of )?(?:the )?"
                                     r"(?:study|protocol|trial) (?:treatment|therapy|drug|medication|intervention) with (?:@drug:\w+|[a-z][\w-]*)(?= |$)")
-    reference = study_treatment_with | reference_words | phrase(p["reference_points"], "reference point")
+    # never an age: "Patients with COPD >= 40 years of age" is how old, not how long ago
+    reference = ~pp.Regex(r"(?:@lab:age|age|old)(?: |$)") + (study_treatment_with | reference_words | phrase(p["reference_points"], "reference point"))
     relation = phrase(p["window_relation"], "before")
     # "within 4 weeks (6 weeks for nitrosoureas) prior to entering the study": a longer window for some
     window_note = _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar
