@@ -692,6 +692,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # never an age: "Patients with COPD >= 40 years of age" is how old, not how long ago
     reference = ~pp.Regex(r"(?:@lab:age|age|old)(?: |$)") + (study_treatment_with | reference_words | phrase(p["reference_points"], "reference point"))
     relation = phrase(p["window_relation"], "before")
+    relation_besides_of = phrase([words for words in p["window_relation"] if words != "of"], "before")
     # "within 4 weeks (6 weeks for nitrosoureas) prior to entering the study": a longer window for some
     window_note = _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar
                           # "within 4 weeks or 5 half-lives, whichever is longer": longer for some exposures
@@ -710,7 +711,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
             phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount")
             + pp.Opt(window_note("note") | window_exception("except"))
             + pp.Opt(relation + pp.Opt(reference("reference"))) + pp.Opt(window_note("note"))
-            | pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(window_note("note")) + relation + reference("reference")
+            # "at least 4 months of adjuvant chemotherapy" is how long it lasted, not how long before it
+            | (prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))("op") + time_quantity("amount") + pp.Opt(window_note("note"))
+               + relation_besides_of
+               | pp.Opt(prefix_op.copy().add_condition(lambda t: t[0] not in (">=", ">"))("op")) + time_quantity("amount")
+               + pp.Opt(window_note("note")) + relation) + reference("reference")
             | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single")
             # "in the month prior to screening"
             | tok("in", "within", "during") + tok("the") + time_unit("single") + relation + reference("reference")),
