@@ -106,6 +106,11 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     clean = text.strip()
     if _PLACEHOLDER.match(clean):
         return Review(clean, "not_a_criterion", span=(0, len(clean))), ()
+    dated = _AT_CONSENT_OPENING.match(clean)
+    if dated and dated.end() < len(clean):  # "At the time of signing the ICF, participant must be ...": when it holds
+        rule, problems = compile_criterion(clean[dated.end():], kind)
+        if not all_review(rule):
+            return _shift(rule, -dated.end()), problems
     numbered = _ITEM_NUMBER.match(clean)
     if numbered:  # "7. Platelet count less than 100,000/mm3": a list's number the splitter left on the item
         rule, problems = compile_criterion(clean[numbered.end():], kind)
@@ -129,6 +134,10 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
         if not all_review(rule):
             return rule, problems
     return _compile_sentence(clean, kind)
+
+
+_AT_CONSENT_OPENING = re.compile(r"(?:at|on|by)\s+the\s+(?:time|day|date)\s+of\s+(?:signing|signature\s+of|providing|giving)\s+(?:the\s+)?(?:written\s+)?"
+                                 r"(?:informed\s+consent(?:\s+form)?|ICF)(?:\s*\(ICF\))?\s*,\s*", re.I)
 
 
 def readings_in_review(review: Review, kind: str) -> tuple[Node, ...]:

@@ -912,7 +912,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          # words that grant or point, never part of a name: "adjuvant tamoxifen allowed", "per protocol"
          "allowed", "permitted", "acceptable", "only", "protocol", "compatible", "lab",
          # a sex is not a finding: "male, or female of non-childbearing potential"; nor a state
-         "male", "males", "female", "females", "naive", "naïve", "status", "identified", "responsive",
+         "male", "males", "female", "females", "man", "woman", "naive", "naïve", "status", "identified", "responsive",
          # joins and verbs that end a name: "18 years of age, but < 76 years", "established at least 3 months"
          "but", "however", "meaning", "established", "lost", "point", "points", "based on",
          # what is to come is not on any record: "Intent to perform surgery", "Planned major surgery"
@@ -1144,7 +1144,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         pp.ZeroOrMore(pp.Regex(rf"(?:patients|subjects|participants|(?:both|either)(?! (?:genders?|sex|sexes){_END})){_END}"))
         # "Healthy adult males or females between 18 and 84": "adult" says no more than the age does
         + pp.Opt(pp.Regex(rf"(?:(?<!.)|(?<=is )|(?<=be ))an?{_END}")) + pp.Opt(tok("healthy")("healthy")) + pp.Opt(tok("adult")("adult")) + sex_item("values*")
-        + pp.ZeroOrMore((list_conj | tok("and", "or")) + sex_item("values*"))
+        + pp.ZeroOrMore((list_conj | tok("and", "or")) + pp.Opt(tok("a", "an")) + sex_item("values*"))  # "a man or a woman"
         + pp.ZeroOrMore(tok("adults", "adult")("adult") | tok("patients", "subjects", "participants", "volunteers", "aged", "of", "gender", "sex", "healthy",
                             "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are",
                             ", of any race", ", of any ethnicity", ", of any race or ethnicity", ", of all races", ", any race")),
