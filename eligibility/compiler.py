@@ -195,7 +195,10 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
 
 _AGE_AT_AN_EVENT = re.compile(
     r"\b(?:diagnos\w*|onset|menarche|developed|began|begun|started|first\s+(?:episode|symptoms?|seizure|occurrence|manifestation)"
-    r"|(?:was|were)\s+born)\b[^.;]{0,60}?(?:\bages?\b|\byears?\s+(?:of\s+age|old)|\byrs?\s+old|@lab:age)", re.I)
+    r"|(?:was|were)\s+born|died|death|deceased)\b[^.;]{0,60}?(?:\bages?\b|\byears?\s+(?:of\s+age|old)|\byrs?\s+old|@lab:age)", re.I)
+_ABOUT_SOMEONE_ELSE = re.compile(r"\s*(?:for\s+)?(?:the\s+)?(?:(?:stem\s+cell\s+|related\s+|unrelated\s+|living\s+)?donors?|partners?|caregivers?|care\s*givers?"
+                                 r"|parents?|(?:legal\s+)?guardians?|siblings?|relatives?|family\s+members?|spouses?|mothers?|fathers?)"
+                                 r"(?:\s+(?:only|criteria|eligibility|inclusion|exclusion))?\s*[:–]", re.I)
 _FOR_A_PART = re.compile(r"\s*(?:for|in)\s+(?:the\s+|all\s+)?(?:(?:patients?|subjects?|participants?)\s+(?:in|of|enrolled\s+in)\s+(?:the\s+)?)?"
                         r"(?:parts?|cohorts?|arms?|groups?|phases?|stages?|steps?|sub-?stud(?:y|ies)|dose[- ]escalation|dose[- ]expansion"
                         r"|expansion|escalation)\b[^,:;]{0,40}[,:]", re.I)
@@ -373,6 +376,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if _AGE_AT_AN_EVENT.search(clean) and any(isinstance(n, (Compare, Between)) and n.variable == "age" for n in rule.walk()):
         # "Diagnosed between 18 and 40 years of age": the age the disease began at, not the patient's age now
+        return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
+    if _ABOUT_SOMEONE_ELSE.match(clean) and not all_review(rule):
+        # "DONOR: Age =< 60 years of age", "Caregiver: must be 18 or older": someone else's requirement,
+        # which the patient's own record would answer wrongly
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
     if _FOR_A_PART.match(clean) and not all_review(rule):
         # "For Part A, patients must have recurrent solid tumours": a requirement of one part of the trial,
@@ -1818,6 +1825,9 @@ def _compile_item(item: Item, index: int, context: str = "") -> Criterion:
         combined = (AnyOf if mode == "any" else AllOf)(tuple(c.rule for c in children))
         if mode == "count":  # "at least 2 of the following": a count the rule tree does not hold
             rule, diagnostics = Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
+        elif _ABOUT_SOMEONE_ELSE.match(item.text + ("" if item.text.rstrip().endswith((":", "：")) else ":")):
+            # "Donor eligibility:" above "- Age 18 to 60 years": the donor's requirements, not the patient's
+            rule, diagnostics = Review(item.text, "conditional", hints=(combined,), span=(0, len(item.text))), []
         else:
             rule, diagnostics = _header_rule(item, combined)
         return Criterion(index, item.kind, item.text, (item.start, item.end), rule, children, diagnostics=tuple(diagnostics))

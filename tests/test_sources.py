@@ -297,3 +297,10 @@ def test_a_page_says_what_it_studies_by_its_title_and_conditions_not_its_descrip
     assert trial.studies == ()
     patient = {"screening_date": "2024-03-01", "conditions": [{"name": "lung cancer", "start": "2023-01-10"}]}
     assert eligibility.screen(patient, trial).criteria[1].outcome.value == "met"
+
+
+def test_a_header_naming_someone_else_leaves_its_items_for_review():
+    trial = eligibility.compile_trial("Inclusion Criteria:\n- Patients aged 18 to 70\n- Donor eligibility:\n  - Age 18 to 60 years\n  - HIV negative\n")
+    donor = trial.criteria[1]
+    assert donor.rule.kind == "review" and donor.rule.reason == "conditional"
+    assert eligibility.screen({"age": 65, "conditions": []}, trial).verdict == "needs_review"
