@@ -195,7 +195,9 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
 
 _AGE_AT_AN_EVENT = re.compile(
     r"\b(?:diagnos\w*|onset|menarche|developed|began|begun|started|first\s+(?:episode|symptoms?|seizure|occurrence|manifestation)"
-    r"|(?:was|were)\s+born|died|death|deceased)\b[^.;]{0,60}?(?:\bages?\b|\byears?\s+(?:of\s+age|old)|\byrs?\s+old|@lab:age)", re.I)
+    r"|(?:was|were)\s+born)\b[^.;]{0,60}?(?:\bages?\b|\byears?\s+(?:of\s+age|old)|\byrs?\s+old|@lab:age)", re.I)
+# someone's death at an age ("a relative's sudden death under the age of 40"): not the patient's age
+_AGE_AT_A_DEATH = re.compile(r"\b(?:died|death|deceased)\b[^.;]{0,60}?(?:\bages?\b|\byears?\s+(?:of\s+age|old)|\byrs?\s+old)", re.I)
 _ABOUT_SOMEONE_ELSE = re.compile(r"\s*(?:for\s+)?(?:the\s+)?(?:(?:stem\s+cell\s+|related\s+|unrelated\s+|living\s+)?donors?|partners?|caregivers?|care\s*givers?"
                                  r"|parents?|(?:legal\s+)?guardians?|siblings?|relatives?|family\s+members?|spouses?|mothers?|fathers?)"
                                  r"(?:\s+(?:only|criteria|eligibility|inclusion|exclusion))?\s*[:–]", re.I)
@@ -377,6 +379,13 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     if _AGE_AT_AN_EVENT.search(clean) and any(isinstance(n, (Compare, Between)) and n.variable == "age" for n in rule.walk()):
         # "Diagnosed between 18 and 40 years of age": the age the disease began at, not the patient's age now
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
+    if _AGE_AT_A_DEATH.search(clean) and any(isinstance(n, (Compare, Between)) and n.variable == "age" for n in rule.walk()):
+        # "heart failure, ..., or unexplained death in an otherwise healthy individual between the ages of 1
+        # and 30 years": that age is for review, what else the criterion names still counts
+        partial = _ages_left_for_review(rule, clean)
+        if all_review(partial):
+            return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
+        return partial, problems
     if _ABOUT_SOMEONE_ELSE.match(clean) and not all_review(rule):
         # "DONOR: Age =< 60 years of age", "Caregiver: must be 18 or older": someone else's requirement,
         # which the patient's own record would answer wrongly
@@ -398,6 +407,14 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         joined = AllOf if kind == "exclusion" else AnyOf
         return joined((_without_judgement_clause(rule), judgement), span=(0, len(clean))), problems
     return rule, problems
+
+
+def _ages_left_for_review(node: Node, clean: str) -> Node:
+    """The rule with each age it compares left for review: an age at some event, not the patient's now."""
+    if isinstance(node, (Compare, Between)) and node.variable == "age":
+        span = node.span or (0, len(clean))
+        return Review(clean[span[0]:span[1]], "conditional", hints=(node,), span=span)
+    return _with_children(node, lambda child: _ages_left_for_review(child, clean))
 
 
 def _without_judgement_clause(node: Node) -> Node:
