@@ -552,10 +552,24 @@ def _parsers() -> dict[str, pp.ParserElement]:
         pp.Regex(rf"(?:-\s+)?(?:years?\s+(?:-\s+)?)?(?:of\s+(?:-\s+)?|in\s+)?@lab:age{_END}")  # "18 years-of-age"
         | phrase(["of age", "years of age", "old", "years old", "year old", "age", "in age", "/ o", "/o", "yo", "y.o", "y . o .", "y . o", ". o", "- old", "years - old", "year - old"], "age words")
     ).set_name("age words")
+    # How or when the value is measured ("at rest", "on electrocardiogram", "detected within 24 hours"):
+    # kept as the comparison's context. Not words that make it conditional ("in patients with", "if").
+    lab_context = pp.Regex(
+        # "at Visit 101 and at Visit 102", "at screening and day 1": several visits, each a time of measurement
+        r"(?:at (?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?(?:(?: ,)? (?:and|or|and/or) (?:at )?(?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?)+(?= [,;).]|$)"
+        r"|(?:screening|baseline)(?= [,;)]|$)"  # "Hemoglobin under 6.5 mmol/l screening"
+        r"|on (?:room|ambient) air\b"
+        r"|(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
+        r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
+        r"|predicted|of predicted|of the predicted|of normal predicted|of expected|of the expected|according to|as per|based on)"
+        r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
+        r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
+        rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*)" + VISIT_NOTE
+    )
     def range_body_of(intro: pp.ParserElement, separator: pp.ParserElement) -> pp.ParserElement:
         # "between 23 and 45 kilograms per square meter (kg/m^2), inclusive": the unit restated in brackets
         return (intro + value("low") + separator + value("high") + pp.Opt(lpar + unit("bracket_unit") + rpar) + pp.Opt(age_words("age_words"))
-                + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt(measured_or_bracketed("context")))
+                + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt((measured_or_bracketed | lab_context)("context")))
 
     # "≥19 to 65 years of age": a sign before the first bound of a written range
     range_body = range_body_of(pp.Opt(range_intro), range_sep) | range_body_of(tok(">="), tok("to", "-"))
@@ -573,20 +587,6 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "(7.1 mM)", "(or mmol/L)", "(i.e., >1.5 mg/dL)": the same threshold in other words
     restated = lpar + (pp.Opt(tok("i.e.,", "i.e.", "ie,", "ie", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + number + pp.Opt(unit)
                        | pp.Opt(tok("or")) + unit) + rpar
-    # How or when the value is measured ("at rest", "on electrocardiogram", "detected within 24 hours"):
-    # kept as the comparison's context. Not words that make it conditional ("in patients with", "if").
-    lab_context = pp.Regex(
-        # "at Visit 101 and at Visit 102", "at screening and day 1": several visits, each a time of measurement
-        r"(?:at (?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?(?:(?: ,)? (?:and|or|and/or) (?:at )?(?:the )?(?:visit|day|week|screening|baseline)(?: -?\d+\w*)?)+(?= [,;).]|$)"
-        r"|(?:screening|baseline)(?= [,;)]|$)"  # "Hemoglobin under 6.5 mmol/l screening"
-        r"|on (?:room|ambient) air\b"
-        r"|(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
-        r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
-        r"|predicted|of predicted|of the predicted|of normal predicted|of expected|of the expected|according to|as per|based on)"
-        r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
-        r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
-        rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*)" + VISIT_NOTE
-    )
     measured_when = measured_or_bracketed | lab_context
     # "(confirmed by repeat analysis)", "(by Cockcroft-Gault)": how the value is obtained, shown in the text
     method_note = lpar + pp.Regex(r"(?:confirmed|measured|as|by|using|per|according|calculated|estimated|determined|assessed"
