@@ -1623,7 +1623,7 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
 _STUDY_EVENT = re.compile(
     r"^\(?\s*,?\s*(?:at|on|by|upon)\s+(?:the\s+)?(?:(?:time|day|date|moment)\s+of\s+)?"
     r"(?![^)]*\b(?:diagnos\w*|onset|episode|symptoms?|transplant\w*|birth|death|menarche|menopause|relapse|progression|injury"
-    r"|infection|exposure|stroke|event|first\s+(?!dose|vaccin|injection|infusion|visit|study))\b)"
+    r"|infection|exposure|stroke|event|first\s+(?!dose|vaccin|injection|infusion|visit|study|screening))\b)"
     # nor a second bound the context swallowed: "... on the day of screening and no greater than 60 years at ..."
     r"(?![^)]*(?:\b(?:than|least|most|older|younger|over|under|above|below)\b|[<>≤≥]|\d+\s*(?:years?|yrs?|months?)\b))"
     r"[\w\s'/,.-]{0,40}?\b(?:vaccination|vaccine|immuni[sz]ation|injection|infusion|dosing|dose|treatment|surgery|operation"
