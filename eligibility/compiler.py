@@ -856,7 +856,7 @@ def _normalised(lexemes: list) -> list:
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed, _limit_without_article,
-                 _age_after_a_finding):
+                 _age_after_a_finding, _without_citations):
         lexemes = step(lexemes)
     return lexemes
 
@@ -925,6 +925,26 @@ def _limit_without_article(lexemes: list) -> list:
     """"Serum creatinine =< the IULN", "within the institutional normal limits": the article before a
     limit of normal, which the grammar reads without it."""
     return _without_word_between(lexemes, ("the",), lambda g: g in _SIGNS or g in ("within", "than"), _LIMIT_WORDS.__contains__)
+
+
+_CITATION = re.compile(r"(?:[a-z][a-z'-]+ (?:(?:et al \.?|et al|and [a-z][a-z'-]+|& [a-z][a-z'-]+) )?,? ?)?(?:19|20)\d\d[a-z]?")
+_AFTER_A_CITATION = frozenset({"", ",", ";", ".", ")", "and", "or", "and/or"})
+
+
+def _without_citations(lexemes: list) -> list:
+    """"... guidelines (2005)", "[Celli, 2004]", "(Cheson et al, 2003)": a reference to the literature,
+    which asks nothing; read as a definition, its year would be a requirement of its own. Only where a
+    clause ends after it."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if word not in ("(", "["):
+            continue
+        close = next((k for k in range(index + 1, min(index + 9, len(words))) if words[k] in (")", "]")), None)
+        if close is None or close == index + 1 or not _CITATION.fullmatch(" ".join(words[index + 1:close])):
+            continue
+        if (words[close + 1] if close + 1 < len(words) else "") in _AFTER_A_CITATION:
+            return _without_citations(lexemes[:index] + lexemes[close + 1:])
+    return lexemes
 
 
 _YEAR_WORDS = frozenset({"year", "years", "yr", "yrs"})
