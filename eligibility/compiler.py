@@ -866,7 +866,7 @@ def _without_stray_marks(lexemes: list) -> list:
     than 75 years* of age", "Platelets <50,000*"; a multiplication is followed by a number), a colon or comma after "or" ("ULN or: CrCl"), a
     plural's "(s)" ("lesion(s)")."""
     kept = []
-    skip_closing = skip_sign = False
+    skip_closing = skip_sign = skip_equals = False
     for index, lexeme in enumerate(lexemes):
         following = lexemes[index + 1].g if index + 1 < len(lexemes) else ""
         if (lexeme.g in ("*", "**", "***") and kept and (kept[-1].g[-1:].isalpha() or kept[-1].g.endswith(")")) and kept[-1].g != "x"
@@ -879,6 +879,12 @@ def _without_stray_marks(lexemes: list) -> list:
         if lexeme.g in ("*", "•", "·") and (not kept or kept[-1].g in (":", ",", ";")) and (following[:1].isalpha() or following[:1] == "@"):
             continue  # "adequate liver function: *total bilirubin ..., *albumin ...": a list's marks inside the line
         if lexeme.g == "=" and following in ("<", "<=", ">", ">="):  # "ALT = ≤ 2.5 x ULN": a sign said twice
+            continue
+        if lexeme.g == "or" and following == "=" and kept and kept[-1].g in ("<=", ">="):  # "Age ≥ or = 18": said twice
+            skip_equals = True
+            continue
+        if lexeme.g == "=" and skip_equals:
+            skip_equals = False
             continue
         if (lexeme.g == "s" and kept and kept[-1].g == "(" and following == ")" and len(kept) > 1
                 and kept[-2].end == kept[-1].start):  # "lesion(s)": a plural marker
