@@ -877,6 +877,10 @@ class Builder:
                 # randomization": words the lexicons do not know, timed; when a test was done, or an exposure
                 return Review(self.source(p), "not_understood", span=self.span(p))
             if variable.startswith("text:") and threshold.unit in _TIME_UNITS and re.search(r"\bwithin\b", self.source(p), re.I):
+                if re.match(r"(?:after|following|post)\b", self._context_text(p) or "", re.I):
+                    # "fathering a child within 4 months after the last dose": a window after an event, which
+                    # read as one before screening would look for the wrong time
+                    return Review(self.source(p), "not_understood", span=self.span(p))
                 # "Antibiotics within 72 h": an exposure inside a window, not a quantity named "antibiotics"
                 nodes.append(Finding(variable, "any", "", (), Window(threshold, ""), span=self.span(p)))
                 continue
@@ -1336,6 +1340,10 @@ class Builder:
         finding = self._resolve(self.visit(p.fields["finding"]))
         if op not in (">", ">=", "<", "<=") or p.fields.get("negated"):
             return Review(self.source(p), "not_understood", span=self.span(p))
+        if _THE_TRIALS_OWN.search(self.source(p)):
+            # "within 4 months after receiving the last dose of study agent": a time after the trial's own
+            # treatment, still to come, which no record holds
+            return Review(self.source(p), "not_understood", hints=(finding,), span=self.span(p))
         if self.criterion_kind == "exclusion" and op in (">", ">="):
             # "More than 2 weeks since prior chemotherapy" among exclusions: a washout, which read as
             # written would exclude every patient who kept it; what its author meant is a guess
@@ -1905,6 +1913,8 @@ _INVESTIGATOR = re.compile(r"\b(investigator|judg(e)?ment|opinion|discretion|dee
 
 
 # nouns in -ment that name no finding a record lists
+_THE_TRIALS_OWN = re.compile(r"\b(?:after|following)\b.*\b(?:study|trial|protocol)\s+(?:agents?|drugs?|treatments?|therapy|medications?"
+                             r"|interventions?|products?|vaccines?|vaccinations?|injections?|infusions?)\b", re.I)
 _ABSTRACT_NOUNS = frozenset("treatment management requirement impairment involvement enrollment enrolment assessment development placement "
                             "replacement adjustment improvement measurement environment agreement commitment statement judgment judgement "
                             "establishment employment engagement achievement commencement department".split())

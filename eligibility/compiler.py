@@ -386,6 +386,11 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         if all_review(partial):
             return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
         return partial, problems
+    if (re.match(r"\s*either\b", clean, re.I) and isinstance(rule, AnyOf) and any(isinstance(item, AllOf) for item in rule.items)
+            and not all_review(rule)):
+        # "Either acute ischaemic stroke or high-risk TIA and randomisation within 24 hours": the "and" may
+        # bind the last alternative or both
+        return Review(clean, "not_understood", hints=(rule,), span=(0, len(clean))), problems
     if _ABOUT_SOMEONE_ELSE.match(clean) and not all_review(rule):
         # "DONOR: Age =< 60 years of age", "Caregiver: must be 18 or older": someone else's requirement,
         # which the patient's own record would answer wrongly
