@@ -386,6 +386,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         if all_review(partial):
             return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
         return partial, problems
+    if kind == "inclusion":
+        rule = _trials_own_drug_for_review(rule, clean)
     if (re.match(r"\s*either\b", clean, re.I) and isinstance(rule, AnyOf) and any(isinstance(item, AllOf) for item in rule.items)
             and not all_review(rule)):
         # "Either acute ischaemic stroke or high-risk TIA and randomisation within 24 hours": the "and" may
@@ -412,6 +414,17 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         joined = AllOf if kind == "exclusion" else AnyOf
         return joined((_without_judgement_clause(rule), judgement), span=(0, len(clean))), problems
     return rule, problems
+
+
+def _trials_own_drug_for_review(node: Node, clean: str) -> Node:
+    """"... the migraine attack treated with study drug": in an inclusion the trial's own drug is still to
+    come, which no record holds; read as one taken, it would refuse every patient. A past one ("prior
+    study drug", "within 30 days") stays, as does an allergy to it."""
+    if (isinstance(node, Finding) and node.concept == "investigational_drug" and node.category != "allergy" and node.window is None
+            and node.status not in ("previous", "history") and node.span
+            and re.search(r"\bstudy\s+drug", clean[node.span[0]:node.span[1]], re.I)):
+        return Review(clean[node.span[0]:node.span[1]], "not_understood", span=node.span)
+    return _with_children(node, lambda child: _trials_own_drug_for_review(child, clean))
 
 
 def _ages_left_for_review(node: Node, clean: str) -> Node:
