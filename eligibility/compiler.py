@@ -641,7 +641,8 @@ _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:U
 _LIST_NUMBER = re.compile(r"\s*(?:\d{1,2}[a-c]?|[ivx]{1,4}|[IVX]{1,4})\s*[.,;]?\s*")
 _PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|recommended|(?:planned|scheduled)(?! (?:first|start|initiation|day|date|dose|randomi))"
                           r"|intend(?:s|ed)?|plan(?:s|ning)? to"
-                          r"|will (?:receive|undergo|be (?:treated|given|receiving|undergoing))|to be (?:treated|given)|eligible for)\b", re.I)
+                          r"|will (?:receive|undergo|be (?:treated|given|receiving|undergoing))|to be (?:treated|given)|eligible (?:for|to receive)"
+                          r"|fit (?:for|to receive)|unsuitable|unfit|ineligible)\b", re.I)
 
 
 def _treatment_read(rule: Node) -> bool:
