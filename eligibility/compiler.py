@@ -389,8 +389,9 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     contraindicated = _CONTRAINDICATED.search(clean)
     if contraindicated and any(isinstance(n, Finding) and n.category == "drug" and n.span and n.span[1] > contraindicated.start()
                                for n in rule.walk()):
-        # "Contraindication to any one of the following: bupivacaine, oxycodone, morphine": what the patient
-        # must not receive, not what they take; read as the drugs, a patient on morphine would be excluded
+        # "Contraindication to any one of the following: bupivacaine, oxycodone, morphine", "Allergy to
+        # penicillin, cephalosporins or vancomycin": what the patient must not receive, not what they take;
+        # read as the drugs, a patient on morphine or vancomycin would be excluded
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if kind == "inclusion":
         rule = _trials_own_drug_for_review(rule, clean)
@@ -645,7 +646,9 @@ _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:U
                         # "20 = Age < 80 years": a "≤" the source turned into "="
                         r"|\s*\d+(?:\.\d+)?\s*=\s*[A-Za-z]", re.I)
 _LIST_NUMBER = re.compile(r"\s*(?:\d{1,2}[a-c]?|[ivx]{1,4}|[IVX]{1,4})\s*[.,;]?\s*")
-_CONTRAINDICATED = re.compile(r"\bcontra-?\s?indicat\w*\s+(?:to|for|with|of|against)\b|\bcontra-?\s?indicating\b", re.I)
+_CONTRAINDICATED = re.compile(r"\bcontra-?\s?indicat\w*\s+(?:to|for|with|of|against)\b|\bcontra-?\s?indicating\b"
+                              # "Allergy to penicillin, cephalosporins or vancomycin": each is an allergy, never a drug taken
+                              r"|\b(?:allerg\w*|hypersensitiv\w*|intoleran\w*|sensitivity|idiosyncratic\s+reactions?)\s+(?:to|or)\b", re.I)
 _PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|recommended|(?:planned|scheduled)(?! (?:first|start|initiation|day|date|dose|randomi))"
                           r"|intend(?:s|ed)?|plan(?:s|ning)? to"
                           r"|will (?:receive|undergo|be (?:treated|given|receiving|undergoing))|to be (?:treated|given)|eligible (?:for|to receive)"
