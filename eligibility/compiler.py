@@ -386,7 +386,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         if all_review(partial):
             return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
         return partial, problems
-    contraindicated = _CONTRAINDICATED.search(clean)
+    contraindicated = _CONTRAINDICATED.search(clean) or (kind == "exclusion" and _FAILED_ON.search(clean))
     if contraindicated and any(isinstance(n, Finding) and n.category == "drug" and n.span and n.span[1] > contraindicated.start()
                                for n in rule.walk()):
         # "Contraindication to any one of the following: bupivacaine, oxycodone, morphine", "Allergy to
@@ -649,6 +649,9 @@ _LIST_NUMBER = re.compile(r"\s*(?:\d{1,2}[a-c]?|[ivx]{1,4}|[IVX]{1,4})\s*[.,;]?\
 _CONTRAINDICATED = re.compile(r"\bcontra-?\s?indicat\w*\s+(?:to|for|with|of|against)\b|\bcontra-?\s?indicating\b"
                               # "Allergy to penicillin, cephalosporins or vancomycin": each is an allergy, never a drug taken
                               r"|\b(?:allerg\w*|hypersensitiv\w*|intoleran\w*|sensitivity|idiosyncratic\s+reactions?)\s+(?:to|or)\b", re.I)
+# "Previous failure to respond to a TNF antagonist or anakinra": among exclusions, not every patient who took it
+_FAILED_ON = re.compile(r"\b(?:fail(?:ed|ure|ing)?|lack\s+of\s+(?:response|efficacy)|(?:inadequate|poor|insufficient)\s+response|refractory"
+                        r"|resistan(?:t|ce)|progress\w*\s+(?:on|after|during|while))\b", re.I)
 _PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|recommended|(?:planned|scheduled)(?! (?:first|start|initiation|day|date|dose|randomi))"
                           r"|intend(?:s|ed)?|plan(?:s|ning)? to"
                           r"|will (?:receive|undergo|be (?:treated|given|receiving|undergoing))|to be (?:treated|given)|eligible (?:for|to receive)"
