@@ -1907,6 +1907,10 @@ def _compile_item(item: Item, index: int, context: str = "") -> Criterion:
             rule, diagnostics = _header_rule(item, combined)
         return Criterion(index, item.kind, item.text, (item.start, item.end), rule, children, diagnostics=tuple(diagnostics))
     rule, diagnostics = compile_criterion(item.text, item.kind)
+    if item.whose and not all_review(rule):
+        # under "DONOR INCLUSION CRITERIA:": the donor's requirement, which the patient's record would answer wrongly
+        rule = Review(item.text, "conditional", hints=(rule,), span=(0, len(item.text)))
+        diagnostics = (*diagnostics, f"a requirement of the {item.whose}, not of the patient; left for review")
     if context and not any(n.kind in ("compare", "between", "one_of") for n in rule.walk()):
         with_context, context_diagnostics = compile_criterion(f"{context} {item.text}", item.kind)
         if any(n.kind in ("compare", "between", "one_of") for n in with_context.walk()):

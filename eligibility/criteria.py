@@ -19,6 +19,10 @@ _HEADING = re.compile(
 _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>[*\-•·●○◦▪▫■□➢►‣⁃–—]|o(?=\s)|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)](?=\s)|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)](?=\s))\s*(?P<body>.*)$"
 )
+# a heading naming someone other than the patient: "DONOR INCLUSION CRITERIA:", "Caregiver eligibility:"
+_SOMEONE_ELSE = re.compile(r"^\s*(?:[-*•#]\s*)?(?:(?:stem\s+cell|related|unrelated|living|potential|sibling)\s+)?"
+                           r"(donors?|caregivers?|care\s*givers?|partners?|parents?|legal\s+guardians?|guardians?|relatives?)\b", re.I)
+_FOR_SOMEONE_ELSE = re.compile(r"\bcriteria\s+(?:for|of)\s+(?:the\s+)?(donors?|caregivers?|care\s*givers?|partners?|parents?|guardians?|relatives?)\b", re.I)
 _SUBHEADING = re.compile(r"^\s*(?:[-*•]\s*)?[A-Z][A-Z0-9 /&,()'-]{2,60}:\s*$")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>^~=|])")
 GROUP_ANY = re.compile(r"\b(any|one|1|either|at least (?:one|1)|(?:one|1) or more|1 \(or 2\)|one \(or two\))\b[^:]*\bfollowing\b", re.I)
@@ -38,6 +42,7 @@ class Item:
     end: int
     indent: int
     children: list["Item"] = field(default_factory=list)
+    whose: str = ""  # someone other than the patient the section's heading names ("DONOR INCLUSION CRITERIA:")
 
     @property
     def text(self) -> str:
@@ -59,6 +64,13 @@ class Item:
         return ""
 
 
+def _whose(heading: str) -> str:
+    """Whom a heading's criteria are about when not the patient ("DONOR:", "Inclusion Criteria for
+    Caregivers:"), else ""."""
+    named = _SOMEONE_ELSE.match(heading) or _FOR_SOMEONE_ELSE.search(heading)
+    return named.group(1).lower() if named else ""
+
+
 def unescape(text: str) -> str:
     return _MARKDOWN_ESCAPE.sub(r"\1", text)
 
@@ -67,6 +79,7 @@ def split_criteria(text: str, offset: int = 0) -> tuple[list[Item], list[str]]:
     """Items of `text` with spans shifted by `offset`; notes say how sections were found."""
     notes: list[str] = []
     section = ""
+    whose = ""
     items: list[Item] = []
     stack: list[Item] = []  # open items by indentation, outermost first
     flat_group: Item | None = None  # a header whose sub-items are written at its own indent
@@ -86,10 +99,11 @@ def split_criteria(text: str, offset: int = 0) -> tuple[list[Item], list[str]]:
             section = "exclusion" if word in ("exclusion", "exlusion", "ineligibility") else "inclusion"
             notes.append(f"{section} heading {content.strip()!r} at {offset + line_start}")
             stack, flat_group, last, blank_before = [], None, None, False
+            whose = _whose(content)
             rest = heading.group(2).strip()
             if rest:  # "Inclusion Criteria: patients aged ..." carries its first criterion
                 body_start = line_start + content.index(rest)
-                last = Item(section, rest, offset + body_start, offset + body_start + len(rest), 0)
+                last = Item(section, rest, offset + body_start, offset + body_start + len(rest), 0, whose=whose)
                 items.append(last)
                 stack = [last]
             continue
@@ -97,6 +111,7 @@ def split_criteria(text: str, offset: int = 0) -> tuple[list[Item], list[str]]:
             # "PATIENT CHARACTERISTICS:" names a group of criteria; it is not one
             notes.append(f"{section} subheading {content.strip()!r} at {offset + line_start}")
             stack, flat_group, last, blank_before = [], None, None, False
+            whose = _whose(content)
             continue
         if not section:
             section = "inclusion"
@@ -119,7 +134,7 @@ def split_criteria(text: str, offset: int = 0) -> tuple[list[Item], list[str]]:
             indent = len(content) - len(content.lstrip())
             body = content.strip()
             body_start = line_start + content.index(body)
-        item = Item(section, body, offset + body_start, offset + body_start + len(body), indent)
+        item = Item(section, body, offset + body_start, offset + body_start + len(body), indent, whose=whose)
         blank_was_before, blank_before = blank_before, False
         last = item
         if flat_group is not None:

@@ -304,3 +304,13 @@ def test_a_header_naming_someone_else_leaves_its_items_for_review():
     donor = trial.criteria[1]
     assert donor.rule.kind == "review" and donor.rule.reason == "conditional"
     assert eligibility.screen({"age": 65, "conditions": []}, trial).verdict == "needs_review"
+
+
+def test_a_section_heading_naming_someone_else_leaves_its_criteria_for_review():
+    trial = eligibility.compile_trial("Inclusion Criteria:\n- Patients aged 18 to 70\n\nDONOR INCLUSION CRITERIA:\n- Age 18 to 60 years\n"
+                                      "- HIV negative\n\nInclusion Criteria for Caregivers:\n- Age 21 or older\n")
+    patient, *others = trial.criteria
+    assert patient.rule.kind == "between"
+    assert [c.text for c in others if c.rule.kind == "review" and c.rule.reason == "conditional"] == [
+        "Age 18 to 60 years", "HIV negative", "Age 21 or older"]
+    assert eligibility.screen({"age": 65, "conditions": []}, trial).verdict == "needs_review"
