@@ -1912,9 +1912,10 @@ _CONSENT = re.compile(r"\b(informed consent|consent|willing|willingness|comply|c
 _INVESTIGATOR = re.compile(r"\b(investigator|judg(e)?ment|opinion|discretion|deemed|considered)", re.I)
 
 
-# nouns in -ment that name no finding a record lists
+# a time after the trial's own treatment: "within 4 months after the last dose of study agent"
 _THE_TRIALS_OWN = re.compile(r"\b(?:after|following)\b.*\b(?:study|trial|protocol)\s+(?:agents?|drugs?|treatments?|therapy|medications?"
                              r"|interventions?|products?|vaccines?|vaccinations?|injections?|infusions?)\b", re.I)
+# nouns in -ment that name no finding a record lists
 _ABSTRACT_NOUNS = frozenset("treatment management requirement impairment involvement enrollment enrolment assessment development placement "
                             "replacement adjustment improvement measurement environment agreement commitment statement judgment judgement "
                             "establishment employment engagement achievement commencement department".split())

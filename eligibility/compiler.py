@@ -12,7 +12,7 @@ import pyparsing as pp
 
 from . import grammar
 from .build import Builder, all_review, alternative_thresholds, classify_review
-from .criteria import Item, split_criteria
+from .criteria import OTHER_PEOPLE, Item, split_criteria
 from .errors import SourceError
 from .lexicon import Lexeme, get_lexicon
 from .readings import COMPARED_NUMBER, readings_in
@@ -193,14 +193,13 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     return (AllOf if kind == "inclusion" else AnyOf)(tuple(parts), span=(0, len(clean))), tuple(problems)
 
 
+_AN_AGE_AFTER = r"[^.;]{0,60}?(?:\bages?\b|\byears?\s+(?:of\s+age|old)|\byrs?\s+old"
 _AGE_AT_AN_EVENT = re.compile(
     r"\b(?:diagnos\w*|onset|menarche|developed|began|begun|started|first\s+(?:episode|symptoms?|seizure|occurrence|manifestation)"
-    r"|(?:was|were)\s+born)\b[^.;]{0,60}?(?:\bages?\b|\byears?\s+(?:of\s+age|old)|\byrs?\s+old|@lab:age)", re.I)
+    rf"|(?:was|were)\s+born)\b{_AN_AGE_AFTER}|@lab:age)", re.I)
 # someone's death at an age ("a relative's sudden death under the age of 40"): not the patient's age
-_AGE_AT_A_DEATH = re.compile(r"\b(?:died|death|deceased)\b[^.;]{0,60}?(?:\bages?\b|\byears?\s+(?:of\s+age|old)|\byrs?\s+old)", re.I)
-_ABOUT_SOMEONE_ELSE = re.compile(r"\s*(?:for\s+)?(?:the\s+)?(?:(?:stem\s+cell\s+|related\s+|unrelated\s+|living\s+)?donors?|partners?|caregivers?|care\s*givers?"
-                                 r"|parents?|(?:legal\s+)?guardians?|siblings?|relatives?|family\s+members?|spouses?|mothers?|fathers?)"
-                                 r"(?:\s+(?:only|criteria|eligibility|inclusion|exclusion))?\s*[:–]", re.I)
+_AGE_AT_A_DEATH = re.compile(rf"\b(?:died|death|deceased)\b{_AN_AGE_AFTER})", re.I)
+_ABOUT_SOMEONE_ELSE = re.compile(rf"\s*(?:for\s+)?(?:the\s+)?{OTHER_PEOPLE}(?:\s+(?:only|criteria|eligibility|inclusion|exclusion))?\s*[:–]", re.I)
 _FOR_A_PART = re.compile(r"\s*(?:for|in)\s+(?:the\s+|all\s+)?(?:(?:patients?|subjects?|participants?)\s+(?:in|of|enrolled\s+in)\s+(?:the\s+)?)?"
                         r"(?:parts?|cohorts?|arms?|groups?|phases?|stages?|steps?|sub-?stud(?:y|ies)|dose[- ]escalation|dose[- ]expansion"
                         r"|expansion|escalation)\b[^,:;]{0,40}[,:]", re.I)
@@ -376,13 +375,14 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # a sentence not understood may add a requirement or relax one ("Subjects older than 80 will be
         # allowed at the discretion of the PI"): what was read is a hint, not an answer
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
-    if _AGE_AT_AN_EVENT.search(clean) and any(isinstance(n, (Compare, Between)) and n.variable == "age" for n in rule.walk()):
+    ages_compared = any(_an_age(n) for n in rule.walk())
+    if ages_compared and _AGE_AT_AN_EVENT.search(clean):
         # "Diagnosed between 18 and 40 years of age": the age the disease began at, not the patient's age now
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
-    if _AGE_AT_A_DEATH.search(clean) and any(isinstance(n, (Compare, Between)) and n.variable == "age" for n in rule.walk()):
+    if ages_compared and _AGE_AT_A_DEATH.search(clean):
         # "heart failure, ..., or unexplained death in an otherwise healthy individual between the ages of 1
         # and 30 years": that age is for review, what else the criterion names still counts
-        partial = _ages_left_for_review(rule, clean)
+        partial = _left_for_review(rule, clean, _an_age, "conditional", hinted=True)
         if all_review(partial):
             return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
         return partial, problems
@@ -394,7 +394,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # read as the drugs, a patient on morphine or vancomycin would be excluded
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if kind == "inclusion":
-        rule = _trials_own_drug_for_review(rule, clean)
+        rule = _left_for_review(rule, clean, lambda node: _trials_own_drug(node, clean), "not_understood", hinted=False)
     if (re.match(r"\s*either\b", clean, re.I) and isinstance(rule, AnyOf) and any(isinstance(item, AllOf) for item in rule.items)
             and not all_review(rule)):
         # "Either acute ischaemic stroke or high-risk TIA and randomisation within 24 hours": the "and" may
@@ -423,23 +423,25 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     return rule, problems
 
 
-def _trials_own_drug_for_review(node: Node, clean: str) -> Node:
+def _left_for_review(node: Node, clean: str, matches, reason: str, hinted: bool) -> Node:
+    """The rule with each node that `matches` left for review, as the text it spans."""
+    if matches(node):
+        span = node.span or (0, len(clean))
+        return Review(clean[span[0]:span[1]], reason, hints=(node,) if hinted else (), span=span)
+    return _with_children(node, lambda child: _left_for_review(child, clean, matches, reason, hinted))
+
+
+def _trials_own_drug(node: Node, clean: str) -> bool:
     """"... the migraine attack treated with study drug": in an inclusion the trial's own drug is still to
     come, which no record holds; read as one taken, it would refuse every patient. A past one ("prior
-    study drug", "within 30 days") stays, as does an allergy to it."""
-    if (isinstance(node, Finding) and node.concept == "investigational_drug" and node.category != "allergy" and node.window is None
-            and node.status not in ("previous", "history") and node.span
-            and re.search(r"\bstudy\s+drug", clean[node.span[0]:node.span[1]], re.I)):
-        return Review(clean[node.span[0]:node.span[1]], "not_understood", span=node.span)
-    return _with_children(node, lambda child: _trials_own_drug_for_review(child, clean))
+    study drug", "within 30 days") is not, nor an allergy to it."""
+    return (isinstance(node, Finding) and node.concept == "investigational_drug" and node.category != "allergy" and node.window is None
+            and node.status not in ("previous", "history") and bool(node.span)
+            and re.search(r"\bstudy\s+drug", clean[node.span[0]:node.span[1]], re.I) is not None)
 
 
-def _ages_left_for_review(node: Node, clean: str) -> Node:
-    """The rule with each age it compares left for review: an age at some event, not the patient's now."""
-    if isinstance(node, (Compare, Between)) and node.variable == "age":
-        span = node.span or (0, len(clean))
-        return Review(clean[span[0]:span[1]], "conditional", hints=(node,), span=span)
-    return _with_children(node, lambda child: _ages_left_for_review(child, clean))
+def _an_age(node: Node) -> bool:
+    return isinstance(node, (Compare, Between)) and node.variable == "age"
 
 
 def _without_judgement_clause(node: Node) -> Node:

@@ -20,9 +20,10 @@ _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>[*\-•·●○◦▪▫■□➢►‣⁃–—]|o(?=\s)|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)](?=\s)|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)](?=\s))\s*(?P<body>.*)$"
 )
 # a heading naming someone other than the patient: "DONOR INCLUSION CRITERIA:", "Caregiver eligibility:"
-_SOMEONE_ELSE = re.compile(r"^\s*(?:[-*•#]\s*)?(?:(?:stem\s+cell|related|unrelated|living|potential|sibling)\s+)?"
-                           r"(donors?|caregivers?|care\s*givers?|partners?|parents?|legal\s+guardians?|guardians?|relatives?)\b", re.I)
-_FOR_SOMEONE_ELSE = re.compile(r"\bcriteria\s+(?:for|of)\s+(?:the\s+)?(donors?|caregivers?|care\s*givers?|partners?|parents?|guardians?|relatives?)\b", re.I)
+OTHER_PEOPLE = (r"(?:(?:stem\s+cell|related|unrelated|living|potential|sibling)\s+)?(donors?|caregivers?|care\s*givers?|partners?|parents?"
+                r"|(?:legal\s+)?guardians?|siblings?|relatives?|family\s+members?|spouses?|mothers?|fathers?)")
+_SOMEONE_ELSE = re.compile(rf"^\s*(?:[-*•#]\s*)?{OTHER_PEOPLE}\b", re.I)
+_FOR_SOMEONE_ELSE = re.compile(rf"\bcriteria\s+(?:for|of)\s+(?:the\s+)?{OTHER_PEOPLE}\b", re.I)
 _SUBHEADING = re.compile(r"^\s*(?:[-*•]\s*)?[A-Z][A-Z0-9 /&,()'-]{2,60}:\s*$")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>^~=|])")
 GROUP_ANY = re.compile(r"\b(any|one|1|either|at least (?:one|1)|(?:one|1) or more|1 \(or 2\)|one \(or two\))\b[^:]*\bfollowing\b", re.I)

@@ -1227,12 +1227,15 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                 "donor", "donors", "member", "members", "relative", "relatives", "newborn", "newborns", "offspring"])
     # and the words stop at the age: "Surgical patients 60 years of age or older"
     age_ahead = r"\d[\d.]* (?:(?:-|to|and) \d[\d.]* )?(?:years?|yrs?)(?: |$)"
-    lead_words = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern}|{other_person}|@|{age_ahead})\S+ )+"), lambda r: {})
+    def words_before_an_age(stops: str = "") -> pp.ParserElement:
+        """Words the grammar does not know, up to an age and to any of `stops` (a regex)."""
+        return _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern}|{other_person}|@|{age_ahead}{stops})\S+ )+"), lambda r: {})
+
+    lead_words = words_before_an_age()
     # "Adult patients up to age 75", "Phase 1 patient at least 18 yrs of age": the words stop at the comparator
-    lead_words_to_comparator = _tagged("unknown", pp.Regex(
-        rf"(?:(?!{boundary_pattern}|{other_person}|@|{age_ahead}|(?:{word_op.pattern})|(?:<=|>=|<|>|=)(?:\s|$))\S+ )+"), lambda r: {})
-    lead_words_to_range = _tagged("unknown", pp.Regex(
-        rf"(?:(?!{boundary_pattern}|{other_person}|@|{age_ahead}|(?:between|from|ranging|aged?|of|who|which|that|whose|males?|females?|m[ae]n|wom[ae]n)(?:\s|$))\S+ )+"), lambda r: {})
+    lead_words_to_comparator = words_before_an_age(rf"|(?:{word_op.pattern})|(?:<=|>=|<|>|=)(?:\s|$)")
+    lead_words_to_range = words_before_an_age(
+        r"|(?:between|from|ranging|aged?|of|who|which|that|whose|males?|females?|m[ae]n|wom[ae]n)(?:\s|$)")
     lead_age = _tagged(
         "and",
         lead_words + (analyte_range | analyte_cmp).add_condition(lambda t: t[0].fields["labs"] == ["age"])
