@@ -640,7 +640,12 @@ def _numbers_split_alternatives(rule: Node) -> bool:
 _MAY_OPENING = re.compile(r"\s*(?:(?:the |all |any )?(?:patients?|subjects?|participants?|individuals?)\s+)?(?:may|can|could|might)\b(?!\s+not\b)", re.I)
 # "Participants with prior exposure to csDMARDs other than MTX may be enrolled if ...": whom the trial admits
 _PERMISSION_CLAUSE = re.compile(r"\b(?:may|can|could) (?:still )?(?:be (?:enrolled|included|eligible|allowed|permitted|considered|randomi[sz]ed)"
-                                r"|enrol|enroll|participate|enter|join)\b|\b(?:is|are) (?:allowed|permitted|acceptable)\b", re.I)
+                                r"|enrol|enroll|participate|enter|join)\b|\b(?:is|are) (?:allowed|permitted|acceptable)\b"
+                                # "Patients on G-CSF will be allowed to continue it", "... will also be eligible",
+                                # "Children under 2 will only be enrolled remotely": whom the trial admits, or how
+                                r"|\bwill (?:also |only )?be (?:allowed|permitted|accepted|acceptable)\b"
+                                r"|\bwill (?:also|only) be (?:enrolled|included|eligible|considered|randomi[sz]ed)\b"
+                                r"|\bwill be (?:enrolled|included|seen) only\b", re.I)
 # a permission in brackets relaxes what it follows, which the reading joins as a part for review
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:ULN|LLN|upper limits? of normal|lower limits? of normal)\b"

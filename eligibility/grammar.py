@@ -386,6 +386,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "ulrr", "upper limit of the reference range (ulrr)", "upper limit of reference range (ulrr)"],
         "ULN",
     ).add_parse_action(pp.replace_with("ULN"))
+    # "ALAT < 3 N", "bilirubin > 2N": the French "N" (normale) for the upper limit; not newtons ("25 N/cm2")
+    uln_words = uln_words | pp.Regex(rf"n(?= (?:[,;.)]|or|and|and/or)(?: |$)|$)").add_parse_action(pp.replace_with("ULN"))
     lln_words = phrase(
         ["lln", "lower limit of normal", "lower limit of the normal range", "lower normal limit",
          "institutional lower limit of normal", "the lower limit of normal", "the lln"],
@@ -540,7 +542,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     def _cmp(r):
         fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
         fields.update(op=r["op"], value=r["value"], timepoint=_named(r, "timepoint"),
-                      context=_named(r, "context"), method=_named(r, "method"), age_words="age_words" in r)
+                      context=_named(r, "context"), method=_named(r, "method"), age_words="age_words" in r or "aged" in r)
         if "op_again" in r and _sign(r["op_again"])[:1] != _sign(r["op"])[:1]:
             # "at least 18 years or older" says it twice; "at least 18 years or younger" cannot be read
             fields["op"] = "conflicting"
@@ -628,6 +630,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
             # "≥ 20 years (at the time of giving consent)"; not "within 3 years before screening", a window
             | ~pp.Regex(r"(?:within|in the (?:last|past|previous)|during)(?= )") + comparator + value("value")
             + pp.FollowedBy(pp.Opt(measured_or_bracketed) + pp.StringEnd())
+            # "older than 18 years, scheduled for ...": only an age is older or younger
+            | pp.Regex(r"(?=(?:older|younger) than \d)")("aged") + comparator + value("value") + pp.Opt(age_words("age_words"))
         ) + pp.Opt(measured_or_bracketed("context"))
         # "those under 18 years", not "who are at least 2 years post-menopausal" (a duration)
         | pp.OneOrMore(phrase(p["person_words"])) + comparator + value("value") + pp.Opt(measured_within("context"))
@@ -706,7 +710,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # both need a number of days or weeks close ahead: a cheap look-ahead spares trying them after every finding
     window = _tagged(
         "window",
-        pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,8}(?:\d|(?:last|past|previous|preceding|the (?:day|week|month|year) (?:prior|before))(?: |$))")) + (
+        pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,8}(?:\d|(?:last|past|previous|preceding|the prior (?:day|week|month|year)|the (?:day|week|month|year) (?:prior|before))(?: |$))")) + (
             # "within ≤ 4 weeks": the sign says no more than "within" does
             phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount")
             + pp.Opt(window_note("note") | window_exception("except"))
@@ -716,7 +720,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                + relation_besides_of
                | pp.Opt(prefix_op.copy().add_condition(lambda t: t[0] not in (">=", ">"))("op")) + time_quantity("amount")
                + pp.Opt(window_note("note")) + relation) + reference("reference")
-            | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding") + time_unit("single")
+            | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding", "prior") + time_unit("single")
             # "in the month prior to screening"
             | tok("in", "within", "during") + tok("the") + time_unit("single") + relation + reference("reference")),
         lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
