@@ -356,8 +356,21 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "Patients known to be HIV-positive and taking HAART therapy are not eligible due to ...": read
         # as a requirement, it would refuse everyone without HIV
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
-    if (_MAY_OPENING.match(clean) or _PERMISSION_CLAUSE.search(_BRACKETED.sub("", clean))) and not all_review(rule):
+    unbracketed = _BRACKETED.sub("", clean)
+    if (_MAY_OPENING.match(clean) or _PERMISSION_CLAUSE.search(unbracketed)
+            or _SAYS_ELIGIBLE.search(unbracketed) and not _demographic(rule)) and not all_review(rule):
         # "May have previous adjuvant therapy with interferon": a permission, which no record can fail
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
+    if _read_inside_a_permission(rule, clean):
+        # "invasive within the past 5 years (Patients with history of DCIS are eligible)": what the
+        # bracket admits, read as a requirement or as what excludes, would turn it around. Ending the
+        # criterion, it only relaxes what comes before: that still settles what it cannot relax
+        ending = _PERMISSION_ENDING.search(clean)
+        if ending and ending.start() > 0:
+            main, main_problems = _compile_sentence(clean[:ending.start()], kind)
+            if not all_review(main):
+                relaxing = Review(ending.group(1), classify_review(ending.group(1)), span=ending.span(1))
+                return (AllOf if kind == "exclusion" else AnyOf)((main, relaxing), span=(0, len(clean))), main_problems
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if _LOST_SIGN.match(clean) and not all_review(rule):
         # "5 x ULN for ALT or AST, or total bilirubin > 1.5 x ULN": a limit whose sign the source lost;
@@ -421,6 +434,22 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         joined = AllOf if kind == "exclusion" else AnyOf
         return joined((_without_judgement_clause(rule), judgement), span=(0, len(clean))), problems
     return rule, problems
+
+
+_PERMISSION_ENDING = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\])[\s.;,]*$")
+
+
+def _read_inside_a_permission(rule: Node, clean: str) -> bool:
+    """A computable part of the rule read from a bracket that grants something."""
+    brackets = [m.span() for m in _BRACKETED.finditer(clean) if _PERMISSION_CLAUSE.search(m.group()) or _SAYS_ELIGIBLE.search(m.group())]
+    return any(not isinstance(node, Review) and not node.children() and node.span
+               and any(start <= node.span[0] and node.span[1] <= end for start, end in brackets)
+               for node in rule.walk())
+
+
+def _demographic(rule: Node) -> bool:
+    """Only ages and sexes read, besides what is left for review."""
+    return all(isinstance(node, Review) or node.children() or isinstance(node, Sex) or _an_age(node) for node in rule.walk())
 
 
 def _left_for_review(node: Node, clean: str, matches, reason: str, hinted: bool) -> Node:
@@ -646,6 +675,9 @@ _PERMISSION_CLAUSE = re.compile(r"\b(?:may|can|could) (?:still )?(?:be (?:enroll
                                 r"|\bwill (?:also |only )?be (?:allowed|permitted|accepted|acceptable)\b"
                                 r"|\bwill (?:also|only) be (?:enrolled|included|eligible|considered|randomi[sz]ed)\b"
                                 r"|\bwill be (?:enrolled|included|seen) only\b", re.I)
+# "Patients with chronic stable radiographic changes who are asymptomatic are eligible": whom the trial also
+# admits; but "Patients aged ≥18 are eligible", "Male and female subjects are eligible" describe everyone it admits
+_SAYS_ELIGIBLE = re.compile(r"\b(?:is|are) (?:also |still )?(?:eligible|not excluded)\b(?! (?:for|to) )", re.I)
 # a permission in brackets relaxes what it follows, which the reading joins as a part for review
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:ULN|LLN|upper limits? of normal|lower limits? of normal)\b"

@@ -31,6 +31,9 @@ _GROUP_ALL = re.compile(r"\b(all|each|both)\b[^:]*\bfollowing\b", re.I)
 # "lung cancer of the following histologic types:": kinds a patient has one of
 KINDS_LISTED = re.compile(r"\bfollowing\s+(?:[\w-]+\s+){0,2}(?:types?|subtypes?|histolog(?:y|ies|ic\s+types?)|diagnos[ie]s|diseases"
                           r"|indications|tumou?r\s+types|malignancies|cancers)\b", re.I)
+# "Patients should have an indication for screening colonoscopy", "a risk factor for ...": items that are
+# each one such, of which the patient has one
+ONE_OF_A_KIND = re.compile(r"\b(?:an?|one|any)\s+(?:[\w-]+\s+){0,2}?(?:indication|risk\s+factor|reason|sign|symptom|manifestation)\b", re.I)
 # "at least 2 of the following": a count of items, neither all nor any
 GROUP_COUNT = re.compile(r"\b(?:two|three|four|five|[2-9])\b(?:\s*\(\d\))?(?:\s+or\s+more)?\s+(?:out\s+)?of\s+(?:the\s+)?(?:following|these|those)\b", re.I)
 
@@ -58,7 +61,7 @@ class Item:
         """How a header's children combine: "any", "all", or "" when the header does not say."""
         if GROUP_COUNT.search(self.raw):
             return "count"
-        if GROUP_ANY.search(self.raw) or KINDS_LISTED.search(self.raw):
+        if GROUP_ANY.search(self.raw) or KINDS_LISTED.search(self.raw) or ONE_OF_A_KIND.search(self.raw):
             return "any"
         if _GROUP_ALL.search(self.raw):
             return "all"

@@ -8,6 +8,7 @@ from conftest import DATA, needs
 import eligibility
 from eligibility.criteria import _BULLET, split_criteria
 from eligibility.errors import SourceError
+from eligibility.nodes import AnyOf, Defined
 
 RECORDS = DATA / "ctgov-records"
 
@@ -277,6 +278,16 @@ def test_kinds_listed_under_a_header_are_alternatives():
     trial = eligibility.compile_trial("Inclusion Criteria:\n* Lung cancer of the following histologic types:\n"
                                       "  * squamous cell carcinoma\n  * adenocarcinoma\n")
     assert trial.criteria[0].rule.render().endswith("(condition squamous_cell_carcinoma OR condition adenocarcinoma)")
+
+
+def test_items_that_are_each_an_indication_are_alternatives():
+    trial = eligibility.compile_trial("Inclusion Criteria:\n  2. Patients should have an indication for screening colonoscopy\n"
+                                      "       1. First degree relative of patient with CRC.\n       2. Personal history of adenomas.\n"
+                                      "       3. People older than 50 and FOBT positive\n")
+    rule = trial.criteria[0].rule
+    assert isinstance(rule, Defined) and isinstance(rule.body, AnyOf)
+    result = eligibility.screen({"age": 34, "conditions": []}, trial)
+    assert result.criteria[0].outcome.value == "unknown"  # younger than 50, but either of the others may hold
 
 
 def test_headers_of_one_part_denials_before_including_and_other_exclusion_headings():
