@@ -399,6 +399,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         if all_review(partial):
             return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
         return partial, problems
+    if _EXPOSED_TO_AN_INFECTION.search(clean) and not all_review(rule):
+        # "Exposure to varicella during 15 days before inclusion": contact with an infection, which the
+        # patient's record of the infection itself neither shows nor rules out
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     contraindicated = _CONTRAINDICATED.search(clean) or (kind == "exclusion" and _FAILED_ON.search(clean))
     if contraindicated and any(isinstance(n, Finding) and n.category == "drug" and n.span and n.span[1] > contraindicated.start()
                                for n in rule.walk()):
@@ -408,6 +412,11 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if kind == "inclusion":
         rule = _left_for_review(rule, clean, lambda node: _trials_own_drug(node, clean), "not_understood", hinted=False)
+        suspected = _SUSPECTED.search(clean)
+        if suspected:
+            # "Suspected or confirmed pneumonia": a suspicion no record need hold; without one the
+            # requirement is open, not failed
+            rule = _suspicion_left_open(rule, suspected.start())
     if (re.match(r"\s*either\b", clean, re.I) and isinstance(rule, AnyOf) and any(isinstance(item, AllOf) for item in rule.items)
             and not all_review(rule)):
         # "Either acute ischaemic stroke or high-risk TIA and randomisation within 24 hours": the "and" may
@@ -437,6 +446,24 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
 
 
 _PERMISSION_ENDING = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\])[\s.;,]*$")
+
+
+_EXPOSED_TO_AN_INFECTION = re.compile(
+    r"(?<!evidence of )(?<!evidence of natural )\b(?:exposure|exposed|contact)\s+(?:to|with)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:HIV|hepatitis|HBV|HCV|tuberculosis|TB|varicella|chickenpox|measles|mumps|rubella|pertussis|COVID-19|COVID|SARS-CoV-2"
+    r"|coronavirus|influenza|infections?|infected|infectious)\b"
+    # not a drug named after the infection: "Prior exposure to an HCV direct-acting agent"
+    r"(?!(?:\s+[\w-]+){0,3}?\s+(?:inhibitors?|agents?|antivirals?|therap\w*|treatments?|drugs?|vaccines?|medications?|regimens?)\b)", re.I)
+_SUSPECTED = re.compile(r"\bsuspect(?:ed|ion)\b", re.I)
+
+
+def _suspicion_left_open(node: Node, start: int) -> Node:
+    """The rule with each condition named after `start`, outside any negation, open when absent."""
+    if isinstance(node, Not):
+        return node
+    if isinstance(node, Finding) and node.category in ("condition", "any") and node.span and node.span[0] >= start:
+        return replace(node, absence_unknown=True)
+    return _with_children(node, lambda child: _suspicion_left_open(child, start))
 
 
 def _read_inside_a_permission(rule: Node, clean: str) -> bool:

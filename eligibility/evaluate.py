@@ -269,6 +269,9 @@ class Evaluator:
             if not known and node.absence_unknown:
                 return Answer(None, f"{label} is not in the lexicons and may not be a condition, drug or procedure: "
                                     f"not found among the patient's {category_name}", (), (f"{category_name}: {label}",))
+            if node.absence_unknown:
+                return Answer(None, f"no {label} among the patient's {category_name}, but a suspicion of it, which the "
+                                    f"criterion admits, is not what records hold", (), (f"{category_name}: suspected {label}",))
             if not known and (len(given) < len(categories) or any(given)):
                 why = "is not in the lexicons, so only its exact name is matched" if concept is None else "cannot be listed exhaustively"
                 return Answer(None, f"{label} {why}: not found among the patient's {category_name}", (), (f"{category_name}: {label}",))

@@ -258,7 +258,8 @@ class Finding(Node):
     indication: tuple[str, ...] = ()
     grade: tuple = ()  # (op, value) or ("between", low, high): the severity grade its record must carry
     # a name outside the lexicons that an inclusion requires: it may name a state a record's lists
-    # never hold ("interpretable echocardiographic images"), so its absence does not refute it
+    # never hold ("interpretable echocardiographic images"), so its absence does not refute it; nor
+    # does it refute a suspicion an inclusion admits ("Suspected or confirmed pneumonia")
     absence_unknown: bool = False
     # "Other malignancy except carcinoma in situ": records of these concepts do not count; when the
     # exception is qualified ("except adequately treated basal cell carcinoma") they leave it unknown
