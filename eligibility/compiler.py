@@ -200,6 +200,12 @@ _AGE_AT_AN_EVENT = re.compile(
 # someone's death at an age ("a relative's sudden death under the age of 40"): not the patient's age
 _AGE_AT_A_DEATH = re.compile(rf"\b(?:died|death|deceased)\b{_AN_AGE_AFTER})", re.I)
 _ABOUT_SOMEONE_ELSE = re.compile(rf"\s*(?:for\s+)?(?:the\s+)?{OTHER_PEOPLE}(?:\s+(?:only|criteria|eligibility|inclusion|exclusion))?\s*[:–]", re.I)
+# "Mother with history of breast cancer", "First-degree relative with ...": what a relative has, which
+# the patient's own record would answer wrongly
+_RELATIVE = (r"(?:(?:first|second|1st|2nd)[-\s]degree\s+)?(?:biological\s+)?(?:relatives?|family\s+members?|mothers?|fathers?|parents?"
+             r"|siblings?|sisters?|brothers?|daughters?|sons?|twins?|spouses?|grandparents?|offspring)")
+_A_RELATIVE_WITH = re.compile(rf"\s*(?:(?:a|an|the|one|any|at\s+least\s+one)\s+)?{_RELATIVE}(?:\s*(?:,|or|and|and/or)\s*{_RELATIVE})*"
+                              r"\s+(?:with|who|whose|has|had|have|having|diagnosed|affected|suffering)\b", re.I)
 _FOR_A_PART = re.compile(r"\s*(?:for|in)\s+(?:the\s+|all\s+)?(?:(?:patients?|subjects?|participants?)\s+(?:in|of|enrolled\s+in)\s+(?:the\s+)?)?"
                         r"(?:parts?|cohorts?|arms?|groups?|phases?|stages?|steps?|sub-?stud(?:y|ies)|dose[- ]escalation|dose[- ]expansion"
                         r"|expansion|escalation)\b[^,:;]{0,40}[,:]", re.I)
@@ -422,7 +428,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "Either acute ischaemic stroke or high-risk TIA and randomisation within 24 hours": the "and" may
         # bind the last alternative or both
         return Review(clean, "not_understood", hints=(rule,), span=(0, len(clean))), problems
-    if _ABOUT_SOMEONE_ELSE.match(clean) and not all_review(rule):
+    if (_ABOUT_SOMEONE_ELSE.match(clean) or _A_RELATIVE_WITH.match(clean)) and not all_review(rule):
         # "DONOR: Age =< 60 years of age", "Caregiver: must be 18 or older": someone else's requirement,
         # which the patient's own record would answer wrongly
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
