@@ -405,6 +405,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         if all_review(partial):
             return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
         return partial, problems
+    if _change_shared(rule):
+        # "Change in SBP ≥ 20 mmHg or DBP ≥ 10 mmHg": the change is in both; DBP ≥ 10 mmHg alone would
+        # exclude everyone
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if _EXPOSED_TO_AN_INFECTION.search(clean) and not all_review(rule):
         # "Exposure to varicella during 15 days before inclusion": contact with an infection, which the
         # patient's record of the infection itself neither shows nor rules out
@@ -460,6 +464,17 @@ _EXPOSED_TO_AN_INFECTION = re.compile(
     r"|coronavirus|influenza|infections?|infected|infectious)\b"
     # not a drug named after the infection: "Prior exposure to an HCV direct-acting agent"
     r"(?!(?:\s+[\w-]+){0,3}?\s+(?:inhibitors?|agents?|antivirals?|therap\w*|treatments?|drugs?|vaccines?|medications?|regimens?)\b)", re.I)
+_CHANGE = re.compile(r"\b(?:changes?|increases?|increased|decreases?|decreased|rises?|fall|falls|drops?|reductions?|reduced|declines?"
+                     r"|variations?|differences?|fluctuations?|doubling|from baseline)\b", re.I)
+
+
+def _change_shared(rule: Node) -> bool:
+    """A change by an amount left for review, then a comparison read on its own after it, which the change may cover."""
+    nodes = list(rule.walk())
+    changes = [n.span[0] for n in nodes if isinstance(n, Review) and n.span and _CHANGE.search(n.text) and re.search(r"\d", n.text)]
+    return bool(changes) and any(isinstance(n, (Compare, Between)) and n.span and n.span[0] > min(changes) for n in nodes)
+
+
 _SUSPECTED = re.compile(r"\bsuspect(?:ed|ion)\b", re.I)
 
 
