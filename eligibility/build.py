@@ -1788,14 +1788,32 @@ def _finding_vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
 
 
 def _disjoint(bounds: list[Node]) -> bool:
-    """An upper bound below a lower bound on the same variable, in the same unit: no value meets both."""
-    if len(bounds) != 2 or not all(isinstance(b, Compare) for b in bounds):
+    """Two bounds or ranges on the same variable, in the same unit, that no value meets both ("< 18 years
+    and > 70 years", "0-2 years of age and 18 years or greater")."""
+    if len(bounds) != 2 or not all(isinstance(b, (Compare, Between)) for b in bounds):
         return False
-    upper = [b for b in bounds if b.op in ("<", "<=")]
-    lower = [b for b in bounds if b.op in (">", ">=")]
-    if len(upper) != 1 or len(lower) != 1 or upper[0].threshold.unit != lower[0].threshold.unit:
+    if bounds[0].variable != bounds[1].variable:
         return False
-    return upper[0].threshold.value <= lower[0].threshold.value
+    spans = [_interval(b) for b in bounds]
+    if None in spans or spans[0][2] != spans[1][2]:
+        return False
+    (low_a, high_a, _), (low_b, high_b, _) = spans
+    return high_a <= low_b or high_b <= low_a
+
+
+def _interval(bound: Node) -> tuple[float, float, str] | None:
+    """The values a bound admits, as (low, high, unit), ends left open; None when it is no plain bound."""
+    if isinstance(bound, Between):
+        if bound.low is None or bound.high is None or bound.low.unit != bound.high.unit or bound.low.is_limit_multiple:
+            return None
+        return bound.low.value, bound.high.value, bound.low.unit
+    if bound.threshold is None or bound.threshold.is_limit_multiple:
+        return None
+    if bound.op in ("<", "<="):
+        return float("-inf"), bound.threshold.value, bound.threshold.unit
+    if bound.op in (">", ">="):
+        return bound.threshold.value, float("inf"), bound.threshold.unit
+    return None
 
 
 _WITHIN_TIME = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding )?\d+|\d+\s*(?:hours?|days?|weeks?|months?|years?)\s+(?:before|prior|ago)"
