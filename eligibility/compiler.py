@@ -975,7 +975,7 @@ def _normalised(lexemes: list) -> list:
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed, _limit_without_article,
-                 _age_after_a_finding, _without_citations):
+                 _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice):
         lexemes = step(lexemes)
     return lexemes
 
@@ -1087,6 +1087,44 @@ def _age_after_a_finding(lexemes: list) -> list:
         if after[:1] == ["old"] or after == ["of", "@lab:age"] or after == ["of", "age"]:
             joined = Lexeme("and", lexemes[index + 1].start, lexemes[index + 1].start)
             return lexemes[:index + 1] + [joined] + lexemes[index + 1:]
+    return lexemes
+
+
+_AGE_NAMED = ("of", "@lab:age")
+
+
+def _age_plus(lexemes: list) -> list:
+    """"Age 18+", "18+ years of age": that age or older. Only an age: "proteinuria ≥ 2+" is a grade."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words)):
+        if words[index] != "+" or not _NUMBER_START.match(words[index - 1]):
+            continue
+        following = words[index + 1:index + 2]
+        if following and following[0] in _YEAR_WORDS:
+            end = index + 2
+            end += 2 if words[end:end + 2] == list(_AGE_NAMED) else 1 if words[end:end + 1] == ["old"] else 0
+        elif "@lab:age" in words[max(0, index - 3):index] and (not following or following[0] in (",", ";", ".", "and", "or", ")")):
+            end = index + 1
+        else:
+            continue
+        plus = lexemes[index]
+        older = [Lexeme("or", plus.start, plus.end), Lexeme("older", plus.start, plus.end)]
+        return lexemes[:index] + lexemes[index + 1:end] + older + lexemes[end:]
+    return lexemes
+
+
+def _age_range_named_twice(lexemes: list) -> list:
+    """"18 years of age to 75 years of age", "between 18 years old and 75 years old": the first "of age"
+    or "old" is said again at the range's end, where the grammar reads it."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 4):
+        if words[index] not in _YEAR_WORDS or not _NUMBER_START.match(words[index - 1]):
+            continue
+        named = 2 if words[index + 1:index + 3] == list(_AGE_NAMED) else 1 if words[index + 1] == "old" else 0
+        after = index + 1 + named
+        joiner, high, unit = (words[after:after + 3] + ["", "", ""])[:3]
+        if named and joiner in ("to", "-", "and", "through") and _NUMBER_START.match(high) and unit in _YEAR_WORDS:
+            return lexemes[:index + 1] + lexemes[after:]
     return lexemes
 
 
