@@ -975,7 +975,7 @@ def _normalised(lexemes: list) -> list:
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed, _limit_without_article,
-                 _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice):
+                 _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _untreated_as_none_prior):
         lexemes = step(lexemes)
     return lexemes
 
@@ -1088,6 +1088,25 @@ def _age_after_a_finding(lexemes: list) -> list:
             joined = Lexeme("and", lexemes[index + 1].start, lexemes[index + 1].start)
             return lexemes[:index + 1] + [joined] + lexemes[index + 1:]
     return lexemes
+
+
+_UNTREATED = re.compile(r"(?<!\S)(?:(?:(?:previously|prior) )?untreated (?:with|by) |(?:(?:treatment|therapy) -? ?)?na[iï]ve (?:to|for) )")
+
+
+def _untreated_as_none_prior(lexemes: list) -> list:
+    """"Previously untreated with chemotherapy", "Naïve to anti-TNF therapy": none before, which read as
+    a qualifier of the treatment ("untreated chemotherapy") would require it."""
+    words = [lexeme.g for lexeme in lexemes]
+    text = " ".join(words) + " "
+    match = _UNTREATED.search(text)
+    if not match:
+        return lexemes
+    first = text[:match.start()].count(" ")
+    last = first + match.group().count(" ")
+    if last >= len(lexemes) or not lexemes[last].g.startswith(("@drug:", "@proc:")):
+        return lexemes
+    start, end = lexemes[first].start, lexemes[last - 1].end
+    return lexemes[:first] + [Lexeme("no", start, end), Lexeme("prior", start, end)] + lexemes[last:]
 
 
 _AGE_NAMED = ("of", "@lab:age")
@@ -1951,7 +1970,7 @@ _SAYS_EXCLUDED = re.compile(
 _NEGATED_OPENING = re.compile(
     r"(?:(?:the\s+|an?\s+|each\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?)\s+)?(?:no|not|none|without|must\s+not|should\s+not|can\s*not|cannot|may\s+not"
     r"|must\s+have\s+no|has\s+not|have\s+not|did\s+not|who\s+(?:have|has|had|did|do|does|are|is)\s+not|who\s+(?:have|has)\s+never"
-    r"|(?:a\s+)?negative)\b"
+    r"|(?:a\s+)?negative|(?:previously\s+|prior\s+)?untreated\s+(?:with|by)|(?:treatment[-\s]*)?na[iï]ve\s+(?:to|for))\b"
     r"(?!\s+(?:be\s+)?(?:able|willing|capable|candidates?|suitable|fit|available|eligible|competent|likely)\b)", re.I)
 
 
