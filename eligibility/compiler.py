@@ -338,6 +338,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     if any(isinstance(n, Sex) for n in nodes):  # groups are split only where a sex was read
         rule = _groups_of_each_sex(rule, clean)
     rule = _requirement_of_one_sex(rule, clean, kind)
+    rule = _said_of_women(rule, clean, kind)
     if kind == "exclusion" and any(isinstance(n, Finding) and n.concept in _GENERIC_PROCEDURES for n in nodes):
         rule = _sites_unsaid(rule, bool(_FOR_THE_DISEASE.search(clean)))
     if _agreement_excludes(rule, kind):
@@ -642,6 +643,24 @@ def _requirement_of_one_sex(rule: Node, clean: str, kind: str) -> Node:
 
 
 _FEMALE_STATES = frozenset({"postmenopausal", "pregnant", "breastfeeding", "planning_pregnancy"})
+_CHILDBEARING = re.compile(r"\b(?:child[- ]?bearing|reproductive)\s+potential\b", re.I)
+_WOMEN_OPENING = re.compile(r"\s*(?:all\s+|any\s+)?(?:wom[ae]n|females?|female\s+(?:patients?|subjects?|participants?|volunteers?)|wocbp)\b", re.I)
+
+
+def _said_of_women(rule: Node, clean: str, kind: str) -> Node:
+    """"Women who are pregnant, nursing or not using birth control": the women are read as a filler, which
+    is right for states only a woman can be in; a man not using birth control is no one it speaks of. The
+    whole is then said of women (of those who can bear children, when it names them): an exclusion needs
+    one, an inclusion binds only them."""
+    flags = [n.variable for n in rule.walk() if isinstance(n, Flag)]
+    if (not _WOMEN_OPENING.match(clean) or _MEN_WORD.search(clean) or any(isinstance(n, Sex) for n in rule.walk())
+            or not set(flags) - _FEMALE_STATES - {"childbearing_potential", "healthy_volunteer"}):
+        return rule
+    fertile = "childbearing_potential" in flags or _CHILDBEARING.search(clean)
+    scope = Flag("childbearing_potential", span=rule.span) if fertile else Sex(("female",), span=rule.span)
+    if kind == "exclusion":
+        return AllOf((scope, rule), span=rule.span)
+    return AnyOf((Not(scope, span=rule.span), rule), span=rule.span)
 
 
 def _asserted_flags(rule: Node) -> frozenset[str]:
