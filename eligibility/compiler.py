@@ -368,16 +368,16 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
             or _SAYS_ELIGIBLE.search(unbracketed) and not _demographic(rule)) and not all_review(rule):
         # "May have previous adjuvant therapy with interferon": a permission, which no record can fail
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
+    ending = _PERMISSION_ENDING.search(clean)
+    if ending and ending.start() > 0 and _permits(ending.group(1)):
+        # "Hemoglobin ≥ 9 g/dL (transfusion allowed)", "... (Patients with history of DCIS are eligible)": a
+        # bracket that admits more only relaxes what comes before, which still settles what it cannot relax
+        main, main_problems = _compile_sentence(clean[:ending.start()], kind)
+        if not all_review(main):
+            relaxing = Review(ending.group(1), classify_review(ending.group(1)), span=ending.span(1))
+            return (AllOf if kind == "exclusion" else AnyOf)((main, relaxing), span=(0, len(clean))), main_problems
     if _read_inside_a_permission(rule, clean):
-        # "invasive within the past 5 years (Patients with history of DCIS are eligible)": what the
-        # bracket admits, read as a requirement or as what excludes, would turn it around. Ending the
-        # criterion, it only relaxes what comes before: that still settles what it cannot relax
-        ending = _PERMISSION_ENDING.search(clean)
-        if ending and ending.start() > 0:
-            main, main_problems = _compile_sentence(clean[:ending.start()], kind)
-            if not all_review(main):
-                relaxing = Review(ending.group(1), classify_review(ending.group(1)), span=ending.span(1))
-                return (AllOf if kind == "exclusion" else AnyOf)((main, relaxing), span=(0, len(clean))), main_problems
+        # what a bracket admits, read as a requirement or as what excludes, would turn it around
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if _LOST_SIGN.match(clean) and not all_review(rule):
         # "5 x ULN for ALT or AST, or total bilirubin > 1.5 x ULN": a limit whose sign the source lost;
@@ -488,9 +488,17 @@ def _suspicion_left_open(node: Node, start: int) -> Node:
     return _with_children(node, lambda child: _suspicion_left_open(child, start))
 
 
+def _permits(bracket: str) -> bool:
+    """Whether a bracket grants something ("(transfusion allowed)", "(... are eligible)")."""
+    return bool(_PERMISSION_CLAUSE.search(bracket) or _SAYS_ELIGIBLE.search(bracket) or _ALLOWED.search(bracket))
+
+
+_ALLOWED = re.compile(r"\b(?:allowed|permitted|acceptable)\b", re.I)
+
+
 def _read_inside_a_permission(rule: Node, clean: str) -> bool:
     """A computable part of the rule read from a bracket that grants something."""
-    brackets = [m.span() for m in _BRACKETED.finditer(clean) if _PERMISSION_CLAUSE.search(m.group()) or _SAYS_ELIGIBLE.search(m.group())]
+    brackets = [m.span() for m in _BRACKETED.finditer(clean) if _permits(m.group())]
     return any(not isinstance(node, Review) and not node.children() and node.span
                and any(start <= node.span[0] and node.span[1] <= end for start, end in brackets)
                for node in rule.walk())
