@@ -1588,6 +1588,10 @@ def _sex_before_bound(lexemes: list) -> list:
     return out
 
 
+_TEST_WORDS = frozenset({"-", "test", "tests", "testing", "pcr", "rt", "rt-pcr", "serology", "serologies", "antibody", "antibodies",
+                         "antigen", "screen", "screening", "result", "results", "status", "naat", "rapid", "swab"})
+
+
 def _negative_infection(lexemes: list) -> list:
     """"HIV negative", "HCV-negative": an infection the patient tests negative for, read as "negative for
     HIV"; only infections, as "ER negative" or "EGFR negative" say nothing of a finding."""
@@ -1596,7 +1600,15 @@ def _negative_infection(lexemes: list) -> list:
     for index, word in enumerate(words):
         if not word.startswith("@cond:") or "infection" not in lexicon.ancestors(word[6:]) | lexicon.possible_classes(word[6:]):
             continue
-        after = index + 1 + (index + 1 < len(words) and words[index + 1] == "-")
+        tested = index + 1
+        while tested < len(words) and words[tested] in _TEST_WORDS:
+            tested += 1
+        if index > 0 and words[index - 1] == "negative" and (tested > index + 1 or tested == len(words)):
+            # "Negative HIV test", "Negative SARS-CoV-2 PCR test at screening": negative for the infection
+            named = lexemes[index]
+            return (lexemes[:index] + [replace(named, g="for", end=named.start)] + [replace(named, end=lexemes[tested - 1].end)]
+                    + lexemes[tested:])
+        after = tested + (tested < len(words) and words[tested] == "-")
         if after >= len(words) or words[after] not in ("negative", "seronegative"):
             continue
         if after + 1 < len(words) and words[after + 1] in ("for", "to"):
