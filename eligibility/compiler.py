@@ -831,9 +831,10 @@ def _without_subject_lead(lexemes: list) -> list | None:
         i = 1
     while i < len(words) and words[i] in _LEAD_WORDS:
         i += 1
-    if i >= len(words) or words[i] not in _PERSON:
+    unsaid = not asked and i == 0 and bool(words) and words[0] in ("has", "have", "had")  # "Has a history of ...": the person unsaid
+    if not unsaid and (i >= len(words) or words[i] not in _PERSON):
         return None
-    i += 1
+    i += 0 if unsaid else 1
     if asked:
         if words[0] in ("does", "do", "did") and i < len(words) and words[i] in ("have", "has", "had"):
             i += 1
