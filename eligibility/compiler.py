@@ -334,6 +334,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
             rule, problems = retry
     if isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _bare_finding(clean, rest or lexemes, kind) or (rule, problems)
+    rule, problems = _exception_read_after_its_window(clean, rest or lexemes, kind, rule, problems)
     nodes = list(rule.walk())
     if any(isinstance(n, Sex) for n in nodes):  # groups are split only where a sex was read
         rule = _groups_of_each_sex(rule, clean)
@@ -782,6 +783,39 @@ def _treatment_read(rule: Node) -> bool:
                     and node.status not in ("previous", "history"))
         return any(walk(child, negated) for child in node.children())
     return walk(rule, False)
+
+
+_EXCEPTION_OPENINGS = ("other than ", "except ", "excluding ", "apart from ", "not including ")
+_WINDOW_OPENINGS = frozenset({"within", "in", "during"})
+_CLAUSE_ENDS = frozenset({"(", ")", ",", ";", "or", "and", "and/or", ":"})
+
+
+def _exception_read_after_its_window(clean: str, lexemes: list, kind: str, rule: Node, problems: tuple) -> tuple[Node, tuple]:
+    """"History of cancer (other than basal cell carcinoma) within 5 years prior to screening": a bracketed
+    exception before the window that ends the criterion, read after it (", other than ..."). The words are
+    then out of order, so that a part left for review would quote the wrong text: the reading counts only
+    when nothing outside the bracket is left for review."""
+    if not any(isinstance(n, Review) for n in rule.walk()):
+        return rule, problems
+    words = [lexeme.g for lexeme in lexemes]
+    for start in range(1, len(words) - 3):
+        if words[start] != "(" or not " ".join(words[start + 1:start + 6]).startswith(_EXCEPTION_OPENINGS) or ")" not in words[start:]:
+            continue
+        close = words.index(")", start)
+        end = len(words)
+        window = words[close + 1:end]
+        if ("(" in words[start + 1:close] or not window or window[0] not in _WINDOW_OPENINGS or _CLAUSE_ENDS.intersection(window)
+                or not any(_NUMBER_START.match(word) for word in window)):
+            continue
+        comma = Lexeme(",", lexemes[close].start, lexemes[close].start)
+        moved = lexemes[:start] + lexemes[close + 1:] + [comma] + lexemes[start + 1:close]
+        reading, reading_problems = _read(clean, moved, kind)
+        inside = (lexemes[start].start, lexemes[close].end)
+        if not all_review(reading) and all(inside[0] <= n.span[0] and n.span[1] <= inside[1]
+                                           for n in reading.walk() if isinstance(n, Review) and n.span):
+            return reading, reading_problems
+        return rule, problems
+    return rule, problems
 
 
 def _unread_parts(rule: Node) -> tuple[int, int]:
