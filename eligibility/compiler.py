@@ -491,10 +491,13 @@ def _suspicion_left_open(node: Node, start: int) -> Node:
 
 def _permits(bracket: str) -> bool:
     """Whether a bracket grants something ("(transfusion allowed)", "(... are eligible)")."""
+    if _DENIED.search(bracket):  # "(transfusions are not allowed within 2 weeks)" restricts
+        return False
     return bool(_PERMISSION_CLAUSE.search(bracket) or _SAYS_ELIGIBLE.search(bracket) or _ALLOWED.search(bracket))
 
 
 _ALLOWED = re.compile(r"\b(?:allowed|permitted|acceptable)\b", re.I)
+_DENIED = re.compile(r"\b(?:not|never|no longer)\s+(?:be\s+)?(?:allowed|permitted|acceptable|eligible)\b|\bnot\s+(?:be\s+)?(?:allow|permit)", re.I)
 
 
 def _read_inside_a_permission(rule: Node, clean: str) -> bool:
