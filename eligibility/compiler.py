@@ -805,8 +805,7 @@ def _exception_read_after_its_window(clean: str, lexemes: list, kind: str, rule:
         if words[start] != "(" or not " ".join(words[start + 1:start + 6]).startswith(_EXCEPTION_OPENINGS) or ")" not in words[start:]:
             continue
         close = words.index(")", start)
-        end = len(words)
-        window = words[close + 1:end]
+        window = words[close + 1:]
         if ("(" in words[start + 1:close] or not window or window[0] not in _WINDOW_OPENINGS or _CLAUSE_ENDS.intersection(window)
                 or not any(_NUMBER_START.match(word) for word in window)):
             continue
