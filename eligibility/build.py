@@ -1084,7 +1084,7 @@ class Builder:
         start, end = self.span(p)
         if _OTHER_THAN_STUDIED.search(self.text[max(0, start - 24):end]):
             return True
-        denied = f.get("negated") or (f.get("window") is not None and _one(_one(f["window"]).fields.get("op")) in (">", ">="))
+        denied = f.get("negated") or (f.get("window") is not None and self._long_ago(_one(f["window"])))
         return concept_id in _ANY_OF_A_STUDIED_CLASS and (self.criterion_kind == "exclusion" or bool(denied))
 
     def _with_qualifier_choices(self, finding: Finding, f: dict) -> Node:
@@ -1127,10 +1127,18 @@ class Builder:
             return ("between", low, float(g["high"]))
         return (_one(g["op"]) if g.get("op") is not None else "==", low)
 
+    def _long_ago(self, window: Parsed) -> bool:
+        """"X > 4 weeks prior": none in those 4 weeks. Not when an exclusion says when X "must have been
+        completed": that is what the trial requires, so what excludes is X within the period."""
+        if _one(window.fields.get("op")) not in (">", ">="):
+            return False
+        ended = window.fields.get("ended") or ""
+        return not (self.criterion_kind == "exclusion" and re.match(r"(?:must|should|will) ", ended))
+
     def _negations(self, combined: Node | _Implicit, f: dict, p: Parsed) -> Node | _Implicit:
         """"No X"; and "X > 4 weeks prior to randomization": none within those 4 weeks."""
         window = _one(f["window"]) if f.get("window") else None
-        if window is not None and _one(window.fields.get("op")) in (">", ">="):
+        if window is not None and self._long_ago(window):
             denied = Not(self._none_of(combined), span=self.span(p))
             if self.criterion_kind == "exclusion" and not f.get("negated"):
                 # "Hospitalization at least 1 month prior to study entry" excludes one who was, that long

@@ -708,6 +708,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
                           lambda r: {})
     # "within the last 5 years (except basal cell carcinoma) prior to enrollment": what the period does not count
     window_exception = pp.Group(lpar + phrase([w for w in p["exception"] if w != "unless"], "except").suppress() + pp.Opt(comma).suppress() + expr + rpar)
+    # "must have been discontinued", "was completed": the end of a treatment, dated by the window that follows
+    # (not "started", which dates how long it has lasted)
+    ended = pp.Regex(r"(?:(?:must|should|will) (?:be|have been) |(?:was|were|has been|have been|is|are|be) )?"
+                     r"(?:completed|discontinued|stopped|ended|finished|ceased)(?= |$)").set_name("ended")
     # both need a number of days or weeks close ahead: a cheap look-ahead spares trying them after every finding
     window = _tagged(
         "window",
@@ -716,7 +720,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
             phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount")
             + pp.Opt(window_note("note") | window_exception("except"))
             + pp.Opt(relation + pp.Opt(reference("reference"))) + pp.Opt(window_note("note"))
-            # "at least 4 months of adjuvant chemotherapy" is how long it lasted, not how long before it
+            # "at least 4 months of adjuvant chemotherapy" is how long it lasted, not how long before it;
+            # "completed at least 4 weeks prior to enrollment": when it ended is when it last happened
+            | ended("ended") + (prefix_op | pp.Empty().add_parse_action(pp.replace_with(">=")))("op") + time_quantity("amount")
+            + pp.Opt(window_note("note")) + relation_besides_of + reference("reference")
             | (prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))("op") + time_quantity("amount") + pp.Opt(window_note("note"))
                + relation_besides_of
                | pp.Opt(prefix_op.copy().add_condition(lambda t: t[0] not in (">=", ">"))("op")) + time_quantity("amount")
@@ -725,7 +732,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             # "in the month prior to screening"
             | tok("in", "within", "during") + tok("the") + time_unit("single") + relation + reference("reference")),
         lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
-                   "op": _named(r, "op"), "note": _named(r, "note"), "except": _first_parsed(r["except"]) if "except" in r else None},
+                   "op": _named(r, "op"), "note": _named(r, "note"), "ended": _named(r, "ended"), "except": _first_parsed(r["except"]) if "except" in r else None},
     )
     washout = _tagged(
         "washout",
@@ -903,7 +910,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     stop_words = (
         [",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "within", "in", "during", "for", "prior", "before",
          "since", "after", "except", "excluding", "unless", "including", "such as", "e.g", "other than", "defined", "due",
-         "caused", "who", "which", "that", "at", "of", "as", "if", "than", "per", "from", "by", "to", "not", "no", "are", "is",
+         "caused", "who", "which", "that", "at", "of", "as", "if", "than", "per", "from", "by", "to", "not", "no", "are", "is", "was", "were", "been",
          "be", "must", "should", "will", "can", "may", "has", "have", "had", "the", "this", "more", "less", "greater",
          "over", "under", "above", "below", "up", "exceeding", "higher", "lower", "between", "equal", "minimum",
          "maximum", "least", "most", "range", "ranging", "inclusive", "level", "levels", "count", "value", "score",
@@ -913,7 +920,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "following", "follows", "below", "either", "criteria", "criterion",
          # verbs and adverbs a name does not hold: "has never received a ..."
          "never", "ever", "received", "receive", "receiving", "taken", "taking", "undergone", "undergoing",
-         "discontinue", "discontinued", "stop", "stopped", "agree", "agrees", "consider", "considered", "expected", "likely",
+         "discontinue", "discontinued", "stop", "stopped", "completed", "ended", "finished", "ceased", "agree", "agrees", "consider", "considered", "expected", "likely",
          # words that grant or point, never part of a name: "adjuvant tamoxifen allowed", "per protocol"
          "allowed", "permitted", "acceptable", "only", "protocol", "compatible", "lab",
          # a sex is not a finding: "male, or female of non-childbearing potential"; nor a state
