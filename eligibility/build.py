@@ -1626,7 +1626,7 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
     r"(?:\s+(?:visit|examinations?|assessments?|evaluations?|tests?))?\b",
     r"\b(?:during|in|within)\s+the\s+(?:prior|past|last|previous)\s+(?:year|month|week)\b",
     r"\b(?:while\s+)?(?:breathing\s+)?(?:(?:on|in|at)\s+)?(?:room|ambient)\s+air\b|\bin\s+air\b|\bat\s+rest\b",
-    r"\b(?:of\s+(?:the\s+)?)?(?:normal\s+)?(?:predicted|expected)(?:\s+value)?\b",
+    r"\b(?:of\s+(?:the\s+|their\s+)?)?(?:normal\s+)?(?:predicted|expected)(?:\s+normal)?(?:\s+values?)?\b",
     r"\b(?:screening|baseline|muga|echo\w*|ecg|ekg|ecog|karnofsky|lansky|recist|mdrd|ckd-epi|cockcroft[\s-]*gault|cockroft[\s-]*gault"
     r"|day\s+-?\d+|visit(?:\s+-?\d+)?|pre-?screening|recording|scans?|multi-?\s*gated\s+acquisition|radionuclide\s+\w+)\b",
     r"\bon\s+the\s+[\w\s()'-]*?\bscale\b",

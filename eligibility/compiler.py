@@ -938,8 +938,9 @@ def _without_restated_acronyms(lexemes: list, text: str) -> list:
             continue
         if lexeme.g == "(" and index + 2 < len(lexemes) and lexemes[index + 2].g == ")" and kept:
             inner = lexemes[index + 1]
-            # "eject fraction (EF)": a known term in brackets names what the words before may not
-            if inner.g.startswith("@") and inner.g in {k.g for k in kept[-6:]}:
+            # "eject fraction (EF)": a known term in brackets names what the words before may not;
+            # "post-bronchodilator forced expiratory volume (FEV1)": nor the term the one before narrows
+            if inner.g.startswith("@") and (inner.g in {k.g for k in kept[-6:]} or kept[-1].g.startswith(inner.g + "_")):
                 index += 3
                 continue
             covered = _spelled_by(text[inner.start:inner.end], kept, text)

@@ -446,7 +446,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lab_prefix_words = alternation(
         ["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-         "resting", "supine", "sitting", "seated", "awake", "fasting", "mean", "average", "averaged", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
+         "resting", "supine", "sitting", "best", "seated", "awake", "fasting", "mean", "average", "averaged", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
          "castrate level of", "castration levels of", "castrate", "anticipated", "room air", "room-air", "resting room air",
          "subject's", "patient's", "participant's", "elevated", "increased", "raised", "decreased", "reduced", "prolonged", "shortened", "abnormal",
          "elevation of", "elevations of", "elevated levels of", "elevated level of",
@@ -564,7 +564,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         r"|on (?:room|ambient) air\b"
         r"|(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
         r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
-        r"|predicted|of predicted|of the predicted|of normal predicted|of expected|of the expected|according to|as per|based on)"
+        r"|predicted|of predicted|of the predicted|of their predicted|of normal predicted|of expected|of the expected|according to|as per|based on)"
         r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
         r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
         rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*)" + VISIT_NOTE
