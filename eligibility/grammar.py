@@ -205,7 +205,12 @@ def _measured_in(words: list[str]) -> bool:
     signs = {"<", ">", "<=", ">=", "="}
     return any(w.startswith("@lab:") and signs & set(words[i + 1:i + 5]) for i, w in enumerate(words)) or any(
         re.fullmatch(r"\d+(?:\.\d+)?", w) and i + 1 < len(words) and re.match(r"(?:day|week|month|year|hour|h|hr|wk|mo)s?$", words[i + 1])
+        # but "tests measured within 28 days prior to registration:" says when the values below are taken
+        and not _MEASURING_WORDS.intersection(words[max(0, i - 4):i])
         for i, w in enumerate(words))
+
+
+_MEASURING_WORDS = frozenset("measured obtained performed done drawn collected assessed tests test values labs laboratory".split())
 
 
 def _first_parsed(results) -> "Parsed | None":
@@ -383,7 +388,13 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "upper level of normal", "upper levels of normal", "the upper level of normal", "upper limit of reference range",
          "upper limit of institutional norm", "upper limit of the institutional norm", "upper value of the normal range",
          "upper value of normal", "upper institutional limit of normal", "upper institutional limit of the normal range",
-         "ulrr", "upper limit of the reference range (ulrr)", "upper limit of reference range (ulrr)"],
+         "ulrr", "upper limit of the reference range (ulrr)", "upper limit of reference range (ulrr)",
+         "upper limit of the normal laboratory range", "upper limit of the normal reference range", "upper limit or normal",
+         "upper limit for normal", "upper limits of the institutional norm", "upper normal range", "upper limit of local institution",
+         "upper limit of normal for the institution", "upper limit of normal for the laboratory", "upper limits of the normal range",
+         # the patient's reference range is the one for their age
+         "upper limit of normal for age", "upper limit normal for age", "upper limit of institutional normal for age",
+         "upper normal limits for age", "upper normal limit for age", "uln for age"],
         "ULN",
     ).add_parse_action(pp.replace_with("ULN"))
     # "ALAT < 3 N", "bilirubin > 2N": the French "N" (normale) for the upper limit; not newtons ("25 N/cm2")
@@ -1408,10 +1419,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "≤ 5 x ULN in patients with liver metastases", "Hemoglobin ≥ 10 g/dL if female": a requirement
     # that applies to some patients only
     conditional_word = after_comma(p["conditional"], "in patients with")
+    # "(5 times ULN if due to liver metastasis)": what is left unread ends where its bracket does
+    rest_of_bracket = _tagged("unknown", pp.Regex(r"[^()]+?(?= \))"), lambda r: {})
     exception_expr = _with_tails(
         described,
-        {"except": exception_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_unknown),
-         "conditional": conditional_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_unknown)
+        {"except": exception_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_of_bracket | rest_unknown),
+         "conditional": conditional_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_of_bracket | rest_unknown)
          | pp.Opt(comma) + sex_condition + pp.FollowedBy(rpar | end_punct + pp.StringEnd())},
         lambda kind, main, tail: {"main": main, ("exception" if kind == "except" else "condition"): _first_parsed(tail)},
     )
