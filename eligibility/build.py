@@ -819,8 +819,14 @@ class Builder:
             return None
         if not amount.unit or not any(compatible(amount.unit, unit) for unit in _DOSE_UNITS):
             return None  # "Doxorubicin > 550 mg/m2", "clopidogrel > 75 mg": a cumulative or a single dose, not a daily one
+        if any("current" not in str(status) for status in p.fields.get("status") or ()):
+            return None  # "Prior use of prednisone > 10 mg/day for 4 weeks": a past course, no record's current dose
+        qualifiers = ("stable",) if p.fields.get("stable") else ()
+        if p.fields.get("window"):  # "... within 4 weeks prior to screening": taken at that dose in those weeks
+            return Finding(concept, "drug", "", qualifiers, window=self._window(p.fields["window"]), dose=(op, amount), span=self.span(p))
         # a dose bounds what the patient takes now; a course that ended is no dose
-        return Finding(concept, "drug", "current", dose=(op, amount), span=self.span(p))
+        return Finding(concept, "drug", "current", qualifiers, dose=(op, amount), duration=self._duration(p.fields.get("duration")),
+                       span=self.span(p))
 
     def _is_score(self, variable: str) -> bool:
         analyte = self.lexicon.analytes.get(variable)
@@ -855,6 +861,8 @@ class Builder:
         dosed = self._dose_of_a_drug(p, op)
         if dosed is not None:
             return dosed
+        if p.fields.get("window") or p.fields.get("duration"):  # a dose this reading cannot hold, and when it was taken
+            return Review(self.source(p), "not_understood", span=self.span(p))
         nodes = []
         for variable in variables:
             try:

@@ -1012,6 +1012,15 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "Prothrombin Ratio (TR)": the abbreviation restates the name and is not part of it
     abbreviation = pp.Suppress(lpar + pp.Regex(rf"{free_word_pattern}(?: {free_word_pattern}){{0,2}}") + rpar)
     free_variable = pp.Group(variable_word + variable_word[0, 4] + pp.Opt(abbreviation))
+    # "Prednisone > 10 mg/day within 4 weeks prior to screening", "metformin ≥ 1500 mg/day for at least 8
+    # weeks": a drug's dose, and when or for how long it was taken
+    dosed_drug = _tagged(
+        "cmp",
+        pp.ZeroOrMore(lab_prefix | status("status*")) + pp.Opt(tok("stable")("stable")) + pp.Group(term("drug"))("free")
+        + comparator + value("value") + (window("window") | duration("duration")),
+        lambda r: {**_cmp(r), "free": list(r["free"]), "window": _named(r, "window"), "duration": _named(r, "duration"),
+                   "status": _all(r, "status"), "stable": "stable" in r},
+    )
     free_cmp = _tagged(
         "cmp",
         # "International Prostate Symptom Score (IPSS) ≥ 12": the abbreviation after a filler word
@@ -1344,7 +1353,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # the known-term branch tries a free finding too; near an analyte, the words before it are no
         # finding's name ("calculated or measured creatinine clearance", "a man or woman aged 18")
         (introducer_first, first_of(free_finding), (lab_terms, known_terms)),
-        (number_near, first_of(blood_pressure, since, score_on_scale, bare_range, bare_double, bare_cmp, free_range, free_double, free_cmp, count_cmp,
+        (number_near, first_of(blood_pressure, since, score_on_scale, bare_range, bare_double, bare_cmp, free_range, free_double, dosed_drug, free_cmp, count_cmp,
                                bound, unsigned_limit)),
         (near("adults?(?:\\s|$)", 3), first_of(adult)),
         # the words before an age: an age named, or years that say they are one
