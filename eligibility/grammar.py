@@ -210,7 +210,8 @@ def _measured_in(words: list[str]) -> bool:
         for i, w in enumerate(words))
 
 
-_MEASURING_WORDS = frozenset("measured obtained performed done drawn collected assessed tests test values labs laboratory".split())
+_MEASURING_WORDS = frozenset("measured obtained performed done drawn collected assessed tests test values labs laboratory function"
+                             " functions parameters counts results".split())
 
 
 def _first_parsed(results) -> "Parsed | None":
