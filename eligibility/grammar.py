@@ -355,6 +355,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # a bracketed number alone may be an item's number ("(1) hemoglobin < 10 g/dL")
         "% ) ", " l ) ", " dl ) ", " uln ) ", " mm3 ) ", " ul ) ",
     )) + r")(?=@lab:)"
+    # "COVID-19 patients ≥ 18 years of age": a finding, then the age of those who have it
+    juxtaposed_pattern += (r"|(?<= )(?=(?:patients|subjects|participants|adults|volunteers|individuals)"
+                           r" (?:(?:aged?|@lab:age) )?(?:>=|<=|>|<|\d))")
     # one regex for the two: a boundary is tested at the end of every clause tried
     boundary = pp.FollowedBy(pp.Regex(f"{boundary_pattern}|{juxtaposed_pattern}").set_name("connective")) | pp.StringEnd()
 
