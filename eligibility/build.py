@@ -1254,13 +1254,15 @@ class Builder:
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
                 category = "allergy" if f.get("allergy") else concept.category
                 other = self._other_than_studied(concept.id, f, p)
+                # what it was for: a treatment's, not a condition's ("untreated sleep apnea or treatment for sleep apnea")
+                indication = tuple(f.get("indication") or ()) if category != "condition" else ()
                 found = Finding(concept.id, category, _status_in_window(f), _without_other_words(qualifiers) if other else qualifiers,
-                                window, grade=self._grade(f.get("grade")), duration=self._duration(f.get("duration")),
-                                other=other, span=self.span(p))
+                                window, indication, grade=self._grade(f.get("grade")),
+                                duration=self._duration(f.get("duration")), other=other, span=self.span(p))
             else:
                 category = "allergy" if f.get("allergy") else "any"
                 found = Finding("text:" + text_key(name), category, _status_in_window(f), qualifiers, window,
-                                grade=self._grade(f.get("grade")), duration=self._duration(f.get("duration")),
+                                tuple(f.get("indication") or ()), grade=self._grade(f.get("grade")), duration=self._duration(f.get("duration")),
                                 absence_unknown=self.criterion_kind == "inclusion" and not f.get("negated"), span=self.span(p))
             nodes.append(self._at_most_grade(self._with_qualifier_choices(found, f), f))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))

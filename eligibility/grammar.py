@@ -199,6 +199,17 @@ class Longest(pp.Or):
         raise error or pp.ParseException(instring, loc, self.errmsg, self)
 
 
+def _indication(r) -> list[str]:
+    """The concepts after "for" ("hospitalization for heart failure"): what the finding was for."""
+    concepts = []
+    for item in r["indication"] if "indication" in r else ():
+        if isinstance(item, pp.ParseResults):
+            tag = next((q for q in item if str(q).startswith("@")), None)
+            if tag:
+                concepts.append(tag.split(":", 1)[1])
+    return concepts
+
+
 def _measured_in(words: list[str]) -> bool:
     """An analyte followed closely by a comparator, or a period of time ("Use of any of the following
     within 14 days:"): a requirement, or part of one, not a description."""
@@ -834,13 +845,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             concept_tag = next((q for q in group if str(q).startswith("@")), None)
             items.append({"concept": concept_tag.split(":", 1)[1], "qualifiers": quals})
         shared = _all(r, "shared_qualifiers")
-        indication_items = []
-        if "indication" in r:
-            for item in r["indication"]:
-                if isinstance(item, pp.ParseResults):
-                    tag = next((q for q in item if str(q).startswith("@")), None)
-                    if tag:
-                        indication_items.append(tag.split(":", 1)[1])
+        indication_items = _indication(r)
         statuses = _statuses_with_negation(r)
         qualifiers, choices = _qualifier_choices(r)
         return {
@@ -974,7 +979,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                 "status": _status(_statuses_with_negation(r)), "intro": _all(r, "intro"), "allergy": "allergy" in r,
                 "qualifiers": qualifiers, "qualifier_choices": choices,
                 "window": _named(r, "window"), "washout": _named(r, "washout"),
-                "grade": _named(r, "grade"), "duration": _named(r, "duration"),
+                "grade": _named(r, "grade"), "duration": _named(r, "duration"), "indication": _indication(r),
                 "negated": "negation" in r, "relative": _all(r, "relative")}
 
     allergy_part = allergy_intro("allergy") + pp.ZeroOrMore(presence)
