@@ -2033,7 +2033,7 @@ def _bare_finding(clean: str, lexemes: list, kind: str) -> tuple[Node, tuple[str
 
 _EXCLUDED_TAIL = re.compile(
     r"[\s,]*(?:are|is|will be|shall be|would be)\s+(?:not eligible|ineligible|excluded|not included)"
-    r"(?:\s+(?:for|from|in)\s+(?:this|the)\s+(?:study|trial|protocol))?"
+    r"(?:\s+(?:for|from|in)\s+(?:(?:this|the)\s+)?(?:study|trial|protocol))?"
     r"(?:\s+(?:due\s+to|because\s+of|given)\s+[^.;]*)?\s*\.?\s*$", re.I)  # "... due to possible interactions": why
 _INCLUDED_TAIL = re.compile(
     r"[\s,]*(?:will|shall)\s+be\s+(?:enrolled|included|recruited|eligible)(?:\s+(?:in|into|for)\s+(?:this|the)\s+(?:study|trial))?\s*\.?\s*$", re.I)
