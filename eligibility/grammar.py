@@ -908,10 +908,21 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     finding_prefix = status("status*") | presence | bracketed_period | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
-    coordinated = finding_prefix + pp.ZeroOrMore(after_comma(("or", "and/or")) + finding_prefix)
+    # "History of or active brain metastases": past or present, so any time; "active" is no narrowing here
+    present_too = tok("active", "ongoing", "current", "present").add_parse_action(pp.replace_with("current"))("status*")
+    # (beside a status only: "chronic or active lung disease" is either kind, "untreated or active" too)
+    either_word = after_comma(("or", "and/or"))
+    coordinated = ((present_too + pp.FollowedBy(either_word + status) | status("status*") + either_word + present_too | finding_prefix)
+                   + pp.ZeroOrMore(either_word + finding_prefix))
+    # "No history of or active brain metastases": none ever
+    negated_history = negation.copy().add_condition(lambda t: re.search(r"\b(?:history|prior|previous|past)\b", " ".join(map(str, t))))
+    negated_at_any_time = pp.Regex(r"(?:, )?(?:or|and/or)(?= (?:active|ongoing|current|present) )").add_parse_action(
+        pp.replace_with("history"))("status*") + present_too
     finding = _tagged(
         "finding",
-        pp.ZeroOrMore(person_word) + pp.Opt(negation("negation")) + pp.ZeroOrMore(coordinated) + pp.Opt(grade("grade"))
+        pp.ZeroOrMore(person_word) + pp.Opt(negated_history("negation") + negated_at_any_time | negation("negation"))
+        + pp.ZeroOrMore(coordinated)
+        + pp.Opt(grade("grade"))
         + concept_list + finding_tail,
         _finding,
     )
