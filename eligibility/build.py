@@ -574,7 +574,12 @@ class Builder:
             # 160 mmHg"). An unread label may carry what the restatement lacks ("not surgically sterile
             # (i.e., tubal ligation, ...)", "allergic to compounds similar to X, i.e., ara-C").
             if isinstance(label_parsed, Parsed) and label_parsed.kind not in ("unknown", "paren"):
-                return self._resolve(self.visit(label_parsed))
+                label = self._resolve(self.visit(label_parsed))
+                if all_review(body) and _SIGNED_NUMBER.search(self.source(body_parsed)):
+                    # "Uncontrolled hypertension (i.e., BP > 150/90 mm Hg on medication)": an unread measurement
+                    # defines it, which the record's name alone would not settle
+                    return Review(self.source(p), "not_understood", hints=(label,), span=self.span(p))
+                return label
             return Review(self.source(p), classify_review(self.source(p)), hints=(body,), span=self.span(p))
         if GROUP_COUNT.search(label_words):  # "at least 2 of the following: ...": a count of the items
             return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
@@ -1048,7 +1053,7 @@ class Builder:
         nodes: list[Node] = []
         for item in f["items"]:
             concept = self.lexicon.concepts[item["concept"]]
-            category = "allergy" if f["mode"] == "allergy" else concept.category
+            category = "allergy" if f["mode"] == "allergy" and concept.category != "condition" else concept.category
             qualifiers = tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
                                              for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
             other = self._other_than_studied(concept.id, f, p)
@@ -1252,7 +1257,7 @@ class Builder:
             qualifiers = tuple(dict.fromkeys([*(f.get("qualifiers") or ()), *modifiers]))
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
-                category = "allergy" if f.get("allergy") else concept.category
+                category = "allergy" if f.get("allergy") and concept.category != "condition" else concept.category
                 other = self._other_than_studied(concept.id, f, p)
                 # what it was for: a treatment's, not a condition's ("untreated sleep apnea or treatment for sleep apnea")
                 indication = tuple(f.get("indication") or ()) if category != "condition" else ()
