@@ -1039,6 +1039,9 @@ class Builder:
         window = None
         status = _status_in_window(f)
         if f.get("window"):
+            if _one(f["window"]).fields.get("bracketed") and len(f["items"]) > 1:
+                # "aneurysm, or recent head injury (within the last 5 days)": the bracket may date the last alone
+                return Review(self.source(p), "not_understood", span=self.span(p))
             window = self._window(f["window"])
         if f.get("washout"):
             window = self._window(f["washout"])  # still exposed within the washout period
@@ -1211,6 +1214,8 @@ class Builder:
             relation = (re.search(r"\b(?:before|prior to|preceding)\b\s*(.*)$", source, re.I)
                         or re.search(r"\b(?:of|from|since)\b\s*(.*)$", source, re.I))
             reference = relation.group(1) if relation else str(w.fields["reference"])
+            if w.fields.get("bracketed"):  # "(within 30 days of enrollment)": not its closing bracket
+                reference = reference.rstrip(" )")
         return Window(amount, reference)
 
     def build_adult(self, p: Parsed) -> Node:
@@ -1249,6 +1254,8 @@ class Builder:
             return Review(self.source(p), classify_review(" ".join(names)), span=self.span(p))
         if _bare_duration(f):  # a name of unknown kind: "> 4 weeks" may be how long ago
             return Review(self.source(p), "not_understood", span=self.span(p))
+        if f.get("window") and _one(f["window"]).fields.get("bracketed") and len(items) > 1:
+            return Review(self.source(p), "not_understood", span=self.span(p))  # as in build_finding
         window = self._window(f["window"]) if f.get("window") else (self._window(f["washout"]) if f.get("washout") else None)
         nodes = []
         for words, name in zip(items, names):

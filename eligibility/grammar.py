@@ -755,10 +755,15 @@ def _parsers() -> dict[str, pp.ParserElement]:
                | pp.Opt(prefix_op.copy().add_condition(lambda t: t[0] not in (">=", ">"))("op")) + time_quantity("amount")
                + pp.Opt(window_note("note")) + relation) + reference("reference")
             | tok("in", "within", "during") + tok("the") + tok("last", "past", "previous", "preceding", "prior") + time_unit("single")
+            # "myocardial infarction (within the past 6 months)"; not "Diabetes (< 5 years)", which may say how
+            # long it has lasted
+            | lpar("bracketed") + (phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<"))
+                                   | tok("last", "past", "previous", "the last", "the past", "the previous"))
+            + time_quantity("amount") + pp.Opt(relation + pp.Opt(reference("reference"))) + rpar
             # "in the month prior to screening"
             | tok("in", "within", "during") + tok("the") + time_unit("single") + relation + reference("reference")),
         lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
-                   "op": _named(r, "op"), "note": _named(r, "note"), "ended": _named(r, "ended"), "except": _first_parsed(r["except"]) if "except" in r else None},
+                   "op": _named(r, "op"), "note": _named(r, "note"), "ended": _named(r, "ended"), "bracketed": "bracketed" in r, "except": _first_parsed(r["except"]) if "except" in r else None},
     )
     washout = _tagged(
         "washout",
