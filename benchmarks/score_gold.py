@@ -83,6 +83,8 @@ _SCORE_SET = re.compile(r"\s*(\d)(?:\s*(?:,|-|\bor\b|\band\b|,\s*or)\s*(\d))+\s*
 def parse_gold(text: str) -> list:
     """[(op, low, high, unit)] from a gold value text: one bound, or two ("> 18 and < 90 years"); [] when not numeric."""
     t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)  # decimal comma
+    # Word's Symbol font: "³ 10.5g/dl", "£ 1" were "≥" and "≤" (read so by the library too)
+    t = re.sub(r"(?<![^\s(\[:])[³£](?= ?\d)", lambda sign: "≥" if sign.group() == "³" else "≤", t)
     t = re.sub(r">\s*(?:or|/)\s*=|>_|=\s*/\s*>", ">=", re.sub(r"<\s*(?:or|/)\s*=|<_|=\s*/\s*<", "<=", t))
     t = re.sub(r"\b(between(?:\s+\w+)?)\s+[<>]=?\s*(?=\d)", r"\1 ", t, flags=re.I)  # "between ages >=18 and 65"
     for pattern, symbol in _SPELLED_OPS:
@@ -226,6 +228,9 @@ def _one_variable(lexicon, text: str) -> str:
 
 def variable_matches(gold: frozenset[str], predicted: str) -> bool:
     if predicted in gold or "*" in gold:
+        return True
+    # "post-bronchodilator FEV1/FVC", where the gold variable is "FEV1/FVC" and the timing a qualifier beside it
+    if predicted.endswith(("_pre_bronchodilator", "_post_bronchodilator")) and any(predicted.startswith(g + "_") for g in gold):
         return True
     if "@liver_enzymes" in gold and predicted in ("alt", "ast", "text:transaminase", "text:liver enzyme", "text:lft",
                                                   "text:liver function test"):
