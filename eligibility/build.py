@@ -1039,8 +1039,7 @@ class Builder:
         window = None
         status = _status_in_window(f)
         if f.get("window"):
-            if _one(f["window"]).fields.get("bracketed") and len(f["items"]) > 1:
-                # "aneurysm, or recent head injury (within the last 5 days)": the bracket may date the last alone
+            if _bracket_may_date_the_last_alone(f, len(f["items"])):
                 return Review(self.source(p), "not_understood", span=self.span(p))
             window = self._window(f["window"])
         if f.get("washout"):
@@ -1254,8 +1253,8 @@ class Builder:
             return Review(self.source(p), classify_review(" ".join(names)), span=self.span(p))
         if _bare_duration(f):  # a name of unknown kind: "> 4 weeks" may be how long ago
             return Review(self.source(p), "not_understood", span=self.span(p))
-        if f.get("window") and _one(f["window"]).fields.get("bracketed") and len(items) > 1:
-            return Review(self.source(p), "not_understood", span=self.span(p))  # as in build_finding
+        if _bracket_may_date_the_last_alone(f, len(items)):
+            return Review(self.source(p), "not_understood", span=self.span(p))
         window = self._window(f["window"]) if f.get("window") else (self._window(f["washout"]) if f.get("washout") else None)
         nodes = []
         for words, name in zip(items, names):
@@ -1535,6 +1534,11 @@ def _current(node: Node) -> Node:
     if isinstance(node, (AnyOf, AllOf)):
         return replace(node, items=tuple(_current(item) for item in node.items))
     return node
+
+
+def _bracket_may_date_the_last_alone(f: dict, items: int) -> bool:
+    """"aneurysm, or recent head injury (within the last 5 days)": a bracketed period after a list."""
+    return bool(f.get("window")) and bool(_one(f["window"]).fields.get("bracketed")) and items > 1
 
 
 def _measures_known_variable(node: Node) -> bool:
