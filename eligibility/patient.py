@@ -32,6 +32,7 @@ _SPECIAL = {
     "childbearing potential": "childbearing_potential", "child bearing potential": "childbearing_potential", "wocbp": "childbearing_potential",
     "informed consent": "informed_consent", "consent": "informed_consent", "consented": "informed_consent",
     "willing to comply": "willing_to_comply", "compliance": "willing_to_comply", "complies": "willing_to_comply",
+    "able to swallow": "able_to_swallow", "can swallow": "able_to_swallow", "swallows": "able_to_swallow",
     "uses contraception": "uses_contraception", "contraception": "uses_contraception", "birth control": "uses_contraception",
     "conditions": "condition", "diagnoses": "condition", "diseases": "condition", "problems": "condition", "history": "condition",
     "medications": "drug", "drugs": "drug", "meds": "drug", "treatments": "drug",
@@ -143,7 +144,7 @@ class _Reader:
         elif special == "sex":
             self.read_sex(key, value)
         elif special in ("pregnant", "breastfeeding", "postmenopausal", "planning_pregnancy", "healthy_volunteer", "childbearing_potential", "informed_consent", "willing_to_comply",
-                         "uses_contraception", "smoker"):
+                         "uses_contraception", "smoker", "able_to_swallow"):
             self.patient.flags[special] = parse_bool(value, key)
         elif special in ("condition", "drug", "procedure", "allergy"):
             self.read_records(key, special, value)

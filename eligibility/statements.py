@@ -5,7 +5,7 @@ childbearing potential must use effective contraception".
 Read by vocabulary, not by the grammar: such a criterion is recognised only when every word of it
 belongs to the statement's small vocabulary, so a criterion that also asks for anything else
 ("... and ECOG 0-1") is never mistaken for one. The patient's record answers it with a flag
-(`informed_consent`, `willing_to_comply`, `uses_contraception`); without one the answer is unknown.
+(`informed_consent`, `willing_to_comply`, `able_to_swallow`, `uses_contraception`); without one the answer is unknown.
 """
 
 from __future__ import annotations
