@@ -1282,13 +1282,14 @@ class Builder:
     def _adjectives_sharing_term(self, items: list[list[str]], conj: list[str]) -> list[list[str]]:
         """"laparoscopic/robotic surgery", "nonapproved or investigational drugs": lone words before a
         modified known term are its alternative modifiers, each a kind of that term."""
-        if len(items) < 2 or not conj or any(c.strip(" ,;") not in ("or", "/", "and/or") for c in conj):
+        # "oral, intravenous, or intramuscular steroids", "oral or IV antibiotics": routes too
+        if len(items) < 2 or not conj or any(c.strip(" ,;") not in ("or", "/", "and/or", "") for c in conj) or conj[-1].strip() == ",":
             return items
         *firsts, last = items
         modifiers = last[:-1]
-        if not (modifiers and last[-1].startswith("@") and all(_ADJECTIVE.fullmatch(w) for w in modifiers)):
+        if not (modifiers and last[-1].startswith("@") and all(_ADJECTIVE.fullmatch(w) or w in _ROUTES for w in modifiers)):
             return items
-        if not all(len(item) == 1 and _ADJECTIVE.fullmatch(item[0]) and not self._finding_word(item[0])
+        if not all(len(item) == 1 and (_ADJECTIVE.fullmatch(item[0]) or item[0] in _ROUTES) and not self._finding_word(item[0])
                    and item[0] not in _CAPABILITY and item[0] not in _NEVER_A_FINDING for item in firsts):
             return items
         return [[item[0], last[-1]] for item in firsts] + [last]
@@ -1747,6 +1748,8 @@ def _is_plain_requirement(node: Node) -> bool:
 
 _NOT_NEGATING = r"(?!non|not|anti)"  # "non-investigational" is no kind of investigational drug
 # a word shaped like an adjective ("laparoscopic", "attenuated", "pelvic"), none that negates ("non-")
+_ROUTES = frozenset("iv im sc po sq oral topical inhaled intravenous intramuscular subcutaneous systemic nasal intranasal "
+                    "rectal transdermal parenteral enteral".split())
 _ADJECTIVE = re.compile(_NOT_NEGATING + r"[a-z][a-z-]*(?:ic|al|ous|ive|ory|able|ible|ant|ent|ed|ar|ary)")
 _CLINICAL_ADJECTIVE = re.compile(_NOT_NEGATING + r"(?!(?:trial|interval|approval|hospital|survival|removal|withdrawal|referral"
                                  r"|potential|total|signal|material|arrival|dental|rental)$)[a-z][a-z-]*(?:ic|al|ous|ive|ary)")
