@@ -741,7 +741,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # both need a number of days or weeks close ahead: a cheap look-ahead spares trying them after every finding
     window = _tagged(
         "window",
-        pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,8}(?:\d|(?:last|past|previous|preceding|the prior (?:day|week|month|year)|the (?:day|week|month|year) (?:prior|before))(?: |$))")) + (
+        pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,8}(?:\d|(?:last|past|previous|preceding|the prior (?:day|week|month|year)|the (?:day|week|month|year) (?:prior|before)|within a (?:day|week|month|year))(?: |$))")) + (
             # "within ≤ 4 weeks": the sign says no more than "within" does
             phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount")
             + pp.Opt(window_note("note") | window_exception("except"))
@@ -761,7 +761,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                    | tok("last", "past", "previous", "the last", "the past", "the previous"))
             + time_quantity("amount") + pp.Opt(relation + pp.Opt(reference("reference"))) + rpar
             # "in the month prior to screening"
-            | tok("in", "within", "during") + tok("the") + time_unit("single") + relation + reference("reference")),
+            | tok("in", "within", "during") + tok("the") + time_unit("single") + relation + reference("reference")
+            # "within a month of treatment", "within one year"
+            | tok("within") + tok("a", "one") + time_unit("single") + pp.Opt(relation + reference("reference"))),
         lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
                    "op": _named(r, "op"), "note": _named(r, "note"), "ended": _named(r, "ended"), "bracketed": "bracketed" in r, "except": _first_parsed(r["except"]) if "except" in r else None},
     )
