@@ -1056,8 +1056,8 @@ class Builder:
         for item in f["items"]:
             concept = self.lexicon.concepts[item["concept"]]
             category = "allergy" if f["mode"] == "allergy" and concept.category != "condition" else concept.category
-            qualifiers = tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
-                                             for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared]))
+            qualifiers = _dated(tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
+                                                    for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared])), window)
             other = self._other_than_studied(concept.id, f, p)
             nodes.append(self._at_most_grade(self._with_qualifier_choices(
                 Finding(concept.id, category, status, _without_other_words(qualifiers) if other else qualifiers, window,
@@ -1260,7 +1260,7 @@ class Builder:
         for words, name in zip(items, names):
             tag = next((w for w in words if w.startswith("@")), None)
             modifiers = (text_key(name),) if tag and name.strip() else ()
-            qualifiers = tuple(dict.fromkeys([*(f.get("qualifiers") or ()), *modifiers]))
+            qualifiers = _dated(tuple(dict.fromkeys([*(f.get("qualifiers") or ()), *modifiers])), window)
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
                 category = "allergy" if f.get("allergy") and concept.category != "condition" else concept.category
@@ -1535,6 +1535,11 @@ def _current(node: Node) -> Node:
     if isinstance(node, (AnyOf, AllOf)):
         return replace(node, items=tuple(_current(item) for item in node.items))
     return node
+
+
+def _dated(qualifiers: tuple[str, ...], window) -> tuple[str, ...]:
+    """"Recent major surgery within 4 weeks": the period says how recent; no record need say "recent" too."""
+    return tuple(q for q in qualifiers if q not in ("recent", "recently")) if window is not None else qualifiers
 
 
 def _bracket_may_date_the_last_alone(f: dict, items: int) -> bool:
