@@ -738,6 +738,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # (not "started", which dates how long it has lasted)
     ended = pp.Regex(r"(?:(?:must|should|will) (?:be|have been) |(?:was|were|has been|have been|is|are|be) )?"
                      r"(?:completed|discontinued|stopped|ended|finished|ceased)(?= |$)").set_name("ended")
+    recent_sign = prefix_op.copy().add_condition(
+        lambda s, loc, t: t[0] in ("<", "<=") and re.search(r"\brecent(?:ly)?\b[^()]{0,80}\( ?$", s[:loc]) is not None)
     # both need a number of days or weeks close ahead: a cheap look-ahead spares trying them after every finding
     window = _tagged(
         "window",
@@ -758,7 +760,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
             # "myocardial infarction (within the past 6 months)"; not "Diabetes (< 5 years)", which may say how
             # long it has lasted
             | lpar("bracketed") + (phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<"))
-                                   | tok("last", "past", "previous", "the last", "the past", "the previous"))
+                                   | tok("last", "past", "previous", "the last", "the past", "the previous")
+                                   # "Recent myocardial infarction (< 1 month)": the sign says how recent "recent" is
+                                   | recent_sign)
             + time_quantity("amount") + pp.Opt(relation + pp.Opt(reference("reference"))) + rpar
             # "in the month prior to screening"
             | tok("in", "within", "during") + tok("the") + time_unit("single") + relation + reference("reference")
