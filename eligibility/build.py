@@ -824,7 +824,7 @@ class Builder:
             return None
         if not amount.unit or not any(compatible(amount.unit, unit) for unit in _DOSE_UNITS):
             return None  # "Doxorubicin > 550 mg/m2", "clopidogrel > 75 mg": a cumulative or a single dose, not a daily one
-        if any("current" not in str(status) for status in p.fields.get("status") or ()):
+        if any(status != "current" for status in p.fields.get("status") or ()):
             return None  # "Prior use of prednisone > 10 mg/day for 4 weeks": a past course, no record's current dose
         qualifiers = ("stable",) if p.fields.get("stable") else ()
         if p.fields.get("window"):  # "... within 4 weeks prior to screening": taken at that dose in those weeks

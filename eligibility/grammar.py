@@ -1410,11 +1410,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
                             + pp.Opt((phrase(p["definition"], "i.e.") + pp.Opt(comma)).suppress()) + expr + rpar,
                             lambda r: {"inner": _first_parsed(r), "alternative": "alternative" in r})
     # "Heart failure (NYHA class III or IV)": a clause and its bracketed definition.
-    bracketed_exception = lpar + phrase(p["exception"], "except") + pp.Regex(r"[^()]+?(?= \))") + rpar
+    # the words up to the closing bracket, left unread: "(5 times ULN if due to liver metastasis)"
+    bracket_words = pp.Regex(r"[^()]+?(?= \))")
+    rest_of_bracket = _tagged("unknown", bracket_words, lambda r: {})
+    bracketed_exception = lpar + phrase(p["exception"], "except") + bracket_words + rpar
     # "Inflammatory bowel disease (e.g. Crohn's disease)": instances of what the main phrase names
     # read when they parse whole ("(e.g., serum creatinine > 2 mg/dL or BUN > 50 mg/dL)"), else kept as words
     bracketed_examples = (lpar + phrase(p["examples"], "such as").suppress() + pp.Opt(comma).suppress()
-                          + (expr + pp.FollowedBy(rpar) | _tagged("unknown", pp.Regex(r"[^()]+?(?= \))"), lambda r: {})) + rpar)
+                          + (expr + pp.FollowedBy(rpar) | rest_of_bracket) + rpar)
     segment = _with_tails(
         clause | parenthesized | unknown,
         {"bracketed_examples": bracketed_examples + boundary,
@@ -1459,8 +1462,6 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "≤ 5 x ULN in patients with liver metastases", "Hemoglobin ≥ 10 g/dL if female": a requirement
     # that applies to some patients only
     conditional_word = after_comma(p["conditional"], "in patients with")
-    # "(5 times ULN if due to liver metastasis)": what is left unread ends where its bracket does
-    rest_of_bracket = _tagged("unknown", pp.Regex(r"[^()]+?(?= \))"), lambda r: {})
     exception_expr = _with_tails(
         described,
         {"except": exception_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_of_bracket | rest_unknown),
