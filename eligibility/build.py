@@ -18,7 +18,7 @@ import pyparsing as pp
 from .criteria import GROUP_ANY, GROUP_COUNT, KINDS_LISTED
 from .errors import UnitError
 from .grammar import Parsed
-from .lexicon import Lexeme, get_lexicon, text_key
+from .lexicon import Lexeme, formula_names, formula_word, formula_words, get_lexicon, text_key
 from .nodes import (ROMAN_VALUES, STUDIED_CLASSES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf,
                     Review, Sex, Window)
 from .statements import statement
@@ -939,7 +939,9 @@ class Builder:
         if not method:
             return ""
         words = re.findall(r"\w+", str(method))
-        found = re.search(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b\)?", self.source(p), re.I)
+        # a formula's long name stands as one word in the method ("Modification of Diet in Renal Disease (MDRD)")
+        spelled = [rf"(?:{formula_names().pattern}|{re.escape(word)})" if word in formula_words() else re.escape(word) for word in words]
+        found = re.search(r"\b" + r"\W+".join(spelled) + r"\b\)?", self.source(p), re.I)
         return found.group(0) if found else str(method)
 
     def build_range(self, p: Parsed) -> Node | _Implicit:
@@ -1646,9 +1648,9 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
     r"\b(?:by|using|via|per|according\s+to|on|with|in|from)\s+(?:the\s+|a\s+|an\s+|any\s+kind\s+of\s+)?(?:[\w'./-]+\s+){0,6}?"
     r"(?:formula|equation|method|echo\w*|muga(?:\s+scan)?|ecg|ekg|electrocardiogram|recording|scans?|imaging|ct|mri"
     r"|recist(?:\s+v?(?:ersion\s+)?[\d.]+)?|oximetry|spirometry|pulmonary\s+function\s+tests?|laborator(?:y|ies)(?:\s+testing)?"
-    r"|labs?|assessments?|urinalysis|urine\s+collection|testing|tests?|assays?|kits?|cockcroft[\s-]*gault|cockroft[\s-]*gault|mdrd|ckd-epi"
+    r"|labs?|assessments?|urinalysis|urine\s+collection|testing|tests?|assays?|kits?|cockcroft(?:[\s-]*gault)?|cockroft[\s-]*gault|mdrd|ckd-?epi"
     r"|morphology|fish|flow\s+cytometry|pcr|rt-pcr|immunohistochemistry|ihc|central\s+review|local\s+review)"
-    r"(?:\s+(?:formula|equation|method|scan|test|criteria|assay|calculation))?\b",
+    r"(?:\s+(?:study\s+)?(?:formula|equation|method|scan|test|criteria|assay|calculation))?\b",
     r"\b(?:at|on|during|in|from|prior\s+to|before|by)\s+(?:the\s+)?(?:(?:time|day|date)\s+of\s+)?(?:(?:signing|giving|providing|obtaining)\s+(?:of\s+)?(?:the\s+)?)?"
     r"(?:study\s+)?(?:screening|pre-?screening|baseline|visit(?:\s+-?\d+)?|enrol\w*|randomi[sz]\w*|registration|pre-?registration|entry|inclusion"
     r"|(?:written\s+)?informed\s+consent(?:\s*/\s*assent)?(?:\s+(?:form|document))?|icf|consent|day\s+-?\d+|admission|surgery"
@@ -1659,11 +1661,12 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
     r"\b(?:during|in|within)\s+the\s+(?:prior|past|last|previous)\s+(?:year|month|week)\b",
     r"\b(?:while\s+)?(?:breathing\s+)?(?:(?:on|in|at)\s+)?(?:room|ambient)\s+air\b|\bin\s+air\b|\bat\s+rest\b",
     r"\b(?:of\s+(?:the\s+|their\s+)?)?(?:normal\s+)?(?:predicted|expected)(?:\s+normal)?(?:\s+values?)?\b",
-    r"\b(?:screening|baseline|muga|echo\w*|ecg|ekg|ecog|karnofsky|lansky|recist|mdrd|ckd-epi|cockcroft[\s-]*gault|cockroft[\s-]*gault"
+    r"\b(?:mdrd|ckdepi|cockcroft)(?:\s+(?:study\s+)?(?:formula|equation|method|calculation))?\b",
+    r"\b(?:screening|baseline|muga|echo\w*|ecg|ekg|ecog|karnofsky|lansky|recist|mdrd|ckd-?epi|cockcroft(?:[\s-]*gault)?|cockroft[\s-]*gault"
     r"|day\s+-?\d+|visit(?:\s+-?\d+)?|pre-?screening|recording|scans?|multi-?\s*gated\s+acquisition|radionuclide\s+\w+)\b",
     r"\bon\s+the\s+[\w\s()'-]*?\bscale\b",
     r"\b(?:obtained|measured|performed|taken|done|assessed|evaluated|collected|confirmed|documented|recorded|determined"
-    r"|calculated|estimated|as|must|should|be|the|a|an|and|or|and/or|of|at|on|in|by|any|kind|either)\b",
+    r"|calculated|estimated|based|as|must|should|be|the|a|an|and|or|and/or|of|at|on|in|by|any|kind|either)\b",
 )]
 
 
@@ -1687,7 +1690,7 @@ def _usual_context(variable: str, context: str) -> bool:
 
 def _usual_measurement(context: str) -> bool:
     """Nothing in the context but when, how or on what the value is taken as usual."""
-    rest = context
+    rest = formula_names().sub(lambda match: formula_word(match.group("name")), context)
     for pattern in _USUAL_MEASUREMENT_WORDS:
         rest = pattern.sub(" ", rest)
     return not re.search(r"[a-z]{2,}", rest, re.I)

@@ -14,7 +14,7 @@ from . import grammar
 from .build import Builder, all_review, alternative_thresholds, classify_review
 from .criteria import OTHER_PEOPLE, Item, split_criteria
 from .errors import SourceError
-from .lexicon import Lexeme, get_lexicon
+from .lexicon import Lexeme, formula_names, formula_word, get_lexicon
 from .readings import COMPARED_NUMBER, readings_in
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
 from .resources import data_json
@@ -312,7 +312,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     whole = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
     if whole is not None:
         return whole
-    lexemes = _normalised(_without_authorities(_without_restated_acronyms(get_lexicon().tag(_head_shared(tokenize(clean))), clean), clean))
+    lexemes = _normalised(_without_authorities(_without_restated_acronyms(
+        _formulas_as_one_word(get_lexicon().tag(_head_shared(tokenize(clean))), clean), clean), clean))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
     if not lexemes:
@@ -908,6 +909,19 @@ def _authority_patterns() -> tuple[re.Pattern, re.Pattern]:
         rf"(?:,?\s*\b(?:according\s+to|using|per|by|as\s+(?:defined|determined|assessed|diagnosed|confirmed)\s+by|based\s+on|meeting"
         rf"|that\s+meets?|fulfilling|following|under)\s+)?\b{one}(?:\s*(?:and|/|-|,)\s*{one})*"
         rf"(?:\s+(?:\d{{4}}\s+)?(?:diagnostic\s+)?(?:criteria|guidelines?|classification|definitions?|consensus|recommendations))?(?![\w-])", re.I)
+
+
+def _formulas_as_one_word(lexemes: list, text: str) -> list:
+    """"eGFR < 60 mL/min/1.73 m2 as estimated by the Modification of Diet in Renal Disease (MDRD) method":
+    an equation's long name is one word, the one the measurement methods know it by, so that its
+    words ("Renal Disease") are not read as a finding of the patient's."""
+    for match in reversed(list(formula_names().finditer(text))):
+        start, end = match.span()
+        inside = [i for i, lexeme in enumerate(lexemes) if start <= lexeme.start and lexeme.end <= end]
+        if not inside or any(lexeme.start < end and lexeme.end > start for i, lexeme in enumerate(lexemes) if i not in inside):
+            continue  # a token runs across the name's edge: leave the words as they are
+        lexemes = [*lexemes[:inside[0]], Lexeme(formula_word(match.group("name")), start, end), *lexemes[inside[-1] + 1:]]
+    return lexemes
 
 
 def _without_authorities(lexemes: list, text: str) -> list:

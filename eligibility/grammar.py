@@ -525,14 +525,19 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "LVEF by ECHO or MUGA", "as measured by echocardiogram (ECHO) or multigated acquisition scan (MUGA)":
     # how the value is obtained, known modalities only, so that "or" joins methods and nothing else
     method_name = phrase(p["measurement_methods"], "measurement method") + pp.Opt(lpar + pp.Regex(r"[a-z][a-z0-9-]{1,8}") + rpar)
+    methods = method_name + pp.Opt(tok("scan")) + pp.ZeroOrMore(tok("or", "and/or", ", or", ",") + method_name + pp.Opt(tok("scan")))
     measured_by = pp.Combine(
-        pp.Regex(r"(?:as )?(?:(?:measured|assessed|determined|evaluated|calculated|estimated|documented|confirmed) )?(?:by|on|via|using|per)(?: either)?(?: the| an?)?(?= )")
-        + method_name + pp.Opt(tok("scan")) + pp.ZeroOrMore(tok("or", "and/or", ", or", ",") + method_name + pp.Opt(tok("scan"))),
+        pp.Regex(r"(?:as )?(?:(?:measured|assessed|determined|evaluated|calculated|estimated|documented|confirmed) )?"
+                 r"(?:by|on|via|using|per|based on|according to)(?: either)?(?: the| an?)?(?= )")
+        + methods,
         join_string=" ", adjacent=False,
     )
+    # "eGFR MDRD formula ≤ 60", "CrCl > 60 mL/min, Cockcroft and Gault": the method named alone
+    methods_alone = pp.Combine(methods, join_string=" ", adjacent=False)
     # "Creatinine clearance (by Cockcroft-Gault) ≥ 60 mL/min", "Glucose (finger stick) ≤ 275 mg/dL": how
     # the value is obtained, in brackets between the analyte and its comparator
-    lab_filler = lpar + (measured_by | method_name) + rpar | lab_filler
+    # "Calculated creatinine clearance, using Cockcroft and Gault formula, > 60 mL/min": set off by commas
+    lab_filler = lpar + (measured_by | method_name) + rpar | comma + measured_by + comma | lab_filler
     # "≤ 2 on the Eastern Cooperative Oncology Group (ECOG) scale": the scale the value is read on
     scale_note = pp.Regex(r"(?:on|according to|by) the (?:\S+ ){0,8}?(?:scale|score|classification)(?= |$)")
     measurement_context = pp.Combine(
@@ -620,14 +625,16 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "(confirmed by repeat analysis)", "(by Cockcroft-Gault)": how the value is obtained, shown in the text
     method_note = lpar + pp.Regex(r"(?:confirmed|measured|as|by|using|per|according|calculated|estimated|determined|assessed"
                                   r"|obtained|performed|via|based|repeated|centrally|local|central|on|with (?=bazett|fridericia|fredericia))\b[^()]*?(?= \))") + rpar
+    method_note = method_note | lpar + methods_alone + rpar  # "(Chronic Kidney Disease Epidemiology Collaboration [CKD-EPI] equation)"
     # "Hemoglobin ≥ 9 g/dL for male and female participants": a bound for everyone
     both_sexes = pp.Regex(r"(?:(?:for|in) (?:both )?(?:(?:males? and females?|men and women|male and female)(?: (?:participants|patients|subjects))?"
                           r"|both sexes|both genders)|\( (?:males? and females?|men and women|both sexes) \))(?= |$)").suppress()
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(postfix_op("op_again"))
         + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(timepoint) + pp.Opt(method_note)
-        + pp.Opt(pp.Opt(comma).suppress() + measured_by("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
+        + pp.Opt(pp.Opt(comma).suppress() + (measured_by | methods_alone)("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
                  | scale_note("context") | measurement_context("context") | measured_when("context"))
+        + pp.Opt(method_note)  # "< 60 mL/min/1.73 m2 at visit 1 (using the MDRD calculation)"
         + pp.Opt(both_sexes)
     )
     # "Hepatic enzymes (AST, ALT) ≤ 2.5 x ULN", "creatine phosphatase (CK) < 1.5 x ULN": a label the
@@ -640,7 +647,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             pp.FollowedBy(pp.Regex(r"(?:[^()\s]+ ){0,4}\( (?:[<>=]|less|more|greater|at |under|over|up |no |not |below|above|exceed)"))
             + pp.ZeroOrMore(~lpar + lab_filler) + lpar + cmp_tail + rpar
             + pp.Opt(measured_when).suppress()  # "(< 50 ng/dL) at study entry"
-            | pp.ZeroOrMore(lab_filler) + pp.Opt(measured_by("method") + pp.ZeroOrMore(lab_filler)) + cmp_tail
+            | pp.ZeroOrMore(lab_filler) + pp.Opt((measured_by | methods_alone)("method") + pp.ZeroOrMore(lab_filler)) + cmp_tail
             | pp.ZeroOrMore(lab_filler) + value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint)
             + pp.Opt(measured_when("context"))
         ),

@@ -6,6 +6,7 @@ the same tokenizer and compared on the same key (lower case, hyphens dropped, a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
@@ -309,3 +310,29 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def get_lexicon() -> Lexicon:
     return Lexicon()
+
+
+def _formula_key(name: str) -> str:
+    return re.sub(r"\s*-\s*", "-", " ".join(name.lower().split()))
+
+
+@lru_cache(maxsize=1)
+def _formulas() -> tuple[re.Pattern, dict[str, str]]:
+    listed = {_formula_key(name): word for word, names in data_json("phrases.json")["formulas"].items() if not word.startswith("_")
+              for name in names}
+    names = "|".join(re.escape(name).replace("\\ ", r"\s+").replace("\\-", r"\s*-\s*") for name in sorted(listed, key=len, reverse=True))
+    return re.compile(rf"\b(?P<name>{names})(?:\s*[(\[]\s*[A-Z][\w-]*\s*[)\]])?(?![\w-])", re.I), listed
+
+
+def formula_names() -> re.Pattern:
+    """The long names of estimating equations, each with an optional acronym in brackets after it."""
+    return _formulas()[0]
+
+
+def formula_word(name: str) -> str:
+    """The one word the measurement methods know a formula's long name by: "mdrd"."""
+    return _formulas()[1][_formula_key(name)]
+
+
+def formula_words() -> frozenset[str]:
+    return frozenset(_formulas()[1].values())
