@@ -453,6 +453,29 @@ class Builder:
             return AnyOf((Not(condition, span=condition.span), main), span=self.span(p))
         return AllOf((condition, main), span=self.span(p))
 
+    def build_absent_condition(self, p: Parsed) -> Node:
+        """"Platelets ≥ 30,000/µL in the absence of bone marrow involvement": in an inclusion, a threshold
+        that binds the patients without it (involvement, or the threshold); otherwise what is named
+        without it ("Jaundice in the absence of liver metastases", "GAD in the absence of MDD")."""
+        condition = self._resolve(self.visit(p.fields["condition"]))
+        main = self._resolve(self.visit(p.fields["main"]))
+        if all_review(main):
+            return Review(self.source(p), "conditional", hints=(main, condition), span=self.span(p))
+        if _names_treatment(condition, self.source(p)):
+            # "ANC ≥ 1,000/µL (in the absence of growth factor support)": how the value is reached, not
+            # whom the threshold binds; the value must be met, and how it was reached is left to review
+            start, end = self.span(_one(p.fields["main"]))[1], self.span(p)[1]
+            tail = self.text[start:end]
+            offset = len(tail) - len(tail.lstrip(" ,;("))
+            how = Review(tail.strip(" ,;()"), "not_understood", span=(start + offset, start + offset + len(tail.strip(" ,;()"))))
+            return AllOf((main, how), span=self.span(p))
+        # an unread condition decides nothing on its own, so the scope of a read one alone is in doubt
+        if not all_review(condition) and not _is_plain_requirement(main):
+            return Review(self.source(p), "conditional", hints=(main, condition), span=self.span(p))
+        if self.criterion_kind == "inclusion" and _thresholds_only(main):
+            return AnyOf((condition, main), span=self.span(p))
+        return AllOf((main, Not(condition, span=condition.span)), span=self.span(p))
+
     def _new_requirement(self, p: Parsed, condition: Node) -> bool:
         """Whether an unread "condition" after its requirement may as well start a requirement of its
         own: after a semicolon, or saying who may be included ("AFP > 100 ng/ml; if AFP is 20 to 100
@@ -1739,6 +1762,21 @@ def _fails_imply(bound: Node, condition: Node) -> bool:
         return True
     # equal limits: "<= ULN" fails exactly where "> ULN" holds; "< ULN" also fails at ULN itself, which only ">=" covers
     return high.value == condition.threshold.value and (condition.op == ">=" or not strict)
+
+
+_TREATMENT_WORDS = re.compile(r"\b(?:support|transfusions?|therap(?:y|ies)|treatments?|medications?|supplement\w*|replacement|infusions?"
+                              r"|drugs?|agents?|anticoagula\w*|steroids?|corticosteroids?|growth\s+factors?|g-?csf|erythropoie\w*)\b", re.I)
+
+
+def _names_treatment(condition: Node, source: str) -> bool:
+    return any(isinstance(n, Finding) and n.category in ("drug", "procedure") for n in condition.walk()) or bool(
+        _TREATMENT_WORDS.search(source[source.lower().rfind("absence"):]))
+
+
+def _thresholds_only(node: Node) -> bool:
+    if isinstance(node, (AnyOf, AllOf)):
+        return all(_thresholds_only(item) for item in node.items)
+    return isinstance(node, (Compare, Between))
 
 
 def _is_plain_requirement(node: Node) -> bool:

@@ -355,7 +355,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # Connective words end a clause; each clause alternative must reach one.
     boundary_pattern = alternation(
         [",", ";", ":", "(", ")", "or", "and", "and/or", "with", "without", "independent of", "independently of", "either",
-         *p["exception"], *p["definition"], *p["caused_by"], *p["examples"], *p["conditional"], *p["conditional_female"],
+         *p["exception"], *p["definition"], *p["caused_by"], *p["examples"], *p["conditional"], *p["conditional_absent"], *p["conditional_female"],
          *p["conditional_male"]]
     )
     boundary_token = pp.Regex(boundary_pattern).set_name("connective")
@@ -634,7 +634,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(timepoint) + pp.Opt(method_note)
         + pp.Opt(pp.Opt(comma).suppress() + (measured_by | methods_alone)("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
                  | scale_note("context") | measurement_context("context") | measured_when("context"))
-        + pp.Opt(method_note)  # "< 60 mL/min/1.73 m2 at visit 1 (using the MDRD calculation)"
+        # "< 60 mL/min/1.73 m2 at visit 1 (using the MDRD calculation)"
+        + pp.Opt(method_note + pp.FollowedBy(boundary_token | rpar | pp.Regex(r"(?:[.;,?] )*[.;,?]?$")))
         + pp.Opt(both_sexes)
     )
     # "Hepatic enzymes (AST, ALT) ≤ 2.5 x ULN", "creatine phosphatase (CK) < 1.5 x ULN": a label the
@@ -1407,7 +1408,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     examples_word = after_comma(p["examples"], "including")
     or_word = after_comma(("or", "and/or"))
     and_word = after_comma(("and", "with", "plus", "in combination with", "along with", "as well as", "accompanied by", "together with"))
-    without_word = after_comma(("without", "but no", "but not", "and no", "and not", "with no", "in the absence of", "and without",
+    without_word = after_comma(("without", "but no", "but not", "and no", "and not", "with no", "and without",
                                 "independent of", "independently of"))
     # Words up to the next connective, read in one step.
     unknown = _tagged("unknown", pp.Regex(rf"(?:(?!{boundary_pattern})\S+(?: |$))*(?!{boundary_pattern})\S+{_END}"), lambda r: {})
@@ -1469,11 +1470,16 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "≤ 5 x ULN in patients with liver metastases", "Hemoglobin ≥ 10 g/dL if female": a requirement
     # that applies to some patients only
     conditional_word = after_comma(p["conditional"], "in patients with")
+    # "Platelets ≥ 30,000/µL in the absence of bone marrow involvement": a requirement for the patients without it
+    absent_word = after_comma(p["conditional_absent"], "in the absence of")
+    tail_to_end = described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_of_bracket | rest_unknown
     exception_expr = _with_tails(
         described,
-        {"except": exception_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_of_bracket | rest_unknown),
-         "conditional": conditional_word + (described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_of_bracket | rest_unknown)
-         | pp.Opt(comma) + sex_condition + pp.FollowedBy(rpar | end_punct + pp.StringEnd())},
+        {"except": exception_word + tail_to_end,
+         "conditional": conditional_word + tail_to_end
+         | pp.Opt(comma) + sex_condition + pp.FollowedBy(rpar | end_punct + pp.StringEnd()),
+         "absent_condition": absent_word + tail_to_end
+         | lpar + absent_word + (described + pp.FollowedBy(rpar) | rest_of_bracket) + rpar + pp.FollowedBy(rpar | end_punct + pp.StringEnd())},
         lambda kind, main, tail: {"main": main, ("exception" if kind == "except" else "condition"): _first_parsed(tail)},
     )
     # the words before the first ":" or "defined as", in one regex
