@@ -459,7 +459,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # Analytes, with the words that may sit between an analyte and its comparator.
     lab_filler = phrase(
-        ["level", "levels", "count", "counts", "value", "values", "concentration", "concentrations", "of", ":",
+        ["level", "levels", "count", "counts", "value", "values", "concentration", "concentrations", "of", ":", "prolongation", "elevation", "elevations",
          "result", "results", "measurement", "ratio", "rate", "score", "status", "class", "grade", "index",
          "functional class", "performance status", "performance score", "performance", "performance statuses", "scale", "in serum", "in plasma",
          "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "absolute", "total",
@@ -475,7 +475,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "resting", "supine", "sitting", "best", "seated", "awake", "fasting", "mean", "average", "averaged", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
          "castrate level of", "castration levels of", "castrate", "anticipated", "room air", "room-air", "resting room air",
          "subject's", "patient's", "participant's", "elevated", "increased", "raised", "decreased", "reduced", "prolonged", "shortened", "abnormal",
-         "elevation of", "elevations of", "elevated levels of", "elevated level of",
+         "elevation of", "elevations of", "elevated levels of", "elevated level of", "prolongation of", "normal",
          "abnormally high", "abnormally low", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
          "post-operative", "patients with", "subjects with", "who", "those who", "that", "hematologic", "haematologic",
@@ -1403,7 +1403,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # Connectives, lowest precedence last.
     exception_word = after_comma(p["exception"], "except")
     end_punct = pp.ZeroOrMore(tok(".", ";", ",", "?", "etc", "etc ."))
-    definition_word = colon | after_comma(p["definition"], "characterized by")
+    definition_word = colon | after_comma(p["definition"], "characterized by") + pp.Opt(colon)  # "defined as:"
     caused_word = after_comma(p["caused_by"], "caused by")
     examples_word = after_comma(p["examples"], "including")
     or_word = after_comma(("or", "and/or"))
