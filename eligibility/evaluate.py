@@ -229,6 +229,13 @@ class Evaluator:
         if (node.variable in ("pregnant", "breastfeeding", "childbearing_potential", "postmenopausal", "planning_pregnancy")
                 and self.patient.sex == "male"):
             return Answer(False, f"not {name}: the patient is male", (Evidence("sex", "male", "", "", False),))
+        if node.variable == "childbearing_potential":
+            # by the usual definition (CTFG): fertile unless postmenopausal or permanently sterile
+            if self.patient.flags.get("pregnant"):
+                return Answer(True, "of childbearing potential: the patient is pregnant", (Evidence("pregnant", "true", "", "", True),))
+            if self.patient.flags.get("postmenopausal"):
+                return Answer(False, "not of childbearing potential: the patient is postmenopausal",
+                              (Evidence("postmenopausal", "true", "", "", False),))
         if node.variable == "healthy_volunteer":
             conditions = self.patient.records.get("condition")
             if conditions:

@@ -1222,10 +1222,17 @@ def _parsers() -> dict[str, pp.ParserElement]:
         lambda r: {"values": _words(_all(r, "values")), "healthy": "healthy" in r, "adult": "adult" in r},
     )
     negative_test = pp.Regex(  # "a negative serum or urine β-hCG pregnancy test"
-        r"(?:a )?negative (?:[a-zß-ω0-9/.-]+ ){0,6}?(?:pregnancy tests?|(?:β|beta) ?-? ?hcg(?: pregnancy)?(?: test)?|hcg(?: test)?)"
+        r"(?:a )?negative (?:[a-zß-ω0-9/.-]+ ){0,6}?(?:\( [^()]{1,40} \) )?(?:pregnancy tests?|(?:β|beta) ?-? ?hcg(?: pregnancy)?(?: test)?|hcg(?: test)?)"
+        # "(serum or urine)", "(beta-human chorionic gonadotropin [b-HCG])": which test, not whom it binds
+        r"(?: \( (?![^()]*\b(?:if|for|women|woman|females?|childbearing|child|reproductive|potential|only|unless|except)\b)"
+        r"(?:[^()]|\( [^()]{1,30} \)){1,80} \))?"
         r"(?: results?)?(?=\s|$)").add_parse_action(pp.replace_with("not_pregnant"))
+    positive_test = pp.Regex(  # "a positive urinary pregnancy test result"
+        r"(?:a )?positive (?:(?:serum|urine|urinary|blood|or|and/or|β|beta|-|hcg) ){0,5}(?:pregnancy tests?|(?:β|beta) ?-? ?hcg(?: test)?)"
+        r"(?: results?)?(?=\s|$)").add_parse_action(pp.replace_with("pregnant"))
     flag_word = (
         negative_test
+        | positive_test
         | phrase(p["not_pregnant"], "negative pregnancy test").add_parse_action(pp.replace_with("not_pregnant"))
         # "planning to become pregnant during the study": an intent, which only the patient can state
         | phrase(p["planning_pregnancy"], "planning to become pregnant").add_parse_action(pp.replace_with("planning_pregnancy"))
@@ -1241,8 +1248,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
                   "healthy people", "healthy adult participants", "healthy"], "healthy").add_parse_action(pp.replace_with("healthy_volunteer"))
     )
     # not "at 20 weeks", "in 30 to 32 weeks of gestation": a stage of the pregnancy, not when it is asked
-    flag_when = pp.Regex(rf"(?:prior to|before|at the time of|within|during|by|no more than|no later than|performed|obtained"
-                         rf"|(?:at|on|in|from)\b(?!{IN_SENTENCE}*\d))\b{IN_SENTENCE}*")
+    flag_when = pp.Regex(rf"(?:<=? (?=\d)|(?:prior to|before|at the time of|within|during|by|no more than|no later than|performed|obtained|done"
+                         rf"|(?:at|on|in|from)\b(?!{IN_SENTENCE}*\d))\b){IN_SENTENCE}*")
     flags = _tagged(
         "flags",
         pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "who is", "women", "female", "females", "a",
@@ -1262,9 +1269,26 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                  lambda r: {"flags": ["childbearing_potential"], "negated": False, "alone": True})
     childbearing_requirement = _tagged(
         "conditional",
-        childbearing("condition") + pp.Opt(tok("must have", "must", "should have", "must have had", "need", "needs to have", "need to have",
+        pp.Opt(tok("all")) + childbearing("condition") + pp.Opt(tok("must have", "must each have", "must", "should have", "must have had", "need", "needs to have", "need to have",
                                                "are required to have", "must be", "who are", "should be", "must also have"))
         + flags("main"),
+        lambda r: {"main": r["main"], "condition": r["condition"]},
+    )
+
+    # "Negative pregnancy test within 7 days, for women of childbearing potential only", "(if female of
+    # childbearing potential)": whom the requirement binds, said after it
+    whom = (r"(?:(?:only )?(?:for|in|if)(?: an?| all| the)? )?(?:(?:women|woman|females?|female (?:patients?|subjects?|participants?)"
+            r"|patients?|subjects?|participants?|those|she is|patient is|subject is) )?(?:of|with) (?:child ?-? ?bearing|reproductive)"
+            r" (?:potential|age)(?: \( (?:wocbp|fcbp|focbp) \))?(?: only)?|(?:only )?(?:for|in) (?:wocbp|fcbp|focbp)(?: only)?")
+    # only where the requirement ends: inside a list ("pregnant, of childbearing potential and ...") it is an item
+    childbearing_after = _tagged("flags", pp.Regex(rf"(?:(?:, )?(?:{whom})|\( (?:{whom}) \))(?=(?: [.;,?])*$| \))"),
+                                 lambda r: {"flags": ["childbearing_potential"], "negated": False})
+    flags_for_childbearing = _tagged("conditional", flags("main") + childbearing_after("condition"),
+                                     lambda r: {"main": r["main"], "condition": r["condition"]})
+    # "For women of childbearing potential, a negative pregnancy test": whom it binds, said first
+    childbearing_first = _tagged(
+        "conditional",
+        pp.Opt(tok("for", "in", "if", "for all")) + childbearing("condition") + comma + pp.Opt(tok("must have", "a")) + flags("main"),
         lambda r: {"main": r["main"], "condition": r["condition"]},
     )
 
@@ -1383,9 +1407,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     known_terms = (concept_near, first_of(allergy, participation, has_later_lab + finding_with_scale)
                    | Longest([finding + boundary, free_finding + boundary, timed_list + boundary]))
     clause = Guarded([
-        (near(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1), first_of(childbearing_requirement, childbearing_alone)),
+        (near(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1), first_of(childbearing_first, childbearing_requirement, childbearing_alone)),
         (sex_near, first_of(sex_age, sex)),
-        (flag_near, first_of(flags_age, flags)),
+        (flag_near, first_of(flags_age, flags_for_childbearing, flags)),
         (sex_near, first_of(sex_with_words)),
         lab_terms,
         known_terms,
