@@ -171,7 +171,7 @@ class Builder:
             self.problems.append(("'or' and 'and' join thresholds with no punctuation: which binds first is not written",
                                   self.span(p)[0]))
             return Review(self.source(p), "not_understood", span=self.span(p))
-        if self._modifier_read_as_alternative(items) or _window_may_cover(items):
+        if self._modifier_read_as_alternative(items) or _window_may_cover(items) or _leading_window_may_cover(p.fields["parts"], items):
             return Review(self.source(p), "not_understood", span=self.span(p))
         if _object_read_apart(items, _GOVERNED_ALTERNATIVE):
             return self._negation_scope(items, p) or Review(self.source(p), "not_understood", span=self.span(p))
@@ -379,7 +379,7 @@ class Builder:
         parts = self._without_bare_persons([self._resolve(self.visit(x)) for x in p.fields["parts"]], p)
         if isinstance(parts, Review):
             return parts
-        if len(parts) > 1 and _window_may_cover(parts):  # "A, B within 30 days": see build_or
+        if len(parts) > 1 and (_window_may_cover(parts) or _leading_window_may_cover(p.fields["parts"], parts)):  # see build_or
             return Review(self.source(p), "not_understood", span=self.span(p))
         if len(parts) > 1 and _object_read_apart(parts, _GOVERNED_FROM):
             # "Adequate recovery from recent surgery, chemotherapy and radiation therapy": what the recovery
@@ -1238,7 +1238,7 @@ class Builder:
             relation = (re.search(r"\b(?:before|prior to|preceding)\b\s*(.*)$", source, re.I)
                         or re.search(r"\b(?:of|from|since)\b\s*(.*)$", source, re.I))
             reference = relation.group(1) if relation else str(w.fields["reference"])
-            if w.fields.get("bracketed"):  # "(within 30 days of enrollment)": not its closing bracket
+            if reference.count(")") > reference.count("("):  # "(within 30 days of enrollment)": not its closing bracket
                 reference = reference.rstrip(" )")
         return Window(amount, reference)
 
@@ -1912,6 +1912,22 @@ def _may_qualify_main(examples: Node) -> bool:
     if isinstance(last, Finding):
         return last.window is not None
     return isinstance(last, Review) and bool(_TIME_AMOUNT.search(last.text))
+
+
+def _leading_window_may_cover(parsed_parts, items: list[Node]) -> bool:
+    """"Current or recent (within 1 year) sprue, inflammatory bowel disease, or malabsorption": a period
+    before the first item may bound every item, where only the first has it."""
+    return len(items) > 1 and _has_leading_window(_one(parsed_parts[0])) and any(
+        isinstance(n, Finding) and n.window is None and n.status != "current" for item in items[1:] for n in item.walk())
+
+
+def _has_leading_window(parsed) -> bool:
+    if isinstance(parsed, Parsed):
+        return (parsed.kind == "window" and bool(parsed.fields.get("leading"))) or any(
+            _has_leading_window(value) for value in parsed.fields.values())
+    if isinstance(parsed, (list, tuple, pp.ParseResults)):
+        return any(_has_leading_window(item) for item in parsed)
+    return False
 
 
 def _window_may_cover(items: list[Node]) -> bool:

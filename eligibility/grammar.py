@@ -815,9 +815,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "Recent (< 30 days) coronary revascularization", "chronic (> 6 months) hepatitis C": the period
     # in brackets says how recent, or how long; a bracketed period after other words is left unread
     recent_bound = prefix_op.copy().add_condition(lambda t: t[0] in ("<", "<="))
+    # "Current or recent (within 4 weeks prior to Cycle 1 Day 1) treatment with ...": now, or within the period
     recent_period = _tagged(
-        "window", tok("recent", "recently") + lpar + (recent_bound | tok("within", "in the last", "in the past")) + time_quantity("amount") + rpar,
-        lambda r: {"amount": r["amount"], "reference": None, "single": None, "op": None, "note": None})
+        "window", (pp.Opt(tok("current or", "current /", "current ,", "ongoing or", "active or", "current and/or")) + tok("recent", "recently")
+                   | tok("current"))
+        # "within" is a sign too (as in "within 1.5 x ULN"): the words first
+        + lpar + (phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("last", "past", "previous")) | recent_bound)
+        + time_quantity("amount") + pp.Opt(relation + pp.Opt(reference("reference"))) + rpar,
+        lambda r: {"amount": r["amount"], "reference": _named(r, "reference"), "single": None, "op": None, "note": None, "leading": True})
     lasting_period = _tagged(
         "duration", tok("chronic", "persistent", "longstanding", "long - standing", "long standing") + lpar + onset_bound("op")
         + time_quantity("amount") + rpar,
@@ -829,7 +834,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + (tok("of", "of continuous", "of stable", "of ongoing") | tok("on") + pp.FollowedBy(pp.Regex(r"(?:\S+ )?@(?:drug|proc):"))),
         lambda r: {"op": r["op"], "amount": r["amount"], "reference": None})
     bracketed_period = pp.FollowedBy(pp.Regex(
-        r"(?:recent|recently|chronic|persistent|longstanding|long - standing|long standing) \(|(?:\S+ ){1,3}?\d+(?:\.\d+)? \S+ o[fn](?: |$)")
+        r"(?:(?:current|ongoing|active) (?:or |/ |, |and/or ))?(?:recent|recently|chronic|persistent|longstanding|long - standing|long standing) \("
+        r"|current \( (?:within|in|<|<=)"
+        r"|(?:\S+ ){1,3}?\d+(?:\.\d+)? \S+ o[fn](?: |$)")
     ) + (recent_period("window") | lasting_period("duration") | lead_duration("duration"))
 
     # Findings: conditions, drugs, procedures, with status, qualifiers and windows.
@@ -925,7 +932,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # when it is found: at the screening the criterion is checked at ("Positive test for HIV at screening")
         | pp.Regex(r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?(?= |$)")
     )
-    finding_prefix = status("status*") | presence | bracketed_period | qualifier("pre_qualifiers*")
+    finding_prefix = bracketed_period | status("status*") | presence | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
     # "History of or active brain metastases": past or present, so any time; "active" is no narrowing here
     present_too = tok("active", "ongoing", "current", "present").add_parse_action(pp.replace_with("current"))("status*")
@@ -989,7 +996,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     ).set_name("free text")
     free_intro = phrase(p["free_finding_intro"], "history of")
     # a qualifier before an introducer: "Uncontrolled foo disease" is not every foo disease
-    free_prefix_word = status("status*") | bracketed_period | qualifier("pre_qualifiers*") | free_intro("intro*") | presence
+    free_prefix_word = bracketed_period | status("status*") | qualifier("pre_qualifiers*") | free_intro("intro*") | presence
     free_prefix = free_prefix_word + pp.ZeroOrMore(after_comma(("or", "and/or")) + free_prefix_word)
     allergy_intro = phrase(p["allergy"], "allergy to")
     # a known term may carry modifiers the lexicon does not know ("craniospinal radiotherapy"): they become
