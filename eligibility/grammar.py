@@ -362,6 +362,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "CRP > 35 mg/L Ferritin > 500 ng/mL": a value, then the next analyte with no comma between
     juxtaposed_pattern = r"(?:" + "|".join(f"(?<={re.escape(end)})" for end in (
         "0 ", "1 ", "2 ", "3 ", "4 ", "5 ", "6 ", "7 ", "8 ", "9 ", "% ", " l ", " ml ", " dl ", " uln ", " mm3 ", " ul ", " mmhg ", " min ",
+        " years ", " year ", " old ",  # "Patient over 18 years weighing between 65 and 85 kg"
         # "Total bilirubin (≤1.5 X ULN) AST and ALT (≤ 2.5 X ULN)": a bracketed bound, then the next analyte;
         # a bracketed number alone may be an item's number ("(1) hemoglobin < 10 g/dL")
         "% ) ", " l ) ", " dl ) ", " uln ) ", " mm3 ) ", " ul ) ",
@@ -460,6 +461,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # Analytes, with the words that may sit between an analyte and its comparator.
     lab_filler = phrase(
         ["level", "levels", "count", "counts", "value", "values", "concentration", "concentrations", "of", ":", "prolongation", "elevation", "elevations",
+         "exam", "exam score", "test score", "- 17", "- 21", "- 24", "17 - item", "21 - item", "24 - item",
          "result", "results", "measurement", "ratio", "rate", "score", "status", "class", "grade", "index",
          "functional class", "performance status", "performance score", "performance", "performance statuses", "scale", "in serum", "in plasma",
          "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "absolute", "total",
@@ -670,7 +672,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         ) + pp.Opt(measured_or_bracketed("context"))
         # "those under 18 years", not "who are at least 2 years post-menopausal" (a duration)
         | pp.OneOrMore(phrase(p["person_words"])) + comparator + value("value") + pp.Opt(measured_within("context"))
-        + (age_words("age_words") | pp.FollowedBy(boundary_token) | pp.StringEnd()),
+        + (age_words("age_words") | boundary),
         _cmp,
     )
     bare_range = _tagged("range", range_ahead + pp.Opt(lab_prefix) + range_body, _range)
@@ -1078,9 +1080,16 @@ def _parsers() -> dict[str, pp.ParserElement]:
     scale_name = pp.Group((~scale_word + (variable_word | concept))[1, 8] + scale_word + pp.Opt(abbreviation))
     score_on_scale = _tagged(
         "cmp",
-        pp.Regex(r"(?:(?:a|the) )?(?:total |mean |average |baseline )?score (?:of )?(?=[<>]|at least|greater|less|more|no more|up to|above|below)")
-        + comparator + value("value") + tok("on the", "on", "in the", "according to the", "as measured by the")
+        # "Score 26 or higher on the Montreal Cognitive Assessment", "> 25 points on the Beck Depression Inventory"
+        # without "score" before it, a known scale only ("CFS ≥ 2 and ≤ 4 on the Oxford scale": a second bound)
+        pp.Regex(r"(?:(?:a|the) )?(?:total |mean |average |baseline )?score (?:of )?(?=[<>]|at least|greater|less|more|no more|up to|above|below|\d)")
+        + (comparator + value("value") | value("value") + postfix_op("op")) + pp.Opt(tok("points", "point"))
+        + tok("on the", "on", "in the", "according to the", "as measured by the")
         + (analyte_list + pp.Opt(tok("scale", "questionnaire")) + pp.Opt(abbreviation) | scale_name("free"))
+        + pp.Opt(measured_when("context"))
+        | (comparator + value("value") | value("value") + postfix_op("op")) + pp.Opt(tok("points", "point"))
+        + tok("on the", "on", "in the", "according to the", "as measured by the")
+        + analyte_list + pp.Opt(tok("scale", "questionnaire")) + pp.Opt(abbreviation)
         + pp.Opt(measured_when("context")),
         lambda r: {**_cmp(r), **({"free": list(r["free"])} if "free" in r else {})},
     )
@@ -1251,6 +1260,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         | phrase(p["smoker"], "smoker").add_parse_action(pp.replace_with("smoker"))
         # "Healthy volunteers", "Healthy adult subjects": no disease on record
         | phrase(["healthy volunteers", "healthy volunteer", "healthy subjects", "healthy subject", "healthy adults", "healthy adult",
+                  "healthy children", "healthy infants", "healthy adolescents", "healthy toddlers",
                   "healthy adult subjects", "healthy adult volunteers", "healthy participants", "healthy individuals", "healthy persons",
                   "healthy people", "healthy adult participants", "healthy"], "healthy").add_parse_action(pp.replace_with("healthy_volunteer"))
     )
