@@ -388,7 +388,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     unit = pp.Group(numerator + pp.ZeroOrMore(slash + denominator) | pp.OneOrMore(slash + denominator))
 
     uln_words = phrase(
-        ["uln", "upper limit of normal", "upper limit of the normal range", "upper limit of normal range",
+        ["uln", "upper limit of normal", "upper limit of normal uln", "the upper limit of normal uln", "upper limit normal uln",
+         "upper limit of the normal range", "upper limit of normal range",
          "upper limit of normal value", "upper limit of the normal value", "upper limit of normal values",
          "upper normal limit", "institutional upper limit of normal", "upper limit of the normal",
          "institutional uln", "upper limit of the institutional normal range", "upper limits of normal",
@@ -596,7 +597,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         r"|(?:screening|baseline)(?= [,;)]|$)"  # "Hemoglobin under 6.5 mmol/l screening"
         r"|on (?:room|ambient) air\b"
         r"|(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
-        r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed"
+        r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed|as documented"
+        r"|as confirmed|as recorded"
         r"|predicted|of predicted|of the predicted|of their predicted|of normal predicted|of expected|of the expected|according to|as per|based on)"
         r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
         r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
