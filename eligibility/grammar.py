@@ -598,7 +598,6 @@ def _parsers() -> dict[str, pp.ParserElement]:
         r"|on (?:room|ambient) air\b"
         r"|(?:at|in|while|during|after|following|detected|measured|obtained|assessed|by|using|calculated|confirmed|documented"
         r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed|as documented"
-        r"|as confirmed|as recorded"
         r"|predicted|of predicted|of the predicted|of their predicted|of normal predicted|of expected|of the expected|according to|as per|based on)"
         r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
         r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
