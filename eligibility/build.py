@@ -17,6 +17,7 @@ import pyparsing as pp
 
 from .criteria import GROUP_ANY, GROUP_COUNT, KINDS_LISTED
 from .errors import UnitError
+from . import grammar
 from .grammar import Parsed
 from .lexicon import Lexeme, formula_names, formula_word, formula_words, get_lexicon, text_key
 from .nodes import (ROMAN_VALUES, STUDIED_CLASSES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf,
@@ -676,7 +677,39 @@ class Builder:
                 return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
             start, end = self.span(p)
             return AllOf((Review(label_text, "not_understood", span=(start, start + len(label_text))), body), span=self.span(p))
+        confirmed = self._confirmed_finding(p, body)
+        if confirmed is not None:
+            return confirmed
         return Defined(label_text, body, span=self.span(p))
+
+    def _confirmed_finding(self, p: Parsed, body: Node) -> Node | None:
+        """"Breast cancer confirmed by biopsy", "Pneumonia documented by chest imaging": a finding and how
+        it was shown. The finding must be on record; how it was shown is left for review beside it (as a
+        label, the finding itself went unchecked)."""
+        if not all_review(body) or _one(p.fields.get("label")) is not None:
+            return None
+        start = max(0, bisect.bisect_right(self._offsets, p.start) - 1)
+        end_index = max(start, bisect.bisect_right(self._offsets, max(p.start, p.end - 1)) - 1)
+        words = [lexeme.g for lexeme in self.lexemes]
+        verb = next((i for i in range(start, end_index)
+                     if words[i] in ("confirmed", "documented", "proven", "diagnosed", "verified") and words[i + 1] == "by"), None)
+        while verb is not None and verb > start and words[verb - 1] in ("as", ","):  # "NSCLC, as confirmed by ..."
+            verb -= 1
+        if verb is None or verb == start or any(w in (":", ";", "(", ")") for w in words[start:verb]):
+            return None
+        padded = " " * self._offsets[start] + " ".join(words[start:verb])
+        try:
+            parsed = grammar.parse(padded)
+        except (pp.ParseBaseException, RecursionError):
+            return None
+        finding = self._resolve(self.visit(parsed))
+        if all_review(finding) or not any(isinstance(n, Finding) for n in finding.walk()):
+            return None
+        how_start, end = self.lexemes[verb].start, self.span(p)[1]
+        how_text = self.text[how_start:end].strip(" .;,")
+        how_start += self.text[how_start:end].index(how_text)
+        how = Review(how_text, "not_understood", span=(how_start, how_start + len(how_text)))
+        return AllOf((finding, how), span=self.span(p))
 
     def _bracket_may_relax(self, body_parsed: Parsed, body: Node) -> bool:
         """"O2 sat ≥ 90% (if < 90%, DLCO above 50%)": a bracket that opens on a condition, or holds one
