@@ -232,6 +232,11 @@ def _first_parsed(results) -> "Parsed | None":
     return None
 
 
+def _labs_of(parsed) -> list | None:
+    parsed = parsed if isinstance(parsed, Parsed) else _first_parsed(parsed)
+    return parsed.fields.get("labs") if parsed is not None else None
+
+
 def _with_tails(core: pp.ParserElement, tails: dict[str, pp.ParserElement], build, opening: pp.ParserElement | None = None) -> pp.ParserElement:
     """`core` optionally followed by one of `tails`; a Parsed of the tail's kind when one is there.
 
@@ -1143,7 +1148,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
 
     # "Hgb < 11 g/dL in women or 12 g/dL in men": the second value keeps the first one's sign
-    unsigned_bound = _tagged("bound", value("value"), lambda r: {"op": None, "value": r["value"], "context": None})
+    unsigned_bound = _tagged("bound", value("value") + pp.Opt(restated), lambda r: {"op": None, "value": r["value"], "context": None})
     # "AST ≤ 2.5 x ULN (5 x ULN if liver metastases are present)": a multiple of the limit that keeps
     # the sign of the threshold before it; alone, for review
     unsigned_limit = _tagged("bound", limit_value("value"), lambda r: {"op": None, "value": r["value"], "context": None})
@@ -1159,6 +1164,23 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + pp.Opt(measured_when).suppress(),  # "... for men at screening": when, said of both
         lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
     )
+    # "For males HDL-C < 40 mg/dL, for females HDL-C < 45 mg/dL", "Males with hemoglobin > 17.5 g/dL or
+    # females > 15.5 g/dL": the sex first
+    sex_lead = (
+        _tagged("sex", pp.Regex(r"(?:(?:for|in) )?(?:females?|women|woman)(?: (?:patients|subjects|participants))?(?: with)?(?= )"),
+                lambda r: {"values": ["female"]})
+        | _tagged("sex", pp.Regex(r"(?:(?:for|in) )?(?:males?|men|man)(?: (?:patients|subjects|participants))?(?: with)?(?= )"),
+                  lambda r: {"values": ["male"]})
+    )
+    sex_first_thresholds = _tagged(
+        "sex_thresholds",
+        pp.FollowedBy(pp.Regex(r"(?:(?:for|in) )?(?:males?|females?|men|women|man|woman)(?: |$)"))
+        + sex_lead("first_sex") + pp.Opt(comma) + analyte_cmp("first") + pp.Opt(comma | semicolon) + pp.Opt(tok("and", "&", "or", "and/or"))
+        + sex_lead("second_sex") + pp.Opt(comma) + (analyte_cmp | bound | unsigned_bound)("second")
+        + pp.Opt(measured_when).suppress(),
+        lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
+    ).add_condition(  # one variable for both; "Males with a PSA > 4 and females with CA-125 > 35" are two requirements
+        lambda t: _labs_of(t[0].fields["second"]) in (None, [], _labs_of(t[0].fields["first"])))
 
     # "Blood pressure > 140/90 mmHg": systolic and diastolic in one.
     blood_pressure = _tagged(
@@ -1426,6 +1448,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                    | Longest([finding + boundary, free_finding + boundary, timed_list + boundary]))
     clause = Guarded([
         (near(r"(?:women|females?|female|wocbp|fertile|sexually)(?:\s|$)", 1), first_of(childbearing_first, childbearing_requirement, childbearing_alone)),
+        (r"(?:(?:for|in) )?(?:males?|females?|men|women|man|woman)(?: \S+){0,4}? @lab:", first_of(sex_first_thresholds)),
         (sex_near, first_of(sex_age, sex)),
         (flag_near, first_of(flags_age, flags_for_childbearing, flags)),
         (sex_near, first_of(sex_with_words)),
