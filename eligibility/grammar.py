@@ -608,9 +608,17 @@ def _parsers() -> dict[str, pp.ParserElement]:
         r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
         rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*)" + VISIT_NOTE
     )
+    # "> 100 x 10^9/L (100,000/mm3)", "> 100 millimeters of mercury (mmHg)", "< 40 mg/L (or ug/mL)"
+    # "(7.1 mM)", "(or mmol/L)", "(i.e., >1.5 mg/dL)": the same threshold in other words
+    restated = lpar + (pp.Opt(tok("i.e.,", "i.e.", "ie,", "ie", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + number + pp.Opt(unit)
+                       | pp.Opt(tok("or")) + unit) + rpar
+    # a number in it: "9-12 (mmol/L)" gives the unit of both bounds, which is no restatement
+    restated_number = lpar + pp.Opt(tok("i.e.,", "i.e.", "ie,", "ie", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + number + pp.Opt(unit) + rpar
     def range_body_of(intro: pp.ParserElement, separator: pp.ParserElement) -> pp.ParserElement:
         # "between 23 and 45 kilograms per square meter (kg/m^2), inclusive": the unit restated in brackets
-        return (intro + value("low") + separator + value("high") + pp.Opt(lpar + unit("bracket_unit") + rpar) + pp.Opt(age_words("age_words"))
+        # "between 7.8 mM (140 mg/dL) and 15 mM (270 mg/dL)": each bound restated in other units
+        return (intro + value("low") + pp.Opt(restated_number) + separator + value("high") + pp.Opt(restated_number)
+                + pp.Opt(lpar + unit("bracket_unit") + rpar) + pp.Opt(age_words("age_words"))
                 + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt((measured_or_bracketed | lab_context)("context")))
 
     # "≥19 to 65 years of age": a sign before the first bound of a written range
@@ -625,10 +633,6 @@ def _parsers() -> dict[str, pp.ParserElement]:
         analyte_list + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("is", "are", "must be", "should be", "be")) + phrase(p["normal_range"], "within normal limits"),
         _analytes,
     )
-    # "> 100 x 10^9/L (100,000/mm3)", "> 100 millimeters of mercury (mmHg)", "< 40 mg/L (or ug/mL)"
-    # "(7.1 mM)", "(or mmol/L)", "(i.e., >1.5 mg/dL)": the same threshold in other words
-    restated = lpar + (pp.Opt(tok("i.e.,", "i.e.", "ie,", "ie", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + number + pp.Opt(unit)
-                       | pp.Opt(tok("or")) + unit) + rpar
     measured_when = measured_or_bracketed | lab_context
     # "(confirmed by repeat analysis)", "(by Cockcroft-Gault)": how the value is obtained, shown in the text
     method_note = lpar + pp.Regex(r"(?:confirmed|measured|as|by|using|per|according|calculated|estimated|determined|assessed"
