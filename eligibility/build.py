@@ -1752,14 +1752,18 @@ def _usual_measurement(context: str) -> bool:
     return not re.search(r"[a-z]{2,}", rest, re.I)
 
 
+def _holds(parsed, wanted) -> bool:
+    """Whether a production, or any production within it, is `wanted`."""
+    if isinstance(parsed, Parsed):
+        return wanted(parsed) or any(_holds(value, wanted) for value in parsed.fields.values())
+    if isinstance(parsed, (list, tuple, pp.ParseResults)):
+        return any(_holds(item, wanted) for item in parsed)
+    return False
+
+
 def _holds_requirement(parsed) -> bool:
     """Whether a production holds a threshold anywhere within."""
-    if isinstance(parsed, Parsed):
-        return parsed.kind in (*_THRESHOLD_KINDS, "double_cmp", "scale_set", "sex_thresholds") or any(
-            _holds_requirement(value) for value in parsed.fields.values())
-    if isinstance(parsed, (list, tuple, pp.ParseResults)):
-        return any(_holds_requirement(item) for item in parsed)
-    return False
+    return _holds(parsed, lambda p: p.kind in (*_THRESHOLD_KINDS, "double_cmp", "scale_set", "sex_thresholds"))
 
 
 def _single(parsed):
@@ -1950,17 +1954,8 @@ def _may_qualify_main(examples: Node) -> bool:
 def _leading_window_may_cover(parsed_parts, items: list[Node]) -> bool:
     """"Current or recent (within 1 year) sprue, inflammatory bowel disease, or malabsorption": a period
     before the first item may bound every item, where only the first has it."""
-    return len(items) > 1 and _has_leading_window(_one(parsed_parts[0])) and any(
+    return len(items) > 1 and _holds(_one(parsed_parts[0]), lambda p: p.kind == "window" and bool(p.fields.get("leading"))) and any(
         isinstance(n, Finding) and n.window is None and n.status != "current" for item in items[1:] for n in item.walk())
-
-
-def _has_leading_window(parsed) -> bool:
-    if isinstance(parsed, Parsed):
-        return (parsed.kind == "window" and bool(parsed.fields.get("leading"))) or any(
-            _has_leading_window(value) for value in parsed.fields.values())
-    if isinstance(parsed, (list, tuple, pp.ParseResults)):
-        return any(_has_leading_window(item) for item in parsed)
-    return False
 
 
 def _window_may_cover(items: list[Node]) -> bool:

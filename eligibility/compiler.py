@@ -918,7 +918,7 @@ def _formulas_as_one_word(lexemes: list, text: str) -> list:
     for match in reversed(list(formula_names().finditer(text))):
         start, end = match.span()
         inside = [i for i, lexeme in enumerate(lexemes) if start <= lexeme.start and lexeme.end <= end]
-        if not inside or any(lexeme.start < end and lexeme.end > start for i, lexeme in enumerate(lexemes) if i not in inside):
+        if not inside or any(lexeme.start < end and lexeme.end > start for lexeme in (*lexemes[:inside[0]], *lexemes[inside[-1] + 1:])):
             continue  # a token runs across the name's edge: leave the words as they are
         lexemes = [*lexemes[:inside[0]], Lexeme(formula_word(match.group("name")), start, end), *lexemes[inside[-1] + 1:]]
     return lexemes

@@ -610,10 +610,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     # "> 100 x 10^9/L (100,000/mm3)", "> 100 millimeters of mercury (mmHg)", "< 40 mg/L (or ug/mL)"
     # "(7.1 mM)", "(or mmol/L)", "(i.e., >1.5 mg/dL)": the same threshold in other words
-    restated = lpar + (pp.Opt(tok("i.e.,", "i.e.", "ie,", "ie", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + number + pp.Opt(unit)
-                       | pp.Opt(tok("or")) + unit) + rpar
+    restated_value = pp.Opt(tok("i.e.,", "i.e.", "ie,", "ie", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + number + pp.Opt(unit)
+    restated = lpar + (restated_value | pp.Opt(tok("or")) + unit) + rpar
     # a number in it: "9-12 (mmol/L)" gives the unit of both bounds, which is no restatement
-    restated_number = lpar + pp.Opt(tok("i.e.,", "i.e.", "ie,", "ie", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + number + pp.Opt(unit) + rpar
+    restated_number = lpar + restated_value + rpar
     def range_body_of(intro: pp.ParserElement, separator: pp.ParserElement) -> pp.ParserElement:
         # "between 23 and 45 kilograms per square meter (kg/m^2), inclusive": the unit restated in brackets
         # "between 7.8 mM (140 mg/dL) and 15 mM (270 mg/dL)": each bound restated in other units
@@ -1088,19 +1088,16 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "A score of ≥ 1 on the Modified Medical Research Council Dyspnoea Scale (mMRC)": the scale, named after its value
     scale_word = pp.Regex(r"(?:scale|questionnaire|index|inventory|instrument)(?= |$)")
     scale_name = pp.Group((~scale_word + (variable_word | concept))[1, 8] + scale_word + pp.Opt(abbreviation))
+    scored = ((comparator + value("value") | value("value") + postfix_op("op")) + pp.Opt(tok("points", "point"))
+              + tok("on the", "on", "in the", "according to the", "as measured by the"))
+    known_scale = analyte_list + pp.Opt(tok("scale", "questionnaire")) + pp.Opt(abbreviation)
     score_on_scale = _tagged(
         "cmp",
         # "Score 26 or higher on the Montreal Cognitive Assessment", "> 25 points on the Beck Depression Inventory"
         # without "score" before it, a known scale only ("CFS ≥ 2 and ≤ 4 on the Oxford scale": a second bound)
         pp.Regex(r"(?:(?:a|the) )?(?:total |mean |average |baseline )?score (?:of )?(?=[<>]|at least|greater|less|more|no more|up to|above|below|\d)")
-        + (comparator + value("value") | value("value") + postfix_op("op")) + pp.Opt(tok("points", "point"))
-        + tok("on the", "on", "in the", "according to the", "as measured by the")
-        + (analyte_list + pp.Opt(tok("scale", "questionnaire")) + pp.Opt(abbreviation) | scale_name("free"))
-        + pp.Opt(measured_when("context"))
-        | (comparator + value("value") | value("value") + postfix_op("op")) + pp.Opt(tok("points", "point"))
-        + tok("on the", "on", "in the", "according to the", "as measured by the")
-        + analyte_list + pp.Opt(tok("scale", "questionnaire")) + pp.Opt(abbreviation)
-        + pp.Opt(measured_when("context")),
+        + scored + (known_scale | scale_name("free")) + pp.Opt(measured_when("context"))
+        | scored + known_scale + pp.Opt(measured_when("context")),
         lambda r: {**_cmp(r), **({"free": list(r["free"])} if "free" in r else {})},
     )
     second_bound_ahead = pp.FollowedBy(pp.Regex(  # a cheap look-ahead: two comparators close together
