@@ -470,8 +470,9 @@ class Builder:
             offset = len(tail) - len(tail.lstrip(" ,;("))
             how = Review(tail.strip(" ,;()"), "not_understood", span=(start + offset, start + offset + len(tail.strip(" ,;()"))))
             return AllOf((main, how), span=self.span(p))
-        # an unread condition decides nothing on its own, so the scope of a read one alone is in doubt
-        if not all_review(condition) and not _is_plain_requirement(main):
+        # an unread condition decides nothing on its own, so the scope of a read one alone is in doubt;
+        # one read in part ("liver metastases, or ≤ 5 x ULN in presence of liver metastases") may hold more
+        if not all_review(condition) and (not _is_plain_requirement(main) or any(isinstance(n, Review) for n in condition.walk())):
             return Review(self.source(p), "conditional", hints=(main, condition), span=self.span(p))
         if self.criterion_kind == "inclusion" and _thresholds_only(main):
             return AnyOf((condition, main), span=self.span(p))

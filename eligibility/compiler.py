@@ -868,6 +868,8 @@ def _without_subject_lead(lexemes: list) -> list | None:
         i = 1
     while i < len(words) and words[i] in _LEAD_WORDS:
         i += 1
+    if asked and (i >= len(words) or words[i] not in _PERSON):  # "Have a score of ...": no question, the person unsaid
+        asked, i = False, 0
     unsaid = not asked and i == 0 and bool(words) and words[0] in ("has", "have", "had")  # "Has a history of ...": the person unsaid
     if not unsaid and (i >= len(words) or words[i] not in _PERSON):
         return None
@@ -969,6 +971,10 @@ def _without_restated_acronyms(lexemes: list, text: str) -> list:
                         end = lexemes[index].end
                         index += 1
                     kept.append(Lexeme(inner.g, words[0].start, end, inner.term))
+                    continue
+                if all(w.g.startswith("@") for w in words):
+                    # "Total Bilirubin (TB)": the known term's initials, not the other term the acronym also names
+                    index += 3
                     continue
             elif covered:
                 words = kept[-covered:]

@@ -426,14 +426,17 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "institutional lower limit of normal", "the lower limit of normal", "the lln"],
         "LLN",
     ).add_parse_action(pp.replace_with("LLN"))
-    times = tok("x", "*", "times", "times of", "time", "fold", "-fold", "folds")
+    times = tok("x", "*", "times", "times of", "time", "fold", "-fold", "folds", "- fold", "- fold than", "fold than")
     reference_limit = uln_words | lln_words
     limit_value = _tagged(
         "value",
         number("number") + pp.Opt(times)
         + pp.Opt(tok("the", "institutional", "the institutional", "local", "the local", "site", "the site", "the site's", "laboratory",
                      "the laboratory", "the site laboratory", "site laboratory", "the local laboratory", "local laboratory",
-                     "the institutional laboratory")) + reference_limit("limit")
+                     "the institutional laboratory", "institution ' s", "the institution ' s", "institutions '", "the institutions '"))
+        # "≤ 2.0 x normal institutional limits": the upper one, with a multiple; alone, the range
+        + (tok("normal institutional limits", "institutional normal limits", "normal institutional limit",
+               "institutional normal limit").add_parse_action(pp.replace_with("ULN"))("limit") | reference_limit("limit"))
         + pp.Opt(tok("range", "value")) + pp.Opt(lpar + pp.Opt(tok("uln", "lln", "unl", "iuln", "ulin", "ulrr") | pp.Regex(rf"(?:adjusted )?for @lab:age(?: and sex| and gender)?{_END}")) + rpar)
         + pp.Opt(tok("for the institution", "of the institution", "for institution", "for the lab", "for the laboratory", "institutional", "for age", "for age and sex", "per institutional standards")
                  | pp.Regex(rf"(?:for|adjusted for) @lab:age(?: and sex| and gender)?{_END}"))
@@ -489,6 +492,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "post-operative", "patients with", "subjects with", "who", "those who", "that", "hematologic", "haematologic",
         "hematology", "haematology", "biochemistry", "chemistry", "random", "non - fasting", "nonfasting", "peripheral",
         "peripheral blood", "total peripheral",
+
         *p["presence"], *p["person_words"]])
     # one regex: "adults", "children" only before an age ("adults aged 18 to 65"), where they add nothing to
     # the age (not "women", a sex)
@@ -496,6 +500,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
                  + r"| (?:aged? )?(?:(?:at least|over|under|older than|younger than|more than|less than|<=|>=|<|>) )?\d+(?: (?:-|to) \d+)?"
                  r" (?:years?|yrs?)(?: |$)))")
     lab_prefix = pp.Regex(rf"(?:{lab_prefix_words}|adults?(?: of(?= \d))?{age_ahead}"
+                          # the Nordic specimen prefixes, on a known analyte only: "B-Platelet count", "fS-glucose", not "B-cell"
+                          rf"|(?:b|p|s|u|fs|fp) -(?= @lab:)"
                           # opening the criterion only: "living with children aged < 5" is not the patient's age
                           rf"|(?<!.)(?:children|child|infants?|adolescents?|neonates?|newborns?|toddlers|kids|teenagers|youths?|elderly"
                           rf"|pediatric|paediatric){age_ahead}(?: ,(?= @lab:age{_END}))?"
@@ -512,7 +518,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "within 28 days prior to randomization": when the value must have been measured (shown, kept)
     measured_within = pp.Regex(
         r"(?:, (?=at |on ))?(?:within|in the (?:last|past|previous)|obtained within|measured within|at (?:the )?(?:screening|baseline)(?: visit)?"
-        rf"|at (?:the )?time of [\w@]{IN_CLAUSE}*?|on (?:two|2) (?:consecutive|separate) (?:occasions|measurements)"
+        rf"|at (?:the )?time of [\w@]{IN_CLAUSE}*?|on (?:two|three|2|3) (?:consecutive|separate) (?:occasions|measurements)"
         rf"|at (?:the )?(?:screening|baseline|enrol?lment|randomi[sz]ation|registration|inclusion|visit|study entry)\b{IN_CLAUSE}*?"
         # "HbA1c <= 10.5% prior to randomization": measured before it, however long before
         rf"|(?:prior to|before) (?:the )?(?:screening|randomi[sz]ation|enrol?lment|registration|inclusion|study entry|baseline)\b(?: visit)?"
@@ -950,7 +956,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
     present_too = tok("active", "ongoing", "current", "present").add_parse_action(pp.replace_with("current"))("status*")
     # (beside a status only: "chronic or active lung disease" is either kind, "untreated or active" too)
     either_word = after_comma(("or", "and/or"))
-    coordinated = ((present_too + pp.FollowedBy(either_word + status) | status("status*") + either_word + present_too | finding_prefix)
+    # "mild, moderate, or severe": commas in a run of qualifiers that ends in "or" are that "or"
+    listed_or = pp.Regex(r",(?= )").add_parse_action(pp.replace_with(", or")) + pp.FollowedBy(
+        qualifier + pp.ZeroOrMore(pp.Regex(r",(?= )") + qualifier) + either_word)
+    qualifier_run = qualifier("pre_qualifiers*") + pp.OneOrMore(listed_or + qualifier("pre_qualifiers*"))
+    coordinated = ((qualifier_run | present_too + pp.FollowedBy(either_word + status) | status("status*") + either_word + present_too
+                    | finding_prefix)
                    + pp.ZeroOrMore(either_word + finding_prefix))
     # "No history of or active brain metastases": none ever
     negated_history = negation.copy().add_condition(lambda t: re.search(r"\b(?:history|prior|previous|past)\b", " ".join(map(str, t))))
@@ -1066,7 +1077,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # A comparison on a variable outside the analyte lexicon ("Grade ≥ 2"): named by its words.
     # "Serum digoxin level of > 2.0 ng/ml": a drug's level is a variable named by the drug
-    variable_word = pp.Regex(rf"{free_word_pattern}|@drug:\w+{_END}").set_name("free word")
+    # "GAD-7", "BIS-11": an instrument's name with its number of items
+    variable_word = pp.Regex(rf"[a-z][a-z0-9]{{1,5}} - \d{{1,3}}{_END}|{free_word_pattern}|@drug:\w+{_END}").set_name("free word")
     # "Prothrombin Ratio (TR)": the abbreviation restates the name and is not part of it
     abbreviation = pp.Suppress(lpar + pp.Regex(rf"{free_word_pattern}(?: {free_word_pattern}){{0,2}}") + rpar)
     free_variable = pp.Group(variable_word + variable_word[0, 4] + pp.Opt(abbreviation))

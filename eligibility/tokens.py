@@ -35,7 +35,7 @@ _PIECE = re.compile(
     r"""
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)|\d+(?:\.\d+)?|\.\d+)
   | (?P<cmp><=|>=|=<|=>|<>|!=|[≤≥≧≦⩾⩽<>=≠＜＞˂˃‹›])
-  | (?P<times>[x×✕ⅹ](?=\s*\d|\s*(?:uln|lln|upper|lower|10))|[×✕ⅹ•·⋅])
+  | (?P<times>[x×✕ⅹ](?=\s*\d|\s*(?:uln|lln|unl|upper|lower|10))|[×✕ⅹ•·⋅])
   | (?P<glued>\b(?:to|than|least|most|of|over|under|above|below|or|and|age|aged)(?=\d))  # "equal to110 pounds", "Age18-65": a space lost
   | (?P<word>[^\W\d_][\w'’+]*(?:[.][a-z](?=[.]))?)
   | (?P<other>\S)
