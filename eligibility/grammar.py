@@ -199,6 +199,12 @@ class Longest(pp.Or):
         raise error or pp.ParseException(instring, loc, self.errmsg, self)
 
 
+def _window_fields(r) -> dict:
+    return {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
+            "op": _named(r, "op"), "note": _named(r, "note"), "ended": _named(r, "ended"), "bracketed": "bracketed" in r,
+            "except": _first_parsed(r["except"]) if "except" in r else None}
+
+
 def _indication(r) -> list[str]:
     """The concepts after "for" ("hospitalization for heart failure"): what the finding was for."""
     concepts = []
@@ -794,8 +800,24 @@ def _parsers() -> dict[str, pp.ParserElement]:
             | tok("in", "within", "during") + tok("the") + time_unit("single") + relation + reference("reference")
             # "within a month of treatment", "within one year"
             | tok("within") + tok("a", "one") + time_unit("single") + pp.Opt(relation + reference("reference"))),
-        lambda r: {"amount": _named(r, "amount"), "reference": _named(r, "reference"), "single": _named(r, "single"),
-                   "op": _named(r, "op"), "note": _named(r, "note"), "ended": _named(r, "ended"), "bracketed": "bracketed" in r, "except": _first_parsed(r["except"]) if "except" in r else None},
+        _window_fields,
+    )
+    # "Cancer that has not been in complete remission for at least 5 years", "unless disease-free for > 5
+    # years": active, or ended, within that time
+    remission_window = _tagged(
+        "window",
+        (pp.Regex(r"(?:, )?(?:that|which) (?:has|have|had) not been (?:in (?:complete |full |clinical |continuous )?remission|disease - free|disease free)"
+                  r" for(?= )")
+         + prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">")).suppress()
+         | pp.Regex(r"(?:, )?(?:that|which) (?:has|have|had) been in (?:complete |full |clinical )?remission for(?= )")
+         + prefix_op.copy().add_condition(lambda t: t[0] in ("<=", "<")).suppress())
+        + time_quantity("amount") + pp.Opt(relation + reference("reference"))
+        # the last exception only: in "unless disease-free for 5 years, or basal cell carcinoma" an exception follows
+        | pp.Regex(r"(?:, )?unless (?:(?:the )?(?:patient|subject|participant|malignancy|cancer|disease) (?:has|have) been |(?:they|it) (?:has|have) been )?"
+                   r"(?:in (?:complete |full |clinical |continuous )?remission|disease - free|disease free|free of disease) for(?= )")
+        + prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">")).suppress()
+        + time_quantity("amount") + pp.Opt(relation + reference("reference")) + pp.FollowedBy(pp.Regex(r"(?:[.;)] ?)*$")),
+        _window_fields,
     )
     washout = _tagged(
         "washout",
@@ -924,7 +946,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     requirement_words = rf"(?:(?!(?:{boundary_pattern}|within|in|during|prior|before|since|at|for|that|which|who|will|\d\S*)(?: |$))\S+(?: |$))+"
     finding_tail = pp.ZeroOrMore(
         grade("grade") | duration("duration") |
-        window("window") | washout("washout") | indication
+        window("window") | remission_window("window") | washout("washout") | indication
         # and "History of pancreatitis (acute or chronic)": both kinds, so the finding itself
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present",
               "( acute or chronic )", "( chronic or acute )", "( acute or chronic pancreatitis )", ", acute or chronic",
