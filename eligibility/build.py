@@ -184,6 +184,10 @@ class Builder:
             # "clarithromycin, erythromycin, pentamidine, or sparfloxacin": the "or" ends one list of
             # alternatives, its commas included
             items = [inner for item in items for inner in (item.items if isinstance(item, AllOf) else [item])]
+        if self.criterion_kind == "inclusion":
+            # "Karnofsky 50-100% (> 16 years of age) OR Lansky 50-100% (≤ 16 years of age)": each alternative
+            # for its patients; as "not them, or the value" the two would admit everyone
+            items = [AllOf((item.items[0].item, item.items[1]), span=item.span) if _is_implication(item) else item for item in items]
         return self._negation_scope(items, p) or self._negated_list(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
 
     def _joined_between_neighbours(self, parts: list, p: Parsed, pair: type, listed: type) -> Node:
@@ -2043,6 +2047,11 @@ def _restated(bounds: list[Compare]) -> bool:
         if abs(converted - first.value) > 0.05 * abs(first.value):
             return False
     return True
+
+
+def _is_implication(node: Node) -> bool:
+    """"Not them, or the value": a requirement read for some patients only."""
+    return isinstance(node, AnyOf) and len(node.items) == 2 and isinstance(node.items[0], Not) and not isinstance(node.items[1], Not)
 
 
 def all_review(node: Node) -> bool:

@@ -959,6 +959,12 @@ def _without_restated_acronyms(lexemes: list, text: str) -> list:
             if inner.g.startswith("@") and (inner.g in {k.g for k in kept[-6:]} or kept[-1].g.startswith(inner.g + "_")):
                 index += 3
                 continue
+            acronym = text[inner.start:inner.end].lower()
+            if inner.g.startswith("@") and kept[-1].g.startswith("@") and len(acronym) >= 2 and acronym.isalpha() and "".join(
+                    w[0] for w in re.findall(r"[a-z]+", text[kept[-1].start:kept[-1].end].lower())).endswith(acronym):
+                # "Karnofsky performance status (PS)": the last words of the term before, not the term "PS" names alone
+                index += 3
+                continue
             covered = _spelled_by(text[inner.start:inner.end], kept, text)
             if covered and inner.g.startswith("@"):
                 words = kept[-covered:]

@@ -837,6 +837,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         pp.FollowedBy(pp.Regex(r"(?:(?:diagnosed|documented|present|confirmed|known) )?(?:for|lasting|with a duration of)(?: \S+){0,5} \d"
                                r"|of(?: \S+){0,3} \d\S* \S+ (?:'s |in )?duration"
                                r"|(?:diagnosed|diagnosis|documented|confirmed|onset) (?:\S+ ){0,5}\d"
+                               r"|of (?:>|>=|at least|more than|greater than) \d"
                                r"|(?:\( )?(?:>|>=) \d")) + (
             pp.Opt(tok("diagnosed", "documented", "present", "confirmed", "known"))
             + tok("for", "for a period of", "for a duration of", "for a minimum of", "lasting", "with a duration of")
@@ -846,6 +847,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
             + relation + pp.Opt(reference("reference"))
             # "asthma of at least 6 months duration"
             | tok("of") + pp.Opt(prefix_op("op")) + time_quantity("amount") + tok("duration", "'s duration", "in duration")
+            # "a diagnosis of psoriatic arthritis of >= 6 months", ending the criterion
+            | tok("of") + prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))("op") + time_quantity("amount")
+            + pp.FollowedBy(pp.Regex(r"(?:[.;)] ?)*$"))
             | prefix_op("op") + time_quantity("amount") + tok("duration", "in duration")  # "rheumatoid arthritis ≥ 3 months duration"
             | bare + onset_bound("op") + time_quantity("amount") + ~(relation | tok("ago"))
             | bare + lpar + onset_bound("op") + time_quantity("amount") + rpar),  # "Chronic HCV infection (≥ 6 months)"
@@ -1577,7 +1581,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         described,
         {"except": exception_word + tail_to_end,
          "conditional": conditional_word + tail_to_end
-         | pp.Opt(comma) + sex_condition + pp.FollowedBy(rpar | end_punct + pp.StringEnd()),
+         | pp.Opt(comma) + sex_condition + pp.FollowedBy(rpar | end_punct + pp.StringEnd())
+         # "Karnofsky ≥ 50% (for patients > 10 years of age)"
+         | lpar + conditional_word + (described + pp.FollowedBy(rpar) | rest_of_bracket) + rpar + pp.FollowedBy(rpar | end_punct + pp.StringEnd()),
          "absent_condition": absent_word + tail_to_end
          | lpar + absent_word + (described + pp.FollowedBy(rpar) | rest_of_bracket) + rpar + pp.FollowedBy(rpar | end_punct + pp.StringEnd())},
         lambda kind, main, tail: {"main": main, ("exception" if kind == "except" else "condition"): _first_parsed(tail)},
