@@ -313,7 +313,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     if whole is not None:
         return whole
     lexemes = _normalised(_without_authorities(_without_restated_acronyms(
-        _formulas_as_one_word(get_lexicon().tag(_head_shared(tokenize(clean))), clean), clean), clean))
+        _formulas_as_one_word(get_lexicon().tag(_head_shared(_without_expansions(tokenize(clean), clean))), clean), clean), clean))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
     if not lexemes:
@@ -1012,6 +1012,32 @@ def _terms_restated(lexemes: list, index: int, kept: list) -> int:
     if len(set(terms)) < 2 or any(not g.startswith("@") and g not in _TERM_SEPARATORS for g in inner):
         return 0
     return close + 1 if set(terms) <= {k.g for k in kept[-10:]} else 0
+
+
+def _without_expansions(tokens: list, text: str) -> list:
+    """"VAS (Visual analog scale)", "CNS (central nervous system) metastases": a bracket that spells out
+    the acronym before it stands for it, so the lexicons see the words, not split by the bracket."""
+    kept: list = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.norm == "(" and kept:
+            acronym = text[kept[-1].start:kept[-1].end]
+            close = next((i for i in range(index + 2, min(index + 10, len(tokens))) if tokens[i].norm in (")", "(")), None)
+            if (2 <= len(acronym) <= 6 and acronym.isalpha() and sum(c.isupper() for c in acronym) >= 2
+                    and close is not None and tokens[close].norm == ")"):
+                words = [w for t in tokens[index + 1:close] for w in re.findall(r"[a-z]+", text[t.start:t.end].lower())]
+                if "".join(w[0] for w in words if w not in _LINK_WORDS) == acronym.lower():
+                    # the words, which the lexicons know better than the letters, over the span of all
+                    words = tokens[index + 1:close]
+                    words[0] = replace(words[0], start=kept[-1].start)
+                    words[-1] = replace(words[-1], end=tokens[close].end)
+                    kept[-1:] = words
+                    index = close + 1
+                    continue
+        kept.append(token)
+        index += 1
+    return kept
 
 
 def _spelled_by(acronym: str, before: list, text: str) -> int:

@@ -476,7 +476,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # Analytes, with the words that may sit between an analyte and its comparator.
     lab_filler = phrase(
         ["level", "levels", "count", "counts", "value", "values", "concentration", "concentrations", "of", ":", "prolongation", "elevation", "elevations",
-         "exam", "exam score", "test score", "- 17", "- 21", "- 24", "17 - item", "21 - item", "24 - item",
+         "exam", "exam score", "test score", "test", "global score", "- 17", "- 21", "- 24", "17 - item", "21 - item", "24 - item",
          "result", "results", "measurement", "ratio", "rate", "score", "status", "class", "grade", "index",
          "functional class", "performance status", "performance score", "performance", "performance statuses", "scale", "in serum", "in plasma",
          "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "absolute", "total",
