@@ -17,7 +17,6 @@ import pyparsing as pp
 
 from .criteria import GROUP_ANY, GROUP_COUNT, KINDS_LISTED
 from .errors import UnitError
-from . import grammar
 from .grammar import Parsed
 from .lexicon import Lexeme, formula_names, formula_word, formula_words, get_lexicon, text_key
 from .nodes import (ROMAN_VALUES, STUDIED_CLASSES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf,
@@ -691,22 +690,10 @@ class Builder:
         """"Breast cancer confirmed by biopsy", "Pneumonia documented by chest imaging": a finding and how
         it was shown. The finding must be on record; how it was shown is left for review beside it (as a
         label, the finding itself went unchecked)."""
-        if not all_review(body) or _one(p.fields.get("label")) is not None:
+        if not all_review(body) or _one(p.fields.get("label")) is not None or "confirmed" not in p.fields:
             return None
-        start = max(0, bisect.bisect_right(self._offsets, p.start) - 1)
-        end_index = max(start, bisect.bisect_right(self._offsets, max(p.start, p.end - 1)) - 1)
-        words = [lexeme.g for lexeme in self.lexemes]
-        verb = next((i for i in range(start, end_index)
-                     if words[i] in ("confirmed", "documented", "proven", "diagnosed", "verified") and words[i + 1] == "by"), None)
-        while verb is not None and verb > start and words[verb - 1] in ("as", ","):  # "NSCLC, as confirmed by ..."
-            verb -= 1
-        if verb is None or verb == start or any(w in (":", ";", "(", ")") for w in words[start:verb]):
-            return None
-        padded = " " * self._offsets[start] + " ".join(words[start:verb])
-        try:
-            parsed = grammar.parse(padded)
-        except (pp.ParseBaseException, RecursionError):
-            return None
+        parsed, verb_at = p.fields["confirmed"]
+        verb = bisect.bisect_right(self._offsets, verb_at) - 1
         finding = self._resolve(self.visit(parsed))
         if all_review(finding) or not any(isinstance(n, Finding) for n in finding.walk()):
             return None

@@ -11,6 +11,7 @@ The BNF is in docs/grammar.md.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1600,7 +1601,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "defined",
         pp.Group(definition_label)("label_words") + definition_word + pp.Opt(tok("either")) + exception_expr,
         lambda r: {"label": None, "label_words": " ".join(r["label_words"]), "body": _first_parsed(r)},
-    )
+    ).add_parse_action(_with_confirmed_finding)
     # "If a subject is diabetic, HbA1c at Screening is < 9.0%": the condition first
     condition_first = _tagged(
         "conditional",
@@ -1612,6 +1613,28 @@ def _parsers() -> dict[str, pp.ParserElement]:
     expr <<= (exception_expr + pp.FollowedBy(rpar | pp.StringEnd())) | condition_first | definition_expr
     return {"criterion": (expr + end_punct + pp.StringEnd()).set_name("criterion"),
             "bare_finding": (bare_finding + end_punct + pp.StringEnd()).set_name("bare finding")}
+
+
+_CONFIRMING = frozenset(("confirmed", "documented", "proven", "diagnosed", "verified"))
+
+
+def _with_confirmed_finding(lexeme_text: str, loc: int, tokens) -> None:
+    """"Breast cancer confirmed by biopsy": the words before "confirmed by" read as a criterion of their
+    own, kept beside the definition as `confirmed` (that reading, and where the verb stands) for the
+    builder, which takes it when the words after the verb say nothing it can check."""
+    defined = tokens[0]
+    words = lexeme_text[defined.start:defined.end].split(" ")
+    offsets = list(itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=defined.start))
+    verb = next((i for i in range(len(words) - 1) if words[i] in _CONFIRMING and words[i + 1] == "by"), None)
+    while verb is not None and verb > 0 and words[verb - 1] in ("as", ","):  # "NSCLC, as confirmed by ..."
+        verb -= 1
+    if verb is None or verb == 0 or any(w in (":", ";", "(", ")") for w in words[:verb]):
+        return
+    try:
+        finding = criterion_parser().parse_string(" " * defined.start + " ".join(words[:verb]), parse_all=True)[0]
+    except (pp.ParseBaseException, RecursionError):
+        return
+    defined.fields["confirmed"] = (finding, offsets[verb])
 
 
 def parse(lexeme_text: str) -> Parsed:
