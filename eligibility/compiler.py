@@ -1028,11 +1028,17 @@ def _without_expansions(tokens: list, text: str) -> list:
                     and close is not None and tokens[close].norm == ")"):
                 words = [w for t in tokens[index + 1:close] for w in re.findall(r"[a-z]+", text[t.start:t.end].lower())]
                 if "".join(w[0] for w in words if w not in _LINK_WORDS) == acronym.lower():
-                    # the words, which the lexicons know better than the letters, over the span of all
-                    words = tokens[index + 1:close]
-                    words[0] = replace(words[0], start=kept[-1].start)
-                    words[-1] = replace(words[-1], end=tokens[close].end)
-                    kept[-1:] = words
+                    spelled = tokens[index + 1:close]
+                    lexicon = get_lexicon()
+                    if not lexicon.tag([kept[-1]])[0].g.startswith("@") and any(
+                            lexeme.g.startswith("@") for lexeme in lexicon.tag(spelled)):
+                        # the words, which the lexicons know and the letters not, over the span of all;
+                        # else the letters, as the author named it ("eGFR (Epidermal growth factor receptor)")
+                        spelled[0] = replace(spelled[0], start=kept[-1].start)
+                        spelled[-1] = replace(spelled[-1], end=tokens[close].end)
+                        kept[-1:] = spelled
+                    else:
+                        kept[-1] = replace(kept[-1], end=tokens[close].end)
                     index = close + 1
                     continue
         kept.append(token)
