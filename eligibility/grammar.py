@@ -468,6 +468,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     word_op.set_name("comparator in words").add_parse_action(
         lambda t: next(op for i, op in enumerate(word_op_names) if t.get(f"op{i}")))
     prefix_op = word_op | (symbol_op + pp.Opt(tok("to", "than")))  # "> or =" before ">"
+    longer_bound = prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))  # "at least 5 years", "> 6 months"
+    criterion_ends = pp.FollowedBy(pp.Regex(r"(?:[.;)] ?)*$"))
     copula = alternation(["is", "are", "be", "of", "must be", "should be", "was", "known to be", "to be", "that is", "which is"])
     comparator = pp.Opt(pp.Regex(rf"{copula}(?: (?:a|an){_END})?|(?:a|an){_END}")) + prefix_op("op")
     postfix_op = pp.MatchFirst(
@@ -785,7 +787,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             # "completed at least 4 weeks prior to enrollment": when it ended is when it last happened
             | ended("ended") + (prefix_op | pp.Empty().add_parse_action(pp.replace_with(">=")))("op") + time_quantity("amount")
             + pp.Opt(window_note("note")) + relation_besides_of + reference("reference")
-            | (prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))("op") + time_quantity("amount") + pp.Opt(window_note("note"))
+            | (longer_bound("op") + time_quantity("amount") + pp.Opt(window_note("note"))
                + relation_besides_of
                | pp.Opt(prefix_op.copy().add_condition(lambda t: t[0] not in (">=", ">"))("op")) + time_quantity("amount")
                + pp.Opt(window_note("note")) + relation) + reference("reference")
@@ -809,15 +811,15 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "window",
         (pp.Regex(r"(?:, )?(?:that|which) (?:has|have|had) not been (?:in (?:complete |full |clinical |continuous )?remission|disease - free|disease free)"
                   r" for(?= )")
-         + prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">")).suppress()
+         + longer_bound.suppress()
          | pp.Regex(r"(?:, )?(?:that|which) (?:has|have|had) been in (?:complete |full |clinical )?remission for(?= )")
          + prefix_op.copy().add_condition(lambda t: t[0] in ("<=", "<")).suppress())
         + time_quantity("amount") + pp.Opt(relation + reference("reference"))
         # the last exception only: in "unless disease-free for 5 years, or basal cell carcinoma" an exception follows
         | pp.Regex(r"(?:, )?unless (?:(?:the )?(?:patient|subject|participant|malignancy|cancer|disease) (?:has|have) been |(?:they|it) (?:has|have) been )?"
                    r"(?:in (?:complete |full |clinical |continuous )?remission|disease - free|disease free|free of disease) for(?= )")
-        + prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">")).suppress()
-        + time_quantity("amount") + pp.Opt(relation + reference("reference")) + pp.FollowedBy(pp.Regex(r"(?:[.;)] ?)*$")),
+        + longer_bound.suppress()
+        + time_quantity("amount") + pp.Opt(relation + reference("reference")) + criterion_ends,
         _window_fields,
     )
     washout = _tagged(
@@ -829,7 +831,6 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
 
     # "for at least 6 months", "diagnosed at least 1 year before screening": how long it has lasted
-    onset_bound = prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))
     # and "Type 1 diabetes ≥ 12 months" with no "for" ("bare"): for a condition, how long; for a
     # procedure it could be how long ago. One look-ahead for all the forms.
     bare = pp.Empty().add_parse_action(lambda: "bare")("bare")
@@ -844,16 +845,16 @@ def _parsers() -> dict[str, pp.ParserElement]:
             + tok("for", "for a period of", "for a duration of", "for a minimum of", "lasting", "with a duration of")
             + pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(postfix_op("op"))
             + pp.Opt(tok("duration")) + pp.Opt(relation + pp.Opt(reference("reference")))
-            | tok("diagnosed", "diagnosis", "documented", "confirmed", "onset") + onset_bound("op") + time_quantity("amount")
+            | tok("diagnosed", "diagnosis", "documented", "confirmed", "onset") + longer_bound("op") + time_quantity("amount")
             + relation + pp.Opt(reference("reference"))
             # "asthma of at least 6 months duration"
             | tok("of") + pp.Opt(prefix_op("op")) + time_quantity("amount") + tok("duration", "'s duration", "in duration")
             # "a diagnosis of psoriatic arthritis of >= 6 months", ending the criterion
-            | tok("of") + prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))("op") + time_quantity("amount")
-            + pp.FollowedBy(pp.Regex(r"(?:[.;)] ?)*$"))
+            | tok("of") + longer_bound("op") + time_quantity("amount")
+            + criterion_ends
             | prefix_op("op") + time_quantity("amount") + tok("duration", "in duration")  # "rheumatoid arthritis ≥ 3 months duration"
-            | bare + onset_bound("op") + time_quantity("amount") + ~(relation | tok("ago"))
-            | bare + lpar + onset_bound("op") + time_quantity("amount") + rpar),  # "Chronic HCV infection (≥ 6 months)"
+            | bare + longer_bound("op") + time_quantity("amount") + ~(relation | tok("ago"))
+            | bare + lpar + longer_bound("op") + time_quantity("amount") + rpar),  # "Chronic HCV infection (≥ 6 months)"
         lambda r: {"op": _named(r, "op", "for"), "amount": r["amount"], "reference": _named(r, "reference"), "bare": "bare" in r},
     )
 
@@ -869,13 +870,13 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + time_quantity("amount") + pp.Opt(relation + pp.Opt(reference("reference"))) + rpar,
         lambda r: {"amount": r["amount"], "reference": _named(r, "reference"), "single": None, "op": None, "note": None, "leading": True})
     lasting_period = _tagged(
-        "duration", tok("chronic", "persistent", "longstanding", "long - standing", "long standing") + lpar + onset_bound("op")
+        "duration", tok("chronic", "persistent", "longstanding", "long - standing", "long standing") + lpar + longer_bound("op")
         + time_quantity("amount") + rpar,
         lambda r: {"op": r["op"], "amount": r["amount"], "reference": None})
     # "At least 8 weeks of metformin monotherapy", "at least 6 months on antiretroviral treatment": how long
     # it has lasted, before its name
     lead_duration = _tagged(
-        "duration", onset_bound("op") + time_quantity("amount")
+        "duration", longer_bound("op") + time_quantity("amount")
         + (tok("of", "of continuous", "of stable", "of ongoing") | tok("on") + pp.FollowedBy(pp.Regex(r"(?:\S+ )?@(?:drug|proc):"))),
         lambda r: {"op": r["op"], "amount": r["amount"], "reference": None})
     bracketed_period = pp.FollowedBy(pp.Regex(
