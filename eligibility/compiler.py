@@ -960,8 +960,8 @@ def _without_restated_acronyms(lexemes: list, text: str) -> list:
                 index += 3
                 continue
             acronym = text[inner.start:inner.end].lower()
-            if inner.g.startswith("@") and kept[-1].g.startswith("@") and len(acronym) >= 2 and acronym.isalpha() and "".join(
-                    w[0] for w in re.findall(r"[a-z]+", text[kept[-1].start:kept[-1].end].lower())).endswith(acronym):
+            if (inner.g.startswith("@") and kept[-1].g.startswith("@") and len(acronym) >= 2 and acronym.isalpha()
+                    and _initials(text[kept[-1].start:kept[-1].end]).endswith(acronym)):
                 # "Karnofsky performance status (PS)": the last words of the term before, not the term "PS" names alone
                 index += 3
                 continue
@@ -1026,8 +1026,7 @@ def _without_expansions(tokens: list, text: str) -> list:
             close = next((i for i in range(index + 2, min(index + 10, len(tokens))) if tokens[i].norm in (")", "(")), None)
             if (2 <= len(acronym) <= 6 and acronym.isalpha() and sum(c.isupper() for c in acronym) >= 2
                     and close is not None and tokens[close].norm == ")"):
-                words = [w for t in tokens[index + 1:close] for w in re.findall(r"[a-z]+", text[t.start:t.end].lower())]
-                if "".join(w[0] for w in words if w not in _LINK_WORDS) == acronym.lower():
+                if _initials(text[tokens[index + 1].start:tokens[close - 1].end], skipping=_LINK_WORDS) == acronym.lower():
                     spelled = tokens[index + 1:close]
                     lexicon = get_lexicon()
                     if not lexicon.tag([kept[-1]])[0].g.startswith("@") and any(
@@ -1044,6 +1043,11 @@ def _without_expansions(tokens: list, text: str) -> list:
         kept.append(token)
         index += 1
     return kept
+
+
+def _initials(words: str, skipping: frozenset = frozenset()) -> str:
+    """"central nervous system" -> "cns"; the words in `skipping` give none."""
+    return "".join(w[0] for w in re.findall(r"[a-z]+", words.lower()) if w not in skipping)
 
 
 def _spelled_by(acronym: str, before: list, text: str) -> int:
@@ -1071,7 +1075,7 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
                 return rest + 1
         if not word[:1].isalpha():
             return None
-        initials = "".join(w[0] for w in re.findall(r"[a-z]+", word))  # a known term may be several words
+        initials = _initials(word)  # a known term may be several words
         for spelled in dict.fromkeys((initials, word[0])):
             if remaining.endswith(spelled):
                 rest = spell(position - 1, remaining[: len(remaining) - len(spelled)])

@@ -469,6 +469,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         lambda t: next(op for i, op in enumerate(word_op_names) if t.get(f"op{i}")))
     prefix_op = word_op | (symbol_op + pp.Opt(tok("to", "than")))  # "> or =" before ">"
     longer_bound = prefix_op.copy().add_condition(lambda t: t[0] in (">=", ">"))  # "at least 5 years", "> 6 months"
+    shorter_bound = prefix_op.copy().add_condition(lambda t: t[0] in ("<", "<="))  # "less than 5 years", "< 30 days"
     criterion_ends = pp.FollowedBy(pp.Regex(r"(?:[.;)] ?)*$"))
     copula = alternation(["is", "are", "be", "of", "must be", "should be", "was", "known to be", "to be", "that is", "which is"])
     comparator = pp.Opt(pp.Regex(rf"{copula}(?: (?:a|an){_END})?|(?:a|an){_END}")) + prefix_op("op")
@@ -501,7 +502,6 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "post-operative", "patients with", "subjects with", "who", "those who", "that", "hematologic", "haematologic",
         "hematology", "haematology", "biochemistry", "chemistry", "random", "non - fasting", "nonfasting", "peripheral",
         "peripheral blood", "total peripheral",
-
         *p["presence"], *p["person_words"]])
     # one regex: "adults", "children" only before an age ("adults aged 18 to 65"), where they add nothing to
     # the age (not "women", a sex)
@@ -813,7 +813,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                   r" for(?= )")
          + longer_bound.suppress()
          | pp.Regex(r"(?:, )?(?:that|which) (?:has|have|had) been in (?:complete |full |clinical )?remission for(?= )")
-         + prefix_op.copy().add_condition(lambda t: t[0] in ("<=", "<")).suppress())
+         + shorter_bound.suppress())
         + time_quantity("amount") + pp.Opt(relation + reference("reference"))
         # the last exception only: in "unless disease-free for 5 years, or basal cell carcinoma" an exception follows
         | pp.Regex(r"(?:, )?unless (?:(?:the )?(?:patient|subject|participant|malignancy|cancer|disease) (?:has|have) been |(?:they|it) (?:has|have) been )?"
@@ -860,13 +860,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # "Recent (< 30 days) coronary revascularization", "chronic (> 6 months) hepatitis C": the period
     # in brackets says how recent, or how long; a bracketed period after other words is left unread
-    recent_bound = prefix_op.copy().add_condition(lambda t: t[0] in ("<", "<="))
     # "Current or recent (within 4 weeks prior to Cycle 1 Day 1) treatment with ...": now, or within the period
     recent_period = _tagged(
         "window", (pp.Opt(tok("current or", "current /", "current ,", "ongoing or", "active or", "current and/or")) + tok("recent", "recently")
                    | tok("current"))
         # "within" is a sign too (as in "within 1.5 x ULN"): the words first
-        + lpar + (phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("last", "past", "previous")) | recent_bound)
+        + lpar + (phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("last", "past", "previous")) | shorter_bound)
         + time_quantity("amount") + pp.Opt(relation + pp.Opt(reference("reference"))) + rpar,
         lambda r: {"amount": r["amount"], "reference": _named(r, "reference"), "single": None, "op": None, "note": None, "leading": True})
     lasting_period = _tagged(
@@ -1578,16 +1577,18 @@ def _parsers() -> dict[str, pp.ParserElement]:
     conditional_word = after_comma(p["conditional"], "in patients with")
     # "Platelets ≥ 30,000/µL in the absence of bone marrow involvement": a requirement for the patients without it
     absent_word = after_comma(p["conditional_absent"], "in the absence of")
-    tail_to_end = described + pp.FollowedBy(rpar | end_punct + pp.StringEnd()) | rest_of_bracket | rest_unknown
+    ends_clause = pp.FollowedBy(rpar | end_punct + pp.StringEnd())
+    tail_to_end = described + ends_clause | rest_of_bracket | rest_unknown
+
+    def bracketed(word: pp.ParserElement) -> pp.ParserElement:  # "(for patients > 10 years of age)", "(in the absence of ...)"
+        return lpar + word + (described + pp.FollowedBy(rpar) | rest_of_bracket) + rpar + ends_clause
+
     exception_expr = _with_tails(
         described,
         {"except": exception_word + tail_to_end,
          "conditional": conditional_word + tail_to_end
-         | pp.Opt(comma) + sex_condition + pp.FollowedBy(rpar | end_punct + pp.StringEnd())
-         # "Karnofsky ≥ 50% (for patients > 10 years of age)"
-         | lpar + conditional_word + (described + pp.FollowedBy(rpar) | rest_of_bracket) + rpar + pp.FollowedBy(rpar | end_punct + pp.StringEnd()),
-         "absent_condition": absent_word + tail_to_end
-         | lpar + absent_word + (described + pp.FollowedBy(rpar) | rest_of_bracket) + rpar + pp.FollowedBy(rpar | end_punct + pp.StringEnd())},
+         | pp.Opt(comma) + sex_condition + ends_clause | bracketed(conditional_word),
+         "absent_condition": absent_word + tail_to_end | bracketed(absent_word)},
         lambda kind, main, tail: {"main": main, ("exception" if kind == "except" else "condition"): _first_parsed(tail)},
     )
     # the words before the first ":" or "defined as", in one regex
