@@ -187,6 +187,14 @@ class Builder:
             # "Karnofsky 50-100% (> 16 years of age) OR Lansky 50-100% (≤ 16 years of age)": each alternative
             # for its patients; as "not them, or the value" the two would admit everyone
             items = [AllOf((item.items[0].item, item.items[1]), span=item.span) if _is_implication(item) else item for item in items]
+            if _is_washout(items[0]) and all(isinstance(item, Finding) and item.window is not None for item in items[1:]):
+                # "No chemotherapy within 4 weeks or radiotherapy within 2 weeks": the denial covers each
+                items = [items[0], *(Not(item, span=item.span) for item in items[1:])]
+            if all(_is_washout(item) for item in items):
+                # "At least 4 weeks since prior chemotherapy or at least 6 weeks since prior radiotherapy":
+                # each period binds the patients who had its treatment; as alternatives, a patient fresh
+                # from chemotherapy would pass for want of radiotherapy
+                return AllOf(tuple(items), span=self.span(p))
         return self._negation_scope(items, p) or self._negated_list(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
 
     def _joined_between_neighbours(self, parts: list, p: Parsed, pair: type, listed: type) -> Node:
@@ -454,7 +462,9 @@ class Builder:
         if all_review(main) or self._new_requirement(p, condition) or not _is_plain_requirement(main):
             return Review(self.source(p), "conditional", hints=(main, condition), span=self.span(p))
         if self.criterion_kind == "inclusion":
-            return AnyOf((Not(condition, span=condition.span), main), span=self.span(p))
+            # "for patients without liver metastases": the negation of a negated condition is the condition
+            exempt = condition.item if isinstance(condition, Not) else Not(condition, span=condition.span)
+            return AnyOf((exempt, main), span=self.span(p))
         return AllOf((condition, main), span=self.span(p))
 
     def build_absent_condition(self, p: Parsed) -> Node:
@@ -2039,6 +2049,11 @@ def _restated(bounds: list[Compare]) -> bool:
 def _is_implication(node: Node) -> bool:
     """"Not them, or the value": a requirement read for some patients only."""
     return isinstance(node, AnyOf) and len(node.items) == 2 and isinstance(node.items[0], Not) and not isinstance(node.items[1], Not)
+
+
+def _is_washout(node: Node) -> bool:
+    """"No chemotherapy within 4 weeks": a period since a treatment."""
+    return isinstance(node, Not) and isinstance(node.item, Finding) and node.item.window is not None
 
 
 def all_review(node: Node) -> bool:

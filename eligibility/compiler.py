@@ -115,6 +115,13 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     if numbered:  # "7. Platelet count less than 100,000/mm3": a list's number the splitter left on the item
         rule, problems = compile_criterion(clean[numbered.end():], kind)
         return _shift(rule, -numbered.end()), problems
+    womens = _WOMENS_REQUIREMENT.match(clean) if kind == "inclusion" and len(_sentence_starts(clean)) == 1 else None
+    if womens:  # "Women must not be pregnant or breastfeeding": binds women only; a man meets it
+        rest = len(clean) - len(clean[womens.end():].lstrip())
+        rule, problems = compile_criterion(clean[rest:], kind)
+        if not all_review(rule):
+            women = Sex(("female",), span=(0, womens.end()))
+            return AnyOf((Not(women, span=women.span), _shift(rule, -rest)), span=(0, len(clean))), problems
     by_sentence = _compile_sentences(clean, kind)
     if by_sentence is not None:
         return by_sentence
@@ -136,6 +143,12 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     return _compile_sentence(clean, kind)
 
 
+# only where the rest is of pregnancy or fertility: "Female patients must be ≥ 18 years" may well mean
+# that the patients must be women
+_WOMENS_REQUIREMENT = re.compile(
+    r"(?:all\s+)?(?:female|females|women|woman)(?:\s+(?:patients|subjects|participants))?(?=\s+(?:must|should|shall)\s"
+    r"(?:(?!\b(?:if|unless|when|who|that)\b).)*?(?:pregnan|lactat|breast.?feed|nursing|menopaus|steril|contracept|child.?bearing|"
+    r"hysterectom|oophorectom|birth control))", re.I)
 _AT_CONSENT_OPENING = re.compile(r"(?:at|on|by)\s+the\s+(?:time|day|date)\s+of\s+(?:signing|signature\s+of|providing|giving)\s+(?:the\s+)?(?:written\s+)?"
                                  r"(?:informed\s+consent(?:\s+form)?|ICF)(?:\s*\(ICF\))?\s*,\s*", re.I)
 
@@ -1648,9 +1661,12 @@ def _sex_bound_bracketed(lexemes: list) -> list:
     for index in range(2, len(words) - 2):
         if words[index] != "(":
             continue
-        if words[index + 1] in _SEX_WORDS and words[index + 2] == ")" and any(w[:1].isdigit() for w in words[max(0, index - 5):index]):
+        # "(males)", "(male patients)"
+        named = 1 + (words[index + 2] in _GROUP_WORDS and words[index + 1] in ("male", "female"))
+        if (words[index + 1] in _SEX_WORDS and index + named + 1 < len(words) and words[index + named + 1] == ")"
+                and any(w[:1].isdigit() for w in words[max(0, index - 5):index])):
             said = replace(lexemes[index], g="for", end=lexemes[index].start)
-            return _sex_bound_bracketed(lexemes[:index] + [said, lexemes[index + 1]] + lexemes[index + 3:])
+            return _sex_bound_bracketed(lexemes[:index] + [said] + lexemes[index + 1:index + named + 1] + lexemes[index + named + 2:])
         if words[index - 1] in _SEX_WORDS and words[index - 2] in ("for", "in"):
             closing = next((j for j in range(index + 1, len(words)) if words[j] in ("(", ")")), None)
             if (closing is None or words[closing] != ")" or words[closing - 1] not in _SEX_WORDS
