@@ -1115,7 +1115,8 @@ def _normalised(lexemes: list) -> list:
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed, _limit_without_article,
-                 _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _untreated_as_none_prior):
+                 _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
+                 _untreated_as_none_prior):
         lexemes = step(lexemes)
     return lexemes
 
@@ -1284,6 +1285,27 @@ def _age_range_named_twice(lexemes: list) -> list:
         joiner, high, unit = (words[after:after + 3] + ["", "", ""])[:3]
         if named and joiner in ("to", "-", "and", "through") and _NUMBER_START.match(high) and unit in _YEAR_WORDS:
             return lexemes[:index + 1] + lexemes[after:]
+    return lexemes
+
+
+def _age_named_in_range(lexemes: list) -> list:
+    """"between the ages of 18 and 65", "from birth to 21 years": the age named inside its range, read as
+    "age between 18 and 65", "age from 0 to 21 years". Also any range's inclusive signs ("between ≥ 18 and ≤ 65")."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if word == "between" and words[index + 1:index + 2] == [">="] and "and" in words[index + 3:index + 6]:
+            # "between ≥ 18 and ≤ 65": the inclusive bounds a range already means
+            joint = words.index("and", index + 3)
+            closing = joint + 1 if words[joint + 1:joint + 2] == ["<="] else None
+            return _age_named_in_range([x for k, x in enumerate(lexemes) if k not in (index + 1, closing)])
+        if word == "between" and "@lab:age" in words[index + 1:index + 3]:
+            named = words.index("@lab:age", index + 1)
+            after = named + 1 + (words[named + 1:named + 2] == ["of"])
+            if after < len(words) and (_NUMBER_START.match(words[after]) or words[after] == ">="):
+                return _age_named_in_range(lexemes[:index] + [lexemes[named], lexemes[index]] + lexemes[after:])
+        if word == "from" and words[index + 1:index + 3] == ["birth", "to"] and "@lab:age" in words[max(0, index - 3):index]:
+            birth = lexemes[index + 1]
+            return lexemes[:index + 1] + [replace(birth, g="0")] + lexemes[index + 2:]
     return lexemes
 
 

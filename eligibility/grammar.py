@@ -473,7 +473,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     criterion_ends = pp.FollowedBy(pp.Regex(r"(?:[.;)] ?)*$"))
     copula = alternation(["is", "are", "be", "of", "must be", "should be", "was", "known to be", "to be", "that is", "which is"])
     comparator = pp.Opt(pp.Regex(rf"{copula}(?: (?:a|an){_END})?|(?:a|an){_END}")) + prefix_op("op")
-    postfix_op = pp.MatchFirst(
+    # "2 days and less than 21 days": "and" joins a second bound, no sign after the first
+    postfix_op = ~pp.Regex(r"and (?:more|less|greater|higher|lower|under) than(?= |$)") + pp.MatchFirst(
         phrase(phrases).add_parse_action(pp.replace_with(op)) for op, phrases in p["comparators_postfix"].items()
     )
 
@@ -723,10 +724,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     implied_low = pp.Opt(tok("between", "from")) + pp.Empty().add_parse_action(pp.replace_with(">="))("op") + value("value") + pp.Opt(
         age_words("age_words")) + tok("to", "-")("joiner") + pp.FollowedBy(prefix_op)
     double_tail = (
-        ((comparator | from_bound("op")) + value("value") + pp.Opt(age_words("age_words"))
+        ((comparator | from_bound("op")) + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words"))
          + pp.Opt(tok("and", "to", "-", ",") | tok("or", "and/or"), default="and")("joiner")
          | implied_low)
-        + ~tok("within") + prefix_op("op2") + value("value2")
+        + ~tok("within") + prefix_op("op2") + value("value2") + pp.Opt(restated)
         + pp.Opt(age_words("age_words")) + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(measured_when("context"))
     )
     analyte_double = _tagged("double_cmp", analyte_list + pp.ZeroOrMore(lab_filler) + double_tail, _double)
