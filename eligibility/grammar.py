@@ -102,11 +102,15 @@ def _inclusivity_disagrees(r, ops: list) -> bool:
 
 
 def _statuses_with_negation(r) -> list:
-    """The statuses written, and "current" said by the negation itself: "No active infection" is none
-    now, not none ever."""
+    """The statuses written, and those the negation itself says: "No active infection" is none now,
+    not none ever; "No prior treatment with ..." none ever."""
     statuses = _all(r, "status")
-    if "negation" in r and re.search(r"\b(?:active|current)\b", " ".join(map(str, _all(r, "negation")))):
+    said = " ".join(map(str, _all(r, "negation"))) if "negation" in r else ""
+    if re.search(r"\b(?:active|current)\b", said):
         return [*statuses, "current"]
+    if "current" in statuses and re.search(r"\b(?:prior|previous|past|history)\b", said):
+        # "No prior treatment with imatinib": none ever, though "treatment with" alone would say now
+        return [*statuses, "previous"]
     return statuses
 
 
@@ -841,11 +845,13 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                r"|of(?: \S+){0,3} \d\S* \S+ (?:'s |in )?duration"
                                r"|(?:diagnosed|diagnosis|documented|confirmed|onset) (?:\S+ ){0,5}\d"
                                r"|of (?:>|>=|at least|more than|greater than) \d"
-                               r"|(?:\( )?(?:>|>=) \d")) + (
+                               r"|(?:\( )?(?:>|>=) \d|since (?:\S+ ){1,3}\d")) + (
             pp.Opt(tok("diagnosed", "documented", "present", "confirmed", "known"))
             + tok("for", "for a period of", "for a duration of", "for a minimum of", "lasting", "with a duration of")
             + pp.Opt(prefix_op("op")) + time_quantity("amount") + pp.Opt(postfix_op("op"))
             + pp.Opt(tok("duration")) + pp.Opt(relation + pp.Opt(reference("reference")))
+            # "Stable antiretroviral treatment since at least 2 weeks": how long, said as from when
+            | tok("since") + longer_bound("op") + time_quantity("amount") + pp.Opt(relation + pp.Opt(reference("reference")))
             | tok("diagnosed", "diagnosis", "documented", "confirmed", "onset") + longer_bound("op") + time_quantity("amount")
             + relation + pp.Opt(reference("reference"))
             # "asthma of at least 6 months duration"
