@@ -164,6 +164,28 @@ class Builder:
         parts = [self.visit(x) for x in p.fields["parts"]]
         if len(parts) == 1:
             return parts[0]
+        clauses = self._clauses_before(parts[0], parts[1])
+        if clauses:
+            # "ECOG 0-1; no prior temsirolimus or other mTOR inhibitors": the semicolon ends a clause the
+            # "or" does not reach; read as alternatives, ECOG 3 would pass for want of temsirolimus
+            first = parts[0].items[len(clauses):]
+            parts[0] = first[0] if len(first) == 1 else _Implicit(first)
+            return _Implicit([*clauses, self._resolve(self._alternatives(parts, p))])
+        return self._alternatives(parts, p)
+
+    def _clauses_before(self, part: Node | _Implicit, following: Node | _Implicit) -> list[Node]:
+        """The items of a list that a semicolon parts from its last one (or from the last ones it joins by
+        commas), where the "or" after the list joins two items only: "A; B; or C" is a series."""
+        first = following.items[0] if isinstance(following, _Implicit) else following
+        if not isinstance(part, _Implicit) or any(item.span is None for item in (*part.items, first)):
+            return []
+        if re.search(r"[;,]", self.text[part.items[-1].span[1]:first.span[0]]):
+            return []
+        gaps = [self.text[a.span[1]:b.span[0]] for a, b in zip(part.items, part.items[1:])]
+        cut = max((index + 1 for index, gap in enumerate(gaps) if ";" in gap), default=0)
+        return part.items[:cut]
+
+    def _alternatives(self, parts: list, p: Parsed) -> Node | _Implicit:
         items: list[Node] = []
         for part in parts:
             items.extend(self._resolve(i) for i in (part.items if isinstance(part, _Implicit) else [part]))

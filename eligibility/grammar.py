@@ -108,7 +108,7 @@ def _statuses_with_negation(r) -> list:
     said = " ".join(map(str, _all(r, "negation"))) if "negation" in r else ""
     if re.search(r"\b(?:active|current)\b", said):
         return [*statuses, "current"]
-    if "current" in statuses and re.search(r"\b(?:prior|previous|past|history)\b", said):
+    if "current" in statuses and re.search(r"\b(?:prior|previous|past|history|never)\b", said):
         # "No prior treatment with imatinib": none ever, though "treatment with" alone would say now
         return [*statuses, "previous"]
     return statuses
