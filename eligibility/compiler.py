@@ -1498,11 +1498,6 @@ def _stable_dose_of_a_drug(lexemes: list) -> list:
         if (words[index] == "stable" and words[index + 1] in _DOSE_WORDS and words[index + 2] == "of"
                 and words[index + 3].startswith("@drug:")):
             return lexemes[:index + 1] + lexemes[index + 3:]
-        # "OCS dose stable for at least 2 weeks", "insulin dose has been stable for ...": said after the drug
-        if words[index].startswith("@drug:") and words[index + 1] in _DOSE_WORDS and (index == 0 or words[index - 1] in (",", ";", ":")):
-            stable = next((k for k in range(index + 2, min(index + 5, len(words))) if words[k] == "stable"), None)
-            if stable is not None and all(w in ("has", "have", "been", "is", "was", "remained", "must", "be") for w in words[index + 2:stable]):
-                return lexemes[:index] + [lexemes[stable], lexemes[index]] + lexemes[stable + 1:]
     return lexemes
 
 
