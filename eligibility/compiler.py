@@ -143,8 +143,9 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     return _compile_sentence(clean, kind)
 
 
-# only where the rest is of pregnancy or fertility: "Female patients must be ≥ 18 years" may well mean
-# that the patients must be women
+# the women's lead the grammar cannot read with what follows ("Female subjects must not be pregnant");
+# _requirement_of_one_sex scopes the leads it reads. Only where the rest is of pregnancy or fertility:
+# "Female patients must be ≥ 18 years" may well mean that the patients must be women
 _WOMENS_REQUIREMENT = re.compile(
     r"(?:all\s+)?(?:female|females|women|woman)(?:\s+(?:patients|subjects|participants))?(?=\s+(?:must|should|shall)\s"
     r"(?:(?!\b(?:if|unless|when|who|that)\b).)*?(?:pregnan|lactat|breast.?feed|nursing|menopaus|steril|contracept|child.?bearing|"
@@ -1116,7 +1117,7 @@ def _normalised(lexemes: list) -> list:
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed, _limit_without_article,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
-                 _untreated_as_none_prior):
+                 _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
     return lexemes
 
@@ -1290,22 +1291,28 @@ def _age_range_named_twice(lexemes: list) -> list:
 
 def _age_named_in_range(lexemes: list) -> list:
     """"between the ages of 18 and 65", "from birth to 21 years": the age named inside its range, read as
-    "age between 18 and 65", "age from 0 to 21 years". Also any range's inclusive signs ("between ≥ 18 and ≤ 65")."""
+    "age between 18 and 65", "age from 0 to 21 years"."""
     words = [lexeme.g for lexeme in lexemes]
     for index, word in enumerate(words):
-        if word == "between" and words[index + 1:index + 2] == [">="] and "and" in words[index + 3:index + 6]:
-            # "between ≥ 18 and ≤ 65": the inclusive bounds a range already means
-            joint = words.index("and", index + 3)
-            closing = joint + 1 if words[joint + 1:joint + 2] == ["<="] else None
-            return _age_named_in_range([x for k, x in enumerate(lexemes) if k not in (index + 1, closing)])
         if word == "between" and "@lab:age" in words[index + 1:index + 3]:
             named = words.index("@lab:age", index + 1)
             after = named + 1 + (words[named + 1:named + 2] == ["of"])
             if after < len(words) and (_NUMBER_START.match(words[after]) or words[after] == ">="):
-                return _age_named_in_range(lexemes[:index] + [lexemes[named], lexemes[index]] + lexemes[after:])
+                return lexemes[:index] + [lexemes[named], lexemes[index]] + lexemes[after:]
         if word == "from" and words[index + 1:index + 3] == ["birth", "to"] and "@lab:age" in words[max(0, index - 3):index]:
             birth = lexemes[index + 1]
             return lexemes[:index + 1] + [replace(birth, g="0")] + lexemes[index + 2:]
+    return lexemes
+
+
+def _inclusive_signs_in_range(lexemes: list) -> list:
+    """"between ≥ 18 and ≤ 65": the inclusive bounds a range already means, read as "between 18 and 65"."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if word == "between" and words[index + 1:index + 2] == [">="] and "and" in words[index + 3:index + 6]:
+            joint = words.index("and", index + 3)
+            closing = joint + 1 if words[joint + 1:joint + 2] == ["<="] else None
+            return _inclusive_signs_in_range([x for k, x in enumerate(lexemes) if k not in (index + 1, closing)])
     return lexemes
 
 
