@@ -2152,6 +2152,8 @@ _SAYS_EXCLUDED = re.compile(
 
 
 _NEGATED_OPENING = re.compile(
+    # "Phase I: No prior treatment with sorafenib": a label does not change what the negation says
+    r"(?:[A-Za-z0-9][^:;.()]{0,40}:\s*)?"
     r"(?:(?:the\s+|an?\s+|each\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?)\s+)?(?:no|not|none|without|must\s+not|should\s+not|can\s*not|cannot|may\s+not"
     r"|must\s+have\s+no|has\s+not|have\s+not|did\s+not|who\s+(?:have|has|had|did|do|does|are|is)\s+not|who\s+(?:have|has)\s+never"
     r"|(?:a\s+)?negative|(?:previously\s+|prior\s+)?untreated\s+(?:with|by)|(?:treatment[-\s]*)?na[iï]ve\s+(?:to|for))\b"
