@@ -353,6 +353,9 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     nodes = list(rule.walk())
     if any(isinstance(n, Sex) for n in nodes):  # groups are split only where a sex was read
         rule = _groups_of_each_sex(rule, clean)
+        rule = _sex_beside_its_qualifiers(rule, clean, kind)
+        if isinstance(rule, Review):  # the whole criterion, not the words the alternatives were read from
+            rule = replace(rule, text=clean, span=(0, len(clean)))
     rule = _requirement_of_one_sex(rule, clean, kind)
     rule = _said_of_women(rule, clean, kind)
     if kind == "exclusion" and any(isinstance(n, Finding) and n.concept in _GENERIC_PROCEDURES for n in nodes):
@@ -632,6 +635,55 @@ def _sex_named(node: Node) -> tuple[str, ...]:
         women, men = bool(_WOMEN_WORD.search(node.text)), bool(_MEN_WORD.search(node.text))
         return ("female",) if women and not men else ("male",) if men and not women else ()
     return ()
+
+
+def _sex_beside_its_qualifiers(node: Node, clean: str, kind: str) -> Node:
+    """"Male or premenarchal female 4-11 years of age", "HIV-1 infected men or women": a sex read as an
+    alternative of its own beside words that belong to both sexes (an age, a disease) would admit any man,
+    or, under exclusions ("Women, who are pregnant, plan to become pregnant or are lactating"), exclude
+    every woman. Beside a woman's own states only, an alternative stands in an inclusion ("Male or
+    non-pregnant female"); in an exclusion the women are those states' subject. Else what the sex shares
+    is a guess: review."""
+    node = _with_children(node, lambda child: _sex_beside_its_qualifiers(child, clean, kind))
+    if not isinstance(node, AnyOf) or not any(isinstance(item, Sex) for item in node.items):
+        return node
+    bare = [item for item in node.items if isinstance(item, Sex)]
+    others = [item for item in node.items if not isinstance(item, Sex)]
+    if not others:
+        return node
+    if all(_only_of_a_sex(item) for item in others):
+        if kind != "exclusion":
+            return node
+        womens = [item for item in bare if item.values == ("female",)]
+        if len(womens) != len(bare) or not any(_sex_named(n) == ("female",) for item in others for n in item.walk()):
+            return node  # "Males or pregnant women": each a group the exclusion names
+        rest = others[0] if len(others) == 1 else AnyOf(tuple(others), span=_joined_span(others))
+        return AllOf((womens[0], rest), span=node.span)
+    start, end = _joined_span(list(node.items)) or node.span or (0, len(clean))
+    return Review(clean[start:end], "conditional", hints=(node,), span=(start, end))
+
+
+# what may be said of one sex and not the other: "non-pregnant", "surgically sterile", "premenarchal"
+_ONE_SEX_WORDS = re.compile(
+    r"(?:\s|[,/-]|\b(?:and|or|of|a|an|the|non|not|eligible|wom[ae]n|females?|m[ae]n|males?|subjects?|patients?|participants?"
+    r"|volunteers?|pregnant|lactating|nursing|breast\s*-?\s*feeding|pre\s*-?\s*menarch\w*|post\s*-?\s*menopausal"
+    r"|surgically|sterile|sterili[sz]ed|child\s*-?\s*bearing|potential)\b)*", re.I)
+_ONE_SEX_CONCEPTS = frozenset({"tubal_ligation", "hysterectomy", "bilateral_oophorectomy", "vasectomy"})
+
+
+def _only_of_a_sex(node: Node) -> bool:
+    if isinstance(node, Sex):
+        return True
+    if isinstance(node, Flag):
+        return node.variable in _FEMALE_STATES or node.variable == "childbearing_potential"
+    if isinstance(node, Review):
+        return bool(_ONE_SEX_WORDS.fullmatch(node.text))
+    if isinstance(node, Finding):
+        return (node.concept in _ONE_SEX_CONCEPTS
+                or node.concept.startswith("text:") and bool(_ONE_SEX_WORDS.fullmatch(node.concept.removeprefix("text:"))))
+    if isinstance(node, (AllOf, AnyOf, Not, Defined)):
+        return all(_only_of_a_sex(child) for child in node.children())
+    return False
 
 
 _WOMEN_WORD = re.compile(r"\b(?:wom[ae]n|females?|girls?)\b", re.I)
