@@ -164,6 +164,17 @@ class Builder:
         parts = [self.visit(x) for x in p.fields["parts"]]
         if len(parts) == 1:
             return parts[0]
+        after = self._clauses_after(parts[-1]) if self.criterion_kind == "inclusion" else []
+        if after:
+            # "AML, in first or subsequent remission or relapsed disease, age 51 to 60 years": a comma
+            # after the last alternative ends what the "or" joins; read as one more alternative, any
+            # patient aged 51 to 60 would pass
+            last = parts[-1].items[: len(parts[-1].items) - len(after)]
+            parts[-1] = last[0] if len(last) == 1 else _Implicit(last)
+            return _Implicit([self._resolve(self.build_or_parts(parts, p)), *after])
+        return self.build_or_parts(parts, p)
+
+    def build_or_parts(self, parts: list, p: Parsed) -> Node | _Implicit:
         clauses = self._clauses_before(parts[0], parts[1])
         if clauses:
             # "ECOG 0-1; no prior temsirolimus or other mTOR inhibitors": the semicolon ends a clause the
@@ -184,6 +195,20 @@ class Builder:
         gaps = [self.text[a.span[1]:b.span[0]] for a, b in zip(part.items, part.items[1:])]
         cut = max((index + 1 for index, gap in enumerate(gaps) if ";" in gap), default=0)
         return part.items[:cut]
+
+    def _clauses_after(self, part: Node | _Implicit) -> list[Node]:
+        """The items a comma parts from the last alternative of an "or" (and its neighbours that "and"
+        joins to it)."""
+        if not isinstance(part, _Implicit) or any(item.span is None for item in part.items):
+            return []
+        gaps = [self.text[a.span[1]:b.span[0]] for a, b in zip(part.items, part.items[1:])]
+        cut = next((index + 1 for index, gap in enumerate(gaps) if re.search(r"[,;]", gap)), None)
+        # what a comma may yet add to the last alternative ("Male or non-lactating, non-pregnant female",
+        # "in the adjuvant, primary, recurrent, or metastatic setting") is left to it: only a threshold
+        # or an agreement is taken for a clause of its own
+        if not cut or not all(_standalone_requirement(item) for item in part.items[cut:]):
+            return []
+        return list(part.items[cut:])
 
     def _alternatives(self, parts: list, p: Parsed) -> Node | _Implicit:
         items: list[Node] = []
@@ -1682,6 +1707,17 @@ def _refusal_read_apart(items: list[Node]) -> bool:
                 isinstance(n, Sex) or isinstance(n, Review) and _PEOPLE_BY_SEX.search(n.text)
                 for earlier in items[:index] for n in earlier.walk()):
             return True
+    return False
+
+
+def _standalone_requirement(node: Node) -> bool:
+    """A threshold on a known measure, or the patient's consent or willingness."""
+    if isinstance(node, (Compare, Between, OneOf)):
+        return not node.variable.startswith("text:")
+    if isinstance(node, Flag):
+        return node.variable in ("informed_consent", "willing_to_comply")
+    if isinstance(node, (AllOf, Defined)):
+        return all(_standalone_requirement(child) for child in node.children())
     return False
 
 

@@ -353,9 +353,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     nodes = list(rule.walk())
     if any(isinstance(n, Sex) for n in nodes):  # groups are split only where a sex was read
         rule = _groups_of_each_sex(rule, clean)
-        rule = _sex_beside_its_qualifiers(rule, clean, kind)
-        if isinstance(rule, Review):  # the whole criterion, not the words the alternatives were read from
-            rule = replace(rule, text=clean, span=(0, len(clean)))
+        sexed = _sex_beside_its_qualifiers(rule, clean, kind)
+        if isinstance(sexed, Review) and sexed != rule:  # the whole criterion, not the words its alternatives were read from
+            sexed = replace(sexed, text=clean, span=(0, len(clean)))
+        rule = sexed
     rule = _requirement_of_one_sex(rule, clean, kind)
     rule = _said_of_women(rule, clean, kind)
     if kind == "exclusion" and any(isinstance(n, Finding) and n.concept in _GENERIC_PROCEDURES for n in nodes):
