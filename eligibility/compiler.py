@@ -338,6 +338,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     if flags is not None:
         if _agreement_excludes(flags, kind):
             return Review(clean, "consent", span=(0, len(clean))), ()
+        if kind == "exclusion" and _requirement_among_exclusions(clean):  # see below
+            return Review(clean, "requirement_in_exclusions", hints=(flags,), span=(0, len(clean))), ()
         return flags, ()
     # "The subject has a serum hemoglobin of < 10 g/dL", "Patients with X, Y": the person the sentence
     # is about adds nothing; read what follows, or, failing that, the whole. Then, a bare name.
@@ -370,6 +372,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
         hint = rule.item if isinstance(rule, Not) else rule
         return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
+    if kind == "exclusion" and _requirement_among_exclusions(clean) and not all_review(rule):
+        # "Must have a platelet count > 75,000", "Fertile patients must use effective contraception":
+        # a requirement filed under exclusions, which read as written excludes the patients who meet it
+        return Review(clean, "requirement_in_exclusions", hints=(rule,), span=(0, len(clean))), problems
     if alternative_thresholds(rule, lexemes):
         return Review(clean, "conditional", hints=(rule,), span=(0, len(clean))), problems
     if kind == "exclusion" and ";" in clean and _all_of_across_semicolon(rule, clean):
@@ -2202,6 +2208,22 @@ _SHORTER_OF_TWO = re.compile(r"\bwhichever\s+(?:is|comes)\s+(?:shorter|less|less
 _SAYS_EXCLUDED = re.compile(
     r"\b(?:are|is|will\s+be|shall\s+be|should\s+be|would\s+be)\s+(?:not\s+eligible|ineligible|excluded)\b"
     r"(?!\s+(?:for|to|from)\s+(?!(?:this|the)\s+(?:study|trial|protocol)))", re.I)  # not "ineligible for transplantation"
+
+
+# a requirement's main verb: "[Patients of childbearing potential] must ...", not "Patients who must receive
+# docetaxel" (whom the exclusion names) nor "must be completed at least 4 weeks before" (a washout)
+_REQUIREMENT_OPENING = re.compile(
+    r"\s*(?:(?!(?:who|whom|whose|that|which|if|when|unless)\b)[A-Za-z0-9>≥<≤][\w'’/-]*\s+){0,8}?(?:must|should|shall)\s+"
+    r"(?!not\b|never\b|be\s+excluded\b|(?:have\s+been\s+|be\s+)?(?:completed|discontinued|stopped|finished|ended|withdrawn)\b)", re.I)
+# what only a requirement asks, wherever it stands: "... or those who have reached menarche must have a negative pregnancy test"
+_REQUIREMENT_VERB = re.compile(r"\b(?:must|should|shall)\s+(?:also\s+)?(?:have\s+(?:a\s+|two\s+|2\s+)?negative|use|agree|practi[cs]e"
+                               r"|be\s+willing|consent|comply)\b", re.I)
+
+
+def _requirement_among_exclusions(clean: str) -> bool:
+    if _REQUIREMENT_OPENING.match(clean):
+        return True
+    return any(clean[: found.start()].count("(") == clean[: found.start()].count(")") for found in _REQUIREMENT_VERB.finditer(clean))
 
 
 _NEGATED_OPENING = re.compile(

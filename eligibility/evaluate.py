@@ -111,6 +111,8 @@ class Evaluator:
             "ambiguous_comparator": "'=' on a measured value (a lost ≥ or ≤?): check the protocol",
             "negated_exclusion": "an exclusion written as a negation ('No X' excludes patients without X as written): "
                                  "check whether it means to exclude patients with X",
+            "requirement_in_exclusions": "a requirement listed among exclusions ('Must have platelets > 75,000' excludes "
+                                         "patients who meet it as written): check what it means to exclude",
             "negation_scope": "a negation before a list of thresholds ('No SBP ≥ 150 or DBP ≥ 95'): check whether it "
                               "covers the first threshold or all of them",
             "and_scope": "an exclusion's 'A and B' over one threshold, which one of them meets: check whether one "

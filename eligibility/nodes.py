@@ -332,7 +332,8 @@ class Review(Node):
     thresholds in an inclusion, "A, B and C" in an exclusion: the last word may join the last two or end
     the list), and_scope ("ALT and AST > 3 x ULN" under exclusions, one of them raised: one alone may
     exclude or not), negated_exclusion ("No X"
-    under exclusion criteria: as written it excludes patients without X), negation_scope ("No SBP ≥ 150
+    under exclusion criteria: as written it excludes patients without X), requirement_in_exclusions ("Must have
+    platelets > 75,000" under exclusion criteria: as written it excludes patients who meet it), negation_scope ("No SBP ≥ 150
     or DBP ≥ 95": a negation that may cover one threshold or all), conditional (also a second threshold
     for a population the text names: "BMI > 30 or > 27.5 kg/m2 (South Asian)"), unit_error (also a value
     off its scale: "Performance status < 50 by KPS").
