@@ -872,6 +872,11 @@ class Builder:
         analyte = self.lexicon.analytes[analyte_id]
         if amount.unit in ("", analyte.unit) and self._off_scale(analyte_id, [amount.value], where):
             return "off scale"
+        if analyte.kind == "score" and analyte.unit == "dimensionless" and _PERCENT.fullmatch(amount.unit or ""):
+            # pint holds a percent dimensionless, so "70%" would be 0.7 of a grade, and grade 1 a hundred percent
+            message = f"{amount.render()} is a percentage, not a grade of {analyte.name}"
+            self.problems.append((message, self.span(where)[0]))
+            return message
         if not amount.unit:
             return None
         if analyte_id == "egfr" and compatible(amount.unit, "mL/min"):
@@ -981,6 +986,7 @@ class Builder:
                 self.problems.append((str(error), self.span(p)[0]))
                 return Review(self.source(p), "unit_error", span=self.span(p))
             threshold = self._normalised_egfr(variable, threshold, p)
+            variable = _scale_in_percent(variable, threshold, self.source(p))
             if op == "=" and not self._is_score(variable):
                 # "Age = 18 years and = 50 years": an "=" on a measured value is almost always a ≥ or ≤
                 # the source lost; read as equality it would be a wrong threshold
@@ -1064,7 +1070,8 @@ class Builder:
             if not _one(p.fields["low"]).fields["unit"] and not _one(p.fields["low"]).fields.get("limit"):
                 low = Amount(low.value, high.unit, low.text)  # "18 to 65 years": the unit is written once
             high, low = self._normalised_egfr(variable, high, p), self._normalised_egfr(variable, low, p)
-            if self._check_unit(variable, high, p):
+            variable = _scale_in_percent(variable, high, self.source(p))
+            if self._check_unit(variable, high, p) or self._check_unit(variable, low, p):
                 return Review(self.source(p), "unit_error", span=self.span(p))
             if _empty_range(low, high):
                 self.problems.append((f"range from {low.render()} to {high.render()} is empty", self.span(p)[0]))
@@ -1708,6 +1715,19 @@ def _refusal_read_apart(items: list[Node]) -> bool:
                 for earlier in items[:index] for n in earlier.walk()):
             return True
     return False
+
+
+_PERCENT = re.compile(r"\s*(?:%|percent)\s*", re.I)
+_GRADED_SCALE = re.compile(r"\b(?:ECOG|Eastern\s+Cooperative|Zubrod|WHO|World\s+Health|GOG|Gynecologic|SWOG|Southwest)\b", re.I)
+
+
+def _scale_in_percent(variable: str, threshold: Amount, source: str) -> str:
+    """"Performance status ≥ 70%": a performance status in percent is on the Karnofsky (or Lansky) scale
+    (not "ECOG ≥ 70%", which names its scale and says a value off it)."""
+    if (variable == "ecog" and not threshold.is_limit_multiple and _PERCENT.fullmatch(threshold.unit or "")
+            and not _GRADED_SCALE.search(source)):
+        return "karnofsky"
+    return variable
 
 
 def _standalone_requirement(node: Node) -> bool:
