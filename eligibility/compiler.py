@@ -322,6 +322,10 @@ def _own_or_family_history(clean: str, kind: str) -> tuple[Node, tuple[str, ...]
     return (Not(either, span=span) if match.group("no") else either), problems
 
 
+_SCREENING_LEAD = re.compile(r"at (?:the )?(?:time of )?(?:(?:screening|baseline)(?: visit)?(?: \( visit \d+ \))?"
+                             r"|(?:signing|giving|providing) (?:of )?(?:the )?(?:written )?informed consent(?: form)?) , ")
+
+
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     whole = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
     if whole is not None:
@@ -344,7 +348,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     # "The subject has a serum hemoglobin of < 10 g/dL", "Patients with X, Y": the person the sentence
     # is about adds nothing; read what follows, or, failing that, the whole. Then, a bare name.
     rule, problems = _read(clean, lexemes, kind)
-    rest = _without_subject_lead(lexemes) if any(isinstance(n, Review) for n in rule.walk()) else None
+    lead = _SCREENING_LEAD.match(" ".join(lexeme.g for lexeme in lexemes) + " ")
+    # "At screening, age < 18": when all of it holds, which is when the patient is screened
+    unled = lexemes[len(lead.group().split()):] if lead else lexemes
+    rest = (_without_subject_lead(unled) or (unled if lead else None)) if any(isinstance(n, Review) for n in rule.walk()) else None
     if rest:
         retry = _read(clean, rest, kind)
         if _unread_parts(retry[0]) < _unread_parts(rule):
