@@ -356,6 +356,12 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         retry = _read(clean, rest, kind)
         if _unread_parts(retry[0]) < _unread_parts(rule):
             rule, problems = retry
+    named = _condition_named_as_persons(unled) if any(isinstance(n, Review) for n in rule.walk()) else None
+    if named:
+        retry = _read(clean, named, kind)
+        if _unread_parts(retry[0]) < _unread_parts(rule):
+            rule, problems = retry
+            rest = named
     if isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _bare_finding(clean, rest or lexemes, kind) or (rule, problems)
     rule, problems = _exception_read_after_its_window(clean, rest or lexemes, kind, rule, problems)
@@ -2190,6 +2196,35 @@ def _without_unopened_closers(lexemes: list) -> list:
             depth[lexeme.g] -= 1
         kept.append(lexeme)
     return kept
+
+
+_POSITIVE_FOR = frozenset({"positive", "infected", "seropositive"})
+_PERSONS = frozenset({"patients", "patient", "subjects", "subject", "participants", "participant", "adults", "individuals"})
+_AGE_OPENINGS = frozenset({"over", "under", "aged", "age", "ages", "@lab:age", "between", "from", "older", "younger", ">=", ">", "<=", "<",
+                           "at", "of"})
+
+
+def _condition_named_as_persons(lexemes: list) -> list | None:
+    """"HIV-positive patients over 18 years", "Type 1 diabetes mellitus patients": a condition said of the
+    persons, read as the condition (then what follows). Not "HIV-negative patients", who are without it."""
+    if not lexemes or not lexemes[0].g.startswith("@cond:"):
+        return None
+    i = 1
+    if i < len(lexemes) and lexemes[i].g == "-":
+        i += 1
+    if i < len(lexemes) and lexemes[i].g in _POSITIVE_FOR:
+        i += 1
+    if i >= len(lexemes) or lexemes[i].g not in _PERSONS:
+        return None
+    following = lexemes[i + 1:]
+    if not following:
+        return lexemes[:1]
+    if following[0].g == "with":  # "HIV-infected patients with no previous AIDS event"
+        return [lexemes[0], *following]
+    if following[0].g in _AGE_OPENINGS or following[0].g[:1].isdigit():
+        # "HIV-1 infected subjects >= 18 years of age": both hold ("and", which an exclusion's list would not say)
+        return [lexemes[0], Lexeme("and", lexemes[i].start, lexemes[i].end), *following]
+    return None  # "HIV-positive patients receiving cART", "MDS patients in high IPSS risk group": the persons narrowed
 
 
 def _bare_finding(clean: str, lexemes: list, kind: str) -> tuple[Node, tuple[str, ...]] | None:
