@@ -171,10 +171,10 @@ class Builder:
             # patient aged 51 to 60 would pass
             last = parts[-1].items[: len(parts[-1].items) - len(after)]
             parts[-1] = last[0] if len(last) == 1 else _Implicit(last)
-            return _Implicit([self._resolve(self.build_or_parts(parts, p)), *after])
-        return self.build_or_parts(parts, p)
+            return _Implicit([self._resolve(self._or_of_parts(parts, p)), *after])
+        return self._or_of_parts(parts, p)
 
-    def build_or_parts(self, parts: list, p: Parsed) -> Node | _Implicit:
+    def _or_of_parts(self, parts: list, p: Parsed) -> Node | _Implicit:
         clauses = self._clauses_before(parts[0], parts[1])
         if clauses:
             # "ECOG 0-1; no prior temsirolimus or other mTOR inhibitors": the semicolon ends a clause the

@@ -2199,7 +2199,6 @@ def _without_unopened_closers(lexemes: list) -> list:
 
 
 _POSITIVE_FOR = frozenset({"positive", "infected", "seropositive"})
-_PERSONS = frozenset({"patients", "patient", "subjects", "subject", "participants", "participant", "adults", "individuals"})
 _AGE_OPENINGS = frozenset({"over", "under", "aged", "age", "ages", "@lab:age", "between", "from", "older", "younger", ">=", ">", "<=", "<",
                            "at", "of"})
 
@@ -2214,7 +2213,7 @@ def _condition_named_as_persons(lexemes: list) -> list | None:
         i += 1
     if i < len(lexemes) and lexemes[i].g in _POSITIVE_FOR:
         i += 1
-    if i >= len(lexemes) or lexemes[i].g not in _PERSONS:
+    if i >= len(lexemes) or lexemes[i].g not in _PERSON:
         return None
     following = lexemes[i + 1:]
     if not following:

@@ -764,19 +764,19 @@ def _parsers() -> dict[str, pp.ParserElement]:
     reference = ~pp.Regex(r"(?:@lab:age|age|old)(?: |$)") + (study_treatment_with | reference_words | phrase(p["reference_points"], "reference point"))
     relation = phrase(p["window_relation"], "before")
     relation_besides_of = phrase([words for words in p["window_relation"] if words != "of"], "before")
+    whichever_longer = (r"(?:\( whichever is (?:longer|greater|later)(?: of the two)? \)|, whichever is (?:longer|greater|later)(?: of the two)?(?: ,)?"
+                        r"|whichever is (?:longer|greater|later)(?: of the two)?)(?= |$)")
     # "within 4 weeks (6 weeks for nitrosoureas) prior to entering the study": a longer window for some
     window_note = _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar
                           # "within 4 weeks or 5 half-lives, whichever is longer": longer for some exposures
                           | pp.Regex(r"(?:, )?or (?:within )?\d+(?:\.\d+)? half ?-? ?lives?"
                                      r"(?: of (?:the )?(?:investigational |study |prior |previous )?(?:drug|agent|compound|product|medication|treatment|therapy))?"
-                                     r"(?: \( whichever is (?:longer|greater|later) \)| , whichever is (?:longer|greater|later)(?: ,)?"
-                                     r"| whichever is (?:longer|greater|later))(?= |$)"),
+                                     + " " + whichever_longer),
                           lambda r: {})
     # "within 5 half-lives or 30 days (whichever is longer)": the half-lives first, the days still the least wait
     half_lives_first = _tagged("unknown", pp.Regex(r"(?:\d+(?:\.\d+)?|five|three|two|ten) (?:elimination |plasma )?half ?-? ?lives?"
                                                    r"(?: \( t ?1/2 \))?(?: of [^,;()]{1,40}?)? or(?= )"), lambda r: {})
-    longer_of_two = pp.Regex(r"(?:\( whichever is (?:longer|greater|later)(?: of the two)? \)|, whichever is (?:longer|greater|later)(?: of the two)?(?: ,)?"
-                             r"| whichever is (?:longer|greater|later)(?: of the two)?)(?= |$)").suppress()
+    longer_of_two = pp.Regex(whichever_longer).suppress()
     # "within the last 5 years (except basal cell carcinoma) prior to enrollment": what the period does not count
     window_exception = pp.Group(lpar + phrase([w for w in p["exception"] if w != "unless"], "except").suppress() + pp.Opt(comma).suppress() + expr + rpar)
     # "must have been discontinued", "was completed": the end of a treatment, dated by the window that follows
@@ -790,11 +790,11 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "window",
         pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,8}(?:\d|(?:last|past|previous|preceding|the prior (?:day|week|month|year)|the (?:day|week|month|year) (?:prior|before)|within a (?:day|week|month|year))(?: |$))")) + (
             # "within ≤ 4 weeks": the sign says no more than "within" does
-            phrase(p["window_within"], "within") + half_lives_first("note") + time_quantity("amount") + longer_of_two
-            + pp.Opt(relation + pp.Opt(reference("reference")))
-            | phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount")
-            + pp.Opt(window_note("note") | window_exception("except"))
-            + pp.Opt(relation + pp.Opt(reference("reference"))) + pp.Opt(window_note("note"))
+            phrase(p["window_within"], "within") + (
+                pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount")
+                + pp.Opt(window_note("note") | window_exception("except"))
+                + pp.Opt(relation + pp.Opt(reference("reference"))) + pp.Opt(window_note("note"))
+                | half_lives_first("note") + time_quantity("amount") + longer_of_two + pp.Opt(relation + pp.Opt(reference("reference"))))
             # "at least 4 months of adjuvant chemotherapy" is how long it lasted, not how long before it;
             # "completed at least 4 weeks prior to enrollment": when it ended is when it last happened
             | ended("ended") + (prefix_op | pp.Empty().add_parse_action(pp.replace_with(">=")))("op") + time_quantity("amount")
