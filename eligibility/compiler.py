@@ -347,10 +347,14 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return flags, ()
     # "The subject has a serum hemoglobin of < 10 g/dL", "Patients with X, Y": the person the sentence
     # is about adds nothing; read what follows, or, failing that, the whole. Then, a bare name.
-    rule, problems = _read(clean, lexemes, kind)
     lead = _SCREENING_LEAD.match(" ".join(lexeme.g for lexeme in lexemes) + " ")
     # "At screening, age < 18": when all of it holds, which is when the patient is screened
     unled = lexemes[len(lead.group().split()):] if lead else lexemes
+    if lead and "consent" in lead.group():
+        # "At the time of signing the informed consent form, ...": a date, which read as a part
+        # would be the patient's consent, an alternative to whatever follows
+        lexemes = unled
+    rule, problems = _read(clean, lexemes, kind)
     rest = (_without_subject_lead(unled) or (unled if lead else None)) if any(isinstance(n, Review) for n in rule.walk()) else None
     if rest:
         retry = _read(clean, rest, kind)
