@@ -2274,8 +2274,8 @@ def _requirement_among_exclusions(clean: str) -> bool:
 _NEGATED_OPENING = re.compile(
     # "Phase I: No prior treatment with sorafenib": a label does not change what the negation says
     r"(?:[A-Za-z0-9][^:;.()]{0,40}:\s*)?"
-    r"(?:(?:the\s+|an?\s+|each\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?)\s+)?(?:no|not|none|without|must\s+not|should\s+not|can\s*not|cannot|may\s+not"
-    r"|must\s+have\s+no|has\s+not|have\s+not|did\s+not|who\s+(?:have|has|had|did|do|does|are|is)\s+not|who\s+(?:have|has)\s+never"
+    r"(?:(?:the\s+|an?\s+|each\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?)\s+(?:with\s+)?)?(?:no|not|none|without|must\s+not|should\s+not|can\s*not|cannot|may\s+not"
+    r"|must\s+have\s+no|ha(?:s|ve)\s+no|has\s+not|have\s+not|did\s+not|who\s+(?:have|has|had|did|do|does|are|is)\s+not|who\s+(?:have|has)\s+never"
     r"|(?:a\s+)?negative|(?:previously\s+|prior\s+)?untreated\s+(?:with|by)|(?:treatment[-\s]*)?na[iï]ve\s+(?:to|for))\b"
     r"(?!\s+(?:be\s+)?(?:able|willing|capable|candidates?|suitable|fit|available|eligible|competent|likely)\b)", re.I)
 
