@@ -909,7 +909,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     person_word = phrase([w for w in p["person_words"] if w not in ("be", "are", "is")], "patients")  # "Patients must not have ..."
     generic_head = phrase(p["generic_heads"], "generic head") | pp.Regex(rf"@cond:(?:infection|other_disease){_END}")
     # "not adequately treated hypothyroidism": a qualifier of the finding, not its denial
-    negation = pp.Regex(r"(?!not (?:adequately|well|well-controlled|optimally|sufficiently|properly) \S)" + alternation(p["negation"])).set_name("negation")
+    # "not controlled", "not well controlled": a qualifier ("uncontrolled"), not a denial of what follows
+    negation = pp.Regex(r"(?!not (?:(?:adequately|well|well-controlled|optimally|sufficiently|properly) \S|controlled(?: |$)))"
+                        + alternation(p["negation"])).set_name("negation")
     # the three in one regex, in this order of precedence; the group that matched names the status
     status = pp.Regex("|".join(f"(?P<status_{name}>{alternation(p[name])})" for name in ("previous", "history", "current")))
     status.set_name("status").add_parse_action(lambda t: next(name for name in ("previous", "history", "current") if t.get(f"status_{name}")))
