@@ -111,6 +111,8 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
         rule, problems = compile_criterion(clean[dated.end():], kind)
         if not all_review(rule):
             return _shift(rule, -dated.end()), problems
+        # read whole instead, the consent would be a part: an alternative to what it dates
+        return Review(clean, classify_review(clean), span=(0, len(clean))), problems
     numbered = _ITEM_NUMBER.match(clean)
     if numbered:  # "7. Platelet count less than 100,000/mm3": a list's number the splitter left on the item
         rule, problems = compile_criterion(clean[numbered.end():], kind)
@@ -322,8 +324,7 @@ def _own_or_family_history(clean: str, kind: str) -> tuple[Node, tuple[str, ...]
     return (Not(either, span=span) if match.group("no") else either), problems
 
 
-_SCREENING_LEAD = re.compile(r"at (?:the )?(?:time of )?(?:(?:screening|baseline)(?: visit)?(?: \( visit \d+ \))?"
-                             r"|(?:signing|giving|providing) (?:of )?(?:the )?(?:written )?informed consent(?: form)?) , ")
+_SCREENING_LEAD = re.compile(r"at (?:the )?(?:time of )?(?:screening|baseline)(?: visit)?(?: \( visit \d+ \))? , ")
 
 
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
@@ -347,14 +348,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         return flags, ()
     # "The subject has a serum hemoglobin of < 10 g/dL", "Patients with X, Y": the person the sentence
     # is about adds nothing; read what follows, or, failing that, the whole. Then, a bare name.
+    rule, problems = _read(clean, lexemes, kind)
     lead = _SCREENING_LEAD.match(" ".join(lexeme.g for lexeme in lexemes) + " ")
     # "At screening, age < 18": when all of it holds, which is when the patient is screened
     unled = lexemes[len(lead.group().split()):] if lead else lexemes
-    if lead and "consent" in lead.group():
-        # "At the time of signing the informed consent form, ...": a date, which read as a part
-        # would be the patient's consent, an alternative to whatever follows
-        lexemes = unled
-    rule, problems = _read(clean, lexemes, kind)
     rest = (_without_subject_lead(unled) or (unled if lead else None)) if any(isinstance(n, Review) for n in rule.walk()) else None
     if rest:
         retry = _read(clean, rest, kind)

@@ -774,7 +774,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                      + " " + whichever_longer),
                           lambda r: {})
     # "within 5 half-lives or 30 days (whichever is longer)": the half-lives first, the days still the least wait
-    half_lives_first = _tagged("unknown", pp.Regex(r"(?:\d+(?:\.\d+)?|five|three|two|ten) (?:elimination |plasma )?half ?-? ?lives?"
+    half_lives_first = _tagged("unknown", pp.Regex(r"\d+(?:\.\d+)? (?:elimination |plasma )?half ?-? ?lives?"
                                                    r"(?: \( t ?1/2 \))?(?: of [^,;()]{1,40}?)? or(?= )"), lambda r: {})
     longer_of_two = pp.Regex(whichever_longer).suppress()
     # "within the last 5 years (except basal cell carcinoma) prior to enrollment": what the period does not count
