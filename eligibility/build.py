@@ -26,6 +26,9 @@ from .tokens import PRODUCT_CODE_WORD, TNM_STAGE_WORD
 from .units import compatible, convert, quantity, unit_from_tokens
 
 _TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
+# the liver tests a panel reports together, each under its own limit: "AST or ALT ≤ 2.5 x ULN" names
+# both (not "eGFR or CrCl ≥ 60", two ways to one answer, nor "Karnofsky or Lansky", one per age)
+_LIVER_PANEL = frozenset({"ast", "alt", "alp", "ggt", "bilirubin"})
 _CAPABILITY = frozenset("able unable ability inability willing unwilling willingness unwillingness capable incapable "
                         "adequate normal sufficient good".split())
 # words that make a bare name a state, a heading or a note rather than a finding
@@ -364,11 +367,25 @@ class Builder:
             return Review(self.source(p), "negation_scope", span=self.span(p))
         return None
 
+    def _denied_with_a_measure(self, parts: list, p: Parsed) -> Node | None:
+        """"No heart failure with LVEF < 40%": the denial covers the finding with its measure, which read
+        apart would require an LVEF under 40% of every patient without heart failure."""
+        if len(parts) != 2 or p.fields["seps"] != ["with"]:
+            return None
+        first, second = (self._resolve(part) for part in parts)
+        if (not (isinstance(first, Not) and isinstance(first.item, Finding)) or not _is_measurement(second)
+                or not _DENIAL_OPENING.match(self.source(_one(p.fields["parts"][0])))):
+            return None  # "Absence of menses in the past 6 months with FSH > 40 mIU/mL": the state is the finding
+        return Not(AllOf((first.item, second), span=self.span(p)), span=self.span(p))
+
     def build_and(self, p: Parsed) -> Node | _Implicit:
         parts = [self.visit(x) for x in p.fields["parts"]]
-        seps = p.fields["seps"]
+        seps = ["and" if sep == "with" else sep for sep in p.fields["seps"]]
         if len(parts) == 1:
             return parts[0]
+        denied_with = self._denied_with_a_measure(parts, p)
+        if denied_with is not None:
+            return denied_with
         if self.criterion_kind == "exclusion" and set(seps) == {"and"} and _lists_requirements(parts):
             return self._joined_between_neighbours(parts, p, AllOf, AllOf)
         items: list[Node] = []
@@ -506,7 +523,9 @@ class Builder:
         main = self._resolve(self.visit(p.fields["main"]))
         # an unread condition may as well start a requirement of its own ("AFP > 100 ng/ml; if AFP is
         # 20 to 100 ng/ml, patients can be included if ..."), which the reading as a condition would lose
-        if all_review(main) or self._new_requirement(p, condition) or not _is_plain_requirement(main):
+        if (all_review(main) or self._new_requirement(p, condition) or not _is_plain_requirement(main)
+                or _bounds_a_variable_of(condition, main)):
+            # "AST ≤ 2.5 x ULN if liver metastases, AST ≤ 5 x ULN": a bound of its own inside the condition
             return Review(self.source(p), "conditional", hints=(main, condition), span=self.span(p))
         if self.criterion_kind == "inclusion":
             # "for patients without liver metastases": the negation of a negated condition is the condition
@@ -520,7 +539,7 @@ class Builder:
         without it ("Jaundice in the absence of liver metastases", "GAD in the absence of MDD")."""
         condition = self._resolve(self.visit(p.fields["condition"]))
         main = self._resolve(self.visit(p.fields["main"]))
-        if all_review(main):
+        if all_review(main) or self._new_requirement(p, condition):
             return Review(self.source(p), "conditional", hints=(main, condition), span=self.span(p))
         if _names_treatment(condition, self.source(p)):
             # "ANC ≥ 1,000/µL (in the absence of growth factor support)": how the value is reached, not
@@ -1013,6 +1032,9 @@ class Builder:
         combined = self._combine(nodes, p.fields.get("conj", []), p)
         if self.criterion_kind == "exclusion" and isinstance(combined, AllOf):
             return self._each_or_all(combined, p)
+        if (self.criterion_kind == "inclusion" and isinstance(combined, AnyOf) and op in ("<", "<=")
+                and set(variables) <= _LIVER_PANEL):
+            return self._one_or_each(combined, p)
         return combined
 
     def _each_or_all(self, every: AllOf, p: Parsed) -> Node:
@@ -1022,6 +1044,14 @@ class Builder:
         which = Review(self.source(p), "and_scope", span=self.span(p))
         either = AnyOf(every.items, span=self.span(p))
         return AnyOf((every, AllOf((either, which), span=self.span(p))), span=self.span(p))
+
+    def _one_or_each(self, either: AnyOf, p: Parsed) -> Node:
+        """"AST or ALT ≤ 2.5 x ULN" among inclusions: as written one within the limit is enough, as
+        sponsors mean it (the exclusion "AST or ALT > 2.5 x ULN" it mirrors) each must be; both within
+        it meets it, neither does not, one alone is the reviewer's."""
+        which = Review(self.source(p), "or_scope", span=self.span(p))
+        every = AllOf(either.items, span=self.span(p))
+        return AllOf((either, AnyOf((every, which), span=self.span(p))), span=self.span(p))
 
     def _measured_context(self, p: Parsed, variable: str) -> tuple[str, bool]:
         """How or when the value is measured, and whether that narrows which value counts ("at the
@@ -1890,14 +1920,26 @@ def _names_treatment(condition: Node, source: str) -> bool:
         _TREATMENT_WORDS.search(source[source.lower().rfind("absence"):]))
 
 
+def _bounds_a_variable_of(condition: Node, main: Node) -> bool:
+    """Whether the condition bounds a variable of the requirement the same way (not "creatinine ≤ 1.5
+    mg/dL; if creatinine > 1.5 mg/dL, ...", the patients the requirement fails)."""
+    bounded = {(n.variable, _direction(n)) for n in main.walk() if isinstance(n, (Compare, Between))}
+    return any(isinstance(n, (Compare, Between)) and (n.variable, _direction(n)) in bounded for n in condition.walk())
+
+
+def _direction(node: Compare | Between) -> str:
+    return "upper" if isinstance(node, Compare) and node.op in ("<", "<=") else "lower" if isinstance(node, Compare) else "range"
+
+
 def _thresholds_only(node: Node) -> bool:
     if isinstance(node, (AnyOf, AllOf)):
         return all(_thresholds_only(item) for item in node.items)
-    return isinstance(node, (Compare, Between))
+    return isinstance(node, (Compare, Between)) or _is_scope_review(node)
 
 
 def _is_plain_requirement(node: Node) -> bool:
     """One comparison or finding, or one threshold over a list of analytes ("AST/ALT ≤ 2.5 x ULN")."""
+    node = _unscoped(node)
     if isinstance(node, (Compare, Between, OneOf, Finding, Flag, Sex)):
         return True
     if isinstance(node, Not):
@@ -1975,9 +2017,24 @@ def _status_in_window(fields: dict) -> str:
 
 def _is_measurement(node: Node) -> bool:
     leaves = [n for n in node.walk() if not n.children()]
-    return bool(leaves) and all(isinstance(n, (Compare, Between, OneOf)) for n in leaves)
+    return bool(leaves) and all(isinstance(n, (Compare, Between, OneOf)) or _is_scope_review(n) for n in leaves)
 
 
+def _is_scope_review(node: Node) -> bool:
+    """The reviewer's part of one threshold over a list ("AST or ALT ≤ 2.5 x ULN", one within it)."""
+    return isinstance(node, Review) and node.reason in ("and_scope", "or_scope")
+
+
+def _unscoped(node: Node) -> Node:
+    """One threshold over a list as the grammar read it, without the reviewer's part about its scope."""
+    if isinstance(node, AllOf) and len(node.items) == 2 and isinstance(node.items[1], AnyOf) and _is_scope_review(node.items[1].items[-1]):
+        return node.items[0]  # inclusion "A or B ≤ x": (A or B) and (each, or review)
+    if isinstance(node, AnyOf) and len(node.items) == 2 and isinstance(node.items[1], AllOf) and _is_scope_review(node.items[1].items[-1]):
+        return node.items[0]  # exclusion "A and B > x": each, or (either and review)
+    return node
+
+
+_DENIAL_OPENING = re.compile(r"\s*(?:no|without)\b", re.I)
 _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", re.I)
 
 

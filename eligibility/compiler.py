@@ -1180,11 +1180,11 @@ def _normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing,
-                 _bounds_around_a_name, _share_of_the_total, _ratio_named_in_parts, _stable_dose_of_a_drug, _dose_words_around_a_drug, _introducer_said_again,
+                 _bounds_around_a_name, _share_of_the_total, _transaminases_named, _ratio_named_in_parts, _stable_dose_of_a_drug, _dose_words_around_a_drug, _introducer_said_again,
                  _sign_before_scale,
                  _named_after_amount,
-                 _modifier_comma_dropped, _analyte_named_twice, _score_classes_as_points, _measure_of_condition,
-                 _negative_infection, _without_complement_condition, _alternative_bound_bracketed,
+                 _modifier_comma_dropped, _analyte_named_twice, _same_analyte_restated, _score_classes_as_points, _measure_of_condition,
+                 _negative_infection, _without_complement_condition, _usual_bound_named_for_the_rest, _condition_before_its_bound, _alternative_bound_bracketed,
                  _sex_bound_bracketed, _sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
@@ -1619,6 +1619,23 @@ def _ratios() -> dict[tuple[str, str], str]:
     return ratios
 
 
+def _transaminases_named(lexemes: list) -> list:
+    """"Transaminases ≤ 2.5 x ULN", "transaminases or bilirubin > 2 x ULN": AST and ALT, which the word
+    names together, read as "AST/ALT"; not where no threshold follows ("elevated transaminases")."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if word not in ("transaminases", "transaminase"):
+            continue
+        after = words[index + 1:index + 3]
+        if after[:1] and (after[0] in _BOUND_SIGNS or after[0] in ("less", "greater", "no", "not", "within", "<=", ">=")
+                          or after[0] in ("or", "and", "and/or") and after[1:] and after[1].startswith("@lab:")):
+            start = index - (index > 0 and words[index - 1] in ("liver", "hepatic", "serum", "plasma"))  # "liver transaminases"
+            here = replace(lexemes[index], start=lexemes[start].start)
+            both = [replace(here, g="@lab:ast", term="ast"), replace(here, g="/", term=None), replace(here, g="@lab:alt", term="alt")]
+            return _transaminases_named(lexemes[:start] + both + lexemes[index + 1:])
+    return lexemes
+
+
 def _ratio_named_in_parts(lexemes: list) -> list:
     """"FEV1/forced vital capacity (FVC) < 70%": a ratio whose second analyte is spelled out, one term."""
     if "/" not in [lexeme.g for lexeme in lexemes]:
@@ -1684,6 +1701,33 @@ def _analyte_named_twice(lexemes: list) -> list:
     return lexemes
 
 
+def _same_analyte_restated(lexemes: list) -> list:
+    """"AST (AST; formerly SGOT)", "ALT (ALT/SGPT)": one analyte named again by its other names, which
+    the lexicon reads as the same term; read once, as "AST"."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if not word.startswith("@lab:"):
+            continue
+        following = index + 1
+        while following < len(words) and words[following] in _RESTATING_WORDS:
+            following += 1
+        if following == index + 1 or following >= len(words) or words[following] != word:
+            continue
+        between = words[index + 1:following]
+        if not _RESTATING_MARKS.intersection(between):  # "age 18 or older, or age of consent": two mentions
+            continue
+        end = following + 1
+        opened = between.count("(") - between.count(")")
+        while opened > 0 and end < len(words) and words[end] == ")":
+            end, opened = end + 1, opened - 1
+        if opened != 0:
+            continue
+        return _same_analyte_restated(lexemes[:index + 1] + lexemes[end:])
+    return lexemes
+
+
+_RESTATING_MARKS = frozenset({"(", "/", "formerly", "also", "known", "i.e.", "ie"})
+_RESTATING_WORDS = frozenset({"(", ")", ";", "/", ",", "or", "formerly", "also", "called", "known", "as", "i.e.", "ie"})
 _CONDITION_OPENERS = frozenset({"patients", "subjects", "participants", "those", "case", "cases", "the"})
 
 
@@ -1711,7 +1755,60 @@ def _without_complement_condition(lexemes: list) -> list:
     return lexemes[:start] + [joined] + lexemes[joint + 1:]
 
 
+_BOUND_SIGNS = {"<": "upper", "<=": "upper", ">": "lower", ">=": "lower"}
 _NAMED_AGAIN_FILLER = frozenset({"and", "or", "/", ",", "(", ")", "count", "counts", "level", "levels", "value", "values", "of"})
+
+
+def _usual_bound_named_for_the_rest(lexemes: list) -> list:
+    """"AST > 2.5 x ULN if no liver metastases (> 5 x ULN in patients with liver metastases)": the usual
+    bound said to be for the patients without what the other bound names, which the other bound's
+    condition already says; read without the "if no" ("if without ... and =< 5 x ULN if ...")."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 4):
+        opener = next((len(o) for o in _WITHOUT_OPENERS if tuple(words[index:index + len(o)]) == o), 0)
+        if not opener or not words[index + opener].startswith("@cond:"):
+            continue
+        if words[index - 1] not in ("uln", "lln") and not any(w in _BOUND_SIGNS for w in words[max(0, index - 6):index]):
+            return lexemes
+        condition, after = words[index + opener], words[index + opener + 1:]
+        after = after[1:] if after[:2] in ([",", "or"], [",", "and"]) else after
+        # the other bound next, and the same condition in its words
+        if after[:1] not in (["("], ["and"], ["or"], [","]) or not any(w in _BOUND_SIGNS for w in after[1:3]) or condition not in after:
+            return lexemes
+        return lexemes[:index] + lexemes[index + opener + 1:]
+    return lexemes
+
+
+def _condition_before_its_bound(lexemes: list) -> list:
+    """"AST ≤ 2.5 x ULN; if liver metastases, AST ≤ 5 x ULN", "...; for patients with liver metastases,
+    bilirubin must be ≤ 5 x ULN": a second bound for some patients, the analytes said again after their
+    condition, read as the bracketed "(if liver metastases, ≤ 5 x ULN)" the grammar knows; read as it
+    stands, the bound became part of the condition."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 4):
+        if words[index] not in (";", ",", ".") or not (words[index + 1] == "if" or words[index + 1] in ("for", "in")
+                                                       and words[index + 2] in _CONDITION_OPENERS):
+            continue
+        labs = {w for w in words[:index] if w.startswith("@lab:")}
+        comma = next((k for k in range(index + 2, len(words)) if words[k] == ","), None)
+        if not labs or comma is None or any(w in _BOUND_SIGNS or w[:1].isdigit() or w in (";", "(", ")") for w in words[index + 2:comma]):
+            return lexemes
+        sign = next((k for k in range(comma + 1, len(words)) if words[k] in _BOUND_SIGNS), None)
+        again = words[comma + 1:sign] if sign else []
+        end = len(words) - (words[-1] in (".", ";"))
+        if (not again or {w for w in again if w.startswith("@lab:")} != labs
+                or not all(w.startswith("@lab:") or w in _NAMED_AGAIN_FILLER or w in _REQUIRING_WORDS for w in again)
+                or sign + 1 >= end or not words[sign + 1][:1].isdigit() or any(w in (";", "(", ")", "if") for w in words[sign:end])):
+            return lexemes
+        # in the order written, the analytes said again dropped: "AST ≤ 2.5 x ULN (if liver metastases, ≤ 5 x ULN)"
+        opening = replace(lexemes[index], g="(")
+        closing = replace(lexemes[end - 1], g=")", start=lexemes[end - 1].end)
+        return lexemes[:index] + [opening] + lexemes[index + 1:comma + 1] + lexemes[sign:end] + [closing] + lexemes[end:]
+    return lexemes
+
+
+_REQUIRING_WORDS = frozenset({"must", "should", "be", "is", "are"})
+_WITHOUT_OPENERS = (("if", "no"), ("if", "without"), ("in", "absence", "of"), ("in", "the", "absence", "of"))
 
 
 def _alternative_bound_bracketed(lexemes: list) -> list:
@@ -1728,11 +1825,16 @@ def _alternative_bound_bracketed(lexemes: list) -> list:
                 shortened = lexemes[:index + 1] + lexemes[sign:]
                 bracketed = _alternative_bound_bracketed(shortened)
                 return lexemes if bracketed is shortened else bracketed
-        if words[index] != "or" or words[index + 1] not in ("<", "<=") or not words[index + 2][:1].isdigit():
+        if words[index] in (";", ",") and words[index + 1] == "(" and words[index + 2] in _BOUND_SIGNS:
+            # "AST ≤ 2.5 x ULN; (≤ 5 x ULN if hepatic metastasis is present)": the bracket goes with the bound
+            return _alternative_bound_bracketed(lexemes[:index] + lexemes[index + 1:])
+        if words[index] not in ("or", "and", ";") or words[index + 1] not in _BOUND_SIGNS or not words[index + 2][:1].isdigit():
             continue
         last_lab = max((k for k in range(index) if words[k].startswith("@lab:")), default=None)
-        if (last_lab is None or not any(w in _SIGNS for w in words[last_lab:index])  # a first bound with its sign
-                or words[index - 1] == "(" or any(w in (";", "(", ")") for w in words[index:])):
+        first_sign = next((w for w in words[last_lab:index] if w in _BOUND_SIGNS), None) if last_lab is not None else None
+        # the same way ("ALP > 2.5 x ULN, or > 5 x ULN in ..."); "Age < 18 or > 65 ..." bounds a range
+        if (first_sign is None or _BOUND_SIGNS[first_sign] != _BOUND_SIGNS[words[index + 1]]
+                or words[index - 1] == "(" or any(w in (";", "(", ")") for w in words[index + 1:])):
             return lexemes
         condition = next((j for j in range(index + 3, len(words)) if words[j] == "if"
                           or words[j] in ("in", "for") and j + 1 < len(words) and words[j + 1] in _CONDITION_OPENERS), None)

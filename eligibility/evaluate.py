@@ -117,6 +117,8 @@ class Evaluator:
                               "covers the first threshold or all of them",
             "and_scope": "an exclusion's 'A and B' over one threshold, which one of them meets: check whether one "
                          "alone excludes",
+            "or_scope": "an inclusion's 'A or B' under one limit, which only one of them meets: check whether one "
+                        "within the limit is enough",
             "list_scope": "some thresholds of the list hold, too few for its narrow reading: check whether its last "
                           "'or' / 'and' joins only the two items beside it or ends the list",
         }.get(node.reason, "not understood by the grammar")

@@ -625,7 +625,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         r"|determined|recorded|estimated|performed|taken|via|breathing|as measured|as determined|as calculated|as assessed|as documented"
         r"|predicted|of predicted|of the predicted|of their predicted|of normal predicted|of expected|of the expected|according to|as per|based on)"
         r"(?= |$)(?! (?:patients?|subjects?|women|men|woman|man|those|participants?|cases?|children|child|females?|males?|adults?"
-        r"|the presence|the absence|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
+        r"|the presence|the absence|the cases?|presence|absence|pediatric|paediatric|addition|combination|boys|girls|infants?|adolescents?"
         rf"|elderly|pregnan\w*|individuals?|people|persons?)\b)(?: (?!{boundary_pattern}|\.(?:\s|$))\S+)*)" + VISIT_NOTE
     )
     # "> 100 x 10^9/L (100,000/mm3)", "> 100 millimeters of mercury (mmHg)", "< 40 mg/L (or ug/mL)"
@@ -1574,7 +1574,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     and_expr = _tagged(
         "and",
         implicit_expr + pp.ZeroOrMore(
-            (and_word.add_parse_action(pp.replace_with("and")) | without_word.add_parse_action(pp.replace_with("without")))
+            (and_word.add_parse_action(lambda t: "with" if t[0].lstrip(",; ") == "with" else "and") | without_word.add_parse_action(pp.replace_with("without")))
             + implicit_expr
         ),
         _nary("and"),
