@@ -1828,7 +1828,7 @@ def _alternative_bound_bracketed(lexemes: list) -> list:
         if words[index] in (";", ",") and words[index + 1] == "(" and words[index + 2] in _BOUND_SIGNS:
             # "AST ≤ 2.5 x ULN; (≤ 5 x ULN if hepatic metastasis is present)": the bracket goes with the bound
             return _alternative_bound_bracketed(lexemes[:index] + lexemes[index + 1:])
-        if words[index] not in ("or", "and", ";") or words[index + 1] not in _BOUND_SIGNS or not words[index + 2][:1].isdigit():
+        if words[index] not in ("or", "and", "&", ";") or words[index + 1] not in _BOUND_SIGNS or not words[index + 2][:1].isdigit():
             continue
         last_lab = max((k for k in range(index) if words[k].startswith("@lab:")), default=None)
         first_sign = next((w for w in words[last_lab:index] if w in _BOUND_SIGNS), None) if last_lab is not None else None

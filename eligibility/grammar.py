@@ -1121,7 +1121,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # A comparison on a variable outside the analyte lexicon ("Grade ≥ 2"): named by its words.
     # "Serum digoxin level of > 2.0 ng/ml": a drug's level is a variable named by the drug
     # "GAD-7", "BIS-11": an instrument's name with its number of items
-    variable_word = pp.Regex(rf"[a-z][a-z0-9]{{1,5}} - \d{{1,3}}{_END}|{free_word_pattern}|@drug:\w+{_END}").set_name("free word")
+    # "Tumor size > 10 cm": a finding's measure, named by the finding
+    variable_word = pp.Regex(rf"[a-z][a-z0-9]{{1,5}} - \d{{1,3}}{_END}|{free_word_pattern}|@drug:\w+{_END}"
+                             r"|@cond:\w+(?= (?:size|diameter|volume|burden|length|thickness|depth|area)(?: |$))").set_name("free word")
     # "Prothrombin Ratio (TR)": the abbreviation restates the name and is not part of it
     abbreviation = pp.Suppress(lpar + pp.Regex(rf"{free_word_pattern}(?: {free_word_pattern}){{0,2}}") + rpar)
     free_variable = pp.Group(variable_word + variable_word[0, 4] + pp.Opt(abbreviation))

@@ -63,4 +63,5 @@ def test_a_reading_in_review_drops_words_before_the_analyte_and_yields_to_a_rule
 def test_an_age_read_apart_from_its_sentence_must_be_the_patients():
     rows = eligibility.thresholds("Inclusion Criteria:\n* Target ulcer area between 0.5 and 5 sqcm, and more than 4 weeks old.\n"
                                   "* Pregnant, with a gestational age under 37 full weeks as per ultrasound scan showing one fetus")
-    assert [(r.variable, r.op, r.value, r.unit, r.in_review) for r in rows] == [("gestational_age", "<", 37.0, "week", False)]
+    assert [(r.variable, r.op, r.value, r.unit, r.in_review) for r in rows] == [
+        ("text:target ulcer area", "between", 0.5, "cm ** 2", False), ("gestational_age", "<", 37.0, "week", False)]
