@@ -324,11 +324,37 @@ def _own_or_family_history(clean: str, kind: str) -> tuple[Node, tuple[str, ...]
     return (Not(either, span=span) if match.group("no") else either), problems
 
 
+# "No prior chemotherapy for metastatic disease", "Prior systemic therapy in the advanced setting": a
+# treatment given at a stage of the disease, which records of treatment rarely say
+_STAGE = r"(?:advanced|metastatic|recurrent|relapsed|refractory|unresectable|locally\s+advanced|progressive)"
+_TREATED_AT_A_STAGE = re.compile(
+    rf"(?P<treatment>.*?\b(?:chemotherapy|therapy|therapies|treatment|treatments|regimens?|agents?|lines?(?:\s+of\s+\w+)*))"
+    rf"\s+(?P<stage>(?:for|in)\s+(?:the\s+|an?\s+)?{_STAGE}(?:\s*(?:,|/|or|and|and/or)\s*{_STAGE})*\s+[\w\s-]*?"
+    r"(?:disease|setting|cancer|carcinoma|tumou?rs?|malignancy|nsclc|crc|mbc|sclc|[a-z]*oma))\s*\.?", re.I)
+
+
+def _treated_at_a_stage(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
+    """The treatment, with its stage left for review: a patient who never had it meets "No prior
+    chemotherapy for metastatic disease"; one who had it waits on when."""
+    match = _TREATED_AT_A_STAGE.fullmatch(clean)
+    if not match:
+        return None
+    treated, problems = compile_criterion(match.group("treatment"), kind)
+    inner = treated.item if isinstance(treated, Not) else treated
+    if not isinstance(inner, Finding) or inner.category not in ("procedure", "drug") or inner.window or inner.indication:
+        return None
+    stage = Review(match.group("stage").rstrip(" ."), "not_understood", span=(match.start("stage"), match.start("stage") + len(match.group("stage").rstrip(" ."))))
+    span = (0, len(clean))
+    both = AllOf((inner, stage), span=span)
+    return (Not(both, span=span) if isinstance(treated, Not) else both), problems
+
+
 _SCREENING_LEAD = re.compile(r"at (?:the )?(?:time of )?(?:screening|baseline)(?: visit)?(?: \( visit \d+ \))? , ")
 
 
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
-    whole = _similar_compounds(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
+    whole = (_similar_compounds(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
+             or _treated_at_a_stage(clean, kind))
     if whole is not None:
         return whole
     lexemes = _normalised(_without_authorities(_without_restated_acronyms(
