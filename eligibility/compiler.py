@@ -343,7 +343,8 @@ def _treated_at_a_stage(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] |
     inner = treated.item if isinstance(treated, Not) else treated
     if not isinstance(inner, Finding) or inner.category not in ("procedure", "drug") or inner.window or inner.indication:
         return None
-    stage = Review(match.group("stage").rstrip(" ."), "not_understood", span=(match.start("stage"), match.start("stage") + len(match.group("stage").rstrip(" ."))))
+    words = match.group("stage").rstrip(" .")
+    stage = Review(words, "not_understood", span=(match.start("stage"), match.start("stage") + len(words)))
     span = (0, len(clean))
     both = AllOf((inner, stage), span=span)
     return (Not(both, span=span) if isinstance(treated, Not) else both), problems
@@ -1653,7 +1654,7 @@ def _transaminases_named(lexemes: list) -> list:
         if word not in ("transaminases", "transaminase"):
             continue
         after = words[index + 1:index + 3]
-        if after[:1] and (after[0] in _BOUND_SIGNS or after[0] in ("less", "greater", "no", "not", "within", "<=", ">=")
+        if after[:1] and (after[0] in _BOUND_SIGNS or after[0] in ("less", "greater", "no", "not", "within")
                           or after[0] in ("or", "and", "and/or") and after[1:] and after[1].startswith("@lab:")):
             start = index - (index > 0 and words[index - 1] in ("liver", "hepatic", "serum", "plasma"))  # "liver transaminases"
             here = replace(lexemes[index], start=lexemes[start].start)
