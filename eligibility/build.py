@@ -1928,7 +1928,9 @@ def _bounds_a_variable_of(condition: Node, main: Node) -> bool:
 
 
 def _direction(node: Compare | Between) -> str:
-    return "upper" if isinstance(node, Compare) and node.op in ("<", "<=") else "lower" if isinstance(node, Compare) else "range"
+    if isinstance(node, Between):
+        return "range"
+    return "upper" if node.op in ("<", "<=") else "lower"
 
 
 def _thresholds_only(node: Node) -> bool:
