@@ -1,0 +1,912 @@
+"""Passes over the tagged lexemes of a criterion that remove what carries nothing and make connectives
+what they mean, each in turn, before the grammar reads them (normalised); the passes over
+measurements are in normalise_measures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from .lexicon import Lexeme, formula_names, formula_word, get_lexicon
+from .normalise_measures import (
+    COMPARATOR_OPENINGS,
+    DURATION_WORDS,
+    GROUP_WORDS,
+    NUMBER_START,
+    SIGNS,
+    alternative_bound_bracketed,
+    analyte_named_twice,
+    condition_before_its_bound,
+    measure_of_condition,
+    named_after_amount,
+    negative_infection,
+    ratio_named_in_parts,
+    same_analyte_restated,
+    score_classes_as_points,
+    sex_before_bound,
+    sex_bound_bracketed,
+    sign_before_scale,
+    transaminases_named,
+    usual_bound_named_for_the_rest,
+    without_complement_condition,
+)
+from .resources import data_json
+
+PERSON_WORDS = frozenset("patient patients subject subjects participant participants individual individuals volunteer volunteers "
+                         "person persons people candidate candidates".split())
+
+
+
+
+@lru_cache(maxsize=1)
+def _authority_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """The first word any authority's name opens with (a quick test most criteria fail), and the names
+    with the words around them."""
+    listed = data_json("phrases.json")["authorities"]["names"]
+    first_words = re.compile(r"\b(?:" + "|".join(sorted({re.escape(re.split(r"[\s/-]", name)[0]) for name in listed})) + ")", re.I)
+    names = "|".join(re.escape(name).replace("\\ ", r"\s+") for name in sorted(listed, key=len, reverse=True))
+    edition = r"(?:\s*[™®])?(?:,?\s*[\w-]+\s+edition(?:,?\s*text\s+revision)?)?(?:\s*\(\s*[A-Z][\w/-]*\s*[™®]?\s*\))?"
+    one = rf"(?:the\s+)?(?:\d{{4}}\s*-?\s*)?(?:(?:revised|modified|updated|current)\s+)?(?:{names}){edition}"
+    return first_words, re.compile(
+        rf"(?:,?\s*\b(?:according\s+to|using|per|by|as\s+(?:defined|determined|assessed|diagnosed|confirmed)\s+by|based\s+on|meeting"
+        rf"|that\s+meets?|fulfilling|following|under)\s+)?\b{one}(?:\s*(?:and|/|-|,)\s*{one})*"
+        rf"(?:\s+(?:\d{{4}}\s+)?(?:diagnostic\s+)?(?:criteria|guidelines?|classification|definitions?|consensus|recommendations))?(?![\w-])", re.I)
+
+
+def formulas_as_one_word(lexemes: list, text: str) -> list:
+    """"eGFR < 60 mL/min/1.73 m2 as estimated by the Modification of Diet in Renal Disease (MDRD) method":
+    an equation's long name is one word, the one the measurement methods know it by, so that its
+    words ("Renal Disease") are not read as a finding of the patient's."""
+    for match in reversed(list(formula_names().finditer(text))):
+        start, end = match.span()
+        inside = [i for i, lexeme in enumerate(lexemes) if start <= lexeme.start and lexeme.end <= end]
+        if not inside or any(lexeme.start < end and lexeme.end > start for lexeme in (*lexemes[:inside[0]], *lexemes[inside[-1] + 1:])):
+            continue  # a token runs across the name's edge: leave the words as they are
+        lexemes = [*lexemes[:inside[0]], Lexeme(formula_word(match.group("name")), start, end), *lexemes[inside[-1] + 1:]]
+    return lexemes
+
+
+def without_authorities(lexemes: list, text: str) -> list:
+    """"Probable Alzheimer's disease using the National Institute of Neurological and Communicative
+    Disorders and Stroke ... criteria": the body whose criteria a diagnosis follows, whose words name
+    no finding of the patient's."""
+    first_words, authority = _authority_patterns()
+    spans = [m.span() for m in authority.finditer(text)] if first_words.search(text) else []
+    if not spans:
+        return lexemes
+    kept = [lexeme for lexeme in lexemes if not any(start <= lexeme.start and lexeme.end <= end for start, end in spans)]
+    emptied = {i for i in range(len(kept) - 1) if kept[i].g == "(" and kept[i + 1].g == ")"}  # "(according to DSM-IV criteria)"
+    kept = [lexeme for i, lexeme in enumerate(kept) if i not in emptied and i - 1 not in emptied]
+    return kept or lexemes
+
+
+def without_restated_acronyms(lexemes: list, text: str) -> list:
+    """"Lower Urinary Tract Symptoms (LUTS)", "ECOG performance score (ECOG)": brackets that restate
+    the words before them, as their initials or as the same term, say nothing more; and the words an
+    acronym spells are one name, the acronym ("Psoriasis Area and Severity Index (PASI)"), whatever links them."""
+    kept: list = []
+    index = 0
+    while index < len(lexemes):
+        lexeme = lexemes[index]
+        restated = _terms_restated(lexemes, index, kept)
+        if restated:  # "aspartate aminotransferase/alanine aminotransferase (AST/ALT)": the names again, shorter
+            index = restated
+            continue
+        if lexeme.g == "(" and index + 2 < len(lexemes) and lexemes[index + 2].g == ")" and kept:
+            inner = lexemes[index + 1]
+            # "eject fraction (EF)": a known term in brackets names what the words before may not;
+            # "post-bronchodilator forced expiratory volume (FEV1)": nor the term the one before narrows
+            if inner.g.startswith("@") and (inner.g in {k.g for k in kept[-6:]} or kept[-1].g.startswith(inner.g + "_")):
+                index += 3
+                continue
+            acronym = text[inner.start:inner.end].lower()
+            if (inner.g.startswith("@") and kept[-1].g.startswith("@") and len(acronym) >= 2 and acronym.isalpha()
+                    and _initials(text[kept[-1].start:kept[-1].end]).endswith(acronym)):
+                # "Karnofsky performance status (PS)": the last words of the term before, not the term "PS" names alone
+                index += 3
+                continue
+            covered = _spelled_by(text[inner.start:inner.end], kept, text)
+            if covered and inner.g.startswith("@"):
+                words = kept[-covered:]
+                if not any(w.g.startswith("@") for w in words):
+                    # "Eastern Co-operative Oncology Group (ECOG)": words the lexicons miss, named by the known acronym
+                    del kept[-covered:]
+                    index += 3
+                    end = words[-1].end
+                    if index < len(lexemes) and lexemes[index].g == inner.g:  # "... Group (ECOG) performance status"
+                        end = lexemes[index].end
+                        index += 1
+                    kept.append(Lexeme(inner.g, words[0].start, end, inner.term))
+                    continue
+                if all(w.g.startswith("@") for w in words):
+                    # "Total Bilirubin (TB)": the known term's initials, not the other term the acronym also names
+                    index += 3
+                    continue
+            elif covered:
+                words = kept[-covered:]
+                if any(w.g in _LINK_WORDS or w.g in ("'", "’", "'s", "’s") for w in words[1:-1]):  # else the words read as they are
+                    # "upper limit of normal (ULN)", "Quality of Life (QOL)", "Physician's Global Assessment
+                    # (PGA)": the acronym names them in one word
+                    del kept[-covered:]
+                    kept.append(Lexeme(inner.g, words[0].start, words[-1].end))
+                index += 3
+                continue
+        kept.append(lexeme)
+        index += 1
+    return kept
+
+
+_LINK_WORDS = frozenset("of and the in for to &".split())
+_TERM_SEPARATORS = frozenset({"/", "and", "or", "and/or", ","})
+
+
+def _terms_restated(lexemes: list, index: int, kept: list) -> int:
+    """Where a bracket of two or more known terms that name the terms just before it ends; 0 if not one."""
+    if lexemes[index].g != "(" or not kept:
+        return 0
+    close = next((k for k in range(index + 1, min(len(lexemes), index + 9)) if lexemes[k].g == ")"), None)
+    if close is None:
+        return 0
+    inner = [lexeme.g for lexeme in lexemes[index + 1:close]]
+    terms = [g for g in inner if g.startswith("@")]
+    if len(set(terms)) < 2 or any(not g.startswith("@") and g not in _TERM_SEPARATORS for g in inner):
+        return 0
+    return close + 1 if set(terms) <= {k.g for k in kept[-10:]} else 0
+
+
+def without_expansions(tokens: list, text: str) -> list:
+    """"VAS (Visual analog scale)", "CNS (central nervous system) metastases": a bracket that spells out
+    the acronym before it stands for it, so the lexicons see the words, not split by the bracket."""
+    kept: list = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.norm == "(" and kept:
+            acronym = text[kept[-1].start:kept[-1].end]
+            close = next((i for i in range(index + 2, min(index + 10, len(tokens))) if tokens[i].norm in (")", "(")), None)
+            if (2 <= len(acronym) <= 6 and acronym.isalpha() and sum(c.isupper() for c in acronym) >= 2
+                    and close is not None and tokens[close].norm == ")"):
+                if _initials(text[tokens[index + 1].start:tokens[close - 1].end], skipping=_LINK_WORDS) == acronym.lower():
+                    spelled = tokens[index + 1:close]
+                    lexicon = get_lexicon()
+                    if not lexicon.tag([kept[-1]])[0].g.startswith("@") and any(
+                            lexeme.g.startswith("@") for lexeme in lexicon.tag(spelled)):
+                        # the words, which the lexicons know and the letters not, over the span of all;
+                        # else the letters, as the author named it ("eGFR (Epidermal growth factor receptor)")
+                        spelled[0] = replace(spelled[0], start=kept[-1].start)
+                        spelled[-1] = replace(spelled[-1], end=tokens[close].end)
+                        kept[-1:] = spelled
+                    else:
+                        kept[-1] = replace(kept[-1], end=tokens[close].end)
+                    index = close + 1
+                    continue
+        kept.append(token)
+        index += 1
+    return kept
+
+
+def _initials(words: str, skipping: frozenset = frozenset()) -> str:
+    """"central nervous system" -> "cns"; the words in `skipping` give none."""
+    return "".join(w[0] for w in re.findall(r"[a-z]+", words.lower()) if w not in skipping)
+
+
+def _spelled_by(acronym: str, before: list, text: str) -> int:
+    """How many of the lexemes before an acronym it spells, by their initials (0: none)."""
+    letters = acronym.lower()
+    if not (2 <= len(letters) <= 6 and letters.isalpha()):
+        return 0
+
+    def spell(position: int, remaining: str) -> int | None:  # lexemes used, reading backwards
+        if not remaining:
+            return 0
+        if position < 0:
+            return None
+        lexeme = before[position]
+        word = text[lexeme.start:lexeme.end].lower()
+        joining = (lexeme.g in ("'s", "’s", "'", "’", "-")  # "Physician's", "Anti-Mullerian"
+                   or lexeme.g == "s" and position and before[position - 1].g in ("'", "’"))
+        if joining and len(remaining) < len(letters):
+            rest = spell(position - 1, remaining)
+            return None if rest is None else rest + 1
+        if position and before[position - 1].g == "-" and len(remaining) < len(letters) and word[:1].isalpha():
+            # "Co-operative": the second half of a hyphenated word gives no initial of its own
+            rest = spell(position - 1, remaining)
+            if rest is not None:
+                return rest + 1
+        if not word[:1].isalpha():
+            return None
+        initials = _initials(word)  # a known term may be several words
+        for spelled in dict.fromkeys((initials, word[0])):
+            if remaining.endswith(spelled):
+                rest = spell(position - 1, remaining[: len(remaining) - len(spelled)])
+                if rest is not None:
+                    return rest + 1
+        if lexeme.g in _LINK_WORDS and len(remaining) < len(letters):
+            rest = spell(position - 1, remaining)
+            return None if rest is None else rest + 1
+        return None
+
+    return spell(len(before) - 1, letters) or 0
+
+
+def normalised(lexemes: list) -> list:
+    """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
+    they mean, each pass in turn."""
+    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing,
+                 _bounds_around_a_name, _share_of_the_total, transaminases_named, ratio_named_in_parts, _stable_dose_of_a_drug, _dose_words_around_a_drug, _introducer_said_again,
+                 sign_before_scale,
+                 named_after_amount,
+                 _modifier_comma_dropped, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition,
+                 negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
+                 sex_bound_bracketed, sex_before_bound, _age_of_the_people_named,
+                 _without_unopened_closers, _groups_joined_by_or,
+                 _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
+                 _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed, _limit_without_article,
+                 _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
+                 _inclusive_signs_in_range, _untreated_as_none_prior):
+        lexemes = step(lexemes)
+    return lexemes
+
+
+def _without_stray_marks(lexemes: list) -> list:
+    """Marks that carry nothing: an asterisk after a word or a number that points to a footnote ("Less
+    than 75 years* of age", "Platelets <50,000*"; a multiplication is followed by a number), a colon or comma after "or" ("ULN or: CrCl"), a
+    plural's "(s)" ("lesion(s)")."""
+    kept = []
+    skip_closing = skip_sign = skip_equals = False
+    for index, lexeme in enumerate(lexemes):
+        following = lexemes[index + 1].g if index + 1 < len(lexemes) else ""
+        if (lexeme.g in ("*", "**", "***") and kept and (kept[-1].g[-1:].isalpha() or kept[-1].g.endswith(")")) and kept[-1].g != "x"
+                and not NUMBER_START.match(following)):
+            continue
+        if lexeme.g in ("*", "**", "***") and kept and kept[-1].g[-1:].isdigit() and following in ("", ",", ";", ".", ")", "and", "or", "*", "**"):
+            continue  # "Platelets <50,000*": a footnote's mark after a number that nothing multiplies
+        if lexeme.g in (":", ",") and kept and kept[-1].g in ("or", "and", "and/or"):  # "ULN or: CrCl", "X-Ray or, Ferritin"
+            continue
+        if lexeme.g in ("*", "•", "·") and (not kept or kept[-1].g in (":", ",", ";")) and (following[:1].isalpha() or following[:1] == "@"):
+            continue  # "adequate liver function: *total bilirubin ..., *albumin ...": a list's marks inside the line
+        if lexeme.g == "=" and following in ("<", "<=", ">", ">="):  # "ALT = ≤ 2.5 x ULN": a sign said twice
+            continue
+        if lexeme.g == "or" and following == "=" and kept and kept[-1].g in ("<=", ">="):  # "Age ≥ or = 18": said twice
+            skip_equals = True
+            continue
+        if lexeme.g == "=" and skip_equals:
+            skip_equals = False
+            continue
+        if (lexeme.g == "s" and kept and kept[-1].g == "(" and following == ")" and len(kept) > 1
+                and kept[-2].end == kept[-1].start):  # "lesion(s)": a plural marker
+            kept.pop()
+            skip_closing = True
+            continue
+        if lexeme.g == ")" and skip_closing:
+            skip_closing = False
+            continue
+        if (lexeme.g == "(" and kept and (kept[-1].g in SIGNS and following in SIGNS or kept[-1].g in ("than", "to") and following in SIGNS
+                                           or kept[-1].g == "percent" and following in ("%", "percent"))
+                and index + 2 < len(lexemes) and lexemes[index + 2].g == ")"):
+            # "less than or equal to (</=) 1", "less than (<)88 percent (%)": the sign or the unit said twice
+            skip_closing = True
+            skip_sign = True
+            continue
+        if skip_sign and (lexeme.g in SIGNS or lexeme.g in ("%", "percent")):
+            skip_sign = False
+            continue
+        kept.append(lexeme)
+    return kept
+
+
+_EITHER_WAY_ENDS = frozenset(", ; ( ) . and or for within at in since prior before after during on from to if unless except "
+                             "who which that".split())
+
+
+def _without_either_way(lexemes: list) -> list:
+    """"Oxygen saturation between 90 and 95% with or without supplemental oxygen": a condition either
+    way, which asks nothing; up to the next punctuation or "and"."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 3):
+        if words[index:index + 3] == ["with", "or", "without"]:
+            end = next((k for k in range(index + 3, len(words)) if words[k] in _EITHER_WAY_ENDS or words[k][:1].isdigit()
+                        or words[k][:1] in "<>="), len(words))
+            return lexemes[:index] + lexemes[end:]
+    return lexemes
+
+
+_LIMIT_WORDS = frozenset({"uln", "iuln", "lln", "iulnr", "ulnr", "institutional", "upper", "lower", "normal"})
+
+
+def _limit_without_article(lexemes: list) -> list:
+    """"Serum creatinine =< the IULN", "within the institutional normal limits": the article before a
+    limit of normal, which the grammar reads without it."""
+    return _without_word_between(lexemes, ("the",), lambda g: g in SIGNS or g in ("within", "than"), _LIMIT_WORDS.__contains__)
+
+
+_CITATION = re.compile(r"(?:[a-z][a-z'-]+ (?:(?:et al \.?|et al|and [a-z][a-z'-]+|& [a-z][a-z'-]+) )?,? ?)?(?:19|20)\d\d[a-z]?")
+_AFTER_A_CITATION = frozenset({"", ",", ";", ".", ")", "and", "or", "and/or"})
+
+
+def _without_citations(lexemes: list) -> list:
+    """"... guidelines (2005)", "[Celli, 2004]", "(Cheson et al, 2003)": a reference to the literature,
+    which asks nothing; read as a definition, its year would be a requirement of its own. Only where a
+    clause ends after it."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if word not in ("(", "["):
+            continue
+        close = next((k for k in range(index + 1, min(index + 9, len(words))) if words[k] in (")", "]")), None)
+        if close is None or close == index + 1 or not _CITATION.fullmatch(" ".join(words[index + 1:close])):
+            continue
+        if (words[close + 1] if close + 1 < len(words) else "") in _AFTER_A_CITATION:
+            return _without_citations(lexemes[:index] + lexemes[close + 1:])
+    return lexemes
+
+
+_YEAR_WORDS = frozenset({"year", "years", "yr", "yrs"})
+
+
+def _age_after_a_finding(lexemes: list) -> list:
+    """"Patients with COPD >= 40 years of age": the finding, and the patients' age beside it; read
+    together, the age would be how long ago the finding began."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 4):
+        if not (words[index].startswith(("@cond:", "@drug:", "@proc:")) and words[index + 1] in SIGNS
+                and NUMBER_START.match(words[index + 2]) and words[index + 3] in _YEAR_WORDS):
+            continue
+        after = words[index + 4:index + 6]
+        if after[:1] == ["old"] or after == ["of", "@lab:age"] or after == ["of", "age"]:
+            joined = Lexeme("and", lexemes[index + 1].start, lexemes[index + 1].start)
+            return lexemes[:index + 1] + [joined] + lexemes[index + 1:]
+    return lexemes
+
+
+_UNTREATED = re.compile(r"(?<!\S)(?:(?:(?:previously|prior) )?untreated (?:with|by) |(?:(?:treatment|therapy) -? ?)?na[iï]ve (?:to|for) )")
+
+
+def _untreated_as_none_prior(lexemes: list) -> list:
+    """"Previously untreated with chemotherapy", "Naïve to anti-TNF therapy": none before, which read as
+    a qualifier of the treatment ("untreated chemotherapy") would require it."""
+    words = [lexeme.g for lexeme in lexemes]
+    text = " ".join(words) + " "
+    match = _UNTREATED.search(text)
+    if not match:
+        return lexemes
+    first = text[:match.start()].count(" ")
+    last = first + match.group().count(" ")
+    if last >= len(lexemes) or not lexemes[last].g.startswith(("@drug:", "@proc:")):
+        return lexemes
+    start, end = lexemes[first].start, lexemes[last - 1].end
+    return lexemes[:first] + [Lexeme("no", start, end), Lexeme("prior", start, end)] + lexemes[last:]
+
+
+_AGE_NAMED = ("of", "@lab:age")
+
+
+def _age_plus(lexemes: list) -> list:
+    """"Age 18+", "18+ years of age": that age or older. Only an age: "proteinuria ≥ 2+" is a grade."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words)):
+        if words[index] != "+" or not NUMBER_START.match(words[index - 1]):
+            continue
+        following = words[index + 1:index + 2]
+        if following and following[0] in _YEAR_WORDS:
+            end = index + 2
+            end += 2 if words[end:end + 2] == list(_AGE_NAMED) else 1 if words[end:end + 1] == ["old"] else 0
+        elif "@lab:age" in words[max(0, index - 3):index] and (not following or following[0] in (",", ";", ".", "and", "or", ")")):
+            end = index + 1
+        else:
+            continue
+        plus = lexemes[index]
+        older = [Lexeme("or", plus.start, plus.end), Lexeme("older", plus.start, plus.end)]
+        return lexemes[:index] + lexemes[index + 1:end] + older + lexemes[end:]
+    return lexemes
+
+
+def _age_range_named_twice(lexemes: list) -> list:
+    """"18 years of age to 75 years of age", "between 18 years old and 75 years old": the first "of age"
+    or "old" is said again at the range's end, where the grammar reads it."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 4):
+        if words[index] not in _YEAR_WORDS or not NUMBER_START.match(words[index - 1]):
+            continue
+        named = 2 if words[index + 1:index + 3] == list(_AGE_NAMED) else 1 if words[index + 1] == "old" else 0
+        after = index + 1 + named
+        joiner, high, unit = (words[after:after + 3] + ["", "", ""])[:3]
+        if named and joiner in ("to", "-", "and", "through") and NUMBER_START.match(high) and unit in _YEAR_WORDS:
+            return lexemes[:index + 1] + lexemes[after:]
+    return lexemes
+
+
+def _age_named_in_range(lexemes: list) -> list:
+    """"between the ages of 18 and 65", "from birth to 21 years": the age named inside its range, read as
+    "age between 18 and 65", "age from 0 to 21 years"."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if word == "between" and "@lab:age" in words[index + 1:index + 3]:
+            named = words.index("@lab:age", index + 1)
+            after = named + 1 + (words[named + 1:named + 2] == ["of"])
+            if after < len(words) and (NUMBER_START.match(words[after]) or words[after] == ">="):
+                return lexemes[:index] + [lexemes[named], lexemes[index]] + lexemes[after:]
+        if word == "from" and words[index + 1:index + 3] == ["birth", "to"] and "@lab:age" in words[max(0, index - 3):index]:
+            birth = lexemes[index + 1]
+            return lexemes[:index + 1] + [replace(birth, g="0")] + lexemes[index + 2:]
+    return lexemes
+
+
+def _inclusive_signs_in_range(lexemes: list) -> list:
+    """"between ≥ 18 and ≤ 65": the inclusive bounds a range already means, read as "between 18 and 65"."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if word == "between" and words[index + 1:index + 2] == [">="] and "and" in words[index + 3:index + 6]:
+            joint = words.index("and", index + 3)
+            closing = joint + 1 if words[joint + 1:joint + 2] == ["<="] else None
+            return _inclusive_signs_in_range([x for k, x in enumerate(lexemes) if k not in (index + 1, closing)])
+    return lexemes
+
+
+_BEFORE_A_DRUG = frozenset({"with", "of", "on", "taking", "receiving", "using", ",", ";", "or", "and", "and/or", "("})
+
+
+def _dose_unbracketed(lexemes: list) -> list:
+    """"Methylprednisolone (≥ 8 mg/day)", "treatment with aspirin (>325mg/day)": a daily dose in
+    brackets after its drug, read as written without them. Not after words that describe the drug
+    ("daily aspirin", "high dose steroids"), which the dose would leave behind as a name of its own."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 4):
+        if not (words[index].startswith("@drug:") and words[index + 1] == "(" and words[index + 2] in SIGNS
+                and (index == 0 or words[index - 1] in _BEFORE_A_DRUG)):
+            continue
+        close = next((k for k in range(index + 3, min(index + 10, len(words))) if words[k] in ("(", ")")), None)
+        inside = words[index + 3:close] if close is not None and words[close] == ")" else []
+        if inside and NUMBER_START.match(inside[0]) and "/" in inside and inside[-1] in ("day", "d", "daily"):
+            return lexemes[:index + 1] + lexemes[index + 2:close] + _dose_unbracketed(lexemes[close + 1:])
+    return lexemes
+
+
+_WAYS_OF_MEASURING = frozenset({"calculated", "measured", "estimated", "computed", "derived", "observed"})
+
+
+def _measured_either_way(lexemes: list) -> list:
+    """"Calculated or measured (Cockcroft and Gault formula) creatinine clearance < 30 mL/min": a value
+    however it was got, which asks nothing of its own; read as an alternative, "calculated" would be
+    a finding that meets the criterion alone."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 2):
+        if not (words[index] in _WAYS_OF_MEASURING and words[index + 1] in ("or", "and/or", "/")):
+            continue
+        if words[index + 2].startswith("@lab:"):  # "calculated or measured creatinine clearance", the second way in the term
+            return lexemes[:index] + lexemes[index + 2:]
+        if words[index + 2] not in _WAYS_OF_MEASURING:
+            continue
+        end = index + 3
+        if end < len(words) and words[end] == "(":  # the formula or method, in brackets
+            close = next((k for k in range(end, min(end + 10, len(words))) if words[k] == ")"), None)
+            end = close + 1 if close is not None else end
+        if end < len(words) and words[end].startswith("@lab:"):
+            return lexemes[:index] + lexemes[end:]
+    return lexemes
+
+
+_BOUND_OPENINGS = frozenset({"less", "more", "greater", "fewer", "lower", "higher", "younger", "older", "above", "below", "under",
+                             "over", "up", "exceeding", "maximum", "minimum", "max", "min"}) | SIGNS
+_BOUND_OPENINGS_OF_TWO = frozenset({"at least", "at most", "no more", "no less", "no greater", "not more", "not less", "not greater",
+                                    "not exceeding", "no higher", "not higher", "no lower", "not lower"})
+_COUNT_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+
+
+def _without_completed(lexemes: list) -> list:
+    """"less than 37 completed weeks": whole weeks, as any count of weeks is; the word would stand
+    between the number and its unit."""
+    return _without_word_between(lexemes, ("completed", "complete", "full"), lambda g: g[:1].isdigit(), DURATION_WORDS.__contains__)
+
+
+def _first_diagnosed(lexemes: list) -> list:
+    """"Asthma first diagnosed at least 6 months prior to Visit 1": a disease is diagnosed first, or not
+    at all; the word would join the name of an unknown finding."""
+    return _without_word_between(lexemes, ("first", "initially", "originally"), lambda g: g.startswith("@cond:"),
+                                 lambda g: g == "diagnosed")
+
+
+_OPEN_BOUND_WORDS = frozenset({"more", "over", "older", "above", "greater", "higher", "longer", "less", "fewer", "younger", "under",
+                               "below", "shorter"})
+
+
+def _unit_after_open_bound(lexemes: list) -> list:
+    """"18 or more years of age", "for 2 or more weeks", "treated 5 or more years ago": the unit of time
+    written after the bound it belongs before ("18 years or more"). The words move, the spans stay, so
+    the four still cover the text they came from, in order."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 3):
+        if (words[index][:1].isdigit() and words[index + 1] in ("or", "and") and words[index + 2] in _OPEN_BOUND_WORDS
+                and words[index + 3] in DURATION_WORDS):
+            spans = lexemes[index + 1:index + 4]
+            reordered = [replace(spans[0], g=words[index + 3]), replace(spans[1], g=words[index + 1]), replace(spans[2], g=words[index + 2])]
+            return _unit_after_open_bound(lexemes[:index + 1] + reordered + lexemes[index + 4:])
+    return lexemes
+
+
+def _without_word_between(lexemes: list, dropped: tuple[str, ...], before, after) -> list:
+    """The lexemes without each word of `dropped` whose neighbours' spellings meet `before` and `after`."""
+    words = [lexeme.g for lexeme in lexemes]
+    return [lexeme for index, lexeme in enumerate(lexemes)
+            if not (lexeme.g in dropped and 0 < index < len(words) - 1 and before(words[index - 1]) and after(words[index + 1]))]
+
+
+def _but_before_a_bound(lexemes: list) -> list:
+    """"At least 6 years of age but less than 18 years", "bilirubin > 1.5 mg/dL but < 3 mg/dL": a second
+    bound joined by "but" is an "and". Not "but in patients with ...", an alternative; not after a bare count
+    ("at least 1 but no more than 3 prior regimens", said of what follows); not a duration's second bound
+    unless the bounds are ages ("arthritis for more than 6 weeks but less than 1 year" is no age)."""
+    if not any(lexeme.g == "but" for lexeme in lexemes):
+        return lexemes
+    words = [lexeme.g for lexeme in lexemes] + ["", ""]
+    of_age = "@lab:age" in words or "old" in words or "younger" in words or "older" in words
+
+    def second_bound(index: int) -> bool:
+        opening = 1 if words[index + 1] in _BOUND_OPENINGS else 2 if f"{words[index + 1]} {words[index + 2]}" in _BOUND_OPENINGS_OF_TWO else 0
+        if not opening:
+            return False
+        before = words[index - 1] if words[index - 1] != "," else words[index - 2]
+        if before in SIGNS or before[:1].isdigit() or before in _COUNT_WORDS or not any(
+                w in _BOUND_OPENINGS or f"{w} {words[k + 1]}" in _BOUND_OPENINGS_OF_TWO for k, w in enumerate(words[:index])):
+            return False  # "18 years of age, but < 76 years" lost its first sign
+        number = next((k for k in range(index + 1, min(index + 6, len(words))) if words[k][:1].isdigit()), None)
+        return number is None or words[number + 1] not in DURATION_WORDS or of_age
+
+    return [Lexeme("and", lexeme.start, lexeme.end) if lexeme.g == "but" and index > 0 and second_bound(index) else lexeme
+            for index, lexeme in enumerate(lexemes)]
+
+
+_EVERYONE_WHO = frozenset({"either", "any", "both", "all"})
+_EVERYONE_WHAT = frozenset({"gender", "genders", "sex", "sexes", "race", "races", "ethnicity", "ethnicities"})
+_ETHNIC_WHAT = frozenset({"group", "groups", "origin", "origins", "background", "backgrounds"})
+
+
+def _without_everyone(lexemes: list) -> list:
+    """"45 years and older, of either gender", "..., of any race or ethnic group": a phrase said of
+    everyone, after the requirement."""
+    words = [lexeme.g for lexeme in lexemes]
+
+    def what_ends(at: int) -> int | None:  # "gender", "ethnic group": where the word or pair ends
+        if at < len(words) and words[at] in _EVERYONE_WHAT:
+            return at + 1
+        if at < len(words) and words[at] == "ethnic":
+            return at + 2 if at + 1 < len(words) and words[at + 1] in _ETHNIC_WHAT else at + 1
+        return None
+
+    for index in range(1, len(words) - 1):
+        end = what_ends(index + 1) if words[index] in _EVERYONE_WHO else None
+        if end is None:
+            continue
+        while end + 1 < len(words) and words[end] in ("or", "and", ",", "and/or") and what_ends(end + 1):
+            end = what_ends(end + 1)  # "of any race, ethnic group or gender"
+        start = index - (words[index - 1] == "of")
+        start -= start > 0 and words[start - 1] == ","
+        if start > 0:
+            return lexemes[:start] + lexemes[end:]
+    return lexemes
+
+
+_INTRODUCING_VERBS = ("received", "undergone", "had", "taken", "used", "been treated with", "been given", "received treatment with")
+
+
+def _introducer_said_again(lexemes: list) -> list:
+    """"Patients who have received radiation therapy or have undergone major surgery within 4 weeks": the
+    verb said again after "or" before a known term adds nothing the first did not say."""
+    words = [lexeme.g for lexeme in lexemes]
+    if not any(f" {verb} " in f" {' '.join(words)} " for verb in _INTRODUCING_VERBS):
+        return lexemes
+    kept, index = [], 0
+    while index < len(lexemes):
+        kept.append(lexemes[index])
+        repeated = _repeated_verb(words, index) if words[index] in ("or", "and", "and/or") and index > 0 else 0
+        index += 1 + repeated
+    return kept
+
+
+def _repeated_verb(words: list[str], index: int) -> int:
+    """How many words after the connective at `index` repeat an introducing verb said before it, with a
+    known term next ("or have undergone @proc:major_surgery"); 0 when they do not."""
+    rest = " ".join(words[index + 1:index + 6]) + " "
+    earlier = f" {' '.join(words[:index])} "
+    if not any(f" {verb} " in earlier for verb in _INTRODUCING_VERBS):
+        return 0
+    for auxiliary in ("have ", "has ", ""):
+        for verb in _INTRODUCING_VERBS:
+            if rest.startswith(f"{auxiliary}{verb} "):
+                length = len(f"{auxiliary}{verb}".split())
+                following = words[index + 1 + length] if index + 1 + length < len(words) else ""
+                if following.startswith(("@cond:", "@drug:", "@proc:")):
+                    return length
+    return 0
+
+
+_DOSE_WORDS = frozenset({"dose", "doses", "dosage", "dosages", "regimen", "regimens", "dosing"})
+
+
+def _stable_dose_of_a_drug(lexemes: list) -> list:
+    """"On a stable dose of metformin for at least 8 weeks": the drug, said to be stable, which a record
+    must state (taking it is not enough); read as a name, "dose of metformin" would be no drug."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 3):
+        if (words[index] == "stable" and words[index + 1] in _DOSE_WORDS and words[index + 2] == "of"
+                and words[index + 3].startswith("@drug:")):
+            return lexemes[:index + 1] + lexemes[index + 3:]
+    return lexemes
+
+
+_DOSE_BEFORE = re.compile(r"(?:(?:concomitant|current|chronic|regular) )?(?:use|dose|doses|dosage|daily dose|treatment|therapy|intake) (?:of|with) $")
+_DOSE_AFTER = re.compile(r"^(?:(?:at|in) (?:a |an )?(?:(?:total |daily |mean )?(?:dose|doses|dosage|dosages))(?: of)? )?"
+                         r"(?=(?:[<>]=?|greater|more|less|higher|lower|above|below|over|under|exceeding|at least|at most|up to|no more|not more|not exceeding) )")
+
+
+def _dose_words_around_a_drug(lexemes: list) -> list:
+    """"Use of prednisone at a dose > 10 mg/day": the words that say it is a dose go, so that the
+    drug stands before its bound ("prednisone > 10 mg/day", a dose the build reads as one)."""
+    words = [lexeme.g for lexeme in lexemes]
+    bounded = [(i, found) for i, w in enumerate(words) if w.startswith("@drug:")
+               for found in [_DOSE_AFTER.match(" ".join(words[i + 1:]) + " ")] if found]
+    if len(bounded) != 1:
+        return lexemes
+    index, after = bounded[0]
+    dropped_after = len(after.group(0).split())
+    before = _DOSE_BEFORE.search(" ".join(words[:index]) + " ")
+    dropped_before = len(before.group(0).split()) if before else 0
+    if before and before.start() > 0 and not words[index - dropped_before - 1] in (",", ";", ":"):
+        dropped_before = 0  # only where the words open the criterion or a clause
+    return lexemes[:index - dropped_before] + [lexemes[index]] + lexemes[index + 1 + dropped_after:]
+
+
+_PEOPLE = frozenset("children child adults adult adolescents adolescent infants infant neonates newborns toddlers patients patient "
+                    "subjects subject participants participant volunteers men women males females boys girls".split())
+_AGE_WORDS = frozenset({"year", "years", "yr", "yrs", "old", "@lab:age", "months"})
+
+
+def _age_of_the_people_named(lexemes: list) -> list:
+    """"Children (< 18 years old)", "Adult patients (18 years or older)": the age of whom the criterion
+    opens with, read as if unbracketed; "Subjects between the ages of 18 and 65" as "aged between"."""
+    words = [lexeme.g for lexeme in lexemes]
+    opening = next((i for i, w in enumerate(words[:4]) if w in _PEOPLE), None)
+    if opening is None:
+        return lexemes
+    after = opening + 1 + (opening + 1 < len(words) and words[opening + 1] in _PEOPLE)
+    if after + 3 < len(words) and words[after:after + 2] == ["between", "the"] and words[after + 2] == "@lab:age":
+        age, between = lexemes[after + 2], lexemes[after]
+        return lexemes[:after] + [replace(age, start=between.start), replace(between, start=age.end, end=age.end)] + lexemes[after + 3:]
+    if after < len(words) and words[after] == "(":
+        closing = next((j for j in range(after + 1, len(words)) if words[j] in ("(", ")")), None)
+        inner = words[after + 1:closing] if closing is not None and words[closing] == ")" else []
+        if (inner and (inner[0] in SIGNS or NUMBER_START.match(inner[0]) or inner[0] in COMPARATOR_OPENINGS or inner[0] == "@lab:age")
+                and _AGE_WORDS & set(inner) and any(NUMBER_START.match(w) for w in inner)
+                # a sign, a range or "or older" says how: "(age 18 years)" lost its sign
+                and {*SIGNS, *COMPARATOR_OPENINGS, "-", "to", "or"} & set(inner)):
+            return lexemes[:after] + lexemes[after + 1:closing] + lexemes[closing + 1:]
+    return lexemes
+
+
+def _spaced_dash_as_colon(lexemes: list) -> list:
+    """"Adequate liver function - serum bilirubin < 1.5 x ULN": a spaced dash after words, before an
+    analyte, sets a label off as a colon would ("non-HDL" and "AST - ALT" keep theirs)."""
+    out = list(lexemes)
+    for index in range(1, len(out) - 1):
+        before, dash, after = out[index - 1], out[index], out[index + 1]
+        if (dash.g == "-" and after.g.startswith("@lab:") and (before.g[:1].isalpha() or before.g.startswith("@cond:"))
+                and before.end < dash.start and dash.end < after.start):
+            out[index] = replace(dash, g=":")
+    return out
+
+
+
+
+_SEX_GROUPS = {"males": "female", "men": "female", "male": "female", "females": "male", "women": "male", "female": "male"}
+
+
+def _other_sex_named(lexemes: list, index: int, sex_word: str) -> bool:
+    """Whether the other sex's group is named after the "and" at `index`, before the clause ends and
+    not right after it ("males and females" is one list of sexes)."""
+    for lexeme in lexemes[index + 2:index + 10]:
+        if lexeme.g in (",", ";", "or", "(", ")", ":"):
+            return False
+        if lexeme.g in _SEX_GROUPS and _SEX_GROUPS[lexeme.g] != _SEX_GROUPS[sex_word]:
+            return True
+    return False
+
+
+def _groups_joined_by_or(lexemes: list) -> list:
+    """"Patients with diabetes and those requiring insulin": two groups of patients, either of which the
+    criterion names; read as "and", a patient would need to be in both."""
+    out, index = [], 0
+    while index < len(lexemes):
+        lexeme = lexemes[index]
+        if lexeme.g == "and" and out and out[-1].g in _SEX_GROUPS and _other_sex_named(lexemes, index, out[-1].g):
+            out.append(replace(lexeme, g="or"))  # "HIV-infected adult males and non-pregnant females": either group
+            index += 1
+            continue
+        if lexeme.g == "and" and out and index + 2 < len(lexemes) and lexemes[index + 1].g in GROUP_WORDS:
+            out.append(replace(lexeme, g="or"))
+            index += 2  # the group word; then "with", "who have", "who are": the "or" joins what they have
+            if lexemes[index].g == "with":
+                index += 1
+            elif lexemes[index].g == "who":
+                index += 2 if index + 2 < len(lexemes) and lexemes[index + 1].g in ("have", "has", "are", "is", "had") else 1
+            continue
+        out.append(lexeme)
+        index += 1
+    return out
+
+
+_VISIT_NAMES = frozenset("screening baseline randomization randomisation enrollment enrolment entry inclusion registration visit".split())
+_VISIT_LABEL = re.compile(r"(?:(?:visit|v|day|week|study day|period) (?:- )?-?\d+[a-z]?(?: ,)? ?)+")
+
+
+def _without_visit_labels(lexemes: list) -> list:
+    """"within 12 months prior to Screening (Visit 1)": the visit's label adds nothing to its name."""
+    words = [lexeme.g for lexeme in lexemes]
+    kept, index = [], 0
+    while index < len(lexemes):
+        if words[index] == "(" and index > 0:
+            inner = words[index + 1:index + 4]
+            if inner[:1] == ["visit"] and len(inner) == 3 and re.fullmatch(r"-?\d+[a-z]?", inner[1]) and inner[2] == ")":
+                index += 4
+                continue
+            if len(inner) >= 2 and re.fullmatch(r"v\d+", inner[0]) and inner[1] == ")":
+                index += 3
+                continue
+            closing = words.index(")", index) if ")" in words[index:index + 12] else -1
+            if (closing > 0 and (words[index - 1] in _VISIT_NAMES or re.fullmatch(r"-?\d+[a-z]?", words[index - 1]))
+                    and _VISIT_LABEL.fullmatch(" ".join(words[index + 1:closing]))):
+                index = closing + 1  # "at Visit 2 (Day -1)", "at baseline (Week 0)"
+                continue
+        kept.append(lexemes[index])
+        index += 1
+    return kept
+
+
+# "(as diagnosed clinically)", "(confirmed by repeat analysis)": how a finding was established, which
+# no record answers; with no number or comparator in it, it bounds nothing
+_METHOD_BRACKET = re.compile(r"(?:as )?(?:(?:diagnosed|confirmed|documented|established|proven|determined|assessed|verified)"
+                             r"(?: (?:by|clinically|with|on|using|via)\b| clinically$)|diagnosed clinically)")
+
+
+_REFERENCE_BRACKET = re.compile(r"(?:see |refer to |per |as per |as defined in |defined in )?(?:the )?(?:protocol )?"
+                                r"(?:appendix|appendices|attachment|annex|section|table)(?: [a-z0-9.-]+){1,2}")
+
+
+def _without_method_notes(lexemes: list) -> list:
+    """The lexemes without bracketed notes of how a finding was established, or of the scale a value
+    was read on when it is the one already named."""
+    words = [lexeme.g for lexeme in lexemes]
+    kept, index = [], 0
+    while index < len(lexemes):
+        if words[index] == "(" and index > 0 and ")" in words[index + 1:index + 14]:
+            closing = words.index(")", index)
+            inner = words[index + 1:closing]
+            if (_METHOD_BRACKET.match(" ".join(inner)) and "(" not in inner
+                    and not any(w[:1].isdigit() or w in SIGNS or w.startswith("@lab:") for w in inner)):
+                index = closing + 1
+                continue
+            if _REFERENCE_BRACKET.fullmatch(" ".join(inner)):
+                index = closing + 1  # "Creatinine clearance (Appendix C) ≥ 30 mL/min": where the protocol says more
+                continue
+            if (1 <= len(inner) <= 2 and inner[0].startswith("@lab:") and inner[0] in words[:index]
+                    and inner[1:] in ([], ["scale"], ["score"], ["criteria"], ["classification"])):
+                index = closing + 1  # "performance status of 0-2 (Zubrod scale)": the scale named again
+                continue
+        kept.append(lexemes[index])
+        index += 1
+    return kept
+
+
+def _share_of_the_total(lexemes: list) -> list:
+    """"Direct bilirubin < 35% of total bilirubin": a share, which the percent says; the total it is of
+    is the analyte's own."""
+    words = [lexeme.g for lexeme in lexemes] + [""] * 4
+    for index in range(1, len(lexemes) - 1):
+        if words[index - 1] not in ("%", "percent") or words[index] != "of":
+            continue
+        end = index + 1 + (words[index + 1] == "the")
+        total = words[end] == "total"
+        end += total
+        end += words[end] in ("serum", "plasma")
+        named = words[end].startswith("@lab:") or words[end] in ("bilirubin", "bili")
+        end += named
+        if total or named:
+            return lexemes[:index] + lexemes[end:]
+    return lexemes
+
+
+_FLIPPED = {"<": ">", "<=": ">="}
+
+
+def _bounds_around_a_name(lexemes: list) -> list:
+    """"18 <= BMI <= 30 kg/m2", "140 mmHg <= sitSBP < 200 mmHg": the name between its bounds, read as
+    "BMI >= 18 and <= 30 kg/m2"."""
+    words = [lexeme.g for lexeme in lexemes]
+    for middle in range(2, len(words) - 2):
+        if not words[middle].startswith("@lab:") or words[middle + 1] not in _FLIPPED or not words[middle + 2][:1].isdigit():
+            continue
+        sign = middle - 1
+        if words[sign] not in _FLIPPED:
+            return lexemes
+        number = next((k for k in range(sign - 1, max(sign - 6, -1), -1) if words[k][:1].isdigit()), None)
+        if number is None or any(w in SIGNS or w.startswith("@") for w in words[number + 1:sign]):
+            return lexemes
+        flipped = replace(lexemes[sign], g=_FLIPPED[words[sign]])
+        joined = replace(lexemes[middle + 1], g="and", end=lexemes[middle + 1].start)
+        return (lexemes[:number] + [lexemes[middle], flipped] + lexemes[number:sign] + [joined]
+                + lexemes[middle + 1:])
+    return lexemes
+
+
+_TESTS_SHOWING = frozenset({"ecg", "ecgs", "ekg", "electrocardiogram", "electrocardiograms"})
+_TEST_MODIFIERS = frozenset({"a", "an", "standard", "resting", "12", "-", "lead", "screening", "baseline"})
+
+
+def _without_test_showing(lexemes: list) -> list:
+    """"A standard 12-lead ECG demonstrating QTc > 450 msec": the test that shows the value, said before it."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 1):
+        if words[index] in ("demonstrating", "showing", "with") and words[index - 1] in _TESTS_SHOWING and words[index + 1].startswith("@lab:"):
+            start = index - 1
+            while start > 0 and words[start - 1] in _TEST_MODIFIERS:
+                start -= 1
+            return lexemes[:start] + lexemes[index + 1:]
+    return lexemes
+
+
+def _without_unopened_closers(lexemes: list) -> list:
+    """"Creatinine clearance (CrCl) >80 mL/min );": a closing bracket nothing opened is a typo."""
+    kept, depth = [], {")": 0, "]": 0}
+    opener = {"(": ")", "[": "]"}
+    for lexeme in lexemes:
+        if lexeme.g in opener:
+            depth[opener[lexeme.g]] += 1
+        elif lexeme.g in depth:
+            if not depth[lexeme.g]:
+                continue
+            depth[lexeme.g] -= 1
+        kept.append(lexeme)
+    return kept
+
+
+_POSITIVE_FOR = frozenset({"positive", "infected", "seropositive"})
+_AGE_OPENINGS = frozenset({"over", "under", "aged", "age", "ages", "@lab:age", "between", "from", "older", "younger", ">=", ">", "<=", "<",
+                           "at", "of"})
+
+
+def condition_named_as_persons(lexemes: list) -> list | None:
+    """"HIV-positive patients over 18 years", "Type 1 diabetes mellitus patients": a condition said of the
+    persons, read as the condition (then what follows). Not "HIV-negative patients", who are without it."""
+    if not lexemes or not lexemes[0].g.startswith("@cond:"):
+        return None
+    i = 1
+    if i < len(lexemes) and lexemes[i].g == "-":
+        i += 1
+    if i < len(lexemes) and lexemes[i].g in _POSITIVE_FOR:
+        i += 1
+    if i >= len(lexemes) or lexemes[i].g not in PERSON_WORDS:
+        return None
+    following = lexemes[i + 1:]
+    if not following:
+        return lexemes[:1]
+    if following[0].g == "with":  # "HIV-infected patients with no previous AIDS event"
+        return [lexemes[0], *following]
+    if following[0].g in _AGE_OPENINGS or following[0].g[:1].isdigit():
+        # "HIV-1 infected subjects >= 18 years of age": both hold ("and", which an exclusion's list would not say)
+        return [lexemes[0], Lexeme("and", lexemes[i].start, lexemes[i].end), *following]
+    return None  # "HIV-positive patients receiving cART", "MDS patients in high IPSS risk group": the persons narrowed
+
+
+
+
+_OPENING_MODIFIERS = frozenset("active current ongoing known suspected chronic severe significant uncontrolled untreated "
+                                "symptomatic documented confirmed".split())
+
+
+def _modifier_comma_dropped(lexemes: list) -> list:
+    """"Active, uncontrolled infection", "Severe, uncontrolled hypertension": a comma after the opening
+    modifier joins two modifiers of one finding; read as a list, the modifier would be an item of its own."""
+    words = [lexeme.g for lexeme in lexemes]
+    if (len(words) > 3 and words[0] in _OPENING_MODIFIERS and words[1] == ","
+            and not (words[2] in _OPENING_MODIFIERS and words[3] in (",", "or", "and", "and/or"))):
+        return lexemes[:1] + lexemes[2:]
+    return lexemes
