@@ -484,7 +484,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # Analytes, with the words that may sit between an analyte and its comparator.
     lab_filler = phrase(
-        ["level", "levels", "count", "counts", "value", "values", "concentration", "concentrations", "of", ":", "prolongation", "elevation", "elevations",
+        ["level", "levels", "count", "counts", "interval", "intervals", "value", "values", "concentration", "concentrations", "of", ":", "prolongation", "elevation", "elevations",
          "exam", "exam score", "test score", "test", "global score", "- 17", "- 21", "- 24", "17 - item", "21 - item", "24 - item",
          "result", "results", "measurement", "ratio", "rate", "score", "status", "class", "grade", "index",
          "functional class", "performance status", "performance score", "performance", "performance statuses", "scale", "in serum", "in plasma",
@@ -498,7 +498,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lab_prefix_words = alternation(
         ["serum", "plasma", "blood", "the", "a", "an", "baseline", "screening", "total", "absolute",
          "patients", "subjects", "participants", "with", "having", "has", "have", "adequate",
-         "resting", "supine", "sitting", "best", "seated", "awake", "fasting", "mean", "average", "averaged", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
+         "resting", "supine", "sitting", "best", "seated", "awake", "fasting", "mean", "average", "averaged", "mean of triplicate",
+         "average of triplicate", "triplicate", "mean triplicate", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
          "castrate level of", "castration levels of", "castrate", "anticipated", "room air", "room-air", "resting room air",
          "subject's", "patient's", "participant's", "elevated", "increased", "raised", "decreased", "reduced", "prolonged", "shortened", "abnormal",
          "elevation of", "elevations of", "elevated levels of", "elevated level of", "prolongation of", "normal",
@@ -1219,7 +1220,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "sex_thresholds",
         analyte_cmp("first") + sex_condition("first_sex") + pp.Opt(comma | semicolon) + pp.Opt(tok("and", "&", "or", "and/or"))
         + (analyte_cmp | bound | unsigned_bound)("second") + sex_condition("second_sex")
-        + pp.Opt(measured_when).suppress(),  # "... for men at screening": when, said of both
+        + pp.Opt(measured_when | measurement_context).suppress(),  # "... for men at screening", "on the screening ECG": said of both
         lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
     )
     # "For males HDL-C < 40 mg/dL, for females HDL-C < 45 mg/dL", "Males with hemoglobin > 17.5 g/dL or
@@ -1235,7 +1236,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         pp.FollowedBy(pp.Regex(r"(?:(?:for|in) )?(?:males?|females?|men|women|man|woman)(?: |$)"))
         + sex_lead("first_sex") + pp.Opt(comma) + analyte_cmp("first") + pp.Opt(comma | semicolon) + pp.Opt(tok("and", "&", "or", "and/or"))
         + sex_lead("second_sex") + pp.Opt(comma) + (analyte_cmp | bound | unsigned_bound)("second")
-        + pp.Opt(measured_when).suppress(),
+        + pp.Opt(measured_when | measurement_context).suppress(),
         lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
     ).add_condition(  # one variable for both; "Males with a PSA > 4 and females with CA-125 > 35" are two requirements
         lambda t: _labs_of(t[0].fields["second"]) in (None, [], _labs_of(t[0].fields["first"])))
@@ -1475,7 +1476,6 @@ def _parsers() -> dict[str, pp.ParserElement]:
     finding_with_scale = _tagged("and_clause", finding("first") + scale_set("second"), lambda r: {"parts": [r["first"], r["second"]]})
 
     adult = _tagged("adult", pp.Opt(tok("male or female", "male and female")) + tok("adult", "adults") + pp.Opt(tok("patients", "patient", "subjects", "participants", "volunteers")), lambda r: {})
-    negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | analyte_cmp)("inner"), lambda r: {"inner": r["inner"]})
     # Connective words end a clause; each alternative must reach one, so the first alternative
     # that reads a whole clause wins (an ordered choice, cheaper than trying all for the longest).
     def near(pattern: str, within: int) -> str:
@@ -1488,6 +1488,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     lab_near, concept_near, number_near = near(r"@lab:", 5), near(r"@(?:cond|drug|proc):", 14), near(r"\d", 8)
     has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
     has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
+    # "No QTc > 450 msec for males or > 470 msec for females": neither sex's threshold
+    negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | has_sex_condition + sex_thresholds | analyte_cmp)("inner"),
+                             lambda r: {"inner": r["inner"]})
     sex_near = near(r"(?:male|female|men|women|man|woman|males|females|boys|girls|genders?|sex|sexes)(?:\s|$)", 3)
     flag_near = near(r"pregnan|breast|lactat|nursing|negative|non|not|postmenopaus|menopaus|healthy|conceiv|smok|tobacco|cigarette", 6)
 

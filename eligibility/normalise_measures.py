@@ -266,6 +266,11 @@ def sex_bound_bracketed(lexemes: list) -> list:
     for index in range(2, len(words) - 2):
         if words[index] != "(":
             continue
+        closing = next((j for j in range(index + 1, len(words)) if words[j] in ("(", ")")), None)
+        # "Prolonged QTc (> 450 msec for males and > 470 msec for females)": the bounds of each sex in one bracket
+        if (words[index + 1] in SIGNS and closing is not None and words[closing] == ")" and words[closing - 1] in _SEX_WORDS
+                and words[index - 1].startswith("@lab:") and sum(w in _SEX_WORDS for w in words[index:closing]) == 2):
+            return lexemes[:index] + lexemes[index + 1:closing] + lexemes[closing + 1:]
         # "(males)", "(male patients)"
         named = 1 + (words[index + 2] in GROUP_WORDS and words[index + 1] in ("male", "female"))
         if (words[index + 1] in _SEX_WORDS and index + named + 1 < len(words) and words[index + named + 1] == ")"
@@ -273,7 +278,6 @@ def sex_bound_bracketed(lexemes: list) -> list:
             said = replace(lexemes[index], g="for", end=lexemes[index].start)
             return sex_bound_bracketed(lexemes[:index] + [said] + lexemes[index + 1:index + named + 1] + lexemes[index + named + 2:])
         if words[index - 1] in _SEX_WORDS and words[index - 2] in ("for", "in"):
-            closing = next((j for j in range(index + 1, len(words)) if words[j] in ("(", ")")), None)
             if (closing is None or words[closing] != ")" or words[closing - 1] not in _SEX_WORDS
                     or not any(w[:1].isdigit() for w in words[index + 1:closing])):
                 return lexemes
