@@ -233,7 +233,7 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_test_showing,
+    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_even_if, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, ratio_named_in_parts, _stable_dose_of_a_drug, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale,
                  named_after_amount,
@@ -794,6 +794,29 @@ def _without_method_notes(lexemes: list) -> list:
         kept.append(lexemes[index])
         index += 1
     return kept
+
+
+_EVEN_WORDS = frozenset({"if", "when", "though", "in"})
+
+
+def _without_even_if(lexemes: list) -> list:
+    """"Known brain metastases, even if treated", "Severe cardiac arrhythmia (even if treated)": a case
+    the criterion says it covers as well, which narrows nothing; only where the clause ends the criterion
+    or its bracket, not "Male patients, even if surgically sterilized, agree to ...", which goes on."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 1):
+        if words[index] != "even" or words[index + 1] not in _EVEN_WORDS or words[index - 1] in ("or", "and", "and/or"):
+            continue
+        if words[index - 1] == "(":
+            closing = next((j for j in range(index, len(words)) if words[j] in ("(", ")")), None)
+            if closing is None or words[closing] != ")":
+                return lexemes
+            return lexemes[:index - 1] + lexemes[closing + 1:]
+        rest = words[index:-1] if words[-1] == "." else words[index:]
+        if ";" in rest or "." in rest or "," in rest or rest.count("(") != rest.count(")"):
+            return lexemes
+        return lexemes[:index - (words[index - 1] == ",")]
+    return lexemes
 
 
 def _share_of_the_total(lexemes: list) -> list:
