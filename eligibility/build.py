@@ -812,6 +812,16 @@ class Builder:
     def build_and_clause(self, p: Parsed) -> Node:
         return AllOf(tuple(self._resolve(self.visit(x)) for x in p.fields["parts"]), span=self.span(p))
 
+    def build_scale_finding(self, p: Parsed) -> Node:
+        """"NYHA class II or greater heart failure, unstable angina or arrhythmia": the class is the first
+        finding's; those listed after it are findings of their own, which the class does not narrow."""
+        scale, finding = (self._resolve(self.visit(x)) for x in p.fields["parts"])
+        if isinstance(finding, (AnyOf, AllOf)) and all(isinstance(item, Finding) for item in finding.items):
+            first, *rest = finding.items
+            classed = AllOf((scale, first), span=(scale.span[0], first.span[1]) if scale.span and first.span else None)
+            return type(finding)((classed, *rest), span=self.span(p))
+        return AllOf((scale, finding), span=self.span(p))
+
     def build_not(self, p: Parsed) -> Node:
         return Not(self._resolve(self.visit(p.fields["inner"])), span=self.span(p))
 

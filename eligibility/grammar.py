@@ -1472,7 +1472,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
 
     # "NYHA class III or IV heart failure", "Heart failure NYHA class ≥ III": the finding and its class
-    scale_with_finding = _tagged("and_clause", scale_set("first") + finding("second"), lambda r: {"parts": [r["first"], r["second"]]})
+    scale_with_finding = _tagged("scale_finding", scale_set("first") + finding("second"), lambda r: {"parts": [r["first"], r["second"]]})
     finding_with_scale = _tagged("and_clause", finding("first") + scale_set("second"), lambda r: {"parts": [r["first"], r["second"]]})
 
     adult = _tagged("adult", pp.Opt(tok("male or female", "male and female")) + tok("adult", "adults") + pp.Opt(tok("patients", "patient", "subjects", "participants", "volunteers")), lambda r: {})

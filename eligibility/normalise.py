@@ -233,7 +233,7 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_without_stray_marks, _without_visit_labels, _without_method_notes, _without_even_if, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _without_stray_marks, _without_visit_labels, _without_method_notes, _without_even_if, _exception_said_plainly, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, ratio_named_in_parts, _stable_dose_of_a_drug, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale,
                  named_after_amount,
@@ -796,6 +796,23 @@ def _without_method_notes(lexemes: list) -> list:
     return kept
 
 
+_EXCEPTION_WORDINGS = (("with", "the", "exception", "of"), ("with", "exception", "of"), ("with", "the", "exceptions", "of"))
+
+
+def _exception_said_plainly(lexemes: list) -> list:
+    """"Radiation therapy within 4 weeks (with the exception of palliative radiotherapy)": "except", not
+    a "with" that joins a finding named "exception"."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "exception" not in words and "exceptions" not in words:
+        return lexemes
+    for index in range(len(words)):
+        for wording in _EXCEPTION_WORDINGS:
+            if tuple(words[index:index + len(wording)]) == wording:
+                said = replace(lexemes[index], g="except", end=lexemes[index + len(wording) - 1].end)
+                return _exception_said_plainly(lexemes[:index] + [said] + lexemes[index + len(wording):])
+    return lexemes
+
+
 _EVEN_WORDS = frozenset({"if", "when", "though", "in"})
 
 
@@ -889,6 +906,33 @@ def _without_unopened_closers(lexemes: list) -> list:
             depth[lexeme.g] -= 1
         kept.append(lexeme)
     return kept
+
+
+# a bracket of examples may end anywhere after them: "(including radiotherapy, ..., or investigational
+# therapy for cancer at least 2 weeks prior to study therapy" also says when the main must have ended
+_EXAMPLES_OPENING = frozenset({"including", "e.g", "e.g.", "eg", "example", "examples", "such", "see"})
+
+
+def _unclosed_brackets_closed(lexemes: list) -> list:
+    """"Severe heart failure (EF < 40%, or NYHA class III or IV": a bracket the criterion never closes
+    ends with it; not one of examples, nor one a semicolon or another sentence follows, whose end the
+    criterion does not show."""
+    opened = []
+    for index, lexeme in enumerate(lexemes):
+        if lexeme.g == "(":
+            opened.append(index)
+        elif lexeme.g == ")" and opened:
+            opened.pop()
+    if not opened:
+        return lexemes
+    after = [lexeme.g for lexeme in lexemes[opened[0] + 1:]]
+    if ";" in after or "." in after[:-1] or not after or after[0] in _EXAMPLES_OPENING or after[:2] == ["for", "example"]:
+        return lexemes
+    end = len(lexemes)
+    while end > 0 and lexemes[end - 1].g in (".", ";", ",", ":"):
+        end -= 1
+    closing = [replace(lexemes[end - 1], g=")", start=lexemes[end - 1].end)] * len(opened)
+    return lexemes[:end] + closing + lexemes[end:]
 
 
 _POSITIVE_FOR = frozenset({"positive", "infected", "seropositive"})
