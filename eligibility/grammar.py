@@ -492,7 +492,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "at screening", "at baseline", "measured", "calculated", "estimated", "by cockcroft - gault",
          "cockcroft - gault", "(", ")", "-", "who criteria", "criteria", "total score", "at rest", "in ambient air",
          "at rest in ambient air", "on room air", "in room air", "on ambient air", "at room air", "by pulse oximetry",
-         "of the patient", "of the subject", "of the participant", "averaging", "average", "mean"],
+         "of the patient", "of the subject", "of the participant", "averaging", "average", "mean", "fasting", "fasted", "non - fasting",
+         "nonfasting", "national glycohemoglobin standardization program", "ngsp", "dcct", "ifcc", "dcct / ngsp"],
         "analyte filler",
     )
     lab_prefix_words = alternation(
@@ -507,7 +508,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
          "post-operative", "patients with", "subjects with", "who", "those who", "that", "hematologic", "haematologic",
         "hematology", "haematology", "biochemistry", "chemistry", "random", "non - fasting", "nonfasting", "peripheral",
-        "peripheral blood", "total peripheral",
+        "peripheral blood", "total peripheral", "corrected", "central laboratory", "local laboratory", "central lab", "local lab",
         *p["presence"], *p["person_words"]])
     # one regex: "adults", "children" only before an age ("adults aged 18 to 65"), where they add nothing to
     # the age (not "women", a sex)

@@ -28,6 +28,7 @@ from .normalise_measures import (
     sex_bound_bracketed,
     sign_before_scale,
     transaminases_named,
+    unit_abbreviated_again,
     usual_bound_named_for_the_rest,
     without_complement_condition,
 )
@@ -233,7 +234,7 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _without_stray_marks, _without_visit_labels, _without_method_notes, _without_even_if, _exception_said_plainly, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, _without_method_notes, _without_even_if, _exception_said_plainly, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, ratio_named_in_parts, _stable_dose_of_a_drug, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale,
                  named_after_amount,

@@ -8,9 +8,13 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
+import pint
+
+from .errors import UnitError
 from .lexicon import Lexeme, get_lexicon
 from .resources import data_json
 from .tokens import tokenize
+from .units import compatible, quantity, same_value, unit_from_tokens
 
 SIGNS = frozenset({"<", ">", "<=", ">=", "="})
 NUMBER_START = re.compile(r"\d|10\^")
@@ -64,6 +68,65 @@ def ratio_named_in_parts(lexemes: list) -> list:
             continue
         merged.append(lexeme)
     return merged
+
+
+def _says_the_same_unit(name: str, abbreviation: tuple[str, ...]) -> bool:
+    try:
+        named, abbreviated = unit_from_tokens((name,)), unit_from_tokens(abbreviation)
+        return bool(named and abbreviated) and same_value(quantity(1.0, named).to(abbreviated).magnitude, 1.0)
+    except (UnitError, pint.PintError, ValueError, TypeError, AttributeError):
+        return False
+
+
+def _unit_of_the_analyte(lab: str, unit: tuple[str, ...]) -> bool:
+    analyte = get_lexicon().analytes.get(lab.removeprefix("@lab:"))
+    try:
+        written = unit_from_tokens(unit)
+        return bool(analyte and analyte.unit and written) and compatible(written, analyte.unit, analyte.molar_mass, analyte.valence)
+    except (UnitError, pint.PintError, ValueError, TypeError, AttributeError):
+        return False
+
+
+def unit_abbreviated_again(lexemes: list) -> list:
+    """"> 5.5 millimole (mmol)/liter (L)", "≥ 26.5 micromoles [μmol]/L": a unit's abbreviation in brackets
+    after its name says it again, in the middle of a unit the grammar reads whole without it. "Weight
+    (kg) > 100": the unit an analyte is measured in, said after its name, for the bare number after it."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "(" not in words:
+        return lexemes
+    for index in range(1, len(words) - 2):
+        if words[index] != "(" or not words[index - 1][:1].isalpha() and not words[index - 1].startswith("@lab:"):
+            continue
+        closing = next((j for j in range(index + 1, min(index + 5, len(words))) if words[j] == ")"), None)
+        if not closing or closing == index + 1:
+            continue
+        inside = tuple(words[index + 1:closing])
+        if words[index - 1].startswith("@lab:") and _unit_of_the_analyte(words[index - 1], inside):
+            # the bare number after it takes the unit: "Creatinine (µmol/L) < 150" is 150 µmol/L
+            end = _bare_bound_end(words, closing + 1)
+            if end is None:  # "Weight (kg) > 100 kg": the unit said again after the number
+                return lexemes[:index] + lexemes[closing + 1:]
+            return lexemes[:index] + lexemes[closing + 1:end] + lexemes[index + 1:closing] + lexemes[end:]
+        if not words[index - 1].startswith("@lab:") and _says_the_same_unit(words[index - 1], inside):
+            return unit_abbreviated_again(lexemes[:index] + lexemes[closing + 1:])
+    return lexemes
+
+
+_BARE_BOUND_ENDS = frozenset({",", ";", ".", ")", "and", "or", "and/or", "at", "in", "for", "within", "on", "during"})
+
+
+def _bare_bound_end(words: list[str], start: int) -> int | None:
+    """Where a bound with no unit that starts at `start` ends ("< 1.5", "18 - 65", "≥ 100"); None when
+    it is not one."""
+    index = start + (start < len(words) and words[start] == ":")
+    while index < len(words) and (words[index] in SIGNS or words[index] in ("than", "less", "more", "greater", "or", "equal", "to")):
+        index += 1
+    if index >= len(words) or not NUMBER_START.match(words[index]):
+        return None
+    index += 1
+    if index + 1 < len(words) and words[index] in ("-", "to") and NUMBER_START.match(words[index + 1]):
+        index += 2
+    return index if index == len(words) or words[index] in _BARE_BOUND_ENDS else None
 
 
 _SCALE_WORDS = frozenset({"class", "grade", "stage", "score", "status", "classification"})
