@@ -15,11 +15,11 @@ from functools import lru_cache
 
 import pyparsing as pp
 
-from .criteria import GROUP_ANY, GROUP_COUNT, KINDS_LISTED
+from .criteria import GROUP_ANY, GROUP_COUNT, KINDS_LISTED, count_required
 from .errors import UnitError
 from .grammar import Parsed
 from .lexicon import Lexeme, formula_names, formula_word, formula_words, get_lexicon, text_key
-from .nodes import (ROMAN_VALUES, STUDIED_CLASSES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf,
+from .nodes import (ROMAN_VALUES, STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf,
                     Review, Sex, Window)
 from .statements import statement
 from .tokens import PRODUCT_CODE_WORD, TNM_STAGE_WORD
@@ -686,6 +686,10 @@ class Builder:
                 return label
             return Review(self.source(p), classify_review(self.source(p)), hints=(body,), span=self.span(p))
         if GROUP_COUNT.search(label_words):  # "at least 2 of the following: ...": a count of the items
+            needed = count_required(label_words)
+            items = body.items if isinstance(body, (AllOf, AnyOf)) else ()
+            if needed is not None and needed <= len(items) and not all_review(body):
+                return AtLeast(needed, items, span=self.span(p))
             return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
         if _PERMITTING.search(label_words) or _ARM_LABEL.match(label_words):
             # "The following csDMARDs are allowed: methotrexate, sulfasalazine, ...": what a patient may

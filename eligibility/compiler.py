@@ -12,10 +12,10 @@ import pyparsing as pp
 
 from . import grammar
 from .build import Builder, all_review, alternative_thresholds, classify_review
-from .criteria import OTHER_PEOPLE, Item, split_criteria
+from .criteria import OTHER_PEOPLE, Item, count_required, split_criteria
 from .errors import SourceError
 from .lexicon import Lexeme, get_lexicon
-from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
+from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
 from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
                         without_expansions, without_restated_acronyms)
 from .normalise_measures import NUMBER_START
@@ -1143,7 +1143,10 @@ def _compile_item(item: Item, index: int, context: str = "") -> Criterion:
         children = tuple(_compile_item(child, i, measures) for i, child in enumerate(item.children))
         mode = item.group_mode or ("all" if item.kind == "inclusion" else "any")
         combined = (AnyOf if mode == "any" else AllOf)(tuple(c.rule for c in children))
-        if mode == "count":  # "at least 2 of the following": a count the rule tree does not hold
+        needed = count_required(item.text) if mode == "count" else None
+        if needed is not None and needed <= len(children):  # "At least 2 of the following:"
+            rule, diagnostics = AtLeast(needed, tuple(c.rule for c in children)), []
+        elif mode == "count":  # "Score ≥ 4 on two of the following PANSS items": what is counted is not the items
             rule, diagnostics = Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
         elif _ABOUT_SOMEONE_ELSE.match(item.text + ("" if item.text.rstrip().endswith((":", "：")) else ":")):
             # "Donor eligibility:" above "- Age 18 to 60 years": the donor's requirements, not the patient's

@@ -34,8 +34,31 @@ KINDS_LISTED = re.compile(r"\bfollowing\s+(?:[\w-]+\s+){0,2}(?:types?|subtypes?|
 # "Patients should have an indication for screening colonoscopy", "a risk factor for ...": items that are
 # each one such, of which the patient has one
 ONE_OF_A_KIND = re.compile(r"\b(?:an?|one|any)\s+(?:[\w-]+\s+){0,2}?(?:indication|risk\s+factor|reason|sign|symptom|manifestation)\b", re.I)
-# "at least 2 of the following": a count of items, neither all nor any
-GROUP_COUNT = re.compile(r"\b(?:two|three|four|five|[2-9])\b(?:\s*\(\d\))?(?:\s+or\s+more)?\s+(?:out\s+)?of\s+(?:the\s+)?(?:following|these|those)\b", re.I)
+# "at least 2 of the following", "two of the three following criteria": a count of items, neither all nor any
+GROUP_COUNT = re.compile(r"\b(?:two|three|four|five|[2-9])\b(?:\s*\(\d\))?(?:\s+or\s+more)?\s+(?:out\s+)?of\s+(?:the\s+)?"
+                         r"(?:(?:two|three|four|five|six|[2-9])\s+)?(?:following|these|those)\b", re.I)
+
+
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_N = r"(?:two|three|four|five|six|seven|eight|nine|[2-9])"
+# a header that is only a count of its items: "At least two of the following criteria:", "Patients must
+# meet 2 of the following 3 criteria:"; not "Score ≥ 4 on two of the following PANSS items", whose
+# items are not what is counted, nor "1-2 of the following drugs", a range
+_PLAIN_COUNT = re.compile(
+    rf"^\W*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:must\s+|should\s+)?(?:have|has|meets?|fulfils?|fulfills?|with)\s+"
+    rf"|(?:must\s+)?(?:have|has|meets?|fulfils?|fulfills?|presence\s+of)\s+)?(?:at\s+least|a\s+minimum\s+of|any|≥|>=)?\s*(?P<count>{_N})"
+    rf"(?:\s*\(\d\))?(?:\s+or\s+more)?\s+(?:out\s+)?of\s+(?:the\s+)?(?:{_N}\s+)?following(?:\s+(?:{_N}|\d+))?(?:\s+(?:criteria|conditions|signs|symptoms"
+    rf"|signs\s+(?:or|and)\s+symptoms|characteristics|features|findings|risk\s+factors))?\s*[:：]?\s*$", re.I)
+
+
+def count_required(header: str) -> int | None:
+    """How many of a header's items must hold, when the header says only that ("At least 2 of the
+    following:"); None otherwise."""
+    plain = _PLAIN_COUNT.match(header)
+    if plain is None:
+        return None
+    count = plain.group("count").lower()
+    return _COUNT_WORDS.get(count) or int(count)
 
 
 @dataclass

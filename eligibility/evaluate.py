@@ -92,6 +92,19 @@ class Evaluator:
         unknown = [a for a in answers if a.value is None]
         return Answer(None, "; ".join(a.reason for a in unknown), _evidence(answers), _confirm(unknown))
 
+    def visit_at_least(self, node) -> Answer:
+        answers = [self.evaluate(item) for item in node.items]
+        true = [a for a in answers if a.value is True]
+        unknown = [a for a in answers if a.value is None]
+        needed = f"at least {node.count} of {len(answers)} needed"
+        if len(true) >= node.count:
+            return Answer(True, f"{len(true)} hold ({needed}): " + "; ".join(a.reason for a in true), _evidence(true))
+        if len(true) + len(unknown) < node.count:
+            return Answer(False, f"at most {len(true) + len(unknown)} can hold ({needed}): " + "; ".join(a.reason for a in answers),
+                          _evidence(answers))
+        return Answer(None, f"{len(true)} hold, {len(unknown)} unknown ({needed}): " + "; ".join(a.reason for a in unknown),
+                      _evidence(answers), _confirm(unknown))
+
     def visit_not(self, node) -> Answer:
         inner = self.evaluate(node.item)
         value = None if inner.value is None else not inner.value

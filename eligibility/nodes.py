@@ -158,6 +158,20 @@ class AnyOf(Node):
 
 
 @dataclass(frozen=True)
+class AtLeast(Node):
+    """"At least 2 of the following: ...": how many of the items must hold."""
+    kind: ClassVar[str] = "at_least"
+    count: int = 1
+    items: tuple[Node, ...] = ()
+
+    def children(self):
+        return self.items
+
+    def render(self):
+        return f"AT LEAST {self.count} OF (" + ", ".join(i.render() for i in self.items) + ")"
+
+
+@dataclass(frozen=True)
 class Not(Node):
     kind: ClassVar[str] = "not"
     item: Node | None = None
