@@ -234,7 +234,7 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, _without_method_notes, _without_even_if, _exception_said_plainly, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, _without_method_notes, _without_even_if, _exception_said_plainly, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, ratio_named_in_parts, _stable_dose_of_a_drug, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale,
                  named_after_amount,
@@ -812,6 +812,28 @@ def _exception_said_plainly(lexemes: list) -> list:
                 said = replace(lexemes[index], g="except", end=lexemes[index + len(wording) - 1].end)
                 return _exception_said_plainly(lexemes[:index] + [said] + lexemes[index + len(wording):])
     return lexemes
+
+
+_DEFINED_BY_THE_FOLLOWING = re.compile(
+    r"(?:^|(?<= ))(?:, )?(?:as )?(?:defined|evidenced|shown|indicated|determined|demonstrated|assessed|measured|documented|confirmed)"
+    r" (?:by|as) (?:all )?(?:of )?the following(?: (?:laboratory|lab|clinical|screening))?(?: (?:criteria|parameters|values|tests|results|requirements))?"
+    r"(?: \( [^()]{1,40} \))? :(?= \S)")
+
+
+def _defined_by_the_following(lexemes: list) -> list:
+    """"Adequate hematologic function as defined by the following: WBC > 3,000/µL; ...": the label and
+    its definition, as "Adequate hematologic function: WBC > 3,000/µL; ..." says them; not a header
+    whose items follow on lines of their own."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "following" not in words:
+        return lexemes
+    joined = " ".join(words)
+    said = _DEFINED_BY_THE_FOLLOWING.search(joined)
+    if said is None or said.start() == 0:
+        return lexemes
+    first = len(joined[:said.start()].split())
+    last = first + len(said.group(0).split())
+    return lexemes[:first] + [lexemes[last - 1]] + lexemes[last:]
 
 
 _EVEN_WORDS = frozenset({"if", "when", "though", "in"})
