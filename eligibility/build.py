@@ -634,6 +634,10 @@ class Builder:
             # "Cardiac disease, e.g. myocardial infarction within 6 months": the period after the last
             # example may bound the main phrase too; without it any cardiac disease ever would count
             return Review(self.source(p), "not_understood", hints=(main,), span=self.span(p))
+        if self.criterion_kind == "exclusion" and any(isinstance(n, Review) and _SIGNED_NUMBER.search(n.text) for n in examples.walk()):
+            # "Liver disease such as cirrhosis or AST > 2.5 times the limit in a new wording": an example
+            # measured, which a record of the disease's name may not show; it stays open beside it
+            return AnyOf((main, examples), span=self.span(p))
         return main  # the examples are instances of what the main phrase names
 
     def build_caused_by(self, p: Parsed) -> Node:

@@ -437,7 +437,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "institutional lower limit of normal", "the lower limit of normal", "the lln"],
         "LLN",
     ).add_parse_action(pp.replace_with("LLN"))
-    times = tok("x", "*", "times", "times of", "time", "fold", "-fold", "folds", "- fold", "- fold than", "fold than")
+    times = tok("x", "*", "times", "times of", "time", "fold", "fold of", "-fold", "folds", "folds of", "- fold", "- fold than", "fold than")
     reference_limit = uln_words | lln_words
     limit_value = _tagged(
         "value",
