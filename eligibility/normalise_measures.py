@@ -70,9 +70,9 @@ def ratio_named_in_parts(lexemes: list) -> list:
     return merged
 
 
-def _says_the_same_unit(name: str, abbreviation: tuple[str, ...]) -> bool:
+def _says_the_same_unit(name: tuple[str, ...], abbreviation: tuple[str, ...]) -> bool:
     try:
-        named, abbreviated = unit_from_tokens((name,)), unit_from_tokens(abbreviation)
+        named, abbreviated = unit_from_tokens(name), unit_from_tokens(abbreviation)
         return bool(named and abbreviated) and same_value(quantity(1.0, named).to(abbreviated).magnitude, 1.0)
     except (UnitError, pint.PintError, ValueError, TypeError, AttributeError):
         return False
@@ -107,7 +107,10 @@ def unit_abbreviated_again(lexemes: list) -> list:
             if end is None:  # "Weight (kg) > 100 kg": the unit said again after the number
                 return lexemes[:index] + lexemes[closing + 1:]
             return lexemes[:index] + lexemes[closing + 1:end] + lexemes[index + 1:closing] + lexemes[end:]
-        if not words[index - 1].startswith("@lab:") and _says_the_same_unit(words[index - 1], inside):
+        # "milliseconds (msec)", "grams per deciliter (g/dL)": the name may be of one word or three
+        if not words[index - 1].startswith("@lab:") and any(
+                _says_the_same_unit(tuple(words[index - length:index]), inside)
+                for length in ((1, 3) if index >= 3 and words[index - 2] == "per" else (1,))):
             return unit_abbreviated_again(lexemes[:index] + lexemes[closing + 1:])
     return lexemes
 
