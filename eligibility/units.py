@@ -42,7 +42,8 @@ SPELLED_UNITS = (("millimeters of mercury", "mmhg"), ("millimetres of mercury", 
                   ("cm of water", "cmh2o"), ("cm h2o", "cmh2o"), ("cm h20", "cmh2o"), ("square meters", "m2"), ("square metres", "m2"),
                   ("square meter", "m2"), ("square metre", "m2"), ("cubic millimeters", "mm3"), ("cubic millimetres", "mm3"),
                   ("cubic millimeter", "mm3"), ("cubic millimetre", "mm3"), ("cubic mm", "mm3"), ("cu mm", "mm3"),
-                  ("mg %", "mg / dl"), ("pack - years", "pkyr"), ("pack - year", "pkyr"), ("pack years", "pkyr"), ("pack year", "pkyr"))
+                  ("mg %", "mg / dl"), ("pack - years", "pkyr"), ("pack - year", "pkyr"), ("pack years", "pkyr"), ("pack year", "pkyr"),
+                  ("international units", "iu"), ("international unit", "iu"))
 _DEGREES = re.compile(r"(?:°|º|degrees?|deg)\s*([cf])(?:elsius|ahrenheit)?\b")
 
 
