@@ -635,9 +635,12 @@ class Builder:
             # example may bound the main phrase too; without it any cardiac disease ever would count
             return Review(self.source(p), "not_understood", hints=(main,), span=self.span(p))
         if self.criterion_kind == "exclusion" and any(isinstance(n, Review) and _SIGNED_NUMBER.search(n.text) for n in examples.walk()):
-            # "Liver disease such as cirrhosis or AST > 2.5 times the limit in a new wording": an example
-            # measured, which a record of the disease's name may not show; it stays open beside it
-            return AnyOf((main, examples), span=self.span(p))
+            # "Evidence of HCC (e.g., a-fetoprotein > 50 ng/mL or ...)": an example measured, which a record
+            # of the disease's name may not show, stays open beside it; the examples as a whole, since one
+            # read alone may be more than the phrase means ("brain MRI indicative of ..., including prior
+            # hemorrhage": not any bleeding)
+            unread = Review(self._text_between(examples) or self.source(p), "not_understood", hints=(examples,), span=examples.span)
+            return AnyOf((main, unread), span=self.span(p))
         return main  # the examples are instances of what the main phrase names
 
     def build_caused_by(self, p: Parsed) -> Node:
