@@ -495,9 +495,10 @@ _COUNT_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven",
 
 
 def _without_completed(lexemes: list) -> list:
-    """"less than 37 completed weeks": whole weeks, as any count of weeks is; the word would stand
-    between the number and its unit."""
-    return _without_word_between(lexemes, ("completed", "complete", "full"), lambda g: g[:1].isdigit(), DURATION_WORDS.__contains__)
+    """"less than 37 completed weeks", "for more than 14 consecutive days": whole weeks, unbroken days,
+    as any count of them is; the word would stand between the number and its unit."""
+    return _without_word_between(lexemes, ("completed", "complete", "full", "consecutive"), lambda g: g[:1].isdigit(),
+                                 DURATION_WORDS.__contains__)
 
 
 def _first_diagnosed(lexemes: list) -> list:
