@@ -70,6 +70,7 @@ def ratio_named_in_parts(lexemes: list) -> list:
     return merged
 
 
+@lru_cache(maxsize=4096)  # tried at every bracket after a word; the words repeat across criteria
 def _says_the_same_unit(name: tuple[str, ...], abbreviation: tuple[str, ...]) -> bool:
     try:
         named, abbreviated = unit_from_tokens(name), unit_from_tokens(abbreviation)
@@ -78,6 +79,7 @@ def _says_the_same_unit(name: tuple[str, ...], abbreviation: tuple[str, ...]) ->
         return False
 
 
+@lru_cache(maxsize=4096)
 def _unit_of_the_analyte(lab: str, unit: tuple[str, ...]) -> bool:
     analyte = get_lexicon().analytes.get(lab.removeprefix("@lab:"))
     try:
