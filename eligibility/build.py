@@ -378,6 +378,22 @@ class Builder:
             return None  # "Absence of menses in the past 6 months with FSH > 40 mIU/mL": the state is the finding
         return Not(AllOf((first.item, second), span=self.span(p)), span=self.span(p))
 
+    def _named_plainly(self, node: Node) -> bool:
+        return not any(isinstance(n, Review) and n.reason == "not_understood"
+                       or isinstance(n, Finding) and n.concept not in self.lexicon.concepts for n in node.walk())
+
+    def _with_binding_neighbours(self, parts: list, p: Parsed) -> _Implicit:
+        """"CRP > 30 mg/L, fever, or infection requiring treatment with antibiotics", "Leucopenia with
+        WBC < 3000/mL, anemia with hemoglobin < 12 g/dL, or ...": each "with" joins the items beside it,
+        not the lists around it; read over the whole lists, it would take every item together to exclude."""
+        groups: list[list[Node]] = [[]]
+        for part in parts:
+            pieces = [self._resolve(item) for item in (part.items if isinstance(part, _Implicit) else [part])]
+            groups[-1].append(pieces[0])
+            groups.extend([piece] for piece in pieces[1:])
+        return _Implicit([group[0] if len(group) == 1 else AllOf(tuple(_flatten(group, AllOf)), span=_covering(group))
+                          for group in groups])
+
     def build_and(self, p: Parsed) -> Node | _Implicit:
         parts = [self.visit(x) for x in p.fields["parts"]]
         seps = ["and" if sep == "with" else sep for sep in p.fields["seps"]]
@@ -386,6 +402,12 @@ class Builder:
         denied_with = self._denied_with_a_measure(parts, p)
         if denied_with is not None:
             return denied_with
+        if (self.criterion_kind == "exclusion" and set(p.fields["seps"]) == {"with"} and any(isinstance(part, _Implicit) for part in parts)
+                and all(self._named_plainly(self._resolve(item)) for part in parts if isinstance(part, _Implicit) for item in part.items)):
+            # an item unread or named by free words may be a word of the list's first name ("active, known or
+            # suspected autoimmune disease") or an object of a verb before it ("reactions attributed to X,
+            # the components of Y, or other drugs formulated with Z")
+            return self._with_binding_neighbours(parts, p)
         if self.criterion_kind == "exclusion" and set(seps) == {"and"} and _lists_requirements(parts):
             return self._joined_between_neighbours(parts, p, AllOf, AllOf)
         items: list[Node] = []
@@ -668,6 +690,9 @@ class Builder:
                 return alternative
         body = self._resolve(self.visit(p.fields["body"]))
         label_words = self.source(label_parsed) if isinstance(label_parsed, Parsed) else self._label_text(p)
+        measured_item = self._item_measured_by(label_parsed, body)
+        if measured_item is not None:
+            return measured_item
         if (_names_a_population(body) and isinstance(label_parsed, Parsed) and label_parsed.kind != "paren"
                 and not _PEOPLE_WORD.search(self.source(label_parsed))):
             # "No greater than 0.8 mg/dL (2-5 years of age)", "Hb ≥ 12 g/dL (women)": whom the words before
@@ -772,6 +797,22 @@ class Builder:
         if confirmed is not None:
             return confirmed
         return Defined(label_text, body, span=self.span(p))
+
+    def _item_measured_by(self, label_parsed: Parsed | None, body: Node) -> Node | None:
+        """"Active infection or bradycardia < 50 bpm": the threshold measures the last finding named, not
+        the list; as the list's definition, the infection would be dropped."""
+        if not isinstance(label_parsed, Parsed) or label_parsed.kind != "finding" or not isinstance(body, (Compare, Between)):
+            return None
+        label = self._resolve(self.visit(label_parsed))
+        if not isinstance(label, AnyOf) or not all(isinstance(item, Finding) for item in label.items):
+            return None
+        measured = [index for index, item in enumerate(label.items)
+                    if getattr(self.lexicon.concepts.get(item.concept), "measured_by", None) == body.variable]
+        if len(measured) != 1:
+            return None
+        items = list(label.items)
+        items[measured[0]] = body
+        return AnyOf(tuple(items), span=_covering([label, body]))
 
     def _confirmed_finding(self, p: Parsed, body: Node) -> Node | None:
         """"Breast cancer confirmed by biopsy", "Pneumonia documented by chest imaging": a finding and how
@@ -1801,6 +1842,11 @@ def _lists_requirements(parts: list) -> bool:
     leaves = [n for item in members if isinstance(item, Node) for n in item.walk()]
     return (sum(isinstance(n, (Compare, Between, OneOf)) for n in leaves) >= 2
             and not any(isinstance(n, Finding) for n in leaves))
+
+
+def _covering(nodes: list[Node]) -> tuple[int, int] | None:
+    spans = [node.span for node in nodes if node.span]
+    return (min(start for start, _ in spans), max(end for _, end in spans)) if spans else None
 
 
 def _flatten(items: list[Node], kind: type) -> list[Node]:

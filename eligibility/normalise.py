@@ -909,10 +909,15 @@ def _without_test_showing(lexemes: list) -> list:
     """"A standard 12-lead ECG demonstrating QTc > 450 msec": the test that shows the value, said before it."""
     words = [lexeme.g for lexeme in lexemes]
     for index in range(1, len(words) - 1):
-        if words[index] in ("demonstrating", "showing", "with") and words[index - 1] in _TESTS_SHOWING and words[index + 1].startswith("@lab:"):
+        if (words[index] in ("demonstrating", "showing", "with") and words[index + 1].startswith("@lab:")
+                and (words[index - 1] in _TESTS_SHOWING or words[index - 1] == ")" and words[index - 2] in _TESTS_SHOWING)):
             start = index - 1
+            if words[start] == ")" and start >= 3 and words[start - 2] == "(" and words[start - 3] in _TESTS_SHOWING:
+                start -= 3  # "A 12-lead electrocardiograms (ECG) demonstrating QTcF > 450 msec"
             while start > 0 and words[start - 1] in _TEST_MODIFIERS:
                 start -= 1
+            if start > 0 and words[start - 1] == "normal":
+                return lexemes  # "Normal ECG with QTc ≤ 450 msec": a normal tracing besides the value
             return lexemes[:start] + lexemes[index + 1:]
     return lexemes
 

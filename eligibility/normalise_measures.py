@@ -431,11 +431,11 @@ def measure_of_condition(lexemes: list) -> list:
             sign = lexemes[index + 2]
             name = Lexeme(f"@lab:{concept.measured_by}", sign.start, sign.start, concept.measured_by)
             return lexemes[:index + 2] + [name] + lexemes[index + 2:]
-        end = _threshold_end(lexemes, index + 1)
-        if end is not None:
-            sign, last = lexemes[index + 1], lexemes[end - 1]
-            opened = [Lexeme("(", sign.start, sign.start), Lexeme(f"@lab:{concept.measured_by}", sign.start, sign.start, concept.measured_by)]
-            return lexemes[:index + 1] + opened + lexemes[index + 1:end] + [Lexeme(")", last.end, last.end)] + lexemes[end:]
+        if _threshold_end(lexemes, index + 1) is not None:
+            # the value named by its condition, so that what follows the threshold ("within the past 3
+            # days") still reads with it
+            named = replace(lexemes[index], g=f"@lab:{concept.measured_by}", term=concept.measured_by)
+            return lexemes[:index] + [named] + lexemes[index + 1:]
     return lexemes
 
 

@@ -27,7 +27,7 @@ _SYMBOLS = {
     "=<": "<=", "<=": "<=", "<": "<", ">": ">", "=": "=", "≠": "!=", "!=": "!=", "<>": "!=",
     "×": "x", "✕": "x", "*": "*", "−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-",
     "＜": "<", "＞": ">", "˂": "<", "˃": ">", "‹": "<", "›": ">", "：": ":", "，": ",", "、": ",", "；": ";", "（": "(", "）": ")", ">_": ">=", "<_": "<=",
-    "[": "(", "]": ")", "ⅹ": "x", "•": "x", "·": "x", "⋅": "x",
+    "[": "(", "]": ")", "ⅹ": "x", "•": "x", "·": "x", "⋅": "x", "˚": "°", "º": "°",
 }
 
 # One alternative per kind of piece; order matters (longest and most specific first).
@@ -36,6 +36,7 @@ _PIECE = re.compile(
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)|\d+(?:\.\d+)?|\.\d+)
   | (?P<cmp><=|>=|=<|=>|<>|!=|[≤≥≧≦⩾⩽<>=≠＜＞˂˃‹›])
   | (?P<times>[x×✕ⅹ](?=\s*\d|\s*(?:uln|lln|unl|upper|lower|10))|[×✕ⅹ•·⋅])
+  | (?P<degree>[˚º](?=[cf]\b))  # "38.5ºC": the ordinal sign and the ring written for the degree sign
   | (?P<glued>\b(?:to|than|least|most|of|over|under|above|below|or|and|age|aged)(?=\d))  # "equal to110 pounds", "Age18-65": a space lost
   | (?P<word>[^\W\d_][\w'’+]*(?:[.][a-z](?=[.]))?)
   | (?P<other>\S)
