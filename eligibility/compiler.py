@@ -144,7 +144,90 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
         rule, problems = _compile_sentence(clean[: included.start()], kind)
         if not all_review(rule):
             return rule, problems
-    return _compile_sentence(clean, kind)
+    rule, problems = _compile_sentence(clean, kind)
+    if isinstance(rule, Review) and rule.reason == "conditional":
+        return _compile_population_pair(clean, kind) or (rule, problems)
+    return rule, problems
+
+
+# "for patients who are ≤ 16 years old", "in subjects with liver metastases": whom a requirement binds
+_POPULATION = re.compile(r"\b(?:for|in)\s+(?:the\s+)?(?:patients|subjects|participants|those|children|adults|persons|individuals)\b", re.I)
+# "solid tumors (including non-Hodgkin's lymphoma)": a group widened by words the pair would drop
+_WIDENED_GROUP = re.compile(r"\b(?:including|e\.g|such\s+as|i\.e|except\w*|excluding|other\s+than)\b", re.I)
+# where the second requirement may start: after a semicolon, a comma, or "and" / "or"
+_PAIR_SEPARATOR = re.compile(r"\s*(?:;|,?\s+(?:and|or)\b|,)\s*", re.I)
+_BARE_BOUND_START = re.compile(r"(?:[<>≤≥＜＞]|=>|=<|(?:less|greater|more|fewer|no\s+more|no\s+less|at\s+least|at\s+most|up\s+to)\b|\d)", re.I)
+_FIRST_BOUND = re.compile(r"(?:[<>≤≥＜＞]=?|=>|=<|(?:less|greater|more|fewer)\s+than(?:\s+or\s+equal\s+to)?|at\s+(?:least|most)|no\s+(?:more|less)\s+than|up\s+to)\s*(?=\d)", re.I)
+
+
+def _compile_population_pair(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
+    """"Lansky ≥ 50 for patients ≤ 16 years old and Karnofsky ≥ 50% for patients > 16 years old",
+    "Life expectancy > 12 weeks for patients with solid tumors and 6 weeks for patients with leukemia":
+    one requirement for each group of patients. Each binds its own group, so an inclusion needs both
+    and an exclusion either; the second may leave out what it measures, which the first names."""
+    populations = list(_POPULATION.finditer(clean))
+    if len(populations) != 2 or _WIDENED_GROUP.search(clean):
+        return None
+    for separator in _PAIR_SEPARATOR.finditer(clean, populations[0].end(), populations[1].start()):
+        joined_by_or = "or" in separator.group(0).lower()
+        if kind == "inclusion" and joined_by_or:
+            continue  # either requirement, perhaps for a patient in both groups: not both
+        first_text, second_start = clean[:separator.start()], separator.end()
+        second_text = clean[second_start:]
+        first, first_problems = _compile_sentence(first_text, kind)
+        if any(isinstance(n, Review) for n in first.walk()):
+            continue
+        prefix = ""
+        if _BARE_BOUND_START.match(second_text):
+            bound = _FIRST_BOUND.search(first_text)
+            if bound is None or bound.start() == 0:
+                continue
+            prefix = first_text[:bound.start()] if not second_text[0].isdigit() else first_text[:bound.end()]
+        second, second_problems = _compile_sentence(prefix + second_text, kind)
+        if any(isinstance(n, Review) for n in second.walk()):
+            continue
+        if not _groups_apart(first, second, kind):
+            continue
+        second = _spans_moved(second, second_start - len(prefix), second_start)
+        joined = (AllOf if kind == "inclusion" else AnyOf)((first, second), span=(0, len(clean)))
+        return joined, first_problems + second_problems
+    return None
+
+
+def _group_and_requirement(rule: Node, kind: str) -> tuple[Node, Node] | None:
+    """(whom, what) of a requirement for one group: "not C or X" in an inclusion, "C and X" in an exclusion."""
+    shape = AnyOf if kind == "inclusion" else AllOf
+    if type(rule) is not shape or len(rule.items) != 2:
+        return None
+    group, requirement = rule.items
+    if kind == "inclusion":
+        group = group.item if isinstance(group, Not) else Not(group)
+    return group, requirement
+
+
+def _groups_apart(first: Node, second: Node, kind: str) -> bool:
+    """Two requirements for two groups; on one variable, the groups must split the patients between
+    them ("≤ 16 years old" and "> 16 years old", "without liver metastases" and "with"), or a patient in
+    neither, or in both, would be read against no threshold or two where the author meant one."""
+    first_read, second_read = _group_and_requirement(first, kind), _group_and_requirement(second, kind)
+    if first_read is None or second_read is None:
+        return False
+    measured = (Compare, Between)
+    variables = [{n.variable for n in requirement.walk() if isinstance(n, measured)} for _, requirement in (first_read, second_read)]
+    if not variables[0] & variables[1]:
+        return True
+    one, other = first_read[0], second_read[0]
+    if isinstance(one, Not) != isinstance(other, Not):
+        inner = (one.item if isinstance(one, Not) else one, other.item if isinstance(other, Not) else other)
+        return inner[0].render() == inner[1].render()
+    return (isinstance(one, Compare) and isinstance(other, Compare) and one.variable == other.variable == "age"
+            and {one.op, other.op} in ({"<=", ">"}, {"<", ">="}) and one.threshold == other.threshold)
+
+
+def _spans_moved(node: Node, by: int, floor: int) -> Node:
+    """Spans moved by `by`, none before `floor`: words read in front of a text stand for its start."""
+    span = (max(floor, node.span[0] + by), max(floor, node.span[1] + by)) if node.span else None
+    return replace(_with_children(node, lambda child: _spans_moved(child, by, floor)), span=span)
 
 
 # the women's lead the grammar cannot read with what follows ("Female subjects must not be pregnant");
