@@ -502,7 +502,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "resting", "supine", "sitting", "best", "seated", "awake", "fasting", "mean", "average", "averaged", "mean of triplicate",
          "average of triplicate", "triplicate", "mean triplicate", "known", "confirmed", "expected", "current", "seric", "castrate levels of",
          "castrate level of", "castration levels of", "castrate", "anticipated", "room air", "room-air", "resting room air",
-         "subject's", "patient's", "participant's", "elevated", "increased", "raised", "decreased", "reduced", "prolonged", "shortened", "abnormal",
+         "subject's", "patient's", "participant's", "elevated", "increased", "raised", "decreased", "reduced", "low", "high", "prolonged", "shortened", "abnormal",
          "elevation of", "elevations of", "elevated levels of", "elevated level of", "prolongation of", "normal",
          "abnormally high", "abnormally low", "current known", "initial", "recent", "most recent", "latest", "estimated",
          "calculated", "measured", "pretreatment", "pre-treatment", "preoperative", "pre-operative", "postoperative",
