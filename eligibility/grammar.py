@@ -1125,7 +1125,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "GAD-7", "BIS-11": an instrument's name with its number of items
     # "Tumor size > 10 cm": a finding's measure, named by the finding
     variable_word = pp.Regex(rf"[a-z][a-z0-9]{{1,5}} - \d{{1,3}}{_END}|{free_word_pattern}|@drug:\w+{_END}"
-                             r"|@cond:\w+(?= (?:size|diameter|volume|burden|length|thickness|depth|area)(?: |$))").set_name("free word")
+                             r"|@cond:\w+(?= (?:size|diameter|volume|burden|length|thickness|depth|area)(?: |$))"
+                             # "Headache attacks lasting 4-72 hours", "Insomnia Severity Index score ≥ 13": a
+                             # condition's name opening a variable of more words
+                             rf"|@cond:\w+(?= {free_word_pattern})").set_name("free word")
     # "Prothrombin Ratio (TR)": the abbreviation restates the name and is not part of it
     abbreviation = pp.Suppress(lpar + pp.Regex(rf"{free_word_pattern}(?: {free_word_pattern}){{0,2}}") + rpar)
     free_variable = pp.Group(variable_word + variable_word[0, 4] + pp.Opt(abbreviation))
