@@ -1128,7 +1128,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
                              r"|@cond:\w+(?= (?:size|diameter|volume|burden|length|thickness|depth|area)(?: |$))"
                              # "Headache attacks lasting 4-72 hours", "Insomnia Severity Index score ≥ 13": a
                              # condition's name opening a variable of more words
-                             rf"|@cond:\w+(?= {free_word_pattern})").set_name("free word")
+                             # (not its stage or grade: "CKD stage 4-5" says which of the condition, not a measure)
+                             rf"|@cond:\w+(?= (?!(?:stages?|grades?|class|classes|classification|types?){_END}){free_word_pattern})").set_name("free word")
     # "Prothrombin Ratio (TR)": the abbreviation restates the name and is not part of it
     abbreviation = pp.Suppress(lpar + pp.Regex(rf"{free_word_pattern}(?: {free_word_pattern}){{0,2}}") + rpar)
     free_variable = pp.Group(variable_word + variable_word[0, 4] + pp.Opt(abbreviation))
