@@ -1129,7 +1129,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
                              # "Headache attacks lasting 4-72 hours", "Insomnia Severity Index score ≥ 13": a
                              # condition's name opening a variable of more words
                              # (not its stage or grade: "CKD stage 4-5" says which of the condition, not a measure)
-                             rf"|@cond:\w+(?= (?!(?:stages?|grades?|class|classes|classification|types?){_END}){free_word_pattern})").set_name("free word")
+                             rf"|@cond:\w+(?= (?!(?:stages?|grades?|class|classes|classification|types?){_END}){free_word_pattern})"
+                             # "Headache ≥ 18 days per month": how often the condition comes, a variable of its own
+                             r"|@cond:\w+(?= (?:<|>|<=|>=) \d+(?:\.\d+)? (?:days?|nights?|times|episodes?|attacks?) (?:per|/|a|each) )").set_name("free word")
     # "Prothrombin Ratio (TR)": the abbreviation restates the name and is not part of it
     abbreviation = pp.Suppress(lpar + pp.Regex(rf"{free_word_pattern}(?: {free_word_pattern}){{0,2}}") + rpar)
     free_variable = pp.Group(variable_word + variable_word[0, 4] + pp.Opt(abbreviation))

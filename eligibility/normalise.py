@@ -242,7 +242,7 @@ def normalised(lexemes: list) -> list:
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _without_either_way, _but_before_a_bound, _without_completed,
+                 _spaced_dash_as_colon, _without_everyone, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed, _limit_without_article,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
@@ -311,6 +311,17 @@ def _without_either_way(lexemes: list) -> list:
                         or words[k][:1] in "<>="), len(words))
             return lexemes[:index] + lexemes[end:]
     return lexemes
+
+
+_BOUND_WORDS = frozenset({*SIGNS, "less", "greater", "more", "lower", "higher", "above", "below", "under", "over"})
+
+
+def _without_either_before_bounds(lexemes: list) -> list:
+    """"Seated systolic blood pressure either < 100 mm Hg or > 150 mm Hg": the two bounds are the
+    alternatives "or" already joins; "either" adds nothing."""
+    words = [lexeme.g for lexeme in lexemes] + [""]
+    return [lexeme for index, lexeme in enumerate(lexemes)
+            if not (words[index] == "either" and words[index + 1] in _BOUND_WORDS and "or" in words[index + 2:])]
 
 
 _LIMIT_WORDS = frozenset({"uln", "iuln", "lln", "iulnr", "ulnr", "institutional", "upper", "lower", "normal"})
