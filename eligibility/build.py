@@ -382,18 +382,6 @@ class Builder:
         return not any(isinstance(n, Review) and n.reason == "not_understood"
                        or isinstance(n, Finding) and n.concept not in self.lexicon.concepts for n in node.walk())
 
-    def _with_binding_neighbours(self, parts: list, p: Parsed) -> _Implicit:
-        """"CRP > 30 mg/L, fever, or infection requiring treatment with antibiotics", "Leucopenia with
-        WBC < 3000/mL, anemia with hemoglobin < 12 g/dL, or ...": each "with" joins the items beside it,
-        not the lists around it; read over the whole lists, it would take every item together to exclude."""
-        groups: list[list[Node]] = [[]]
-        for part in parts:
-            pieces = [self._resolve(item) for item in (part.items if isinstance(part, _Implicit) else [part])]
-            groups[-1].append(pieces[0])
-            groups.extend([piece] for piece in pieces[1:])
-        return _Implicit([group[0] if len(group) == 1 else AllOf(tuple(_flatten(group, AllOf)), span=_covering(group))
-                          for group in groups])
-
     def build_and(self, p: Parsed) -> Node | _Implicit:
         parts = [self.visit(x) for x in p.fields["parts"]]
         seps = ["and" if sep == "with" else sep for sep in p.fields["seps"]]
@@ -402,12 +390,13 @@ class Builder:
         denied_with = self._denied_with_a_measure(parts, p)
         if denied_with is not None:
             return denied_with
-        if (self.criterion_kind == "exclusion" and set(p.fields["seps"]) == {"with"} and any(isinstance(part, _Implicit) for part in parts)
-                and all(self._named_plainly(self._resolve(item)) for part in parts if isinstance(part, _Implicit) for item in part.items)):
+        if self.criterion_kind == "exclusion" and set(p.fields["seps"]) == {"with"} and any(isinstance(part, _Implicit) for part in parts):
+            pieces = [[self._resolve(item) for item in (part.items if isinstance(part, _Implicit) else [part])] for part in parts]
             # an item unread or named by free words may be a word of the list's first name ("active, known or
             # suspected autoimmune disease") or an object of a verb before it ("reactions attributed to X,
             # the components of Y, or other drugs formulated with Z")
-            return self._with_binding_neighbours(parts, p)
+            if all(self._named_plainly(piece) for part, listed in zip(parts, pieces) if isinstance(part, _Implicit) for piece in listed):
+                return _with_binding_neighbours(pieces)
         if self.criterion_kind == "exclusion" and set(seps) == {"and"} and _lists_requirements(parts):
             return self._joined_between_neighbours(parts, p, AllOf, AllOf)
         items: list[Node] = []
@@ -803,6 +792,9 @@ class Builder:
         the list; as the list's definition, the infection would be dropped."""
         if not isinstance(label_parsed, Parsed) or label_parsed.kind != "finding" or not isinstance(body, (Compare, Between)):
             return None
+        if not any(getattr(self.lexicon.concepts.get(item.get("concept")), "measured_by", None) == body.variable
+                   for item in label_parsed.fields.get("items") or ()):
+            return None  # settled before the label is built, which the definition may build again
         label = self._resolve(self.visit(label_parsed))
         if not isinstance(label, AnyOf) or not all(isinstance(item, Finding) for item in label.items):
             return None
@@ -1842,6 +1834,19 @@ def _lists_requirements(parts: list) -> bool:
     leaves = [n for item in members if isinstance(item, Node) for n in item.walk()]
     return (sum(isinstance(n, (Compare, Between, OneOf)) for n in leaves) >= 2
             and not any(isinstance(n, Finding) for n in leaves))
+
+
+def _with_binding_neighbours(pieces: list[list[Node]]) -> _Implicit:
+    """"CRP > 30 mg/L, fever, or infection requiring treatment with antibiotics", "Leucopenia with
+    WBC < 3000/mL, anemia with hemoglobin < 12 g/dL, or ...": each "with" joins the items beside it,
+    not the lists around it; read over the whole lists, it would take every item together to exclude.
+    `pieces`: the items of each part the "with"s join, in order."""
+    groups: list[list[Node]] = [[]]
+    for items in pieces:
+        groups[-1].append(items[0])
+        groups.extend([item] for item in items[1:])
+    return _Implicit([group[0] if len(group) == 1 else AllOf(tuple(_flatten(group, AllOf)), span=_covering(group))
+                      for group in groups])
 
 
 def _covering(nodes: list[Node]) -> tuple[int, int] | None:
