@@ -645,6 +645,13 @@ class Builder:
             # "Cardiac disease, e.g. myocardial infarction within 6 months": the period after the last
             # example may bound the main phrase too; without it any cardiac disease ever would count
             return Review(self.source(p), "not_understood", hints=(main,), span=self.span(p))
+        examples_text = self.source(_one(p.fields["examples"]))
+        if _DOSE_AMOUNT.search(examples_text) and any(isinstance(n, Finding) and n.category == "drug" for n in main.walk()):
+            # "Immunosuppressive agents (e.g., prednisone > 10 mg/day)": the dose an example names narrows which
+            # of the class count: one taken at a lower dose, or at one not recorded, is for the reviewer
+            scope = Review(examples_text, "dose_scope", hints=(examples,), span=self.span(_one(p.fields["examples"])))
+            dosed = tuple(n for n in examples.walk() if isinstance(n, Finding) and n.dose)
+            return _dose_scoped(main, dosed, scope)
         if self.criterion_kind == "exclusion" and any(isinstance(n, Review) and _SIGNED_NUMBER.search(n.text) for n in examples.walk()):
             # "Evidence of HCC (e.g., a-fetoprotein > 50 ng/mL or ...)": an example measured, which a record
             # of the disease's name may not show, stays open beside it; the examples as a whole, since one
@@ -1745,6 +1752,20 @@ def _bracket_may_date_the_last_alone(f: dict, items: int) -> bool:
     return bool(f.get("window")) and bool(_one(f["window"]).fields.get("bracketed")) and items > 1
 
 
+def _dose_scoped(node: Node, dosed: tuple[Finding, ...], scope: Review) -> Node:
+    """Each drug finding of `node` met by one of the doses an example names, or left to the reviewer
+    (`scope`) when only the class is taken; under a negation too ("No CYP3A4 inducers (e.g.,
+    dexamethasone > 2 mg/day)": a lower dose of it does not refute the requirement)."""
+    if isinstance(node, Finding) and node.category == "drug":
+        scoped = AllOf((node, scope), span=node.span)
+        return AnyOf((*dosed, scoped), span=node.span) if dosed else scoped
+    if isinstance(node, Not):
+        return replace(node, item=_dose_scoped(node.item, dosed, scope))
+    if isinstance(node, (AllOf, AnyOf)):
+        return replace(node, items=tuple(_dose_scoped(item, dosed, scope) for item in node.items))
+    return node
+
+
 def _measures_known_variable(node: Node) -> bool:
     return any(isinstance(n, (Compare, Between, OneOf)) and not n.variable.startswith("text:") for n in node.walk())
 
@@ -1784,6 +1805,8 @@ def _flat(value):
         yield str(value)
 
 
+# a drug's amount over time or by body size: "> 10 mg/day", "150 mg daily", "2 mg/kg", "< 20 mg/m2/day"
+_DOSE_AMOUNT = re.compile(r"\d\s*(?:mg|milligrams?|µg|mcg|micrograms?|g|grams?|units?|iu)\s*(?:/|per\b|a\s+day|daily|of\b|or\s+equivalent)", re.I)
 _SIGNED_NUMBER = re.compile(r"(?:[<>≤≥]=?|=>|=<)\s*[-+]?\d")
 _SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
 _BARE_BOUND = re.compile(r"\(?\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>|up\s+to|(?:less|greater|more|lower|higher)\s+than|below|above|under|over)\s*\d", re.I)

@@ -349,7 +349,8 @@ class Review(Node):
     may do or not), negated_exclusion ("No X"
     under exclusion criteria: as written it excludes patients without X), requirement_in_exclusions ("Must have
     platelets > 75,000" under exclusion criteria: as written it excludes patients who meet it), negation_scope ("No SBP ≥ 150
-    or DBP ≥ 95": a negation that may cover one threshold or all), conditional (also a second threshold
+    or DBP ≥ 95": a negation that may cover one threshold or all), dose_scope ("Immunosuppressants (e.g.,
+    prednisone > 10 mg/day)": an example's dose narrows which of the class count), conditional (also a second threshold
     for a population the text names: "BMI > 30 or > 27.5 kg/m2 (South Asian)"), unit_error (also a value
     off its scale: "Performance status < 50 by KPS").
     hints: computable parts found inside the text, shown to the reviewer, never evaluated.

@@ -235,7 +235,7 @@ def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_unclosed_brackets_closed, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, _without_method_notes, _without_even_if, _exception_said_plainly, _defined_by_the_following, _without_test_showing,
-                 _bounds_around_a_name, _share_of_the_total, transaminases_named, ratio_named_in_parts, _stable_dose_of_a_drug, _dose_words_around_a_drug, _introducer_said_again,
+                 _bounds_around_a_name, _share_of_the_total, transaminases_named, ratio_named_in_parts, _stable_dose_of_a_drug, _amount_a_day, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale,
                  named_after_amount,
                  _modifier_comma_dropped, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition,
@@ -243,7 +243,7 @@ def normalised(lexemes: list) -> list:
                  sex_bound_bracketed, sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _unit_after_open_bound, _measured_either_way, _dose_unbracketed, _limit_without_article,
+                 _first_diagnosed, _unit_after_open_bound, _measured_either_way, _limit_without_article,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
@@ -464,12 +464,13 @@ def _dose_unbracketed(lexemes: list) -> list:
     ("daily aspirin", "high dose steroids"), which the dose would leave behind as a name of its own."""
     words = [lexeme.g for lexeme in lexemes]
     for index in range(len(words) - 4):
-        if not (words[index].startswith("@drug:") and words[index + 1] == "(" and words[index + 2] in SIGNS
+        if not (words[index].startswith("@drug:") and words[index + 1] == "(" and words[index + 2] in COMPARATOR_OPENINGS
                 and (index == 0 or words[index - 1] in _BEFORE_A_DRUG)):
             continue
         close = next((k for k in range(index + 3, min(index + 10, len(words))) if words[k] in ("(", ")")), None)
         inside = words[index + 3:close] if close is not None and words[close] == ")" else []
-        if inside and NUMBER_START.match(inside[0]) and "/" in inside and inside[-1] in ("day", "d", "daily"):
+        number = next((i for i, w in enumerate(inside) if NUMBER_START.match(w)), None)
+        if number is not None and number <= 3 and "/" in inside[number:] and inside[-1] in ("day", "d", "daily"):
             return lexemes[:index + 1] + lexemes[index + 2:close] + _dose_unbracketed(lexemes[close + 1:])
     return lexemes
 
@@ -644,6 +645,22 @@ def _stable_dose_of_a_drug(lexemes: list) -> list:
         if (words[index] == "stable" and words[index + 1] in _DOSE_WORDS and words[index + 2] == "of"
                 and words[index + 3].startswith("@drug:")):
             return lexemes[:index + 1] + lexemes[index + 3:]
+    return lexemes
+
+
+_DOSE_MASSES = frozenset({"mg", "milligram", "milligrams", "g", "gram", "grams", "µg", "mcg", "microgram", "micrograms", "units", "iu"})
+
+
+def _amount_a_day(lexemes: list) -> list:
+    """"Aspirin > 100 mg daily", "10 mg a day": an amount a day, read as the unit "mg / day" it is."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 1):
+        after = words[index + 1:index + 3]
+        said = 1 if after[:1] == ["daily"] else 2 if after in (["a", "day"], ["each", "day"], ["every", "day"]) else 0
+        if said and words[index] in _DOSE_MASSES and NUMBER_START.match(words[index - 1]):
+            first, last = lexemes[index + 1], lexemes[index + said]
+            per_day = [Lexeme("/", first.start, first.start), Lexeme("day", first.start, last.end)]
+            return lexemes[:index + 1] + per_day + _amount_a_day(lexemes[index + 1 + said:])
     return lexemes
 
 
