@@ -1004,9 +1004,16 @@ class Builder:
         if len(words) != 1 or not words[0].startswith("@drug:") or op not in _OPS_READ or p.fields.get("context"):
             return None
         concept = words[0].split(":", 1)[1]
-        if concept in _drug_classes() or re.search(r"\bcumulative\b|\blifetime\b|\btotal\b|equivalen", self.text, re.I):
-            # a class's members, and "or equivalent", differ in potency: 4 mg of dexamethasone is more than 10 mg of
-            # prednisone; a cumulative dose is no record's dose
+        # "> 10 mg/day prednisone or equivalent" (normalise_doses): the dose of any of the class, counted in prednisone
+        equivalent = concept.removesuffix("_equivalent") if concept.endswith("_equivalent") else ""
+        if equivalent and equivalent not in self.lexicon.equipotent_mg:
+            return None
+        if equivalent:
+            concept = self.lexicon.equivalent_class[equivalent]
+        if re.search(r"\bcumulative\b|\blifetime\b|\btotal\b", self.text, re.I) or not equivalent and (
+                concept in _drug_classes() or re.search("equivalen", self.text, re.I)):
+            # a class's members, and "or equivalent" unread, differ in potency: 4 mg of dexamethasone is more than
+            # 10 mg of prednisone; a cumulative dose is no record's dose
             return None
         try:
             amount = self._amount(p.fields["value"], None)
@@ -1018,10 +1025,11 @@ class Builder:
             return None  # "Prior use of prednisone > 10 mg/day for 4 weeks": a past course, no record's current dose
         qualifiers = ("stable",) if p.fields.get("stable") else ()
         if p.fields.get("window"):  # "... within 4 weeks prior to screening": taken at that dose in those weeks
-            return Finding(concept, "drug", "", qualifiers, window=self._window(p.fields["window"]), dose=(op, amount), span=self.span(p))
+            return Finding(concept, "drug", "", qualifiers, window=self._window(p.fields["window"]), dose=(op, amount),
+                           dose_equivalent=equivalent, span=self.span(p))
         # a dose bounds what the patient takes now; a course that ended is no dose
         return Finding(concept, "drug", "current", qualifiers, dose=(op, amount), duration=self._duration(p.fields.get("duration")),
-                       span=self.span(p))
+                       dose_equivalent=equivalent, span=self.span(p))
 
     def _is_score(self, variable: str) -> bool:
         analyte = self.lexicon.analytes.get(variable)
@@ -1805,8 +1813,8 @@ def _flat(value):
         yield str(value)
 
 
-# a drug's amount over time or by body size: "> 10 mg/day", "150 mg daily", "2 mg/kg", "< 20 mg/m2/day"
-_DOSE_AMOUNT = re.compile(r"\d\s*(?:mg|milligrams?|µg|mcg|micrograms?|g|grams?|units?|iu)\s*(?:/|per\b|a\s+day|daily|of\b|or\s+equivalent)", re.I)
+# a drug's amount: "> 10 mg/day", "150 mg daily", "2 mg/kg", "cortisone [> 50 mg]"
+_DOSE_AMOUNT = re.compile(r"\d\s*(?:mg|milligrams?|µg|mcg|micrograms?|g|grams?|units?|iu)\b", re.I)
 _SIGNED_NUMBER = re.compile(r"(?:[<>≤≥]=?|=>|=<)\s*[-+]?\d")
 _SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
 _BARE_BOUND = re.compile(r"\(?\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>|up\s+to|(?:less|greater|more|lower|higher)\s+than|below|above|under|over)\s*\d", re.I)

@@ -370,7 +370,7 @@ class Evaluator:
         if node.indication:
             checks.append(self._indication(node.indication, record))
         if node.dose:
-            checks.append(_dosed(node.dose, record))
+            checks.append(self._dosed(node, record))
         false = [c for c in checks if c.value is False]
         if false:
             return Answer(False, f"{record.name}: {false[0].reason}", _with(evidence, False))
@@ -379,6 +379,26 @@ class Evaluator:
             return Answer(None, f"{record.name}: {unknown[0].reason}", evidence, (f"{label}: {unknown[0].reason}",))
         detail = "; ".join(c.reason for c in checks)
         return Answer(True, f"{record.name} ({label})" + (f": {detail}" if detail else ""), _with(evidence, True))
+
+    def _dosed(self, node, record: Record) -> Answer:
+        op, amount = node.dose
+        wanted = f"{op} {amount.render().strip()}" + (f" {node.dose_equivalent} equivalent" if node.dose_equivalent else "")
+        if record.dose is None:
+            return Answer(None, f"its dose is not recorded (the criterion needs {wanted})")
+        factor, counted_as = 1.0, ""
+        if node.dose_equivalent:
+            equivalent = self.lexicon.equivalent_dose_factor(node.dose_equivalent, record.concepts)
+            if equivalent is None:
+                return Answer(None, f"no {node.dose_equivalent}-equivalent dose is known for it (the criterion needs {wanted})")
+            factor = equivalent[1]
+        try:
+            value = convert(record.dose, amount.unit).magnitude * factor
+        except (UnitError, pint.DimensionalityError):
+            return Answer(None, f"dose {record.dose_text} cannot be compared with {wanted}")
+        if node.dose_equivalent and factor != 1.0:
+            counted_as = f" ({value:.4g} {amount.unit} of {node.dose_equivalent})"
+        holds = _OPS[op](value, amount.value)
+        return Answer(holds, f"dose {record.dose_text}{counted_as} {'is' if holds else 'is not'} {wanted}")
 
     def _in_window(self, node, record: Record, reference: dt.date) -> Answer:
         amount = node.window.amount
@@ -444,17 +464,6 @@ class Evaluator:
         return Answer(None, f"whether it was for {names} is not recorded")
 
 
-def _dosed(dose: tuple, record: Record) -> Answer:
-    op, amount = dose
-    wanted = f"{op} {amount.render().strip()}"
-    if record.dose is None:
-        return Answer(None, f"its dose is not recorded (the criterion needs {wanted})")
-    try:
-        value = convert(record.dose, amount.unit).magnitude
-    except (UnitError, pint.DimensionalityError):
-        return Answer(None, f"dose {record.dose_text} cannot be compared with {wanted}")
-    holds = _OPS[op](value, amount.value)
-    return Answer(holds, f"dose {record.dose_text} {'is' if holds else 'is not'} {wanted}")
 
 
 def _grade_holds(grade: tuple, record: Record) -> Answer:

@@ -104,6 +104,10 @@ class Lexicon:
         self._load_analytes()
         self._load_concepts()
         self._ancestors: dict[str, frozenset[str]] = {}
+        # a drug's equipotent dose in milligrams, and the class its group ranges over
+        self.equipotent_mg: dict[str, float] = {}
+        self.equivalent_class: dict[str, str] = {}
+        self._load_dose_equivalents()
 
     # -- loading -------------------------------------------------------------------------------
     def _load_analytes(self) -> None:
@@ -143,6 +147,23 @@ class Lexicon:
             for parent in (*concept.parents, *concept.may_count_as):
                 if parent not in self.concepts:
                     raise LexiconError(f"concepts.json: {concept.id!r} names unknown parent {parent!r}")
+
+    def _load_dose_equivalents(self) -> None:
+        for group in data_json("dose_equivalents.json")["groups"]:
+            if group["class"] not in self.concepts:
+                raise LexiconError(f"dose_equivalents.json: {group['id']!r} ranges over unknown class {group['class']!r}")
+            for drug, milligrams in group["equipotent_mg"].items():
+                if group["class"] not in self.ancestors(drug) or drug in self.equipotent_mg:
+                    raise LexiconError(f"dose_equivalents.json: {drug!r} is not one {group['class']!r}, or is listed twice")
+                self.equipotent_mg[drug] = float(milligrams)
+                self.equivalent_class[drug] = group["class"]
+
+    def equivalent_dose_factor(self, reference: str, concepts) -> tuple[str, float] | None:
+        """The member of `reference`'s group among `concepts` (a record's), and what its dose is multiplied
+        by to give the reference drug's: 4 mg of dexamethasone is 4 × 5 / 0.75 mg of prednisone."""
+        group = self.equivalent_class.get(reference)
+        member = next((c for c in sorted(concepts) if c in self.equipotent_mg and self.equivalent_class[c] == group), None)
+        return (member, self.equipotent_mg[reference] / self.equipotent_mg[member]) if member else None
 
     def _add_term(self, name: str, tag: str) -> None:
         tokens = tokenize(name)

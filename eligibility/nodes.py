@@ -286,6 +286,8 @@ class Finding(Node):
     other: bool = False
     # "Prednisone > 10 mg/day": (op, Amount), the dose its record must carry
     dose: tuple = ()
+    # "Corticosteroids > 10 mg/day prednisone equivalent": the drug the dose is counted in (lexicon.equipotent_mg)
+    dose_equivalent: str = ""
 
     def render(self):
         words = [self.status] if self.status else []
@@ -307,6 +309,8 @@ class Finding(Node):
             text += f" for {self.duration[0]} {self.duration[1].render()}"
         if self.dose:
             text += f" at a dose {self.dose[0]} {self.dose[1].render().strip()}"
+            if self.dose_equivalent:
+                text += f" {self.dose_equivalent} equivalent"
         if self.excepted:
             text += " except " + ("qualified " if self.excepted_qualified else "") + "/".join(self.excepted)
         return text

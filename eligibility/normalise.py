@@ -9,6 +9,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from .lexicon import Lexeme, formula_names, formula_word, get_lexicon
+from .normalise_doses import amount_a_day, dose_in_equivalents
 from .normalise_measures import (
     COMPARATOR_OPENINGS,
     DURATION_WORDS,
@@ -235,7 +236,7 @@ def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_unclosed_brackets_closed, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, _without_method_notes, _without_even_if, _exception_said_plainly, _defined_by_the_following, _without_test_showing,
-                 _bounds_around_a_name, _share_of_the_total, transaminases_named, ratio_named_in_parts, _stable_dose_of_a_drug, _amount_a_day, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
+                 _bounds_around_a_name, _share_of_the_total, transaminases_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale,
                  named_after_amount,
                  _modifier_comma_dropped, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition,
@@ -648,23 +649,8 @@ def _stable_dose_of_a_drug(lexemes: list) -> list:
     return lexemes
 
 
-_DOSE_MASSES = frozenset({"mg", "milligram", "milligrams", "g", "gram", "grams", "µg", "mcg", "microgram", "micrograms", "units", "iu"})
-
-
-def _amount_a_day(lexemes: list) -> list:
-    """"Aspirin > 100 mg daily", "10 mg a day": an amount a day, read as the unit "mg / day" it is."""
-    words = [lexeme.g for lexeme in lexemes]
-    for index in range(1, len(words) - 1):
-        after = words[index + 1:index + 3]
-        said = 1 if after[:1] == ["daily"] else 2 if after in (["a", "day"], ["each", "day"], ["every", "day"]) else 0
-        if said and words[index] in _DOSE_MASSES and NUMBER_START.match(words[index - 1]):
-            first, last = lexemes[index + 1], lexemes[index + said]
-            per_day = [Lexeme("/", first.start, first.start), Lexeme("day", first.start, last.end)]
-            return lexemes[:index + 1] + per_day + _amount_a_day(lexemes[index + 1 + said:])
-    return lexemes
-
-
-_DOSE_BEFORE = re.compile(r"(?:(?:concomitant|current|chronic|regular) )?(?:use|dose|doses|dosage|daily dose|treatment|therapy|intake) (?:of|with) $")
+_DOSE_BEFORE = re.compile(r"(?:(?:(?:concomitant|current|chronic|regular) )?(?:use|dose|doses|dosage|daily dose|treatment|therapy|intake) (?:of|with)"
+                          r"|(?:(?:currently|presently) )?(?:receiving|taking|requiring|on)) $")
 _DOSE_AFTER = re.compile(r"^(?:(?:at|in) (?:a |an )?(?:(?:total |daily |mean )?(?:dose|doses|dosage|dosages))(?: of)? )?"
                          r"(?=(?:[<>]=?|greater|more|less|higher|lower|above|below|over|under|exceeding|at least|at most|up to|no more|not more|not exceeding) )")
 
@@ -681,8 +667,9 @@ def _dose_words_around_a_drug(lexemes: list) -> list:
     dropped_after = len(after.group(0).split())
     before = _DOSE_BEFORE.search(" ".join(words[:index]) + " ")
     dropped_before = len(before.group(0).split()) if before else 0
-    if before and before.start() > 0 and not words[index - dropped_before - 1] in (",", ";", ":"):
-        dropped_before = 0  # only where the words open the criterion or a clause
+    if before and before.start() > 0 and not (words[index - dropped_before - 1] in (",", ";", ":", "who", "are", "is")
+                                              or words[index - dropped_before - 1] in _PEOPLE):
+        dropped_before = 0  # only where the words open the criterion or a clause, or follow whom it is of
     return lexemes[:index - dropped_before] + [lexemes[index]] + lexemes[index + 1 + dropped_after:]
 
 

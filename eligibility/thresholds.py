@@ -97,7 +97,9 @@ def _walk(node: Node, criterion: Criterion, index: int, negated: bool, rows: lis
                               "grade", text, negated, in_review))
     if isinstance(node, Finding) and node.dose:  # "Prednisone > 10 mg/day": a bound on the drug's dose
         op, amount = node.dose
-        rows.append(Threshold(index, criterion.kind, node.concept, _OPS[op], amount.value, None, amount.unit, "",
+        # "> 10 mg/day prednisone or equivalent": the dose of any of the class, counted in prednisone
+        variable = f"{node.dose_equivalent}_equivalent" if node.dose_equivalent else node.concept
+        rows.append(Threshold(index, criterion.kind, variable, _OPS[op], amount.value, None, amount.unit, "",
                               "dose", text, negated, in_review))
     for child in node.children():
         _walk(child, criterion, index, negated, rows, in_review)

@@ -33,8 +33,9 @@ def test_negated_comparisons_are_marked():
 
 def test_durations_grades_and_doses_are_rows_of_their_finding():
     rows = eligibility.thresholds("Inclusion Criteria:\n* Type 2 diabetes for at least 1 year\n* Grade 3-4 neutropenia\n"
-                                  "* Prednisone > 10 mg/day")
+                                  "* Prednisone > 10 mg/day\n* Corticosteroids (≤ 4 mg/day dexamethasone or equivalent)")
     table = {(r.variable, r.op, r.value, r.high, r.unit, r.window) for r in rows}
+    assert ("dexamethasone_equivalent", "<=", 4.0, None, "mg / day", "dose") in table
     assert ("type2_diabetes", ">=", 1.0, None, "year", "duration") in table
     assert ("neutropenia", "between", 3.0, 4.0, "", "grade") in table
     assert ("prednisone", ">", 10.0, None, "mg / day", "dose") in table

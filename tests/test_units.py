@@ -79,3 +79,13 @@ def test_unit_that_does_not_fit_the_analyte_is_a_compile_time_diagnostic():
     assert "line 1, column 1" in diagnostic and "\n  Platelets ≥ 100 mg/dL\n  ^" in diagnostic
     result = eligibility.screen({"platelets": 150}, trial)
     assert result.criteria[0].outcome == "unknown" and "unit" in result.criteria[0].explanation
+
+
+def test_equivalent_doses_convert_by_each_drugs_potency():
+    from eligibility.lexicon import get_lexicon
+    lexicon = get_lexicon()
+    member, factor = lexicon.equivalent_dose_factor("prednisone", {"dexamethasone", "systemic_corticosteroid"})
+    assert member == "dexamethasone" and abs(factor * 0.75 - 5) < 1e-9  # 0.75 mg of dexamethasone is 5 mg of prednisone
+    assert lexicon.equivalent_dose_factor("prednisone", {"metformin"}) is None
+    for drug in lexicon.equipotent_mg:  # every member is of the class its group ranges over
+        assert lexicon.equivalent_class[drug] in lexicon.ancestors(drug)
