@@ -499,17 +499,34 @@ class Builder:
             if isinstance(carved, Finding):
                 return Not(carved, span=self.span(p))
             return Review(self.source(p), "not_understood", span=self.span(p))
+        if (self.criterion_kind == "exclusion" and isinstance(exception, Review) and _BOUND_OF_ITS_OWN.search(exception.text)
+                and _EXCLUDED_WORD.search(exception.text)):
+            # "Toxicities > grade 2, except for neuropathy, who are excluded if > grade 1": an exception with a
+            # bound of its own may exclude more, not only carve out
+            return Review(self.source(p), "not_understood", hints=(main,), span=self.span(p))
         # "except basal and squamous cell skin cancer": a list of what does not count, whatever joins it
         excepted = [exception] if isinstance(exception, Finding) else list(exception.items) if isinstance(exception, (AnyOf, AllOf)) else []
+        carved = self._carved(main, excepted, p)
+        if carved is not None:
+            return carved
+        return AllOf((main, Not(exception, span=exception.span)), span=self.span(p))
+
+    def _carved(self, main: Node, excepted: list[Node], p: Parsed) -> Node | None:
+        """"Any other malignancy except in situ carcinoma": a malignancy that is not one; read as
+        "malignancy and no carcinoma in situ", a patient with both would not count. Over a list whose
+        other items are left for review ("toxicity > grade 1 or progressing, except alopecia"), each
+        finding is carved."""
+        if isinstance(main, (AnyOf, AllOf)) and any(isinstance(item, Finding) for item in main.items) and all(
+                isinstance(item, (Finding, Review)) for item in main.items):
+            items = [self._carved(item, excepted, p) if isinstance(item, Finding) else item for item in main.items]
+            return replace(main, items=tuple(items), span=self.span(p)) if None not in items else None
         concept = self.lexicon.concepts.get(main.concept) if isinstance(main, Finding) else None
         if concept is not None and excepted and all(
                 isinstance(e, Finding) and e.concept in self.lexicon.concepts and self.lexicon.concepts[e.concept].category == concept.category
                 for e in excepted):
-            # "Any other malignancy except in situ carcinoma": a malignancy that is not one; read as
-            # "malignancy and no carcinoma in situ", a patient with both would not count
             qualified = any(e.qualifiers or e.window or e.status or e.grade for e in excepted)
             return replace(main, excepted=tuple(e.concept for e in excepted), excepted_qualified=qualified, span=self.span(p))
-        return AllOf((main, Not(exception, span=exception.span)), span=self.span(p))
+        return None
 
     # -- conditional requirements ------------------------------------------------------------
     def build_conditional(self, p: Parsed) -> Node:
@@ -1815,6 +1832,8 @@ def _flat(value):
 
 # a drug's amount: "> 10 mg/day", "150 mg daily", "2 mg/kg", "cortisone [> 50 mg]"
 _DOSE_AMOUNT = re.compile(r"\d\s*(?:mg|milligrams?|µg|mcg|micrograms?|g|grams?|units?|iu)\b", re.I)
+_EXCLUDED_WORD = re.compile(r"\b(?:exclud\w*|ineligible|not eligible)\b", re.I)
+_BOUND_OF_ITS_OWN = re.compile(r"(?:[<>≤≥]=?|=<|=>|\bgrades?)\s*\d|\b(?:greater|more|higher|less|lower)\s+than\b", re.I)
 _SIGNED_NUMBER = re.compile(r"(?:[<>≤≥]=?|=>|=<)\s*[-+]?\d")
 _SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
 _BARE_BOUND = re.compile(r"\(?\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>|up\s+to|(?:less|greater|more|lower|higher)\s+than|below|above|under|over)\s*\d", re.I)

@@ -319,6 +319,9 @@ class Finding(Node):
 # the classes of disease a trial may study whose broad names its exclusions use for other members
 # ("Other malignancy", "Active infection"): Finding.other, Trial.studies
 STUDIED_CLASSES = frozenset({"cancer", "infection"})
+# a toxicity of a prior treatment ("Recovered from toxicities of prior therapy to grade ≤ 1"): the concept
+# a condition record counts as when its reason is a drug or a procedure
+TREATMENT_TOXICITY = "treatment_toxicity"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import pint
 from .errors import PatientDataError, UnitError
 from .fhir import is_fhir, patient_from_fhir
 from .lexicon import Analyte, get_lexicon, text_key
-from .nodes import ROMAN_VALUES
+from .nodes import ROMAN_VALUES, TREATMENT_TOXICITY
 from .units import parse_quantity_text, quantity
 
 _SPECIAL = {
@@ -291,6 +291,9 @@ class _Reader:
         if reason:
             reason_id = self.lexicon.find_term(str(reason))
             reasons = self.lexicon.ancestors(reason_id) if reason_id else frozenset({"text:" + text_key(str(reason))})
+            cause = self.lexicon.concepts.get(reason_id) if reason_id else None
+            if category == "condition" and cause is not None and cause.category in ("drug", "procedure"):
+                concepts |= {TREATMENT_TOXICITY}  # "neuropathy" with reason "oxaliplatin": a toxicity of that treatment
         status = str(fields.get("status") or "").strip().lower()
         dose = self._dose(f"{key}.dose", fields["dose"]) if fields.get("dose") is not None else None
         return Record(key, name, concepts, start, end, status, reasons, self._grade(key, fields.get("grade")), term, possible,

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from .lexicon import Lexeme, get_lexicon
-from .nodes import AllOf, AnyOf, Flag, Node, Not, Sex
+from .nodes import TREATMENT_TOXICITY, AllOf, AnyOf, Finding, Flag, Node, Not, Review, Sex
 
 _PUNCTUATION = frozenset(",;:.()[]-/'\"")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?$")
@@ -29,8 +29,8 @@ def _vocabulary() -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[s
 
 
 def statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | None:
-    """The flag rule of a consent, compliance or contraception statement, else None."""
-    return administrative_statement(lexemes, span) or contraception_statement(lexemes, span)
+    """The rule of a consent, compliance, contraception or toxicity-recovery statement, else None."""
+    return administrative_statement(lexemes, span) or contraception_statement(lexemes, span) or recovery_statement(lexemes, span)
 
 
 def _words(lexemes: list[Lexeme]) -> list[str]:
@@ -94,3 +94,116 @@ def contraception_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Nod
         refusal = Not(flag, span=span)
         return AllOf((condition, refusal), span=span) if condition else refusal
     return AnyOf((Not(condition, span=span), flag), span=span) if condition else flag
+
+
+@lru_cache(maxsize=1)
+def _recovery_vocabulary() -> dict[str, frozenset[str]]:
+    phrases = get_lexicon().phrases["recovery_statement"]
+    return {key: frozenset(value) for key, value in phrases.items() if not key.startswith("_")}
+
+
+# versions and editions of the grading criteria, which are no grades: "CTCAE v4.03", "version 5.0"
+_VERSION = re.compile(r"\b(?:v|version) ?\d+(?: ?\.\d+)?|\bv\d+(?: \.\d+)?|(?<= )\.\d+\b|\b\d+\.\d+\b")
+_EDITION = re.compile(r"v?\d*\.?\d+$")  # "v4", "3.0", ".03": an edition's number, which the grade bound leaves out
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+# a comparison said in words, taken out before the words that deny or affirm are counted
+_COMPARING = re.compile(r"\b(?:no|not) (?:more|greater|higher|worse) than\b|\bat (?:least|most)\b|\bup to\b")
+_GRADE_BOUNDS = [(re.compile(pattern), op) for pattern, op in (
+    (r"grade (<=|<|>=|>) (\d)", None),
+    (r"(<=|<|>=|>) (?:\w+ ){0,3}?grade (\d)", None),
+    (r"\b(?:no|not) (?:more|greater|higher|worse) than (?:\w+ ){0,2}?grade (\d)", "<="),
+    (r"\bup to (?:\w+ ){0,2}?grade (\d)", "<="),
+    (r"\bat most (?:\w+ ){0,2}?grade (\d)", "<="),
+    (r"\bat least (?:\w+ ){0,2}?grade (\d)", ">="),
+    (r"\b(?:less|lower) than (?:or equal to )?(?:\w+ ){0,2}?grade (\d)", "<"),
+    (r"\b(?:greater|more|higher|worse) than (?:\w+ ){0,2}?grade (\d)", ">"),
+    (r"grade 0 (?:or|-|to|and) (\d)\b", "<="),
+    (r"grade (\d) (?:or|and) (?:less|lower|below|better)\b", "<="),
+    (r"grade (\d) (?:or|and) (?:more|higher|greater|above|worse)\b", ">="),
+    (r"grade (\d) (?:-|to) [45]\b", ">="),
+    (r"grade (\d)\b", "="),
+)]
+
+
+def recovery_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | None:
+    """"Recovered from toxicities of prior therapy to grade ≤ 1 (except alopecia)": no toxicity of a prior
+    treatment above grade 1 now, alopecia aside; "Unresolved toxicity > grade 2 from prior therapy": one
+    above grade 2. Read only when every word is the statement's, one grade is written, and the words
+    that recover, persist or deny say one thing; "or baseline" leaves a toxicity above the grade for the
+    reviewer, who knows the patient's baseline."""
+    vocabulary = _recovery_vocabulary()
+    norms = [_ROMAN.get(lexeme.g, lexeme.g) for lexeme in lexemes if lexeme.g == "-" or lexeme.g not in _PUNCTUATION]  # "grade 2-4"
+    if not vocabulary["toxicity"].intersection(norms) or not (vocabulary["recovery"] | vocabulary["presence"]).intersection(norms):
+        return None
+    exception_at = next((i for i, w in enumerate(norms) if w in vocabulary["exceptions"]
+                         or w == "other" and norms[i + 1:i + 2] == ["than"]), len(norms))
+    excepted = tuple(dict.fromkeys(w.split(":", 1)[1] for w in norms[exception_at:] if w.startswith("@cond:")))
+    known = vocabulary["words"] | vocabulary["toxicity"] | vocabulary["recovery"] | vocabulary["presence"] | vocabulary["negations"] \
+        | vocabulary["baseline"] | vocabulary["exceptions"]
+    for index, word in enumerate(norms):
+        if (word in known or word in ("@cond:cancer", "@drug:investigational_drug") or word.startswith(("@proc:", "@drug:"))
+                or _EDITION.match(word)):
+            continue
+        if not (index > exception_at and word.startswith("@cond:")):
+            return None
+    if any(w in ("grade", "grades") or _NUMBER.match(w) for w in norms[exception_at:]):
+        return None  # "except neuropathy ≤ grade 2": an exception with a bound of its own
+    text = " ".join(norms[:exception_at]).replace("grade = ", "grade ")
+    text = " ".join(re.sub(r" - (?!\d)", " ", _VERSION.sub(" ", text)).split())  # "NCI - CTCAE grade 2", but "grade 2 - 4"
+    bound = _grade_bound(text)
+    if bound is None:
+        return None
+    cues = _persists(norms[:exception_at], vocabulary)
+    if cues is None:
+        return None
+    polarity, recovering = cues
+    op, grade = bound
+    if op in ("<=", "<") or op == "=" and re.search(r"\bto (?:\w+ ){0,3}?grade \d", text):
+        # "(not) recovered to ≤ 1": the state recovered to, so a toxicity is one above it; "unresolved
+        # toxicity ≤ grade 1" says no such thing
+        if not recovering:
+            return None
+        op = {"<=": ">", "<": ">=", "=": ">"}[op]
+    elif op == "=":
+        return None
+    # else "recovered from grade 2-4 toxicities", "unresolved toxicity > grade 2": the toxicity itself
+    toxicity = Finding(TREATMENT_TOXICITY, "condition", "current", grade=(op, float(grade)), excepted=excepted, span=span)
+    baseline = vocabulary["baseline"].intersection(norms[:exception_at])
+    if not polarity:
+        denied = Not(toxicity, span=span)
+        return AnyOf((denied, Review(_at_baseline(baseline), "not_understood", span=span)), span=span) if baseline else denied
+    return AllOf((toxicity, Review(_at_baseline(baseline), "not_understood", span=span)), span=span) if baseline else toxicity
+
+
+def _at_baseline(said: set[str]) -> str:
+    return f"whether a toxicity above the grade is the patient's baseline ({', '.join(sorted(said))})"
+
+
+def _grade_bound(text: str) -> tuple[str, str] | None:
+    """The one grade bound the words write, as (op, grade); None for none or several."""
+    if len(re.findall(r"\bgrades?\b", text)) != 1:
+        return None
+    for pattern, op in _GRADE_BOUNDS:
+        found = pattern.search(text)
+        if found:
+            return (found.group(1), found.group(2)) if op is None else (op, found.group(1))
+    return None
+
+
+def _persists(norms: list[str], vocabulary: dict[str, frozenset[str]]) -> tuple[bool, bool] | None:
+    """Whether the words say the toxicity persists (True) or has resolved (False), and whether they say it
+    by its recovery; None when unclear."""
+    words = _COMPARING.sub(" ", " ".join(norms)).split()
+    recovery = [i for i, w in enumerate(words) if w in vocabulary["recovery"]]
+    presence = [i for i, w in enumerate(words) if w in vocabulary["presence"]]
+    negations = [i for i, w in enumerate(words) if w in vocabulary["negations"]]
+    near = lambda cues: [n for n in negations if any(0 < cue - n <= 4 for cue in cues)]  # "failure to have fully recovered"
+    if recovery and not presence:
+        denied = near(recovery)
+        return None if len(negations) > len(denied) or len(denied) > 1 else (bool(denied), True)
+    if presence and not recovery:
+        denied = near(presence)
+        return None if len(negations) > len(denied) or len(denied) > 1 else (not denied, False)
+    if recovery and presence:  # "unresolved toxicity, defined as having not resolved to grade ≤ 1"
+        return (True, True) if len(negations) == 1 and near(recovery) else None
+    return None
