@@ -1411,6 +1411,13 @@ class Builder:
                 note = Not(longer, span=longer.span) if isinstance(resolved, Not) else longer
             else:
                 note = self.build_unknown(note_parsed)
+                if isinstance(note, Review) and _HALF_LIVES.search(note.text):
+                    # "within 4 weeks or 5 half-lives, whichever is longer": the longer wait is the same exposure's,
+                    # so it is open only for a patient who had it, earlier
+                    negated = isinstance(resolved, Not)
+                    exposed = _undated(resolved.item if negated else resolved)
+                    note = AnyOf((Not(exposed, span=exposed.span), note), span=note.span) if negated else AllOf((exposed, note), span=note.span)
+                    joined = AllOf if negated else AnyOf
             return joined((resolved, note), span=self.span(p))
         return combined
 
@@ -1832,6 +1839,7 @@ def _flat(value):
 
 # a drug's amount: "> 10 mg/day", "150 mg daily", "2 mg/kg", "cortisone [> 50 mg]"
 _DOSE_AMOUNT = re.compile(r"\d\s*(?:mg|milligrams?|µg|mcg|micrograms?|g|grams?|units?|iu)\b", re.I)
+_HALF_LIVES = re.compile(r"\bhalf\s*-?\s*li(?:ves?|fe)\b", re.I)
 _EXCLUDED_WORD = re.compile(r"\b(?:exclud\w*|ineligible|not eligible)\b", re.I)
 _BOUND_OF_ITS_OWN = re.compile(r"(?:[<>≤≥]=?|=<|=>|\bgrades?)\s*\d|\b(?:greater|more|higher|less|lower)\s+than\b", re.I)
 _SIGNED_NUMBER = re.compile(r"(?:[<>≤≥]=?|=>|=<)\s*[-+]?\d")

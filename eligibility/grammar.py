@@ -773,7 +773,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
                           # "within 4 weeks or 5 half-lives, whichever is longer": longer for some exposures
                           | pp.Regex(r"(?:, )?or (?:within )?\d+(?:\.\d+)? half ?-? ?lives?"
                                      r"(?: of (?:the )?(?:investigational |study |prior |previous )?(?:drug|agent|compound|product|medication|treatment|therapy))?"
-                                     + " " + whichever_longer),
+                                     # "within 3 months or 5 half-lives prior to baseline": either wait excludes, so the longer
+                                     + f"(?: {whichever_longer}|(?= (?:prior|before|preceding|of)(?: |$)))"),
                           lambda r: {})
     # "within 5 half-lives or 30 days (whichever is longer)": the half-lives first, the days still the least wait
     half_lives_first = _tagged("unknown", pp.Regex(r"\d+(?:\.\d+)? (?:elimination |plasma )?half ?-? ?lives?"
