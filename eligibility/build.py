@@ -2214,7 +2214,11 @@ def _may_qualify_main(examples: Node) -> bool:
     illustrate ("..., e.g. myocardial infarction within 6 months")."""
     last = examples
     while isinstance(last, (AnyOf, AllOf)) and last.items:
-        last = last.items[-1]
+        # "..., or herbal therapy within 3 weeks or 5 half-lives, whichever is shorter": words left unread
+        # after the last example read do not hide its period
+        read = [item for item in last.items if not all(isinstance(n, Review) and not _TIME_AMOUNT.search(n.text)
+                                                       for n in item.walk() if not n.children())]
+        last = read[-1] if read else last.items[-1]
     if isinstance(last, Finding):
         return last.window is not None
     return isinstance(last, Review) and bool(_TIME_AMOUNT.search(last.text))
