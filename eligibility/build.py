@@ -1237,6 +1237,16 @@ class Builder:
         return self._combine(nodes, p.fields.get("conj", []), p)
 
     def build_scale_set(self, p: Parsed) -> Node:
+        node = self._scale_set(p)
+        context, narrows = self._measured_context(p, p.fields["labs"][0])
+        if isinstance(node, (Compare, Between)) and context:
+            return replace(node, context=context, conditional=narrows)
+        if narrows and not isinstance(node, Review):
+            # "ECOG 0-1 in the morning": a set has no place for what narrows which value counts
+            return Review(self.source(p), "conditional", hints=(node,), span=self.span(p))
+        return node
+
+    def _scale_set(self, p: Parsed) -> Node:
         variable = p.fields["labs"][0]
         values = [float(ROMAN_VALUES.get(v, v)) for v in p.fields["values"]]
         if self._off_scale(variable, values, p):
@@ -1945,10 +1955,12 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
     r"(?:formula|equation|method|echo\w*|muga(?:\s+scan)?|ecg|ekg|electrocardiogram|recording|scans?|imaging|ct|mri"
     r"|recist(?:\s+v?(?:ersion\s+)?[\d.]+)?|oximetry|spirometry|pulmonary\s+function\s+tests?|laborator(?:y|ies)(?:\s+testing)?"
     r"|labs?|assessments?|urinalysis|urine\s+collection|testing|tests?|assays?|kits?|cockcroft(?:[\s-]*gault)?|cockroft[\s-]*gault|mdrd|ckd-?epi"
-    r"|morphology|fish|flow\s+cytometry|pcr|rt-pcr|immunohistochemistry|ihc|central\s+review|local\s+review)"
+    r"|morphology|fish|flow\s+cytometry|pcr|rt-pcr|immunohistochemistry|ihc|central\s+review|local\s+review"
+    # "according to the ECOG scale", "by Zubrod criteria": the scale the value is read on
+    r"|(?:performance\s+)?scale|criteria|classification|system)"
     r"(?:\s+(?:study\s+)?(?:formula|equation|method|scan|test|criteria|assay|calculation))?\b",
     r"\b(?:at|on|during|in|from|prior\s+to|before|by)\s+(?:the\s+)?(?:(?:time|day|date)\s+of\s+)?(?:(?:signing|giving|providing|obtaining)\s+(?:of\s+)?(?:the\s+)?)?"
-    r"(?:study\s+)?(?:screening|pre-?screening|baseline|visit(?:\s+-?\d+)?|enrol\w*|randomi[sz]\w*|registration|pre-?registration|entry|inclusion"
+    r"(?:study\s+|trial\s+)?(?:screening|pre-?screening|baseline|visit(?:\s+-?\d+)?|enrol\w*|randomi[sz]\w*|(?:re-?|pre-?)?registration|entry|inclusion"
     r"|(?:written\s+)?informed\s+consent(?:\s*/\s*assent)?(?:\s+(?:form|document))?|icf|consent|day\s+-?\d+|admission|surgery"
     r"|(?:start|initiation|beginning)(?:\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|study|drug|medication|dosing)(?:\s+period)?)?"
     r"|(?:study\s+)?(?:treatment|therapy|drug)\s+(?:start|initiation)|dosing"
@@ -1981,7 +1993,16 @@ _STUDY_EVENT = re.compile(
 
 
 def _usual_context(variable: str, context: str) -> bool:
+    analyte = get_lexicon().analytes.get(variable)
+    if analyte is not None:  # "according to the Eastern Cooperative Oncology Group (ECOG) scale": the value's own scale
+        context = _own_names(analyte.id).sub(" ", context)
     return _usual_measurement(context) or variable == "age" and _STUDY_EVENT.match(context) is not None
+
+
+@lru_cache(maxsize=None)
+def _own_names(analyte_id: str) -> re.Pattern:
+    names = sorted(get_lexicon().analytes[analyte_id].names, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(name) for name in names) + r")(?:\s*\([^()]{1,20}\))?(?!\w)", re.I)
 
 
 def _usual_measurement(context: str) -> bool:

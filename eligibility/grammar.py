@@ -749,10 +749,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + pp.Opt(postfix_op("op"))  # "NYHA class III or greater"
         # "MMSE 21-26, inclusive": a written set holds its bounds ("exclusive" is left unread, for review)
         + pp.Opt(phrase(["inclusive", "( inclusive )", ", inclusive", "both inclusive"], "inclusive").suppress())
-        + pp.Opt(measured_when)
+        + pp.Opt(measured_when("context"))
         + ~pp.FollowedBy(pp.Regex(r"(?:, )?(?:and|but) (?:<|<=|>|>=) \d")),  # "MMSE >= 11 and <= 26": two bounds
         lambda r: {"labs": [r["lab"].split(":", 1)[1]], "values": _all(r, "values"),
-                   "conj": [" ".join(c) for c in _all(r, "conj")], "op": _named(r, "op")},
+                   "conj": [" ".join(c) for c in _all(r, "conj")], "op": _named(r, "op"), "context": _named(r, "context")},
     )
 
     # Time windows and reference points.

@@ -542,3 +542,43 @@ def named_after_amount(lexemes: list) -> list:
         unit_read = replace(lexemes[amount_unit], end=lexemes[end - 1].end)
         return lexemes[:start] + [name] + lexemes[start:amount_unit] + [unit_read] + lexemes[end:]
     return lexemes
+
+
+# "better" and "worse" acuity, as the bounds on the decimal acuity they are (a larger decimal sees better)
+_ACUITY_BOUNDS = {("better", "than"): ("greater", "than"), ("worse", "than"): ("less", "than"),
+                  ("or", "better"): ("or", "greater"), ("or", "worse"): ("or", "less")}
+
+
+def snellen_as_decimal(lexemes: list) -> list:
+    """"Best corrected visual acuity of 20/200 or better": a Snellen fraction (20/x, or metric 6/x) as the
+    decimal acuity it stands for (20/200 = 0.1), and "better" / "worse" as the bounds they are."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "@lab:visual_acuity" not in words:
+        return lexemes
+    read = []
+    index = 0
+    while index < len(lexemes):
+        word = words[index]
+        denominator = words[index + 2] if index + 2 < len(words) and words[index + 1] == "/" else ""
+        if word in ("20", "6") and denominator.isdigit() and int(word) <= int(denominator) * 4:
+            first, last = lexemes[index], lexemes[index + 2]
+            read.append(Lexeme(f"{int(word) / int(denominator):.4g}", first.start, last.end))
+            index += 3
+            continue
+        bound = _ACUITY_BOUNDS.get(tuple(words[index:index + 2]))
+        if bound:
+            first, last = lexemes[index], lexemes[index + 1]
+            read += [Lexeme(bound[0], first.start, first.end), Lexeme(bound[1], last.start, last.end)]
+            index += 2
+            continue
+        read.append(lexemes[index])
+        index += 1
+    for index in range(len(read) - 2):  # "20/40 to 20/320": the better acuity first, a range that runs down
+        low, high = read[index].g, read[index + 2].g
+        if (read[index + 1].g in ("to", "-", "and", "through") and _DECIMAL.fullmatch(low) and _DECIMAL.fullmatch(high)
+                and float(low) > float(high)):
+            read[index], read[index + 2] = replace(read[index], g=high), replace(read[index + 2], g=low)
+    return read
+
+
+_DECIMAL = re.compile(r"\d*\.?\d+")
