@@ -910,9 +910,11 @@ class Builder:
         if value.fields.get("limit"):
             return Amount(number, value.fields["limit"], text)
         tokens = tuple(value.fields["unit"])
+        analyte = self.lexicon.analytes.get(analyte_id or "")
+        if tokens and analyte and analyte.unit_words:  # "> 21 units/week" of alcohol
+            tokens = tuple(dict(analyte.unit_words).get(token, token) for token in tokens)
         if tokens:
             unit = unit_from_tokens(tokens, text)
-            analyte = self.lexicon.analytes.get(analyte_id or "")
             if analyte and compatible(analyte.unit, "1 / L") and compatible(unit, "L") and not compatible(unit, "1 / L"):
                 # "Absolute neutrophil count <1500 mm3": a count per volume whose "/" was dropped
                 self.problems.append((f"{text!r} read as a count per {unit} (a volume cannot bound a count)", self.span(value)[0]))

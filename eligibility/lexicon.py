@@ -33,6 +33,8 @@ class Analyte:
     other_units: tuple[str, ...] = ()  # another quantity under the same name: CrCl per 1.73 m², FEV1 in % predicted
     step: float = 1.0  # a score's smallest step: Hoehn and Yahr has stages 1.5 and 2.5
     classes: tuple[tuple[str, float, float], ...] = ()  # lettered classes of a score and their points: Child-Pugh B is 7-9
+    # unit words that mean another unit for this analyte: an alcohol intake's "units" are no enzyme units
+    unit_words: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,8 @@ class Lexicon:
 
     # -- loading -------------------------------------------------------------------------------
     def _load_analytes(self) -> None:
-        keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units", "loinc", "other_units", "step", "classes"})
+        keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units", "loinc", "other_units", "step", "classes",
+                          "unit_words"})
         for entry in data_json("analytes.json", keys)["entries"]:
             bare = tuple((b["unit"], float(b["min"]), float(b["max"])) for b in entry.get("bare_units", ()))
             analyte = Analyte(
@@ -119,6 +122,7 @@ class Lexicon:
                 entry.get("molar_mass"), entry.get("valence"), bare, tuple(entry.get("loinc", {}).items()),
                 tuple(entry.get("other_units", ())), float(entry.get("step", 1.0)),
                 tuple((letter.lower(), float(low), float(high)) for letter, (low, high) in entry.get("classes", {}).items()),
+                tuple(entry.get("unit_words", {}).items()),
             )
             if analyte.id in self.analytes:
                 raise LexiconError(f"analytes.json: duplicate id {analyte.id!r}")

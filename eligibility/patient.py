@@ -219,7 +219,7 @@ class _Reader:
             if text.lower() in ROMAN_VALUES and analyte.kind == "score":
                 return Measurement(key, text, quantity(float(ROMAN_VALUES[text.lower()]), analyte.unit))
             try:
-                number, unit = parse_quantity_text(text)
+                number, unit = parse_quantity_text(text, analyte.unit_words)
             except UnitError as error:
                 raise PatientDataError(key, str(error)) from None
             return Measurement(key, text, quantity(number, unit or analyte.unit))

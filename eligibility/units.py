@@ -136,8 +136,9 @@ def _pretty(factor: float, expression: str) -> str:
 _QUANTITY_TEXT = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?|[-+]?\.\d+)\s*(.*?)\s*$")
 
 
-def parse_quantity_text(text: str) -> tuple[float, str]:
-    """'8 x10^9/L' -> (8.0, '1e9 / L'); '120 µmol/L' -> (120.0, 'µmol / L'). Raises UnitError."""
+def parse_quantity_text(text: str, unit_words: tuple[tuple[str, str], ...] = ()) -> tuple[float, str]:
+    """'8 x10^9/L' -> (8.0, '1e9 / L'); '120 µmol/L' -> (120.0, 'µmol / L'). Raises UnitError.
+    `unit_words`: words that mean another unit for the analyte (an alcohol intake's "units")."""
     from .tokens import tokenize
 
     match = _QUANTITY_TEXT.match(text)
@@ -145,7 +146,8 @@ def parse_quantity_text(text: str) -> tuple[float, str]:
         raise UnitError(f"not a quantity: {text!r}")
     number = float(match.group(1).replace(",", ""))
     unit_text = match.group(2)
-    norms = tuple(t.norm for t in tokenize(unit_text))
+    meant = dict(unit_words)
+    norms = tuple(meant.get(t.norm, t.norm) for t in tokenize(unit_text))
     return number, unit_from_tokens(norms, unit_text)
 
 
