@@ -296,8 +296,16 @@ def _without_stray_marks(lexemes: list) -> list:
         if skip_sign and (lexeme.g in SIGNS or lexeme.g in ("%", "percent")):
             skip_sign = False
             continue
+        if (lexeme.g == "." and kept and kept[-1].g in _ABBREVIATED_UNITS and len(kept) > 1 and NUMBER_START.match(kept[-2].g)
+                and following in ("and", "or", "to", ",")):
+            continue  # "TBUT > 5 sec. and < 10 sec.": the abbreviation's point, not the sentence's end
+        if lexeme.g == "among" and NUMBER_START.match(following):  # "who is among 20 to 80 years of age"
+            lexeme = replace(lexeme, g="between")
         kept.append(lexeme)
     return kept
+
+
+_ABBREVIATED_UNITS = frozenset("sec secs min mins hr hrs wk wks mo mos yr yrs approx".split())
 
 
 _EITHER_WAY_ENDS = frozenset(", ; ( ) . and or for within at in since prior before after during on from to if unless except "
