@@ -8,7 +8,8 @@ also scored apart: "precision_of_rules" / "recall_of_rules" count the evaluated 
 operator and the value(s) agree, values compared after unit conversion (gold "=" matches any
 operator, as Chia often keeps "=" of a stripped "≥", and so does a gold value whose span leaves
 its comparator out: "up to 7 centimeters" marked as "7 centimeters"). A gold variable that lists analytes ("ALT/AST",
-"AST or ALT") matches any of them, "BP > 140/90" is a systolic and a diastolic bound, a gold that
+"AST or ALT") matches any of them, "BP > 140/90" is a systolic and a diastolic bound, a visual acuity in a Snellen fraction ("< 20/200")
+is its decimal acuity (0.1), an alcohol amount ("alcohol > 40 g/day") the intake, a gold that
 names a sex instead of the variable ("> 1.4 mg/dL in women") matches on the value alone, and a
 variable outside the lexicon matches a prediction whose words it contains or is contained in
 ("Estimated IQ" / "IQ"), or one of the analytes it names ("Hematologic ANC"). When one gold pair
@@ -190,6 +191,8 @@ def gold_variable(lexicon, entity: str, text: str) -> frozenset[str]:
         return frozenset({"age"})
     if re.fullmatch(r"(?:weeks? of )?gestation|gestational weeks?", stripped):  # "No more than 20 wk of gestation"
         return frozenset({"gestational_age"})
+    if re.search(r"\b(?:alcohol|ethanol)\b", stripped) and not re.search(r"abuse|dependence|disorder", stripped):
+        return frozenset({"alcohol_intake"})  # "alcohol > 40 g/day": the intake, which the lexicon names only with a bound
     whole = _one_variable(lexicon, text)
     found = {whole}
     if whole.startswith("text:"):
@@ -262,6 +265,28 @@ def expand_blood_pressure(g: dict) -> list[dict]:
             for name, number in (("sbp", pair.group(1)), ("dbp", pair.group(2)))]
 
 
+_SNELLEN = re.compile(r"\b(20|6)\s*/\s*(\d{1,3})\b")
+
+
+def snellen_as_decimal(g: dict) -> dict:
+    """"Visual acuity < 20/200", "20/32 - 20/320", "20/40 or better": Snellen fractions as the decimal acuity
+    they stand for (20/200 = 0.1), as the library reads them; the better acuity is the larger decimal."""
+    if "visual_acuity" not in g["variable"]:
+        return g
+    fractions = [int(a) / int(b) for a, b in _SNELLEN.findall(g["value_text"])]
+    if not fractions:
+        return g
+    text = g["value_text"].lower()
+    if len(fractions) == 2:
+        return {**g, "parsed": ("between", min(fractions), max(fractions), "")}
+    op = g["parsed"][0]
+    if re.search(r"or better|better than", text):
+        op = ">=" if "or better" in text else ">"
+    elif re.search(r"or worse|worse than", text):
+        op = "<=" if "or worse" in text else "<"
+    return {**g, "parsed": (op, fractions[0], None, "")}
+
+
 def same_value(prediction, gold_value: float, gold_unit: str, variable: str, value: float, unit: str, units, analytes) -> bool:
     if gold_unit in ("ULN", "LLN") or unit in ("ULN", "LLN"):
         return gold_unit == unit and math.isclose(gold_value, value, rel_tol=1e-6)
@@ -310,7 +335,7 @@ def main() -> int:
         seen_pairs = set()
         for g in gold:
             g["variable"] = gold_variable(lexicon, g["entity"], g["variable_text"])
-            for one in expand_blood_pressure(g):
+            for one in expand_blood_pressure(snellen_as_decimal(g)):
                 # "Age: >=40 and <=80 years" linked from both "Age" and "age": one threshold, annotated twice
                 pair = (one["line"], one["variable"], one["value_text"], one["parsed"])
                 if pair not in seen_pairs:

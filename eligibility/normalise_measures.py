@@ -562,7 +562,7 @@ def snellen_as_decimal(lexemes: list) -> list:
         denominator = words[index + 2] if index + 2 < len(words) and words[index + 1] == "/" else ""
         if word in ("20", "6") and denominator.isdigit() and int(word) <= int(denominator) * 4:
             first, last = lexemes[index], lexemes[index + 2]
-            read.append(Lexeme(f"{int(word) / int(denominator):.4g}", first.start, last.end))
+            read.append(Lexeme(f"{int(word) / int(denominator):.12g}", first.start, last.end))  # exact at the boundary
             index += 3
             continue
         bound = _ACUITY_BOUNDS.get(tuple(words[index:index + 2]))
