@@ -681,7 +681,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             # "Total bilirubin (≤ 1.5 x ULN)": the threshold in brackets
             pp.FollowedBy(pp.Regex(r"(?:[^()\s]+ ){0,4}\( (?:[<>=]|less|more|greater|at |under|over|up |no |not |below|above|exceed)"))
             + pp.ZeroOrMore(~lpar + lab_filler) + lpar + cmp_tail + rpar
-            + pp.Opt(measured_when).suppress()  # "(< 50 ng/dL) at study entry"
+            + pp.Opt(measured_when("context"))  # "(< 50 ng/dL) at study entry"
             | pp.ZeroOrMore(lab_filler) + pp.Opt((measured_by | methods_alone)("method") + pp.ZeroOrMore(lab_filler)) + cmp_tail
             | pp.ZeroOrMore(lab_filler) + value("value") + pp.Opt(age_words("age_words")) + postfix_op("op") + pp.Opt(timepoint)
             + pp.Opt(measured_when("context"))
