@@ -606,7 +606,13 @@ class Builder:
         if second.fields.get("op") is None:  # "< 11 g/dL in women or 12 g/dL in men": the same sign
             second = Parsed(second.kind, {**second.fields, "op": first.fields["op"]}, second.start, second.end)
         both = self._alternative_threshold(first, second, second_sex, p, usual_when=first_sex)
-        return both if both is not None else Review(self.source(p), "not_understood", span=self.span(p))
+        if both is None:
+            return Review(self.source(p), "not_understood", span=self.span(p))
+        labs = [lab for lab in _flat(first.fields.get("labs") or []) if isinstance(lab, str)]
+        context, narrows = self._measured_context(p, labs[0] if labs else "") if p.fields.get("context") else ("", False)
+        if narrows:  # "... for men and ... for women after transfusion": said of both, and narrowing which value counts
+            return _with_context(both, context)
+        return both
 
     def build_bound(self, p: Parsed) -> Node:
         return Review(self.source(p), "not_understood", span=self.span(p))
@@ -1794,6 +1800,17 @@ def _dated(qualifiers: tuple[str, ...], window) -> tuple[str, ...]:
 def _bracket_may_date_the_last_alone(f: dict, items: int) -> bool:
     """"aneurysm, or recent head injury (within the last 5 days)": a bracketed period after a list."""
     return bool(f.get("window")) and bool(_one(f["window"]).fields.get("bracketed")) and items > 1
+
+
+def _with_context(node: Node, context: str) -> Node:
+    """Each comparison of `node` shown with a context that narrows which value counts, so not decided."""
+    if isinstance(node, (Compare, Between)):
+        return replace(node, context=context, conditional=True)
+    if isinstance(node, Not):
+        return replace(node, item=_with_context(node.item, context))
+    if isinstance(node, (AllOf, AnyOf)):
+        return replace(node, items=tuple(_with_context(item, context) for item in node.items))
+    return node
 
 
 def _dose_scoped(node: Node, dosed: tuple[Finding, ...], scope: Review) -> Node:

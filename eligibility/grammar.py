@@ -1228,8 +1228,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "sex_thresholds",
         analyte_cmp("first") + sex_condition("first_sex") + pp.Opt(comma | semicolon) + pp.Opt(tok("and", "&", "or", "and/or"))
         + (analyte_cmp | bound | unsigned_bound)("second") + sex_condition("second_sex")
-        + pp.Opt(measured_when | measurement_context).suppress(),  # "... for men at screening", "on the screening ECG": said of both
-        lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
+        + pp.Opt((measured_when | measurement_context)("context")),  # "... for men at screening", "on the screening ECG": said of both
+        lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"],
+                   "context": _named(r, "context")},
     )
     # "For males HDL-C < 40 mg/dL, for females HDL-C < 45 mg/dL", "Males with hemoglobin > 17.5 g/dL or
     # females > 15.5 g/dL": the sex first
@@ -1244,8 +1245,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         pp.FollowedBy(pp.Regex(r"(?:(?:for|in) )?(?:males?|females?|men|women|man|woman)(?: |$)"))
         + sex_lead("first_sex") + pp.Opt(comma) + analyte_cmp("first") + pp.Opt(comma | semicolon) + pp.Opt(tok("and", "&", "or", "and/or"))
         + sex_lead("second_sex") + pp.Opt(comma) + (analyte_cmp | bound | unsigned_bound)("second")
-        + pp.Opt(measured_when | measurement_context).suppress(),
-        lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"]},
+        + pp.Opt((measured_when | measurement_context)("context")),
+        lambda r: {"first": r["first"], "first_sex": r["first_sex"], "second": r["second"], "second_sex": r["second_sex"],
+                   "context": _named(r, "context")},
     ).add_condition(  # one variable for both; "Males with a PSA > 4 and females with CA-125 > 35" are two requirements
         lambda t: _labs_of(t[0].fields["second"]) in (None, [], _labs_of(t[0].fields["first"])))
 
