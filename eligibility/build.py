@@ -1802,29 +1802,30 @@ def _bracket_may_date_the_last_alone(f: dict, items: int) -> bool:
     return bool(f.get("window")) and bool(_one(f["window"]).fields.get("bracketed")) and items > 1
 
 
+def _rebuilt(node: Node, leaf) -> Node:
+    """`node` with each leaf, under negations and lists too, replaced by `leaf(leaf node)`."""
+    if isinstance(node, Not):
+        return replace(node, item=_rebuilt(node.item, leaf))
+    if isinstance(node, (AllOf, AnyOf)):
+        return replace(node, items=tuple(_rebuilt(item, leaf) for item in node.items))
+    return leaf(node)
+
+
 def _with_context(node: Node, context: str) -> Node:
     """Each comparison of `node` shown with a context that narrows which value counts, so not decided."""
-    if isinstance(node, (Compare, Between)):
-        return replace(node, context=context, conditional=True)
-    if isinstance(node, Not):
-        return replace(node, item=_with_context(node.item, context))
-    if isinstance(node, (AllOf, AnyOf)):
-        return replace(node, items=tuple(_with_context(item, context) for item in node.items))
-    return node
+    return _rebuilt(node, lambda n: replace(n, context=context, conditional=True) if isinstance(n, (Compare, Between)) else n)
 
 
 def _dose_scoped(node: Node, dosed: tuple[Finding, ...], scope: Review) -> Node:
     """Each drug finding of `node` met by one of the doses an example names, or left to the reviewer
     (`scope`) when only the class is taken; under a negation too ("No CYP3A4 inducers (e.g.,
     dexamethasone > 2 mg/day)": a lower dose of it does not refute the requirement)."""
-    if isinstance(node, Finding) and node.category == "drug":
-        scoped = AllOf((node, scope), span=node.span)
-        return AnyOf((*dosed, scoped), span=node.span) if dosed else scoped
-    if isinstance(node, Not):
-        return replace(node, item=_dose_scoped(node.item, dosed, scope))
-    if isinstance(node, (AllOf, AnyOf)):
-        return replace(node, items=tuple(_dose_scoped(item, dosed, scope) for item in node.items))
-    return node
+    def scoped(n: Node) -> Node:
+        if not (isinstance(n, Finding) and n.category == "drug"):
+            return n
+        class_taken = AllOf((n, scope), span=n.span)
+        return AnyOf((*dosed, class_taken), span=n.span) if dosed else class_taken
+    return _rebuilt(node, scoped)
 
 
 def _measures_known_variable(node: Node) -> bool:
