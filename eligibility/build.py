@@ -1981,11 +1981,12 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
     r"(?:\s+(?:study\s+)?(?:formula|equation|method|scan|test|criteria|assay|calculation))?\b",
     r"\b(?:at|on|during|in|from|prior\s+to|before|by)\s+(?:the\s+)?(?:(?:time|day|date)\s+of\s+)?(?:(?:signing|giving|providing|obtaining)\s+(?:of\s+)?(?:the\s+)?)?"
     r"(?:study\s+|trial\s+)?(?:screening|pre-?screening|baseline|visit(?:\s+-?\d+)?|enrol\w*|randomi[sz]\w*|(?:re-?|pre-?)?registration|entry|inclusion"
-    r"|(?:written\s+)?informed\s+consent(?:\s*/\s*assent)?(?:\s+(?:form|document))?|icf|consent|day\s+-?\d+|admission|surgery"
+    r"|(?:written\s+)?informed\s+consent(?:\s*/\s*assent)?(?:\s+(?:form|document))?|icf|consent(?:ing)?|day\s+-?\d+|admission|surgery"
     r"|(?:start|initiation|beginning)(?:\s+of\s+(?:the\s+)?(?:study\s+)?(?:treatment|therapy|study|drug|medication|dosing)(?:\s+period)?)?"
     r"|(?:study\s+)?(?:treatment|therapy|drug)\s+(?:start|initiation)|dosing"
     r"|first\s+(?:dose|administration|infusion)(?:\s+of\s+(?:the\s+)?(?:study\s+|investigational\s+)?(?:treatment|drug|medication|therapy|intervention|product))?)"
     r"(?:\s+(?:visit|examinations?|assessments?|evaluations?|tests?))?\b",
+    r"\bon\s+the\s+(?:day|date)\s+(?:that\s+|when\s+)?(?:the\s+)?(?:written\s+)?(?:informed\s+)?consent(?:\s+form)?\s+(?:is|was|will\s+be|has\s+been)\s+signed\b",
     r"\b(?:during|in|within)\s+the\s+(?:prior|past|last|previous)\s+(?:year|month|week)\b",
     r"\b(?:while\s+)?(?:breathing\s+)?(?:(?:on|in|at)\s+)?(?:room|ambient)\s+air\b|\bin\s+air\b|\bat\s+rest\b",
     r"\b(?:of\s+(?:the\s+|their\s+)?)?(?:normal\s+)?(?:predicted|expected)(?:\s+normal)?(?:\s+values?)?\b",
@@ -2007,7 +2008,7 @@ _STUDY_EVENT = re.compile(
     r"(?![^)]*(?:\b(?:than|least|most|older|younger|over|under|above|below)\b|[<>≤≥]|\d+\s*(?:years?|yrs?|months?)\b))"
     r"[\w\s'/,.-]{0,40}?\b(?:vaccination|vaccine|immuni[sz]ation|injection|infusion|dosing|dose|treatment|surgery|operation"
     r"|procedure|intervention|admission|hospitali[sz]ation|enrol?ment|randomi[sz]ation|inclusion|screening|registration|entry"
-    r"|visit|signing|signature|consent|assent|recruitment|baseline)\b"
+    r"|visit|signing|signature|consent(?:ing)?|assent|recruitment|baseline)\b"
     # a few words more, none joining another requirement: "... into study EVP-6124-024", not "... and presence of CVD"
     r"(?:\s+(?!(?:and|or|with|without|presence|absence|who|which|if|unless|except|but)\b)[\w'/.-]+){0,5}\s*\)?\.?$", re.I)
 

@@ -490,6 +490,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "functional class", "performance status", "performance score", "performance", "performance statuses", "scale", "in serum", "in plasma",
          "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "absolute", "total",
          "at screening", "at baseline", "measured", "calculated", "estimated", "by cockcroft - gault",
+         # when, as usual: the value at the screening, "Age at study entry ≥ 18 years" (not "at diagnosis", another value)
+         "at the screening visit", "at screening visit", "at the time of screening", "at enrollment", "at enrolment", "at study entry",
+         "at entry", "at time of entry", "at the time of entry", "at the time of enrollment", "at the time of enrolment",
+         "at inclusion", "at randomization", "at randomisation", "at registration", "at study enrollment", "of entry",
          "cockcroft - gault", "(", ")", "-", "who criteria", "criteria", "total score", "at rest", "in ambient air",
          "at rest in ambient air", "on room air", "in room air", "on ambient air", "at room air", "by pulse oximetry",
          "of the patient", "of the subject", "of the participant", "averaging", "average", "mean", "fasting", "fasted", "non - fasting",
@@ -544,7 +548,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
         rf"|(?:study )?(?:treatment|therapy|drug) (?:start|initiation)|dosing|day 1)\b"
         # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
         rf"|on (?:(?:the )?(?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion|(?:@proc:)?surgery|admission"
-        rf"|(?:signing |giving |providing )(?:of )?(?:the )?(?:written )?(?:informed )?consent(?: form)?)\b"
+        rf"|(?:(?:signing |giving |providing )(?:of )?)?(?:the )?(?:written )?(?:informed )?consent(?: form)?"
+        # "on the day of consenting to the study", "on the day the informed consent form will be signed"
+        rf"|consenting(?: to (?:the |this )?(?:study|trial))?)\b"
+        rf"|on the (?:day|date) (?:that |when )?(?:the )?(?:written )?(?:informed )?consent(?: form)? (?:is|was|will be|has been) signed\b"
         rf"|at (?:the )?(?:(?:time|date) of )?(?:signing (?:the |of )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b"
         # "life expectancy of at least 12 weeks from the first dose of study treatment": counted from when
         rf"|from (?:the )?(?:time of )?(?:first dose|start|initiation|randomi[sz]ation|enrol?lment|registration|study entry|entry|screening|inclusion)\b{IN_CLAUSE}*?)"
@@ -1324,7 +1331,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # "Healthy adult males or females between 18 and 84": "adult" says no more than the age does
         + pp.Opt(pp.Regex(rf"(?:(?<!.)|(?<=is )|(?<=be ))an?{_END}")) + pp.Opt(tok("healthy")("healthy")) + pp.Opt(tok("adult")("adult")) + sex_item("values*")
         + pp.ZeroOrMore((list_conj | tok("and", "or")) + pp.Opt(tok("a", "an")) + sex_item("values*"))  # "a man or a woman"
-        + pp.ZeroOrMore(tok("adults", "adult")("adult") | tok("patients", "subjects", "participants", "volunteers", "aged", "of", "gender", "sex", "healthy",
+        + pp.ZeroOrMore(tok("adults", "adult")("adult") | tok("patients", "subjects", "participants", "volunteers", "outpatients", "inpatients", "individuals", "persons",
+                            "aged", "of", "gender", "sex", "healthy",
                             "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are",
                             ", of any race", ", of any ethnicity", ", of any race or ethnicity", ", of all races", ", any race")),
         lambda r: {"values": _words(_all(r, "values")), "healthy": "healthy" in r, "adult": "adult" in r},

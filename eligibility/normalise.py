@@ -15,6 +15,7 @@ from .normalise_measures import (
     DURATION_WORDS,
     GROUP_WORDS,
     NUMBER_START,
+    SEX_WORDS,
     SIGNS,
     alternative_bound_bracketed,
     analyte_named_twice,
@@ -245,7 +246,7 @@ def normalised(lexemes: list) -> list:
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
+                 _spaced_dash_as_colon, _without_everyone, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _unit_after_open_bound, _measured_either_way, _limit_without_article,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
@@ -297,8 +298,14 @@ def _without_stray_marks(lexemes: list) -> list:
             skip_sign = False
             continue
         if (lexeme.g == "." and kept and kept[-1].g in _ABBREVIATED_UNITS and len(kept) > 1 and NUMBER_START.match(kept[-2].g)
-                and following in ("and", "or", "to", ",")):
-            continue  # "TBUT > 5 sec. and < 10 sec.": the abbreviation's point, not the sentence's end
+                and following in ("and", "or", "to", ",", "of")):
+            continue  # "TBUT > 5 sec. and < 10 sec.", "< 18 yrs. of age": the abbreviation's point, not the sentence's end
+        if (lexeme.g == "least" and kept and kept[-1].g == "at" and following in (">=", ">")
+                or lexeme.g == "most" and kept and kept[-1].g == "at" and following in ("<=", "<")):
+            kept.pop()  # "At least ≥ 18 years": the sign says it again
+            continue
+        if lexeme.g == "&" and following in SIGNS:  # "≥ 18 years & ≤ 65 years of age"
+            lexeme = replace(lexeme, g="and")
         if lexeme.g == "among" and NUMBER_START.match(following):  # "who is among 20 to 80 years of age"
             lexeme = replace(lexeme, g="between")
         kept.append(lexeme)
@@ -611,6 +618,24 @@ def _without_everyone(lexemes: list) -> list:
     return lexemes
 
 
+def _sexes_bracketed_after_persons(lexemes: list) -> list:
+    """"Patients (male or female) aged ≥ 18 years", "Subjects (men/women)": the sexes named in brackets
+    after the people, read as the "Patients male or female" the grammar knows."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 2):
+        if words[index] != "(" or words[index - 1] not in _BRACKETED_SEXES_AFTER or ")" not in words[index + 1:]:
+            continue
+        closing = words.index(")", index + 1)
+        inside = words[index + 1:closing]
+        if inside and SEX_WORDS.intersection(inside) and all(w in SEX_WORDS or w in _SEX_LIST_JOINERS for w in inside):
+            return lexemes[:index] + lexemes[index + 1:closing] + lexemes[closing + 1:]
+    return lexemes
+
+
+_BRACKETED_SEXES_AFTER = PERSON_WORDS | {"outpatients", "inpatients", "adults", "adult"}
+_SEX_LIST_JOINERS = frozenset({"or", "and", "/", "and/or", ","})
+
+
 _INTRODUCING_VERBS = ("received", "undergone", "had", "taken", "used", "been treated with", "been given", "received treatment with")
 
 
@@ -794,6 +819,10 @@ _METHOD_BRACKET = re.compile(r"(?:as )?(?:(?:diagnosed|confirmed|documented|esta
                              r"(?: (?:by|clinically|with|on|using|via)\b| clinically$)|diagnosed clinically)")
 
 
+_CALCULATION_BRACKET = re.compile(r"(?:as )?(?:(?:calculated|estimated|measured|determined|assessed) )?(?:using|by|per|via|with|according to) "
+                                  r"(?:the )?(?:[a-z'-]+ ){1,5}(?:method|formula|equation|calculation)")
+
+
 _REFERENCE_BRACKET = re.compile(r"(?:see |refer to |per |as per |as defined in |defined in )?(?:the )?(?:protocol )?"
                                 r"(?:appendix|appendices|attachment|annex|section|table)(?: [a-z0-9.-]+){1,2}")
 
@@ -810,6 +839,9 @@ def _without_method_notes(lexemes: list) -> list:
             if (_METHOD_BRACKET.match(" ".join(inner)) and "(" not in inner
                     and not any(w[:1].isdigit() or w in SIGNS or w.startswith("@lab:") for w in inner)):
                 index = closing + 1
+                continue
+            if words[index - 1].startswith("@lab:") and _CALCULATION_BRACKET.fullmatch(" ".join(inner)):
+                index = closing + 1  # "Creatinine clearance (using Cockcroft-Gault method) < 30 mL/min": how it is had, as usual
                 continue
             if _REFERENCE_BRACKET.fullmatch(" ".join(inner)):
                 index = closing + 1  # "Creatinine clearance (Appendix C) ≥ 30 mL/min": where the protocol says more

@@ -318,7 +318,7 @@ def alternative_bound_bracketed(lexemes: list) -> list:
 
 
 _MALE_WORDS = frozenset(data_json("phrases.json")["male"])
-_SEX_WORDS = _MALE_WORDS | frozenset(data_json("phrases.json")["female"])
+SEX_WORDS = _MALE_WORDS | frozenset(data_json("phrases.json")["female"])
 
 
 def sex_bound_bracketed(lexemes: list) -> list:
@@ -326,7 +326,7 @@ def sex_bound_bracketed(lexemes: list) -> list:
     sex's bound, read as the "QTc < 500 msec for men or < 470 msec for women" the grammar knows; a bound
     that gives no sign takes the first one's."""
     words = [lexeme.g for lexeme in lexemes]
-    if "(" not in words or not _SEX_WORDS.intersection(words):
+    if "(" not in words or not SEX_WORDS.intersection(words):
         return lexemes
     sign = next((w for w in words if w in SIGNS), None)
     if sign is None:
@@ -336,17 +336,17 @@ def sex_bound_bracketed(lexemes: list) -> list:
             continue
         closing = next((j for j in range(index + 1, len(words)) if words[j] in ("(", ")")), None)
         # "Prolonged QTc (> 450 msec for males and > 470 msec for females)": the bounds of each sex in one bracket
-        if (words[index + 1] in SIGNS and closing is not None and words[closing] == ")" and words[closing - 1] in _SEX_WORDS
-                and words[index - 1].startswith("@lab:") and sum(w in _SEX_WORDS for w in words[index:closing]) == 2):
+        if (words[index + 1] in SIGNS and closing is not None and words[closing] == ")" and words[closing - 1] in SEX_WORDS
+                and words[index - 1].startswith("@lab:") and sum(w in SEX_WORDS for w in words[index:closing]) == 2):
             return lexemes[:index] + lexemes[index + 1:closing] + lexemes[closing + 1:]
         # "(males)", "(male patients)"
         named = 1 + (words[index + 2] in GROUP_WORDS and words[index + 1] in ("male", "female"))
-        if (words[index + 1] in _SEX_WORDS and index + named + 1 < len(words) and words[index + named + 1] == ")"
+        if (words[index + 1] in SEX_WORDS and index + named + 1 < len(words) and words[index + named + 1] == ")"
                 and any(w[:1].isdigit() for w in words[max(0, index - 5):index])):
             said = replace(lexemes[index], g="for", end=lexemes[index].start)
             return sex_bound_bracketed(lexemes[:index] + [said] + lexemes[index + 1:index + named + 1] + lexemes[index + named + 2:])
-        if words[index - 1] in _SEX_WORDS and words[index - 2] in ("for", "in"):
-            if (closing is None or words[closing] != ")" or words[closing - 1] not in _SEX_WORDS
+        if words[index - 1] in SEX_WORDS and words[index - 2] in ("for", "in"):
+            if (closing is None or words[closing] != ")" or words[closing - 1] not in SEX_WORDS
                     or not any(w[:1].isdigit() for w in words[index + 1:closing])):
                 return lexemes
             opened = [replace(lexemes[index], g="or", end=lexemes[index].start)]
@@ -360,7 +360,7 @@ def sex_before_bound(lexemes: list) -> list:
     """"Creatinine: Male > 1.3 mg/dL, Female > 1.2 mg/dL": each sex named before its bound, read as the
     "Creatinine > 1.3 mg/dL for males, > 1.2 mg/dL for females" the grammar knows."""
     words = [lexeme.g for lexeme in lexemes]
-    named = [k for k, w in enumerate(words) if w in _SEX_WORDS and k + 1 < len(words)
+    named = [k for k, w in enumerate(words) if w in SEX_WORDS and k + 1 < len(words)
              and (words[k + 1] in SIGNS or words[k + 1] == ":" and k + 2 < len(words) and words[k + 2] in SIGNS)]
     if len(named) != 2 or {words[k] in _MALE_WORDS for k in named} != {True, False}:
         return lexemes
@@ -373,7 +373,7 @@ def sex_before_bound(lexemes: list) -> list:
         while end > sign and words[end - 1] in (",", ";", "and", "or", "."):
             end -= 1
         bound = lexemes[sign:end]
-        if not bound or any(w in _SEX_WORDS or w in ("(", ")") for w in words[sign:end]):
+        if not bound or any(w in SEX_WORDS or w in ("(", ")") for w in words[sign:end]):
             return lexemes
         said = [replace(lexemes[start], g="for", end=lexemes[start].start), lexemes[start]]
         joint = lexemes[end:named[index + 1]] if index + 1 < len(named) else lexemes[end:]
