@@ -493,7 +493,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          # when, as usual: the value at the screening, "Age at study entry ≥ 18 years" (not "at diagnosis", another value)
          "at the screening visit", "at screening visit", "at the time of screening", "at enrollment", "at enrolment", "at study entry",
          "at entry", "at time of entry", "at the time of entry", "at the time of enrollment", "at the time of enrolment",
-         "at inclusion", "at randomization", "at randomisation", "at registration", "at study enrollment", "of entry",
+         "at inclusion", "at randomization", "at randomisation", "at registration", "at study enrollment",
          "cockcroft - gault", "(", ")", "-", "who criteria", "criteria", "total score", "at rest", "in ambient air",
          "at rest in ambient air", "on room air", "in room air", "on ambient air", "at room air", "by pulse oximetry",
          "of the patient", "of the subject", "of the participant", "averaging", "average", "mean", "fasting", "fasted", "non - fasting",

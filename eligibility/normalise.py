@@ -622,12 +622,12 @@ def _sexes_bracketed_after_persons(lexemes: list) -> list:
     """"Patients (male or female) aged ≥ 18 years", "Subjects (men/women)": the sexes named in brackets
     after the people, read as the "Patients male or female" the grammar knows."""
     words = [lexeme.g for lexeme in lexemes]
-    for index in range(1, len(words) - 2):
-        if words[index] != "(" or words[index - 1] not in _BRACKETED_SEXES_AFTER or ")" not in words[index + 1:]:
+    for index in range(1, len(words)):
+        if words[index] != "(" or words[index - 1] not in _BRACKETED_SEXES_AFTER or ")" not in words[index:]:
             continue
-        closing = words.index(")", index + 1)
+        closing = words.index(")", index)
         inside = words[index + 1:closing]
-        if inside and SEX_WORDS.intersection(inside) and all(w in SEX_WORDS or w in _SEX_LIST_JOINERS for w in inside):
+        if SEX_WORDS.intersection(inside) and all(w in SEX_WORDS or w in _SEX_LIST_JOINERS for w in inside):
             return lexemes[:index] + lexemes[index + 1:closing] + lexemes[closing + 1:]
     return lexemes
 
