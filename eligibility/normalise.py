@@ -201,6 +201,7 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
     letters = acronym.lower()
     if not (2 <= len(letters) <= 6 and letters.isalpha()):
         return 0
+    capitals = acronym[:1].isupper() and (sum(letter.isupper() for letter in acronym) >= 2 or len(acronym) == 2)
 
     def spell(position: int, remaining: str) -> int | None:  # lexemes used, reading backwards
         if not remaining:
@@ -222,7 +223,10 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
         if not word[:1].isalpha():
             return None
         initials = _initials(word)  # a known term may be several words
-        for spelled in dict.fromkeys((initials, word[0])):
+        # "electrocardiogram (ECG)", "gastrointestinal (GI)": capitals taken from inside one word
+        inside = (remaining,) if (capitals and remaining == letters and lexeme.g in (word, f"@lab:{word}") and remaining[0] == word[0]
+                                  and not word.startswith(remaining) and _spells_inside(remaining, word)) else ()
+        for spelled in dict.fromkeys((initials, word[0], *inside)):
             if remaining.endswith(spelled):
                 rest = spell(position - 1, remaining[: len(remaining) - len(spelled)])
                 if rest is not None:
@@ -233,6 +237,12 @@ def _spelled_by(acronym: str, before: list, text: str) -> int:
         return None
 
     return spell(len(before) - 1, letters) or 0
+
+
+def _spells_inside(letters: str, word: str) -> bool:
+    """Whether the letters are in the word in order, one word's letters read as its acronym."""
+    rest = iter(word)
+    return all(letter in rest for letter in letters)
 
 
 def normalised(lexemes: list) -> list:
