@@ -1561,7 +1561,9 @@ class Builder:
         if any(w in _NOT_A_FINDING for w in words):
             return False
         if self.criterion_kind == "inclusion":
-            return all(any(w.startswith("@") for w in item) for item in items)
+            # or a disease's name by its ending ("Knee osteoarthritis", "Amenorrhea"): never a state measured
+            # otherwise; not a procedure's or a drug's, which an inclusion may mean as planned
+            return all(any(w.startswith("@") or _names_a_disease(w) for w in item) for item in items)
         # and a word that names a finding ("abnormalities", "neuropathy"), so that any stray phrase is not one
         return all(any(w.startswith("@") or self._finding_word(w) for w in item) for item in items)
 
@@ -2210,6 +2212,16 @@ def _unscoped(node: Node) -> Node:
 
 _DENIAL_OPENING = re.compile(r"\s*(?:no|without)\b", re.I)
 _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", re.I)
+
+
+_DISEASE_SUFFIXES = ("itis", "osis", "oses", "emia", "aemia", "oma", "omas", "pathy", "pathies", "plegia", "algia", "penia",
+                     "trophy", "iasis", "ectasis", "rrhea", "rrhoea", "rrhage", "cytosis")
+_ENDING_LIKE_A_DISEASE = frozenset("diagnosis diagnoses prognosis prognoses empathy sympathy diploma diplomas stoma stomas trophy "
+                                   "nostalgia academia".split())
+
+
+def _names_a_disease(word: str) -> bool:
+    return word.endswith(_DISEASE_SUFFIXES) and word not in _ENDING_LIKE_A_DISEASE
 
 
 @lru_cache(maxsize=1)
