@@ -1479,6 +1479,8 @@ class Builder:
         """Findings outside the lexicons, matched by name only; see Evaluator.visit_finding."""
         f = _negated_duration_as_window(p.fields)
         items = self._adjectives_sharing_term([list(_flat(words)) for words in f["names"]], f.get("conj", []))
+        if f.get("status") == "history":  # "History of pancreatitis or history of gallstones": the status said again
+            items = [items[0], *(_without_history_of(item) for item in items[1:])]
         # "undergoing elective, ambulatory, ... repair", "Pneumonia of community, viral, fungal or parasitic etiology"
         # ... and "large pleural or peritoneal effusions": a name ending in an adjective shares the next one's noun
         lone_adjective = any(not item[-1].startswith("@") and (len(items) > 1 or len(item) == 1 and not self._finding_word(item[0]))
@@ -2212,6 +2214,15 @@ def _unscoped(node: Node) -> Node:
 
 _DENIAL_OPENING = re.compile(r"\s*(?:no|without)\b", re.I)
 _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", re.I)
+
+
+def _without_history_of(item: list[str]) -> list[str]:
+    named = item[:1] == ["#name"]
+    words = item[1:] if named else item
+    if words[:2] != ["history", "of"] or len(words) < 3:
+        return item
+    rest = words[2:]
+    return ["#name", *rest] if named and any(not w.startswith("@") for w in rest) and any(w.startswith("@") for w in rest) else rest
 
 
 _DISEASE_SUFFIXES = ("itis", "osis", "oses", "emia", "aemia", "oma", "omas", "pathy", "pathies", "plegia", "algia", "penia",

@@ -1012,7 +1012,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "mild, moderate, or severe": commas in a run of qualifiers that ends in "or" are that "or"
     listed_or = pp.Regex(r",(?= )").add_parse_action(pp.replace_with(", or")) + pp.FollowedBy(
         qualifier + pp.ZeroOrMore(pp.Regex(r",(?= )") + qualifier) + either_word)
-    qualifier_run = qualifier("pre_qualifiers*") + pp.OneOrMore(listed_or + qualifier("pre_qualifiers*"))
+    # "relapsed/refractory multiple myeloma": a slash between two qualifiers is that "or" too
+    slash_or = tok("/").add_parse_action(pp.replace_with("or")) + pp.FollowedBy(qualifier)
+    qualifier_run = qualifier("pre_qualifiers*") + pp.OneOrMore((listed_or | slash_or) + qualifier("pre_qualifiers*"))
     coordinated = ((qualifier_run | present_too + pp.FollowedBy(either_word + status) | status("status*") + either_word + present_too
                     | finding_prefix)
                    + pp.ZeroOrMore(either_word + finding_prefix))
