@@ -237,6 +237,10 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             joined.append(Token(tok.text + "/" + tokens[i + 2].text, "and/or", tok.start, tokens[i + 2].end))
             i += 3
             continue
+        if tok.norm == "and" and i + 1 < len(tokens) and tokens[i + 1].norm == "or" and i > 0:  # "afatinib and or vinorelbine": a lost slash
+            joined.append(Token(tok.text + " " + tokens[i + 1].text, "and/or", tok.start, tokens[i + 1].end))
+            i += 2
+            continue
         if (
             i + 1 < len(tokens)
             # "ANC= > 1,500/mm3": "=>" with a stray space
