@@ -636,6 +636,12 @@ class Builder:
         other = self._resolve(self.build_cmp(Parsed("cmp", fields, bound.start, bound.end)))
         if all_review(main) or all_review(other):
             return None
+        if bound_direction(other) != bound_direction(main):
+            if self.criterion_kind == "inclusion" or bound_direction(other) is None:
+                return None
+            # "Total bilirubin > 1.5 x ULN (< 3 x ULN for patients with Gilbert's syndrome)": what they may
+            # have, so what excludes them is the rest
+            other = Not(other, span=other.span)
         span = self.span(where)
         usual_when = usual_when if usual_when is not None else Not(condition, span=condition.span)
         return AnyOf((AllOf((main, other), span=span), AllOf((usual_when, main), span=span),
@@ -2390,6 +2396,14 @@ def _is_implication(node: Node) -> bool:
 def _is_washout(node: Node) -> bool:
     """"No chemotherapy within 4 weeks": a period since a treatment."""
     return isinstance(node, Not) and isinstance(node.item, Finding) and node.item.window is not None
+
+
+def bound_direction(rule: Node) -> str | None:
+    """"upper" when every comparison bounds from above ("≤ 1.5 x ULN"), "lower" when from below; else None."""
+    ops = {n.op for n in rule.walk() if isinstance(n, Compare)}
+    if not ops or any(isinstance(n, Between) for n in rule.walk()):
+        return None
+    return "upper" if ops <= {"<", "<="} else "lower" if ops <= {">", ">="} else None
 
 
 def all_review(node: Node) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 import pyparsing as pp
 
 from . import grammar
-from .build import Builder, all_review, alternative_thresholds, classify_review
+from .build import Builder, all_review, alternative_thresholds, bound_direction, classify_review
 from .criteria import OTHER_PEOPLE, Item, count_required, split_criteria
 from .errors import SourceError
 from .lexicon import Lexeme, get_lexicon
@@ -22,6 +22,7 @@ from .normalise_measures import NUMBER_START
 from .readings import COMPARED_NUMBER, readings_in
 from .sources import TrialSource, read_source
 from .statements import statement
+from .subgroups import subgroup_splits
 from .tokens import tokenize
 
 # Beyond this many lexemes a line is a paragraph, not a criterion; it goes to review unparsed.
@@ -126,6 +127,9 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
         if not all_review(rule):
             women = Sex(("female",), span=(0, womens.end()))
             return AnyOf((Not(women, span=women.span), _shift(rule, -rest)), span=(0, len(clean))), problems
+    subgroup = _threshold_for_a_subgroup(clean, kind)
+    if subgroup is not None:
+        return subgroup
     by_sentence = _compile_sentences(clean, kind)
     if by_sentence is not None:
         return by_sentence
@@ -191,6 +195,70 @@ def _compile_population_pair(clean: str, kind: str) -> tuple[Node, tuple[str, ..
         second = _spans_moved(second, second_start - len(prefix), second_start)
         joined = (AllOf if kind == "inclusion" else AnyOf)((first, second), span=(0, len(clean)))
         return joined, first_problems + second_problems
+    return None
+
+
+def _threshold_for_a_subgroup(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
+    """"Total bilirubin ≤ 1.5 x ULN. For participants with Gilbert's disease ≤ 3.0 mg/dL": the usual
+    threshold, or another for the patients named, read as "≤ 5 x ULN in patients with liver metastases"
+    is: (both met) or (not those patients, and the usual) or (those patients, and theirs)."""
+    for split in subgroup_splits(clean):
+        main_text = clean[:split.main[1]].rstrip(" ,;.")
+        # "Total bilirubin ≤ 1.5x ULN; AST/ALT ≤ 2.5x ULN. In subjects with ..., the AST/ALT may be ≤ 5x ULN":
+        # the other threshold stands in for the last requirement only; those before it stand apart
+        last = max((m.end() for m in _LAST_REQUIREMENT_START.finditer(main_text)), default=0)
+        before, before_problems = compile_criterion(main_text[:last], kind) if last else (None, ())
+        if before is not None and any(isinstance(n, Review) for n in before.walk()):
+            continue
+        main, main_problems = compile_criterion(main_text[last:], kind)
+        main, main_problems = _shift(main, -last), before_problems + main_problems
+        variables = _thresholds_of(main)
+        if not variables:
+            continue
+        condition, condition_problems = compile_criterion(clean[split.condition[0]:split.condition[1]], "inclusion")
+        if any(isinstance(n, (Review, Compare, Between, OneOf)) for n in condition.walk()):
+            continue
+        # "the AST/ALT may be ≤ 5x ULN": the modal blanked, so that spans stay where they were
+        bound_text, prefix = _SUBGROUP_MODAL.sub(lambda m: " " * len(m.group()), clean[split.bound[0]:split.bound[1]]), ""
+        if _BARE_BOUND_START.match(bound_text):  # "For participants with Gilbert's disease ≤ 3.0 mg/dL": what the usual names
+            named = _FIRST_BOUND.search(main_text)
+            if named is None or named.start() == 0:
+                continue
+            prefix = main_text[:named.start()] if not bound_text[0].isdigit() else main_text[:named.end()]
+        other, other_problems = compile_criterion(prefix + bound_text, kind)
+        if not variables <= (_thresholds_of(other) or set()):
+            continue
+        direction = bound_direction(main)
+        if direction is None or bound_direction(other) is None:
+            continue
+        if bound_direction(other) != direction:
+            if kind == "inclusion":
+                continue
+            # "Total bilirubin > 2.0 mg/dL (except patients with Gilbert Syndrome, who can have total bilirubin
+            # < 3.0 mg/dL)": what they may have, so what excludes them is the rest
+            other = Not(other, span=other.span)
+        condition = _shift(condition, -split.condition[0])
+        other = _spans_moved(other, split.bound[0] - len(prefix), split.bound[0])
+        span = (0, len(clean))
+        either = AnyOf((AllOf((main, other), span=span), AllOf((Not(condition, span=condition.span), main), span=span),
+                        AllOf((condition, other), span=span)), span=span)
+        if before is not None:
+            either = (AllOf if kind == "inclusion" else AnyOf)((before, either), span=span)
+        return either, main_problems + condition_problems + other_problems
+    return None
+
+
+_SUBGROUP_MODAL = re.compile(r"\b(?:may|can|could|must|should|will)\s+(?:also\s+)?(?:be|have)\b", re.I)
+_LAST_REQUIREMENT_START = re.compile(r"(?<=[A-Za-z0-9%)\]])\.\s+(?=[A-Z(])|;\s*")
+
+
+def _thresholds_of(rule: Node) -> set[str] | None:
+    """The variables a rule of thresholds only (joined by "and" / "or") bounds; None for any other rule."""
+    if isinstance(rule, (Compare, Between)) and not rule.conditional:
+        return {rule.variable}
+    if isinstance(rule, (AllOf, AnyOf)):
+        parts = [_thresholds_of(item) for item in rule.items]
+        return None if any(part is None for part in parts) else set().union(*parts)
     return None
 
 
