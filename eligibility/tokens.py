@@ -339,6 +339,7 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 # Word's Symbol font puts ≥ and ≤ where Latin-1 has ³ and £: "LVEF ³50%", "HbA1c £ 8.5 %". Read so only
 # where a sign would stand, alone before a number (not "mm³", nor "10³"); one character for one, so spans hold.
+_FRACTION_SLASHES = str.maketrans({"⁄": "/", "∕": "/"})
 _SYMBOL_FONT_SIGN = re.compile(r"(?<![^\s(\[:])[³£](?= ?\d)")
 
 
@@ -346,6 +347,7 @@ def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens with spans into `text`."""
     tokens: list[Token] = []
     text = _SYMBOL_FONT_SIGN.sub(lambda sign: "≥" if sign.group() == "³" else "≤", text)
+    text = text.translate(_FRACTION_SLASHES)  # "150 mg⁄dL": a fraction or division slash is a slash
     for doc_token in _spacy_tokenizer()(text):
         piece = doc_token.text
         start = doc_token.idx
