@@ -795,6 +795,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
                      r"(?:completed|discontinued|stopped|ended|finished|ceased)(?= |$)").set_name("ended")
     recent_sign = prefix_op.copy().add_condition(
         lambda s, loc, t: t[0] in ("<", "<=") and re.search(r"\brecent(?:ly)?\b[^()]{0,80}\( ?$", s[:loc]) is not None)
+    # "prior", "ago" with nothing after: before the screening
+    unreferenced = tok("prior", "before", "earlier", "previously", "ago").suppress() + pp.FollowedBy(
+        pp.StringEnd() | tok(".", ",", ";", ")", "or", "and", "and/or"))
     # both need a number of days or weeks close ahead: a cheap look-ahead spares trying them after every finding
     window = _tagged(
         "window",
@@ -803,12 +806,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
             phrase(p["window_within"], "within") + (
                 pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount")
                 + pp.Opt(window_note("note") | window_exception("except"))
-                + pp.Opt(relation + pp.Opt(reference("reference"))) + pp.Opt(window_note("note"))
+                + pp.Opt(relation + pp.Opt(reference("reference")) | unreferenced) + pp.Opt(window_note("note"))
                 | half_lives_first("note") + time_quantity("amount") + longer_of_two + pp.Opt(relation + pp.Opt(reference("reference"))))
             # "at least 4 months of adjuvant chemotherapy" is how long it lasted, not how long before it;
             # "completed at least 4 weeks prior to enrollment": when it ended is when it last happened
             | ended("ended") + (prefix_op | pp.Empty().add_parse_action(pp.replace_with(">=")))("op") + time_quantity("amount")
             + pp.Opt(window_note("note")) + relation_besides_of + reference("reference")
+            # "Chemotherapy less than 3 weeks prior", "surgery < 2 weeks ago": before now, which is the screening
+            | prefix_op.copy().add_condition(lambda t: t[0] in ("<", "<="))("op") + time_quantity("amount") + unreferenced
             | (longer_bound("op") + time_quantity("amount") + pp.Opt(window_note("note"))
                + relation_besides_of
                | pp.Opt(prefix_op.copy().add_condition(lambda t: t[0] not in (">=", ">"))("op")) + time_quantity("amount")
