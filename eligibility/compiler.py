@@ -14,6 +14,7 @@ from . import grammar
 from .build import Builder, all_review, alternative_thresholds, bound_direction, classify_review
 from .criteria import OTHER_PEOPLE, Item, count_required, split_criteria
 from .errors import SourceError
+from .exemptions import with_exemptions_read
 from .lexicon import Lexeme, get_lexicon
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
 from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
@@ -151,7 +152,7 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     rule, problems = _compile_sentence(clean, kind)
     if isinstance(rule, Review) and rule.reason == "conditional":
         return _compile_population_pair(clean, kind) or (rule, problems)
-    return rule, problems
+    return with_exemptions_read(rule, kind, compile_criterion, _shift), problems
 
 
 # "for patients who are ≤ 16 years old", "in subjects with liver metastases": whom a requirement binds
