@@ -814,6 +814,12 @@ def _without_visit_labels(lexemes: list) -> list:
                 index += 3
                 continue
             closing = words.index(")", index) if ")" in words[index:index + 12] else -1
+            named = words[index + 1:closing] if closing > 0 else []
+            if (named and named[0] in _VISIT_NAMES and named[1:] in ([], ["visit"], ["period"])
+                    and (re.fullmatch(r"v\d+", words[index - 1]) or index > 1 and words[index - 2] == "visit"
+                         and re.fullmatch(r"-?\d+[a-z]?", words[index - 1]))):
+                index = closing + 1  # "at Visit 1 (Screening)": the visit's name adds nothing to its label
+                continue
             if (closing > 0 and (words[index - 1] in _VISIT_NAMES or re.fullmatch(r"-?\d+[a-z]?", words[index - 1]))
                     and _VISIT_LABEL.fullmatch(" ".join(words[index + 1:closing]))):
                 index = closing + 1  # "at Visit 2 (Day -1)", "at baseline (Week 0)"
