@@ -1038,6 +1038,7 @@ def _unclosed_brackets_closed(lexemes: list) -> list:
 
 
 _POSITIVE_FOR = frozenset({"positive", "infected", "seropositive"})
+_SEX_JOINERS = frozenset({"and", "or", "/", "and/or", ","})
 _AGE_OPENINGS = frozenset({"over", "under", "aged", "age", "ages", "@lab:age", "between", "from", "older", "younger", ">=", ">", "<=", "<",
                            "at", "of"})
 
@@ -1045,6 +1046,17 @@ _AGE_OPENINGS = frozenset({"over", "under", "aged", "age", "ages", "@lab:age", "
 def condition_named_as_persons(lexemes: list) -> list | None:
     """"HIV-positive patients over 18 years", "Type 1 diabetes mellitus patients": a condition said of the
     persons, read as the condition (then what follows). Not "HIV-negative patients", who are without it."""
+    sexes = 0  # "Male and female COPD patients aged ≥ 40 years": the sexes first, then the persons with it
+    while sexes < len(lexemes) and (lexemes[sexes].g in SEX_WORDS or sexes and lexemes[sexes].g in _SEX_JOINERS):
+        sexes += 1
+    if sexes and lexemes[sexes - 1].g in _SEX_JOINERS:
+        return None
+    if sexes:
+        named = condition_named_as_persons(lexemes[sexes:])
+        if named is None:
+            return None
+        person = next(lexeme for lexeme in lexemes[sexes + 1:] if lexeme.g in PERSON_WORDS)
+        return [*lexemes[:sexes], person, Lexeme("with", person.start, person.end), *named]
     if not lexemes or not lexemes[0].g.startswith("@cond:"):
         return None
     i = 1
