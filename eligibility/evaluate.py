@@ -441,6 +441,8 @@ class Evaluator:
     def _qualifier(self, qualifier: str, record: Record) -> Answer:
         rule = self._qualifier_status.get(qualifier)
         name = record.name.lower()
+        if _GENOTYPE_ASKED.fullmatch(qualifier):
+            return _genotype(qualifier, record)
         if qualifier in name or qualifier.replace("-", " ") in name.replace("-", " "):  # "HER2-negative", "HER2 negative"
             return Answer(True, f"recorded as {record.name!r}")
         if rule and any(re.search(rf"\b{re.escape(word)}\b", name) for word in rule["false"]):
@@ -529,3 +531,23 @@ def _measured_answer(node, holds: bool, reason: str, value_text: str, converted:
         reason += f", but the criterion counts only a value {node.context!r}, which the record does not show"
         holds = None
     return Answer(holds, reason, (Evidence(node.variable, value_text, converted, expected, holds),))
+
+
+_GENOTYPE_ASKED = re.compile(r"genotype (?:[1-6] ?[a-e]? ?/? ?)+")
+_GENOTYPE_VALUE = re.compile(r"([1-6]) ?([a-e])?")
+_GENOTYPE_RECORDED = re.compile(r"\b(?:genotype|gt)\s*-?\s*([1-6])\s*([a-e])?\b", re.I)
+
+
+def _genotype(qualifier: str, record: Record) -> Answer:
+    """"genotype 1" holds for a record of genotype 1a; "genotype 1a" waits on a record that says only 1.
+    "genotype 1/4": either."""
+    asked = [(m.group(1), m.group(2)) for m in _GENOTYPE_VALUE.finditer(qualifier.split(" ", 1)[1])]
+    recorded = [(m.group(1), (m.group(2) or "").lower() or None) for m in _GENOTYPE_RECORDED.finditer(record.name)]
+    wanted = "/".join(n + (s or "") for n, s in asked)
+    if not recorded:
+        return Answer(None, f"genotype {wanted} is not recorded")
+    if any(n == number and (subtype is None or s == subtype) for n, s in recorded for number, subtype in asked):
+        return Answer(True, f"recorded as {record.name!r}")
+    if any(n == number and s is None for n, s in recorded for number, _ in asked):
+        return Answer(None, f"recorded as {record.name!r}, subtype not given")
+    return Answer(False, f"recorded as {record.name!r}, not genotype {wanted}")

@@ -920,7 +920,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         rf"(?:{alternation(p['tumour_markers'])}) (?:- )?(?:negative|positive|mutant|mutated|mutation - positive|wild - type|wildtype"
         rf"|amplified|rearranged|overexpressing|expressing|deficient|proficient|high|low)(?: ,(?= \S))?{_END}"
     ).add_parse_action(lambda t: t[0].removesuffix(" ,").replace(" - ", "-").replace(" ", "-"))
-    qualifier = phrase(p["qualifiers"], "qualifier") | marker_status
+    # "genotype 1a/1b": a virus's genotypes, made one lexeme by normalise_genotypes
+    qualifier = phrase(p["qualifiers"], "qualifier") | marker_status | pp.Regex(rf"genotype [1-6][a-e]?(?:/[1-6][a-e]?)*{_END}").set_name("genotype")
     person_word = phrase([w for w in p["person_words"] if w not in ("be", "are", "is")], "patients")  # "Patients must not have ..."
     generic_head = phrase(p["generic_heads"], "generic head") | pp.Regex(rf"@cond:(?:infection|other_disease){_END}")
     # "not adequately treated hypothyroidism": a qualifier of the finding, not its denial

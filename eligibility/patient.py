@@ -275,7 +275,10 @@ class _Reader:
         else:
             raise PatientDataError(key, f"a record is a name or a mapping, not {type(item).__name__}")
         term = self.lexicon.find_term(name)
-        concept = term or self._term_after_qualifiers(name) or self._head_term(name)
+        # "Chronic hepatitis C genotype 1a", "HCV GT1b": the genotype qualifies the infection the name ends in
+        named = _GENOTYPE_SAID.sub(" ", name).strip(" ,;") or name
+        concept = (term or (self.lexicon.find_term(named) if named != name else None)
+                   or self._term_after_qualifiers(named) or self._head_term(named))
         concepts, possible = frozenset({"text:" + text_key(name)}), frozenset()
         if concept:
             concepts |= self.lexicon.ancestors(concept)
@@ -436,3 +439,7 @@ def years_between(born: dt.date, on: dt.date) -> float:
     """Completed years of age on `on`, as clinicians count them."""
     years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
     return float(years)
+
+
+_GENOTYPE_SAID = re.compile(r"[\s,;(-]*\b(?:genotype|gt)\s*-?\s*[1-6]\s*[a-e]?\b\)?", re.I)
+
