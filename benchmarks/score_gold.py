@@ -84,6 +84,7 @@ _SCORE_SET = re.compile(r"\s*(\d)(?:\s*(?:,|-|\bor\b|\band\b|,\s*or)\s*(\d))+\s*
 def parse_gold(text: str) -> list:
     """[(op, low, high, unit)] from a gold value text: one bound, or two ("> 18 and < 90 years"); [] when not numeric."""
     t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)  # decimal comma
+    t = t.replace("⁄", "/").replace("∕", "/")  # "110 mg⁄dL": a fraction or division slash
     # Word's Symbol font: "³ 10.5g/dl", "£ 1" were "≥" and "≤" (read so by the library too)
     t = re.sub(r"(?<![^\s(\[:])[³£](?= ?\d)", lambda sign: "≥" if sign.group() == "³" else "≤", t)
     t = re.sub(r">\s*(?:or|/)\s*=|>_|=\s*/\s*>", ">=", re.sub(r"<\s*(?:or|/)\s*=|<_|=\s*/\s*<", "<=", t))
