@@ -509,6 +509,12 @@ class Builder:
         carved = self._carved(main, excepted, p)
         if carved is not None:
             return carved
+        if not _is_measurement(main) and any(not isinstance(n, Review) for n in exception.walk() if not n.children()):
+            # "Other malignancy except skin cancer or hepatic adenoma": a patient with the exception may have
+            # another malignancy besides; "malignancy and not skin cancer" would spare one with both
+            besides = Review(self.text[exception.span[0]:exception.span[1]] if exception.span else self.source(p), "exception_scope",
+                             span=exception.span)
+            return AllOf((main, AnyOf((Not(exception, span=exception.span), besides), span=exception.span)), span=self.span(p))
         return AllOf((main, Not(exception, span=exception.span)), span=self.span(p))
 
     def _carved(self, main: Node, excepted: list[Node], p: Parsed) -> Node | None:

@@ -152,7 +152,28 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     rule, problems = _compile_sentence(clean, kind)
     if isinstance(rule, Review) and rule.reason == "conditional":
         return _compile_population_pair(clean, kind) or (rule, problems)
+    if kind == "inclusion" and isinstance(rule, Review) and rule.reason == "not_understood":
+        rule, problems = _denied_whole(clean) or (rule, problems)
     return with_exemptions_read(rule, kind, compile_criterion, _shift), problems
+
+
+# "No New York Heart Association class III or IV congestive heart failure": a denial of what reads whole
+# after it; not "No more than", a bound, nor "no other", which names the rest
+_WHOLE_DENIAL = re.compile(r"(?:no|without)\s+(?!(?:more|less|fewer|greater|later|earlier|sooner|longer|other|one|evidence\s+of\s+other)\b)", re.I)
+
+
+def _denied_whole(clean: str) -> tuple[Node, tuple[str, ...]] | None:
+    """The inclusion "No X" as not X, when X reads whole and is no "or" of thresholds, whose denial
+    may cover the first only or all (see Builder._negation_scope)."""
+    denial = _WHOLE_DENIAL.match(clean)
+    if not denial or denial.end() >= len(clean):
+        return None
+    rest, problems = compile_criterion(clean[denial.end():], "inclusion")
+    if any(isinstance(n, Review) for n in rest.walk()) or any(
+            isinstance(n, AnyOf) and any(isinstance(m, (Compare, Between, OneOf)) for i in n.items for m in i.walk())
+            for n in rest.walk()):
+        return None
+    return Not(_shift(rest, -denial.end()), span=(0, len(clean))), problems
 
 
 # "for patients who are ≤ 16 years old", "in subjects with liver metastases": whom a requirement binds

@@ -126,6 +126,8 @@ class Evaluator:
                                  "check whether it means to exclude patients with X",
             "requirement_in_exclusions": "a requirement listed among exclusions ('Must have platelets > 75,000' excludes "
                                          "patients who meet it as written): check what it means to exclude",
+            "exception_scope": "a patient with the exception may have another finding the criterion names besides it: "
+                               "check whether one does",
             "negation_scope": "a negation before a list of thresholds ('No SBP ≥ 150 or DBP ≥ 95'): check whether it "
                               "covers the first threshold or all of them",
             "and_scope": "an exclusion's 'A and B' over one threshold, which one of them meets: check whether one "

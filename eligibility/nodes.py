@@ -359,7 +359,8 @@ class Review(Node):
     or DBP ≥ 95": a negation that may cover one threshold or all), dose_scope ("Immunosuppressants (e.g.,
     prednisone > 10 mg/day)": an example's dose narrows which of the class count), conditional (also a second threshold
     for a population the text names: "BMI > 30 or > 27.5 kg/m2 (South Asian)"), unit_error (also a value
-    off its scale: "Performance status < 50 by KPS").
+    off its scale: "Performance status < 50 by KPS"), exception_scope ("Other malignancy except skin cancer": a
+    patient with skin cancer may have another malignancy besides).
     hints: computable parts found inside the text, shown to the reviewer, never evaluated.
     """
 
