@@ -791,6 +791,12 @@ class Builder:
                 measured = self._resolve(self.visit(label_parsed))
                 if any(isinstance(n, Finding) and n.concept.startswith("text:") for n in body.walk()):
                     body = Review(self.source(_one(p.fields["body"])), "not_understood", span=body.span)
+                elif isinstance(body, Not) and any(isinstance(n, Finding) and n.category in ("drug", "procedure") and n.window is None
+                                                   and not n.status for n in body.walk()):
+                    # "Platelets ≥ 100,000/µL (without transfusion)": none supporting the value, not none ever; a
+                    # treatment's date does not say whether it still does
+                    support = Review(self.source(_one(p.fields["body"])).strip("() "), "not_understood", span=body.span)
+                    body = AnyOf((body, support), span=body.span)
                 return AllOf((measured, body), span=self.span(p))
             if label_parsed.kind != "unknown" and _holds_requirement(label_parsed):
                 # "Male or female, 18 years or older (healthy volunteers)": the age is a requirement, which a
