@@ -290,7 +290,7 @@ def _without_stray_marks(lexemes: list) -> list:
         if lexeme.g == "=" and skip_equals:
             skip_equals = False
             continue
-        if (lexeme.g == "s" and kept and kept[-1].g == "(" and following == ")" and len(kept) > 1
+        if (lexeme.g in ("s", "es") and kept and kept[-1].g == "(" and following == ")" and len(kept) > 1
                 and kept[-2].end == kept[-1].start):  # "lesion(s)": a plural marker
             kept.pop()
             skip_closing = True
@@ -1080,15 +1080,29 @@ def condition_named_as_persons(lexemes: list) -> list | None:
 
 
 
-_OPENING_MODIFIERS = frozenset("active current ongoing known suspected chronic severe significant uncontrolled untreated "
+_OPENING_MODIFIERS = frozenset("active current ongoing known suspected chronic severe serious significant uncontrolled untreated "
                                 "symptomatic documented confirmed".split())
+# how a finding is known, never an alternative to a state: "Active, known or suspected autoimmune disease"
+_EVIDENTIAL = frozenset("known suspected documented confirmed".split())
+_CHAINED_MODIFIERS = _OPENING_MODIFIERS | frozenset("concurrent unstable recurrent persistent progressive clinically".split())
 
 
 def _modifier_comma_dropped(lexemes: list) -> list:
-    """"Active, uncontrolled infection", "Severe, uncontrolled hypertension": a comma after the opening
-    modifier joins two modifiers of one finding; read as a list, the modifier would be an item of its own."""
-    words = [lexeme.g for lexeme in lexemes]
-    if (len(words) > 3 and words[0] in _OPENING_MODIFIERS and words[1] == ","
-            and not (words[2] in _OPENING_MODIFIERS and words[3] in (",", "or", "and", "and/or"))):
-        return lexemes[:1] + lexemes[2:]
-    return lexemes
+    """"Active, uncontrolled infection", "Serious, uncontrolled, concurrent infection": commas between
+    the opening modifiers join modifiers of one finding; read as a list, each would be an item of its own.
+    Not "Mild, moderate, or severe ...", modifiers that "or" makes alternatives; but "Active, known or
+    suspected ..." is active, known or suspected."""
+    words = [lexeme.g for lexeme in lexemes] + [""]
+    if len(words) < 5 or words[0] not in _OPENING_MODIFIERS or words[1] != ",":
+        return lexemes
+    commas = [1]
+    index = 2
+    while words[index] in _CHAINED_MODIFIERS and words[index + 1] == ",":
+        commas.append(index + 1)
+        index += 2
+    if words[index] in _OPENING_MODIFIERS and words[index + 1] in ("or", "and", "and/or"):
+        if len(commas) > 1 or words[index] not in _EVIDENTIAL:
+            return lexemes  # "Severe, uncontrolled or symptomatic hypertension": alternatives
+    elif len(commas) > 1 and words[index] in ("or", "and", "and/or"):
+        return lexemes  # "Active, chronic, or recurrent infection"
+    return [lexeme for position, lexeme in enumerate(lexemes) if position not in commas]
