@@ -811,7 +811,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             # "at least 4 months of adjuvant chemotherapy" is how long it lasted, not how long before it;
             # "completed at least 4 weeks prior to enrollment": when it ended is when it last happened
             | ended("ended") + (prefix_op | pp.Empty().add_parse_action(pp.replace_with(">=")))("op") + time_quantity("amount")
-            + pp.Opt(window_note("note")) + relation_besides_of + reference("reference")
+            + pp.Opt(window_note("note")) + (relation_besides_of + reference("reference") | unreferenced)
             # "Chemotherapy less than 3 weeks prior", "surgery < 2 weeks ago": before now, which is the screening
             | prefix_op.copy().add_condition(lambda t: t[0] in ("<", "<="))("op") + time_quantity("amount") + unreferenced
             | (longer_bound("op") + time_quantity("amount") + pp.Opt(window_note("note"))
