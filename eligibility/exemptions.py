@@ -36,7 +36,7 @@ def with_exemptions_read(rule: Node, kind: str, compile_part: CompilePart, shift
         # only after measurements: "History of malignancy (except basal cell carcinoma)" carves a class, and
         # "malignancy and no basal cell carcinoma" would spare a patient with both; "no more than 3 prior
         # chemotherapies (excluding TKIs)" says what is not counted, not whom the count spares
-        if not node.items or not _measured_only(node.items[0]) if isinstance(node, (AnyOf, AllOf)) else True:
+        if not isinstance(node, (AnyOf, AllOf)) or not node.items or not _measured_only(node.items[0]):
             return node
         if kind == "inclusion" and isinstance(node, AnyOf) and len(node.items) == 2 and isinstance(node.items[1], Review):
             read = _exemption(node.items[1], compile_part, shift)

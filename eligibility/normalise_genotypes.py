@@ -54,8 +54,8 @@ def _genotypes(lexemes: list, start: int) -> tuple[list, int] | None:
         if joined == index or _value_at(lexemes, joined)[0] is None:
             break
         index = joined
-    starts_marked = marked or lexemes[start].g.startswith("gt") if start < len(lexemes) else False
-    if not values or not starts_marked or any(lexeme.g in _NEGATING for lexeme in lexemes[max(0, start - 3):start]):
+    marked = marked or start < len(lexemes) and lexemes[start].g.startswith("gt")  # "GT1": the mark in the value
+    if not values or not marked or any(lexeme.g in _NEGATING for lexeme in lexemes[max(0, start - 3):start]):
         return None
     return values, index
 
