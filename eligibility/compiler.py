@@ -336,7 +336,8 @@ def readings_in_review(review: Review, kind: str) -> tuple[Node, ...]:
 
     Not part of the rule tree: read on demand (by `thresholds`), so compiling pays nothing for them.
     """
-    if review.hints or review.reason == "not_a_criterion" or not COMPARED_NUMBER.search(review.text):
+    # an exception's scope restates the exception, whose thresholds the rule holds already
+    if review.hints or review.reason in ("not_a_criterion", "exception_scope") or not COMPARED_NUMBER.search(review.text):
         return ()
     start = review.span[0] if review.span else 0
     return tuple(_shift(rule, -start - offset) for offset, rule in readings_in(review.text, kind, compile_criterion))

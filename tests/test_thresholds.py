@@ -66,3 +66,8 @@ def test_an_age_read_apart_from_its_sentence_must_be_the_patients():
                                   "* Pregnant, with a gestational age under 37 full weeks as per ultrasound scan showing one fetus")
     assert [(r.variable, r.op, r.value, r.unit, r.in_review) for r in rows] == [
         ("text:target ulcer area", "between", 0.5, "cm ** 2", False), ("gestational_age", "<", 37.0, "week", False)]
+
+
+def test_an_exception_left_to_review_for_its_scope_adds_no_second_row():
+    rows = eligibility.thresholds("Exclusion Criteria:\n* Any condition other than coronary artery disease with a life expectancy <12 months")
+    assert [(r.variable, r.op, r.value) for r in rows].count(("life_expectancy", "<", 12.0)) == 1
