@@ -1146,10 +1146,16 @@ _PERMISSION = frozenset("eligible ineligible allowed permitted excluded included
                         "provided whereas however".split())
 
 
+_SHOWING = frozenset("shows show showing demonstrates demonstrate demonstrating exhibits exhibit presents present presenting".split())
+
+
 def _without_subject_lead(lexemes: list) -> list | None:
     """The lexemes after "The patient has", "Subjects who have", "Participants must be"; None when
     the criterion does not open with a person, or what follows grants or conditions something."""
     words = [lexeme.g for lexeme in lexemes]
+    if len(words) > 2 and words[0] in _SHOWING:  # "Shows a post-bronchodilator FEV1 of ≤ 50% of predicted": the person unsaid
+        start = 2 if words[1] == "with" else 1
+        return lexemes[start:] if not _PERMISSION.intersection(words[start:]) else None
     i = 0
     asked = words[0] in _QUESTION_OPENINGS if words else False  # "Does the patient have ...?", "Is the patient ...?"
     if asked:
