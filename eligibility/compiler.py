@@ -19,7 +19,7 @@ from .lexicon import Lexeme, get_lexicon
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
 from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
                         without_expansions, without_restated_acronyms)
-from .normalise_measures import NUMBER_START
+from .normalise_measures import NUMBER_START, SEX_WORDS
 from .readings import COMPARED_NUMBER, readings_in
 from .sources import TrialSource, read_source
 from .statements import statement
@@ -1156,6 +1156,10 @@ def _without_subject_lead(lexemes: list) -> list | None:
     if len(words) > 2 and words[0] in _SHOWING:  # "Shows a post-bronchodilator FEV1 of ≤ 50% of predicted": the person unsaid
         start = 2 if words[1] == "with" else 1
         return lexemes[start:] if not _PERMISSION.intersection(words[start:]) else None
+    if len(words) > 2 and words[0] in ("is", "are"):  # "Is a male or female aged 40 or older"
+        start = 2 if words[1] in ("a", "an") else 1
+        if words[start] in SEX_WORDS:
+            return lexemes[start:]
     i = 0
     asked = words[0] in _QUESTION_OPENINGS if words else False  # "Does the patient have ...?", "Is the patient ...?"
     if asked:
