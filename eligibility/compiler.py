@@ -1158,7 +1158,8 @@ def _without_subject_lead(lexemes: list) -> list | None:
         return lexemes[start:] if not _PERMISSION.intersection(words[start:]) else None
     if len(words) > 2 and words[0] in ("is", "are"):  # "Is a male or female aged 40 or older"
         start = 2 if words[1] in ("a", "an") else 1
-        if words[start] in SEX_WORDS:
+        # not before a woman's states ("Is a woman of childbearing potential unwilling to use ..."), read on their own
+        if words[start] in SEX_WORDS and not any(re.match(r"childbearing|contracept|pregnan|lactat|breast|fertil|steril", w) for w in words):
             return lexemes[start:]
     i = 0
     asked = words[0] in _QUESTION_OPENINGS if words else False  # "Does the patient have ...?", "Is the patient ...?"
