@@ -253,7 +253,7 @@ def normalised(lexemes: list) -> list:
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale,
                  named_after_amount,
-                 _modifier_comma_dropped, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
+                 _modifier_comma_dropped, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
@@ -1085,6 +1085,27 @@ _OPENING_MODIFIERS = frozenset("active current ongoing known suspected chronic s
 # how a finding is known, never an alternative to a state: "Active, known or suspected autoimmune disease"
 _EVIDENTIAL = frozenset("known suspected documented confirmed".split())
 _CHAINED_MODIFIERS = _OPENING_MODIFIERS | frozenset("concurrent unstable recurrent persistent progressive clinically".split())
+
+
+def _both_diabetes_types(lexemes: list) -> list:
+    """"Type 1 or type 2 diabetes mellitus", "Type I or II diabetes": the first type shares the disease
+    the second names; read alone, "Type 1" names nothing."""
+    words = [lexeme.g for lexeme in lexemes] + ["", "", "", ""]
+    for index in range(len(lexemes) - 2):
+        if words[index] != "type" or words[index + 1] not in ("1", "i") or words[index + 2] not in ("or", "and", "and/or", "/", ","):
+            continue
+        second = index + 3 + (words[index + 3] == "type")
+        if words[second] == "@cond:type2_diabetes":
+            end = second + 1
+        elif words[second] in ("2", "ii") and words[second + 1] == "@cond:diabetes":
+            end = second + 2
+        else:
+            continue
+        first = Lexeme("@cond:type1_diabetes", lexemes[index].start, lexemes[index + 1].end, "type1_diabetes")
+        other = Lexeme("@cond:type2_diabetes", lexemes[second].start, lexemes[end - 1].end, "type2_diabetes")
+        either = Lexeme("or", lexemes[index + 2].start, lexemes[index + 2].end)  # "Type I and Type II diabetes": either
+        return [*lexemes[:index], first, either, other, *lexemes[end:]]
+    return lexemes
 
 
 def _modifier_comma_dropped(lexemes: list) -> list:
