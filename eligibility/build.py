@@ -512,8 +512,7 @@ class Builder:
         if not _is_measurement(main) and any(not isinstance(n, Review) for n in exception.walk() if not n.children()):
             # "Other malignancy except skin cancer or hepatic adenoma": a patient with the exception may have
             # another malignancy besides; "malignancy and not skin cancer" would spare one with both
-            besides = Review(self.text[exception.span[0]:exception.span[1]] if exception.span else self.source(p), "exception_scope",
-                             span=exception.span)
+            besides = Review(self._text_between(exception) or self.source(p), "exception_scope", span=exception.span)
             return AllOf((main, AnyOf((Not(exception, span=exception.span), besides), span=exception.span)), span=self.span(p))
         return AllOf((main, Not(exception, span=exception.span)), span=self.span(p))
 
@@ -2411,11 +2410,13 @@ def _is_washout(node: Node) -> bool:
 
 
 def bound_direction(rule: Node) -> str | None:
-    """"upper" when every comparison bounds from above ("≤ 1.5 x ULN"), "lower" when from below; else None."""
-    ops = {n.op for n in rule.walk() if isinstance(n, Compare)}
-    if not ops or any(isinstance(n, Between) for n in rule.walk()):
+    """"upper" when every comparison bounds from above ("≤ 1.5 x ULN"), "lower" when from below; else
+    None (no bound, a range, an "=", or bounds both ways)."""
+    bounds = [n for n in rule.walk() if isinstance(n, (Compare, Between))]
+    if not bounds or any(isinstance(n, Compare) and n.op not in ("<", "<=", ">", ">=") for n in bounds):
         return None
-    return "upper" if ops <= {"<", "<="} else "lower" if ops <= {">", ">="} else None
+    directions = {_direction(n) for n in bounds}
+    return directions.pop() if len(directions) == 1 and "range" not in directions else None
 
 
 def all_review(node: Node) -> bool:

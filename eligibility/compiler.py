@@ -203,12 +203,9 @@ def _compile_population_pair(clean: str, kind: str) -> tuple[Node, tuple[str, ..
         first, first_problems = _compile_sentence(first_text, kind)
         if any(isinstance(n, Review) for n in first.walk()):
             continue
-        prefix = ""
-        if _BARE_BOUND_START.match(second_text):
-            bound = _FIRST_BOUND.search(first_text)
-            if bound is None or bound.start() == 0:
-                continue
-            prefix = first_text[:bound.start()] if not second_text[0].isdigit() else first_text[:bound.end()]
+        prefix = _name_of_the_bound(first_text, second_text)
+        if prefix is None:
+            continue
         second, second_problems = _compile_sentence(prefix + second_text, kind)
         if any(isinstance(n, Review) for n in second.walk()):
             continue
@@ -241,19 +238,17 @@ def _threshold_for_a_subgroup(clean: str, kind: str) -> tuple[Node, tuple[str, .
         if any(isinstance(n, (Review, Compare, Between, OneOf)) for n in condition.walk()):
             continue
         # "the AST/ALT may be ≤ 5x ULN": the modal blanked, so that spans stay where they were
-        bound_text, prefix = _SUBGROUP_MODAL.sub(lambda m: " " * len(m.group()), clean[split.bound[0]:split.bound[1]]), ""
-        if _BARE_BOUND_START.match(bound_text):  # "For participants with Gilbert's disease ≤ 3.0 mg/dL": what the usual names
-            named = _FIRST_BOUND.search(main_text)
-            if named is None or named.start() == 0:
-                continue
-            prefix = main_text[:named.start()] if not bound_text[0].isdigit() else main_text[:named.end()]
+        bound_text = _SUBGROUP_MODAL.sub(lambda m: " " * len(m.group()), clean[split.bound[0]:split.bound[1]])
+        prefix = _name_of_the_bound(main_text, bound_text)  # "For participants with Gilbert's disease ≤ 3.0 mg/dL"
+        if prefix is None:
+            continue
         other, other_problems = compile_criterion(prefix + bound_text, kind)
         if not variables <= (_thresholds_of(other) or set()):
             continue
-        direction = bound_direction(main)
-        if direction is None or bound_direction(other) is None:
+        direction, other_direction = bound_direction(main), bound_direction(other)
+        if direction is None or other_direction is None:
             continue
-        if bound_direction(other) != direction:
+        if other_direction != direction:
             if kind == "inclusion":
                 continue
             # "Total bilirubin > 2.0 mg/dL (except patients with Gilbert Syndrome, who can have total bilirubin
@@ -271,7 +266,6 @@ def _threshold_for_a_subgroup(clean: str, kind: str) -> tuple[Node, tuple[str, .
 
 
 _SUBGROUP_MODAL = re.compile(r"\b(?:may|can|could|must|should|will)\s+(?:also\s+)?(?:be|have)\b", re.I)
-_LAST_REQUIREMENT_START = re.compile(r"(?<=[A-Za-z0-9%)\]])\.\s+(?=[A-Z(])|;\s*")
 
 
 def _thresholds_of(rule: Node) -> set[str] | None:
@@ -282,6 +276,18 @@ def _thresholds_of(rule: Node) -> set[str] | None:
         parts = [_thresholds_of(item) for item in rule.items]
         return None if any(part is None for part in parts) else set().union(*parts)
     return None
+
+
+def _name_of_the_bound(first_text: str, second_text: str) -> str | None:
+    """What a second bound leaves out ("Platelets ≥ 100,000/µL ..., ≥ 75,000/µL for ..."): the words
+    before the first bound, with its sign when the second is a bare number; "" when it names its own;
+    None when the first names nothing to borrow."""
+    if not _BARE_BOUND_START.match(second_text):
+        return ""
+    bound = _FIRST_BOUND.search(first_text)
+    if bound is None or bound.start() == 0:
+        return None
+    return first_text[:bound.start()] if not second_text[0].isdigit() else first_text[:bound.end()]
 
 
 def _group_and_requirement(rule: Node, kind: str) -> tuple[Node, Node] | None:
@@ -421,6 +427,8 @@ def _sentence_starts(clean: str) -> list[int]:
 _ITEM_NUMBER = re.compile(r"(?:\d{1,2}[.)]|[a-z][.)]|-|\d{1,2}\.\d{1,2}(?=\s+[A-Z][a-z]{2}))\s+(?=[A-Za-z])(?![A-Za-z]\.)")
 _POINTER = re.compile(r"\(?\s*(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:appendix|section|table|protocol|attachment|annex)\b[^.;]{0,40}[.)]*\s*", re.I)
 _SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9%)\]])\.\s+(?=[A-Z(])")
+# where the last of several requirements starts: after a sentence or a semicolon
+_LAST_REQUIREMENT_START = re.compile(rf"{_SENTENCE_BREAK.pattern}|;\s*")
 _ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "vs", "dr", "no", "approx", "ca", "fig", "incl", "al", "et al", "st", "mr", "mrs", "ms", "cf", "viz", "nr"}
 _HEDGE = re.compile(
     r"(?:this|these|note|notes|however|but|except|exception|unless|if|when|where|whereas|patients? with|subjects? with|participants? with"
@@ -1146,6 +1154,7 @@ _PERMISSION = frozenset("eligible ineligible allowed permitted excluded included
                         "provided whereas however".split())
 
 
+_WOMANS_STATE = re.compile(r"childbearing|contracept|pregnan|lactat|breast|fertil|steril")
 _SHOWING = frozenset("shows show showing demonstrates demonstrate demonstrating exhibits exhibit presents present presenting".split())
 
 
@@ -1159,7 +1168,7 @@ def _without_subject_lead(lexemes: list) -> list | None:
     if len(words) > 2 and words[0] in ("is", "are"):  # "Is a male or female aged 40 or older"
         start = 2 if words[1] in ("a", "an") else 1
         # not before a woman's states ("Is a woman of childbearing potential unwilling to use ..."), read on their own
-        if words[start] in SEX_WORDS and not any(re.match(r"childbearing|contracept|pregnan|lactat|breast|fertil|steril", w) for w in words):
+        if words[start] in SEX_WORDS and not any(_WOMANS_STATE.match(w) for w in words):
             return lexemes[start:]
     i = 0
     asked = words[0] in _QUESTION_OPENINGS if words else False  # "Does the patient have ...?", "Is the patient ...?"

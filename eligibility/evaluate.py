@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .errors import UnitError
 from .lexicon import get_lexicon
 from .nodes import STUDIED_CLASSES, Amount, Node, display_unit
-from .patient import Measurement, Patient, Record, shift
+from .patient import GENOTYPE_IN_NAME, Measurement, Patient, Record, shift
 from .resources import data_json
 from .units import convert, format_quantity, same_value
 
@@ -537,14 +537,13 @@ def _measured_answer(node, holds: bool, reason: str, value_text: str, converted:
 
 _GENOTYPE_ASKED = re.compile(r"genotype (?:[1-6] ?[a-e]? ?/? ?)+")
 _GENOTYPE_VALUE = re.compile(r"([1-6]) ?([a-e])?")
-_GENOTYPE_RECORDED = re.compile(r"\b(?:genotype|gt)\s*-?\s*([1-6])\s*([a-e])?\b", re.I)
 
 
 def _genotype(qualifier: str, record: Record) -> Answer:
     """"genotype 1" holds for a record of genotype 1a; "genotype 1a" waits on a record that says only 1.
     "genotype 1/4": either."""
     asked = [(m.group(1), m.group(2)) for m in _GENOTYPE_VALUE.finditer(qualifier.split(" ", 1)[1])]
-    recorded = [(m.group(1), (m.group(2) or "").lower() or None) for m in _GENOTYPE_RECORDED.finditer(record.name)]
+    recorded = [(m.group(1), (m.group(2) or "").lower() or None) for m in GENOTYPE_IN_NAME.finditer(record.name)]
     wanted = "/".join(n + (s or "") for n, s in asked)
     if not recorded:
         return Answer(None, f"genotype {wanted} is not recorded")

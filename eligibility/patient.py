@@ -276,7 +276,7 @@ class _Reader:
             raise PatientDataError(key, f"a record is a name or a mapping, not {type(item).__name__}")
         term = self.lexicon.find_term(name)
         # "Chronic hepatitis C genotype 1a", "HCV GT1b": the genotype qualifies the infection the name ends in
-        named = _GENOTYPE_SAID.sub(" ", name).strip(" ,;") or name
+        named = GENOTYPE_IN_NAME.sub(" ", name).strip(" ,;") or name
         concept = (term or (self.lexicon.find_term(named) if named != name else None)
                    or self._term_after_qualifiers(named) or self._head_term(named))
         concepts, possible = frozenset({"text:" + text_key(name)}), frozenset()
@@ -441,5 +441,5 @@ def years_between(born: dt.date, on: dt.date) -> float:
     return float(years)
 
 
-_GENOTYPE_SAID = re.compile(r"[\s,;(-]*\b(?:genotype|gt)\s*-?\s*[1-6]\s*[a-e]?\b\)?", re.I)
-
+# a virus's genotype in a record's name, with what sets it off ("hepatitis C, genotype 1a", "HCV (GT1b)")
+GENOTYPE_IN_NAME = re.compile(r"[\s,;(-]*\b(?:genotype|gt)\s*-?\s*([1-6])\s*([a-e])?\b\)?", re.I)
