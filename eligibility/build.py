@@ -167,6 +167,9 @@ class Builder:
         parts = [self.visit(x) for x in p.fields["parts"]]
         if len(parts) == 1:
             return parts[0]
+        reaching = self._measures_after_with(p, parts)
+        if reaching is not None:
+            return reaching
         after = self._clauses_after(parts[-1]) if self.criterion_kind == "inclusion" else []
         if after:
             # "AML, in first or subsequent remission or relapsed disease, age 51 to 60 years": a comma
@@ -176,6 +179,35 @@ class Builder:
             parts[-1] = last[0] if len(last) == 1 else _Implicit(last)
             return _Implicit([self._resolve(self._or_of_parts(parts, p)), *after])
         return self._or_of_parts(parts, p)
+
+    def _measures_after_with(self, p: Parsed, parts: list) -> Node | None:
+        """"Hypertension with SBP > 160 or DBP > 100 mmHg": the measures after "with" are alternatives to
+        one another, all of them describing the finding; read as "(hypertension with SBP > 160) or DBP >
+        100" any patient with a high DBP would be excluded, hypertensive or not. Yet "anemia with Hb < 9
+        g/dL or platelets < 50,000/µL" may list a second finding: unless the measures are one family
+        (the two pressures, the sugars), the narrow reading decides when it is met, the wide one when it is not, and
+        between the two the reviewer does."""
+        head = _one(p.fields["parts"][0])
+        if not (isinstance(head, Parsed) and head.kind == "and" and head.fields["seps"] == ["with"]
+                and not isinstance(parts[0], _Implicit)):
+            return None
+        finding, measured = (_one(part) for part in head.fields["parts"])
+        before = len(self.problems)
+        alternatives = [self._resolve(self.visit(part)) for part in (measured, *p.fields["parts"][1:])]
+        if _is_measurement(self._resolve(self.visit(finding))) or not all(
+                _is_measurement(node) and not isinstance(node, Review) for node in alternatives):
+            del self.problems[before:]
+            return None
+        del self.problems[before:]
+        either = Parsed("or", {**p.fields, "parts": [measured, *p.fields["parts"][1:]]}, measured.start, p.end)
+        narrow = self._resolve(self.visit(Parsed("and", {**head.fields, "parts": [finding, either]}, p.start, p.end)))
+        self.problems[:] = list(dict.fromkeys(self.problems))
+        variables = {n.variable for node in alternatives for n in node.walk() if isinstance(n, (Compare, Between, OneOf))}
+        if any(variables <= family for family in _FAMILIES_OF_MEASURES):
+            return narrow
+        wide = self._resolve(self._or_of_parts(parts, p))
+        which = Review(self.source(p), "with_scope", span=self.span(p))
+        return AnyOf((narrow, AllOf((wide, which), span=self.span(p))), span=self.span(p))
 
     def _or_of_parts(self, parts: list, p: Parsed) -> Node | _Implicit:
         clauses = self._clauses_before(parts[0], parts[1])
@@ -2208,6 +2240,13 @@ def _status_in_window(fields: dict) -> str:
     """"Use of X within 30 days", "have had X within 4 weeks": any exposure in those days, ongoing or ended."""
     status = fields.get("status") or ""
     return "" if status in ("current", "previous") and fields.get("window") else status
+
+
+# measures of one thing, which a finding "with" one "or" another describes by either: the pressures, the
+# sugars, the lung's volumes and exchange
+_FAMILIES_OF_MEASURES = (frozenset(("sbp", "dbp")), frozenset(("glucose", "fasting_glucose", "postprandial_glucose", "hba1c")),
+                         frozenset(("fev1", "fev1_post_bronchodilator", "fev1_pre_bronchodilator", "fev1_fvc", "fev1_fvc_post_bronchodilator",
+                                    "fev1_fvc_pre_bronchodilator", "fvc", "dlco")))
 
 
 def _is_measurement(node: Node) -> bool:

@@ -136,6 +136,8 @@ class Evaluator:
                         "within the limit is enough",
             "list_scope": "some thresholds of the list hold, too few for its narrow reading: check whether its last "
                           "'or' / 'and' joins only the two items beside it or ends the list",
+            "with_scope": "a finding 'with' one measure 'or' another: check whether the later measures describe the "
+                          "finding too or stand alone",
         }.get(node.reason, "not understood by the grammar")
         return Answer(None, f"{reason}: {node.text!r}", (), (node.text,))
 

@@ -360,7 +360,8 @@ class Review(Node):
     prednisone > 10 mg/day)": an example's dose narrows which of the class count), conditional (also a second threshold
     for a population the text names: "BMI > 30 or > 27.5 kg/m2 (South Asian)"), unit_error (also a value
     off its scale: "Performance status < 50 by KPS"), exception_scope ("Other malignancy except skin cancer": a
-    patient with skin cancer may have another malignancy besides).
+    patient with skin cancer may have another malignancy besides), with_scope ("Anemia with Hb < 9 g/dL or
+    platelets < 50,000/µL": the later measures may describe the finding too, or stand alone).
     hints: computable parts found inside the text, shown to the reviewer, never evaluated.
     """
 
