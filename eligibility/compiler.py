@@ -23,6 +23,7 @@ from .normalise_measures import NUMBER_START, SEX_WORDS
 from .readings import COMPARED_NUMBER, readings_in
 from .sources import TrialSource, read_source
 from .statements import statement
+from .stable_doses import stable_dose_requirement
 from .subgroups import subgroup_splits
 from .tokens import tokenize
 
@@ -539,7 +540,7 @@ _SCREENING_LEAD = re.compile(r"at (?:the )?(?:time of )?(?:screening|baseline)(?
 
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     whole = (_similar_compounds(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
-             or _treated_at_a_stage(clean, kind))
+             or _treated_at_a_stage(clean, kind) or stable_dose_requirement(clean, kind, compile_criterion, _shift))
     if whole is not None:
         return whole
     lexemes = normalised(without_authorities(without_restated_acronyms(
