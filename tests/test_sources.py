@@ -325,3 +325,13 @@ def test_a_section_heading_naming_someone_else_leaves_its_criteria_for_review():
     assert [c.text for c in others if c.rule.kind == "review" and c.rule.reason == "conditional"] == [
         "Age 18 to 60 years", "HIV negative", "Age 21 or older"]
     assert eligibility.screen({"age": 65, "conditions": []}, trial).verdict == "needs_review"
+
+
+def test_a_period_belongs_to_a_listing_header_but_a_whole_sentence_keeps_its_own():
+    # the period of "any of the following within 14 days:" is every item's; "At least 2 weeks since prior
+    # aromatase inhibitor" above a note is a washout whole in itself
+    listing = eligibility.compile_trial("Exclusion Criteria:\n* Use of any of the following within 14 days:\n  * warfarin\n  * heparin")
+    assert listing.criteria[0].rule.kind == "review"
+    sentence = eligibility.compile_trial("Inclusion Criteria:\n* At least 2 weeks since prior aromatase inhibitor\n"
+                                         "  * Aromatase inhibitors in the adjuvant setting allowed")
+    assert sentence.criteria[0].rule.render().startswith("(NOT drug aromatase_inhibitor within 2 week before screening AND")
