@@ -2330,9 +2330,19 @@ _WITHIN_TIME = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding
                           r"|(?:<=?|≤|=<)\s*\d+\s*(?:hours?|days?|weeks?|months?|years?)\b", re.I)
 
 
+_DESCRIBING_TAIL = re.compile(r"(?:that|which|who|preventing|precluding|requiring|interfering|causing|affecting|making|limiting"
+                              r"|resulting|leading|rendering|compromising|impairing)\b", re.I)
+
+
 def _may_qualify_main(examples: Node) -> bool:
     """Whether the last example carries a period that may belong to the whole phrase the examples
-    illustrate ("..., e.g. myocardial infarction within 6 months")."""
+    illustrate ("..., e.g. myocardial infarction within 6 months"), or is unread words that may describe
+    it ("Any abnormality, including corneal thickness > 620 µm, preventing reliable tonometry")."""
+    tail = examples
+    while isinstance(tail, (AnyOf, AllOf)) and tail.items:
+        tail = tail.items[-1]
+    if isinstance(tail, Review) and _DESCRIBING_TAIL.match(tail.text):
+        return True
     last = examples
     while isinstance(last, (AnyOf, AllOf)) and last.items:
         # "..., or herbal therapy within 3 weeks or 5 half-lives, whichever is shorter": words left unread
