@@ -2330,7 +2330,7 @@ _WITHIN_TIME = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding
                           r"|(?:<=?|≤|=<)\s*\d+\s*(?:hours?|days?|weeks?|months?|years?)\b", re.I)
 
 
-_DESCRIBING_TAIL = re.compile(r"(?:that|which|who|preventing|precluding|requiring|interfering|causing|affecting|making|limiting"
+_DESCRIBING_TAIL = re.compile(r"(?:but|that|which|who|whose|preventing|precluding|requiring|interfering|causing|affecting|making|limiting"
                               r"|resulting|leading|rendering|compromising|impairing)\b", re.I)
 
 
