@@ -85,6 +85,7 @@ def parse_gold(text: str) -> list:
     """[(op, low, high, unit)] from a gold value text: one bound, or two ("> 18 and < 90 years"); [] when not numeric."""
     t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)  # decimal comma
     t = t.replace("⁄", "/").replace("∕", "/")  # "110 mg⁄dL": a fraction or division slash
+    t = t.replace("<U+2266>", "≤").replace("<U+2267>", "≥")  # Chia's text keeps "≦" and "≧" as their code points
     # Word's Symbol font: "³ 10.5g/dl", "£ 1" were "≥" and "≤" (read so by the library too)
     t = re.sub(r"(?<![^\s(\[:])[³£](?= ?\d)", lambda sign: "≥" if sign.group() == "³" else "≤", t)
     t = re.sub(r">\s*(?:or|/)\s*=|>_|=\s*/\s*>", ">=", re.sub(r"<\s*(?:or|/)\s*=|<_|=\s*/\s*<", "<=", t))
@@ -109,7 +110,8 @@ def _parse_bound(t: str):
     numbers = re.findall(_NUMBER, t)
     if not numbers:
         return None
-    limit = "ULN" if re.search(r"(?:\b|(?<=\dx))ul[ni]\b|\bunl\b|upper limit|upper normal limit|times normal|x normal", t, re.I) else (
+    # "> 5N": five times the normal, as French protocols write it
+    limit = "ULN" if re.search(r"(?:\b|(?<=x))ul[ni]\b|\bunl\b|upper limit|upper normal limit|times normal|x normal|(?<=\d)n\b", t, re.I) else (
         "LLN" if re.search(r"(?:\b|(?<=\dx))lln\b|lower limit", t, re.I) else None)
     range_match = re.search(rf"(?:between\s+|from\s+)?({_NUMBER})\s*(?:[a-zA-Z%/µ]+\d?\s*)?(?:-|to|and|–)\s*({_NUMBER})", t)
     if range_match and not re.match(r"\s*[<>]", t):
