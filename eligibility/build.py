@@ -975,8 +975,15 @@ class Builder:
                 self.problems.append((f"{text!r} read as a count per {unit} (a volume cannot bound a count)", self.span(value)[0]))
                 unit = f"1 / {unit}"
             if re.match(r"\d{1,3}\.\d{3}(?!\d)", text) and compatible(unit, "1 / L"):
-                # "100.000/µl" is 100,000 written with a European separator, or 100: never guess which
-                raise UnitError(f"{text!r}: '.' may be a thousands separator here; the count is ambiguous")
+                # "100.000/µl" is 100,000 written with a European separator, or 100: never guess which, but
+                # where the analyte's usual values admit one reading only, that is the one meant
+                readings = [n for n in (number, number * 1000) if analyte and _within_usual_values(analyte, n, unit)]
+                if len(readings) != 1:
+                    raise UnitError(f"{text!r}: '.' may be a thousands separator here; the count is ambiguous")
+                if readings[0] != number:
+                    self.problems.append((f"{text!r} read as {readings[0]:,.0f}: '.' separates thousands here, as "
+                                          f"{number:g} is no value {analyte.name} takes", self.span(value)[0]))
+                number = readings[0]
             return Amount(number, unit, text)
         return Amount(number, self._bare_unit(number, analyte_id), text)
 
@@ -1005,16 +1012,7 @@ class Builder:
         """"Creatinine > 120 µmol/mL": a unit written wrong (µmol/L meant) makes a threshold a thousand
         times off, which no patient would meet or fail as the author meant. The analyte's usual values
         (its bare-number ranges), with room to spare, bound what a threshold can be."""
-        if analyte.kind == "score" or not analyte.bare_units:
-            return None
-        fits = []
-        for unit, low, high in analyte.bare_units:
-            try:
-                value = convert(quantity(amount.value, amount.unit), unit, analyte.molar_mass, analyte.valence).magnitude
-            except Exception:  # pint raises several types for units that do not convert
-                continue
-            fits.append(low / 3 <= value <= high * 3)
-        if not fits or any(fits):
+        if analyte.kind == "score" or _within_usual_values(analyte, amount.value, amount.unit) is not False:
             return None
         message = f"{amount.render()} is far outside the values {analyte.name} takes: is its unit written wrong?"
         self.problems.append((message, self.span(where)[0]))
@@ -2240,6 +2238,19 @@ def _status_in_window(fields: dict) -> str:
     """"Use of X within 30 days", "have had X within 4 weeks": any exposure in those days, ongoing or ended."""
     status = fields.get("status") or ""
     return "" if status in ("current", "previous") and fields.get("window") else status
+
+
+def _within_usual_values(analyte, value: float, unit: str) -> bool | None:
+    """Whether a value lies within the analyte's usual values (its bare-number ranges, with room to
+    spare) in any unit they are given in; None when none of them converts."""
+    fits = []
+    for usual, low, high in analyte.bare_units:
+        try:
+            converted = convert(quantity(value, unit), usual, analyte.molar_mass, analyte.valence).magnitude
+        except Exception:  # pint raises several types for units that do not convert
+            continue
+        fits.append(low / 3 <= converted <= high * 3)
+    return any(fits) if fits else None
 
 
 # measures of one thing, which a finding "with" one "or" another describes by either: the pressures, the
