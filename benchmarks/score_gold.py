@@ -196,6 +196,8 @@ def gold_variable(lexicon, entity: str, text: str) -> frozenset[str]:
         return frozenset({"gestational_age"})
     if re.search(r"\b(?:alcohol|ethanol)\b", stripped) and not re.search(r"abuse|dependence|disorder", stripped):
         return frozenset({"alcohol_intake"})  # "alcohol > 40 g/day": the intake, which the lexicon names only with a bound
+    if re.fullmatch(r"(?:documented |subjective )?(?:fever|febrile)|t", stripped):  # "Fever > 38C", "T > 100.5 F": the temperature
+        return frozenset({"temperature"})
     whole = _one_variable(lexicon, text)
     found = {whole}
     if whole.startswith("text:"):

@@ -594,7 +594,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                         ", extremes included", "exclusive", "( exclusive )", ", exclusive", "both exclusive", "( both exclusive )"],
                        "inclusivity")
     range_sep = tok("-", "to", "and", "through", "~")
-    range_intro = tok("between", "from", "in the range of", "range", "ranging from", "ranging between", "ranging", "within the range of", "within the range", "within a range of",
+    range_intro = tok("between", "from", "in the range of", "range", "range between", "range of", "range from", "ranging from", "ranging between", "ranging", "within the range of", "within the range", "within a range of",
                       "within", "of", "in the range", "in range",
                       "between and including", "between , and including ,")
 

@@ -80,7 +80,9 @@ def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
         elif token == "c" and i + 1 < len(tokens) and tokens[i + 1] in ("/", "per"):
             parts.append(f"(copies) ** {exponent}")  # "HIV-1 RNA < 50 c/mL": copies, not degrees Celsius
         elif re.fullmatch(r"\d*\.?\d+", token):
-            if i + 1 < len(tokens) and _aliases().get(tokens[i + 1]) == "m**2" and token == "1.73":
+            # "/1.73 m" at the end lost its square: per 1.73 m of length means nothing, the body's surface is meant
+            if i + 1 < len(tokens) and token == "1.73" and (_aliases().get(tokens[i + 1]) == "m**2"
+                                                            or tokens[i + 1] == "m" and i + 2 == len(tokens) and exponent == -1):
                 parts.append(f"BSA_1_73 ** {exponent}")
                 i += 2
                 exponent = 1
