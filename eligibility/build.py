@@ -698,8 +698,9 @@ class Builder:
         main = self._resolve(self.visit(p.fields["main"]))
         examples = self._resolve(self.visit(p.fields["examples"]))
         main_read_or_unknown = not isinstance(main, Review) or main.reason == "not_understood"
+        bracketed = p.kind == "bracketed_examples"
         if (self.criterion_kind == "exclusion" and main_read_or_unknown
-                and _measures_known_variable(examples) and not _may_qualify_main(examples)):
+                and _measures_known_variable(examples) and not _may_qualify_main(examples, bracketed)):
             # "Impaired kidney function (e.g., serum creatinine > 2 mg/dL or BUN > 50 mg/dL)": each
             # example is a case of what excludes, so one that holds settles it, whether the phrase is
             # read or left open. In an inclusion an example may be a case ("signs of distress, including
@@ -707,7 +708,7 @@ class Builder:
             return AnyOf((main, examples), span=self.span(p))
         if isinstance(main, Review):
             return Review(self.source(p), main.reason, hints=(examples,), span=self.span(p))
-        if _may_qualify_main(examples):
+        if _may_qualify_main(examples, bracketed):
             # "Cardiac disease, e.g. myocardial infarction within 6 months": the period after the last
             # example may bound the main phrase too; without it any cardiac disease ever would count
             return Review(self.source(p), "not_understood", hints=(main,), span=self.span(p))
@@ -2345,14 +2346,15 @@ _DESCRIBING_TAIL = re.compile(r"(?:but|that|which|who|whose|preventing|precludin
                               r"|resulting|leading|rendering|compromising|impairing)\b", re.I)
 
 
-def _may_qualify_main(examples: Node) -> bool:
+def _may_qualify_main(examples: Node, bracketed: bool = False) -> bool:
     """Whether the last example carries a period that may belong to the whole phrase the examples
     illustrate ("..., e.g. myocardial infarction within 6 months"), or is unread words that may describe
-    it ("Any abnormality, including corneal thickness > 620 µm, preventing reliable tonometry")."""
+    it ("Any abnormality, including corneal thickness > 620 µm, preventing reliable tonometry"; inside
+    a bracket they describe the example: "(e.g. a calf vein thrombosis that is not treated)")."""
     tail = examples
     while isinstance(tail, (AnyOf, AllOf)) and tail.items:
         tail = tail.items[-1]
-    if isinstance(tail, Review) and _DESCRIBING_TAIL.match(tail.text):
+    if not bracketed and isinstance(tail, Review) and _DESCRIBING_TAIL.match(tail.text):
         return True
     last = examples
     while isinstance(last, (AnyOf, AllOf)) and last.items:
