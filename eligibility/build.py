@@ -140,7 +140,19 @@ class Builder:
         node = self._resolve(self.visit(parsed))
         if any(isinstance(n, (Compare, Between)) and n.variable == "age" and not _implied_adult(n) for n in node.walk()):
             node = _without_implied_adult(node)  # "Adults, age 45-75": the written age says it all
-        return self._collapse_reviews(node)
+        return self._collapse_reviews(self._narrowed_by_qualifiers(node))
+
+    def _narrowed_by_qualifiers(self, node: Node) -> Node:
+        """"Strong inducers or inhibitors of CYP3A4": a qualifier that names a kind of the finding the
+        lexicon knows is that kind, which a record answers; as a qualifier, no drug's name would say it."""
+        if isinstance(node, Finding) and node.qualifiers:
+            for qualifier in node.qualifiers:
+                narrower = self.lexicon.narrowed(node.concept, qualifier)
+                if narrower:
+                    rest = tuple(q for q in node.qualifiers if q != qualifier)
+                    return self._narrowed_by_qualifiers(replace(node, concept=narrower, qualifiers=rest))
+            return node
+        return node.with_children(self._narrowed_by_qualifiers)
 
     def visit(self, parsed) -> Node | _Implicit:
         parsed = _one(parsed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -324,7 +324,7 @@ def _groups_apart(first: Node, second: Node, kind: str) -> bool:
 def _spans_moved(node: Node, by: int, floor: int) -> Node:
     """Spans moved by `by`, none before `floor`: words read in front of a text stand for its start."""
     span = (max(floor, node.span[0] + by), max(floor, node.span[1] + by)) if node.span else None
-    return replace(_with_children(node, lambda child: _spans_moved(child, by, floor)), span=span)
+    return replace(node.with_children(lambda child: _spans_moved(child, by, floor)), span=span)
 
 
 # the women's lead the grammar cannot read with what follows ("Female subjects must not be pregnant");
@@ -737,7 +737,7 @@ def _suspicion_left_open(node: Node, start: int) -> Node:
         return node
     if isinstance(node, Finding) and node.category in ("condition", "any") and node.span and node.span[0] >= start:
         return replace(node, absence_unknown=True)
-    return _with_children(node, lambda child: _suspicion_left_open(child, start))
+    return node.with_children(lambda child: _suspicion_left_open(child, start))
 
 
 def _permits(bracket: str) -> bool:
@@ -769,7 +769,7 @@ def _left_for_review(node: Node, clean: str, matches, reason: str, hinted: bool)
     if matches(node):
         span = node.span or (0, len(clean))
         return Review(clean[span[0]:span[1]], reason, hints=(node,) if hinted else (), span=span)
-    return _with_children(node, lambda child: _left_for_review(child, clean, matches, reason, hinted))
+    return node.with_children(lambda child: _left_for_review(child, clean, matches, reason, hinted))
 
 
 def _trials_own_drug(node: Node, clean: str) -> bool:
@@ -837,7 +837,7 @@ def _groups_of_each_sex(node: Node, clean: str) -> Node:
     an "and" of requirements naming each sex in turn joins two groups, either of which the criterion
     names (read as all of them, no patient could meet it). Split at each sex named when the first
     requirement names one; else what belongs to which group is a guess: review."""
-    node = _with_children(node, lambda child: _groups_of_each_sex(child, clean))
+    node = node.with_children(lambda child: _groups_of_each_sex(child, clean))
     if not isinstance(node, AllOf):
         return node
     # a woman's state ("Postmenopausal women and men aged ≥ 50") names her sex too, as do words left
@@ -877,7 +877,7 @@ def _sex_beside_its_qualifiers(node: Node, clean: str, kind: str) -> Node:
     every woman. Beside a woman's own states only, an alternative stands in an inclusion ("Male or
     non-pregnant female"); in an exclusion the women are those states' subject. Else what the sex shares
     is a guess: review."""
-    node = _with_children(node, lambda child: _sex_beside_its_qualifiers(child, clean, kind))
+    node = node.with_children(lambda child: _sex_beside_its_qualifiers(child, clean, kind))
     if not isinstance(node, AnyOf) or not any(isinstance(item, Sex) for item in node.items):
         return node
     bare = [item for item in node.items if isinstance(item, Sex)]
@@ -1364,19 +1364,7 @@ def _compile_item(item: Item, index: int, context: str = "") -> Criterion:
 def _shift(node: Node, offset: int) -> Node:
     """A tree compiled from "<header> <text>", with spans moved back into <text>."""
     span = (max(0, node.span[0] - offset), max(0, node.span[1] - offset)) if node.span else None
-    return replace(_with_children(node, lambda child: _shift(child, offset)), span=span)
-
-
-def _with_children(node: Node, change) -> Node:
-    """The node with `change` applied to each node it holds (items, an inner node, hints)."""
-    changes = {}
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, Node):
-            changes[f.name] = change(value)
-        elif isinstance(value, tuple) and value and isinstance(value[0], Node):
-            changes[f.name] = tuple(change(v) for v in value)
-    return replace(node, **changes) if changes else node
+    return replace(node.with_children(lambda child: _shift(child, offset)), span=span)
 
 
 _CONDITIONAL_HEADER = re.compile(

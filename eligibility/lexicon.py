@@ -106,6 +106,7 @@ class Lexicon:
         self._load_analytes()
         self._load_concepts()
         self._ancestors: dict[str, frozenset[str]] = {}
+        self._narrowed: dict[tuple[str, str], str] | None = None
         # a drug's equipotent dose in milligrams, and the class its group ranges over
         self.equipotent_mg: dict[str, float] = {}
         self.equivalent_class: dict[str, str] = {}
@@ -181,6 +182,20 @@ class Lexicon:
         node.terms.append((tag, form))
 
     # -- queries -------------------------------------------------------------------------------
+    def narrowed(self, concept_id: str, qualifier: str) -> str | None:
+        """The kind of the concept that the qualifier names ("strong" CYP3A4 inhibitor, "chronic"
+        cough): a child one of whose names is the qualifier before one of the concept's names."""
+        if self._narrowed is None:
+            self._narrowed = {}
+            for child in self.concepts.values():
+                for parent_id in child.parents:
+                    parent = self.concepts.get(parent_id)
+                    for name in child.names if parent else ():
+                        for parent_name in parent.names:
+                            if name.lower().endswith(" " + parent_name.lower()):
+                                self._narrowed.setdefault((parent_id, name[: -len(parent_name) - 1].lower()), child.id)
+        return self._narrowed.get((concept_id, qualifier.lower()))
+
     def ancestors(self, concept_id: str) -> frozenset[str]:
         """The concept and every concept it is a kind of."""
         if concept_id not in self._ancestors:

@@ -8,7 +8,7 @@ backend. Nodes are only built in `build.py`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V"}
@@ -85,6 +85,17 @@ class Node:
         yield self
         for child in self.children():
             yield from child.walk()
+
+    def with_children(self, change) -> "Node":
+        """The node with `change` applied to each node it holds (items, an inner node, hints)."""
+        changes = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Node):
+                changes[f.name] = change(value)
+            elif isinstance(value, tuple) and value and isinstance(value[0], Node):
+                changes[f.name] = tuple(change(v) for v in value)
+        return replace(self, **changes) if changes else self
 
     def render(self) -> str:
         raise NotImplementedError
