@@ -19,7 +19,7 @@ from .errors import PatientDataError, UnitError
 from .fhir import is_fhir, patient_from_fhir
 from .lexicon import Analyte, get_lexicon, text_key
 from .nodes import ROMAN_VALUES, TREATMENT_TOXICITY
-from .units import parse_quantity_text, quantity
+from .units import convert, parse_quantity_text, quantity
 
 _SPECIAL = {
     "age": "age", "birth date": "birth_date", "birthdate": "birth_date", "date of birth": "birth_date", "dob": "birth_date",
@@ -348,8 +348,9 @@ class _Reader:
         return self.lexicon.find_term(" ".join(words[i:])) if i else None
 
     def derive(self) -> None:
-        """Age from birth date, BMI from weight and height."""
+        """Age from birth date, BMI from weight and height, calcium corrected for albumin."""
         patient = self.patient
+        self._corrected_calcium()
         if self.birth_date and "age" not in patient.measurements:
             years = years_between(self.birth_date, patient.screening_date)
             patient.measurements["age"] = [Measurement("birth_date", f"born {self.birth_date.isoformat()}", quantity(years, "year"))]
@@ -362,6 +363,28 @@ class _Reader:
                     patient.measurements["bmi"] = [Measurement("weight,height", f"{weight:~} and {height:~}", bmi)]
                 except pint.DimensionalityError:
                     self.report(PatientDataError("height", "weight and height units do not give a BMI"))
+
+
+    def _corrected_calcium(self) -> None:
+        """Payne's correction, Ca + 0.8 x (4 - albumin) in mg/dL and g/dL, from the latest calcium and
+        albumin when they were drawn the same day (or neither is dated): a low albumin lowers the total
+        calcium that a corrected threshold means to bound."""
+        patient = self.patient
+        calcium, albumin = (patient.measurements.get(key) for key in ("calcium", "albumin"))
+        if "corrected_calcium" in patient.measurements or not calcium or not albumin:
+            return
+        calcium, albumin = calcium[-1], albumin[-1]
+        if calcium.quantity is None or albumin.quantity is None or calcium.date != albumin.date:
+            return
+        analytes = self.lexicon.analytes
+        try:
+            total = convert(calcium.quantity, "mg/dL", analytes["calcium"].molar_mass, analytes["calcium"].valence).magnitude
+            grams = convert(albumin.quantity, "g/dL", analytes["albumin"].molar_mass).magnitude
+        except (UnitError, pint.DimensionalityError):
+            return
+        corrected = quantity(total + 0.8 * (4.0 - grams), "mg/dL")
+        text = f"{calcium.text} with albumin {albumin.text}: {total:g} + 0.8 x (4 - {grams:g}) mg/dL"
+        patient.measurements["corrected_calcium"] = [Measurement("calcium,albumin", text, corrected, date=calcium.date)]
 
 
 def _unit_text(measurement: Measurement) -> str:
