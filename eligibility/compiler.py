@@ -439,7 +439,9 @@ _HEDGE = re.compile(
 # "History of allergic reactions attributed to compounds of similar chemical or biologic composition
 # to paclitaxel": an allergy to the drug named, and to others like it that no list can name
 _SIMILAR_COMPOUNDS = re.compile(
-    r"(?P<lead>(?:(?:no|any|known|prior|previous)\s+)*(?:(?:history|h/o)\s+of\s+)?(?:known\s+)?)"
+    r"(?P<lead>(?:(?:patients?|subjects?|participants?)\s+(?:must|should|may)\s+not\s+have\s+(?:had\s+)?(?:an?\s+)?"
+    r"|no\s+(?:patients?|subjects?|participants?)\s+with\s+(?:an?\s+)?)?"
+    r"(?:(?:no|any|known|prior|previous)\s+)*(?:(?:history|h/o)\s+of\s+)?(?:known\s+)?)"
     r"(?P<similar>(?:an?\s+)?(?:severe\s+|serious\s+)?(?:allergic|hypersensitivity)\s+reactions?\s+(?:attributed|attributable)\s+to\s+"
     r"(?:any\s+)?compounds?\s+of\s+similar\s+(?:chemical|biologic\w*)(?:\s+(?:or|and|and/or)\s+(?:chemical|biologic\w*))?\s+composition\s+(?:to|as)\s+)"
     r"(?P<drugs>.+)$", re.I)
@@ -449,7 +451,7 @@ def _similar_compounds(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     match = _SIMILAR_COMPOUNDS.match(clean)
     if not match:
         return None
-    negated = re.match(r"\s*no\b", match.group("lead"), re.I) is not None
+    negated = re.search(r"\b(?:no|not)\b", match.group("lead"), re.I) is not None
     named, problems = compile_criterion(("No " if negated else "") + "allergy to " + match.group("drugs").rstrip(" ."), kind)
     if all_review(named):
         return None
@@ -457,6 +459,8 @@ def _similar_compounds(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     span = (0, len(clean))
     # spans of the drugs as written, not as in the "[No ]allergy to ..." read in their place
     named = _shift(named, len("allergy to ") + (3 if negated else 0) - match.start("drugs"))
+    if negated and kind == "exclusion":  # "No history of ..." among exclusions: see _NEGATED_OPENING
+        return Review(clean, "negated_exclusion", hints=(AllOf((named, similar), span=span),), span=span), problems
     return (AllOf((named, similar), span=span) if negated else AnyOf((named, similar), span=span)), problems
 
 
