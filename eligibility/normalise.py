@@ -977,14 +977,18 @@ def _bounds_around_a_name(lexemes: list) -> list:
 
 
 _TESTS_SHOWING = frozenset({"ecg", "ecgs", "ekg", "electrocardiogram", "electrocardiograms"})
-_TEST_MODIFIERS = frozenset({"a", "an", "standard", "resting", "12", "-", "lead", "screening", "baseline"})
+_TEST_MODIFIERS = frozenset({"a", "an", "standard", "resting", "12", "-", "lead", "screening", "baseline",
+                             "the", "subject", "patient", "participant", "'s", "'", "s"})  # "The subject's screening ECG shows"
+_SHOWING_VERBS = frozenset({"demonstrating", "showing", "with", "shows", "demonstrates", "reveals", "revealing", "indicating"})
 
 
 def _without_test_showing(lexemes: list) -> list:
-    """"A standard 12-lead ECG demonstrating QTc > 450 msec": the test that shows the value, said before it."""
+    """"A standard 12-lead ECG demonstrating QTc > 450 msec", "The subject's screening ECG shows a QTcF
+    of ...": the test that shows the value, said before it."""
     words = [lexeme.g for lexeme in lexemes]
     for index in range(1, len(words) - 1):
-        if (words[index] in ("demonstrating", "showing", "with") and words[index + 1].startswith("@lab:")
+        article = index + 2 < len(words) and words[index + 1] in ("a", "an")
+        if (words[index] in _SHOWING_VERBS and words[index + 1 + article].startswith("@lab:")
                 and (words[index - 1] in _TESTS_SHOWING or words[index - 1] == ")" and words[index - 2] in _TESTS_SHOWING)):
             start = index - 1
             if words[start] == ")" and start >= 3 and words[start - 2] == "(" and words[start - 3] in _TESTS_SHOWING:
@@ -993,7 +997,7 @@ def _without_test_showing(lexemes: list) -> list:
                 start -= 1
             if start > 0 and words[start - 1] == "normal":
                 return lexemes  # "Normal ECG with QTc ≤ 450 msec": a normal tracing besides the value
-            return lexemes[:start] + lexemes[index + 1:]
+            return lexemes[:start] + lexemes[index + 1 + article:]
     return lexemes
 
 
