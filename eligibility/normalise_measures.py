@@ -381,6 +381,24 @@ def sex_before_bound(lexemes: list) -> list:
     return out
 
 
+def sex_after_bound(lexemes: list) -> list:
+    """"QTc > 470 males, > 480 females": each sex named right after its bound, read as the "> 470 for
+    males, > 480 for females" the grammar knows; only where both sexes are named so, after one measure."""
+    words = [lexeme.g for lexeme in lexemes]
+    named = [k for k, w in enumerate(words) if w in SEX_WORDS and k > 1 and words[k - 1] not in ("for", "in", "(", "and", "or")
+             and (k + 1 == len(words) or words[k + 1] not in SIGNS and words[k + 1] != ":")  # "men ≤ 83": the sex before its bound
+             and any(words[j] in SIGNS and words[j + 1][:1].isdigit() for j in range(max(0, k - 6), k - 1))]
+    if len(named) != 2 or {words[k] in _MALE_WORDS for k in named} != {True, False}:
+        return lexemes
+    if not any(w.startswith("@lab:") for w in words[:named[0]]):
+        return lexemes
+    out, last = [], 0
+    for k in named:
+        out += lexemes[last:k] + [replace(lexemes[k], g="for", end=lexemes[k].start)]
+        last = k
+    return out + lexemes[last:]
+
+
 _TEST_WORDS = frozenset({"-", "test", "tests", "testing", "pcr", "rt", "rt-pcr", "serology", "serologies", "antibody", "antibodies",
                          "antigen", "screen", "screening", "result", "results", "status", "naat", "rapid", "swab"})
 
