@@ -218,6 +218,10 @@ class _Reader:
                 return Measurement(key, text, multiple=(float(multiple.group(1)), multiple.group(2).upper()))
             if text.lower() in ROMAN_VALUES and analyte.kind == "score":
                 return Measurement(key, text, quantity(float(ROMAN_VALUES[text.lower()]), analyte.unit))
+            graded = _DIPSTICK_GRADE.fullmatch(text) if analyte.kind == "score" else None
+            if graded:  # "2+", "trace", "negative": a test strip's grade, trace between negative and 1+
+                grade = graded.group(1)
+                return Measurement(key, text, quantity(float(grade) if grade else _DIPSTICK_WORDS[text.lower()], analyte.unit))
             try:
                 number, unit = parse_quantity_text(text, analyte.unit_words)
             except UnitError as error:
@@ -385,6 +389,10 @@ class _Reader:
         corrected = quantity(total + 0.8 * (4.0 - grams), "mg/dL")
         text = f"{calcium.text} with albumin {albumin.text}: {total:g} + 0.8 x (4 - {grams:g}) mg/dL"
         patient.measurements["corrected_calcium"] = [Measurement("calcium,albumin", text, corrected, date=calcium.date)]
+
+
+_DIPSTICK_WORDS = {"negative": 0.0, "neg": 0.0, "nil": 0.0, "trace": 0.5}
+_DIPSTICK_GRADE = re.compile(r"([0-4])\s*\+|negative|neg|nil|trace", re.I)
 
 
 def _unit_text(measurement: Measurement) -> str:
