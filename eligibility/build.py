@@ -196,21 +196,21 @@ class Builder:
         """"Hypertension with SBP > 160 or DBP > 100 mmHg": the measures after "with" are alternatives to
         one another, all of them describing the finding; read as "(hypertension with SBP > 160) or DBP >
         100" any patient with a high DBP would be excluded, hypertensive or not. Yet "anemia with Hb < 9
-        g/dL or platelets < 50,000/µL" may list a second finding: unless the measures are one family
-        (the two pressures, the sugars), the narrow reading decides when it is met, the wide one when it is not, and
-        between the two the reviewer does."""
+        g/dL or platelets < 50,000/µL" may list a second finding: unless the measures are one family (the
+        two pressures, the sugars), the narrow reading decides when it is met, the wide one when it is
+        not, and between the two the reviewer does."""
         head = _one(p.fields["parts"][0])
         if not (isinstance(head, Parsed) and head.kind == "and" and head.fields["seps"] == ["with"]
                 and not isinstance(parts[0], _Implicit)):
             return None
         finding, measured = (_one(part) for part in head.fields["parts"])
-        before = len(self.problems)
+        before = len(self.problems)  # read again below: what the first reading noted is noted once
         alternatives = [self._resolve(self.visit(part)) for part in (measured, *p.fields["parts"][1:])]
-        if _is_measurement(self._resolve(self.visit(finding))) or not all(
-                _is_measurement(node) and not isinstance(node, Review) for node in alternatives):
-            del self.problems[before:]
-            return None
+        describes = not _is_measurement(self._resolve(self.visit(finding))) and all(
+            _is_measurement(node) and not isinstance(node, Review) for node in alternatives)
         del self.problems[before:]
+        if not describes:
+            return None
         either = Parsed("or", {**p.fields, "parts": [measured, *p.fields["parts"][1:]]}, measured.start, p.end)
         narrow = self._resolve(self.visit(Parsed("and", {**head.fields, "parts": [finding, either]}, p.start, p.end)))
         self.problems[:] = list(dict.fromkeys(self.problems))

@@ -69,7 +69,7 @@ def stable_dose_requirement(text: str, kind: str, compile_part: CompilePart, shi
         return None
     # the period as the grammar reads it after a drug it knows: the drugs' own words may not read there
     period_start, period_end = split.period
-    stable, more = compile_part(f"On a stable dose of metformin {text[period_start:period_end]}", "inclusion")
+    stable, _ = compile_part(f"On a stable dose of metformin {text[period_start:period_end]}", "inclusion")
     if not (isinstance(stable, Finding) and stable.duration and "stable" in stable.qualifiers):
         return None
     whole = (0, len(text))
@@ -79,7 +79,7 @@ def stable_dose_requirement(text: str, kind: str, compile_part: CompilePart, shi
         each.append(AllOf((drug, Not(steady, span=whole)), span=whole) if split.denied
                     else AnyOf((Not(drug, span=drug.span), steady), span=whole))
     rule = each[0] if len(each) == 1 else (AnyOf if split.denied else AllOf)(tuple(each), span=whole)
-    return rule, problems + more
+    return rule, problems
 
 
 def _current_drugs(node: Node) -> list[Finding]:
