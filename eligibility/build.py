@@ -2232,8 +2232,8 @@ _PERMITTING = re.compile(r"(?<![-\w])(?:allowed|permitted|acceptable|eligible|in
                          r"|(?:may|can) (?:enrol|enroll|enter|participate|receive|continue|be (?:given|administered|used|taken|continued)))\b", re.I)
 # "(patients discovered to have ≥ 2+ proteinuria must undergo a 24-hour urine collection ...)": some
 # patients, and another way for them to meet it
-_OPENS_CONDITION = re.compile(r"\s*\(?\s*(?:if|unless|except|or|but|however|provided"
-                              r"|(?:patients?|subjects?|participants?|those)\s+(?:who|with|whose|discovered|found|having|that)\b)", re.I)
+_OPENS_CONDITION = re.compile(r"\s*(?:(?:if|unless|except|or|but|however|provided)"
+                              r"|(?:patients?|subjects?|participants?|those)\s+(?:who|with|whose|discovered|found|having|that))\b", re.I)
 
 
 def _restates_variable(usual: Parsed, other: Parsed) -> bool:
