@@ -83,7 +83,9 @@ _SCORE_SET = re.compile(r"\s*(\d)(?:\s*(?:,|-|\bor\b|\band\b|,\s*or)\s*(\d))+\s*
 
 def parse_gold(text: str) -> list:
     """[(op, low, high, unit)] from a gold value text: one bound, or two ("> 18 and < 90 years"); [] when not numeric."""
-    t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)  # decimal comma
+    # "< 100.000/µl": a count with a European thousands separator
+    t = re.sub(r"(?<![\d.,])(\d{1,3})\.(\d{3})(?=\s*(?:cells?|cels|elements|per|/)\s*(?:/\s*)?(?:µ|μ|u|mc|m|mm|l\b))", r"\1\2", text, flags=re.I)
+    t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", t)  # decimal comma
     t = t.replace("⁄", "/").replace("∕", "/")  # "110 mg⁄dL": a fraction or division slash
     t = t.replace("<U+2266>", "≤").replace("<U+2267>", "≥")  # Chia's text keeps "≦" and "≧" as their code points
     # Word's Symbol font: "³ 10.5g/dl", "£ 1" were "≥" and "≤" (read so by the library too)

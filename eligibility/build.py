@@ -918,7 +918,7 @@ class Builder:
     def _bracket_may_relax(self, body_parsed: Parsed, body: Node) -> bool:
         """"O2 sat ≥ 90% (if < 90%, DLCO above 50%)": a bracket that opens on a condition, or holds one
         read in part, may relax what it follows; "(to minimize ... if bleeding were to occur)" does not."""
-        if _OPENS_CONDITION.match(self.source(body_parsed)):
+        if _OPENS_CONDITION.match(self.source(body_parsed)) or _SOME_PATIENTS_MUST.match(self.source(body_parsed)):
             return True
         if isinstance(body, Review) and body.reason == "conditional" and _SIGN_AND_NUMBER.match(self.source(body_parsed)):
             return True  # "(≤ 1.5 x ULN if liver metastases)": another bound for some patients
@@ -2230,10 +2230,12 @@ _ARM_LABEL = re.compile(r"\s*(?:treatment |study )?arms?\b(?!\s+(?:of|and|or)\b)
 _THAT_IS = re.compile(r"(?:\bi\.\s?e\b\.?|\bie\b)[\s,.:]*$", re.I)
 _PERMITTING = re.compile(r"(?<![-\w])(?:allowed|permitted|acceptable|eligible|included|includable|prohibited|forbidden|disallowed"
                          r"|(?:may|can) (?:enrol|enroll|enter|participate|receive|continue|be (?:given|administered|used|taken|continued)))\b", re.I)
+_OPENS_CONDITION = re.compile(r"\s*(?:if|unless|except|or|but|however|provided)\b", re.I)
 # "(patients discovered to have ≥ 2+ proteinuria must undergo a 24-hour urine collection ...)": some
-# patients, and another way for them to meet it
-_OPENS_CONDITION = re.compile(r"\s*(?:(?:if|unless|except|or|but|however|provided)"
-                              r"|(?:patients?|subjects?|participants?|those)\s+(?:who|with|whose|discovered|found|having|that))\b", re.I)
+# patients, and what they must do, another way for them to meet it; not "(patients with LVEF < 30% or
+# cardiogenic shock)", which says who has the finding
+_SOME_PATIENTS_MUST = re.compile(r"\s*(?:patients?|subjects?|participants?|those)\s+(?:who|with|whose|discovered|found|having|that)\b"
+                                 r".*\b(?:must|may|can|should|will\s+be|are\s+(?:eligible|allowed|permitted))\b", re.I)
 
 
 def _restates_variable(usual: Parsed, other: Parsed) -> bool:

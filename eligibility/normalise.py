@@ -23,6 +23,7 @@ from .normalise_measures import (
     alternative_bound_bracketed,
     analyte_named_twice,
     condition_before_its_bound,
+    corrected_calcium_named,
     measure_of_condition,
     snellen_as_decimal,
     alcohol_amounts,
@@ -253,7 +254,7 @@ def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
     for step in (_unclosed_brackets_closed, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_even_if, _exception_said_plainly, _defined_by_the_following, _without_test_showing,
-                 _bounds_around_a_name, _share_of_the_total, transaminases_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
+                 _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale,
                  named_after_amount, pack_years_named,
                  _modifier_comma_dropped, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,

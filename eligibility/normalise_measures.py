@@ -381,6 +381,28 @@ def sex_before_bound(lexemes: list) -> list:
     return out
 
 
+def corrected_calcium_named(lexemes: list) -> list:
+    """"Corrected (adjusted for serum albumin) serum calcium", "Serum calcium (corrected for albumin)": the
+    corrected calcium, which a bracket parts from its name; read as calcium, a total calcium would answer it."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if word != "@lab:calcium":
+            continue
+        if index >= 3 and words[index - 1] == ")" and "(" in words[:index - 1]:
+            opened = len(words[:index - 1]) - 1 - words[:index - 1][::-1].index("(")
+            if opened >= 1 and words[opened - 1] == "corrected":
+                start, end = opened - 1, index + 1
+                break
+        closing = next((j for j in range(index + 2, min(len(words), index + 7)) if words[j] == ")"), None)
+        if index + 1 < len(words) and words[index + 1] == "(" and closing and "corrected" in words[index + 2:closing]:
+            start, end = index, closing + 1
+            break
+    else:
+        return lexemes
+    name = replace(lexemes[start], g="@lab:corrected_calcium", term="corrected_calcium", end=lexemes[end - 1].end)
+    return lexemes[:start] + [name] + lexemes[end:]
+
+
 def sex_after_bound(lexemes: list) -> list:
     """"QTc > 470 males, > 480 females": each sex named right after its bound, read as the "> 470 for
     males, > 480 for females" the grammar knows; only where both sexes are named so, after one measure."""
