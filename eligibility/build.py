@@ -918,9 +918,10 @@ class Builder:
     def _bracket_may_relax(self, body_parsed: Parsed, body: Node) -> bool:
         """"O2 sat ≥ 90% (if < 90%, DLCO above 50%)": a bracket that opens on a condition, or holds one
         read in part, may relax what it follows; "(to minimize ... if bleeding were to occur)" does not."""
-        if _OPENS_CONDITION.match(self.source(body_parsed)) or _SOME_PATIENTS_MUST.match(self.source(body_parsed)):
+        said = self.source(body_parsed)
+        if _OPENS_CONDITION.match(said) or _SOME_PATIENTS_MUST.match(said):
             return True
-        if isinstance(body, Review) and body.reason == "conditional" and _SIGN_AND_NUMBER.match(self.source(body_parsed)):
+        if isinstance(body, Review) and body.reason == "conditional" and _SIGN_AND_NUMBER.match(said):
             return True  # "(≤ 1.5 x ULN if liver metastases)": another bound for some patients
         return not all_review(body) and (body_parsed.kind == "conditional"
                                          or any(isinstance(n, Review) and n.reason == "conditional" for n in body.walk()))

@@ -1418,11 +1418,14 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
         # "Concurrent warfarin allowed provided the following criteria are met:": the items bind the
         # patients the header names, who may also be none
         return Review(item.text, "conditional", hints=(combined,), span=(0, len(item.text))), []
+    # "Use of any of the following within 14 days:": the period belongs to every item, which read alone
+    # would count any use ever. Not "More than 4 weeks since prior major surgery" above "- Wound healing
+    # adequate": a sentence whole in itself, whose items add to it
+    period = _PERIOD.search(item.text) is not None
+    if period and listing:
+        return Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
     rule, diagnostics = compile_criterion(text, item.kind)
-    if _PERIOD.search(item.text) and (listing or any(isinstance(n, Review) for n in rule.walk())):
-        # "Use of any of the following within 14 days:": the period belongs to every item, which
-        # read alone would count any use ever. Not "More than 4 weeks since prior major surgery" above
-        # "- Wound healing adequate": a sentence whole in itself, whose items add to it
+    if period and any(isinstance(n, Review) for n in rule.walk()):
         return Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
     if isinstance(rule, Review):
         return Defined(text, combined, span=(0, len(text))), []

@@ -92,9 +92,15 @@ class Node:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, Node):
-                changes[f.name] = change(value)
+                changed = change(value)
             elif isinstance(value, tuple) and value and isinstance(value[0], Node):
-                changes[f.name] = tuple(change(v) for v in value)
+                changed = tuple(change(v) for v in value)
+                changed = value if all(a is b for a, b in zip(changed, value)) else changed
+            else:
+                continue
+            if changed is not value:
+                changes[f.name] = changed
+        # the node itself when nothing in it changed: a pass over a tree rebuilds only what it alters
         return replace(self, **changes) if changes else self
 
     def render(self) -> str:

@@ -9,8 +9,8 @@ from dataclasses import replace
 from functools import lru_cache
 
 from .lexicon import Lexeme, formula_names, formula_word, get_lexicon
-from .normalise_doses import amount_a_day, dose_in_equivalents
 from .normalise_dipstick import dipstick_grades
+from .normalise_doses import amount_a_day, dose_in_equivalents
 from .normalise_genotypes import genotypes_as_qualifiers
 from .normalise_pack_years import pack_years_named
 from .normalise_measures import (

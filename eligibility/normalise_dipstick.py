@@ -14,7 +14,7 @@ from .normalise_measures import SIGNS
 
 _NAME = "@lab:urine_protein_dipstick"
 _PROTEIN = frozenset({"@cond:proteinuria", "@lab:urine_protein", "protein", "proteinuria", "dipstick"})
-_NAME_WORDS = _PROTEIN | frozenset({"urine", "urinary", "urinalysis", "dipstick", "for", "test", "strip", "by", "on", "of", "level"})
+_NAME_WORDS = _PROTEIN | frozenset({"urine", "urinary", "urinalysis", "for", "test", "strip", "by", "on", "of", "level"})
 _AFTER = (("on", "urine", "dipstick"), ("on", "dipstick"), ("by", "dipstick"), ("by", "urine", "dipstick"), ("on", "urinalysis"))
 _GRADES = frozenset({"0", "1", "2", "3", "4"})
 _BOUND_WORDS = frozenset({"less", "greater", "more", "than", "or", "equal", "to", "at", "least", "most", "no", "not", "is", "be",

@@ -368,7 +368,6 @@ class _Reader:
                 except pint.DimensionalityError:
                     self.report(PatientDataError("height", "weight and height units do not give a BMI"))
 
-
     def _corrected_calcium(self) -> None:
         """Payne's correction, Ca + 0.8 x (4 - albumin) in mg/dL and g/dL, from the latest calcium and
         albumin when they were drawn the same day (or neither is dated): a low albumin lowers the total

@@ -337,9 +337,10 @@ def _unit_follows(tokens: list[Token], index: int) -> bool:
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 
+_FRACTION_SLASHES = str.maketrans({"⁄": "/", "∕": "/"})
+
 # Word's Symbol font puts ≥ and ≤ where Latin-1 has ³ and £: "LVEF ³50%", "HbA1c £ 8.5 %". Read so only
 # where a sign would stand, alone before a number (not "mm³", nor "10³"); one character for one, so spans hold.
-_FRACTION_SLASHES = str.maketrans({"⁄": "/", "∕": "/"})
 _SYMBOL_FONT_SIGN = re.compile(r"(?<![^\s(\[:])[³£](?= ?\d)")
 
 
