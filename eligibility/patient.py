@@ -218,7 +218,7 @@ class _Reader:
                 return Measurement(key, text, multiple=(float(multiple.group(1)), multiple.group(2).upper()))
             if text.lower() in ROMAN_VALUES and analyte.kind == "score":
                 return Measurement(key, text, quantity(float(ROMAN_VALUES[text.lower()]), analyte.unit))
-            graded = _DIPSTICK_GRADE.fullmatch(text) if analyte.kind == "score" else None
+            graded = _DIPSTICK_GRADE.fullmatch(text) if analyte.id.endswith("_dipstick") else None
             if graded:  # "2+", "trace", "negative": a test strip's grade, trace between negative and 1+
                 grade = graded.group(1)
                 return Measurement(key, text, quantity(float(grade) if grade else _DIPSTICK_WORDS[text.lower()], analyte.unit))

@@ -49,6 +49,9 @@ def test_records_with_dates_and_relative_dates():
     ({"medications": [{"name": "prednisone", "dose": 20}]}, "medications[0].dose", "a dose is a string with its unit"),
     ({"medications": [{"name": "prednisone", "dose": "20"}]}, "medications[0].dose", "needs its unit"),
     ({"medications": [{"name": "prednisone", "dose": "plenty"}]}, "medications[0].dose", "not a quantity"),
+    # a test strip's grades belong to the strip, not to any score: "negative" is no ECOG grade
+    ({"ECOG": "negative"}, "ECOG", "not a quantity|unknown unit"),
+    ({"ECOG": "2+"}, "ECOG", "unknown unit"),
 ])
 def test_bad_values_name_their_key(data, key, message):
     with pytest.raises(PatientDataError, match=message) as error:
