@@ -1526,6 +1526,7 @@ class Builder:
             if w.fields.get("note"):  # the reference without "or 5 half-lives, whichever is longer"
                 note_start, note_end = self.span(_one(w.fields["note"]))
                 source = (self.text[start:note_start] + " " + self.text[note_end:end]).strip(" ,")
+                source = _WHICHEVER_LONGER.sub("", source)  # "... of screening (whichever is longer)"
             relation = (re.search(r"\b(?:before|prior to|preceding)\b\s*(.*)$", source, re.I)
                         or re.search(r"\b(?:of|from|since)\b\s*(.*)$", source, re.I))
             reference = relation.group(1) if relation else str(w.fields["reference"])
@@ -1713,6 +1714,16 @@ class Builder:
             current = [replace(node, window=None, status="current") for node in recent]
             now = current[0] if len(current) == 1 else AnyOf(tuple(current), span=self.span(p))
             rule = AllOf((rule, Not(now, span=self.span(p))), span=self.span(p))
+        if p.fields.get("half_lives"):
+            # "at least 7 days or 3 half-lives, whichever is longer": the longer wait is the same exposure's,
+            # open only for a patient who had it, earlier
+            said = _HALF_LIVES_SAID.search(self.source(p))
+            longer = Review(said.group(0) if said else "or " + _one(p.fields["half_lives"]), "not_understood")
+            if op in ("<", "<="):
+                ever = [replace(node, window=None, status="") for node in recent]
+                rule = AnyOf((rule, AllOf((ever[0] if len(ever) == 1 else AnyOf(tuple(ever)), longer))), span=self.span(p))
+            else:
+                rule = AllOf((rule, AnyOf((self._never(recent, p), longer))), span=self.span(p))
         if p.fields.get("recovered"):
             # "... and recovered": recovery from its effects is a requirement of its own, for review,
             # which a patient never exposed meets
@@ -1934,6 +1945,8 @@ def _flat(value):
 
 # a drug's amount: "> 10 mg/day", "150 mg daily", "2 mg/kg", "cortisone [> 50 mg]"
 _DOSE_AMOUNT = re.compile(r"\d\s*(?:mg|milligrams?|µg|mcg|micrograms?|g|grams?|units?|iu)\b", re.I)
+_WHICHEVER_LONGER = re.compile(r"\s*[(,]?\s*(?:whichever|whatever)\s+(?:(?:is|was)\s+)?(?:the\s+)?(?:longer|greater|later|longest)(?:\s+of\s+the\s+(?:two|2))?\s*\)?\s*,?\s*$", re.I)
+_HALF_LIVES_SAID = re.compile(r"(?:\bor\b|/)\s*(?:within\s+)?\d[^;]*?half[\s-]*li(?:ves?|fe)[^;]*?whichever\s+(?:is|was)\s+(?:the\s+)?\w+", re.I)
 _HALF_LIVES = re.compile(r"\bhalf\s*-?\s*li(?:ves?|fe)\b", re.I)
 _EXCLUDED_WORD = re.compile(r"\b(?:exclud\w*|ineligible|not eligible)\b", re.I)
 _BOUND_OF_ITS_OWN = re.compile(r"(?:[<>≤≥]=?|=<|=>|\bgrades?)\s*\d|\b(?:greater|more|higher|less|lower)\s+than\b", re.I)
@@ -2052,6 +2065,7 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
     r"|first\s+(?:dose|administration|infusion)(?:\s+of\s+(?:the\s+)?(?:study\s+|investigational\s+)?(?:treatment|drug|medication|therapy|intervention|product))?)"
     r"(?:\s+(?:visit|examinations?|assessments?|evaluations?|tests?))?\b",
     r"\bon\s+the\s+(?:day|date)\s+(?:that\s+|when\s+)?(?:the\s+)?(?:written\s+)?(?:informed\s+)?consent(?:\s+form)?\s+(?:is|was|will\s+be|has\s+been)\s+signed\b",
+    r"\bwhen\s+(?:first\s+)?(?:enrol\w*|registered|randomi[sz]ed|screened|consented)(?:\s+(?:on|onto|in|into|to|for|on\s+to)\s+(?:the\s+|this\s+)?(?:study|trial|protocol))?\b",
     r"\b(?:during|in|within)\s+the\s+(?:prior|past|last|previous)\s+(?:year|month|week)\b",
     r"\b(?:while\s+)?(?:breathing\s+)?(?:(?:on|in|at)\s+)?(?:room|ambient)\s+air\b|\bin\s+air\b|\bat\s+rest\b",
     r"\b(?:of\s+(?:the\s+|their\s+)?)?(?:normal\s+)?(?:predicted|expected)(?:\s+normal)?(?:\s+values?)?\b",

@@ -135,12 +135,12 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     by_sentence = _compile_sentences(clean, kind)
     if by_sentence is not None:
         return by_sentence
-    excluded = _EXCLUDED_TAIL.search(clean)
+    excluded = _EXCLUDED_TAIL.search(clean) or _FORBIDDEN_TAIL.search(clean)
     if excluded and excluded.start() > 0 and len(_sentence_starts(clean[: excluded.start()])) == 1:
         # "Patients who have an uncontrolled infection are not eligible": the sentence names whom it
         # excludes, whichever list it stands in
         rule, problems = compile_criterion(clean[: excluded.start()], "exclusion")
-        if not all_review(rule):
+        if not all_review(rule) and (excluded.re is _EXCLUDED_TAIL or _dated(rule)):
             if kind == "exclusion":
                 return rule, problems
             return (rule.item if isinstance(rule, Not) else Not(rule, span=rule.span)), problems
@@ -1236,10 +1236,19 @@ def _bare_finding(clean: str, lexemes: list, kind: str) -> tuple[Node, tuple[str
     return None if all_review(rule) else (rule, ())
 
 
+def _dated(rule: Node) -> bool:
+    """Whether every finding of the rule says when: a window, or current or prior."""
+    findings = [node for node in rule.walk() if isinstance(node, Finding)]
+    return bool(findings) and all(f.window is not None or f.status in ("current", "previous") for f in findings)
+
+
 _EXCLUDED_TAIL = re.compile(
     r"[\s,]*(?:are|is|will be|shall be|would be)\s+(?:not eligible|ineligible|excluded|not included)"
     r"(?:\s+(?:for|from|in)\s+(?:(?:this|the)\s+)?(?:study|trial|protocol))?"
     r"(?:\s+(?:due\s+to|because\s+of|given)\s+[^.;]*)?\s*\.?\s*$", re.I)  # "... due to possible interactions": why
+# "Investigational drug use within 30 days is not permitted": what is forbidden, dated, excludes; undated
+# ("Palliative radiotherapy is not allowed") it may forbid it during the study only
+_FORBIDDEN_TAIL = re.compile(r"[\s,]*(?:is|are|will be|shall be)\s+(?:not\s+(?:permitted|allowed)|prohibited|forbidden)\s*\.?\s*$", re.I)
 _INCLUDED_TAIL = re.compile(
     r"[\s,]*(?:will|shall)\s+be\s+(?:enrolled|included|recruited|eligible)(?:\s+(?:in|into|for)\s+(?:this|the)\s+(?:study|trial))?\s*\.?\s*$", re.I)
 _SHORTER_OF_TWO = re.compile(r"\bwhichever\s+(?:is|comes)\s+(?:shorter|less|lesser|earlier|sooner|smaller|first)\b", re.I)

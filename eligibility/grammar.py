@@ -553,6 +553,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         rf"|consenting(?: to (?:the |this )?(?:study|trial))?)\b"
         rf"|on the (?:day|date) (?:that |when )?(?:the )?(?:written )?(?:informed )?consent(?: form)? (?:is|was|will be|has been) signed\b"
         rf"|at (?:the )?(?:(?:time|date) of )?(?:signing (?:the |of )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b"
+        # "≥ 1 and ≤ 21 years of age when enrolled onto this study": the date of the age, not a condition
+        rf"|when (?:first )?(?:enrol?led|registered|randomi[sz]ed|screened|consented)(?: (?:on|onto|in|into|to|for|on to) (?:the |this )?(?:study|trial|protocol))?\b"
         # "life expectancy of at least 12 weeks from the first dose of study treatment": counted from when
         rf"|from (?:the )?(?:time of )?(?:first dose|start|initiation|randomi[sz]ation|enrol?lment|registration|study entry|entry|screening|inclusion)\b{IN_CLAUSE}*?)"
         rf"(?: {IN_CLAUSE}+?)?{VISIT_NOTE}(?= [,;).]|$)"
@@ -773,20 +775,31 @@ def _parsers() -> dict[str, pp.ParserElement]:
     reference = ~pp.Regex(r"(?:@lab:age|age|old)(?: |$)") + (study_treatment_with | reference_words | phrase(p["reference_points"], "reference point"))
     relation = phrase(p["window_relation"], "before")
     relation_besides_of = phrase([words for words in p["window_relation"] if words != "of"], "before")
-    whichever_longer = (r"(?:\( whichever is (?:longer|greater|later)(?: of the two)? \)|, whichever is (?:longer|greater|later)(?: of the two)?(?: ,)?"
-                        r"|whichever is (?:longer|greater|later)(?: of the two)?)(?= |$)")
+    longer = r"(?:whichever|whatever) (?:is |was )?(?:the )?(?:longer|greater|later|longest)(?: of the (?:two|2))?"
+    whichever_longer = rf"(?:\( {longer} \)|, {longer}(?: ,)?|{longer})(?= |$)"
+    # "5 half-lives", "5 x the elimination half-life (t1/2) of the drug", "5 drug half-lives, if known": a wait
+    # counted in half-lives of what was taken
+    half_life = (r"\d+(?:\.\d+)? (?:x |times |× )?(?:the )?(?:(?:drug|drugs|elimination|plasma|terminal|pharmacokinetic|pk"
+                 r"|pharmacokinetic / pharmacodynamic|pk / pd) )?half ?-? ?li(?:ves?|fe)(?: \( t ?(?:½|1⁄2|1/2) \))?"
+                 r"(?: of (?:the |a |an |any |that |each |such |this |its |another )?(?:(?!whichever |whatever |before |or )[\w-]+ ){0,3}?"
+                 r"(?:drugs?|agents?|compounds?|products?|medications?|treatments?|therap(?:y|ies)|substances?|interventions?|study|vaccines?"
+                 r"|biologics?|@drug:\w+)(?: \( t ?(?:½|1⁄2|1/2) \))?)?(?: , if known)?"
+                 # "or twice the duration of the biological effect of the drug": another wait of the same exposure
+                 r"(?:(?: ,)? or twice the duration of (?:the |its )?biological effect(?: of (?:the |a |an |any |that |this )?"
+                 r"(?:(?!whichever |prior |before )[\w-]+ ){0,4}?(?:drugs?|agents?|compounds?|products?|medications?|treatments?|therap(?:y|ies)"
+                 r"|vaccines?|@drug:\w+))?)?")
     # "within 4 weeks (6 weeks for nitrosoureas) prior to entering the study": a longer window for some
     window_note = _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar
                           # "within 4 weeks or 5 half-lives, whichever is longer": longer for some exposures
-                          | pp.Regex(r"(?:, )?or (?:within )?\d+(?:\.\d+)? half ?-? ?lives?"
-                                     r"(?: of (?:the )?(?:investigational |study |prior |previous )?(?:drug|agent|compound|product|medication|treatment|therapy))?"
+                          | pp.Regex(rf"(?:, )?(?:or|/) (?:within )?(?:a period of )?{half_life}"
                                      # "within 3 months or 5 half-lives prior to baseline": either wait excludes, so the longer
-                                     + f"(?: {whichever_longer}|(?= (?:prior|before|preceding|of)(?: |$)))"),
+                                     + f"(?: {whichever_longer}|(?= (?:prior|before|preceding|of)(?: |$)|$))"),
                           lambda r: {})
     # "within 5 half-lives or 30 days (whichever is longer)": the half-lives first, the days still the least wait
-    half_lives_first = _tagged("unknown", pp.Regex(r"\d+(?:\.\d+)? (?:elimination |plasma )?half ?-? ?lives?"
-                                                   r"(?: \( t ?1/2 \))?(?: of [^,;()]{1,40}?)? or(?= )"), lambda r: {})
+    half_lives_first = _tagged("unknown", pp.Regex(rf"(?:{half_life}|\d+(?:\.\d+)? half ?-? ?li(?:ves?|fe) of [^,;()]{{1,40}}?) (?:, )?or(?= )"), lambda r: {})
     longer_of_two = pp.Regex(whichever_longer).suppress()
+    # "within 60 days or 5 half-lives of screening (whichever is longer)": said after the reference
+    after_half_lives = longer_of_two.copy().add_condition(lambda s, loc, t: re.search(r"half ?-? ?li(?:ves?|fe)\b[^()]*$", s[max(0, loc - 120):loc]) is not None)
     # "within the last 5 years (except basal cell carcinoma) prior to enrollment": what the period does not count
     window_exception = pp.Group(lpar + phrase([w for w in p["exception"] if w != "unless"], "except").suppress() + pp.Opt(comma).suppress() + expr + rpar)
     # "must have been discontinued", "was completed": the end of a treatment, dated by the window that follows
@@ -807,6 +820,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                 pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount")
                 + pp.Opt(window_note("note") | window_exception("except"))
                 + pp.Opt(relation + pp.Opt(reference("reference")) | unreferenced) + pp.Opt(window_note("note"))
+                + pp.Opt(after_half_lives)
                 | half_lives_first("note") + time_quantity("amount") + longer_of_two + pp.Opt(relation + pp.Opt(reference("reference"))))
             # "at least 4 months of adjuvant chemotherapy" is how long it lasted, not how long before it;
             # "completed at least 4 weeks prior to enrollment": when it ended is when it last happened
@@ -1288,11 +1302,13 @@ def _parsers() -> dict[str, pp.ParserElement]:
                        "the last dose of", "last dose of", "the last administration of", "the completion of", "completion of",
                        "the end of", "end of", "the last", "last", "receipt of", "the receipt of", "administration of")
     bare_free_finding = _tagged("free_finding", free_list + finding_tail + boundary, _free)
+    # "At least 7 days or 3 half-lives, whichever is longer, since prior monoclonal antibodies"
+    since_half_lives = pp.Regex(rf"(?:\( )?(?:, )?(?:or|/) (?:within )?{half_life} {whichever_longer}(?: \))?(?: ,)?")
     since = _tagged(
         "since",
         pp.Opt(tok("no", "not")("negation"))
         # "Four weeks must have elapsed since major surgery": at least that long
-        + (prefix_op("op") + time_quantity("amount")
+        + (prefix_op("op") + time_quantity("amount") + pp.Opt(since_half_lives("half_lives"))
            | time_quantity("amount") + pp.FollowedBy(pp.Regex(r"(?:must|should|have|has|shall) (?:have )?(?:elapsed|passed)\b|must elapse\b"))
            + pp.Empty().add_parse_action(pp.replace_with(">="))("op"))
         + tok("since", "from", "after", "elapsed since", "must have elapsed since", "have elapsed since", "has elapsed since",
@@ -1318,7 +1334,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + pp.Opt(pp.Regex(r"(?:\( |(?:for|as|to|in|of|on|at|from|during|via|including|excluding) ).*")("qualifier")),
         lambda r: {"op": r["op"], "amount": r["amount"], "finding": _first_parsed(r["finding"]) if isinstance(r["finding"], pp.ParseResults) else r["finding"],
                    "negated": "negation" in r, "no_concurrent": "no_concurrent" in r, "qualifier": _named(r, "qualifier"),
-                   "recovered": _named(r, "recovered")},
+                   "recovered": _named(r, "recovered"), "half_lives": _named(r, "half_lives")},
     )
 
     # Sex, pregnancy and breast-feeding.

@@ -262,7 +262,7 @@ def normalised(lexemes: list) -> list:
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _unit_after_open_bound, _measured_either_way, _limit_without_article,
+                 _first_diagnosed, _exposure_participle, _unit_after_open_bound, _measured_either_way, _limit_without_article,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
@@ -544,6 +544,17 @@ def _without_completed(lexemes: list) -> list:
     as any count of them is; the word would stand between the number and its unit."""
     return _without_word_between(lexemes, ("completed", "complete", "full", "consecutive"), lambda g: g[:1].isdigit(),
                                  DURATION_WORDS.__contains__)
+
+
+_EXPOSED_PARTICIPLES = ("received", "administered", "taken", "given", "used")
+_WINDOW_OPENINGS = frozenset({"within", "during", "in", "since", "<", "<=", "less", "for"})
+
+
+def _exposure_participle(lexemes: list) -> list:
+    """"Other investigational therapy received within 30 days": what was taken, and when; the participle
+    between them says again that it was taken, and would join the name of an unknown finding."""
+    return _without_word_between(lexemes, _EXPOSED_PARTICIPLES, lambda g: g.startswith(("@drug:", "@proc:")),
+                                 _WINDOW_OPENINGS.__contains__)
 
 
 def _first_diagnosed(lexemes: list) -> list:
