@@ -481,6 +481,11 @@ class Builder:
             # "Allopurinol, PDE-5 inhibitors, ... and nitrates": the "and" ends a list of what excludes,
             # as it does when every name is known; read as "all of them", a patient on one would pass
             return self._negation_scope(items, p) or AnyOf(tuple(_flatten(items, AnyOf)), span=self.span(p))
+        if self.criterion_kind == "exclusion" and set(seps) == {"and"} and _dated_apart(items):
+            # "Chemotherapy within 4 weeks and radiotherapy within 2 weeks": each exposure with its own
+            # period reads as a list of what excludes, yet as written both are needed: both excludes,
+            # neither does not, one alone is the reviewer's
+            return self._each_or_all(AllOf(tuple(items), span=self.span(p)), p)
         return self._negation_scope(items, p) or AllOf(tuple(_flatten(items, AllOf)), span=self.span(p))
 
     def _ends_a_series(self, p: Parsed, parts: list, conjunction: str) -> bool:
@@ -2511,6 +2516,13 @@ def bound_direction(rule: Node) -> str | None:
         return None
     directions = {_direction(n) for n in bounds}
     return directions.pop() if len(directions) == 1 and "range" not in directions else None
+
+
+def _dated_apart(items: list[Node]) -> bool:
+    """Two or more findings, each within a period of its own (and words unread beside them)."""
+    findings = [f for item in items for f in (item.items if isinstance(item, AnyOf) else (item,)) if not isinstance(f, Review)]
+    windows = {f.window for f in findings if isinstance(f, Finding)}
+    return all(isinstance(f, Finding) and f.window is not None for f in findings) and len(windows) > 1
 
 
 def all_review(node: Node) -> bool:

@@ -130,8 +130,8 @@ class Evaluator:
                                "check whether one does",
             "negation_scope": "a negation before a list of thresholds ('No SBP ≥ 150 or DBP ≥ 95'): check whether it "
                               "covers the first threshold or all of them",
-            "and_scope": "an exclusion's 'A and B' over one threshold, which one of them meets: check whether one "
-                         "alone excludes",
+            "and_scope": "an exclusion's 'A and B' (over one threshold, or exposures each in its own period), which "
+                         "one of them meets: check whether one alone excludes",
             "or_scope": "an inclusion's 'A or B' under one limit, which only one of them meets: check whether one "
                         "within the limit is enough",
             "list_scope": "some thresholds of the list hold, too few for its narrow reading: check whether its last "

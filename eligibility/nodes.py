@@ -368,8 +368,8 @@ class Review(Node):
     reason: consent, investigator_judgement, not_understood, causation, unit_error, conditional,
     ambiguous_comparator ("=" on a measured value, often a lost ≥ or ≤), list_scope ("A, B or C" of
     thresholds in an inclusion, "A, B and C" in an exclusion: the last word may join the last two or end
-    the list), and_scope ("ALT and AST > 3 x ULN" under exclusions, one of them raised: one alone may
-    exclude or not), or_scope ("AST or ALT ≤ 2.5 x ULN" under inclusions, one of them within it: one alone
+    the list), and_scope ("ALT and AST > 3 x ULN" or "chemotherapy within 4 weeks and radiotherapy within 2
+    weeks" under exclusions, one of them met: one alone may exclude or not), or_scope ("AST or ALT ≤ 2.5 x ULN" under inclusions, one of them within it: one alone
     may do or not), negated_exclusion ("No X"
     under exclusion criteria: as written it excludes patients without X), requirement_in_exclusions ("Must have
     platelets > 75,000" under exclusion criteria: as written it excludes patients who meet it), negation_scope ("No SBP ≥ 150
