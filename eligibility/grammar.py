@@ -1300,7 +1300,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     exposure_end = tok("the completion of therapy with", "completion of therapy with", "the completion of treatment with",
                        "completion of treatment with", "the last treatment with", "last treatment with", "treatment with", "therapy with",
                        "the last dose of", "last dose of", "the last administration of", "the completion of", "completion of",
-                       "the end of", "end of", "the last", "last", "receipt of", "the receipt of", "administration of")
+                       "the end of", "end of", "the last", "last", "receipt of", "the receipt of", "administration of", "use of", "the use of")
     bare_free_finding = _tagged("free_finding", free_list + finding_tail + boundary, _free)
     # "At least 7 days or 3 half-lives, whichever is longer, since prior monoclonal antibodies"
     since_half_lives = pp.Regex(rf"(?:\( )?(?:, )?(?:or|/) (?:within )?{half_life} {whichever_longer}(?: \))?(?: ,)?")
@@ -1313,14 +1313,14 @@ def _parsers() -> dict[str, pp.ParserElement]:
            + pp.Empty().add_parse_action(pp.replace_with(">="))("op"))
         + tok("since", "from", "after", "elapsed since", "must have elapsed since", "have elapsed since", "has elapsed since",
               "must have elapsed from", "must have elapsed from the time of", "from the time of", "since the time of",
-              "must have passed since", "must have elapsed after", "has elapsed from", "have elapsed from", "must elapse since",
+              "must have passed since", "must have lapsed since", "have elapsed after", "must have elapsed after", "has elapsed from", "have elapsed from", "must elapse since",
               "must elapse from", "must elapse after", "must have elapsed following", "following")
         # "since the last dose of prior X", "since completion of X": the end of the exposure
         + (pp.Opt(exposure_end)
            # "At least 1 week since prior and no concurrent CYP3A4 inhibitors": none in the window, none now
            + (tok("prior and no concurrent", "prior and no current", "previous and no concurrent", "prior and no other concurrent",
                   "prior and no other current", "previous and no other concurrent")("no_concurrent")
-              + (finding | bare_free_finding)
+              + (participation | finding | bare_free_finding)
               # a known list that ends the clause, or else the longest: "since prior valproic acid or other
               # HDAC inhibitors" covers the whole list
               | (participation | finding) + ~pp.FollowedBy(list_conj)
