@@ -393,12 +393,22 @@ def _age_after_a_finding(lexemes: list) -> list:
     """"Patients with COPD >= 40 years of age": the finding, and the patients' age beside it; read
     together, the age would be how long ago the finding began."""
     words = [lexeme.g for lexeme in lexemes]
-    for index in range(len(words) - 4):
-        if not (words[index].startswith(("@cond:", "@drug:", "@proc:")) and words[index + 1] in SIGNS
-                and NUMBER_START.match(words[index + 2]) and words[index + 3] in _YEAR_WORDS):
+    for index in range(len(words) - 2):
+        if not words[index].startswith(("@cond:", "@drug:", "@proc:")):
             continue
-        after = words[index + 4:index + 6]
-        if after[:1] == ["old"] or after == ["of", "@lab:age"] or after == ["of", "age"]:
+        # "Patients with asthma aged 18 years or older", "... who are aged 18 to 65": the age, named
+        named = next((length for length in (3, 1) if words[index + 1:index + 1 + length] in (["who", "are", "@lab:age"], ["@lab:age"])), 0)
+        if named:
+            joined = Lexeme("and", lexemes[index + 1].start, lexemes[index + 1].start)
+            return lexemes[:index + 1] + [joined] + lexemes[index + named:]
+        # "... >= 40 years of age", "... 18 years or older": an age by its words
+        sign = 1 if words[index + 1] in SIGNS else 0
+        if not (NUMBER_START.match(words[index + 1 + sign] if index + 1 + sign < len(words) else "")
+                and index + 2 + sign < len(words) and words[index + 2 + sign] in _YEAR_WORDS):
+            continue
+        after = words[index + 3 + sign:index + 5 + sign]
+        if (after[:1] == ["old"] or after in (["of", "@lab:age"], ["of", "age"])
+                or not sign and after in (["or", "older"], ["and", "older"])):
             joined = Lexeme("and", lexemes[index + 1].start, lexemes[index + 1].start)
             return lexemes[:index + 1] + [joined] + lexemes[index + 1:]
     return lexemes
