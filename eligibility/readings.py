@@ -36,6 +36,8 @@ _MOST_PIECES = 16  # a paragraph is cut no further than this many pieces
 _MOST_LEADING_WORDS = 4
 _AGE_NAMED = re.compile(r"\b(?:ages?|aged|years?\s+old|yrs?\s+old|years?\s+of\s+age)\b", re.I)
 _WORD = re.compile(r"\S+")
+_PERSONS_BEFORE = re.compile(r"\b(?:patients?|subjects?|participants?|adults?|children|child|men|women|males?|females?|persons?|people"
+                             r"|individuals?|volunteers?|boys?|girls?|infants?|adolescents?|neonates?|newborns?|recipients?|donors?)\W*$", re.I)
 
 CompilePart = Callable[[str, str], "tuple[Node, tuple[str, ...]]"]
 
@@ -63,7 +65,9 @@ class _Reader:
             opening = _OPENING.match(piece)
             lead = opening.end() if opening else 0
             body = piece[lead:].rstrip(" .,;:")
-            if self.read(body, offset + start + lead, False) is None and not self.read_pieces(piece, offset + start, level + 1):
+            # "recent (less than 3 years)": bare years in a piece after anything but the persons are no age
+            ageless = bool(text[:start].strip()) and not _PERSONS_BEFORE.search(text[:start])
+            if self.read(body, offset + start + lead, ageless) is None and not self.read_pieces(piece, offset + start, level + 1):
                 self.read_after_leading_words(body, offset + start + lead)
         return bool(pieces)
 
