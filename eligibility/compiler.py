@@ -20,7 +20,7 @@ from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Comp
 from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
                         without_expansions, without_restated_acronyms)
 from .normalise_measures import NUMBER_START, SEX_WORDS
-from .readings import COMPARED_NUMBER, readings_in
+from .readings import COMPARED_NUMBER, readings_in, says_an_age
 from .sources import TrialSource, read_source
 from .statements import statement
 from .stable_doses import stable_dose_requirement
@@ -344,7 +344,8 @@ def readings_in_review(review: Review, kind: str) -> tuple[Node, ...]:
     Not part of the rule tree: read on demand (by `thresholds`), so compiling pays nothing for them.
     """
     # an exception's scope restates the exception, whose thresholds the rule holds already
-    if review.hints or review.reason in ("not_a_criterion", "exception_scope") or not COMPARED_NUMBER.search(review.text):
+    if (review.hints or review.reason in ("not_a_criterion", "exception_scope")
+            or not COMPARED_NUMBER.search(review.text) and not says_an_age(review.text)):
         return ()
     start = review.span[0] if review.span else 0
     return tuple(_shift(rule, -start - offset) for offset, rule in readings_in(review.text, kind, compile_criterion))

@@ -36,6 +36,10 @@ _MOST_PIECES = 16  # a paragraph is cut no further than this many pieces
 _MOST_LEADING_WORDS = 4
 _AGE_NAMED = re.compile(r"\b(?:ages?|aged|years?\s+old|yrs?\s+old|years?\s+of\s+age)\b", re.I)
 _WORD = re.compile(r"\S+")
+_AGE_PHRASE = re.compile(
+    r"\b(?:(?:aged?|ages)\s+(?:of\s+)?(?:between\s+)?)?(?:(?:[<>≤≥]=?|=>|=<)\s*|(?:(?:greater|more|older|less|younger)\s+(?:than\s+)?(?:or\s+equal\s+to\s+)?)"
+    r"|(?:at\s+least|over|under|above|below)\s+)?\d+(?:\.\d+)?(?:\s*(?:-|–|to|and)\s*\d+)?\s*(?:years?|yrs?)(?:\s+(?:of\s+age|old))?"
+    r"(?:\s+(?:or|and)\s+(?:older|over|above|more|greater))?", re.I)
 _PERSONS_BEFORE = re.compile(r"\b(?:patients?|subjects?|participants?|adults?|children|child|men|women|males?|females?|persons?|people"
                              r"|individuals?|volunteers?|boys?|girls?|infants?|adolescents?|neonates?|newborns?|recipients?|donors?)\W*$", re.I)
 
@@ -49,7 +53,24 @@ def readings_in(text: str, kind: str, compile_part: CompilePart) -> list[tuple[i
     reader = _Reader(kind, compile_part, found)
     if not reader.read_pieces(text, 0, 0):
         reader.read_after_leading_words(text.rstrip(" .,;:"), 0)
+    if not any(getattr(node, "variable", "") == "age" for _, rule in found for node in rule.walk()):
+        # "Adults residing in the United States aged 18 years or older proficient in English": an age
+        # named in words no cut sets apart
+        for said in _AGE_PHRASE.finditer(text):
+            if (_AGE_NAMED.search(said.group(0)) and not _ANOTHER_PERSON.search(text[max(0, said.start() - 60):said.start()])
+                    and reader.read(said.group(0), said.start(), False)):
+                break
     return found
+
+
+# "a deceased donor aged 70 years or older", "whose parents are aged 18": someone else's age
+_ANOTHER_PERSON = re.compile(r"\b(?:donors?|parents?|mothers?|fathers?|partners?|spouses?|relatives?|siblings?|sisters?|brothers?|husbands?"
+                            r"|wi(?:fe|ves)|caregivers?|guardians?|offspring|fetus|foetus)\b", re.I)
+
+
+def says_an_age(text: str) -> bool:
+    """Whether the text names an age in numbers ("aged 18 years or older")."""
+    return any(_AGE_NAMED.search(said.group(0)) for said in _AGE_PHRASE.finditer(text))
 
 
 class _Reader:

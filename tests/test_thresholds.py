@@ -48,7 +48,7 @@ def test_thresholds_read_inside_a_criterion_left_for_review_are_marked():
     assert trial.criteria[0].status == "manual"  # the rule stays a review; the reading is a hint
     rows = eligibility.thresholds(trial)
     assert [(r.variable, r.op, r.value, r.unit, r.text, r.in_review) for r in rows] == [
-        ("qtc", ">", 450.0, "ms", "QTc over 450 msec", True)]
+        ("qtc", ">", 450.0, "ms", "QTc over 450 msec", True), ("age", "between", 18.0, "year", "aged 18-40 years", True)]
     result = eligibility.screen({"id": "p", "qtc": {"value": 500, "unit": "ms"}}, trial)
     assert result.criteria[0].outcome == "unknown"
 
@@ -71,3 +71,10 @@ def test_an_age_read_apart_from_its_sentence_must_be_the_patients():
 def test_an_exception_left_to_review_for_its_scope_adds_no_second_row():
     rows = eligibility.thresholds("Exclusion Criteria:\n* Any condition other than coronary artery disease with a life expectancy <12 months")
     assert [(r.variable, r.op, r.value) for r in rows].count(("life_expectancy", "<", 12.0)) == 1
+
+
+def test_an_age_named_in_words_no_cut_sets_apart_is_read_in_review_and_not_someone_elses():
+    rows = eligibility.thresholds("Inclusion Criteria:\n* Adults residing in the United States aged 18 years or older proficient in "
+                                  "understanding and reading the English language\n* Liver transplant from a deceased donor aged 70 "
+                                  "years or older with qqq")
+    assert [(r.criterion, r.variable, r.op, r.value, r.in_review) for r in rows] == [(0, "age", ">=", 18.0, True)]
