@@ -34,12 +34,14 @@ COMPARED_NUMBER = re.compile(
     r"|higher|lower|older|younger|within|normal|ULN|LLN)\b).{0,40}?\d|\d\s*(?:[-–]|to|or|and)\s*\d|\d\s*(?:[x×*]|times)\s", re.I)
 _MOST_PIECES = 16  # a paragraph is cut no further than this many pieces
 _MOST_LEADING_WORDS = 4
-_AGE_NAMED = re.compile(r"\b(?:ages?|aged|years?\s+old|yrs?\s+old|years?\s+of\s+age)\b", re.I)
+_AGE_NAMED = re.compile(r"\b(?:ages?|aged|years?\s+old|yrs?\s+old|years?\s+of\s+age|older|younger)\b", re.I)
 _WORD = re.compile(r"\S+")
 _AGE_PHRASE = re.compile(
     r"\b(?:(?:aged?|ages)\s+(?:of\s+)?(?:between\s+)?)?(?:(?:[<>≤≥]=?|=>|=<)\s*|(?:(?:greater|more|older|less|younger)\s+(?:than\s+)?(?:or\s+equal\s+to\s+)?)"
     r"|(?:at\s+least|over|under|above|below)\s+)?\d+(?:\.\d+)?(?:\s*(?:-|–|to|and)\s*\d+)?\s*(?:years?|yrs?)(?:\s+(?:of\s+age|old))?"
     r"(?:\s+(?:or|and)\s+(?:older|over|above|more|greater))?", re.I)
+_PERSONS_FIRST = re.compile(r"(?:patients?|subjects?|participants?|adults?|children|child|men|women|males?|females?|persons?|people"
+                            r"|individuals?|volunteers?|boys?|girls?|infants?|adolescents?|neonates?|newborns?)\b", re.I)
 _PERSONS_BEFORE = re.compile(r"\b(?:patients?|subjects?|participants?|adults?|children|child|men|women|males?|females?|persons?|people"
                              r"|individuals?|volunteers?|boys?|girls?|infants?|adolescents?|neonates?|newborns?|recipients?|donors?)\W*$", re.I)
 
@@ -87,7 +89,7 @@ class _Reader:
             lead = opening.end() if opening else 0
             body = piece[lead:].rstrip(" .,;:")
             # "recent (less than 3 years)": bare years in a piece after anything but the persons are no age
-            ageless = bool(text[:start].strip()) and not _PERSONS_BEFORE.search(text[:start])
+            ageless = bool(text[:start].strip()) and not _PERSONS_BEFORE.search(text[:start]) and not _PERSONS_FIRST.match(body)
             if self.read(body, offset + start + lead, ageless) is None and not self.read_pieces(piece, offset + start, level + 1):
                 self.read_after_leading_words(body, offset + start + lead)
         return bool(pieces)
