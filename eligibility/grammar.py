@@ -661,7 +661,13 @@ def _parsers() -> dict[str, pp.ParserElement]:
     analyte_range = _tagged("range", range_ahead + analyte_list + pp.ZeroOrMore(lab_filler) + range_body, _range)
     normal_range = _tagged(
         "normal_range",
-        analyte_list + pp.ZeroOrMore(lab_filler) + pp.Opt(tok("is", "are", "must be", "should be", "be")) + phrase(p["normal_range"], "within normal limits"),
+        analyte_list + pp.ZeroOrMore(lab_filler) + pp.Opt(tok(",")).suppress() + pp.Opt(tok("is", "are", "must be", "should be", "be"))
+        + phrase(p["normal_range"], "within normal limits")
+        # "(WNL) for institution", "per institutional standards": whose limits, which are the patient's reference range
+        + pp.Opt(lpar + tok("wnl") + rpar).suppress()
+        + pp.Opt(pp.Regex(r"(?:for|per|as per|according to|by) (?:the )?(?:institution|institutional (?:standards|guidelines|normals|limits|values)"
+                          r"|local (?:laboratory|lab) (?:standards|values|ranges?)|(?:the )?(?:local )?(?:laboratory|lab)"
+                          r"|(?:the patient's )?(?:age|@lab:age)(?: and (?:sex|gender))?)(?= |$)")).suppress(),
         _analytes,
     )
     measured_when = measured_or_bracketed | lab_context
