@@ -594,6 +594,12 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     rule = _said_of_women(rule, clean, kind)
     if kind == "exclusion" and any(isinstance(n, Finding) and n.concept in _GENERIC_PROCEDURES for n in nodes):
         rule = _sites_unsaid(rule, bool(_FOR_THE_DISEASE.search(clean)))
+    if kind == "inclusion" and _CONTRACEPTION.search(clean) and _requires_an_exposure(rule) and any(
+            isinstance(n, Review) and classify_review(n.text) == "consent" for n in rule.walk()):
+        # "Sexually active participants (men and women) must agree to use highly effective contraception ...
+        # for 6 months after completing treatment with radium-223": an agreement, whose words read apart
+        # would require the drug it names
+        return Review(clean, "consent", hints=(rule,), span=(0, len(clean))), problems
     if _agreement_excludes(rule, kind):
         # "Any condition that could interfere with ... informed consent, or compliance": what the condition
         # would impair, not a patient's consent or compliance that excludes
@@ -995,6 +1001,18 @@ def _asserted_flags(rule: Node) -> frozenset[str]:
 
 
 _AGREEMENTS = frozenset({"informed_consent", "willing_to_comply"})
+
+
+_CONTRACEPTION = re.compile(r"\b(?:contracepti\w*|birth\s+control|abstinen\w*|abstain\w*)", re.I)
+
+
+def _requires_an_exposure(node: Node) -> bool:
+    """Whether the rule asks for a drug or a procedure on record (not its absence)."""
+    if isinstance(node, Not):
+        return False
+    if isinstance(node, Finding):
+        return node.category in ("drug", "procedure")
+    return any(_requires_an_exposure(child) for child in node.children())
 
 
 def _agreement_excludes(rule: Node, kind: str) -> bool:

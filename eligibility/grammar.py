@@ -1400,6 +1400,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     flags = _tagged(
         "flags",
         pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "who is", "women", "female", "females", "a",
+                                                         "the patient is", "the participant is", "the subject is", "she is",
                                                          "must have", "must have had", "should have", "have", "has", "must be", "should be"))
         + flag_word("flags*") + pp.ZeroOrMore(list_conj + pp.Opt(tok("currently")) + flag_word("flags*"))
         + pp.ZeroOrMore(tok("patients", "women", "woman", "subjects", "participants", "females", "mothers", "female"))
@@ -1435,7 +1436,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # "For women of childbearing potential, a negative pregnancy test": whom it binds, said first
     childbearing_first = _tagged(
         "conditional",
-        pp.Opt(tok("for", "in", "if", "for all")) + childbearing("condition") + comma + pp.Opt(tok("must have", "a")) + flags("main"),
+        pp.Opt(tok("for", "in", "if", "for all", "if a", "if an", "for a")) + childbearing("condition") + comma
+        + pp.Opt(tok("must have", "a", "documentation of", "documentation of a")) + flags("main"),
         lambda r: {"main": r["main"], "condition": r["condition"]},
     )
 
