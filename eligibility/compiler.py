@@ -140,7 +140,10 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
         # "Patients who have an uncontrolled infection are not eligible": the sentence names whom it
         # excludes, whichever list it stands in
         rule, problems = compile_criterion(clean[: excluded.start()], "exclusion")
-        if not all_review(rule) and (excluded.re is _EXCLUDED_TAIL or _dated(rule)):
+        # "... should be excluded" under inclusions turned round is a denial of what was read, which may be
+        # read too loosely to deny: it is taken among exclusions only
+        advised = excluded.re is _EXCLUDED_TAIL and excluded.group("advised") and kind == "inclusion"
+        if not all_review(rule) and not advised and (excluded.re is _EXCLUDED_TAIL or _dated(rule)):
             if kind == "exclusion":
                 return rule, problems
             return (rule.item if isinstance(rule, Not) else Not(rule, span=rule.span)), problems
@@ -1262,8 +1265,8 @@ def _dated(rule: Node) -> bool:
 
 
 _EXCLUDED_TAIL = re.compile(
-    r"[\s,]*(?:are|is|will be|shall be|would be)\s+(?:not eligible|ineligible|excluded|not included)"
-    r"(?:\s+(?:for|from|in)\s+(?:(?:this|the)\s+)?(?:study|trial|protocol))?"
+    r"[\s,]*(?:are|is|will be|shall be|would be|(?P<advised>should be|must be))\s+(?:not eligible|ineligible|excluded|not included)"
+    r"(?:\s+(?:for|from|in)\s+(?:(?:this|the)\s+)?(?:clinical\s+)?(?:study|trial|protocol))?"
     r"(?:\s+(?:due\s+to|because\s+of|given)\s+[^.;]*)?\s*\.?\s*$", re.I)  # "... due to possible interactions": why
 # "Investigational drug use within 30 days is not permitted": what is forbidden, dated, excludes; undated
 # ("Palliative radiotherapy is not allowed") it may forbid it during the study only
