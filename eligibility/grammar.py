@@ -1017,6 +1017,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
                    r"(?:@?[a-z0-9'&/:_-]+ ){0,6}?(?:criteria|classification|guidelines?|definition)(?= |$)")
         # "arrhythmias requiring anti-arrhythmic therapy": a narrower finding, which a record must show
         # "infection requiring systemic antibiotics, antiviral agents, or antifungal agents": a list of treatments
+        # "filgrastim to support blood counts": a drug given for a purpose, a narrower exposure
+        | pp.Regex(rf"to (?:support|treat|prevent|control|manage|maintain|stimulate|raise|increase|boost|reduce|lower) {requirement_words}")
+        .add_condition(lambda s, loc, t: re.search(r"@drug:\w+ $", s[max(0, loc - 60):loc]) is not None)
+        .add_parse_action(lambda t: t[0].strip())("requirement*")
         | pp.Regex(rf"(?:requiring|that requires?|which requires?|needing|in need of) {requirement_words}"
                    rf"(?:(?:, (?:or |and/or |and )?|or |and/or )(?:(?!{boundary_pattern})\S+ )?@drug:\w+(?: |$))*")
         .add_parse_action(lambda t: t[0].strip())("requirement*")

@@ -296,6 +296,9 @@ class Lexicon:
         if same and same[0] == tag and (same[1] == len(inner) or tokens[j + 1 + same[1]].norm in ("(", "[")):
             # "(serum glutamic oxaloacetic transaminase [SGOT])": a synonym, perhaps with its own short form
             return self._absorb_abbreviation(tokens, close + 1, tag)
+        if same and same[1] == len(inner) and self._names_its_class(same[0], tag):
+            # "filgrastim (G-CSF)": the class of what was named, which says no more
+            return self._absorb_abbreviation(tokens, close + 1, tag)
         short_forms = [t for t in inner if t.norm not in ("or", "/", ",")]
         if (len(inner) >= 3 and len(short_forms) == (len(inner) + 1) // 2 and all(t.norm in ("or", "/", ",") for t in inner[1::2])
                 and all(t.text.isalnum() and sum(c.isupper() for c in t.text) >= 2 for t in short_forms)
@@ -307,6 +310,11 @@ class Lexicon:
             if not self._match_at(inner, 0, case_insensitive=True) or inner[0].text.lower().startswith(initials[:1]):
                 return self._absorb_abbreviation(tokens, close + 1, tag)
         return j
+
+    def _names_its_class(self, bracketed: str, tag: str) -> bool:
+        kind, _, concept = tag.partition(":")
+        bracket_kind, _, bracket_concept = bracketed.partition(":")
+        return kind == bracket_kind and kind in ("@drug", "@cond", "@proc") and bracket_concept != concept and bracket_concept in self.ancestors(concept)
 
     def _distributed_suffixes(self, tokens: list[Token], i: int) -> tuple[list[Lexeme], int] | None:
         """'hepatitis B or C' names two terms sharing their first word(s)."""
