@@ -768,6 +768,12 @@ class Builder:
             alternative = self._alternative_threshold(label_parsed, _single(body_parsed.fields["main"]), condition, p)
             if alternative is not None:
                 return alternative
+        if isinstance(body_parsed, Parsed) and isinstance(label_parsed, Parsed) and _EXCEPTIONS_UNSAID.fullmatch(self.source(body_parsed)):
+            # "Chemotherapy within 28 days (with some exceptions)": what the bracket excepts is not said, so the
+            # rule may be relaxed: it still settles the patients it cannot relax
+            label = self._resolve(self.visit(label_parsed))
+            unsaid = Review(self.source(body_parsed), "exception_scope", span=self.span(body_parsed))
+            return (AllOf if self.criterion_kind == "exclusion" else AnyOf)((label, unsaid), span=self.span(p))
         body = self._resolve(self.visit(p.fields["body"]))
         label_words = self.source(label_parsed) if isinstance(label_parsed, Parsed) else self._label_text(p)
         measured_item = self._item_measured_by(label_parsed, body)
@@ -1950,6 +1956,9 @@ def _flat(value):
 
 # a drug's amount: "> 10 mg/day", "150 mg daily", "2 mg/kg", "cortisone [> 50 mg]"
 _DOSE_AMOUNT = re.compile(r"\d\s*(?:mg|milligrams?|µg|mcg|micrograms?|g|grams?|units?|iu)\b", re.I)
+# "(with some exceptions)", "(exceptions apply)", "(see exceptions below)": exceptions not said here
+_EXCEPTIONS_UNSAID = re.compile(r"\W*(?:with\s+)?(?:some|certain|few|limited|specific|rare|the\s+following)?\s*exceptions?(?:\s+(?:apply|allowed|permitted|below|noted|listed\s+below))?"
+                                r"|\W*see\s+exceptions?\s+(?:below|above)|\W*exceptions?\s+(?:as\s+)?(?:listed|noted|specified)(?:\s+below)?\W*", re.I)
 _WHICHEVER_LONGER = re.compile(r"\s*[(,]?\s*(?:whichever|whatever)\s+(?:(?:is|was)\s+)?(?:the\s+)?(?:longer|greater|later|longest)(?:\s+of\s+the\s+(?:two|2))?\s*\)?\s*,?\s*$", re.I)
 _HALF_LIVES_SAID = re.compile(r"(?:\bor\b|/)\s*(?:within\s+)?\d[^;]*?half[\s-]*li(?:ves?|fe)[^;]*?whichever\s+(?:is|was)\s+(?:the\s+)?\w+", re.I)
 _HALF_LIVES = re.compile(r"\bhalf\s*-?\s*li(?:ves?|fe)\b", re.I)
