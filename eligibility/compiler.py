@@ -32,7 +32,12 @@ MAX_LEXEMES = 160
 # Lines that fill a criteria list without saying anything; never to become a rule.
 _PLACEHOLDER = re.compile(
     r"^\W*(not specified|none|n/?a|not applicable|nil|no (?:inclusion|exclusion) criteria|see (?:above|below|disease characteristics|.*criteria)"
-    r"|other protocol[- ]defined (?:inclusion/exclusion |inclusion |exclusion )?criteria may apply|tbd|to be determined)\W*$", re.I)
+    # "Other protocol defined inclusion/exclusion criteria may apply", "Further exclusion criteria may apply, please contact
+    # the investigator for more information": a pointer to criteria not listed
+    r"|(?:note\s*:\s*)?(?:other|additional|further|more)\s+(?:(?:protocol|study)[- ]?(?:defined|specific)\s+)?(?:(?:inclusion|exclusion|eligibility)"
+    r"(?:\s*(?:/|and|or|and/or)\s*(?:inclusion|exclusion))?\s+)?criteria\s+(?:(?:may|might|could|will|can)\s+)?apply"
+    r"(?:\W+(?:please\s+)?contact\s+the\s+(?:study\s+)?(?:investigator|site|study\s+team|study\s+staff)(?:\s+for\s+(?:more|further)\s+information)?)?"
+    r"|tbd|to be determined)\W*$", re.I)
 _DATED_NOTE = re.compile(
     r"^\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})\b", re.I
 )
