@@ -417,7 +417,9 @@ class Builder:
         if len(parts) != 2 or p.fields["seps"] != ["with"]:
             return None
         first, second = (self._resolve(part) for part in parts)
-        if (not (isinstance(first, Not) and isinstance(first.item, Finding)) or not _is_measurement(second)
+        # "Not be enrolled on another study with an investigational agent": a finding with what it involves
+        involved = isinstance(second, Finding) or isinstance(second, AnyOf) and all(isinstance(item, Finding) for item in second.items)
+        if (not (isinstance(first, Not) and isinstance(first.item, Finding)) or not (_is_measurement(second) or involved)
                 or not _DENIAL_OPENING.match(self.source(_one(p.fields["parts"][0])))):
             return None  # "Absence of menses in the past 6 months with FSH > 40 mIU/mL": the state is the finding
         return Not(AllOf((first.item, second), span=self.span(p)), span=self.span(p))
@@ -2326,7 +2328,7 @@ def _unscoped(node: Node) -> Node:
     return node
 
 
-_DENIAL_OPENING = re.compile(r"\s*(?:no|without)\b", re.I)
+_DENIAL_OPENING = re.compile(r"\s*(?:(?:patients?|subjects?|participants?)\s+)?(?:(?:must|should|shall|may|do|does|will)\s+)?(?:no|not|without|cannot|never)\b", re.I)
 _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", re.I)
 
 

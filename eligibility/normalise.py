@@ -262,7 +262,7 @@ def normalised(lexemes: list) -> list:
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _exposure_participle, _unit_after_open_bound, _measured_either_way, _limit_without_article,
+                 _first_diagnosed, _exposure_participle, _trial_of_a_drug, _unit_after_open_bound, _measured_either_way, _limit_without_article,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
@@ -565,6 +565,22 @@ def _exposure_participle(lexemes: list) -> list:
     between them says again that it was taken, and would join the name of an unknown finding."""
     return _without_word_between(lexemes, _EXPOSED_PARTICIPLES, lambda g: g.startswith(("@drug:", "@proc:")),
                                  _WINDOW_OPENINGS.__contains__)
+
+
+def _trial_of_a_drug(lexemes: list) -> list:
+    """"Participation in another clinical trial involving an investigational agent": the trial and what it
+    gives, joined as "with" joins them."""
+    words = [lexeme.g for lexeme in lexemes] + [""]
+
+    def gives_a_drug(at: int) -> bool:  # "an investigational agent", "any @drug": a known drug, after at most a determiner
+        return words[at].startswith("@drug:") or words[at] in ("a", "an", "any", "another", "other") and words[at + 1].startswith("@drug:")
+
+    return [replace(lexeme, g="with") if lexeme.g in _TRIAL_GIVING and 0 < index < len(lexemes) - 1
+            and words[index - 1] == "@proc:clinical_trial_participation" and gives_a_drug(index + 1)
+            else lexeme for index, lexeme in enumerate(lexemes)]
+
+
+_TRIAL_GIVING = frozenset({"involving", "using", "testing", "evaluating", "investigating", "of"})
 
 
 def _first_diagnosed(lexemes: list) -> list:
