@@ -81,6 +81,25 @@ def _denial_continued(items: list[Node], seps: list) -> bool:
     return any(isinstance(item, Finding) and (item.category in denied or "any" in denied) and not item.window for item in items[1:])
 
 
+def _denial_runs_on(parts: list[Node]) -> bool:
+    """A denied finding, then findings of its category that nothing denies, undated: the denied list going on."""
+    first = parts[0]
+    return isinstance(first, Not) and isinstance(first.item, Finding) and _runs_on(first.item, parts[1:])
+
+
+def _runs_on(first: Finding, rest: list[Node]) -> bool:
+    """Whether the parts after a finding are findings of its category, each alone or in an "or", undated."""
+    items = [item for part in rest for item in (part.items if isinstance(part, AnyOf) else (part,))]
+    return all(isinstance(item, Finding) and item.category == first.category and item.window is None and not item.status
+               for item in items)
+
+
+def _with_status(node: Node, status: str) -> Node:
+    if isinstance(node, Finding):
+        return replace(node, status=status)
+    return replace(node, items=tuple(_with_status(item, status) for item in node.items)) if isinstance(node, AnyOf) else node
+
+
 def _undated(node: Node) -> Node:
     """The findings at any time: their window dropped."""
     if isinstance(node, Finding):
@@ -523,6 +542,19 @@ class Builder:
             # "Adequate recovery from recent surgery, chemotherapy and radiation therapy": what the recovery
             # is from, not treatments required of their own
             return self._negation_scope(parts, p) or Review(self.source(p), "not_understood", span=self.span(p))
+        if len(parts) > 1 and isinstance(parts[0], Finding) and parts[0].status and _runs_on(parts[0], parts[1:]):
+            # "Concurrent enzyme-inducing antiepileptic drugs (e.g., phenytoin), rifampin, or St. John's wort": the
+            # status opens the whole list
+            parts = [parts[0]] + [_with_status(part, parts[0].status) for part in parts[1:]]
+        if len(parts) > 1 and _denial_runs_on(parts):
+            # "No concurrent enzyme-inducing antiepileptic drugs (e.g., phenytoin), rifampin, or St. John's wort":
+            # the list the denial opens runs on after the examples; read apart, the rest would be required
+            first = parts[0]
+            denied = [first.item] + [item for part in parts[1:] for item in (part.items if isinstance(part, AnyOf) else (part,))]
+            status = {n.status for n in first.walk() if isinstance(n, Finding)}
+            denied = [replace(item, status=item.status or next(iter(status))) if isinstance(item, Finding) and len(status) == 1 else item
+                      for item in denied]
+            return Not(AnyOf(tuple(_flatten(denied, AnyOf)), span=self.span(p)), span=self.span(p))
         return parts[0] if len(parts) == 1 else (self._negation_scope(parts, p) or _Implicit(parts))
 
     def build_except(self, p: Parsed) -> Node:
