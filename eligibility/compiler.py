@@ -617,6 +617,11 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
         hint = rule.item if isinstance(rule, Not) else rule
         return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
+    if kind == "inclusion" and _NEGATED_OPENING.match(clean) and not _NOT_A_DENIAL.match(clean) and _asserts_what_it_denies_not(rule):
+        # "No clinical and ECG changes suggestive of ... or recent (<48 hours) myocardial infarction": a denial
+        # whose reading asks for a finding it never denies; the denial lost its scope, and the finding would
+        # be required (or would meet the criterion)
+        return Review(clean, "negation_scope", hints=(rule,), span=(0, len(clean))), problems
     if kind == "exclusion" and _requirement_among_exclusions(clean) and not all_review(rule):
         # "Must have a platelet count > 75,000", "Fertile patients must use effective contraception":
         # a requirement filed under exclusions, which read as written excludes the patients who meet it
@@ -1021,6 +1026,29 @@ def _requires_an_exposure(node: Node) -> bool:
     if isinstance(node, Finding):
         return node.category in ("drug", "procedure")
     return any(_requires_an_exposure(child) for child in node.children())
+
+
+# "No more than 2 prior regimens", "Not controlled hypertension": a bound or a qualifier, no denial
+_NOT_A_DENIAL = re.compile(r"\W*(?:no|not)\s+(?:more|less|fewer|greater|higher|lower|later|earlier|longer|shorter"
+                           r"|(?:(?:adequately|well|optimally|sufficiently|properly)\s+)?controlled)\b", re.I)
+
+
+def _asserts_what_it_denies_not(rule: Node) -> bool:
+    """Whether the rule asks for a finding that it nowhere denies."""
+    positive: set[str] = set()
+    denied: set[str] = set()
+
+    def walk(node: Node, negated: bool) -> None:
+        if isinstance(node, Not):
+            walk(node.item, not negated)
+            return
+        if isinstance(node, Finding):
+            (denied if negated else positive).add(node.concept)
+        for child in node.children():
+            walk(child, negated)
+
+    walk(rule, False)
+    return bool(positive - denied)
 
 
 def _agreement_excludes(rule: Node, kind: str) -> bool:
