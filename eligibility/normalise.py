@@ -262,7 +262,7 @@ def normalised(lexemes: list) -> list:
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _exposure_participle, _trial_of_a_drug, _unit_after_open_bound, _measured_either_way, _limit_without_article,
+                 _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _unit_after_open_bound, _measured_either_way, _limit_without_article,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
@@ -581,6 +581,33 @@ def _trial_of_a_drug(lexemes: list) -> list:
 
 
 _TRIAL_GIVING = frozenset({"involving", "using", "testing", "evaluating", "investigating", "of"})
+
+
+_DURATION_BOUNDS = frozenset({"<", "<=", ">", ">=", "more", "less", "greater", "at", "over", "under", "above", "below", "up", "no", "not", "longer",
+                          "shorter", "exceeding", "minimum", "maximum"})
+
+
+def _duration_named(lexemes: list) -> list:
+    """"Diabetes duration > 12 years", "Duration of diabetes of at least 1 year": how long the disease has
+    lasted, said as "diabetes for > 12 years"."""
+    words = [lexeme.g for lexeme in lexemes] + ["", "", ""]
+
+    def bound_follows(at: int) -> bool:  # "> 12 years", "of at least 1 year", "more than 6 months"
+        at += words[at] == "of"
+        return (words[at] in _DURATION_BOUNDS or NUMBER_START.match(words[at]) is not None) and any(
+            w in DURATION_WORDS for w in words[at:at + 5])
+
+    for index, word in enumerate(words[:len(lexemes)]):
+        if word.startswith("@cond:") and words[index + 1] == "duration" and bound_follows(index + 2):
+            skip = 2 + (words[index + 2] == "of")
+            said = replace(lexemes[index + 1], g="for")
+            return lexemes[:index + 1] + [said] + lexemes[index + skip:]
+        if word == "duration" and words[index + 1] == "of" and words[index + 2].startswith("@cond:") and bound_follows(index + 3):
+            named = lexemes[index + 2]
+            said = replace(named, g="for", start=named.end)
+            skip = 3 + (words[index + 3] == "of")
+            return lexemes[:index] + [replace(named, start=lexemes[index].start), said] + lexemes[index + skip:]
+    return lexemes
 
 
 def _first_diagnosed(lexemes: list) -> list:
