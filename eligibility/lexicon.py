@@ -35,6 +35,7 @@ class Analyte:
     classes: tuple[tuple[str, float, float], ...] = ()  # lettered classes of a score and their points: Child-Pugh B is 7-9
     # unit words that mean another unit for this analyte: an alcohol intake's "units" are no enzyme units
     unit_words: tuple[tuple[str, str], ...] = ()
+    better: str = ""  # a score's better end, "lower" (ECOG) or "higher" (Karnofsky): what "2 or better" bounds
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class Lexicon:
     # -- loading -------------------------------------------------------------------------------
     def _load_analytes(self) -> None:
         keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units", "loinc", "other_units", "step", "classes",
-                          "unit_words"})
+                          "unit_words", "better"})
         for entry in data_json("analytes.json", keys)["entries"]:
             bare = tuple((b["unit"], float(b["min"]), float(b["max"])) for b in entry.get("bare_units", ()))
             analyte = Analyte(
@@ -123,7 +124,7 @@ class Lexicon:
                 entry.get("molar_mass"), entry.get("valence"), bare, tuple(entry.get("loinc", {}).items()),
                 tuple(entry.get("other_units", ())), float(entry.get("step", 1.0)),
                 tuple((letter.lower(), float(low), float(high)) for letter, (low, high) in entry.get("classes", {}).items()),
-                tuple(entry.get("unit_words", {}).items()),
+                tuple(entry.get("unit_words", {}).items()), entry.get("better", ""),
             )
             if analyte.id in self.analytes:
                 raise LexiconError(f"analytes.json: duplicate id {analyte.id!r}")

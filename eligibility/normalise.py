@@ -255,7 +255,7 @@ def normalised(lexemes: list) -> list:
     they mean, each pass in turn."""
     for step in (_unclosed_brackets_closed, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_even_if, _exception_said_plainly, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
-                 sign_before_scale,
+                 sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named,
                  _modifier_comma_dropped, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
@@ -554,6 +554,29 @@ def _without_completed(lexemes: list) -> list:
     as any count of them is; the word would stand between the number and its unit."""
     return _without_word_between(lexemes, ("completed", "complete", "full", "consecutive"), lambda g: g[:1].isdigit(),
                                  DURATION_WORDS.__contains__)
+
+
+def _better_or_worse(lexemes: list) -> list:
+    """"ECOG performance status 2 or better", "Karnofsky 70 or better", "NYHA class II or worse": a bound
+    whose direction is the score's better end (analytes.json "better")."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "better" not in words and "worse" not in words:
+        return lexemes
+    analytes = get_lexicon().analytes
+    for index in range(1, len(words)):
+        if words[index] not in ("better", "worse") or words[index - 1] not in ("or", "and"):
+            continue
+        scale = next((w[5:] for w in reversed(words[max(0, index - 8):index]) if w.startswith("@lab:")), None)
+        better = analytes[scale].better if scale in analytes else ""
+        if not better:
+            continue
+        if index >= 4 and words[index - 3] == "-" and NUMBER_START.match(words[index - 2]) and words[index] == "better":
+            # "ECOG 0-1 or better": the range holds the better end already
+            return lexemes[:index - 1] + lexemes[index + 1:]
+        lower = (words[index] == "better") == (better == "lower")
+        lexemes = lexemes[:index] + [replace(lexemes[index], g="less" if lower else "more")] + lexemes[index + 1:]
+        words[index] = lexemes[index].g
+    return lexemes
 
 
 _EXPOSED_PARTICIPLES = ("received", "administered", "taken", "given", "used")
