@@ -40,10 +40,11 @@ _AGE_PHRASE = re.compile(
     r"\b(?:(?:aged?|ages)\s+(?:of\s+)?(?:between\s+)?)?(?:(?:[<>≤≥]=?|=>|=<)\s*|(?:(?:greater|more|older|less|younger)\s+(?:than\s+)?(?:or\s+equal\s+to\s+)?)"
     r"|(?:at\s+least|over|under|above|below)\s+)?\d+(?:\.\d+)?(?:\s*(?:-|–|to|and)\s*\d+)?\s*(?:years?|yrs?)(?:\s+(?:of\s+age|old))?"
     r"(?:\s+(?:or|and)\s+(?:older|over|above|more|greater))?", re.I)
-_PERSONS_FIRST = re.compile(r"(?:patients?|subjects?|participants?|adults?|children|child|men|women|males?|females?|persons?|people"
-                            r"|individuals?|volunteers?|boys?|girls?|infants?|adolescents?|neonates?|newborns?)\b", re.I)
-_PERSONS_BEFORE = re.compile(r"\b(?:patients?|subjects?|participants?|adults?|children|child|men|women|males?|females?|persons?|people"
-                             r"|individuals?|volunteers?|boys?|girls?|infants?|adolescents?|neonates?|newborns?|recipients?|donors?)\W*$", re.I)
+_PERSONS = (r"(?:patients?|subjects?|participants?|adults?|children|child|men|women|males?|females?|persons?|people|individuals?"
+            r"|volunteers?|boys?|girls?|infants?|adolescents?|neonates?|newborns?)")
+# whose age a piece's bare years are: the persons it opens with, or those just before it
+_PERSONS_FIRST = re.compile(rf"{_PERSONS}\b", re.I)
+_PERSONS_BEFORE = re.compile(rf"\b(?:{_PERSONS}|recipients?|donors?)\W*$", re.I)
 
 CompilePart = Callable[[str, str], "tuple[Node, tuple[str, ...]]"]
 
