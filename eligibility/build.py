@@ -89,14 +89,18 @@ def _denial_runs_on(parts: list[Node]) -> bool:
 
 def _runs_on(first: Finding, rest: list[Node]) -> bool:
     """Whether the parts after a finding are findings of its category, each alone or in an "or", undated."""
-    items = [item for part in rest for item in (part.items if isinstance(part, AnyOf) else (part,))]
     return all(isinstance(item, Finding) and item.category == first.category and item.window is None and not item.status
-               for item in items)
+               for item in _alternatives(rest))
+
+
+def _alternatives(parts: list[Node]) -> list[Node]:
+    """The parts, an "or" among them spread into its items."""
+    return [item for part in parts for item in (part.items if isinstance(part, AnyOf) else (part,))]
 
 
 def _with_status(node: Node, status: str) -> Node:
     if isinstance(node, Finding):
-        return replace(node, status=status)
+        return replace(node, status=status or node.status)
     return replace(node, items=tuple(_with_status(item, status) for item in node.items)) if isinstance(node, AnyOf) else node
 
 
@@ -549,12 +553,9 @@ class Builder:
         if len(parts) > 1 and _denial_runs_on(parts):
             # "No concurrent enzyme-inducing antiepileptic drugs (e.g., phenytoin), rifampin, or St. John's wort":
             # the list the denial opens runs on after the examples; read apart, the rest would be required
-            first = parts[0]
-            denied = [first.item] + [item for part in parts[1:] for item in (part.items if isinstance(part, AnyOf) else (part,))]
-            status = {n.status for n in first.walk() if isinstance(n, Finding)}
-            denied = [replace(item, status=item.status or next(iter(status))) if isinstance(item, Finding) and len(status) == 1 else item
-                      for item in denied]
-            return Not(AnyOf(tuple(_flatten(denied, AnyOf)), span=self.span(p)), span=self.span(p))
+            first = parts[0].item
+            denied = [first] + [_with_status(item, first.status) for item in _alternatives(parts[1:])]
+            return Not(AnyOf(tuple(denied), span=self.span(p)), span=self.span(p))
         return parts[0] if len(parts) == 1 else (self._negation_scope(parts, p) or _Implicit(parts))
 
     def build_except(self, p: Parsed) -> Node:
@@ -2563,7 +2564,7 @@ def bound_direction(rule: Node) -> str | None:
 
 def _dated_apart(items: list[Node]) -> bool:
     """Two or more findings, each within a period of its own (and words unread beside them)."""
-    findings = [f for item in items for f in (item.items if isinstance(item, AnyOf) else (item,)) if not isinstance(f, Review)]
+    findings = [f for f in _alternatives(items) if not isinstance(f, Review)]
     windows = {f.window for f in findings if isinstance(f, Finding)}
     return all(isinstance(f, Finding) and f.window is not None for f in findings) and len(windows) > 1
 
