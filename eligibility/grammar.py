@@ -1399,8 +1399,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
                   "healthy people", "healthy adult participants", "healthy"], "healthy").add_parse_action(pp.replace_with("healthy_volunteer"))
     )
     # not "at 20 weeks", "in 30 to 32 weeks of gestation": a stage of the pregnancy, not when it is asked
+    # when the test is done, up to a requirement joined after it ("... prior to receiving study drug and be willing to use ...")
     flag_when = pp.Regex(rf"(?:<=? (?=\d)|(?:prior to|before|at the time of|within|during|by|no more than|no later than|performed|obtained|done"
-                         rf"|(?:at|on|in|from)\b(?!{IN_SENTENCE}*\d))\b){IN_SENTENCE}*")
+                         rf"|(?:at|on|in|from)\b(?!{IN_SENTENCE}*\d))\b)(?:(?! (?:and|or) (?:be|must|should|agree|agrees|use|uses|using|practice|have|has|is|are|will|willing)\b){IN_SENTENCE})*")
     flags = _tagged(
         "flags",
         pp.Opt(negation("negation")) + pp.ZeroOrMore(tok("women who are", "patients who are", "subjects who are", "currently", "is", "are", "be", "being", "who are", "who is", "women", "female", "females", "a",
