@@ -617,6 +617,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
         hint = rule.item if isinstance(rule, Not) else rule
         return Review(clean, "negated_exclusion", hints=(hint,), span=(0, len(clean))), problems
+    if kind == "inclusion" and _HELD_OFF.search(clean) and _asserts_what_it_denies_not(rule, ("drug", "procedure")):
+        # "Off prednisone or other immunosuppressive medications for at least 3 days", "Must abstain from ... steroid
+        # ... medications": what the patient must be off, which the reading asks for
+        return Review(clean, "negation_scope", hints=(rule,), span=(0, len(clean))), problems
     if kind == "inclusion" and _NEGATED_OPENING.match(clean) and not _NOT_A_DENIAL.match(clean) and _asserts_what_it_denies_not(rule):
         # "No clinical and ECG changes suggestive of ... or recent (<48 hours) myocardial infarction": a denial
         # whose reading asks for a finding it never denies; the denial lost its scope, and the finding would
@@ -1033,8 +1037,12 @@ _NOT_A_DENIAL = re.compile(r"\W*(?:no|not)\s+(?:more|less|fewer|greater|higher|l
                            r"|(?:(?:adequately|well|optimally|sufficiently|properly)\s+)?controlled)\b", re.I)
 
 
-def _asserts_what_it_denies_not(rule: Node) -> bool:
-    """Whether the rule asks for a finding that it nowhere denies."""
+# being off a treatment, said without a negation word
+_HELD_OFF = re.compile(r"(?<!wearing )\boff\b(?!-label| label)|\b(?:abstain\w*|refrain\w*|free\s+of)\b", re.I)
+
+
+def _asserts_what_it_denies_not(rule: Node, categories: tuple[str, ...] = ()) -> bool:
+    """Whether the rule asks for a finding (of the categories, when given) that it nowhere denies."""
     positive: set[str] = set()
     denied: set[str] = set()
 
@@ -1042,7 +1050,7 @@ def _asserts_what_it_denies_not(rule: Node) -> bool:
         if isinstance(node, Not):
             walk(node.item, not negated)
             return
-        if isinstance(node, Finding):
+        if isinstance(node, Finding) and (not categories or node.category in categories):
             (denied if negated else positive).add(node.concept)
         for child in node.children():
             walk(child, negated)
