@@ -1065,23 +1065,36 @@ def _agreement_excludes(rule: Node, kind: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _organ_words() -> tuple[frozenset[str], frozenset[str]]:
-    organs = get_lexicon().phrases["organ_adjectives"]
-    return frozenset(organs["adjectives"]), frozenset(organs["heads"])
+def _shared_head_groups() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """The words that share a head noun after the last of them, each group with its heads: organs ("cardiac,
+    renal or hepatic disease"), substances ("alcohol, drug, or chemical abuse")."""
+    phrases = get_lexicon().phrases
+    return tuple((frozenset(phrases[name]["adjectives"]), frozenset(phrases[name]["heads"]))
+                 for name in ("organ_adjectives", "substance_adjectives"))
 
 
 _AFTER_SHARED_HEAD = frozenset({",", ";", ".", "(", ")", ":", "or", "and", "and/or", "except", "including", "such", "e.g", "eg"})
+_AFTER_SHARED_ABUSE = _AFTER_SHARED_HEAD | {"within", "in", "or", "and"}
 
 
 def _head_shared(tokens: list) -> list:
     """"Clinically significant cardiac, renal or hepatic disease": the head noun after the last organ
     adjective is read after each ("cardiac disease, renal disease or hepatic disease"), so that each
     names its finding; the copies take no room in the text."""
-    adjectives, heads = _organ_words()
+    for group, (adjectives, heads) in enumerate(_shared_head_groups()):
+        # words after the head may bind the whole list, which then shares none ("infectious or metabolic
+        # diseases affecting the CNS"); an abuse may be followed by its period ("... abuse within 1 year")
+        shared = _head_shared_by(tokens, adjectives, heads, _AFTER_SHARED_HEAD if group == 0 else _AFTER_SHARED_ABUSE)
+        if shared is not tokens:
+            return shared
+    return tokens
+
+
+def _head_shared_by(tokens: list, adjectives: frozenset[str], heads: frozenset[str], after: frozenset[str]) -> list:
     for index, token in enumerate(tokens):
         if token.norm not in heads or index == 0 or tokens[index - 1].norm not in adjectives:
             continue
-        if index + 1 < len(tokens) and tokens[index + 1].norm not in _AFTER_SHARED_HEAD:
+        if index + 1 < len(tokens) and tokens[index + 1].norm not in after:
             continue  # "infectious or metabolic diseases affecting the CNS": what follows may bind them all
         listed, at = [index - 1], index - 2
         while at >= 0:
