@@ -99,9 +99,7 @@ def _alternatives(parts: list[Node]) -> list[Node]:
 
 
 def _with_status(node: Node, status: str) -> Node:
-    if isinstance(node, Finding):
-        return replace(node, status=status or node.status)
-    return replace(node, items=tuple(_with_status(item, status) for item in node.items)) if isinstance(node, AnyOf) else node
+    return _rebuilt(node, lambda n: replace(n, status=status or n.status) if isinstance(n, Finding) else n)
 
 
 def _undated(node: Node) -> Node:
@@ -1763,11 +1761,10 @@ class Builder:
         if p.fields.get("half_lives"):
             # "at least 7 days or 3 half-lives, whichever is longer": the longer wait is the same exposure's,
             # open only for a patient who had it, earlier
-            said = _HALF_LIVES_SAID.search(self.source(p))
-            longer = Review(said.group(0) if said else "or " + _one(p.fields["half_lives"]), "not_understood")
+            said = _one(p.fields["half_lives"])
+            longer = Review(self.source(said).strip(" ,()"), "not_understood", span=self.span(said))
             if op in ("<", "<="):
-                ever = [replace(node, window=None, status="") for node in recent]
-                rule = AnyOf((rule, AllOf((ever[0] if len(ever) == 1 else AnyOf(tuple(ever)), longer))), span=self.span(p))
+                rule = AnyOf((rule, AllOf((self._ever(recent, p), longer))), span=self.span(p))
             else:
                 rule = AllOf((rule, AnyOf((self._never(recent, p), longer))), span=self.span(p))
         if p.fields.get("recovered"):
@@ -1804,8 +1801,12 @@ class Builder:
 
     def _never(self, findings: list[Node], p: Parsed) -> Node:
         """No record of the findings at any time: what "and recovered" asks of, vacuously met."""
+        return Not(self._ever(findings, p), span=self.span(p))
+
+    def _ever(self, findings: list[Node], p: Parsed) -> Node:
+        """A record of any of the findings at any time."""
         ever = [replace(node, window=None, status="") for node in findings]
-        return Not(ever[0] if len(ever) == 1 else AnyOf(tuple(ever), span=self.span(p)), span=self.span(p))
+        return ever[0] if len(ever) == 1 else AnyOf(tuple(ever), span=self.span(p))
 
     def _longer_wait(self, span: tuple[int, int], reference: str) -> Node | None:
         """"(6 weeks for nitrosoureas or mitomycin C)": a period of its own for the drugs or procedures
@@ -1995,7 +1996,6 @@ _DOSE_AMOUNT = re.compile(r"\d\s*(?:mg|milligrams?|µg|mcg|micrograms?|g|grams?|
 _EXCEPTIONS_UNSAID = re.compile(r"\W*(?:with\s+)?(?:some|certain|few|limited|specific|rare|the\s+following)?\s*exceptions?(?:\s+(?:apply|allowed|permitted|below|noted|listed\s+below))?"
                                 r"|\W*see\s+exceptions?\s+(?:below|above)|\W*exceptions?\s+(?:as\s+)?(?:listed|noted|specified)(?:\s+below)?\W*", re.I)
 _WHICHEVER_LONGER = re.compile(r"\s*[(,]?\s*(?:whichever|whatever)\s+(?:(?:is|was)\s+)?(?:the\s+)?(?:longer|greater|later|longest)(?:\s+of\s+the\s+(?:two|2))?\s*\)?\s*,?\s*$", re.I)
-_HALF_LIVES_SAID = re.compile(r"(?:\bor\b|/)\s*(?:within\s+)?\d[^;]*?half[\s-]*li(?:ves?|fe)[^;]*?whichever\s+(?:is|was)\s+(?:the\s+)?\w+", re.I)
 _HALF_LIVES = re.compile(r"\bhalf\s*-?\s*li(?:ves?|fe)\b", re.I)
 _EXCLUDED_WORD = re.compile(r"\b(?:exclud\w*|ineligible|not eligible)\b", re.I)
 _BOUND_OF_ITS_OWN = re.compile(r"(?:[<>≤≥]=?|=<|=>|\bgrades?)\s*\d|\b(?:greater|more|higher|less|lower)\s+than\b", re.I)

@@ -1023,13 +1023,9 @@ _AGREEMENTS = frozenset({"informed_consent", "willing_to_comply"})
 _CONTRACEPTION = re.compile(r"\b(?:contracepti\w*|birth\s+control|abstinen\w*|abstain\w*)", re.I)
 
 
-def _requires_an_exposure(node: Node) -> bool:
+def _requires_an_exposure(rule: Node) -> bool:
     """Whether the rule asks for a drug or a procedure on record (not its absence)."""
-    if isinstance(node, Not):
-        return False
-    if isinstance(node, Finding):
-        return node.category in ("drug", "procedure")
-    return any(_requires_an_exposure(child) for child in node.children())
+    return bool(_findings_by_polarity(rule, ("drug", "procedure"))[0])
 
 
 # "No more than 2 prior regimens", "Not controlled hypertension": a bound or a qualifier, no denial
@@ -1043,6 +1039,12 @@ _HELD_OFF = re.compile(r"(?<!wearing )\boff\b(?!-label| label)|\b(?:abstain\w*|r
 
 def _asserts_what_it_denies_not(rule: Node, categories: tuple[str, ...] = ()) -> bool:
     """Whether the rule asks for a finding (of the categories, when given) that it nowhere denies."""
+    positive, denied = _findings_by_polarity(rule, categories)
+    return bool(positive - denied)
+
+
+def _findings_by_polarity(rule: Node, categories: tuple[str, ...] = ()) -> tuple[set[str], set[str]]:
+    """The concepts of the findings (of the categories, when given) the rule asks for, and those it denies."""
     positive: set[str] = set()
     denied: set[str] = set()
 
@@ -1056,7 +1058,7 @@ def _asserts_what_it_denies_not(rule: Node, categories: tuple[str, ...] = ()) ->
             walk(child, negated)
 
     walk(rule, False)
-    return bool(positive - denied)
+    return positive, denied
 
 
 def _agreement_excludes(rule: Node, kind: str) -> bool:
@@ -1065,12 +1067,14 @@ def _agreement_excludes(rule: Node, kind: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _shared_head_groups() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
-    """The words that share a head noun after the last of them, each group with its heads: organs ("cardiac,
-    renal or hepatic disease"), substances ("alcohol, drug, or chemical abuse")."""
+def _shared_head_groups() -> tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...]:
+    """The words that share a head noun after the last of them, each group with its heads and the words that
+    may follow a shared head: organs ("cardiac, renal or hepatic disease"; words after the head may bind
+    the whole list, which then shares none: "infectious or metabolic diseases affecting the CNS"),
+    substances ("alcohol, drug, or chemical abuse", which may be followed by its period: "... within 1 year")."""
     phrases = get_lexicon().phrases
-    return tuple((frozenset(phrases[name]["adjectives"]), frozenset(phrases[name]["heads"]))
-                 for name in ("organ_adjectives", "substance_adjectives"))
+    return tuple((frozenset(phrases[name]["adjectives"]), frozenset(phrases[name]["heads"]), after)
+                 for name, after in (("organ_adjectives", _AFTER_SHARED_HEAD), ("substance_adjectives", _AFTER_SHARED_ABUSE)))
 
 
 _AFTER_SHARED_HEAD = frozenset({",", ";", ".", "(", ")", ":", "or", "and", "and/or", "except", "including", "such", "e.g", "eg"})
@@ -1081,10 +1085,8 @@ def _head_shared(tokens: list) -> list:
     """"Clinically significant cardiac, renal or hepatic disease": the head noun after the last organ
     adjective is read after each ("cardiac disease, renal disease or hepatic disease"), so that each
     names its finding; the copies take no room in the text."""
-    for group, (adjectives, heads) in enumerate(_shared_head_groups()):
-        # words after the head may bind the whole list, which then shares none ("infectious or metabolic
-        # diseases affecting the CNS"); an abuse may be followed by its period ("... abuse within 1 year")
-        shared = _head_shared_by(tokens, adjectives, heads, _AFTER_SHARED_HEAD if group == 0 else _AFTER_SHARED_ABUSE)
+    for adjectives, heads, after in _shared_head_groups():
+        shared = _head_shared_by(tokens, adjectives, heads, after)
         if shared is not tokens:
             return shared
     return tokens

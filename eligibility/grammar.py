@@ -1313,7 +1313,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
                        "the end of", "end of", "the last", "last", "receipt of", "the receipt of", "administration of", "use of", "the use of")
     bare_free_finding = _tagged("free_finding", free_list + finding_tail + boundary, _free)
     # "At least 7 days or 3 half-lives, whichever is longer, since prior monoclonal antibodies"
-    since_half_lives = pp.Regex(rf"(?:\( )?(?:, )?(?:or|/) (?:within )?{half_life} {whichever_longer}(?: \))?(?: ,)?")
+    since_half_lives = _tagged("unknown", pp.Regex(rf"(?:\( )?(?:, )?(?:or|/) (?:within )?{half_life} {whichever_longer}(?: \))?(?: ,)?"),
+                               lambda r: {})
     since = _tagged(
         "since",
         pp.Opt(tok("no", "not")("negation"))

@@ -606,8 +606,7 @@ def _trial_of_a_drug(lexemes: list) -> list:
 _TRIAL_GIVING = frozenset({"involving", "using", "testing", "evaluating", "investigating", "of"})
 
 
-_DURATION_BOUNDS = frozenset({"<", "<=", ">", ">=", "more", "less", "greater", "at", "over", "under", "above", "below", "up", "no", "not", "longer",
-                          "shorter", "exceeding", "minimum", "maximum"})
+_DURATION_BOUNDS = COMPARATOR_OPENINGS | {"up", "longer", "shorter", "minimum", "maximum"}
 
 
 def _duration_named(lexemes: list) -> list:

@@ -59,9 +59,8 @@ def readings_in(text: str, kind: str, compile_part: CompilePart) -> list[tuple[i
     if not any(getattr(node, "variable", "") == "age" for _, rule in found for node in rule.walk()):
         # "Adults residing in the United States aged 18 years or older proficient in English": an age
         # named in words no cut sets apart
-        for said in _AGE_PHRASE.finditer(text):
-            if (_AGE_NAMED.search(said.group(0)) and not _ANOTHER_PERSON.search(text[max(0, said.start() - 60):said.start()])
-                    and reader.read(said.group(0), said.start(), False)):
+        for said in _ages_named(text):
+            if not _ANOTHER_PERSON.search(text[max(0, said.start() - 60):said.start()]) and reader.read(said.group(0), said.start(), False):
                 break
     return found
 
@@ -73,7 +72,12 @@ _ANOTHER_PERSON = re.compile(r"\b(?:donors?|parents?|mothers?|fathers?|partners?
 
 def says_an_age(text: str) -> bool:
     """Whether the text names an age in numbers ("aged 18 years or older")."""
-    return any(_AGE_NAMED.search(said.group(0)) for said in _AGE_PHRASE.finditer(text))
+    return next(_ages_named(text), None) is not None
+
+
+def _ages_named(text: str):
+    """The phrases of the text that give an age in numbers and name it as an age."""
+    return (said for said in _AGE_PHRASE.finditer(text) if _AGE_NAMED.search(said.group(0)))
 
 
 class _Reader:

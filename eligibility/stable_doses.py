@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from .exemptions import CompilePart, Shift
 from .nodes import AllOf, AnyOf, Finding, Node, Not
 
 _WHOM = r"(?:(?:the\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?|individuals?|those)\s+(?:who\s+are\s+|that\s+are\s+)?)"
@@ -34,8 +35,6 @@ _STABLE_WHILE_TAKING = re.compile(
     r"\s+(?P<period>(?:for|since|over)\s+[^;:,]+?)\s*\.?", re.I)
 
 
-CompilePart = Callable[[str, str], "tuple[Node, tuple[str, ...]]"]
-Shift = Callable[[Node, int], Node]
 
 
 @dataclass(frozen=True)
