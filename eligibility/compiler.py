@@ -20,6 +20,7 @@ from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Comp
 from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
                         without_expansions, without_restated_acronyms)
 from .normalise_measures import NUMBER_START, SEX_WORDS
+from .permissions import permission
 from .readings import COMPARED_NUMBER, readings_in, says_an_age
 from .sources import TrialSource, read_source
 from .statements import statement
@@ -106,9 +107,17 @@ class Trial:
         return "\n".join(lines)
 
 
-@lru_cache(maxsize=16384)
 def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[str, ...]]:
-    """The rule tree of one criterion and the problems met while compiling it.
+    """The rule tree of one criterion and the problems met while compiling it."""
+    granted = permission(text.strip(), kind)
+    if granted:  # only a whole criterion grants: "No prior chemotherapy is allowed" is no permission denied
+        return granted, ()
+    return _compile_criterion(text, kind)
+
+
+@lru_cache(maxsize=16384)
+def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[str, ...]]:
+    """A criterion, or a part of one, compiled.
 
     Cached: trials repeat their criteria word for word ("Pregnant or breast-feeding"), and the
     result is immutable.
@@ -118,19 +127,19 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
         return Review(clean, "not_a_criterion", span=(0, len(clean))), ()
     dated = _AT_CONSENT_OPENING.match(clean)
     if dated and dated.end() < len(clean):  # "At the time of signing the ICF, participant must be ...": when it holds
-        rule, problems = compile_criterion(clean[dated.end():], kind)
+        rule, problems = _compile_criterion(clean[dated.end():], kind)
         if not all_review(rule):
             return _shift(rule, -dated.end()), problems
         # read whole instead, the consent would be a part: an alternative to what it dates
         return Review(clean, classify_review(clean), span=(0, len(clean))), problems
     numbered = _ITEM_NUMBER.match(clean)
     if numbered:  # "7. Platelet count less than 100,000/mm3": a list's number the splitter left on the item
-        rule, problems = compile_criterion(clean[numbered.end():], kind)
+        rule, problems = _compile_criterion(clean[numbered.end():], kind)
         return _shift(rule, -numbered.end()), problems
     womens = _WOMENS_REQUIREMENT.match(clean) if kind == "inclusion" and len(_sentence_starts(clean)) == 1 else None
     if womens:  # "Women must not be pregnant or breastfeeding": binds women only; a man meets it
         rest = len(clean) - len(clean[womens.end():].lstrip())
-        rule, problems = compile_criterion(clean[rest:], kind)
+        rule, problems = _compile_criterion(clean[rest:], kind)
         if not all_review(rule):
             women = Sex(("female",), span=(0, womens.end()))
             return AnyOf((Not(women, span=women.span), _shift(rule, -rest)), span=(0, len(clean))), problems
@@ -144,7 +153,7 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     if excluded and excluded.start() > 0 and len(_sentence_starts(clean[: excluded.start()])) == 1:
         # "Patients who have an uncontrolled infection are not eligible": the sentence names whom it
         # excludes, whichever list it stands in
-        rule, problems = compile_criterion(clean[: excluded.start()], "exclusion")
+        rule, problems = _compile_criterion(clean[: excluded.start()], "exclusion")
         # "... should be excluded" under inclusions turned round is a denial of what was read, which may be
         # read too loosely to deny: it is taken among exclusions only
         advised = excluded.re is _EXCLUDED_TAIL and excluded.group("advised") and kind == "inclusion"
@@ -163,7 +172,7 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
         return _compile_population_pair(clean, kind) or (rule, problems)
     if kind == "inclusion" and isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _denied_whole(clean) or (rule, problems)
-    return with_exemptions_read(rule, kind, compile_criterion, _shift), problems
+    return with_exemptions_read(rule, kind, _compile_criterion, _shift), problems
 
 
 # "No New York Heart Association class III or IV congestive heart failure": a denial of what reads whole
@@ -177,7 +186,7 @@ def _denied_whole(clean: str) -> tuple[Node, tuple[str, ...]] | None:
     denial = _WHOLE_DENIAL.match(clean)
     if not denial or denial.end() >= len(clean):
         return None
-    rest, problems = compile_criterion(clean[denial.end():], "inclusion")
+    rest, problems = _compile_criterion(clean[denial.end():], "inclusion")
     if any(isinstance(n, Review) for n in rest.walk()) or any(
             isinstance(n, AnyOf) and any(isinstance(m, (Compare, Between, OneOf)) for i in n.items for m in i.walk())
             for n in rest.walk()):
@@ -235,15 +244,15 @@ def _threshold_for_a_subgroup(clean: str, kind: str) -> tuple[Node, tuple[str, .
         # "Total bilirubin ≤ 1.5x ULN; AST/ALT ≤ 2.5x ULN. In subjects with ..., the AST/ALT may be ≤ 5x ULN":
         # the other threshold stands in for the last requirement only; those before it stand apart
         last = max((m.end() for m in _LAST_REQUIREMENT_START.finditer(main_text)), default=0)
-        before, before_problems = compile_criterion(main_text[:last], kind) if last else (None, ())
+        before, before_problems = _compile_criterion(main_text[:last], kind) if last else (None, ())
         if before is not None and any(isinstance(n, Review) for n in before.walk()):
             continue
-        main, main_problems = compile_criterion(main_text[last:], kind)
+        main, main_problems = _compile_criterion(main_text[last:], kind)
         main, main_problems = _shift(main, -last), before_problems + main_problems
         variables = _thresholds_of(main)
         if not variables:
             continue
-        condition, condition_problems = compile_criterion(clean[split.condition[0]:split.condition[1]], "inclusion")
+        condition, condition_problems = _compile_criterion(clean[split.condition[0]:split.condition[1]], "inclusion")
         if any(isinstance(n, (Review, Compare, Between, OneOf)) for n in condition.walk()):
             continue
         # "the AST/ALT may be ≤ 5x ULN": the modal blanked, so that spans stay where they were
@@ -251,7 +260,7 @@ def _threshold_for_a_subgroup(clean: str, kind: str) -> tuple[Node, tuple[str, .
         prefix = _name_of_the_bound(main_text, bound_text)  # "For participants with Gilbert's disease ≤ 3.0 mg/dL"
         if prefix is None:
             continue
-        other, other_problems = compile_criterion(prefix + bound_text, kind)
+        other, other_problems = _compile_criterion(prefix + bound_text, kind)
         if not variables <= (_thresholds_of(other) or set()):
             continue
         direction, other_direction = bound_direction(main), bound_direction(other)
@@ -356,7 +365,7 @@ def readings_in_review(review: Review, kind: str) -> tuple[Node, ...]:
             or not COMPARED_NUMBER.search(review.text) and not says_an_age(review.text)):
         return ()
     start = review.span[0] if review.span else 0
-    return tuple(_shift(rule, -start - offset) for offset, rule in readings_in(review.text, kind, compile_criterion))
+    return tuple(_shift(rule, -start - offset) for offset, rule in readings_in(review.text, kind, _compile_criterion))
 
 
 def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
@@ -388,7 +397,10 @@ def _compile_sentences(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
         if kind == "inclusion" and start > 0 and _INCLUDED_TAIL.search(sentence):
             # "Age 18 to 65 years. Patients > 65 years old with ECOG ≤ 1 will be included": another way in
             understood, relaxed = False, True
-        rule, sentence_problems = compile_criterion(sentence, kind)
+        granted = permission(sentence, kind)
+        if granted and start > 0:  # "Current use of steroids. Inhaled steroids are acceptable.": it may relax what it follows
+            understood, relaxed = False, True
+        rule, sentence_problems = (granted, ()) if granted else _compile_criterion(sentence, kind)
         understood = understood and not any(isinstance(n, Review) for n in rule.walk())
         offset = start + clean[start:end].index(sentence)
         parts.append(_shift(rule, -offset))
@@ -461,7 +473,7 @@ def _similar_compounds(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     if not match:
         return None
     negated = re.search(r"\b(?:no|not)\b", match.group("lead"), re.I) is not None
-    named, problems = compile_criterion(("No " if negated else "") + "allergy to " + match.group("drugs").rstrip(" ."), kind)
+    named, problems = _compile_criterion(("No " if negated else "") + "allergy to " + match.group("drugs").rstrip(" ."), kind)
     if all_review(named):
         return None
     similar = Review(match.group("similar").strip(), "not_understood", span=(match.start("similar"), match.end("similar")))
@@ -488,8 +500,8 @@ def _conditional_requirement(clean: str, kind: str) -> tuple[Node, tuple[str, ..
     if not match:
         return None
     span = (0, len(clean))
-    condition, problems = compile_criterion(match.group("condition"), "inclusion")
-    requirement, more = compile_criterion(match.group("requirement").rstrip(" ."), "inclusion")
+    condition, problems = _compile_criterion(match.group("condition"), "inclusion")
+    requirement, more = _compile_criterion(match.group("requirement").rstrip(" ."), "inclusion")
     unread = any(isinstance(n, Review) for part in (condition, requirement) for n in part.walk())
     if kind != "inclusion" or unread:
         reason = "consent" if classify_review(clean) == "consent" else "conditional"  # "... must agree to use contraception"
@@ -510,7 +522,7 @@ def _own_or_family_history(clean: str, kind: str) -> tuple[Node, tuple[str, ...]
     match = _OWN_OR_FAMILY.match(clean)
     if not match:
         return None
-    own, problems = compile_criterion("History of " + match.group("rest"), kind)
+    own, problems = _compile_criterion("History of " + match.group("rest"), kind)
     if all_review(own):
         return None
     span = (0, len(clean))
@@ -537,7 +549,7 @@ def _treated_at_a_stage(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] |
     match = _TREATED_AT_A_STAGE.fullmatch(clean)
     if not match:
         return None
-    treated, problems = compile_criterion(match.group("treatment"), kind)
+    treated, problems = _compile_criterion(match.group("treatment"), kind)
     inner = treated.item if isinstance(treated, Not) else treated
     if not isinstance(inner, Finding) or inner.category not in ("procedure", "drug") or inner.window or inner.indication:
         return None
@@ -553,7 +565,7 @@ _SCREENING_LEAD = re.compile(r"at (?:the )?(?:time of )?(?:screening|baseline)(?
 
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     whole = (_similar_compounds(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
-             or _treated_at_a_stage(clean, kind) or stable_dose_requirement(clean, kind, compile_criterion, _shift))
+             or _treated_at_a_stage(clean, kind) or stable_dose_requirement(clean, kind, _compile_criterion, _shift))
     if whole is not None:
         return whole
     lexemes = normalised(without_authorities(without_restated_acronyms(
@@ -1446,7 +1458,7 @@ def _compile_item(item: Item, index: int, context: str = "") -> Criterion:
         rule = Review(item.text, "conditional", hints=(rule,), span=(0, len(item.text)))
         diagnostics = (*diagnostics, f"a requirement of the {item.whose}, not of the patient; left for review")
     if context and not any(n.kind in ("compare", "between", "one_of") for n in rule.walk()):
-        with_context, context_diagnostics = compile_criterion(f"{context} {item.text}", item.kind)
+        with_context, context_diagnostics = _compile_criterion(f"{context} {item.text}", item.kind)
         if any(n.kind in ("compare", "between", "one_of") for n in with_context.walk()):
             rule, diagnostics = _shift(with_context, len(context) + 1), context_diagnostics
     return Criterion(index, item.kind, item.text, (item.start, item.end), rule, diagnostics=tuple(diagnostics))
@@ -1511,7 +1523,7 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     period = _PERIOD.search(item.text) is not None
     if period and listing:
         return Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
-    rule, diagnostics = compile_criterion(text, item.kind)
+    rule, diagnostics = _compile_criterion(text, item.kind)
     if period and any(isinstance(n, Review) for n in rule.walk()):
         return Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
     if isinstance(rule, Review):

@@ -113,6 +113,9 @@ class Evaluator:
     def visit_defined(self, node) -> Answer:
         return self.evaluate(node.body)
 
+    def visit_permission(self, node) -> Answer:
+        return Answer(not node.among_exclusions, f"grants {node.text!r} and asks nothing of the patient")
+
     def visit_review(self, node) -> Answer:
         reason = {
             "consent": "consent or willingness: confirm with the patient",

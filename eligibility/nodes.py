@@ -362,6 +362,20 @@ class Flag(Node):
 
 
 @dataclass(frozen=True)
+class Permission(Node):
+    """A criterion that only grants something ("Prior radiotherapy is allowed"): it asks nothing of the
+    patient, so no record can fail it. Under the inclusions it is met, under the exclusions it excludes
+    no one; what it may relax in another criterion is that criterion's to say."""
+
+    kind: ClassVar[str] = "permission"
+    text: str = ""
+    among_exclusions: bool = False
+
+    def render(self):
+        return f"PERMITS({self.text!r})"
+
+
+@dataclass(frozen=True)
 class Review(Node):
     """Text the grammar does not turn into a computable rule; always evaluates to unknown.
 
