@@ -262,7 +262,7 @@ def normalised(lexemes: list) -> list:
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _unit_after_open_bound, _measured_either_way, _limit_without_article,
+                 _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _unit_after_open_bound, _measured_either_way, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
@@ -364,6 +364,21 @@ def _limit_without_article(lexemes: list) -> list:
     """"Serum creatinine =< the IULN", "within the institutional normal limits": the article before a
     limit of normal, which the grammar reads without it."""
     return _without_word_between(lexemes, ("the",), lambda g: g in SIGNS or g in ("within", "than"), _LIMIT_WORDS.__contains__)
+
+
+def _minimum_before_the_name(lexemes: list) -> list:
+    """"Minimum weight of 50 kg", "a minimum PSA of > 2 ng/ml": the bound said before the value it
+    bounds, read as "weight >= 50 kg" ("of" stands for the sign, or goes before one). Not "maximum",
+    which is part of some names ("maximum urinary flow rate")."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 3):
+        if words[index] != "minimum" or not words[index + 1].startswith("@lab:") or words[index + 2] != "of":
+            continue
+        start = index - 1 if index > 0 and words[index - 1] == "a" else index
+        signed = words[index + 3] in SIGNS
+        bound = [] if signed else [replace(lexemes[index + 2], g=">=")]
+        return lexemes[:start] + [lexemes[index + 1]] + bound + _minimum_before_the_name(lexemes[index + 3:])
+    return lexemes
 
 
 _CITATION = re.compile(r"(?:[a-z][a-z'-]+ (?:(?:et al \.?|et al|and [a-z][a-z'-]+|& [a-z][a-z'-]+) )?,? ?)?(?:19|20)\d\d[a-z]?")
