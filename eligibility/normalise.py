@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from .lexicon import Lexeme, formula_names, formula_word, get_lexicon
 from .normalise_dipstick import dipstick_grades
+from .normalise_examples import examples_before_a_period
 from .normalise_doses import amount_a_day, dose_in_equivalents
 from .normalise_genotypes import genotypes_as_qualifiers
 from .normalise_pack_years import pack_years_named
@@ -253,7 +254,7 @@ def _spells_inside(letters: str, word: str) -> bool:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_even_if, _exception_said_plainly, _defined_by_the_following, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_even_if, _exception_said_plainly, examples_before_a_period, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named,
@@ -262,7 +263,7 @@ def normalised(lexemes: list) -> list:
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _unit_after_open_bound, _measured_either_way, _limit_without_article, _minimum_before_the_name,
+                 _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _unit_after_open_bound, _measured_either_way, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
@@ -619,6 +620,20 @@ def _trial_of_a_drug(lexemes: list) -> list:
 
 
 _TRIAL_GIVING = frozenset({"involving", "using", "testing", "evaluating", "investigating", "of"})
+
+
+def _vaccination_with_a_vaccine(lexemes: list) -> list:
+    """"Immunization with attenuated live vaccines", "vaccinated with live, attenuated vaccines": the
+    vaccine given, which "with" would join to any vaccination as a second requirement."""
+    words = [lexeme.g for lexeme in lexemes] + ["", "", ""]
+    lexicon = get_lexicon()
+    for index in range(len(lexemes) - 2):
+        if words[index] not in ("@drug:vaccine", "vaccinated") or words[index + 1] != "with":
+            continue
+        given = index + 2 + (words[index + 2] in ("a", "an", "any", "the"))
+        if words[given].startswith("@drug:") and "vaccine" in lexicon.ancestors(words[given][6:]):
+            return lexemes[:index] + _vaccination_with_a_vaccine(lexemes[given:])
+    return lexemes
 
 
 _DURATION_BOUNDS = COMPARATOR_OPENINGS | {"up", "longer", "shorter", "minimum", "maximum"}

@@ -1,0 +1,36 @@
+"""Examples in brackets between a term and the period that bounds it.
+
+"Use of anticoagulants (e.g., warfarin) within 7 days", "Treatment with thiazolidinediones (such as
+pioglitazone) in the last 6 months": the grammar reads a bracket of examples only where the phrase
+ends, and the period after it would be left unread. The examples are instances of the term before
+them, which the rule names already, so they are dropped and the period reads with the term. Not when
+the bracket holds a number or a sign ("(e.g., creatinine > 2 mg/dL)" is a case of its own).
+"""
+
+from __future__ import annotations
+
+import re
+
+_OPENING = re.compile(r"(?:e\.?g|eg|such as|including|for example|for instance)(?: |$)")
+_PERIOD_WORDS = frozenset({"within", "in", "during", "over", "for", "before", "prior", "preceding", "since"})
+_TIME_UNIT = re.compile(r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)$")
+_NUMBER_OR_SIGN = re.compile(r"\d|[<>=≤≥]")
+
+
+def examples_before_a_period(lexemes: list) -> list:
+    words = [lexeme.g for lexeme in lexemes]
+    for opening in range(1, len(words) - 3):
+        if words[opening] != "(" or not words[opening - 1].startswith("@"):
+            continue
+        closing = next((k for k in range(opening + 1, min(opening + 30, len(words))) if words[k] in ("(", ")")), None)
+        if closing is None or words[closing] != ")" or closing + 1 >= len(words):
+            continue
+        inside = words[opening + 1:closing]
+        if not _OPENING.match(" ".join(inside)) or any(_NUMBER_OR_SIGN.search(w) for w in inside):
+            continue
+        after = words[closing + 1:closing + 8]
+        if after[0] not in _PERIOD_WORDS or not (after[0] in ("before", "prior") or any(
+                _TIME_UNIT.match(w) and i > 0 and after[i - 1][:1].isdigit() for i, w in enumerate(after))):
+            continue
+        return lexemes[:opening] + examples_before_a_period(lexemes[closing + 1:])
+    return lexemes
