@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 _OPENING = re.compile(r"(?:e\.?g|eg|such as|including|for example|for instance)(?: |$)")
-_PERIOD_WORDS = frozenset({"within", "in", "during", "over", "for", "before", "prior", "preceding", "since"})
+# "(e.g., G-CSF) ≤ 2 weeks prior to ...": a sign opens the period too
+_SIGNS = frozenset({"<", "<=", ">", ">="})
+_PERIOD_WORDS = frozenset({"within", "in", "during", "over", "for", "before", "prior", "preceding", "since"}) | _SIGNS
 _TIME_UNIT = re.compile(r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)$")
 _NUMBER_OR_SIGN = re.compile(r"\d|[<>=≤≥]")
 
@@ -29,8 +31,10 @@ def examples_before_a_period(lexemes: list) -> list:
         if not _OPENING.match(" ".join(inside)) or any(_NUMBER_OR_SIGN.search(w) for w in inside):
             continue
         after = words[closing + 1:closing + 8]
-        if after[0] not in _PERIOD_WORDS or not (after[0] in ("before", "prior") or any(
-                _TIME_UNIT.match(w) and i > 0 and after[i - 1][:1].isdigit() for i, w in enumerate(after))):
+        timed = any(_TIME_UNIT.match(w) and i > 0 and after[i - 1][:1].isdigit() for i, w in enumerate(after))
+        if after[0] not in _PERIOD_WORDS or not (after[0] in ("before", "prior") or timed):
+            continue
+        if after[0] in _SIGNS and not {"prior", "before"}.intersection(after):  # "< 7 days" alone may be how long
             continue
         return lexemes[:opening] + examples_before_a_period(lexemes[closing + 1:])
     return lexemes
