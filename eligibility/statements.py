@@ -37,6 +37,15 @@ def _words(lexemes: list[Lexeme]) -> list[str]:
     return [lexeme.g for lexeme in lexemes if lexeme.g not in _PUNCTUATION]
 
 
+_ABLE = frozenset({"able", "ability", "unable", "inability"})
+
+
+def _taking_by_mouth_said_as_swallowing(norms: list[str]) -> list[str]:
+    """"Able to take oral medication": able to swallow it."""
+    return ["swallow" if word in ("take", "receive") and 1 < i < len(norms) - 1 and norms[i - 1] == "to" and norms[i - 2] in _ABLE
+            and norms[i + 1] in ("oral", "orally") else word for i, word in enumerate(norms)]
+
+
 def _bracketed(lexemes: list[Lexeme]) -> set[str]:
     """The words inside brackets: "Adequate contraception (no hormonal methods)" denies a kind, not the statement."""
     depth, inside = 0, set()
@@ -50,7 +59,7 @@ def _bracketed(lexemes: list[Lexeme]) -> set[str]:
 def administrative_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | None:
     """The flag rule a criterion made only of a statement's words stands for, else None."""
     words, negations, triggers = _vocabulary()
-    norms = _words(lexemes)
+    norms = _taking_by_mouth_said_as_swallowing(_words(lexemes))
     if not norms or any(norm not in words for norm in norms):
         return None
     flags = [Flag(flag, span=span) for flag, trigger in triggers.items() if trigger.intersection(norms)]
