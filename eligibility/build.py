@@ -534,11 +534,25 @@ class Builder:
         names_then_other = len(listed) == 1 and len(spans) == 2 and self.text[spans[0][1]:spans[1][0]].strip().startswith(",")
         return series and joined and (only_names and bool(reviews) or names_then_other)
 
+    def _semicolon_groups(self, parts: list[Node], p: Parsed) -> list[list[Node]]:
+        """The parts between semicolons: a period after one ("...; myocardial infarction in the previous
+        year") bounds nothing before the semicolon."""
+        if len(parts) != len(p.fields["parts"]):  # some dropped ("Patients" alone): read the list whole
+            return [parts]
+        spans = [self.span(part) for part in p.fields["parts"]]
+        groups: list[list[Node]] = [[parts[0]]]
+        for (_, end), (start, _), part in zip(spans, spans[1:], parts[1:]):
+            if ";" in self.text[end:start]:
+                groups.append([])
+            groups[-1].append(part)
+        return groups
+
     def build_list(self, p: Parsed) -> Node | _Implicit:
         parts = self._without_bare_persons([self._resolve(self.visit(x)) for x in p.fields["parts"]], p)
         if isinstance(parts, Review):
             return parts
-        if len(parts) > 1 and (_window_may_cover(parts) or _leading_window_may_cover(p.fields["parts"], parts)):  # see build_or
+        if len(parts) > 1 and (any(_window_may_cover(group) for group in self._semicolon_groups(parts, p))
+                               or _leading_window_may_cover(p.fields["parts"], parts)):  # see build_or
             return Review(self.source(p), "not_understood", span=self.span(p))
         if len(parts) > 1 and _object_read_apart(parts, _GOVERNED_FROM):
             # "Adequate recovery from recent surgery, chemotherapy and radiation therapy": what the recovery
@@ -1213,8 +1227,13 @@ class Builder:
             mismatch = self._check_unit(variable, threshold, p)
             if mismatch:
                 return Review(self.source(p), "unit_error", span=self.span(p))
-            if variable.startswith("text:") and threshold.unit in _TIME_UNITS and re.match(r"(?:before|prior to|preceding)\b",
-                                                                                         self._context_text(p) or "", re.I):
+            before = re.match(r"(?:before|prior to|preceding)\s+(?:the\s+)?", self._context_text(p) or "", re.I)
+            if variable.startswith("text:") and threshold.unit in _TIME_UNITS and before:
+                if op in ("<", "<=") and re.search(r"\bwithin\b", self.source(p), re.I) and _names_an_event(p.fields.get("free") or []):
+                    # "Febrile illness within 7 days prior to screening": a finding in that period
+                    reference = (self._context_text(p) or "")[before.end():].rstrip(" .;,")
+                    nodes.append(Finding(variable, "any", "", (), Window(threshold, reference), span=self.span(p)))
+                    continue
                 # "Laboratory requirements within 7 days prior to registration", "Neurosurgery =< 2 weeks prior to
                 # randomization": words the lexicons do not know, timed; when a test was done, or an exposure
                 return Review(self.source(p), "not_understood", span=self.span(p))
@@ -2382,6 +2401,20 @@ _ENDING_LIKE_A_DISEASE = frozenset("diagnosis diagnoses prognosis prognoses empa
 
 def _names_a_disease(word: str) -> bool:
     return word.endswith(_DISEASE_SUFFIXES) and word not in _ENDING_LIKE_A_DISEASE
+
+
+def _names_an_event(words: list) -> bool:
+    """Free words whose last names something that happens to a patient ("febrile illness", "acute
+    asthma exacerbation", "minor surgery"), not a test or its result ("laboratory requirements")."""
+    words = [str(w).lower() for w in words]
+    if not words or _MEASURING.intersection(words):
+        return False
+    finding_words, suffixes = _finding_vocabulary()
+    return words[-1] in finding_words or words[-1].endswith(suffixes)
+
+
+_MEASURING = frozenset("laboratory lab labs test tests testing values value results result requirements assessment assessments scan scans"
+                       " imaging performed obtained measured done drawn collected evaluation evaluations examination exam".split())
 
 
 @lru_cache(maxsize=1)

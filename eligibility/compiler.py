@@ -1089,8 +1089,9 @@ def _shared_head_groups() -> tuple[tuple[frozenset[str], frozenset[str], frozens
                  for name, after in (("organ_adjectives", _AFTER_SHARED_HEAD), ("substance_adjectives", _AFTER_SHARED_ABUSE)))
 
 
-_AFTER_SHARED_HEAD = frozenset({",", ";", ".", "(", ")", ":", "or", "and", "and/or", "except", "including", "such", "e.g", "eg"})
-_AFTER_SHARED_ABUSE = _AFTER_SHARED_HEAD | {"within", "in", "or", "and"}
+# a period after the head bounds each: "cardiac or cerebrovascular events within 6 months"
+_AFTER_SHARED_HEAD = frozenset({",", ";", ".", "(", ")", ":", "or", "and", "and/or", "except", "including", "such", "e.g", "eg", "within"})
+_AFTER_SHARED_ABUSE = _AFTER_SHARED_HEAD | {"in"}
 
 
 def _head_shared(tokens: list) -> list:

@@ -15,8 +15,9 @@ from .lexicon import get_lexicon
 from .nodes import Permission
 
 # a second sentence or clause, which may ask something ("Testing for KRAS performed;Patients with mutated
-# or wild type KRAS are eligible"); a period before a capital, but not "e.g.,"
-_SENTENCE_BREAK = re.compile(r"[;:!?]|\.(?=\s*[A-Z][a-z])")
+# or wild type KRAS are eligible", "Recovered from all AEs of prior therapies. AEs related to prior
+# radiotherapy are allowed."); a period before a capital, but not "e.g.,"
+_SENTENCE_BREAK = re.compile(r"[;:!?]|\.(?=\s+[A-Z]|[A-Z][a-z])")
 _NUMBER_OR_SIGN = re.compile(r"\d|[<>≤≥=%]")
 
 
