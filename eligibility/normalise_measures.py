@@ -457,6 +457,9 @@ COMPARATOR_OPENINGS = frozenset({*SIGNS, "less", "more", "greater", "lower", "hi
                                   "at", "no", "not", "exceeding", "fewer"})
 
 
+_SYMBOL = re.compile(r"[a-z]{1,3}\+?")
+
+
 def measure_of_condition(lexemes: list) -> list:
     """"Anemia (< 9 g/dL)", "Hypertriglyceridaemia (> 3 mmol/l)": a threshold in brackets after a
     condition that a value defines, read as that value's ("hemoglobin < 9 g/dL"); so is one right
@@ -471,6 +474,11 @@ def measure_of_condition(lexemes: list) -> list:
             sign = lexemes[index + 2]
             name = Lexeme(f"@lab:{concept.measured_by}", sign.start, sign.start, concept.measured_by)
             return lexemes[:index + 2] + [name] + lexemes[index + 2:]
+        if (lexemes[index + 1].g == "(" and index + 3 < len(lexemes) and _SYMBOL.fullmatch(lexemes[index + 2].g)
+                and lexemes[index + 3].g in COMPARATOR_OPENINGS):
+            # "Hyperkalemia (K >/= 5.0)": the value's symbol, which alone would be too short a name to trust
+            named = replace(lexemes[index + 2], g=f"@lab:{concept.measured_by}", term=concept.measured_by)
+            return lexemes[:index + 2] + [named] + lexemes[index + 3:]
         if _threshold_end(lexemes, index + 1) is not None:
             # the value named by its condition, so that what follows the threshold ("within the past 3
             # days") still reads with it
