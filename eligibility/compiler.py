@@ -1161,7 +1161,7 @@ _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:U
 _LIST_NUMBER = re.compile(r"\s*(?:\d{1,2}[a-c]?|[ivx]{1,4}|[IVX]{1,4})\s*[.,;]?\s*")
 _CONTRAINDICATED = re.compile(r"\bcontra-?\s?indicat\w*\s+(?:to|for|with|of|against)\b|\bcontra-?\s?indicating\b"
                               # "Allergy to penicillin, cephalosporins or vancomycin": each is an allergy, never a drug taken
-                              r"|\b(?:allerg\w*|hypersensitiv\w*|intoleran\w*|sensitivity|idiosyncratic\s+reactions?)\s+(?:to|or)\b", re.I)
+                              r"|\b(?:allerg\w*|hypersensitiv\w*|intoleran\w*|sensitivity|idiosyncratic)(?:\s+reactions?)?\s+(?:to|or|attributed|attributable)\b", re.I)
 # "Previous failure to respond to a TNF antagonist or anakinra": among exclusions, not every patient who took it
 _FAILED_ON = re.compile(r"\b(?:fail(?:ed|ure|ing)?|lack\s+of\s+(?:response|efficacy)|(?:inadequate|poor|insufficient)\s+response|refractory"
                         r"|resistan(?:t|ce)|progress\w*\s+(?:on|after|during|while))\b", re.I)
@@ -1434,12 +1434,14 @@ def _required_findings(node: Node, denied: bool = False):
         yield from _required_findings(child, denied != isinstance(node, Not))
 
 
-def _compile_item(item: Item, index: int, context: str = "") -> Criterion:
+def _compile_item(item: Item, index: int, context: str = "", allergens: bool = False) -> Criterion:
     if item.children:
         # "Age:" / "Life expectancy:" above "- 18 and over": the header names what its items measure.
         header = item.text.rstrip(" :：")
         measures = header if get_lexicon().find_term(header, ("@lab:",)) else ""
-        children = tuple(_compile_item(child, i, measures) for i, child in enumerate(item.children))
+        # "Known hypersensitivity to any of the following:" above "- Bortezomib": what the patient reacts to
+        allergens = allergens or bool(_ALLERGY_HEADER.match(item.text))
+        children = tuple(_compile_item(child, i, measures, allergens) for i, child in enumerate(item.children))
         mode = item.group_mode or ("all" if item.kind == "inclusion" else "any")
         combined = (AnyOf if mode == "any" else AllOf)(tuple(c.rule for c in children))
         needed = count_required(item.text) if mode == "count" else None
@@ -1453,7 +1455,7 @@ def _compile_item(item: Item, index: int, context: str = "") -> Criterion:
         else:
             rule, diagnostics = _header_rule(item, combined)
         return Criterion(index, item.kind, item.text, (item.start, item.end), rule, children, diagnostics=tuple(diagnostics))
-    rule, diagnostics = compile_criterion(item.text, item.kind)
+    rule, diagnostics = _allergen(item) if allergens else compile_criterion(item.text, item.kind)
     if item.whose and not all_review(rule):
         # under "DONOR INCLUSION CRITERIA:": the donor's requirement, which the patient's record would answer wrongly
         rule = Review(item.text, "conditional", hints=(rule,), span=(0, len(item.text)))
@@ -1491,6 +1493,20 @@ _LISTING_HEADER = re.compile(r"[:：]\s*$|\b(?:following|below|listed|these|incl
 _DENIES_WHAT_FOLLOWS = re.compile(r"\b(?:no|not|none|without|never|free\s+of)\b(?:(?:\s+[\w-]+){0,2}?\s+(?:of\s+)?(?:the\s+)?following\b"
                                   r"|(?:\s+[\w'-]+){0,8}?,?\s+(?:including|includes?|such\s+as)\s*[:：]\s*$)", re.I)
 _NOT_LIMITED = re.compile(r",?\s*(?:but\s+)?not\s+limited\s+to\s*,?", re.I)
+
+
+_ALLERGY_HEADER = re.compile(r"\W*(?:(?:known|documented|suspected|history\s+of|a|any|or|prior|previous)\s+)*"
+                            r"(?:allerg\w*|hypersensitiv\w*|intoleran\w*|sensitivity|contra-?\s?indicat\w*)\b[^.;]*(?:following\b[^.;]*|:)\s*$", re.I)
+_ALLERGY_TO = "Allergy to "
+
+
+def _allergen(item: Item) -> tuple[Node, tuple[str, ...]]:
+    """An item under an allergy header, read as an allergy to it; what does not read so is for review,
+    never the drug or the condition it names, which the patient may well have."""
+    rule, problems = _compile_criterion(_ALLERGY_TO + item.text, item.kind)
+    if all_review(rule) or any(isinstance(n, Finding) and n.category != "allergy" for n in rule.walk()):
+        return Review(item.text, classify_review(item.text), span=(0, len(item.text))), ()
+    return _shift(rule, len(_ALLERGY_TO)), problems
 
 
 def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:

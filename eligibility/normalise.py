@@ -263,7 +263,7 @@ def normalised(lexemes: list) -> list:
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _unit_after_open_bound, _measured_either_way, _limit_without_article, _minimum_before_the_name,
+                 _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _unit_after_open_bound, _measured_either_way, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
@@ -620,6 +620,22 @@ def _trial_of_a_drug(lexemes: list) -> list:
 
 
 _TRIAL_GIVING = frozenset({"involving", "using", "testing", "evaluating", "investigating", "of"})
+
+
+_CARRIERS = frozenset({"drug", "drugs", "medication", "medications", "agent", "agents", "product", "products", "compound", "compounds"})
+
+
+def _formulated_with(lexemes: list) -> list:
+    """"Hypersensitivity to docetaxel or other drugs formulated with polysorbate 80", "compounds containing
+    boron or mannitol": what the carriers contain is what the patient reacts to, named as such."""
+    words = [lexeme.g for lexeme in lexemes] + ["", ""]
+    for index in range(1, len(lexemes) - 1):
+        joined = 2 if words[index] == "formulated" and words[index + 1] in ("with", "in") else 1 if words[index] == "containing" else 0
+        if not joined or words[index - 1] not in _CARRIERS or not words[index + joined].startswith("@drug:"):
+            continue
+        start = index - 1 - (words[index - 2] == "other" if index > 1 else 0)
+        return lexemes[:start] + _formulated_with(lexemes[index + joined:])
+    return lexemes
 
 
 def _vaccination_with_a_vaccine(lexemes: list) -> list:

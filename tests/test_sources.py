@@ -335,3 +335,12 @@ def test_a_period_belongs_to_a_listing_header_but_a_whole_sentence_keeps_its_own
     sentence = eligibility.compile_trial("Inclusion Criteria:\n* At least 2 weeks since prior aromatase inhibitor\n"
                                          "  * Aromatase inhibitors in the adjuvant setting allowed")
     assert sentence.criteria[0].rule.render().startswith("(NOT drug aromatase_inhibitor within 2 week before screening AND")
+
+
+def test_items_under_an_allergy_header_are_allergies_not_drugs_taken():
+    trial = eligibility.compile_trial("Exclusion Criteria:\n* Known hypersensitivity to any of the following:\n"
+                                      "  * Bortezomib\n  * Severe asthma\n")
+    header = trial.criteria[0]
+    assert [child.rule.render() for child in header.children] == ["allergy bortezomib", "REVIEW[not_understood]('Severe asthma')"]
+    result = eligibility.screen({"medications": ["bortezomib"], "allergies": [], "conditions": []}, trial)
+    assert result.criteria[0].outcome.value != "met"
