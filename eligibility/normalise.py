@@ -263,7 +263,7 @@ def normalised(lexemes: list) -> list:
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _unit_after_open_bound, _measured_either_way, _limit_without_article, _minimum_before_the_name,
+                 _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
@@ -359,6 +359,33 @@ def _without_either_before_bounds(lexemes: list) -> list:
 
 
 _LIMIT_WORDS = frozenset({"uln", "iuln", "lln", "iulnr", "ulnr", "institutional", "upper", "lower", "normal"})
+# words, not signs: "ALT < institutional normal" means the upper limit, "Hemoglobin below normal" the lower
+_BELOW = frozenset({"below", "under", "lower", "less"})
+_ABOVE = frozenset({">", ">=", "above", "over", "higher", "greater", "exceeding", "exceeds"})
+_RANGE_WORDS = frozenset({"range", "limits", "values", "value", "levels", "level"})
+
+
+def _normal_as_a_limit(lexemes: list) -> list:
+    """"Hemoglobin below normal", "TSH above the normal range": the limit of normal on the side the bound
+    faces, the lower one below; "normal" alone would read as the upper limit."""
+    words = [lexeme.g for lexeme in lexemes] + [""]
+    for index, word in enumerate(words[:-1]):
+        if word != "normal" or words[index + 1] in ("limit", "limits") and index + 2 < len(words) and words[index + 2] == "of":
+            continue
+        before = index - 1
+        while before >= 0 and words[before] in ("the", "institutional", "laboratory", "local", "than"):
+            before -= 1
+        ranged = words[index + 1] in _RANGE_WORDS
+        side = ("lln" if before >= 0 and (words[before] in _BELOW or ranged and words[before] in ("<", "<="))
+                else "uln" if before >= 0 and words[before] in _ABOVE and ranged else None)  # "above normal" is the upper limit already
+        if side is None:
+            continue
+        end = index + 1 + ranged
+        limit = replace(lexemes[index], g=side, end=lexemes[end - 1].end)
+        return lexemes[:index] + [limit] + _normal_as_a_limit(lexemes[end:])
+    return lexemes
+
+
 
 
 def _limit_without_article(lexemes: list) -> list:
