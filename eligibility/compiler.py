@@ -638,6 +638,9 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # whose reading asks for a finding it never denies; the denial lost its scope, and the finding would
         # be required (or would meet the criterion)
         return Review(clean, "negation_scope", hints=(rule,), span=(0, len(clean))), problems
+    if _requires_what_it_denies(rule):
+        # "HIV-1, HIV-2 negative" read as "HIV and not HIV": a misreading no patient can meet
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if kind == "exclusion" and _requirement_among_exclusions(clean) and not all_review(rule):
         # "Must have a platelet count > 75,000", "Fertile patients must use effective contraception":
         # a requirement filed under exclusions, which read as written excludes the patients who meet it
@@ -1053,6 +1056,17 @@ def _asserts_what_it_denies_not(rule: Node, categories: tuple[str, ...] = ()) ->
     """Whether the rule asks for a finding (of the categories, when given) that it nowhere denies."""
     positive, denied = _findings_by_polarity(rule, categories)
     return bool(positive - denied)
+
+
+def _requires_what_it_denies(rule: Node) -> bool:
+    """Whether an "all of" asks for a finding beside a denial of the same finding."""
+    for node in rule.walk():
+        if isinstance(node, AllOf):
+            asked = {item.render() for item in node.items if isinstance(item, Finding)}
+            denied = {n.render() for item in node.items if isinstance(item, Not) for n in item.item.walk() if isinstance(n, Finding)}
+            if asked & denied:
+                return True
+    return False
 
 
 def _findings_by_polarity(rule: Node, categories: tuple[str, ...] = ()) -> tuple[set[str], set[str]]:

@@ -263,7 +263,7 @@ def normalised(lexemes: list) -> list:
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
-                 _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
+                 _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
@@ -662,6 +662,28 @@ def _formulated_with(lexemes: list) -> list:
             continue
         start = index - 1 - (words[index - 2] == "other" if index > 1 else 0)
         return lexemes[:start] + _formulated_with(lexemes[index + joined:])
+    return lexemes
+
+
+_CLASS_VALUE = re.compile(r"(?:i{1,3}|iv|v|[1-5]|-|or|to|and|,|/|through)$")
+
+
+def _class_before_its_scale(lexemes: list) -> list:
+    """"Class II-IV New York Heart Association (NYHA) heart failure": the classes said before the scale
+    they are of, read as "NYHA II-IV heart failure"."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        if word != "class":
+            continue
+        end = index + 1
+        while end < len(words) and _CLASS_VALUE.match(words[end]):
+            end += 1
+        scale = words[end] if end < len(words) else ""
+        analyte = get_lexicon().analytes.get(scale[5:]) if scale.startswith("@lab:") else None
+        if end == index + 1 or analyte is None or analyte.kind != "score":
+            continue
+        named = replace(lexemes[index], g=scale, term=lexemes[end].term)
+        return lexemes[:index] + [named] + lexemes[index + 1:end] + lexemes[end + 1:]
     return lexemes
 
 
