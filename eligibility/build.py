@@ -286,7 +286,8 @@ class Builder:
             self.problems.append(("'or' and 'and' join thresholds with no punctuation: which binds first is not written",
                                   self.span(p)[0]))
             return Review(self.source(p), "not_understood", span=self.span(p))
-        if self._modifier_read_as_alternative(items) or _window_may_cover(items) or _leading_window_may_cover(p.fields["parts"], items):
+        if (self._modifier_read_as_alternative(items) or any(_window_may_cover(group) for group in self._apart_by_semicolons(items))
+                or _leading_window_may_cover(p.fields["parts"], items)):
             return Review(self.source(p), "not_understood", span=self.span(p))
         if _object_read_apart(items, _GOVERNED_ALTERNATIVE):
             return self._negation_scope(items, p) or Review(self.source(p), "not_understood", span=self.span(p))
@@ -534,24 +535,23 @@ class Builder:
         names_then_other = len(listed) == 1 and len(spans) == 2 and self.text[spans[0][1]:spans[1][0]].strip().startswith(",")
         return series and joined and (only_names and bool(reviews) or names_then_other)
 
-    def _semicolon_groups(self, parts: list[Node], p: Parsed) -> list[list[Node]]:
-        """The parts between semicolons: a period after one ("...; myocardial infarction in the previous
-        year") bounds nothing before the semicolon."""
-        if len(parts) != len(p.fields["parts"]):  # some dropped ("Patients" alone): read the list whole
-            return [parts]
-        spans = [self.span(part) for part in p.fields["parts"]]
-        groups: list[list[Node]] = [[parts[0]]]
-        for (_, end), (start, _), part in zip(spans, spans[1:], parts[1:]):
-            if ";" in self.text[end:start]:
+    def _apart_by_semicolons(self, items: list[Node]) -> list[list[Node]]:
+        """The items between semicolons: a period after one ("...; myocardial infarction in the previous
+        year") bounds nothing before the semicolon. Items whose place is not known stay together."""
+        if not items or any(item.span is None for item in items):
+            return [items]
+        groups: list[list[Node]] = [[items[0]]]
+        for before, item in zip(items, items[1:]):
+            if ";" in self.text[before.span[1]:item.span[0]]:
                 groups.append([])
-            groups[-1].append(part)
+            groups[-1].append(item)
         return groups
 
     def build_list(self, p: Parsed) -> Node | _Implicit:
         parts = self._without_bare_persons([self._resolve(self.visit(x)) for x in p.fields["parts"]], p)
         if isinstance(parts, Review):
             return parts
-        if len(parts) > 1 and (any(_window_may_cover(group) for group in self._semicolon_groups(parts, p))
+        if len(parts) > 1 and (any(_window_may_cover(group) for group in self._apart_by_semicolons(parts))
                                or _leading_window_may_cover(p.fields["parts"], parts)):  # see build_or
             return Review(self.source(p), "not_understood", span=self.span(p))
         if len(parts) > 1 and _object_read_apart(parts, _GOVERNED_FROM):
