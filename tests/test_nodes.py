@@ -68,3 +68,12 @@ def test_a_name_naming_two_concepts_is_refused(monkeypatch):
     monkeypatch.setattr(lexicon, "data_json", with_duplicate)
     with pytest.raises(LexiconError, match="asthma"):
         lexicon.Lexicon()
+
+
+def test_a_permission_round_trips_and_never_decides_against_the_patient():
+    for kind, outcome in (("inclusion", "met"), ("exclusion", "not_met")):
+        rule, _ = eligibility.compile_criterion("Prior radiotherapy is allowed", kind)
+        assert Node.from_dict(json.loads(json.dumps(rule.to_dict()))) == rule
+        heading = "Inclusion Criteria:" if kind == "inclusion" else "Exclusion Criteria:"
+        result = eligibility.screen({"procedures": ["radiotherapy"]}, eligibility.compile_trial(f"{heading}\n* Prior radiotherapy is allowed"))
+        assert result.criteria[0].outcome.value == outcome
