@@ -1448,14 +1448,15 @@ def _required_findings(node: Node, denied: bool = False):
         yield from _required_findings(child, denied != isinstance(node, Not))
 
 
-def _compile_item(item: Item, index: int, context: str = "", allergens: bool = False) -> Criterion:
+def _compile_item(item: Item, index: int, context: str = "", under: str = "") -> Criterion:
     if item.children:
         # "Age:" / "Life expectancy:" above "- 18 and over": the header names what its items measure.
         header = item.text.rstrip(" :：")
         measures = header if get_lexicon().find_term(header, ("@lab:",)) else ""
-        # "Known hypersensitivity to any of the following:" above "- Bortezomib": what the patient reacts to
-        allergens = allergens or bool(_ALLERGY_HEADER.match(item.text))
-        children = tuple(_compile_item(child, i, measures, allergens) for i, child in enumerate(item.children))
+        # "Known hypersensitivity to any of the following:" above "- Bortezomib": what the patient reacts to;
+        # "Contraindications to MRI:" above "- Pacemaker", what rules a treatment or a test out
+        under = under or _reaction_header(item.text)
+        children = tuple(_compile_item(child, i, measures, under) for i, child in enumerate(item.children))
         mode = item.group_mode or ("all" if item.kind == "inclusion" else "any")
         combined = (AnyOf if mode == "any" else AllOf)(tuple(c.rule for c in children))
         needed = count_required(item.text) if mode == "count" else None
@@ -1469,7 +1470,7 @@ def _compile_item(item: Item, index: int, context: str = "", allergens: bool = F
         else:
             rule, diagnostics = _header_rule(item, combined)
         return Criterion(index, item.kind, item.text, (item.start, item.end), rule, children, diagnostics=tuple(diagnostics))
-    rule, diagnostics = _allergen(item) if allergens else compile_criterion(item.text, item.kind)
+    rule, diagnostics = _under_a_reaction(item, under) if under else compile_criterion(item.text, item.kind)
     if item.whose and not all_review(rule):
         # under "DONOR INCLUSION CRITERIA:": the donor's requirement, which the patient's record would answer wrongly
         rule = Review(item.text, "conditional", hints=(rule,), span=(0, len(item.text)))
@@ -1510,15 +1511,35 @@ _NOT_LIMITED = re.compile(r",?\s*(?:but\s+)?not\s+limited\s+to\s*,?", re.I)
 
 
 _ALLERGY_HEADER = re.compile(r"\W*(?:(?:known|documented|suspected|history\s+of|a|any|or|prior|previous)\s+)*"
-                            r"(?:allerg\w*|hypersensitiv\w*|intoleran\w*|sensitivity|contra-?\s?indicat\w*)\b[^.;]*(?:following\b[^.;]*|:)\s*$", re.I)
+                            r"(?P<what>allerg\w*|hypersensitiv\w*|intoleran\w*|sensitivity|contra-?\s?indicat\w*)\b[^.;]*(?:following\b[^.;]*|:)\s*$", re.I)
 _ALLERGY_TO = "Allergy to "
 
 
-def _allergen(item: Item) -> tuple[Node, tuple[str, ...]]:
+def _reaction_header(text: str) -> str:
+    """"allergy" for a header listing what the patient reacts to, "contraindication" for one listing what
+    rules something out, else ""."""
+    header = _ALLERGY_HEADER.match(text)
+    if header is None:
+        return ""
+    return "contraindication" if header.group("what").lower().startswith("contra") else "allergy"
+
+
+def _under_a_reaction(item: Item, under: str) -> tuple[Node, tuple[str, ...]]:
     """An item under an allergy header, read as an allergy to it; what does not read so is for review,
-    never the drug or the condition it names, which the patient may well have."""
+    never the drug or the condition it names, which the patient may well have. An item that names its
+    own reaction ("History of delayed hypersensitivity to contrast agents") is read as it stands. Under a
+    contraindication header a condition stands as read ("Pacemaker" under "Contraindications to MRI:"), a
+    drug does not."""
+    if _CONTRAINDICATED.search(item.text):
+        return compile_criterion(item.text, item.kind)
+    if under == "contraindication":
+        rule, problems = compile_criterion(item.text, item.kind)
+        if any(isinstance(n, Finding) and n.category == "drug" for n in rule.walk()):
+            return Review(item.text, classify_review(item.text), span=(0, len(item.text))), ()
+        return rule, problems
     rule, problems = _compile_criterion(_ALLERGY_TO + item.text, item.kind)
-    if all_review(rule) or any(isinstance(n, Finding) and n.category != "allergy" for n in rule.walk()):
+    if all_review(rule) or any(isinstance(n, Finding) and n.category != "allergy" or isinstance(n, Review) and n.text.startswith(_ALLERGY_TO)
+                               for n in rule.walk()):
         return Review(item.text, classify_review(item.text), span=(0, len(item.text))), ()
     return _shift(rule, len(_ALLERGY_TO)), problems
 
