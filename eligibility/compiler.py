@@ -1538,8 +1538,10 @@ def _under_a_reaction(item: Item, under: str) -> tuple[Node, tuple[str, ...]]:
             return Review(item.text, classify_review(item.text), span=(0, len(item.text))), ()
         return rule, problems
     rule, problems = _compile_criterion(_ALLERGY_TO + item.text, item.kind)
-    if all_review(rule) or any(isinstance(n, Finding) and n.category != "allergy" or isinstance(n, Review) and n.text.startswith(_ALLERGY_TO)
-                               for n in rule.walk()):
+    concepts = get_lexicon().concepts
+    if all_review(rule) or any(isinstance(n, Finding) and (n.category != "allergy" or getattr(concepts.get(n.concept), "category", "drug") != "drug")
+                               or isinstance(n, Review) and n.text.startswith(_ALLERGY_TO) for n in rule.walk()):
+        # not a drug ("Radiotherapy including lung field", "Implanted pacemaker"): not something one is allergic to
         return Review(item.text, classify_review(item.text), span=(0, len(item.text))), ()
     return _shift(rule, len(_ALLERGY_TO)), problems
 
