@@ -1510,15 +1510,16 @@ _DENIES_WHAT_FOLLOWS = re.compile(r"\b(?:no|not|none|without|never|free\s+of)\b(
 _NOT_LIMITED = re.compile(r",?\s*(?:but\s+)?not\s+limited\s+to\s*,?", re.I)
 
 
-_ALLERGY_HEADER = re.compile(r"\W*(?:(?:known|documented|suspected|history\s+of|a|any|or|prior|previous)\s+)*"
-                            r"(?P<what>allerg\w*|hypersensitiv\w*|intoleran\w*|sensitivity|contra-?\s?indicat\w*)\b[^.;]*(?:following\b[^.;]*|:)\s*$", re.I)
+# "Known hypersensitivity to any of the following:", "Patients will be excluded if they have allergies to the following:"
+_ALLERGY_HEADER = re.compile(r"\b(?P<what>allerg\w*|hypersensitiv\w*|intoleran\w*|sensitivity|contra-?\s?indicat\w*)(?:\s+[\w/-]+){0,3}?\s+(?:to|against|with)\b"
+                            r"[^.;]*(?:following\b[^.;]*|:)\s*$", re.I)
 _ALLERGY_TO = "Allergy to "
 
 
 def _reaction_header(text: str) -> str:
     """"allergy" for a header listing what the patient reacts to, "contraindication" for one listing what
     rules something out, else ""."""
-    header = _ALLERGY_HEADER.match(text)
+    header = _ALLERGY_HEADER.search(text)
     if header is None:
         return ""
     return "contraindication" if header.group("what").lower().startswith("contra") else "allergy"
