@@ -1511,7 +1511,8 @@ _NOT_LIMITED = re.compile(r",?\s*(?:but\s+)?not\s+limited\s+to\s*,?", re.I)
 
 
 # "Known hypersensitivity to any of the following:", "Patients will be excluded if they have allergies to the following:"
-_ALLERGY_HEADER = re.compile(r"\b(?P<what>allerg\w*|hypersensitiv\w*|intoleran\w*|sensitivity|contra-?\s?indicat\w*)(?:\s+[\w/-]+){0,3}?\s+(?:to|against|with)\b"
+# not "Failure or intolerance to ... the following agents:", which lists what was taken
+_ALLERGY_HEADER = re.compile(r"\b(?P<what>allerg\w*|hypersensitiv\w*|contra-?\s?indicat\w*)(?:\s+[\w/-]+){0,3}?\s+(?:to|against|with)\b"
                             r"[^.;]*(?:following\b[^.;]*|:)\s*$", re.I)
 _ALLERGY_TO = "Allergy to "
 
@@ -1520,7 +1521,7 @@ def _reaction_header(text: str) -> str:
     """"allergy" for a header listing what the patient reacts to, "contraindication" for one listing what
     rules something out, else ""."""
     header = _ALLERGY_HEADER.search(text)
-    if header is None:
+    if header is None or _FAILED_ON.search(text):
         return ""
     return "contraindication" if header.group("what").lower().startswith("contra") else "allergy"
 
