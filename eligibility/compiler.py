@@ -682,6 +682,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "KDOQI Stage 3, 4, or 5, not receiving dialysis": a list of numbers read as clauses joins
         # what follows it by their "or", any of which would then meet the criterion alone
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
+    if _NEEDED.search(clean) and _procedure_to_come(rule):
+        # "Requirement for valve or other cardiac surgery": a procedure the patient needs, which no record
+        # holds yet; an ongoing one ("Requirement for dialysis") is a record
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if kind == "inclusion" and _PROSPECTIVE.search(clean) and _treatment_read(rule):
         # "Nab-paclitaxel with gemcitabine therapy is appropriate for the patient": a treatment to
         # come, which no record holds yet; read as a record it would require the drug already taken
@@ -1185,6 +1189,16 @@ _PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|recommended|(?
                           r"|fit (?:for|to receive)|unsuitable|unfit|ineligible)\b", re.I)
 
 
+_NEEDED = re.compile(r"\b(?:requirements?|needs?)\s+(?:for|of)\b", re.I)
+
+
+def _procedure_to_come(rule: Node) -> bool:
+    """A procedure read without a period, other than an ongoing one (dialysis)."""
+    lexicon = get_lexicon()
+    return any(isinstance(n, Finding) and n.category == "procedure" and n.window is None and "dialysis" not in lexicon.ancestors(n.concept)
+               for n in rule.walk())
+
+
 def _treatment_read(rule: Node) -> bool:
     """A drug or procedure required as a record, outside any negation."""
     def walk(node: Node, negated: bool) -> bool:
@@ -1531,14 +1545,13 @@ def _under_a_reaction(item: Item, under: str) -> tuple[Node, tuple[str, ...]]:
     never the drug or the condition it names, which the patient may well have. An item that names its
     own reaction ("History of delayed hypersensitivity to contrast agents") is read as it stands. Under a
     contraindication header a condition stands as read ("Pacemaker" under "Contraindications to MRI:"), a
-    drug does not."""
+    drug is read as an allergy, as "contraindication to" a drug is."""
     if _CONTRAINDICATED.search(item.text):
         return compile_criterion(item.text, item.kind)
     if under == "contraindication":
         rule, problems = compile_criterion(item.text, item.kind)
-        if any(isinstance(n, Finding) and n.category == "drug" for n in rule.walk()):
-            return Review(item.text, classify_review(item.text), span=(0, len(item.text))), ()
-        return rule, problems
+        if not any(isinstance(n, Finding) and n.category == "drug" for n in rule.walk()):
+            return rule, problems
     rule, problems = _compile_criterion(_ALLERGY_TO + item.text, item.kind)
     concepts = get_lexicon().concepts
     if all_review(rule) or any(isinstance(n, Finding) and (n.category != "allergy" or getattr(concepts.get(n.concept), "category", "drug") != "drug")

@@ -346,8 +346,8 @@ def test_items_under_an_allergy_header_are_allergies_not_drugs_taken():
     assert result.criteria[0].outcome.value != "met"
 
 
-def test_items_under_a_contraindication_header_keep_their_conditions_not_their_drugs():
+def test_items_under_a_contraindication_header_keep_their_conditions_and_read_drugs_as_allergies():
     trial = eligibility.compile_trial("Exclusion Criteria:\n* Contraindications to MRI:\n  * Pacemaker\n"
                                       "* Contraindication to any of the following:\n  * aspirin\n")
     assert trial.criteria[0].children[0].rule.render() == "procedure pacemaker"
-    assert trial.criteria[1].children[0].rule.render() == "REVIEW[not_understood]('aspirin')"
+    assert trial.criteria[1].children[0].rule.render() == "allergy aspirin"
