@@ -1192,11 +1192,14 @@ _PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|recommended|(?
 _NEEDED = re.compile(r"\b(?:requirements?|needs?)\s+(?:for|of)\b", re.I)
 
 
+_ONGOING_PROCEDURES = frozenset({"dialysis", "mechanical_ventilation"})
+
+
 def _procedure_to_come(rule: Node) -> bool:
-    """A procedure read without a period, other than an ongoing one (dialysis)."""
+    """A procedure read without a period, other than an ongoing one (dialysis, mechanical ventilation)."""
     lexicon = get_lexicon()
-    return any(isinstance(n, Finding) and n.category == "procedure" and n.window is None and "dialysis" not in lexicon.ancestors(n.concept)
-               for n in rule.walk())
+    return any(isinstance(n, Finding) and n.category == "procedure" and n.window is None
+               and not _ONGOING_PROCEDURES & lexicon.ancestors(n.concept) for n in rule.walk())
 
 
 def _treatment_read(rule: Node) -> bool:
@@ -1552,6 +1555,8 @@ def _under_a_reaction(item: Item, under: str) -> tuple[Node, tuple[str, ...]]:
         rule, problems = compile_criterion(item.text, item.kind)
         if not any(isinstance(n, Finding) and n.category == "drug" for n in rule.walk()):
             return rule, problems
+        if len(item.text.split()) > 4:  # "Treatment with heparin within 48 hours and ...": more than a drug's name
+            return Review(item.text, classify_review(item.text), span=(0, len(item.text))), ()
     rule, problems = _compile_criterion(_ALLERGY_TO + item.text, item.kind)
     concepts = get_lexicon().concepts
     if all_review(rule) or any(isinstance(n, Finding) and (n.category != "allergy" or getattr(concepts.get(n.concept), "category", "drug") != "drug")
