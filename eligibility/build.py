@@ -537,8 +537,10 @@ class Builder:
 
     def _apart_by_semicolons(self, items: list[Node]) -> list[list[Node]]:
         """The items between semicolons: a period after one ("...; myocardial infarction in the previous
-        year") bounds nothing before the semicolon. Items whose place is not known stay together."""
-        if not items or any(item.span is None for item in items):
+        year") bounds nothing before the semicolon. Among exclusions only: an inclusion's next part may say
+        what the one before asks ("Recent infections requiring systemic treatment; need to have completed
+        antibiotics > 14 days before ..."). Items whose place is not known stay together."""
+        if not items or self.criterion_kind != "exclusion" or any(item.span is None for item in items):
             return [items]
         groups: list[list[Node]] = [[items[0]]]
         for before, item in zip(items, items[1:]):
