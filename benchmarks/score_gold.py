@@ -227,6 +227,11 @@ def _one_variable(lexicon, text: str) -> str:
         found = lexicon.find_term(candidate, ("@lab:",))
         if found:
             return found
+    for candidate in (text, core):
+        # "Proteinuria": a condition its value defines, measured as that value (urine protein)
+        condition = lexicon.concepts.get(lexicon.find_term(candidate, ("@cond:",)) or "")
+        if condition is not None and condition.measured_by:
+            return condition.measured_by
     if _BLOOD_PRESSURE.match(text) and not re.search(r"systolic|diastolic|mean", text, re.I):
         return "@blood_pressure"
     if re.search(r"\bage\b|years old", text, re.I):
