@@ -1066,9 +1066,8 @@ def _requires_what_it_denies(rule: Node) -> bool:
     """Whether an "all of" asks for a finding beside a denial of the same finding."""
     for node in rule.walk():
         if isinstance(node, AllOf):
-            asked = {item.render() for item in node.items if isinstance(item, Finding)}
             denied = {n.render() for item in node.items if isinstance(item, Not) for n in item.item.walk() if isinstance(n, Finding)}
-            if asked & denied:
+            if denied and denied.intersection(item.render() for item in node.items if isinstance(item, Finding)):
                 return True
     return False
 

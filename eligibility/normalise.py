@@ -403,8 +403,7 @@ def _minimum_before_the_name(lexemes: list) -> list:
         if words[index] != "minimum" or not words[index + 1].startswith("@lab:") or words[index + 2] != "of":
             continue
         start = index - 1 if index > 0 and words[index - 1] == "a" else index
-        signed = words[index + 3] in SIGNS
-        bound = [] if signed else [replace(lexemes[index + 2], g=">=")]
+        bound = [] if words[index + 3] in SIGNS else [replace(lexemes[index + 2], g=">=")]
         return lexemes[:start] + [lexemes[index + 1]] + bound + _minimum_before_the_name(lexemes[index + 3:])
     return lexemes
 
@@ -672,6 +671,7 @@ def _class_before_its_scale(lexemes: list) -> list:
     """"Class II-IV New York Heart Association (NYHA) heart failure": the classes said before the scale
     they are of, read as "NYHA II-IV heart failure"."""
     words = [lexeme.g for lexeme in lexemes]
+    analytes = get_lexicon().analytes
     for index, word in enumerate(words):
         if word != "class":
             continue
@@ -679,7 +679,7 @@ def _class_before_its_scale(lexemes: list) -> list:
         while end < len(words) and _CLASS_VALUE.match(words[end]):
             end += 1
         scale = words[end] if end < len(words) else ""
-        analyte = get_lexicon().analytes.get(scale[5:]) if scale.startswith("@lab:") else None
+        analyte = analytes.get(scale[5:]) if scale.startswith("@lab:") else None
         if end == index + 1 or analyte is None or analyte.kind != "score":
             continue
         named = replace(lexemes[index], g=scale, term=lexemes[end].term)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
+from .normalise_measures import SIGNS
+
 _OPENING = re.compile(r"(?:e\.?g|eg|such as|including|for example|for instance)(?: |$)")
 # "(e.g., G-CSF) ≤ 2 weeks prior to ...": a sign opens the period too
-_SIGNS = frozenset({"<", "<=", ">", ">="})
+_SIGNS = SIGNS - {"="}
 _PERIOD_WORDS = frozenset({"within", "in", "during", "over", "for", "before", "prior", "preceding", "since"}) | _SIGNS
 _TIME_UNIT = re.compile(r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)$")
 _NUMBER_OR_SIGN = re.compile(r"\d|[<>=≤≥]")
