@@ -1543,7 +1543,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     lab_near, concept_near, number_near = near(r"@lab:", 5), near(r"@(?:cond|drug|proc):", 14), near(r"\d", 8)
     has_later_lab = ahead(r"@lab:", 24)  # "Heart failure NYHA class ≥ III": a scale after the finding
-    has_sex_condition = ahead(r"(?:for|in) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
+    has_sex_condition = ahead(r"(?:for|in|if(?: a| the patient is)?) (?:men|women|males?|females?|man|woman)(?:\s|$)", 16)
     # "No QTc > 450 msec for males or > 470 msec for females": neither sex's threshold
     negated_clause = _tagged("not", negation + pp.Opt(tok("a", "an")) + (analyte_range | has_sex_condition + sex_thresholds | analyte_cmp)("inner"),
                              lambda r: {"inner": r["inner"]})

@@ -305,7 +305,9 @@ def alternative_bound_bracketed(lexemes: list) -> list:
         if (first_sign is None or _BOUND_SIGNS[first_sign] != _BOUND_SIGNS[words[index + 1]]
                 or words[index - 1] == "(" or any(w in (";", "(", ")") for w in words[index + 1:])):
             return lexemes
-        condition = next((j for j in range(index + 3, len(words)) if words[j] == "if"
+        # "≤ 12 g/dL if female or ≤ 13.5 g/dL if male": each sex's bound, which the grammar reads as such
+        condition = next((j for j in range(index + 3, len(words)) if words[j] == "if" and words[j + 1:j + 2] != ["a"]
+                          and not SEX_WORDS.intersection(words[j + 1:j + 2])
                           or words[j] in ("in", "for") and j + 1 < len(words) and words[j + 1] in _CONDITION_OPENERS), None)
         if condition is None or any(w in ("or", "and/or", "(", ")") for w in words[index + 1:condition]):
             return lexemes
@@ -407,7 +409,7 @@ def sex_after_bound(lexemes: list) -> list:
     """"QTc > 470 males, > 480 females": each sex named right after its bound, read as the "> 470 for
     males, > 480 for females" the grammar knows; only where both sexes are named so, after one measure."""
     words = [lexeme.g for lexeme in lexemes]
-    named = [k for k, w in enumerate(words) if w in SEX_WORDS and k > 1 and words[k - 1] not in ("for", "in", "(", "and", "or")
+    named = [k for k, w in enumerate(words) if w in SEX_WORDS and k > 1 and words[k - 1] not in ("for", "in", "if", "a", "is", "(", "and", "or")
              and (k + 1 == len(words) or words[k + 1] not in SIGNS and words[k + 1] != ":")  # "men ≤ 83": the sex before its bound
              and any(words[j] in SIGNS and words[j + 1][:1].isdigit() for j in range(max(0, k - 6), k - 1))]
     if len(named) != 2 or {words[k] in _MALE_WORDS for k in named} != {True, False}:
