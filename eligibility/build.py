@@ -1547,9 +1547,14 @@ class Builder:
             # another window for some exposures: a finding inside the stated one settles an exclusion,
             # the rest stays open for review
             note_parsed = _one(window.fields["note"])
-            joined = AnyOf if self.criterion_kind == "exclusion" else AllOf
             resolved = self._resolve(combined)
-            longer = self._longer_wait(self.span(note_parsed), self._window(window).reference)
+            said = self._window(window)
+            # a longer wait for some adds exposures, so a finding inside the stated period settles it; a
+            # shorter one ("(2 weeks for biopsy)") takes some away, so only their absence does
+            if len(_other_waits(self.source(note_parsed), said.amount)) > 1:  # "(6 weeks for X; 1 week for Y)"
+                return Review(self.source(p), "not_understood", span=self.span(p))
+            joined = AllOf if isinstance(resolved, Not) != _shorter_wait(self.source(note_parsed), said.amount) else AnyOf
+            longer = self._longer_wait(self.span(note_parsed), said.reference, said.amount)
             if longer is not None and isinstance(resolved, Not) == (self.criterion_kind == "inclusion"):
                 # "chemotherapy within 4 weeks (6 weeks for nitrosoureas)": each named exposure within its own period
                 note = Not(longer, span=longer.span) if isinstance(resolved, Not) else longer
@@ -1800,24 +1805,46 @@ class Builder:
         if p.fields.get("qualifier"):
             if op in ("<", "<="):
                 return Review(self.source(p), "not_understood", span=self.span(p))
-            source = self.source(p)
-            start = source.lower().rfind(str(p.fields["qualifier"]).split()[0].lower())
-            text = source[start:] if start >= 0 else str(p.fields["qualifier"])
-            bracket = re.match(r"\(([^()]*)\)\s*(.*)$", text)
-            if bracket and _TIME_AMOUNT.search(bracket.group(1)):
+            # the qualifier's own lexemes, which a normaliser may have moved after the list they are said in
+            qualifier = str(p.fields["qualifier"])
+            first = bisect.bisect_left(self._offsets, p.end - len(qualifier))
+            last = max(first, bisect.bisect_right(self._offsets, p.end - 1) - 1)
+            said = self.lexemes[first:last + 1]
+            text = self.text[said[0].start:said[-1].end] if said else qualifier
+            # "... and recovered" after the qualifier: a requirement of its own, which no exposure meets vacuously
+            ending = _recovery_at(said)
+            said, recovery = said[:ending], said[ending:]
+            words = [x.g for x in said]
+            closing = _closing_bracket(words) if words[:1] == ["("] else None
+            rest = words[closing + 1:] if closing is not None else words
+            # what the qualifier may add, which "none of them" cannot settle: more exposures after a bracket
+            # ("(6 weeks for nitrosoureas or mitomycin C), radiotherapy, or surgery"), or a recovery inside
+            if (not said or words[:1] == ["("] and (closing is None or _links_outside_brackets(rest))
+                    or any(w.startswith("recover") for w in words)):
+                return Review(self.source(p), "not_understood", span=self.span(p))
+            text = self.text[said[0].start:said[-1].end]
+            exposures = list(recent)
+            if closing is not None and _TIME_AMOUNT.search(" ".join(words[1:closing])):
                 # "(6 weeks for nitrosoureas)": a longer wait for some exposures: the rule must hold, and more
-                if re.sub(r"\W*(?:and )?recover(?:ed|y)\W*", "", bracket.group(2), flags=re.I).strip(" .;,"):
-                    return Review(source, "not_understood", span=self.span(p))
-                bracket_start = self.span(p)[0] + start
-                longer = self._longer_wait((bracket_start, bracket_start + bracket.end(1) + 1), "")
-                if longer is None:
-                    return AllOf((rule, Review(text, "not_understood")), span=self.span(p))
-                after = bracket.group(2).strip(" .;,")
-                exposures = recent + list(longer.items if isinstance(longer, AnyOf) else [longer])
-                recovered = (AnyOf((self._never(exposures, p), Review(after, "not_understood")), span=self.span(p)),) if after else ()
-                return AllOf((rule, Not(longer, span=longer.span), *recovered), span=self.span(p))
-            # "for other types of cancer": fewer exposures count: none at all settles it, one leaves it open
-            return AnyOf((rule, Review(text, "not_understood")), span=self.span(p))
+                if rest:  # "(6 weeks for nitrosoureas) for melanoma": more exposures count, and fewer
+                    return Review(self.source(p), "not_understood", span=self.span(p))
+                longer = self._longer_wait((said[0].start, said[closing].end), "", amount)
+                if longer is not None:
+                    exposures += list(longer.items if isinstance(longer, AnyOf) else [longer])
+                    rule = AllOf((rule, Not(longer, span=longer.span)), span=self.span(p))
+                elif len(_other_waits(text, amount)) > 1:
+                    # "(6 weeks for nitrosoureas; 1 week for capecitabine)": more exposures count, and fewer
+                    return Review(self.source(p), "not_understood", span=self.span(p))
+                else:
+                    # "(2 weeks for biopsy)": a shorter wait for some, which only a patient without any settles
+                    rule = (AnyOf if _shorter_wait(text, amount) else AllOf)((rule, Review(text, "not_understood")), span=self.span(p))
+            else:
+                # "for other types of cancer": fewer exposures count: none at all settles it, one leaves it open
+                rule = AnyOf((rule, Review(text, "not_understood")), span=self.span(p))
+            if recovery:
+                said_recovery = self.text[recovery[0].start:recovery[-1].end].strip(" .;,")
+                recovered = AnyOf((self._never(exposures, p), Review(said_recovery, "not_understood")), span=self.span(p))
+                rule = AllOf((*(rule.items if isinstance(rule, AllOf) else (rule,)), recovered), span=self.span(p))
         return rule
 
     def _never(self, findings: list[Node], p: Parsed) -> Node:
@@ -1829,29 +1856,53 @@ class Builder:
         ever = [replace(node, window=None, status="") for node in findings]
         return ever[0] if len(ever) == 1 else AnyOf(tuple(ever), span=self.span(p))
 
-    def _longer_wait(self, span: tuple[int, int], reference: str) -> Node | None:
-        """"(6 weeks for nitrosoureas or mitomycin C)": a period of its own for the drugs or procedures
-        it names, as a finding of each within it; None when the bracket says anything else."""
+    def _longer_wait(self, span: tuple[int, int], reference: str, least: Amount) -> Node | None:
+        """"(6 weeks for nitrosoureas or mitomycin C)", "(6 weeks for prior treatment with mitomycin C; 12
+        weeks for radioimmunotherapy)": a period of its own for the drugs or procedures each part names,
+        as a finding of each within it; None when the bracket says anything else, or a shorter period
+        ("(2 weeks for biopsy)" relaxes the rule for them, which more findings cannot say)."""
         lexemes = [x for x in self.lexemes if span[0] <= x.start and x.end <= span[1]]
         if lexemes and lexemes[0].g == "(" and lexemes[-1].g == ")":
             lexemes = lexemes[1:-1]
+        parts, start = [], 0
+        for index, lexeme in enumerate(lexemes):
+            if lexeme.g == ";":
+                parts.append(lexemes[start:index])
+                start = index + 1
+        parts.append(lexemes[start:])
+        findings = []
+        for part in parts:
+            read = self._wait_of_some(part, reference, least)
+            if read is None:
+                return None
+            findings += read
+        if not findings:
+            return None
+        return findings[0] if len(findings) == 1 else AnyOf(tuple(findings), span=(findings[0].span[0], findings[-1].span[1]))
+
+    def _wait_of_some(self, lexemes: list[Lexeme], reference: str, least: Amount) -> list[Finding] | None:
+        """"≥ 6 weeks for nitrosoureas, mitomycin C, or bicalutamide", "4 weeks if prior nitrosourea": the
+        findings of each drug or procedure named, within the period said first."""
         words = [x.g for x in lexemes]
-        if len(words) < 4 or not re.fullmatch(r"\d+(?:\.\d+)?", words[0]) or words[2] != "for":
+        first = 1 if words[:1] in (["≥"], [">="]) else 0
+        if len(words) < first + 4 or not re.fullmatch(r"\d+(?:\.\d+)?", words[first]):
             return None
         try:
-            unit = unit_from_tokens((words[1],))
+            unit = unit_from_tokens((words[first + 1],))
         except UnitError:
             return None
-        names = lexemes[4:] if words[3] == "the" else lexemes[3:]
-        terms, links = names[0::2], [x.g for x in names[1::2]]
-        if not terms or len(terms) != len(links) + 1 or not compatible(unit, "day") or any(
-                link not in ("or", ",", "and", "and/or") for link in links) or not all(
-                x.g.startswith(("@drug:", "@proc:")) for x in terms):
+        said = next((k for k in range(first + 2, len(words)) if words[k] not in _WAIT_FILLER), len(words))
+        if (not compatible(unit, "day") or not compatible(least.unit, "day") or not _WAIT_FOR.fullmatch(" ".join(words[first + 2:said]))
+                or quantity(float(words[first]), unit) < least.quantity()):
             return None
-        window = Window(Amount(float(words[0]), unit, self.text[lexemes[0].start:lexemes[1].end]), reference)
-        findings = tuple(Finding(span=(x.start, x.end), concept=x.term, category=self.lexicon.concepts[x.term].category,
-                                 window=window) for x in terms)
-        return findings[0] if len(findings) == 1 else AnyOf(findings, span=(terms[0].start, terms[-1].end))
+        names = lexemes[said:]
+        terms = [x for x in names if x.g not in _WAIT_LINKS]
+        if not terms or names[0] not in terms or names[-1] not in terms or not all(x.g.startswith(("@drug:", "@proc:")) for x in terms) or any(
+                a.g.startswith("@") and b.g.startswith("@") for a, b in zip(names, names[1:])):
+            return None
+        window = Window(Amount(float(words[first]), unit, self.text[lexemes[first].start:lexemes[first + 1].end]), reference)
+        return [Finding(span=(x.start, x.end), concept=x.term, category=self.lexicon.concepts[x.term].category, window=window)
+                for x in terms]
 
     def build_flags(self, p: Parsed) -> Node:
         flags = p.fields["flags"]
@@ -1985,6 +2036,69 @@ def _one(value):
 _LONE_MODIFIER = re.compile(
     r"(?:current|previous|prior|past|active|ongoing|recent|known|suspected|chronic|acute|resolved|treated|untreated"
     r"|controlled|uncontrolled|stable|unstable|present|existing|documented|confirmed)", re.I)
+# "6 weeks for prior treatment with nitrosoureas", "4 weeks if prior nitrosourea": the words between a
+# longer wait and the drugs it is for
+_WAIT_FILLER = frozenset("for if in of case cases the prior previous any patients subjects those treated treatment therapy with who "
+                         "have had received receiving use".split())
+_WAIT_FOR = re.compile(r"(?:for|if|in (?:the )?cases? of)(?: (?:the|prior|previous|any))*(?: (?:patients|subjects|those) (?:treated with|who (?:have )?(?:had|received))"
+                       r"| (?:treatment|therapy|use) (?:with|of)| treated with)?")
+_WAIT_LINKS = frozenset({",", "or", "and", "and/or"})
+_LINKS_AFTER_A_BRACKET = frozenset({",", "or", "and", "and/or", "&", ";"})
+
+
+def _links_outside_brackets(words: list[str]) -> bool:
+    """Whether a list goes on in `words`, outside any bracket: "(e.g., flutamide) or hormonal treatment"."""
+    depth = 0
+    for word in words:
+        depth += (word == "(") - (word == ")")
+        if depth == 0 and word in _LINKS_AFTER_A_BRACKET:
+            return True
+    return False
+
+
+def _recovery_at(lexemes: list) -> int:
+    """Where a closing "and recovered", ", and fully recovered." starts in `lexemes`; their length if none."""
+    words = [x.g for x in lexemes]
+    end = len(words)
+    while end and words[end - 1] in (".", ";"):
+        end -= 1
+    if not end or not words[end - 1].startswith("recover"):
+        return len(words)
+    start = end - 1 - (end >= 2 and words[end - 2] == "fully")
+    if start < 1 or words[start - 1] not in ("and", "with"):
+        return len(words)
+    start -= 1
+    return start - (start >= 1 and words[start - 1] == ",")
+
+
+def _closing_bracket(words: list[str]) -> int | None:
+    """The index of the bracket that closes the one opening `words`, or None."""
+    depth = 0
+    for index, word in enumerate(words):
+        depth += (word == "(") - (word == ")")
+        if depth == 0:
+            return index if word == ")" else None
+    return None
+
+
+# the periods that open a note or one of its parts: "(6 weeks for nitrosoureas; 1 week for capecitabine)"
+_PERIOD_IN_A_NOTE = re.compile(r"(?:^\(?|[;,]) *(?:>=? ?|≥ ?|at least )?(\d+(?:\.\d+)?) *(hours?|days?|weeks?|months?|years?)\b", re.I)
+
+
+def _shorter_wait(text: str, least: Amount) -> bool:
+    """Whether a note on a period gives a shorter one for some: "(2 weeks for biopsy)" after "within 4 weeks"."""
+    return "shorter" in _other_waits(text, least)
+
+
+def _other_waits(text: str, least: Amount) -> set[str]:
+    """How the periods a note gives compare with the one stated: "longer", "shorter" or both ("(6 weeks
+    for nitrosoureas; 1 week for capecitabine)" after "3 weeks")."""
+    if not compatible(least.unit, "day"):
+        return set()
+    return {"shorter" if quantity(float(period.group(1)), period.group(2).lower()) < least.quantity() else "longer"
+            for period in _PERIOD_IN_A_NOTE.finditer(text)}
+
+
 _TIME_AMOUNT = re.compile(r"\d+\s*(?:years?|months?|weeks?|days?|hours?|wks?|mos?)\b", re.I)
 _PATIENT_NOUNS = re.compile(
     r"(?:healthy |male |female |pediatric |paediatric )?(?:children|child|infants?|adolescents?|neonates?|newborns?|bab(?:y|ies)"
