@@ -120,7 +120,8 @@ class Lexicon:
         for entry in data_json("analytes.json", keys)["entries"]:
             bare = tuple((b["unit"], float(b["min"]), float(b["max"])) for b in entry.get("bare_units", ()))
             analyte = Analyte(
-                entry["id"], entry["names"][0], tuple(entry["names"]), entry["unit"], entry["kind"],
+                # an analyte without names is named by a normaliser alone ("alcohol intake", only before a bound)
+                entry["id"], entry["names"][0] if entry["names"] else entry["id"].replace("_", " "), tuple(entry["names"]), entry["unit"], entry["kind"],
                 entry.get("molar_mass"), entry.get("valence"), bare, tuple(entry.get("loinc", {}).items()),
                 tuple(entry.get("other_units", ())), float(entry.get("step", 1.0)),
                 tuple((letter.lower(), float(low), float(high)) for letter, (low, high) in entry.get("classes", {}).items()),

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from .lexicon import Lexeme, formula_names, formula_word, get_lexicon
 from .normalise_dipstick import dipstick_grades
+from .normalise_alcohol import alcohol_amounts
 from .normalise_examples import examples_before_a_period
 from .normalise_waits import wait_after_its_list
 from .normalise_doses import amount_a_day, dose_in_equivalents
@@ -28,7 +29,6 @@ from .normalise_measures import (
     corrected_calcium_named,
     measure_of_condition,
     snellen_as_decimal,
-    alcohol_amounts,
     named_after_amount,
     negative_infection,
     ratio_named_in_parts,

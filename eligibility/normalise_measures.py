@@ -632,36 +632,3 @@ def snellen_as_decimal(lexemes: list) -> list:
 
 
 _DECIMAL = re.compile(r"\d*\.?\d+")
-
-
-_ALCOHOL_AMOUNT_UNITS = frozenset({"units", "unit", "drinks", "drink", "g", "grams", "gram"})
-# "alcohol consumption", "intake of alcohol": the intake, when a bound in alcohol's units follows
-_ALCOHOL_INTAKE = re.compile(r"(?:(?:alcohol|ethanol)(?: (?:consumption|intake|use|drinking|ingestion))?"
-                             r"|(?:consumption|intake|use|ingestion) of (?:alcohol|ethanol))"
-                             r"(?= (?:of )?(?:(?:>|>=|more than|greater than|over|exceeding|in excess of|at least|<|<=|less than|up to) )?"
-                             r"\d+(?:\.\d+)? (?:units?|drinks?|g|grams?)(?: |$))")
-
-
-def alcohol_amounts(lexemes: list) -> list:
-    """"Alcohol consumption > 21 units/week", "(alcohol > 25 units/week)": the words that name the drinking,
-    with a bound in alcohol's units after them, are the intake; "40 g of alcohol per day": the substance
-    between the unit and its time is said already. Without a bound ("use of alcohol within 48 hours")
-    they stay an exposure."""
-    words = [lexeme.g for lexeme in lexemes]
-    if "alcohol" not in words and "ethanol" not in words:
-        return lexemes
-    text = " ".join(words)
-    found = _ALCOHOL_INTAKE.search(text)
-    if not found:
-        return lexemes
-    first = len(text[:found.start()].split())
-    last = first + len(found.group(0).split())
-    intake = Lexeme("@lab:alcohol_intake", lexemes[first].start, lexemes[last - 1].end, "alcohol_intake")
-    rest = lexemes[last:]
-    rest_words = words[last:]
-    for index in range(len(rest_words) - 2):  # "40 g of alcohol per day"
-        if (rest_words[index] in _ALCOHOL_AMOUNT_UNITS and rest_words[index + 1] == "of" and rest_words[index + 2] in ("alcohol", "ethanol")
-                and rest_words[index + 3:index + 4] in (["per"], ["/"], ["a"], ["daily"], ["weekly"])):
-            rest = rest[:index + 1] + rest[index + 3:]
-            break
-    return lexemes[:first] + [intake] + alcohol_amounts(rest)

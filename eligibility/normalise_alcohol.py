@@ -1,0 +1,106 @@
+"""How much alcohol a patient drinks, said in the many ways criteria say it.
+
+"Alcohol consumption > 21 units/week", "an average weekly intake of >14 drinks", "consumes >2 alcoholic
+drinks per day", "average weekly alcohol intake of greater than 21 units": the words that name the
+drinking, with a bound in alcohol's units after them, are the intake; a weekly or daily intake gives
+the bound its period; "alcoholic drinks" and "alcoholic beverages" are drinks; "(1 drink = 150 mL of
+wine ...)" says what a drink is, which the unit says already. Without a bound ("use of alcohol within
+48 hours") the words stay an exposure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import Lexeme
+
+_AMOUNT_UNITS = frozenset({"units", "unit", "drinks", "drink", "g", "grams", "gram"})
+_SIGN = r"(?:>|>=|<|<=|more than|greater than|over|exceeding|in excess of|at least|less than|up to)"
+_BOUND = rf"(?:{_SIGN} )?\d+(?:\.\d+)? (?:units?|drinks?|g|grams?)(?: |$)"
+_AVERAGE = r"(?:(?:an|the) )?(?:(?:average|mean|usual|regular) )?"
+_INTAKE = re.compile(
+    rf"(?:{_AVERAGE}(?:(weekly|daily) )?(?:alcohol|ethanol|@lab:alcohol_intake)(?: (?:consumption|intake|use|drinking|ingestion))?"
+    rf"|{_AVERAGE}(?:(weekly|daily) )?(?:consumption|intake|use|ingestion) of (?:alcohol|ethanol)"
+    # "Regular alcohol consumption defined as an average weekly intake of >14 drinks": alcohol said before
+    rf"|{_AVERAGE}(weekly|daily) (?:intake|consumption)"
+    # "consumes >14 alcoholic beverages/week": the drinking said by its verb
+    rf"|(?:(?:routinely|regularly|habitually) )?(?:consumes|consuming|consumption of|drinks|drinking|intake of)(?= {_SIGN} \d\S* drinks? ))"
+    rf"(?= (?:(?:of|averaging|on average|of on average) )?{_BOUND})")
+_FILLER = frozenset({"averaging", "on", "average"})
+_AFTER_THE_UNIT = frozenset({"/", "per", "a", "each", "daily", "weekly", "every"})
+_DRINK_NAMES = {("alcoholic", "drinks"): "drinks", ("alcoholic", "drink"): "drink", ("alcoholic", "beverages"): "drinks",
+                ("alcoholic", "beverage"): "drink", ("alcohol", "drinks"): "drinks", ("standard", "drinks"): "drinks",
+                ("standard", "drink"): "drink"}
+_DRINK_DEFINED = re.compile(r"\( (?:1|one) (?:standard )?(?:drink|unit|glass) (?:=|is|equals|corresponds|of alcohol is)(?: [^()]*)? \)")
+
+
+def alcohol_amounts(lexemes: list) -> list:
+    words = [lexeme.g for lexeme in lexemes]
+    if not {"alcohol", "ethanol", "alcoholic", "@lab:alcohol_intake"} & set(words):
+        return lexemes
+    return _intakes(_drinks_named(_without_drink_defined(lexemes)))
+
+
+def _without_drink_defined(lexemes: list) -> list:
+    text = " ".join(lexeme.g for lexeme in lexemes)
+    found = _DRINK_DEFINED.search(text)
+    if not found:
+        return lexemes
+    first = len(text[:found.start()].split())
+    last = first + len(found.group(0).split())
+    return lexemes[:first] + lexemes[last:]
+
+
+def _drinks_named(lexemes: list) -> list:
+    """"2 alcoholic drinks", "14 alcoholic beverages": the drinks a bound counts, after its number."""
+    out = []
+    index = 0
+    while index < len(lexemes):
+        pair = tuple(lexeme.g for lexeme in lexemes[index:index + 2])
+        if pair in _DRINK_NAMES and out and out[-1].g[:1].isdigit():
+            out.append(Lexeme(_DRINK_NAMES[pair], lexemes[index].start, lexemes[index + 1].end))
+            index += 2
+            continue
+        out.append(lexemes[index])
+        index += 1
+    return out
+
+
+def _intakes(lexemes: list) -> list:
+    words = [lexeme.g for lexeme in lexemes]
+    text = " ".join(words)
+    found = _INTAKE.search(text)
+    if not found:
+        return lexemes
+    first = len(text[:found.start()].split())
+    last = first + len(found.group(0).split())
+    intake = Lexeme("@lab:alcohol_intake", lexemes[first].start, lexemes[last - 1].end, "alcohol_intake")
+    rest = list(lexemes[last:])
+    while rest and rest[0].g in _FILLER:  # "alcohol consumption averaging >7 drinks/week"
+        rest = rest[1:]
+    rest_words = [lexeme.g for lexeme in rest]
+    period = next((group for group in found.groups() if group), None)
+    if period:
+        rest = _per_period(rest, "week" if period == "weekly" else "day")
+        rest_words = [lexeme.g for lexeme in rest]
+    for index in range(len(rest_words) - 2):  # "40 g of alcohol per day": the substance said already
+        if (rest_words[index] in _AMOUNT_UNITS and rest_words[index + 1] == "of" and rest_words[index + 2] in ("alcohol", "ethanol")
+                and rest_words[index + 3:index + 4] in (["per"], ["/"], ["a"], ["daily"], ["weekly"])):
+            rest = rest[:index + 1] + rest[index + 3:]
+            break
+    return lexemes[:first] + [intake] + _intakes(rest)
+
+
+
+def _per_period(lexemes: list, period: str) -> list:
+    """"average weekly alcohol intake of greater than 21 units if male or 14 units if female": each bound
+    of the clause in the period the name gives it."""
+    out = []
+    for index, lexeme in enumerate(lexemes):
+        if lexeme.g in (";", "."):
+            return out + lexemes[index:]
+        out.append(lexeme)
+        after = lexemes[index + 1].g if index + 1 < len(lexemes) else ""
+        if lexeme.g in _AMOUNT_UNITS and index and lexemes[index - 1].g[:1].isdigit() and after not in _AFTER_THE_UNIT:
+            out += [Lexeme("/", lexeme.end, lexeme.end), Lexeme(period, lexeme.end, lexeme.end)]
+    return out
