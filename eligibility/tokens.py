@@ -345,6 +345,10 @@ _FRACTION_SLASHES = str.maketrans({"⁄": "/", "∕": "/"})
 _SYMBOL_FONT_SIGN = re.compile(r"(?<![^\s(\[:])[³£](?= ?\d)")
 
 
+# "Aplidin®", "Neulasta™": a mark after a product's name says nothing of what it is
+_TRADEMARKS = frozenset({"®", "™", "℠", "(R)"})
+
+
 def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens with spans into `text`."""
     tokens: list[Token] = []
@@ -364,6 +368,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.extend(_split(tail, p_end))
             continue
         tokens.extend(_split(piece, start))
+    tokens = [token for token in tokens if token.text not in _TRADEMARKS]
     return _bare_powers(_join_comparators(_join_powers(_capital_units(_product_codes(_code_points(tokens))))))
 
 
