@@ -1474,7 +1474,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
                                 "history", "prior", "previous", "child", "children", "kid", "kids", "infant", "infants", "baby",
                                 "babies", "son", "daughter", "parent", "parents", "mother", "father", "partner", "partners",
                                 "spouse", "caregiver", "caregivers", "sibling", "siblings", "household", "contact", "contacts",
-                                "donor", "donors", "member", "members", "relative", "relatives", "newborn", "newborns", "offspring"])
+                                "donor", "donors", "member", "members", "relative", "relatives", "newborn", "newborns", "offspring",
+                                *p["ageless_things"]])
     # and the words stop at the age: "Surgical patients 60 years of age or older"
     age_ahead = r"\d[\d.]* (?:(?:-|to|and) \d[\d.]* )?(?:years?|yrs?)(?: |$)"
     def words_before_an_age(stops: str = "") -> pp.ParserElement:

@@ -11,8 +11,10 @@ exception or an example of it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
+from .lexicon import get_lexicon
 from .nodes import Between, Compare, Node, OneOf, Review
 
 # coarsest cut first; a piece not understood is cut again at the next level
@@ -60,7 +62,10 @@ def readings_in(text: str, kind: str, compile_part: CompilePart) -> list[tuple[i
         # "Adults residing in the United States aged 18 years or older proficient in English": an age
         # named in words no cut sets apart
         for said in _ages_named(text):
-            if not _ANOTHER_PERSON.search(text[max(0, said.start() - 60):said.start()]) and reader.read(said.group(0), said.start(), False):
+            before = text[max(0, said.start() - 60):said.start()]
+            if _ANOTHER_PERSON.search(before) or _a_things_age(before, said.group(0)):
+                continue
+            if reader.read(said.group(0), said.start(), False):
                 break
     return found
 
@@ -68,6 +73,17 @@ def readings_in(text: str, kind: str, compile_part: CompilePart) -> list[tuple[i
 # "a deceased donor aged 70 years or older", "whose parents are aged 18": someone else's age
 _ANOTHER_PERSON = re.compile(r"\b(?:donors?|parents?|mothers?|fathers?|partners?|spouses?|relatives?|siblings?|sisters?|brothers?|husbands?"
                             r"|wi(?:fe|ves)|caregivers?|guardians?|offspring|fetus|foetus)\b", re.I)
+
+
+def _a_things_age(before: str, said: str) -> bool:
+    """"Ulcers older than 1 year", "a biopsy older than 6 months": how old a thing is, not the patient."""
+    words = before.lower().split()
+    return bool(words) and re.match(r"(?:older|younger)\b", said, re.I) is not None and words[-1].strip(",;:()") in _ageless_things()
+
+
+@lru_cache(maxsize=1)
+def _ageless_things() -> frozenset[str]:
+    return frozenset(get_lexicon().phrases["ageless_things"])
 
 
 def says_an_age(text: str) -> bool:
@@ -116,6 +132,8 @@ class _Reader:
         for word in list(_WORD.finditer(body))[1:_MOST_LEADING_WORDS + 1]:
             rest = body[word.start():]
             if not COMPARED_NUMBER.search(rest) or self.tried >= _MOST_PIECES:
+                return
+            if _a_things_age(body[:word.start()], rest):
                 return
             if self.read(rest, offset + word.start(), True) is not None:
                 return

@@ -78,3 +78,9 @@ def test_an_age_named_in_words_no_cut_sets_apart_is_read_in_review_and_not_someo
                                   "understanding and reading the English language\n* Liver transplant from a deceased donor aged 70 "
                                   "years or older with qqq")
     assert [(r.criterion, r.variable, r.op, r.value, r.in_review) for r in rows] == [(0, "age", ">=", 18.0, True)]
+
+
+def test_how_old_a_thing_is_is_no_age_of_the_patient():
+    rows = eligibility.thresholds("Exclusion Criteria:\n* Ulcers older than 1 year.\n* Archival biopsy older than 6 months\n"
+                                  "* Patients older than 80 years")
+    assert [(r.criterion, r.variable, r.op, r.value) for r in rows] == [(2, "age", ">", 80.0)]
