@@ -2593,9 +2593,12 @@ def _may_qualify_main(examples: Node, bracketed: bool = False) -> bool:
         read = [item for item in last.items if not all(isinstance(n, Review) and not _TIME_AMOUNT.search(n.text)
                                                        for n in item.walk() if not n.children())]
         last = read[-1] if read else last.items[-1]
-    if isinstance(last, Finding):
-        return last.window is not None
-    return isinstance(last, Review) and bool(_TIME_AMOUNT.search(last.text))
+    if isinstance(last, Finding) and last.window is not None or isinstance(last, Review) and bool(_TIME_AMOUNT.search(last.text)):
+        return True
+    # "..., including herbal medications and grapefruit juice within 14 days or 5 half-lives (whichever is
+    # longer)": a period on an example before the last, its wait told apart, may as well bound them all
+    return any(isinstance(n, Finding) and n.window is not None for n in examples.walk()) and any(
+        isinstance(n, Review) and _HALF_LIVES.search(n.text) for n in examples.walk())
 
 
 def _leading_window_may_cover(parsed_parts, items: list[Node]) -> bool:

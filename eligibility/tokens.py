@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 
@@ -369,7 +369,7 @@ def tokenize(text: str) -> list[Token]:
             continue
         tokens.extend(_split(piece, start))
     tokens = [token for token in tokens if token.text not in _TRADEMARKS]
-    return _bare_powers(_join_comparators(_join_powers(_capital_units(_product_codes(_code_points(tokens))))))
+    return _bare_powers(_join_comparators(_join_powers(_capital_units(_cyp_isoforms(_product_codes(_code_points(tokens)))))))
 
 
 _SQUARED_LENGTHS = {"m": "m2", "meter": "m2", "meters": "m2", "metre": "m2", "metres": "m2", "cm": "cm2", "mm": "mm2"}
@@ -414,6 +414,89 @@ def _product_codes(tokens: list[Token]) -> list[Token]:
         out.append(tok)
         i += 1
     return out
+
+
+# "cytochrome P450 (CYP) 3A4", "CYP 2D6", "cytochrome P-450 2C19", "CYP3A4/5": one isoform, one word
+_CYP_PREFIXES = (("cytochrome", "p450", "(", "cyp", ")"), ("cytochrome", "p450"), ("cytochrome", "p", "-", "450"), ("cytochrome", "p", "450"),
+                 ("cytochrome", "p-450"), ("cyp450",), ("cyp", "-"), ("cyp",))
+_CYP_FAMILY = re.compile(r"\d")
+_CYP_SUBFAMILY = re.compile(r"[a-e]\d{0,2}")
+_CYP_ISOFORM = re.compile(r"cyp(\d[a-e]\d{0,2})")
+
+
+def _cyp_isoforms(tokens: list[Token]) -> list[Token]:
+    norms = [token.norm for token in tokens]
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        isoform, end = _cyp_isoform_at(norms, i)
+        if isoform is None:
+            out.append(tokens[i])
+            i += 1
+            continue
+        # "CYP3A4/5", "CYP3A4/CYP3A5": the subfamily's two, which criteria treat as one
+        if end + 1 < len(norms) and norms[end] == "/" and (norms[end + 1].isdigit() or _CYP_ISOFORM.fullmatch(norms[end + 1])):
+            end += 2
+        if isoform == "3a":  # "CYP3A inhibitors": the subfamily, whose drugs are CYP3A4's
+            isoform = "3a4"
+        restated, after = _cyp_isoform_at(norms, end + 1) if end + 2 < len(norms) and norms[end] == "(" else (None, end)
+        if restated is not None and after < len(norms) and norms[after] == ")" and restated.startswith(isoform[:2]):
+            end = after + 1  # "cytochrome P450 3A4 (CYP3A4)": said again
+        text = " ".join(token.text for token in tokens[i:end])
+        out.append(Token(text, "cyp" + isoform, tokens[i].start, tokens[end - 1].end))
+        i = end
+    return _cyp_actions_shared(out)
+
+
+_CYP_ACTIONS = frozenset({"inhibitors", "inducers", "inhibitor", "inducer"})
+_CYP_LINKS = frozenset({"or", "and", "and/or", "/"})
+_CYP_STRENGTHS = frozenset({"strong", "potent", "moderate", "weak"})
+
+
+def _strengths_before(norms: list[str], i: int) -> int:
+    """Where the strengths said before token `i` start: "strong or moderate", "strong/moderate"."""
+    start = i
+    while start and norms[start - 1] in _CYP_STRENGTHS:
+        start -= 1
+        if start >= 2 and norms[start - 1] in _CYP_LINKS and norms[start - 2] in _CYP_STRENGTHS:
+            start -= 1
+    return start
+
+
+def _cyp_actions_shared(tokens: list[Token]) -> list[Token]:
+    """"CYP3A4 inducers or inhibitors", "inhibitors/inducers of CYP2D6": each action with the isoform
+    ("CYP3A4 inducers or CYP3A4 inhibitors"), the isoform's name read again where it is not written."""
+    norms = [token.norm for token in tokens]
+    for i in range(len(tokens) - 3):
+        first, link, second = norms[i + 1:i + 4] if i + 3 < len(norms) else ("", "", "")
+        if norms[i].startswith("cyp") and _CYP_ISOFORM.fullmatch(norms[i]) and first in _CYP_ACTIONS and link in _CYP_LINKS and second in _CYP_ACTIONS:
+            # "strong CYP3A4 inhibitors or inducers": the strength goes with both
+            said = tokens[_strengths_before(norms, i):i + 1]
+            again = [replace(token, start=tokens[i + 3].start, end=tokens[i + 3].start) for token in said]
+            return tokens[:i + 2] + [replace(tokens[i + 2], norm="or")] + again + tokens[i + 3:]
+        if (norms[i] in _CYP_ACTIONS and norms[i + 1] in _CYP_LINKS and norms[i + 2] in _CYP_ACTIONS and norms[i + 3] == "of"
+                and i + 4 < len(norms) and _CYP_ISOFORM.fullmatch(norms[i + 4])):
+            said = tokens[i + 4]
+            again = [replace(tokens[i + 3], start=tokens[i + 1].start, end=tokens[i + 1].start), replace(said, start=tokens[i + 1].start, end=tokens[i + 1].start)]
+            strength = [replace(token, start=tokens[i + 2].start, end=tokens[i + 2].start) for token in tokens[_strengths_before(norms, i):i]]
+            return tokens[:i + 1] + again + [replace(tokens[i + 1], norm="or")] + strength + tokens[i + 2:]
+    return tokens
+
+
+def _cyp_isoform_at(norms: list[str], i: int) -> tuple[str | None, int]:
+    """The isoform named from token `i` ("3a4") and where its name ends, or (None, i)."""
+    single = _CYP_ISOFORM.fullmatch(norms[i])
+    if single:
+        return single.group(1), i + 1
+    for prefix in _CYP_PREFIXES:
+        at = i + len(prefix)
+        if tuple(norms[i:at]) != prefix:
+            continue
+        if at < len(norms) and re.fullmatch(r"\d[a-e]\d{0,2}", norms[at]):
+            return norms[at], at + 1
+        if at + 1 < len(norms) and _CYP_FAMILY.fullmatch(norms[at]) and _CYP_SUBFAMILY.fullmatch(norms[at + 1]):
+            return norms[at] + norms[at + 1], at + 2
+    return None, i
 
 
 _MOLAR = {"mM": "mmol", "µM": "umol", "μM": "umol", "uM": "umol", "nM": "nmol", "pM": "pmol"}
