@@ -352,11 +352,30 @@ _BOUND_WORDS = frozenset({*SIGNS, "less", "greater", "more", "lower", "higher", 
 
 
 def _without_either_before_bounds(lexemes: list) -> list:
-    """"Seated systolic blood pressure either < 100 mm Hg or > 150 mm Hg": the two bounds are the
-    alternatives "or" already joins; "either" adds nothing."""
-    words = [lexeme.g for lexeme in lexemes] + [""]
+    """"Seated systolic blood pressure either < 100 mm Hg or > 150 mm Hg", "ECOG of either 0 or 1", "either
+    partial or total gastrectomy": the alternatives "or" already joins, a bound or a single word each;
+    "either" adds nothing. Not after "and", where it groups ("sirolimus and either cyclosporine or
+    tacrolimus"), nor before longer alternatives, whose reach it marks."""
+    words = [lexeme.g for lexeme in lexemes] + [""] * 5
     return [lexeme for index, lexeme in enumerate(lexemes)
-            if not (words[index] == "either" and words[index + 1] in _BOUND_WORDS and "or" in words[index + 2:])]
+            if not (words[index] == "either" and (words[index + 1] in _BOUND_WORDS and "or" in words[index + 2:]
+                                                  or _one_word_each(words, index + 1) and words[index - 1] not in ("and", "&", "with", "plus")))]
+
+
+def _one_word_each(words: list[str], start: int) -> bool:
+    """"0 or 1", "partial or total", "an IRB or IEC": one word (after an article) before "or" and after it."""
+    first = start + (words[start] in ("a", "an", "the"))
+    # "either platinum or paclitaxel that is unable to be desensitized": a clause after both, which "either" fences
+    return (words[first + 1] == "or" and words[first] not in _EITHER_AS_ANY and bool(words[first + 2]) and words[first + 2] not in (",", ";", ".", "(")
+            and words[first + 3] not in _CLAUSE_OPENERS)
+
+
+_CLAUSE_OPENERS = frozenset({"that", "which", "who", "whose", "where", "requiring", "unable", "not", "if", "unless", "when"})
+
+
+# "either eye", "either of the following": "either" as "any one", which the words after it need
+_EITHER_AS_ANY = frozenset({"eye", "eyes", "side", "sides", "sex", "sexes", "gender", "genders", "arm", "arms", "leg", "legs", "breast", "ear",
+                            "kidney", "lung", "hand", "foot", "of", "one", "parent", "group", "study", "trial", "part", "cohort", "", ":", ","})
 
 
 _LIMIT_WORDS = frozenset({"uln", "iuln", "lln", "iulnr", "ulnr", "institutional", "upper", "lower", "normal"})
@@ -691,7 +710,7 @@ def _class_before_its_scale(lexemes: list) -> list:
 def _vaccination_with_a_vaccine(lexemes: list) -> list:
     """"Immunization with attenuated live vaccines", "vaccinated with live, attenuated vaccines": the
     vaccine given, which "with" would join to any vaccination as a second requirement."""
-    words = [lexeme.g for lexeme in lexemes] + ["", "", ""]
+    words = [lexeme.g for lexeme in lexemes] + [""] * 5
     lexicon = get_lexicon()
     for index in range(len(lexemes) - 2):
         if words[index] not in ("@drug:vaccine", "vaccinated") or words[index + 1] != "with":
@@ -708,7 +727,7 @@ _DURATION_BOUNDS = COMPARATOR_OPENINGS | {"up", "longer", "shorter", "minimum", 
 def _duration_named(lexemes: list) -> list:
     """"Diabetes duration > 12 years", "Duration of diabetes of at least 1 year": how long the disease has
     lasted, said as "diabetes for > 12 years"."""
-    words = [lexeme.g for lexeme in lexemes] + ["", "", ""]
+    words = [lexeme.g for lexeme in lexemes] + [""] * 5
 
     def bound_follows(at: int) -> bool:  # "> 12 years", "of at least 1 year", "more than 6 months"
         at += words[at] == "of"
