@@ -1427,11 +1427,15 @@ class Builder:
             # "Surgery > 4 weeks" may say how long ago as well as how long
             return Review(self.source(p), "not_understood", span=self.span(p))
         nodes: list[Node] = []
-        for item in f["items"]:
+        for index, item in enumerate(f["items"]):
             concept = self.lexicon.concepts[item["concept"]]
             category = "allergy" if f["mode"] == "allergy" and concept.category != "condition" else concept.category
+            # "Secondary hypertension, severe hypertension, or malignant hypertension": an item with qualifiers of
+            # its own does not take those said before the first
+            own = index > 0 and bool(item["qualifiers"])
             qualifiers = _dated(tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
-                                                    for q in [*f.get("pre_qualifiers", ()), *item["qualifiers"], *shared])), window)
+                                                    for q in [*(() if own else f.get("pre_qualifiers", ())), *item["qualifiers"],
+                                                              *(() if own else shared)])), window)
             other = self._other_than_studied(concept.id, f, p)
             nodes.append(self._at_most_grade(self._with_qualifier_choices(
                 Finding(concept.id, category, status, _without_other_words(qualifiers) if other else qualifiers, window,
@@ -1646,10 +1650,13 @@ class Builder:
             return Review(self.source(p), "not_understood", span=self.span(p))
         window = self._window(f["window"]) if f.get("window") else (self._window(f["washout"]) if f.get("washout") else None)
         nodes = []
-        for words, name in zip(items, names):
+        for index, (words, name) in enumerate(zip(items, names)):
             tag = next((w for w in words if w.startswith("@")), None)
             modifiers = (text_key(name),) if tag and name.strip() else ()
-            qualifiers = _dated(tuple(dict.fromkeys([*(f.get("qualifiers") or ()), *modifiers])), window)
+            # "Secondary hypertension, severe hypertension, or malignant hypertension": a later name with
+            # words of its own does not take those said before the first
+            leading = () if index and modifiers else (f.get("qualifiers") or ())
+            qualifiers = _dated(tuple(dict.fromkeys([*leading, *modifiers])), window)
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
                 category = "allergy" if f.get("allergy") and concept.category != "condition" else concept.category

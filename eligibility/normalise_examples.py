@@ -1,10 +1,12 @@
-"""Examples in brackets between a term and the period that bounds it.
+"""Examples in brackets between a term and the period that bounds it, or the rest of its list.
 
 "Use of anticoagulants (e.g., warfarin) within 7 days", "Treatment with thiazolidinediones (such as
 pioglitazone) in the last 6 months": the grammar reads a bracket of examples only where the phrase
-ends, and the period after it would be left unread. The examples are instances of the term before
-them, which the rule names already, so they are dropped and the period reads with the term. Not when
-the bracket holds a number or a sign ("(e.g., creatinine > 2 mg/dL)" is a case of its own).
+ends, and the period after it would be left unread; before more items ("Current use of anticoagulants
+(e.g., warfarin) or antiplatelet agents") it parts them from what the opening says of all. The examples
+are instances of the term before them, which the rule names already, so they are dropped and the period
+or the list reads with the term. Not when the bracket holds a number or a sign ("(e.g., creatinine > 2
+mg/dL)" is a case of its own).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ _SIGNS = SIGNS - {"="}
 _PERIOD_WORDS = frozenset({"within", "in", "during", "over", "for", "before", "prior", "preceding", "since"}) | _SIGNS
 _TIME_UNIT = re.compile(r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)$")
 _NUMBER_OR_SIGN = re.compile(r"\d|[<>=≤≥]")
+_LIST_LINKS = frozenset({",", "or", "and", "and/or"})
 
 
 def examples_before_a_period(lexemes: list) -> list:
@@ -33,6 +36,10 @@ def examples_before_a_period(lexemes: list) -> list:
         if not _OPENING.match(" ".join(inside)) or any(_NUMBER_OR_SIGN.search(w) for w in inside):
             continue
         after = words[closing + 1:closing + 8]
+        if after[0] in _LIST_LINKS and len(after) > 1 and after[1] not in _LIST_LINKS:
+            # "Current use of anticoagulants (e.g., warfarin) or antiplatelet agents": the list goes on, and
+            # the bracket would part it from what its opening says of every item
+            return lexemes[:opening] + examples_before_a_period(lexemes[closing + 1:])
         timed = any(_TIME_UNIT.match(w) and i > 0 and after[i - 1][:1].isdigit() for i, w in enumerate(after))
         if after[0] not in _PERIOD_WORDS or not (after[0] in ("before", "prior") or timed):
             continue
