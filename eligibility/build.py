@@ -1432,10 +1432,11 @@ class Builder:
             category = "allergy" if f["mode"] == "allergy" and concept.category != "condition" else concept.category
             # "Secondary hypertension, severe hypertension, or malignant hypertension": an item with qualifiers of
             # its own does not take those said before the first
+            # (a requirement after the list, "active infection requiring IV antibiotics", binds every item still)
             own = index > 0 and bool(item["qualifiers"])
+            leading = [q for q in f.get("pre_qualifiers", ()) if not own or q in f.get("requirements", ())]
             qualifiers = _dated(tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
-                                                    for q in [*(() if own else f.get("pre_qualifiers", ())), *item["qualifiers"],
-                                                              *(() if own else shared)])), window)
+                                                    for q in [*leading, *item["qualifiers"], *(() if own else shared)])), window)
             other = self._other_than_studied(concept.id, f, p)
             nodes.append(self._at_most_grade(self._with_qualifier_choices(
                 Finding(concept.id, category, status, _without_other_words(qualifiers) if other else qualifiers, window,

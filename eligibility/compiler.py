@@ -1188,7 +1188,7 @@ _PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|recommended|(?
                           r"|fit (?:for|to receive)|unsuitable|unfit|ineligible)\b", re.I)
 
 
-_NEEDED = re.compile(r"\b(?:requirements?|needs?)\s+(?:for|of)\b", re.I)
+_NEEDED = re.compile(r"\b(?:(?:requirements?|needs?)\s+(?:for|of)|(?:who|that)\s+requires?|^(?:\w+\s+)?requires?)\b", re.I)
 
 
 _ONGOING_PROCEDURES = frozenset({"dialysis", "mechanical_ventilation"})

@@ -982,6 +982,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             "indication": indication_items,
             "negated": "negation" in r,
             "pre_qualifiers": [*qualifiers, *_all(r, "requirement")],
+            "requirements": _all(r, "requirement"),
             "relative": _all(r, "relative"),
             "qualifier_choices": choices,
             "grade": _named(r, "grade"),
