@@ -13,6 +13,10 @@ import re
 _LINKS = frozenset({",", "or", "and", "and/or"})
 _OPENING = re.compile(r"(?:>=? |≥ |at least )?\d+(?:\.\d+)? (?:hours?|days?|weeks?|months?|years?) (?:for|if|in) ")
 _SINCE_WORDS = 8
+_CLAUSE_ENDS = frozenset({";", ".", "(", ")", ":"})
+_NUMBER = re.compile(r"\d")
+_CLAUSE_WORDS = frozenset({"is", "are", "was", "were", "be", "been", "has", "have", "had", "must", "should", "will", "there", "who", "which",
+                           "that", "patients", "patient", "subjects", "participants", "demonstrated", "evidence"})
 
 
 def wait_after_its_list(lexemes: list) -> list:
@@ -25,13 +29,14 @@ def wait_after_its_list(lexemes: list) -> list:
         closing = next((k for k in range(opening + 1, min(opening + 30, len(words))) if words[k] in ("(", ")")), None)
         if closing is None or words[closing] != ")" or not _OPENING.match(" ".join(words[opening + 1:closing]) + " "):
             continue
+        # the rest of the list: up to the end of the clause, or a recovery said after it
         run = closing + 1
-        while run < len(words) and (words[run] in _LINKS or words[run].startswith("@")):
+        while run < len(words) and words[run] not in _CLAUSE_ENDS and not (
+                words[run] in ("and", "with") and words[run + 1:run + 2] and words[run + 1].startswith("recover")):
             run += 1
-        while run > closing + 1 and not words[run - 1].startswith("@"):
-            run -= 1
         listed = words[closing + 1:run]
-        if not listed or listed[0] not in _LINKS or not any(w.startswith("@") for w in listed):
+        if (not listed or listed[0] not in _LINKS or len(listed) < 2 or any(_NUMBER.match(w) for w in listed)
+                or _CLAUSE_WORDS.intersection(listed)):  # "... and there is continued evidence of progression"
             return lexemes
         return lexemes[:opening] + lexemes[closing + 1:run] + lexemes[opening:closing + 1] + lexemes[run:]
     return lexemes
