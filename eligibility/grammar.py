@@ -40,6 +40,13 @@ def _words(nested) -> list[str]:
     return [w for item in nested for w in (_words(item) if isinstance(item, list) else [item])]
 
 
+def _names_a_term(t) -> bool:
+    """Whether a free finding's names hold a known term."""
+    def words(item):
+        return [w for part in item for w in words(part)] if isinstance(item, (list, tuple, pp.ParseResults)) else [str(item)]
+    return any(w.startswith("@") for w in words(t[0].fields["names"]))
+
+
 def _each_a_finding(tokens):
     """Marks a list of names where each must name a finding of its own ("since prior radiotherapy to
     the sternum, pelvis, ..." is not a list of findings)."""
@@ -1336,7 +1343,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
               # a known list that ends the clause, or else the longest: "since prior valproic acid or other
               # HDAC inhibitors" covers the whole list
               | (participation | finding) + ~pp.FollowedBy(list_conj)
-              | Longest([participation, finding, free_finding.copy().add_parse_action(_each_a_finding)]))("finding")
+              | Longest([participation, finding, free_finding.copy().add_parse_action(_each_a_finding),
+                         # "since limited field radiotherapy": words of their own around a known term
+                         # (after "since" or "from" only: "3 months after definitive surgery" may be still to come)
+                         bare_free_finding.copy().add_condition(_names_a_term).add_condition(
+                             lambda s, loc, t: re.search(r"\b(?:since|from)\s*$", s[max(0, loc - 12):loc]) is not None)
+                         .add_parse_action(_each_a_finding)]))("finding")
            # the end of an exposure names one as "prior" does: "since the completion of myelosuppressive therapy"
            # (not a bare "treatment": which one the sentence says elsewhere)
            | exposure_end + ~pp.Regex(r"(?:(?:study|the) )?(?:treatments?|therapy|therapies|medications?|drugs?)(?= [,;.)]|$)")
