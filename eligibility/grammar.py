@@ -1339,7 +1339,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
            # "At least 1 week since prior and no concurrent CYP3A4 inhibitors": none in the window, none now
            + (tok("prior and no concurrent", "prior and no current", "previous and no concurrent", "prior and no other concurrent",
                   "prior and no other current", "previous and no other concurrent")("no_concurrent")
-              + (participation | finding | bare_free_finding)
+              + Longest([participation, finding, bare_free_finding])  # a list that mixes known and unknown names
               # a known list that ends the clause, or else the longest: "since prior valproic acid or other
               # HDAC inhibitors" covers the whole list
               | (participation | finding) + ~pp.FollowedBy(list_conj)
