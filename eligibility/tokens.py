@@ -85,7 +85,7 @@ def _normalise(text: str) -> str:
     if text.lower() in _NUMBER_WORDS:  # "within the past six months"; not "one", a pronoun as often as a number
         return _NUMBER_WORDS[text.lower()]
     norm = unicodedata.normalize("NFKC", text).lower()
-    norm = norm.replace("µ", "u").replace("μ", "u").replace("’", "'")
+    norm = norm.replace("µ", "u").replace("μ", "u").replace("’", "'").replace("β", "beta")  # "β-blockers" are beta-blockers
     if _THOUSANDS.fullmatch(norm):
         norm = norm.replace(",", "")
     return _SYMBOLS.get(norm, norm)
@@ -345,6 +345,18 @@ _FRACTION_SLASHES = str.maketrans({"⁄": "/", "∕": "/"})
 _SYMBOL_FONT_SIGN = re.compile(r"(?<![^\s(\[:])[³£](?= ?\d)")
 
 
+_GRADE_NUMBER = re.compile(r"(grade)(\d+)", re.I)
+
+
+def _grade_apart(token: Token) -> list[Token]:
+    """"grade2": the word and its number, as "grade 2" is read."""
+    joined = _GRADE_NUMBER.fullmatch(token.text)
+    if not joined:
+        return [token]
+    cut = token.start + len(joined.group(1))
+    return [Token(joined.group(1), joined.group(1).lower(), token.start, cut), Token(joined.group(2), joined.group(2), cut, token.end)]
+
+
 # "Aplidin®", "Neulasta™": a mark after a product's name says nothing of what it is
 _TRADEMARKS = frozenset({"®", "™", "℠", "(R)"})
 
@@ -368,7 +380,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.extend(_split(tail, p_end))
             continue
         tokens.extend(_split(piece, start))
-    tokens = [token for token in tokens if token.text not in _TRADEMARKS]
+    tokens = [piece for token in tokens if token.text not in _TRADEMARKS for piece in _grade_apart(token)]
     return _bare_powers(_join_comparators(_join_powers(_capital_units(_cyp_isoforms(_product_codes(_code_points(tokens)))))))
 
 
