@@ -1367,9 +1367,10 @@ _EXCLUDED_TAIL = re.compile(
     r"[\s,]*(?:are|is|will be|shall be|would be|(?P<advised>should be|must be))\s+(?:not eligible|ineligible|excluded|not included)"
     r"(?:\s+(?:for|from|in)\s+(?:(?:this|the)\s+)?(?:clinical\s+)?(?:study|trial|protocol))?"
     r"(?:\s+(?:due\s+to|because\s+of|given)\s+[^.;]*)?\s*\.?\s*$", re.I)  # "... due to possible interactions": why
-# "Investigational drug use within 30 days is not permitted": what is forbidden, dated, excludes; undated
+# "Investigational drug use within 30 days is not permitted", "Prior radiotherapy not allowed": what is
+# forbidden, dated, excludes; undated
 # ("Palliative radiotherapy is not allowed") it may forbid it during the study only
-_FORBIDDEN_TAIL = re.compile(r"[\s,]*(?:is|are|will be|shall be)\s+(?:not\s+(?:permitted|allowed)|prohibited|forbidden)\s*\.?\s*$", re.I)
+_FORBIDDEN_TAIL = re.compile(r"[\s,]*(?:(?:is|are|will be|shall be)\s+)?(?:not\s+(?:permitted|allowed)|prohibited|forbidden)\s*\.?\s*$", re.I)
 _INCLUDED_TAIL = re.compile(
     r"[\s,]*(?:will|shall)\s+be\s+(?:enrolled|included|recruited|eligible)(?:\s+(?:in|into|for)\s+(?:this|the)\s+(?:study|trial))?\s*\.?\s*$", re.I)
 _SHORTER_OF_TWO = re.compile(r"\bwhichever\s+(?:is|comes)\s+(?:shorter|less|lesser|earlier|sooner|smaller|first)\b", re.I)
