@@ -473,7 +473,9 @@ def _similar_compounds(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     if not match:
         return None
     negated = re.search(r"\b(?:no|not)\b", match.group("lead"), re.I) is not None
-    named, problems = _compile_criterion(("No " if negated else "") + "allergy to " + match.group("drugs").rstrip(" ."), kind)
+    # "... composition to sorafenib and bortezomib": a compound like either; "or" keeps every span in place
+    drugs = re.sub(r"\band(?=\s)", "or ", match.group("drugs").rstrip(" ."))
+    named, problems = _compile_criterion(("No " if negated else "") + "allergy to " + drugs, kind)
     if all_review(named):
         return None
     similar = Review(match.group("similar").strip(), "not_understood", span=(match.start("similar"), match.end("similar")))
