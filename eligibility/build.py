@@ -1433,7 +1433,7 @@ class Builder:
             # "Secondary hypertension, severe hypertension, or malignant hypertension": an item with qualifiers of
             # its own does not take those said before the first
             # (a requirement after the list, "active infection requiring IV antibiotics", binds every item still)
-            own = index > 0 and bool(item["qualifiers"])
+            own = index > 0 and self._qualified(item["qualifiers"])
             leading = [q for q in f.get("pre_qualifiers", ()) if not own or q in f.get("requirements", ())]
             qualifiers = _dated(tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
                                                     for q in [*leading, *item["qualifiers"], *(() if own else shared)])), window)
@@ -1445,6 +1445,12 @@ class Builder:
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
         return self._negations(self._beyond_allergy(self._enumeration(combined, f.get("conj", [])), f, p), f, p)
+
+    def _qualified(self, words) -> bool:
+        """Whether an item's own words hold a qualifier ("severe", "uncontrolled"), not just an organ's
+        ("meningeal" in "metastatic brain or meningeal tumours", which shares what is said before it)."""
+        said = " ".join(str(w) for w in words if not str(w).startswith(("@", "#")))
+        return any(re.search(rf"(?<!\S){re.escape(q)}(?!\S)", said) for q in self.lexicon.phrases["qualifiers"])
 
     def _beyond_allergy(self, combined: Node | _Implicit, f: dict, p: Parsed) -> Node | _Implicit:
         """"Contraindication to aspirin", "intolerance to metformin": an allergy is one, not the only one
@@ -1656,7 +1662,7 @@ class Builder:
             modifiers = (text_key(name),) if tag and name.strip() else ()
             # "Secondary hypertension, severe hypertension, or malignant hypertension": a later name with
             # words of its own does not take those said before the first
-            leading = () if index and modifiers else (f.get("qualifiers") or ())
+            leading = () if index and self._qualified(words) else (f.get("qualifiers") or ())
             qualifiers = _dated(tuple(dict.fromkeys([*leading, *modifiers])), window)
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]

@@ -684,7 +684,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "KDOQI Stage 3, 4, or 5, not receiving dialysis": a list of numbers read as clauses joins
         # what follows it by their "or", any of which would then meet the criterion alone
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
-    if _NEEDED.search(clean) and _procedure_to_come(rule):
+    needed = _NEEDED.search(clean)
+    if needed and _procedure_to_come(rule, needed.start()):
         # "Requirement for valve or other cardiac surgery": a procedure the patient needs, which no record
         # holds yet; an ongoing one ("Requirement for dialysis") is a record
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
@@ -1196,11 +1197,13 @@ _NEEDED = re.compile(r"\b(?:(?:requirements?|needs?)\s+(?:for|of)|(?:who|that)\s
 _ONGOING_PROCEDURES = frozenset({"dialysis", "mechanical_ventilation"})
 
 
-def _procedure_to_come(rule: Node) -> bool:
-    """A procedure read without a period, other than an ongoing one (dialysis, mechanical ventilation)."""
+def _procedure_to_come(rule: Node, said_from: int = 0) -> bool:
+    """A procedure read without a period, other than an ongoing one (dialysis, mechanical ventilation),
+    named after `said_from` ("organ transplant that requires immunosuppressives": not the transplant)."""
     lexicon = get_lexicon()
     return any(isinstance(n, Finding) and n.category == "procedure" and n.window is None
-               and not _ONGOING_PROCEDURES & lexicon.ancestors(n.concept) for n in rule.walk())
+               and not _ONGOING_PROCEDURES & lexicon.ancestors(n.concept) and (n.span is None or n.span[0] >= said_from)
+               for n in rule.walk())
 
 
 def _treatment_read(rule: Node) -> bool:

@@ -359,7 +359,10 @@ def _without_either_before_bounds(lexemes: list) -> list:
     words = [lexeme.g for lexeme in lexemes] + [""] * 5
     return [lexeme for index, lexeme in enumerate(lexemes)
             if not (words[index] == "either" and (words[index + 1] in _BOUND_WORDS and "or" in words[index + 2:]
-                                                  or _one_word_each(words, index + 1) and words[index - 1] not in ("and", "&", "with", "plus")))]
+                                                  or _one_word_each(words, index + 1) and words[index - 1] not in ("and", "&", "with", "plus")
+                                                  # "4 courses of either cisplatin or carboplatin": the reach of "of" is the
+                                                  # phrase's, which "either" marks; a score's values are plain
+                                                  and (words[index - 1] != "of" or words[index + 1][:1].isdigit())))]
 
 
 def _one_word_each(words: list[str], start: int) -> bool:
