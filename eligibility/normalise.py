@@ -16,6 +16,7 @@ from .normalise_waits import wait_after_its_list
 from .normalise_doses import amount_a_day, dose_in_equivalents
 from .normalise_genotypes import genotypes_as_qualifiers
 from .normalise_pack_years import pack_years_named
+from .normalise_smoking import cigarettes_named
 from .normalise_measures import (
     COMPARATOR_OPENINGS,
     DURATION_WORDS,
@@ -258,7 +259,7 @@ def normalised(lexemes: list) -> list:
     for step in (_unclosed_brackets_closed, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
-                 named_after_amount, pack_years_named,
+                 named_after_amount, pack_years_named, cigarettes_named,
                  _modifier_comma_dropped, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
