@@ -260,7 +260,7 @@ def normalised(lexemes: list) -> list:
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
-                 _modifier_comma_dropped, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
+                 _modifier_comma_dropped, _status_commas_dropped, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
@@ -1321,16 +1321,42 @@ def _both_diabetes_types(lexemes: list) -> list:
     return lexemes
 
 
+# "History of, or current, pancreatitis", "Has, or history of, brain metastases": the statuses the
+# commas set apart are one alternative, as "History of or current pancreatitis" is
+_STATUS_WORDS = frozenset({"history", "of", "current", "currently", "concurrent", "a", "active", "existing", "clinical", "evidence",
+                           "has", "have", "had", "prior", "previous", "known", "suspected", "presence", "documented", "signs"})
+
+
+def _status_commas_dropped(lexemes: list) -> list:
+    words = [lexeme.g for lexeme in lexemes]
+    if len(words) < 6 or words[0] not in _STATUS_WORDS:
+        return lexemes
+    first = next((k for k, w in enumerate(words) if w not in _STATUS_WORDS), len(words))
+    if first == 0 or first > 3 or words[first:first + 2] != [",", "or"]:
+        return lexemes
+    second = next((k for k in range(first + 2, len(words)) if words[k] not in _STATUS_WORDS), len(words))
+    if second == first + 2 or second > first + 6 or second >= len(words) - 1 or words[second] != ",":
+        return lexemes
+    return lexemes[:first] + lexemes[first + 1:second] + lexemes[second + 1:]
+
+
+_PERSON_LEAD = frozenset({"patients", "patient", "subjects", "subject", "participants", "participant", "with", "who", "have", "has", "having"})
+
+
 def _modifier_comma_dropped(lexemes: list) -> list:
     """"Active, uncontrolled infection", "Serious, uncontrolled, concurrent infection": commas between
     the opening modifiers join modifiers of one finding; read as a list, each would be an item of its own.
     Not "Mild, moderate, or severe ...", modifiers that "or" makes alternatives; but "Active, known or
     suspected ..." is active, known or suspected."""
     words = [lexeme.g for lexeme in lexemes] + [""]
-    if len(words) < 5 or words[0] not in _OPENING_MODIFIERS or words[1] != ",":
+    # "Patients with active, uncontrolled infection": the modifiers open the finding after whom it is of
+    start = 0
+    while start < len(words) - 1 and words[start] in _PERSON_LEAD:
+        start += 1
+    if len(words) - start < 5 or words[start] not in _OPENING_MODIFIERS or words[start + 1] != ",":
         return lexemes
-    commas = [1]
-    index = 2
+    commas = [start + 1]
+    index = start + 2
     while words[index] in _CHAINED_MODIFIERS and words[index + 1] == ",":
         commas.append(index + 1)
         index += 2
