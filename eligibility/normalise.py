@@ -260,7 +260,7 @@ def normalised(lexemes: list) -> list:
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
-                 _modifier_comma_dropped, _status_commas_dropped, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
+                 _modifier_comma_dropped, _status_commas_dropped, _evidence_run_joined, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
@@ -1338,6 +1338,29 @@ def _status_commas_dropped(lexemes: list) -> list:
     if second == first + 2 or second > first + 6 or second >= len(words) - 1 or words[second] != ",":
         return lexemes
     return lexemes[:first] + lexemes[first + 1:second] + lexemes[second + 1:]
+
+
+_EVIDENTIAL_NOUNS = frozenset({"history", "diagnosis", "signs", "sign", "symptoms", "symptom", "evidence", "presence"})
+
+
+def _evidence_run_joined(lexemes: list) -> list:
+    """"History, diagnosis, signs or symptoms of X": past or present, as "History or symptoms of X" says;
+    the nouns between the first and the last are dropped."""
+    words = [lexeme.g for lexeme in lexemes]
+    if len(words) < 6 or words[0] not in _EVIDENTIAL_NOUNS:
+        return lexemes
+    index, nouns = 0, 1
+    while True:
+        link = index + 1
+        link += words[link:link + 1] == [","] and words[link + 1:link + 2] in (["or"], ["and"], ["and/or"])
+        if link + 1 < len(words) and words[link] in (",", "or", "and", "and/or") and words[link + 1] in _EVIDENTIAL_NOUNS:
+            index, nouns = link + 1, nouns + 1
+            continue
+        break
+    if nouns < 3 or words[index + 1:index + 2] != ["of"]:
+        return lexemes
+    joined = replace(lexemes[index], g="or", end=lexemes[index].start)
+    return lexemes[:1] + [joined] + lexemes[index:]
 
 
 _PERSON_LEAD = frozenset({"patients", "patient", "subjects", "subject", "participants", "participant", "with", "who", "have", "has", "having"})
