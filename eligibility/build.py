@@ -1450,7 +1450,7 @@ class Builder:
         """Whether an item's own words hold a qualifier ("severe", "uncontrolled"), not just an organ's
         ("meningeal" in "metastatic brain or meningeal tumours", which shares what is said before it)."""
         said = " ".join(str(w) for w in words if not str(w).startswith(("@", "#")))
-        return any(re.search(rf"(?<!\S){re.escape(q)}(?!\S)", said) for q in self.lexicon.phrases["qualifiers"])
+        return bool(said) and _qualifier_pattern(tuple(self.lexicon.phrases["qualifiers"])).search(said) is not None
 
     def _beyond_allergy(self, combined: Node | _Implicit, f: dict, p: Parsed) -> Node | _Implicit:
         """"Contraindication to aspirin", "intolerance to metformin": an allergy is one, not the only one
@@ -1559,13 +1559,13 @@ class Builder:
             # the rest stays open for review
             note_parsed = _one(window.fields["note"])
             resolved = self._resolve(combined)
-            said = self._window(window)
+            stated = self._window(window)
             # a longer wait for some adds exposures, so a finding inside the stated period settles it; a
             # shorter one ("(2 weeks for biopsy)") takes some away, so only their absence does
-            if len(_other_waits(self.source(note_parsed), said.amount)) > 1:  # "(6 weeks for X; 1 week for Y)"
+            if len(_other_waits(self.source(note_parsed), stated.amount)) > 1:  # "(6 weeks for X; 1 week for Y)"
                 return Review(self.source(p), "not_understood", span=self.span(p))
-            joined = AllOf if isinstance(resolved, Not) != _shorter_wait(self.source(note_parsed), said.amount) else AnyOf
-            longer = self._longer_wait(self.span(note_parsed), said.reference, said.amount)
+            joined = AllOf if isinstance(resolved, Not) != _shorter_wait(self.source(note_parsed), stated.amount) else AnyOf
+            longer = self._longer_wait(self.span(note_parsed), stated.reference, stated.amount)
             if longer is not None and isinstance(resolved, Not) == (self.criterion_kind == "inclusion"):
                 # "chemotherapy within 4 weeks (6 weeks for nitrosoureas)": each named exposure within its own period
                 note = Not(longer, span=longer.span) if isinstance(resolved, Not) else longer
@@ -1824,7 +1824,6 @@ class Builder:
             first = bisect.bisect_left(self._offsets, p.end - len(qualifier))
             last = max(first, bisect.bisect_right(self._offsets, p.end - 1) - 1)
             said = self.lexemes[first:last + 1]
-            text = self.text[said[0].start:said[-1].end] if said else qualifier
             # "... and recovered" after the qualifier: a requirement of its own, which no exposure meets vacuously
             ending = _recovery_at(said)
             said, recovery = said[:ending], said[ending:]
@@ -2058,6 +2057,11 @@ _WAIT_FOR = re.compile(r"(?:for|if|in (?:the )?cases? of)(?: (?:the|prior|previo
                        r"| (?:treatment|therapy|use) (?:with|of)| treated with)?")
 _WAIT_LINKS = frozenset({",", "or", "and", "and/or"})
 _LINKS_AFTER_A_BRACKET = frozenset({",", "or", "and", "and/or", "&", ";"})
+
+
+@lru_cache(maxsize=4)
+def _qualifier_pattern(qualifiers: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<!\S)(?:" + "|".join(re.escape(q) for q in sorted(qualifiers, key=len, reverse=True)) + r")(?!\S)")
 
 
 def _links_outside_brackets(words: list[str]) -> bool:

@@ -485,13 +485,13 @@ def _cyp_actions_shared(tokens: list[Token]) -> list[Token]:
             # "strong CYP3A4 inhibitors or inducers": the strength goes with both
             said = tokens[_strengths_before(norms, i):i + 1]
             again = [replace(token, start=tokens[i + 3].start, end=tokens[i + 3].start) for token in said]
-            return tokens[:i + 2] + [replace(tokens[i + 2], norm="or")] + again + tokens[i + 3:]
+            return _cyp_actions_shared(tokens[:i + 2] + [replace(tokens[i + 2], norm="or")] + again + tokens[i + 3:])
         if (norms[i] in _CYP_ACTIONS and norms[i + 1] in _CYP_LINKS and norms[i + 2] in _CYP_ACTIONS and norms[i + 3] == "of"
                 and i + 4 < len(norms) and _CYP_ISOFORM.fullmatch(norms[i + 4])):
             said = tokens[i + 4]
             again = [replace(tokens[i + 3], start=tokens[i + 1].start, end=tokens[i + 1].start), replace(said, start=tokens[i + 1].start, end=tokens[i + 1].start)]
             strength = [replace(token, start=tokens[i + 2].start, end=tokens[i + 2].start) for token in tokens[_strengths_before(norms, i):i]]
-            return tokens[:i + 1] + again + [replace(tokens[i + 1], norm="or")] + strength + tokens[i + 2:]
+            return _cyp_actions_shared(tokens[:i + 1] + again + [replace(tokens[i + 1], norm="or")] + strength + tokens[i + 2:])
     return tokens
 
 
