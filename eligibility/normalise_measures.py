@@ -524,7 +524,7 @@ _CLASS_WORDS = frozenset({"class", "classes", "classification", "grade", "score"
 
 
 def score_classes_as_points(lexemes: list) -> list:
-    """"Child-Pugh class B or C": lettered classes of a score, read as the points they stand for
+    """"Child-Pugh class B or C", "class B and C": lettered classes of a score, read as the points they stand for
     (">= 7"); classes that are not one run of points ("A or C") are left as written."""
     analytes = get_lexicon().analytes
     words = [lexeme.g for lexeme in lexemes]
@@ -539,7 +539,7 @@ def score_classes_as_points(lexemes: list) -> list:
         letters, last = [], first
         while last < len(words) and words[last] in points:
             letters.append(words[last])
-            if last + 2 < len(words) and words[last + 1] in (",", "or", "and/or", "-", "to") and words[last + 2] in points:
+            if last + 2 < len(words) and words[last + 1] in (",", "or", "and", "and/or", "-", "to") and words[last + 2] in points:
                 last += 2
             else:
                 last += 1
