@@ -685,7 +685,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # what follows it by their "or", any of which would then meet the criterion alone
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     needed = _NEEDED.search(clean)
-    if needed and _procedure_to_come(rule, needed.start()):
+    if needed and _procedure_to_come(rule, clean[needed.end():]):
         # "Requirement for valve or other cardiac surgery": a procedure the patient needs, which no record
         # holds yet; an ongoing one ("Requirement for dialysis") is a record
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
@@ -1197,13 +1197,20 @@ _NEEDED = re.compile(r"\b(?:(?:requirements?|needs?)\s+(?:for|of)|(?:who|that)\s
 _ONGOING_PROCEDURES = frozenset({"dialysis", "mechanical_ventilation"})
 
 
-def _procedure_to_come(rule: Node, said_from: int = 0) -> bool:
+def _procedure_to_come(rule: Node, after: str) -> bool:
     """A procedure read without a period, other than an ongoing one (dialysis, mechanical ventilation),
-    named after `said_from` ("organ transplant that requires immunosuppressives": not the transplant)."""
+    named in `after`, the words after the need ("organ transplant that requires immunosuppressives": not
+    the transplant)."""
     lexicon = get_lexicon()
     return any(isinstance(n, Finding) and n.category == "procedure" and n.window is None
-               and not _ONGOING_PROCEDURES & lexicon.ancestors(n.concept) and (n.span is None or n.span[0] >= said_from)
+               and not _ONGOING_PROCEDURES & lexicon.ancestors(n.concept) and _names_in(n.concept, after)
                for n in rule.walk())
+
+
+def _names_in(concept_id: str, text: str) -> bool:
+    """Whether one of the concept's names is written in `text`."""
+    concept = get_lexicon().concepts.get(concept_id)
+    return concept is None or any(re.search(rf"\b{re.escape(name)}", text, re.I) for name in concept.names)
 
 
 def _treatment_read(rule: Node) -> bool:
