@@ -260,7 +260,7 @@ def normalised(lexemes: list) -> list:
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
-                 _modifier_comma_dropped, _status_commas_dropped, _evidence_run_joined, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
+                 _modifier_comma_dropped, _status_commas_dropped, _evidence_run_joined, _who_performance_status, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
@@ -1361,6 +1361,22 @@ def _evidence_run_joined(lexemes: list) -> list:
         return lexemes
     joined = replace(lexemes[index], g="or", end=lexemes[index].start)
     return lexemes[:1] + [joined] + lexemes[index:]
+
+
+_SCORE_VALUE = re.compile(r"[0-4]$")
+
+
+def _who_performance_status(lexemes: list) -> list:
+    """"WHO 0-1", "WHO ≤ 2": the WHO performance status, the ECOG scale under another name; only
+    where a value of the scale follows ("patients who ..." is no score)."""
+    words = [lexeme.g for lexeme in lexemes] + ["", "", ""]
+    for index, word in enumerate(words[:-3]):
+        at = index + 1 + (words[index + 1] == "ps")
+        at += words[at] in ("<", "<=", ">", ">=")
+        if word == "who" and _SCORE_VALUE.match(words[at]) and (index == 0 or words[index - 1] in (":", ",", "or", "and", "(", "status")):
+            named = replace(lexemes[index], g="@lab:ecog", term="ecog")
+            return lexemes[:index] + [named] + lexemes[index + 1:]
+    return lexemes
 
 
 _PERSON_LEAD = frozenset({"patients", "patient", "subjects", "subject", "participants", "participant", "with", "who", "have", "has", "having"})
