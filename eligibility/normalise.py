@@ -1370,9 +1370,11 @@ def _who_performance_status(lexemes: list) -> list:
     """"WHO 0-1", "WHO ≤ 2": the WHO performance status, the ECOG scale under another name; only
     where a value of the scale follows ("patients who ..." is no score)."""
     words = [lexeme.g for lexeme in lexemes] + ["", "", ""]
+    if "who" not in words:
+        return lexemes
     for index, word in enumerate(words[:-3]):
         at = index + 1 + (words[index + 1] == "ps")
-        at += words[at] in ("<", "<=", ">", ">=")
+        at += words[at] in SIGNS - {"="}
         if word == "who" and _SCORE_VALUE.match(words[at]) and (index == 0 or words[index - 1] in (":", ",", "or", "and", "(", "status")):
             named = replace(lexemes[index], g="@lab:ecog", term="ecog")
             return lexemes[:index] + [named] + lexemes[index + 1:]

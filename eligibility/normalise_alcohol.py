@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 
 from .lexicon import Lexeme
+from .normalise_measures import BOUND_OPENING
 
 _AMOUNT_UNITS = frozenset({"units", "unit", "drinks", "drink", "g", "grams", "gram"})
-_SIGN = r"(?:>|>=|<|<=|more than|greater than|over|exceeding|in excess of|at least|less than|up to)"
+_SIGN = BOUND_OPENING
 _BOUND = rf"(?:{_SIGN} )?\d+(?:\.\d+)? (?:units?|drinks?|g|grams?)(?: |$)"
 _AVERAGE = r"(?:(?:an|the) )?(?:(?:average|mean|usual|regular) )?"
 _INTAKE = re.compile(

@@ -17,6 +17,8 @@ from .tokens import tokenize
 from .units import compatible, quantity, same_value, unit_from_tokens
 
 SIGNS = frozenset({"<", ">", "<=", ">=", "="})
+# a bound's opening before its number, as a regex over lexeme words: "> 21 units", "more than 10 cigarettes"
+BOUND_OPENING = r"(?:>|>=|<|<=|more than|greater than|over|exceeding|in excess of|at least|less than|up to)"
 NUMBER_START = re.compile(r"\d|10\^")
 DURATION_WORDS = frozenset({"days", "day", "weeks", "week", "wks", "wk", "months", "month", "mo", "mos", "years", "year", "yrs", "yr"})
 GROUP_WORDS = frozenset({"those", "patients", "subjects", "participants", "individuals"})

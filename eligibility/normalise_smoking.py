@@ -13,9 +13,10 @@ import re
 from dataclasses import replace
 
 from .lexicon import Lexeme
+from .normalise_measures import BOUND_OPENING
 
 _NAME = "@lab:cigarettes_per_day"
-_SIGN = r"(?:>|>=|<|<=|more than|greater than|over|exceeding|in excess of|at least|less than|fewer than|up to|no more than)"
+_SIGN = rf"(?:{BOUND_OPENING}|fewer than|no more than)"
 _PERIOD = r"(?:per|/|a|each) (?:day|week)|daily|weekly"
 _SMOKING = re.compile(
     rf"(?:(?:current|active|regular|daily|habitual|habitually) )?(?:smok(?:ing|es|e)(?: of)?|smokers? of|consum(?:ing|es|ption of)|uses?|use of"

@@ -350,7 +350,7 @@ _GRADE_NUMBER = re.compile(r"(grade)(\d+)", re.I)
 
 def _grade_apart(token: Token) -> list[Token]:
     """"grade2": the word and its number, as "grade 2" is read."""
-    joined = _GRADE_NUMBER.fullmatch(token.text)
+    joined = _GRADE_NUMBER.fullmatch(token.text) if token.norm.startswith("grade") else None
     if not joined:
         return [token]
     cut = token.start + len(joined.group(1))
@@ -433,11 +433,14 @@ _CYP_PREFIXES = (("cytochrome", "p450", "(", "cyp", ")"), ("cytochrome", "p450")
                  ("cytochrome", "p-450"), ("cyp450",), ("cyp", "-"), ("cyp",))
 _CYP_FAMILY = re.compile(r"\d")
 _CYP_SUBFAMILY = re.compile(r"[a-e]\d{0,2}")
-_CYP_ISOFORM = re.compile(r"cyp(\d[a-e]\d{0,2})")
+_CYP_CODE = re.compile(r"\d[a-e]\d{0,2}")
+_CYP_ISOFORM = re.compile(rf"cyp({_CYP_CODE.pattern})")
 
 
 def _cyp_isoforms(tokens: list[Token]) -> list[Token]:
     norms = [token.norm for token in tokens]
+    if not any(norm.startswith(("cyp", "cytochrome")) for norm in norms):  # every criterion is tokenized: the common case first
+        return tokens
     out: list[Token] = []
     i = 0
     while i < len(tokens):
@@ -481,7 +484,7 @@ def _cyp_actions_shared(tokens: list[Token]) -> list[Token]:
     norms = [token.norm for token in tokens]
     for i in range(len(tokens) - 3):
         first, link, second = norms[i + 1:i + 4] if i + 3 < len(norms) else ("", "", "")
-        if norms[i].startswith("cyp") and _CYP_ISOFORM.fullmatch(norms[i]) and first in _CYP_ACTIONS and link in _CYP_LINKS and second in _CYP_ACTIONS:
+        if _CYP_ISOFORM.fullmatch(norms[i]) and first in _CYP_ACTIONS and link in _CYP_LINKS and second in _CYP_ACTIONS:
             # "strong CYP3A4 inhibitors or inducers": the strength goes with both
             said = tokens[_strengths_before(norms, i):i + 1]
             again = [replace(token, start=tokens[i + 3].start, end=tokens[i + 3].start) for token in said]
@@ -504,7 +507,7 @@ def _cyp_isoform_at(norms: list[str], i: int) -> tuple[str | None, int]:
         at = i + len(prefix)
         if tuple(norms[i:at]) != prefix:
             continue
-        if at < len(norms) and re.fullmatch(r"\d[a-e]\d{0,2}", norms[at]):
+        if at < len(norms) and _CYP_CODE.fullmatch(norms[at]):
             return norms[at], at + 1
         if at + 1 < len(norms) and _CYP_FAMILY.fullmatch(norms[at]) and _CYP_SUBFAMILY.fullmatch(norms[at + 1]):
             return norms[at] + norms[at + 1], at + 2
