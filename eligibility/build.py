@@ -21,7 +21,7 @@ from .grammar import Parsed
 from .lexicon import Lexeme, formula_names, formula_word, formula_words, get_lexicon, text_key
 from .nodes import (ROMAN_VALUES, STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf,
                     Review, Sex, Window)
-from .statements import statement
+from .statements import RECOVERED_BY_TOXICITY, no_treatment_toxicity, statement
 from .tokens import PRODUCT_CODE_WORD, TNM_STAGE_WORD
 from .units import compatible, convert, quantity, unit_from_tokens
 
@@ -1814,7 +1814,7 @@ class Builder:
             start = max(source.lower().rfind(" and recover"), source.lower().rfind(" with recover"))
             recovered = Review(source[start:].strip() if start >= 0 else "recovered", "not_understood")
             if op not in ("<", "<="):
-                recovered = AnyOf((self._never(recent, p), recovered), span=self.span(p))
+                recovered = self._recovered(recent, recovered, p)
             rule = AllOf((rule, recovered), span=self.span(p))
         if p.fields.get("qualifier"):
             if op in ("<", "<="):
@@ -1856,9 +1856,20 @@ class Builder:
                 rule = AnyOf((rule, Review(text, "not_understood")), span=self.span(p))
             if recovery:
                 said_recovery = self.text[recovery[0].start:recovery[-1].end].strip(" .;,")
-                recovered = AnyOf((self._never(exposures, p), Review(said_recovery, "not_understood")), span=self.span(p))
+                recovered = self._recovered(exposures, Review(said_recovery, "not_understood"), p)
                 rule = AllOf((*(rule.items if isinstance(rule, AllOf) else (rule,)), recovered), span=self.span(p))
         return rule
+
+    def _recovered(self, exposures: list[Node], said: Review, p: Parsed) -> Node:
+        """"... and recovered": met by a patient never exposed; after drugs, chemotherapy or radiotherapy,
+        also by one with no toxicity of a treatment now. The recovery from surgery (a wound healed) is no
+        toxicity a record need hold, so it stays the reviewer's, as does a recovery said with a number
+        ("and recovered (6 weeks for mitomycin C)", "to grade ≤ 1")."""
+        alternatives = [self._never(exposures, p), said]
+        if not re.search(r"\d", said.text) and not _TIME_AMOUNT.search(said.text) and all(isinstance(node, Finding) and (node.category == "drug" or RECOVERED_BY_TOXICITY & get_lexicon().ancestors(node.concept))
+               for node in exposures):
+            alternatives.append(no_treatment_toxicity(self.span(p)))
+        return AnyOf(tuple(alternatives), span=self.span(p))
 
     def _never(self, findings: list[Node], p: Parsed) -> Node:
         """No record of the findings at any time: what "and recovered" asks of, vacuously met."""

@@ -159,13 +159,18 @@ def recovery_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | N
         return None  # "except neuropathy ≤ grade 2": an exception with a bound of its own
     text = " ".join(norms[:exception_at]).replace("grade = ", "grade ")
     text = " ".join(re.sub(r" - (?!\d)", " ", _VERSION.sub(" ", text)).split())  # "NCI - CTCAE grade 2", but "grade 2 - 4"
-    bound = _grade_bound(text)
-    if bound is None:
-        return None
     cues = _persists(norms[:exception_at], vocabulary)
     if cues is None:
         return None
     polarity, recovering = cues
+    if not re.search(r"\bgrades?\b", text):
+        procedures = {w.split(":", 1)[1] for w in norms[:exception_at] if w.startswith("@proc:")}
+        if any(not RECOVERED_BY_TOXICITY & get_lexicon().ancestors(concept) for concept in procedures):
+            return None  # "recovered from the effects of surgery": a wound healed, which no toxicity record need say
+        return _ungraded(polarity, excepted, span)
+    bound = _grade_bound(text)
+    if bound is None:
+        return None
     op, grade = bound
     if op in ("<=", "<") or op == "=" and re.search(r"\bto (?:\w+ ){0,3}?grade \d", text):
         # "(not) recovered to ≤ 1": the state recovered to, so a toxicity is one above it; "unresolved
@@ -180,8 +185,28 @@ def recovery_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | N
     baseline = vocabulary["baseline"].intersection(norms[:exception_at])
     if not polarity:
         denied = Not(toxicity, span=span)
-        return AnyOf((denied, Review(_at_baseline(baseline), "not_understood", span=span)), span=span) if baseline else denied
+        return AnyOf((Review(_at_baseline(baseline), "not_understood", span=span), denied), span=span) if baseline else denied
     return AllOf((toxicity, Review(_at_baseline(baseline), "not_understood", span=span)), span=span) if baseline else toxicity
+
+
+def _ungraded(persists: bool, excepted: tuple[str, ...], span: tuple[int, int]) -> Node:
+    """"Recovered from the toxic effects of prior therapy", no grade said: a patient with no toxicity of
+    a treatment now has recovered; one with any is left to the reviewer, who knows what the trial
+    counts as recovered (often grade 1 or the patient's baseline)."""
+    toxicity = Finding(TREATMENT_TOXICITY, "condition", "current", excepted=excepted, span=span)
+    unsaid = Review("whether the patient's toxicities of prior treatment count as recovered (no grade is said)",
+                    "not_understood", span=span)
+    # the review first: "not them, or ..." would read as a requirement for some patients only
+    return AllOf((toxicity, unsaid), span=span) if persists else AnyOf((unsaid, Not(toxicity, span=span)), span=span)
+
+
+# the treatments whose lasting effects a record holds as toxicities (concept treatment_toxicity)
+RECOVERED_BY_TOXICITY = frozenset({"chemotherapy", "radiotherapy"})
+
+
+def no_treatment_toxicity(span: tuple[int, int] | None) -> Node:
+    """No toxicity of a treatment now: what a recovery said without a grade asks at the least."""
+    return Not(Finding(TREATMENT_TOXICITY, "condition", "current", span=span), span=span)
 
 
 def _at_baseline(said: set[str]) -> str:
