@@ -1382,7 +1382,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         + pp.ZeroOrMore(tok("adults", "adult")("adult") | tok("patients", "subjects", "participants", "volunteers", "outpatients", "inpatients", "individuals", "persons",
                             "aged", "of", "gender", "sex", "healthy",
                             "of any race", "of any ethnicity", "of any race or ethnicity", "of all races", "any race", "who are",
-                            ", of any race", ", of any ethnicity", ", of any race or ethnicity", ", of all races", ", any race")),
+                            ", of any race", ", of any ethnicity", ", of any race or ethnicity", ", of all races", ", any race")
+                       # "Male or female children between the ages of 10 and 35": young people, whose age is written next
+                       | pp.Regex(r"(?:children|adolescents|infants|minors)(?= (?:@lab:age|between|from|\(|\d|<|>|over|under|older|younger)(?: |$))")),
         lambda r: {"values": _words(_all(r, "values")), "healthy": "healthy" in r, "adult": "adult" in r},
     )
     negative_test = pp.Regex(  # "a negative serum or urine β-hCG pregnancy test"

@@ -256,19 +256,28 @@ def _spells_inside(letters: str, word: str) -> bool:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
-                 _modifier_comma_dropped, _status_commas_dropped, _evidence_run_joined, _who_performance_status, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
+                 _modifier_comma_dropped, _status_commas_dropped, _not_pregnant_joined, _evidence_run_joined, _who_performance_status, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, alcohol_amounts,
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
+                 _spaced_dash_as_colon, _without_everyone, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
+    return lexemes
+
+
+def _inclusive_abbreviated(lexemes: list) -> list:
+    """"Age 18 to 55 years (incl.)": the range's "(inclusive)"."""
+    for index in range(len(lexemes) - 3):
+        if [lexeme.g for lexeme in lexemes[index:index + 4]] == ["(", "incl", ".", ")"]:
+            inclusive = replace(lexemes[index + 1], g="inclusive", end=lexemes[index + 2].end)
+            return lexemes[:index + 1] + [inclusive] + lexemes[index + 3:]
     return lexemes
 
 
@@ -838,6 +847,19 @@ def _without_everyone(lexemes: list) -> list:
     return lexemes
 
 
+_EITHER_PERSON = PERSON_WORDS | {"inpatient", "inpatients", "outpatient", "outpatients"}
+
+
+def _persons_either_way(lexemes: list) -> list:
+    """"Inpatients or outpatients ≥ 18 years of age", "Patients or volunteers aged 18 or older": the
+    people named two ways at the opening are the patients; read as alternatives, the first would be
+    an item of its own."""
+    words = [lexeme.g for lexeme in lexemes[:4]]
+    if len(words) == 4 and words[0] in _EITHER_PERSON and words[1] in ("or", "and", "and/or", "/") and words[2] in _EITHER_PERSON:
+        return lexemes[2:]
+    return lexemes
+
+
 def _sexes_bracketed_after_persons(lexemes: list) -> list:
     """"Patients (male or female) aged ≥ 18 years", "Subjects (men/women)": the sexes named in brackets
     after the people, read as the "Patients male or female" the grammar knows."""
@@ -1338,6 +1360,19 @@ def _status_commas_dropped(lexemes: list) -> list:
     if second == first + 2 or second > first + 6 or second >= len(words) - 1 or words[second] != ",":
         return lexemes
     return lexemes[:first] + lexemes[first + 1:second] + lexemes[second + 1:]
+
+
+_NOT_PREGNANT_PAIR = re.compile(r"(?:non (?:- )?)?(?:non)?pregnant , (?:non (?:- )?)?(?:non)?(?:lactating|breastfeeding|nursing)(?= |$)")
+
+
+def _not_pregnant_joined(lexemes: list) -> list:
+    """"Non pregnant, non lactating female subjects aged ...": at the opening, the comma between the two
+    states of one woman is "and"; as a list's comma it would part the first state from her."""
+    words = [lexeme.g for lexeme in lexemes[:8]]
+    if not _NOT_PREGNANT_PAIR.match(" ".join(words)):
+        return lexemes
+    comma = words.index(",")
+    return lexemes[:comma] + [replace(lexemes[comma], g="and")] + lexemes[comma + 1:]
 
 
 _EVIDENTIAL_NOUNS = frozenset({"history", "diagnosis", "signs", "sign", "symptoms", "symptom", "evidence", "presence"})
