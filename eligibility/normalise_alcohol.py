@@ -27,19 +27,46 @@ _INTAKE = re.compile(
     # "consumes >14 alcoholic beverages/week": the drinking said by its verb
     rf"|(?:(?:routinely|regularly|habitually) )?(?:consumes|consuming|consumption of|drinks|drinking|intake of)(?= {_SIGN} \d\S* drinks? ))"
     rf"(?= (?:(?:of|averaging|on average|of on average) )?{_BOUND})")
+# "Consumes more than 25 g of alcohol per day", "more than 60 g of ethanol per day": the amount first,
+# then the substance, then its period
+_AMOUNT_OF_ALCOHOL = re.compile(
+    rf"(?:(?:(?:routinely|regularly|habitually) )?(?:consumes|consuming|consumption of|drinks|drinking|intake of|use of) )?"
+    rf"({_SIGN} \d+(?:\.\d+)? (?:units?|drinks?|g|grams?)) (?:of )?(?:pure )?(?:alcohol|ethanol)(?= (?:per|a|/|each|every)(?: |$))")
 _FILLER = frozenset({"averaging", "on", "average"})
+_OTHER_DRINKS = frozenset({"caffeine", "caffeinated", "coffee", "tea", "cola", "soda", "sugar", "sugary", "sweetened", "energy", "water"})
 _AFTER_THE_UNIT = frozenset({"/", "per", "a", "each", "daily", "weekly", "every"})
 _DRINK_NAMES = {("alcoholic", "drinks"): "drinks", ("alcoholic", "drink"): "drink", ("alcoholic", "beverages"): "drinks",
                 ("alcoholic", "beverage"): "drink", ("alcohol", "drinks"): "drinks", ("standard", "drinks"): "drinks",
                 ("standard", "drink"): "drink"}
-_DRINK_DEFINED = re.compile(r"\( (?:1|one) (?:standard )?(?:drink|unit|glass) (?:=|is|equals|corresponds|of alcohol is)(?: [^()]*)? \)")
+_DRINK_DEFINED = re.compile(r"\( (?:1|one) (?:standard )?(?:drink|unit|glass) (?:=|is|equals|corresponds|of alcohol is)(?: (?:[^()]|\( [^()]* \))*)? \)")
 
 
 def alcohol_amounts(lexemes: list) -> list:
     words = [lexeme.g for lexeme in lexemes]
-    if not {"alcohol", "ethanol", "alcoholic", "@lab:alcohol_intake"} & set(words):
+    # "An average weekly intake of >14 drinks for males": drinks counted by the week or day are alcohol's
+    if not {"alcohol", "ethanol", "alcoholic", "@lab:alcohol_intake"} & set(words) and not (
+            {"weekly", "daily"} & set(words) and {"drinks", "drink"} & set(words) and not _OTHER_DRINKS & set(words)):
         return lexemes
-    return _intakes(_drinks_named(_without_drink_defined(lexemes)))
+    named = _intakes(_drinks_named(_without_drink_defined(lexemes)))
+    return named if any(lexeme.g == "@lab:alcohol_intake" for lexeme in named) else _amount_of_alcohol(named)
+
+
+def _amount_of_alcohol(lexemes: list) -> list:
+    """"more than 25 g of alcohol per day": the intake named before its bound, as "alcohol intake > 25 g per day"."""
+    text = " ".join(lexeme.g for lexeme in lexemes)
+    found = _AMOUNT_OF_ALCOHOL.search(text)
+    if not found or found.start() and text[found.start() - 1] != " ":
+        return lexemes
+    first = len(text[:found.start()].split())
+    bound_start = first + len(text[found.start():found.start(1)].split())
+    bound_end = bound_start + len(found.group(1).split())
+    last = first + len(found.group(0).split())
+    named = lexemes[last - 1]
+    intake = Lexeme("@lab:alcohol_intake", named.start, named.end, "alcohol_intake")
+    rest = lexemes[last:]
+    if rest and rest[0].g == "a":  # "40 g alcohol a day"
+        rest = [Lexeme("per", rest[0].start, rest[0].end), *rest[1:]]
+    return lexemes[:first] + [intake] + lexemes[bound_start:bound_end] + rest
 
 
 def _without_drink_defined(lexemes: list) -> list:
