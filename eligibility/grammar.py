@@ -1232,7 +1232,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         return pp.Regex(rf"(?!{boundary_pattern}|(?:{prepositions})(?:\s|$))(?:@\w+:\w+|[a-z][a-z0-9'’+/.-]*|-){_END}")
 
     # a count's noun phrase ends at a preposition or a verb ("... must be documented", "... will be allowed")
-    prepositions = ("for|in|on|at|to|by|from|per|within|during|since|before|after|than|the"
+    prepositions = ("for|in|on|at|to|by|from|per|within|during|since|before|after|than|the|containing|including|that|which|who"
                     "|will|would|be|been|must|should|can|could|may|might|shall|are|is|was|were|do|does|did|allowed|permitted")
     # not a unit, a multiple or an ordinal's ending ("2.5 times the ULN", "1st degree", "120 points")
     not_counted = ("|of|times|time|x|fold|points?|st|nd|rd|th|-|percent|%|per|or|and"
@@ -1243,7 +1243,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         lambda r: {"number": r["number"], "unit": list(_named(r, "unit", [])), "limit": None})
     # what the count is of, read to the next comma or bracket ("for recurrent or refractory disease" stays whole)
     # not past a comparison: "at least 1 inflammatory marker > ULN" is a count of markers above it
-    counted_rest = pp.Regex(r"(?:(?!\.(?:\s|$)|[<>]=?\s)[^,;()\s]+(?: |$))*(?!\.(?:\s|$)|[<>]=?(?:\s|$))[^,;()\s]+(?=\s|$)")
+    # nor past another bound joined to it: "at least 5 swollen joints and at least 5 tender joints"
+    another = r"(?:and|or|and/or) (?:at (?:least|most)|no (?:more|less|fewer)|(?:more|less|fewer|greater) than|up to|\d|[<>])"
+    counted_rest = pp.Regex(rf"(?:(?!\.(?:\s|$)|[<>]=?\s|{another})[^,;()\s]+(?: |$))*(?!\.(?:\s|$)|[<>]=?(?:\s|$)|{another})[^,;()\s]+(?=\s|$)")
     count_cmp = _tagged(
         "cmp",
         pp.ZeroOrMore(person_word | tok("must have", "have", "has", "had", "who have", "who has", "received", "have received",

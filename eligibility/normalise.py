@@ -266,7 +266,7 @@ def normalised(lexemes: list) -> list:
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
-                 _age_after_a_finding, _without_citations, _age_plus, _age_range_named_twice, _age_named_in_range,
+                 _age_after_a_finding, _without_citations, _age_plus, _count_or_more, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
     return lexemes
@@ -342,7 +342,7 @@ def _without_stray_marks(lexemes: list) -> list:
 _ABBREVIATED_UNITS = frozenset("sec secs min mins hr hrs wk wks mo mos yr yrs approx".split())
 
 
-_EITHER_WAY_ENDS = frozenset(", ; ( ) . and or for within at in since prior before after during on from to if unless except "
+_EITHER_WAY_ENDS = frozenset(", ; ( ) . and or and/or for within at in since prior before after during on from to if unless except "
                              "who which that".split())
 
 
@@ -506,6 +506,33 @@ def _untreated_as_none_prior(lexemes: list) -> list:
         return lexemes
     start, end = lexemes[first].start, lexemes[last - 1].end
     return lexemes[:first] + [Lexeme("no", start, end), Lexeme("prior", start, end)] + lexemes[last:]
+
+
+_COUNT_BOUNDS = {"more": ("at", "least"), "greater": ("at", "least"), "fewer": ("at", "most"), "less": ("at", "most")}
+# what "N or more" may count without being a count of things: a grade, a class, a stage, a scale's points
+_NOT_COUNTED_AFTER = frozenset({"grade", "grades", "class", "stage", "score", "level", "type", "nyha", "ecog", "tier", "category", "of"})
+_NOT_COUNTED = frozenset({"times", "x", "of", "than", "years", "year", "months", "month", "weeks", "week", "days", "day", "hours", "hour",
+                          "minutes", "min", "cycles", "cm", "mm", "kg", "mg", "g", "ml", "%", "percent", "points", "point", "ulns"})
+
+
+def _count_or_more(lexemes: list) -> list:
+    """"5 or more swollen joints", "2 or fewer prior regimens": a count of things, as "at least 5 swollen
+    joints" says it. Not a grade, a class or a score ("Grade 2 or more neuropathy"), nor an amount in a
+    unit or a period ("3 or more days")."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 3):
+        if (words[index + 1] != "or" or words[index + 2] not in _COUNT_BOUNDS or not words[index].isdigit()
+                or (index and (words[index - 1] in _NOT_COUNTED_AFTER or words[index - 1].startswith("@lab:") or words[index - 1] in SIGNS))):
+            continue
+        following = words[index + 3]
+        if following in _NOT_COUNTED or not (following[:1].isalpha() or following.startswith(("@cond:", "@drug:", "@proc:"))) \
+                or following.startswith("@lab:"):
+            continue
+        number, bound = lexemes[index], lexemes[index + 2]
+        first, second = _COUNT_BOUNDS[bound.g]
+        said = [Lexeme(first, number.start, number.start), Lexeme(second, number.start, number.start), number]
+        return lexemes[:index] + said + _count_or_more(lexemes[index + 3:])
+    return lexemes
 
 
 _AGE_NAMED = ("of", "@lab:age")
