@@ -427,10 +427,12 @@ class Builder:
             return Review(self.source(p), "negation_scope", span=self.span(p))
         # "Prior therapy allowed but no prior therapy with paclitaxel, temozolomide": an unread negation
         # before what was read may cover it; so may a period ("≥ 2 weeks from most recent systemic
-        # therapy or radiation therapy": not any radiation therapy ever)
-        if isinstance(first, Review) and (_NEGATION_WORD.search(first.text) or _TIME_AMOUNT.search(first.text)) and any(
+        # therapy or radiation therapy": not any radiation therapy ever); so may what is to come ("Awaiting a
+        # liver or kidney transplant": not one received)
+        scoping = _NEGATION_WORD.search(first.text) or _TIME_AMOUNT.search(first.text) if isinstance(first, Review) else None
+        if isinstance(first, Review) and (scoping or _TO_COME.search(first.text)) and any(
                 isinstance(n, (*measured, Finding, Flag)) for i in items[1:] for n in i.walk()):
-            return Review(self.source(p), "negation_scope", span=self.span(p))
+            return Review(self.source(p), "negation_scope" if scoping else "not_understood", span=self.span(p))
         return None
 
     def _denied_with_a_measure(self, parts: list, p: Parsed) -> Node | None:
@@ -2527,6 +2529,7 @@ def _unscoped(node: Node) -> Node:
 
 _DENIAL_OPENING = re.compile(r"\s*(?:(?:patients?|subjects?|participants?)\s+)?(?:(?:must|should|shall|may|do|does|will)\s+)?(?:no|not|without|cannot|never)\b", re.I)
 _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", re.I)
+_TO_COME = re.compile(r"\b(?:awaiting|planned|scheduled|anticipated|candidates?|waiting list|expected|intend(?:s|ed)?)\b", re.I)
 
 
 def _without_history_of(item: list[str]) -> list[str]:

@@ -1101,7 +1101,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          # joins and verbs that end a name: "18 years of age, but < 76 years", "established at least 3 months"
          "but", "however", "meaning", "established", "lost", "point", "points", "based on",
          # what is to come is not on any record: "Intent to perform surgery", "Planned major surgery"
-         "intent", "intention", "intends", "planned", "plans", "plan", "scheduled", "anticipated"])
+         "intent", "intention", "intends", "planned", "plans", "plan", "scheduled", "anticipated", "awaiting"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
     free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"  # "high - dose": hyphens are split off

@@ -1320,14 +1320,19 @@ def condition_named_as_persons(lexemes: list) -> list | None:
             return None
         person = next(lexeme for lexeme in lexemes[sexes + 1:] if lexeme.g in PERSON_WORDS)
         return [*lexemes[:sexes], person, Lexeme("with", person.start, person.end), *named]
-    if not lexemes or not lexemes[0].g.startswith("@cond:"):
+    if (lexemes and lexemes[0].g == "adult" and len(lexemes) > 2 and lexemes[1].g.startswith("@proc:")
+            and any(lexeme.g[:1].isdigit() for lexeme in lexemes)):
+        lexemes = lexemes[1:]  # "Adult kidney transplant recipients > 18 years": the age says what "adult" does
+    if not lexemes or not lexemes[0].g.startswith(("@cond:", "@proc:")):
         return None
     i = 1
     if i < len(lexemes) and lexemes[i].g == "-":
         i += 1
     if i < len(lexemes) and lexemes[i].g in _POSITIVE_FOR:
         i += 1
-    if i >= len(lexemes) or lexemes[i].g not in PERSON_WORDS:
+    # "Kidney transplant recipients aged ≥ 18": those who had the procedure
+    persons = PERSON_WORDS if lexemes[0].g.startswith("@cond:") else _RECIPIENTS
+    if i >= len(lexemes) or lexemes[i].g not in persons:
         return None
     following = lexemes[i + 1:]
     if not following:
@@ -1340,6 +1345,9 @@ def condition_named_as_persons(lexemes: list) -> list | None:
     return None  # "HIV-positive patients receiving cART", "MDS patients in high IPSS risk group": the persons narrowed
 
 
+
+
+_RECIPIENTS = frozenset({"recipients", "recipient"})
 
 
 _OPENING_MODIFIERS = frozenset("active current ongoing known suspected chronic severe serious significant uncontrolled untreated "
