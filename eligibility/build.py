@@ -1368,8 +1368,14 @@ class Builder:
         return self._combine(per_variable, f["conj"], p)
 
     def build_normal_range(self, p: Parsed) -> Node | _Implicit:
-        """"Potassium within normal limits": between the patient's own LLN and ULN."""
-        nodes = [Between(lab, Amount(1.0, "LLN", "LLN"), Amount(1.0, "ULN", "ULN"), True, span=self.span(p)) for lab in p.fields["labs"]]
+        """"Potassium within normal limits": between the patient's own LLN and ULN; "TSH outside the normal
+        range": below the one or above the other."""
+        span = self.span(p)
+        if p.fields.get("outside"):
+            nodes = [AnyOf((Compare(lab, "<", Amount(1.0, "LLN", "LLN"), span=span), Compare(lab, ">", Amount(1.0, "ULN", "ULN"), span=span)),
+                           span=span) for lab in p.fields["labs"]]
+        else:
+            nodes = [Between(lab, Amount(1.0, "LLN", "LLN"), Amount(1.0, "ULN", "ULN"), True, span=span) for lab in p.fields["labs"]]
         return self._combine(nodes, p.fields.get("conj", []), p)
 
     def build_scale_set(self, p: Parsed) -> Node:

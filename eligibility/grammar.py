@@ -669,13 +669,13 @@ def _parsers() -> dict[str, pp.ParserElement]:
     normal_range = _tagged(
         "normal_range",
         analyte_list + pp.ZeroOrMore(lab_filler) + pp.Opt(tok(",")).suppress() + pp.Opt(tok("is", "are", "must be", "should be", "be"))
-        + phrase(p["normal_range"], "within normal limits")
+        + (phrase(p["normal_range"], "within normal limits") | phrase(p["outside_normal_range"], "outside normal limits")("outside"))
         # "(WNL) for institution", "per institutional standards": whose limits, which are the patient's reference range
         + pp.Opt(lpar + tok("wnl") + rpar).suppress()
         + pp.Opt(pp.Regex(r"(?:for|per|as per|according to|by) (?:the )?(?:institution|institutional (?:standards|guidelines|normals|limits|values)"
                           r"|local (?:laboratory|lab) (?:standards|values|ranges?)|(?:the )?(?:local )?(?:laboratory|lab)"
                           r"|(?:the patient's )?(?:age|@lab:age)(?: and (?:sex|gender))?)(?= |$)")).suppress(),
-        _analytes,
+        lambda r: {**_analytes(r), "outside": "outside" in r},
     )
     measured_when = measured_or_bracketed | lab_context
     # "(confirmed by repeat analysis)", "(by Cockcroft-Gault)": how the value is obtained, shown in the text

@@ -266,7 +266,7 @@ def normalised(lexemes: list) -> list:
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
-                 _age_after_a_finding, _without_citations, _age_plus, _count_or_more, _age_range_named_twice, _age_named_in_range,
+                 _age_after_a_finding, _without_citations, _age_plus, _count_or_more, _outside_a_range, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
     return lexemes
@@ -506,6 +506,26 @@ def _untreated_as_none_prior(lexemes: list) -> list:
         return lexemes
     start, end = lexemes[first].start, lexemes[last - 1].end
     return lexemes[:first] + [Lexeme("no", start, end), Lexeme("prior", start, end)] + lexemes[last:]
+
+
+_OUTSIDE_RANGE = re.compile(r"outside (?:of )?(?:the )?(?:range|limits|interval) (?:of )?(?:from )?(?=\d\S* (?:-|to) \d)")
+
+
+def _outside_a_range(lexemes: list) -> list:
+    """"Systolic blood pressure outside the range of 100-160 mmHg": below the first bound or above the
+    second, as "< 100 or > 160 mmHg" says it."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "outside" not in words:
+        return lexemes
+    text = " ".join(words)
+    found = _OUTSIDE_RANGE.search(text)
+    if not found or found.start() and text[found.start() - 1] != " ":
+        return lexemes
+    first = len(text[:found.start()].split())
+    low = first + len(found.group(0).split())
+    outside = lexemes[first]
+    return (lexemes[:first] + [Lexeme("<", outside.start, outside.end), lexemes[low], Lexeme("or", lexemes[low + 1].start, lexemes[low + 1].end),
+                                Lexeme(">", lexemes[low + 1].start, lexemes[low + 1].end)] + _outside_a_range(lexemes[low + 2:]))
 
 
 _COUNT_BOUNDS = {"more": ("at", "least"), "greater": ("at", "least"), "fewer": ("at", "most"), "less": ("at", "most")}
