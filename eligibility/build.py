@@ -929,6 +929,11 @@ class Builder:
             # "Cardiogenic shock; congestive heart failure: NYHA class 3 or 4": findings of their own before
             # the colon, no heading; read as a label, cardiogenic shock would be dropped
             return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
+        if (label_parsed is None or label_parsed.kind == "unknown") and _RELATIVE_OPENING.match(label_text):
+            # "who remain clinically stable on a stable dose of Seroquel (quetiapine)": a clause about the
+            # patients, not a heading; read as one, it would be dropped
+            start, end = self.span(p)
+            return AllOf((Review(label_text, "not_understood", span=(start, start + len(label_text))), body), span=self.span(p))
         if (label_parsed is None or label_parsed.kind == "unknown") and _SIGNED_NUMBER.search(label_text):
             # "Average QT interval using Fridericia's formulas (QTcF) < 450 msec (...)": an unread requirement
             # before the bracket, not a label; shown as one, it would be dropped
@@ -2535,6 +2540,7 @@ def _unscoped(node: Node) -> Node:
 
 _DENIAL_OPENING = re.compile(r"\s*(?:(?:patients?|subjects?|participants?)\s+)?(?:(?:must|should|shall|may|do|does|will)\s+)?(?:no|not|without|cannot|never)\b", re.I)
 _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", re.I)
+_RELATIVE_OPENING = re.compile(r"\s*(?:[Ww]ho|[Ww]hom|[Ww]hose|[Ww]hich|[Tt]hat)\b")  # not "WHO category 1 ...", the organisation
 _TO_COME = re.compile(r"\b(?:awaiting|planned|scheduled|anticipated|candidates?|waiting list|expected|intend(?:s|ed)?)\b", re.I)
 
 

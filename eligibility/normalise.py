@@ -266,7 +266,7 @@ def normalised(lexemes: list) -> list:
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
-                 _age_after_a_finding, _without_citations, _age_plus, _count_or_more, _outside_a_range, _age_range_named_twice, _age_named_in_range,
+                 _age_after_a_finding, _without_citations, _age_plus, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
     return lexemes
@@ -506,6 +506,27 @@ def _untreated_as_none_prior(lexemes: list) -> list:
         return lexemes
     start, end = lexemes[first].start, lexemes[last - 1].end
     return lexemes[:first] + [Lexeme("no", start, end), Lexeme("prior", start, end)] + lexemes[last:]
+
+
+_RELATIVE_VERBS = frozenset("are is have has had will would need needs meet meets remain remains also must can cannot could should were was "
+                            "do does did receive received require requires fulfill fulfil fulfills fulfils present live reside agree "
+                            "undergo underwent plan intend wish want".split())
+_BOUND_ENDINGS = frozenset({"years", "year", "age", "old", "older", "younger", "months", "greater", "higher", "more", "above", "over",
+                            "less", "lower", "below", "under"})
+
+
+def _relative_after_a_bound(lexemes: list) -> list:
+    """"Adult patients > 18 years who need a CF-LVAD", "BMI of 35 kg/m2 or greater who will be undergoing
+    bariatric surgery": a relative clause after a bound is a requirement of its own, as after a comma."""
+    for index in range(2, len(lexemes) - 1):
+        # "grade 3 or greater WHO astrocytic tumors": the organisation, which no verb follows
+        if lexemes[index].g != "who" or lexemes[index - 1].g not in _BOUND_ENDINGS or lexemes[index + 1].g not in _RELATIVE_VERBS:
+            continue
+        if not any(lexeme.g[:1].isdigit() for lexeme in lexemes[max(0, index - 6):index]):
+            continue
+        comma = Lexeme(",", lexemes[index - 1].end, lexemes[index - 1].end)
+        return lexemes[:index] + [comma] + _relative_after_a_bound(lexemes[index:])
+    return lexemes
 
 
 _OUTSIDE_RANGE = re.compile(r"outside (?:of )?(?:the )?(?:range|limits|interval) (?:of )?(?:from )?(?=\d\S* (?:-|to) \d)")
