@@ -1250,7 +1250,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         "cmp",
         pp.ZeroOrMore(person_word | tok("must have", "have", "has", "had", "who have", "who has", "received", "have received",
                                         "has received", "who have received", "must have received", "with"))
-        + prefix_op("op") + count_value("value") + pp.Group(counted_words)("free") + pp.Opt(counted_rest("context")),
+        # "50 or more moderate to severe hot flushes": a severity cut off from what it grades counts nothing
+        + prefix_op("op") + count_value("value") + pp.Group(counted_words)("free").add_condition(
+            lambda t: t[0][-1] not in ("mild", "moderate", "severe")) + pp.Opt(counted_rest("context")),
         lambda r: {"labs": [], "conj": [], "op": r["op"], "value": r["value"], "timepoint": None, "context": _named(r, "context"),
                    "age_words": False, "free": list(r["free"])},
     )

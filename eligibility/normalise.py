@@ -256,7 +256,7 @@ def _spells_inside(letters: str, word: str) -> bool:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
@@ -278,6 +278,19 @@ def _inclusive_abbreviated(lexemes: list) -> list:
         if [lexeme.g for lexeme in lexemes[index:index + 4]] == ["(", "incl", ".", ")"]:
             inclusive = replace(lexemes[index + 1], g="inclusive", end=lexemes[index + 2].end)
             return lexemes[:index + 1] + [inclusive] + lexemes[index + 3:]
+    return lexemes
+
+
+def _without_any_grade(lexemes: list) -> list:
+    """"Pleural or pericardial effusion of any grade", "(any grade)": present at all, as the finding alone says."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "any" not in words:
+        return lexemes
+    for index in range(len(words) - 1):
+        if words[index:index + 2] == ["any", "grade"] and index and words[index - 1] == "of":
+            return lexemes[:index - 1] + lexemes[index + 2:]
+        if words[index:index + 2] == ["any", "grade"] and index and words[index - 1] == "(" and words[index + 2:index + 3] == [")"]:
+            return lexemes[:index - 1] + lexemes[index + 3:]
     return lexemes
 
 
@@ -1051,7 +1064,9 @@ def _spaced_dash_as_colon(lexemes: list) -> list:
     out = list(lexemes)
     for index in range(1, len(out) - 1):
         before, dash, after = out[index - 1], out[index], out[index + 1]
-        if (dash.g == "-" and after.g.startswith("@lab:") and (before.g[:1].isalpha() or before.g.startswith("@cond:"))
+        # "Performance status - Karnofsky 70-100%": the generic name ("performance status" reads as ECOG) before the scale
+        generic = before.g == "@lab:ecog" and after.g in ("@lab:karnofsky", "@lab:lansky")
+        if (dash.g == "-" and after.g.startswith("@lab:") and (before.g[:1].isalpha() or before.g.startswith("@cond:") or generic)
                 and before.end < dash.start and dash.end < after.start):
             out[index] = replace(dash, g=":")
     return out
