@@ -937,7 +937,7 @@ def _persons_either_way(lexemes: list) -> list:
     an item of its own."""
     words = [lexeme.g for lexeme in lexemes[:4]]
     if len(words) == 4 and words[0] in _EITHER_PERSON and words[1] in ("or", "and", "and/or", "/") and words[2] in _EITHER_PERSON:
-        return lexemes[2:]
+        return [Lexeme("patients", lexemes[0].start, lexemes[2].end)] + lexemes[3:]
     return lexemes
 
 
