@@ -1244,7 +1244,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # what the count is of, read to the next comma or bracket ("for recurrent or refractory disease" stays whole)
     # not past a comparison: "at least 1 inflammatory marker > ULN" is a count of markers above it
     # nor past another bound joined to it: "at least 5 swollen joints and at least 5 tender joints"
-    another = r"(?:and|or|and/or) (?:at (?:least|most)|no (?:more|less|fewer)|(?:more|less|fewer|greater) than|up to|\d|[<>])"
+    another = r"(?:and|or|and/or) (?:at (?:least|most)|no (?:more|less|fewer)|(?:more|less|fewer|greater) than|up to|\d|[<>]|@lab:)"
     counted_rest = pp.Regex(rf"(?:(?!\.(?:\s|$)|[<>]=?\s|{another})[^,;()\s]+(?: |$))*(?!\.(?:\s|$)|[<>]=?(?:\s|$)|{another})[^,;()\s]+(?=\s|$)")
     count_cmp = _tagged(
         "cmp",
