@@ -264,7 +264,7 @@ def normalised(lexemes: list) -> list:
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
+                 _spaced_dash_as_colon, _without_everyone, _without_regardless, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_plus, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
@@ -368,6 +368,33 @@ def _without_either_way(lexemes: list) -> list:
             end = next((k for k in range(index + 3, len(words)) if words[k] in _EITHER_WAY_ENDS or words[k][:1].isdigit()
                         or words[k][:1] in "<>="), len(words))
             return lexemes[:index] + lexemes[end:]
+    return lexemes
+
+
+# not "independent of transfusion", which asks for a value without it
+_REGARDLESS = frozenset({"regardless", "irrespective"})
+_REGARDLESS_ENDS = frozenset(", ; ( ) . : and and/or for within during since before after prior who which that if unless except but "
+                             "with without".split())
+
+
+def _without_regardless(lexemes: list) -> list:
+    """"Participants over 18 years of age, regardless of race or gender", "ALT ≤ 5 x ULN regardless of
+    liver metastases": what the requirement does not depend on asks nothing; up to the next mark."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 2):
+        if words[index] in _REGARDLESS and words[index + 1] == "of":
+            # up to the next mark or clause; "or" joins what it does not depend on ("race or gender") unless
+            # a name or a number follows ("... or leukopenia with WBC < 4500/mm^3")
+            end = next((k for k in range(index + 2, len(words)) if words[k] in _REGARDLESS_ENDS
+                        or words[k] == "or" and k + 1 < len(words) and (words[k + 1][:1] in "@<>=" or words[k + 1][:1].isdigit())),
+                       len(words))
+            start = index - (index > 0 and words[index - 1] == ",")
+            if start == 0:
+                return lexemes  # "Regardless of age, ...": an opening, which the rest may explain
+            closing = end < len(words) and words[end] == ")" and "(" in words[:start] and words[start - 1] == "("
+            if closing:  # "(regardless of sexes)": the whole bracket
+                return lexemes[:start - 1] + _without_regardless(lexemes[end + 1:])
+            return lexemes[:start] + _without_regardless(lexemes[end:])
     return lexemes
 
 
