@@ -264,6 +264,52 @@ class Builder:
         cut = max((index + 1 for index, gap in enumerate(gaps) if ";" in gap), default=0)
         return part.items[:cut]
 
+    def _purpose_shared(self, items: list[Node], p: Parsed) -> Node | None:
+        """"(No) prior chemotherapy or radiotherapy for metastatic disease", "... in the metastatic setting":
+        the unread purpose after the last treatment is said of each; read with the last alone, chemotherapy
+        for any disease would have settled the rule. Each treatment then goes with the purpose, for review."""
+        last = items[-1]
+        if not isinstance(last, Review) or last.span is None or len(items) < 2:
+            return None
+        first = items[0].item if isinstance(items[0], Not) else items[0]
+        if not isinstance(first, Finding) or first.category not in ("drug", "procedure", "any") or first.indication:
+            return None
+        if not _PURPOSE_SAID.search(last.text) or first.category == "any" and not _TREATMENT_WORD.search(first.concept):
+            return None
+        treatments = [first]
+        for item in items[1:]:  # later items read as words ("radiotherapy"), or the last with its purpose
+            found = item if isinstance(item, Finding) else self._treatment_named(item, first)
+            if found is None or found.category not in ("drug", "procedure") or found.indication:
+                # "No prior chemotherapy or curative surgery for this cancer": whether the purpose is the
+                # chemotherapy's too is the reviewer's; read without it, any chemotherapy would settle it
+                return Review(self.source(p), "not_understood", span=self.span(p))
+            treatments.append(found)
+        inside = self._lexemes_in(last.span)
+        if len(inside) < 3 or inside[1].g not in ("for", "in", "given", "as"):
+            return Review(self.source(p), "not_understood", span=self.span(p))
+        purpose = Review(self.text[inside[1].start:last.span[1]].strip(" .;,"), "not_understood", span=(inside[1].start, last.span[1]))
+        each = [AllOf((finding, purpose), span=finding.span) for finding in treatments]
+        if isinstance(items[0], Not):  # "No prior chemotherapy or radiotherapy for ...": none of them for it
+            return AllOf(tuple(Not(item, span=item.span) for item in each), span=self.span(p))
+        return AnyOf(tuple(each), span=self.span(p))
+
+    def _treatment_named(self, item: Node, like: Finding) -> Finding | None:
+        """The treatment a Review's first word names ("radiotherapy", "surgery for ..."), said as `like` is."""
+        if not isinstance(item, Review) or item.span is None:
+            return None
+        inside = self._lexemes_in(item.span)
+        if not inside or not inside[0].g.startswith(("@proc:", "@drug:")) or len(inside) == 2:
+            return None
+        if len(inside) > 1 and inside[1].g not in ("for", "in", "given", "as"):
+            return None
+        concept = self.lexicon.concepts.get(inside[0].g.split(":", 1)[1])
+        if concept is None:
+            return None
+        return replace(like, concept=concept.id, category=concept.category, qualifiers=(), span=(inside[0].start, inside[0].end))
+
+    def _lexemes_in(self, span: tuple[int, int]) -> list[Lexeme]:
+        return [lexeme for lexeme in self.lexemes if span[0] <= lexeme.start and lexeme.end <= span[1]]
+
     def _clauses_after(self, part: Node | _Implicit) -> list[Node]:
         """The items a comma parts from the last alternative of an "or" (and its neighbours that "and"
         joins to it)."""
@@ -293,6 +339,9 @@ class Builder:
             return self._negation_scope(items, p) or Review(self.source(p), "not_understood", span=self.span(p))
         if _refusal_read_apart(items):
             return Review(self.source(p), "consent", span=self.span(p))
+        shared = self._purpose_shared(items, p)
+        if shared is not None:
+            return shared
         if self.criterion_kind == "inclusion" and _lists_requirements(parts):
             return self._joined_between_neighbours(parts, p, AnyOf, AllOf)
         if self.criterion_kind == "inclusion" and self._ends_a_series(p, parts, "or"):
@@ -1457,7 +1506,18 @@ class Builder:
                         other=other, span=self.span(p)), f), f))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
+        combined = self._purpose_narrowed(combined, f, p)
         return self._negations(self._beyond_allergy(self._enumeration(combined, f.get("conj", [])), f, p), f, p)
+
+    def _purpose_narrowed(self, combined: Node | _Implicit, f: dict, p: Parsed) -> Node | _Implicit:
+        """"Prior chemotherapy for metastatic breast cancer": the record's reason says breast cancer, not its
+        stage; the stage is for review beside the finding (read as breast cancer alone, adjuvant therapy
+        would count)."""
+        words = [w for w in f.get("indication_qualifiers") or () if w not in ("the", "a", "an", "of")]
+        if not words or not isinstance(combined, Node):
+            return combined
+        named = ", ".join(self._term_words("@x:" + c) for c in f.get("indication") or ())
+        return AllOf((combined, Review(f"for {' '.join(words)} {named}".strip(), "not_understood", span=self.span(p))), span=self.span(p))
 
     def _qualified(self, words) -> bool:
         """Whether an item's own words hold a qualifier ("severe", "uncontrolled"), not just an organ's
@@ -1693,6 +1753,7 @@ class Builder:
                                 absence_unknown=self.criterion_kind == "inclusion" and not f.get("negated"), span=self.span(p))
             nodes.append(self._at_most_grade(self._with_qualifier_choices(found, f), f))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
+        combined = self._purpose_narrowed(combined, f, p)
         return self._negations(self._beyond_allergy(self._enumeration(combined, f.get("conj", [])), f, p), f, p)
 
     def _adjectives_sharing_term(self, items: list[list[str]], conj: list[str]) -> list[list[str]]:
@@ -2540,6 +2601,10 @@ def _unscoped(node: Node) -> Node:
 
 _DENIAL_OPENING = re.compile(r"\s*(?:(?:patients?|subjects?|participants?)\s+)?(?:(?:must|should|shall|may|do|does|will)\s+)?(?:no|not|without|cannot|never)\b", re.I)
 _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", re.I)
+# what a treatment was for, said after the last of a list: "for metastatic disease", "in the adjuvant setting"
+_PURPOSE_SAID = re.compile(r"\b(?:for|in)\s+(?:the\s+|this\s+|their\s+)?(?:[\w-]+\s+){0,3}?(?:cancer|disease|tumou?rs?|malignanc\w+|setting|indication)\b",
+                           re.I)
+_TREATMENT_WORD = re.compile(r"\b(?:therapy|therapies|treatment|treatments|agents?|regimens?|chemotherapy|drugs?)\b")
 _RELATIVE_OPENING = re.compile(r"\s*(?:[Ww]ho|[Ww]hom|[Ww]hose|[Ww]hich|[Tt]hat)\b")  # not "WHO category 1 ...", the organisation
 _TO_COME = re.compile(r"\b(?:awaiting|planned|scheduled|anticipated|candidates?|waiting list|expected|intend(?:s|ed)?)\b", re.I)
 

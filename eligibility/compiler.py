@@ -863,6 +863,7 @@ _JUDGEMENT_CLAUSE = re.compile(rf"(?:(?:which|that|who|and|if)\s*,?\s*)?(?:{_JUD
 
 
 _GENERIC_PROCEDURES = frozenset({"surgery", "radiotherapy", "biopsy"})
+_PURPOSE = re.compile(r"(?:for|in|given|as)\s", re.I)
 _FOR_THE_DISEASE = re.compile(r"\bfor\s+(?:this|the|their|his|her|that)\s+(?:\w+\s+)?(?:cancer|disease|tumou?r|malignancy|condition|indication)\b", re.I)
 
 
@@ -873,7 +874,9 @@ def _sites_unsaid(node: Node, for_the_disease: bool) -> Node:
     if not isinstance(node, (AllOf, AnyOf)):
         return node
     items = tuple(_sites_unsaid(item, for_the_disease) for item in node.items)
-    sited = for_the_disease or any(isinstance(n, Review) or isinstance(n, Finding) and (n.category == "condition" or n.concept.startswith("text:"))
+    # an unread purpose ("for metastatic disease", "in the adjuvant setting") names no site
+    sited = for_the_disease or any(isinstance(n, Review) and not _PURPOSE.match(n.text)
+                                   or isinstance(n, Finding) and (n.category == "condition" or n.concept.startswith("text:"))
                                    for n in items)
     if sited:
         items = tuple(Review(n.concept, "not_understood", span=n.span)

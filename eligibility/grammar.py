@@ -228,6 +228,23 @@ def _indication(r) -> list[str]:
     return concepts
 
 
+def _indication_qualifiers(r) -> list[str]:
+    """The words that narrow what a finding was for ("for metastatic breast cancer"): a record's reason
+    names the disease, rarely its stage."""
+    words = []
+    for item in r["indication"] if "indication" in r else ():
+        if isinstance(item, pp.ParseResults):
+            said = [str(q) for q in item]
+            tag = next((i for i, q in enumerate(said) if q.startswith("@")), None)
+            words += [q for q in said[:tag or 0] if q in _NARROWING_PURPOSE]
+    return words
+
+
+# how far or how bad the disease a treatment was for: a record's reason names the disease only
+_NARROWING_PURPOSE = frozenset("metastatic advanced recurrent relapsed refractory unresectable inoperable early localized locally "
+                               "castration-resistant severe significant serious moderate uncontrolled stage initial".split())
+
+
 def _measured_in(words: list[str]) -> bool:
     """An analyte followed closely by a comparator, or a period of time ("Use of any of the following
     within 14 days:"): a requirement, or part of one, not a description."""
@@ -987,6 +1004,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
             "window": _named(r, "window"),
             "washout": _named(r, "washout"),
             "indication": indication_items,
+            "indication_qualifiers": _indication_qualifiers(r),
             "negated": "negation" in r,
             "pre_qualifiers": [*qualifiers, *_all(r, "requirement")],
             "requirements": _all(r, "requirement"),
@@ -1132,7 +1150,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                 "status": _status(_statuses_with_negation(r)), "intro": _all(r, "intro"), "allergy": "allergy" in r,
                 "qualifiers": qualifiers, "qualifier_choices": choices,
                 "window": _named(r, "window"), "washout": _named(r, "washout"),
-                "grade": _named(r, "grade"), "duration": _named(r, "duration"), "indication": _indication(r),
+                "grade": _named(r, "grade"), "duration": _named(r, "duration"), "indication": _indication(r), "indication_qualifiers": _indication_qualifiers(r),
                 "negated": "negation" in r, "relative": _all(r, "relative")}
 
     allergy_part = allergy_intro("allergy") + pp.ZeroOrMore(presence)
