@@ -21,6 +21,11 @@ from .resources import data_json
 from .units import convert, format_quantity, same_value
 
 
+# a treatment named by its kind alone, which a record given for the indication is ("treatment for hyperthyroidism")
+_ANY_TREATMENT = frozenset(f"text:{word}" for word in ("treatment", "treatments", "therapy", "therapies", "medication", "medications",
+                                                       "drug", "drugs", "agent", "agents", "drug therapy", "pharmacotherapy"))
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One patient value behind an answer."""
@@ -274,6 +279,10 @@ class Evaluator:
         label = self._concept_name(node.concept)
         given = [records for records in lists.values() if records is not None]
         matches = [r for records in given for r in records if node.concept in r.concepts]
+        by_indication = not matches and bool(node.indication) and node.concept in _ANY_TREATMENT
+        if by_indication:
+            # "Current treatment for hyperthyroidism": any drug or procedure given for it
+            matches = [r for c in ("drug", "procedure") for r in lists.get(c) or () if set(node.indication) & r.reasons]
         excepted = [r for r in matches if set(node.excepted) & r.concepts]
         if excepted:
             matches = [r for r in matches if r not in excepted]
@@ -320,6 +329,10 @@ class Evaluator:
             return Answer(False, f"no {label} among the patient's {category_name}", (Evidence(node.concept, "absent", "", "", False),))
         answers = [self._match(node, record, label) for record in matches]
         true = [a for a in answers if a.value is True]
+        if by_indication and not true:
+            # another record may be one too, its reason unrecorded: only a match settles it
+            return Answer(None, f"{'; '.join(a.reason for a in answers)}; other treatments may be for it, their reasons unrecorded", (),
+                          (f"{category_name}: {label}",))
         studied = node.other and (self.lexicon.ancestors(node.concept) & (STUDIED_CLASSES if self.studies is None else self.studies))
         if true and studied:
             # the disease the trial studies is on record under its class too, and no record says which one it is
