@@ -512,7 +512,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "exam", "exam score", "test score", "test", "global score", "- 17", "- 21", "- 24", "17 - item", "21 - item", "24 - item",
          "result", "results", "measurement", "ratio", "rate", "score", "status", "class", "grade", "index",
          "functional class", "classification", "classification stage", "class stage", "functional classification", "stage", "performance status", "performance score", "performance", "performance statuses", "scale", "in serum", "in plasma",
-         "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "absolute", "total",
+         "in blood", "serum", "plasma", "blood", "must be", "should be", "is", "are", "was", "were", "absolute", "total",
          "at screening", "at baseline", "measured", "calculated", "estimated", "by cockcroft - gault",
          # when, as usual: the value at the screening, "Age at study entry ≥ 18 years" (not "at diagnosis", another value)
          "at the screening visit", "at screening visit", "at the time of screening", "at enrollment", "at enrolment", "at study entry",
