@@ -863,6 +863,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                | pp.Opt(prefix_op.copy().add_condition(lambda t: t[0] not in (">=", ">"))("op")) + time_quantity("amount")
                + pp.Opt(window_note("note")) + relation) + reference("reference")
             | tok("in", "within", "during") + pp.Opt(tok("the")) + tok("last", "past", "previous", "preceding", "prior") + time_unit("single")
+            + pp.Opt(relation + reference("reference"))  # "within the last month prior to screening"
             # "myocardial infarction (within the past 6 months)"; not "Diabetes (< 5 years)", which may say how
             # long it has lasted
             | lpar("bracketed") + (phrase(p["window_within"], "within") + pp.Opt(tok("the")) + pp.Opt(tok("<=", "<"))

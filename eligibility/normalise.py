@@ -256,7 +256,7 @@ def _spells_inside(letters: str, word: str) -> bool:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
@@ -1213,6 +1213,29 @@ def _without_method_notes(lexemes: list) -> list:
     return kept
 
 
+_GRADING_SOURCE = re.compile(
+    r"(?:^| )(?:, )?(?:per|according to|by|using|as per|as defined by|defined by|based on) (?:the )?(?:nci )?(?:- )?(?:ctcae|ctc)"
+    r"(?: ,)?(?: (?:version|v) ?\d+(?:\.\d+)?(?: \.\d+)?| v\d+(?: \.\d+)?)?(?= [,;.)]| (?:and|or)\b|$)")
+
+
+def _without_grading_source(lexemes: list) -> list:
+    """"Peripheral neuropathy of grade ≥ 3 per the NCI CTCAE, v4.0": which grading the grade is read on,
+    the usual one, says nothing more."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "ctcae" not in words and "ctc" not in words:
+        return lexemes
+    text = " ".join(words)
+    found = _GRADING_SOURCE.search(text)
+    if not found:
+        return lexemes
+    start = found.start() + (text[found.start()] == " ")
+    first = len(text[:start].split())
+    last = first + len(text[start:found.end()].split())
+    if not any(word == "grade" or word == "grades" for word in words[:first]) or first and words[first - 1] == "(":
+        return lexemes  # "(per CTCAE version 4.03)" is a bracket the grade's reading drops already
+    return lexemes[:first] + lexemes[last:]
+
+
 _EXCEPTION_WORDINGS = (("with", "the", "exception", "of"), ("with", "exception", "of"), ("with", "the", "exceptions", "of"))
 
 
@@ -1403,6 +1426,9 @@ def condition_named_as_persons(lexemes: list) -> list | None:
             return None
         person = next(lexeme for lexeme in lexemes[sexes + 1:] if lexeme.g in PERSON_WORDS)
         return [*lexemes[:sexes], person, Lexeme("with", person.start, person.end), *named]
+    if lexemes and lexemes[0].g in _EVIDENTIAL and len(lexemes) > 2:  # "Known HIV-positive patients"
+        named = condition_named_as_persons(lexemes[1:])
+        return [lexemes[0], *named] if named is not None else None
     if (lexemes and lexemes[0].g == "adult" and len(lexemes) > 2 and lexemes[1].g.startswith("@proc:")
             and any(lexeme.g[:1].isdigit() for lexeme in lexemes)):
         lexemes = lexemes[1:]  # "Adult kidney transplant recipients > 18 years": the age says what "adult" does
