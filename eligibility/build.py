@@ -843,6 +843,11 @@ class Builder:
             # hemorrhage": not any bleeding)
             unread = Review(self._text_between(examples) or self.source(p), "not_understood", hints=(examples,), span=examples.span)
             return AnyOf((main, unread), span=self.span(p))
+        if _EXCEPTING.search(examples_text):
+            # "Active infection (including HIV, but excluding fungal infection of the nail beds)": the bracket
+            # also says what does not count, which dropped with the examples would count
+            unread = Review(examples_text.strip("() "), "exception_scope", hints=(examples,), span=self.span(_one(p.fields["examples"])))
+            return AllOf((main, unread), span=self.span(p))
         return main  # the examples are instances of what the main phrase names
 
     def build_caused_by(self, p: Parsed) -> Node:
@@ -2604,6 +2609,7 @@ _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", r
 # what a treatment was for, said after the last of a list: "for metastatic disease", "in the adjuvant setting"
 _PURPOSE_SAID = re.compile(r"\b(?:for|in)\s+(?:the\s+|this\s+|their\s+)?(?:[\w-]+\s+){0,3}?(?:cancer|disease|tumou?rs?|malignanc\w+|setting|indication)\b",
                            re.I)
+_EXCEPTING = re.compile(r"\b(?:except|excepting|excluding|exclusive of|but not(?! limited)|other than|with the exception)\b", re.I)
 _TREATMENT_WORD = re.compile(r"\b(?:therapy|therapies|treatment|treatments|agents?|regimens?|chemotherapy|drugs?)\b")
 _RELATIVE_OPENING = re.compile(r"\s*(?:[Ww]ho|[Ww]hom|[Ww]hose|[Ww]hich|[Tt]hat)\b")  # not "WHO category 1 ...", the organisation
 _TO_COME = re.compile(r"\b(?:awaiting|planned|scheduled|anticipated|candidates?|waiting list|expected|intend(?:s|ed)?)\b", re.I)

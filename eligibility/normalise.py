@@ -264,7 +264,7 @@ def normalised(lexemes: list) -> list:
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _without_regardless, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
+                 _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_plus, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
@@ -372,6 +372,32 @@ def _without_either_way(lexemes: list) -> list:
 
 
 # not "independent of transfusion", which asks for a value without it
+def _kinds_or_other(lexemes: list) -> list:
+    """"Active bacterial, viral, fungal, or other infection": kinds listed and then any other is any kind,
+    the term itself ("active infection")."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "other" not in words:
+        return lexemes
+    for index in range(2, len(words) - 1):
+        if words[index] != "other" or not words[index + 1].startswith("@cond:") or words[index - 1] not in ("or", "and/or"):
+            continue
+        start = index - 1 - (words[index - 2] == ",")
+        kinds = 0
+        while start >= 1 and words[start - 1].isalpha() and words[start - 1] not in _KIND_LIST_STOPS:
+            kinds += 1
+            if start >= 2 and words[start - 2] == ",":
+                start -= 2
+            else:
+                start -= 1
+                break
+        if kinds >= 2:
+            return lexemes[:start] + lexemes[index + 1:]
+    return lexemes
+
+
+_KIND_LIST_STOPS = frozenset("active current known severe serious uncontrolled chronic acute history of no any the a an with or and".split())
+
+
 _REGARDLESS = frozenset({"regardless", "irrespective"})
 _REGARDLESS_ENDS = frozenset(", ; ( ) . : and and/or for within during since before after prior who which that if unless except but "
                              "with without".split())
