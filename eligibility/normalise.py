@@ -264,7 +264,7 @@ def normalised(lexemes: list) -> list:
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
+                 _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _care_setting_named, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_plus, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
@@ -982,6 +982,28 @@ def _without_everyone(lexemes: list) -> list:
 
 
 _EITHER_PERSON = PERSON_WORDS | {"inpatient", "inpatients", "outpatient", "outpatients"}
+
+
+_CARE_SETTINGS = frozenset("admission admissions stay stays hospitalization hospitalisation hospitalizations clinic clinics setting "
+                           "settings treatment treatments care visit visits procedure procedures surgery unit units basis".split())
+
+
+def _care_setting_named(lexemes: list) -> list:
+    """"Inpatient admission greater than 14 days", "outpatient clinic": the setting of care, not the patient
+    ("Outpatients aged ≥ 18" are the patients), one word."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "inpatient" not in words and "outpatient" not in words:
+        return lexemes
+    out = []
+    index = 0
+    while index < len(lexemes):
+        if words[index] in ("inpatient", "outpatient") and index + 1 < len(lexemes) and words[index + 1] in _CARE_SETTINGS:
+            out.append(Lexeme(f"{words[index]}-{words[index + 1]}", lexemes[index].start, lexemes[index + 1].end))
+            index += 2
+            continue
+        out.append(lexemes[index])
+        index += 1
+    return out
 
 
 def _persons_either_way(lexemes: list) -> list:
