@@ -1511,8 +1511,7 @@ class Builder:
                         other=other, span=self.span(p)), f), f))
         combined = self._combine(nodes, [c for c in f["conj"] if c != ","] or f["conj"], p,
                                  default_any="/" in f["conj"])
-        combined = self._purpose_narrowed(combined, f, p)
-        return self._negations(self._beyond_allergy(self._enumeration(combined, f.get("conj", [])), f, p), f, p)
+        return self._purpose_narrowed(self._negations(self._beyond_allergy(self._enumeration(combined, f.get("conj", [])), f, p), f, p), f, p)
 
     def _purpose_narrowed(self, combined: Node | _Implicit, f: dict, p: Parsed) -> Node | _Implicit:
         """"Prior chemotherapy for metastatic breast cancer": the record's reason says breast cancer, not its
@@ -1522,7 +1521,10 @@ class Builder:
         if not words or not isinstance(combined, Node):
             return combined
         named = ", ".join(self._term_words("@x:" + c) for c in f.get("indication") or ())
-        return AllOf((combined, Review(f"for {' '.join(words)} {named}".strip(), "not_understood", span=self.span(p))), span=self.span(p))
+        stage = Review(f"for {' '.join(words)} {named}".strip(), "not_understood", span=self.span(p))
+        if isinstance(combined, Not):  # "No prior treatment with a taxane for metastatic breast cancer": none given for it
+            return Not(AllOf((combined.item, stage), span=self.span(p)), span=self.span(p))
+        return AllOf((combined, stage), span=self.span(p))
 
     def _qualified(self, words) -> bool:
         """Whether an item's own words hold a qualifier ("severe", "uncontrolled"), not just an organ's
@@ -1758,8 +1760,7 @@ class Builder:
                                 absence_unknown=self.criterion_kind == "inclusion" and not f.get("negated"), span=self.span(p))
             nodes.append(self._at_most_grade(self._with_qualifier_choices(found, f), f))
         combined = self._combine(nodes, f.get("conj", []), p, default_any=any("/" in c for c in f.get("conj", [])))
-        combined = self._purpose_narrowed(combined, f, p)
-        return self._negations(self._beyond_allergy(self._enumeration(combined, f.get("conj", [])), f, p), f, p)
+        return self._purpose_narrowed(self._negations(self._beyond_allergy(self._enumeration(combined, f.get("conj", [])), f, p), f, p), f, p)
 
     def _adjectives_sharing_term(self, items: list[list[str]], conj: list[str]) -> list[list[str]]:
         """"laparoscopic/robotic surgery", "nonapproved or investigational drugs": lone words before a
