@@ -825,6 +825,10 @@ class Builder:
             return AnyOf((main, examples), span=self.span(p))
         if isinstance(main, Review):
             return Review(self.source(p), main.reason, hints=(examples,), span=self.span(p))
+        if not bracketed and _PURPOSE_AFTER_EXAMPLES.search(self.source(_one(p.fields["examples"]))):
+            # "No prior chemotherapy, including adjuvant or neoadjuvant therapy, for the treatment of NSCLC": what the
+            # treatment was for, said after the examples, is the main phrase's; dropped with them, any chemotherapy counts
+            return Review(self.source(p), "not_understood", hints=(main,), span=self.span(p))
         if _may_qualify_main(examples, bracketed):
             # "Cardiac disease, e.g. myocardial infarction within 6 months": the period after the last
             # example may bound the main phrase too; without it any cardiac disease ever would count
@@ -2610,6 +2614,7 @@ _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", r
 # what a treatment was for, said after the last of a list: "for metastatic disease", "in the adjuvant setting"
 _PURPOSE_SAID = re.compile(r"\b(?:for|in)\s+(?:the\s+|this\s+|their\s+)?(?:[\w-]+\s+){0,3}?(?:cancer|disease|tumou?rs?|malignanc\w+|setting|indication)\b",
                            re.I)
+_PURPOSE_AFTER_EXAMPLES = re.compile(r",\s*(?:for|in)\s+(?:the\s+)?(?:treatment|management|therapy)\s+of\b", re.I)
 _EXCEPTING = re.compile(r"\b(?:except|excepting|excluding|exclusive of|but not(?! limited)|other than|with the exception)\b", re.I)
 _TREATMENT_WORD = re.compile(r"\b(?:therapy|therapies|treatment|treatments|agents?|regimens?|chemotherapy|drugs?)\b")
 _RELATIVE_OPENING = re.compile(r"\s*(?:[Ww]ho|[Ww]hom|[Ww]hose|[Ww]hich|[Tt]hat)\b")  # not "WHO category 1 ...", the organisation
