@@ -2614,7 +2614,9 @@ _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", r
 # what a treatment was for, said after the last of a list: "for metastatic disease", "in the adjuvant setting"
 _PURPOSE_SAID = re.compile(r"\b(?:for|in)\s+(?:the\s+|this\s+|their\s+)?(?:[\w-]+\s+){0,3}?(?:cancer|disease|tumou?rs?|malignanc\w+|setting|indication)\b",
                            re.I)
-_PURPOSE_AFTER_EXAMPLES = re.compile(r",\s*(?:for|in)\s+(?:the\s+)?(?:treatment|management|therapy)\s+of\b", re.I)
+_PURPOSE_AFTER_EXAMPLES = re.compile(
+    r",\s*(?:for|in)\s+(?:the\s+)?(?:treatment|management|therapy)\s+of\b"
+    r"|\bfor\s+(?:the\s+treatment\s+of\s+)?(?:[\w-]+\s+){0,3}(?:cancer|disease|carcinoma|tumou?rs?|malignanc\w+|leuka?emia|lymphoma|myeloma)\W*$", re.I)
 _EXCEPTING = re.compile(r"\b(?:except|excepting|excluding|exclusive of|but not(?! limited)|other than|with the exception)\b", re.I)
 _TREATMENT_WORD = re.compile(r"\b(?:therapy|therapies|treatment|treatments|agents?|regimens?|chemotherapy|drugs?)\b")
 _RELATIVE_OPENING = re.compile(r"\s*(?:[Ww]ho|[Ww]hom|[Ww]hose|[Ww]hich|[Tt]hat)\b")  # not "WHO category 1 ...", the organisation
