@@ -274,7 +274,7 @@ class Builder:
         first = items[0].item if isinstance(items[0], Not) else items[0]
         if not isinstance(first, Finding) or first.category not in ("drug", "procedure", "any") or first.indication:
             return None
-        if not _PURPOSE_SAID.search(last.text) or first.category == "any" and not _TREATMENT_WORD.search(first.concept):
+        if not _PURPOSE_SAID.search(last.text) or first.category == "any" and not _TREATMENT_WORDS.search(first.concept):
             return None
         treatments = [first]
         for item in items[1:]:  # later items read as words ("radiotherapy"), or the last with its purpose
@@ -1774,7 +1774,8 @@ class Builder:
             return items
         *firsts, last = items
         modifiers = last[:-1]
-        if not (modifiers and last[-1].startswith("@") and all(_ADJECTIVE.fullmatch(w) or w in _ROUTES for w in modifiers)):
+        # "pelvic or whole abdominal radiotherapy": an extent beside the last modifier
+        if not (modifiers and last[-1].startswith("@") and all(_ADJECTIVE.fullmatch(w) or w in _ROUTES or w in _EXTENTS for w in modifiers)):
             return items
         if not all(len(item) == 1 and (_ADJECTIVE.fullmatch(item[0]) or item[0] in _ROUTES) and not self._finding_word(item[0])
                    and item[0] not in _CAPABILITY and item[0] not in _NEVER_A_FINDING for item in firsts):
@@ -2505,6 +2506,7 @@ _NOT_NEGATING = r"(?!non|not|anti)"  # "non-investigational" is no kind of inves
 # a word shaped like an adjective ("laparoscopic", "attenuated", "pelvic"), none that negates ("non-")
 _ROUTES = frozenset("iv im sc po sq oral topical inhaled intravenous intramuscular subcutaneous systemic nasal intranasal "
                     "rectal transdermal parenteral enteral".split())
+_EXTENTS = frozenset({"whole", "total", "partial", "full", "extended", "limited"})
 _ADJECTIVE = re.compile(_NOT_NEGATING + r"[a-z][a-z-]*(?:ic|al|ous|ive|ory|able|ible|ant|ent|ed|ar|ary)")
 _CLINICAL_ADJECTIVE = re.compile(_NOT_NEGATING + r"(?!(?:trial|interval|approval|hospital|survival|removal|withdrawal|referral"
                                  r"|potential|total|signal|material|arrival|dental|rental)$)[a-z][a-z-]*(?:ic|al|ous|ive|ary)")
@@ -2618,7 +2620,6 @@ _PURPOSE_AFTER_EXAMPLES = re.compile(
     r",\s*(?:for|in)\s+(?:the\s+)?(?:treatment|management|therapy)\s+of\b"
     r"|\bfor\s+(?:the\s+treatment\s+of\s+)?(?:[\w-]+\s+){0,3}(?:cancer|disease|carcinoma|tumou?rs?|malignanc\w+|leuka?emia|lymphoma|myeloma)\W*$", re.I)
 _EXCEPTING = re.compile(r"\b(?:except|excepting|excluding|exclusive of|but not(?! limited)|other than|with the exception)\b", re.I)
-_TREATMENT_WORD = re.compile(r"\b(?:therapy|therapies|treatment|treatments|agents?|regimens?|chemotherapy|drugs?)\b")
 _RELATIVE_OPENING = re.compile(r"\s*(?:[Ww]ho|[Ww]hom|[Ww]hose|[Ww]hich|[Tt]hat)\b")  # not "WHO category 1 ...", the organisation
 _TO_COME = re.compile(r"\b(?:awaiting|planned|scheduled|anticipated|candidates?|waiting list|expected|intend(?:s|ed)?)\b", re.I)
 
