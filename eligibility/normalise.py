@@ -274,6 +274,8 @@ def normalised(lexemes: list) -> list:
 
 def _inclusive_abbreviated(lexemes: list) -> list:
     """"Age 18 to 55 years (incl.)": the range's "(inclusive)"."""
+    if not any(lexeme.g == "incl" for lexeme in lexemes):
+        return lexemes
     for index in range(len(lexemes) - 3):
         if [lexeme.g for lexeme in lexemes[index:index + 4]] == ["(", "incl", ".", ")"]:
             inclusive = replace(lexemes[index + 1], g="inclusive", end=lexemes[index + 2].end)
@@ -407,6 +409,8 @@ def _without_regardless(lexemes: list) -> list:
     """"Participants over 18 years of age, regardless of race or gender", "ALT ≤ 5 x ULN regardless of
     liver metastases": what the requirement does not depend on asks nothing; up to the next mark."""
     words = [lexeme.g for lexeme in lexemes]
+    if not _REGARDLESS.intersection(words):
+        return lexemes
     for index in range(len(words) - 2):
         if words[index] in _REGARDLESS and words[index + 1] == "of":
             # up to the next mark or clause; "or" joins what it does not depend on ("race or gender") unless
@@ -584,6 +588,8 @@ _BOUND_ENDINGS = frozenset({"years", "year", "age", "old", "older", "younger", "
 def _relative_after_a_bound(lexemes: list) -> list:
     """"Adult patients > 18 years who need a CF-LVAD", "BMI of 35 kg/m2 or greater who will be undergoing
     bariatric surgery": a relative clause after a bound is a requirement of its own, as after a comma."""
+    if not any(lexeme.g == "who" for lexeme in lexemes):
+        return lexemes
     for index in range(2, len(lexemes) - 1):
         # "grade 3 or greater WHO astrocytic tumors": the organisation, which no verb follows
         if lexemes[index].g != "who" or lexemes[index - 1].g not in _BOUND_ENDINGS or lexemes[index + 1].g not in _RELATIVE_VERBS:
@@ -627,6 +633,8 @@ def _count_or_more(lexemes: list) -> list:
     joints" says it. Not a grade, a class or a score ("Grade 2 or more neuropathy"), nor an amount in a
     unit or a period ("3 or more days")."""
     words = [lexeme.g for lexeme in lexemes]
+    if "or" not in words:
+        return lexemes
     for index in range(len(words) - 3):
         if (words[index + 1] != "or" or words[index + 2] not in _COUNT_BOUNDS or not words[index].isdigit()
                 or (index and (words[index - 1] in _NOT_COUNTED_AFTER or words[index - 1].startswith("@lab:") or words[index - 1] in SIGNS))):
@@ -981,7 +989,9 @@ def _without_everyone(lexemes: list) -> list:
     return lexemes
 
 
-_EITHER_PERSON = PERSON_WORDS | {"inpatient", "inpatients", "outpatient", "outpatients"}
+# the patients named by where they are cared for
+_CARE_PERSONS = frozenset({"inpatient", "inpatients", "outpatient", "outpatients"})
+_EITHER_PERSON = PERSON_WORDS | _CARE_PERSONS
 
 
 _CARE_SETTINGS = frozenset("admission admissions stay stays hospitalization hospitalisation hospitalizations clinic clinics setting "
@@ -1030,7 +1040,7 @@ def _sexes_bracketed_after_persons(lexemes: list) -> list:
     return lexemes
 
 
-_BRACKETED_SEXES_AFTER = PERSON_WORDS | {"outpatients", "inpatients", "adults", "adult"}
+_BRACKETED_SEXES_AFTER = PERSON_WORDS | (_CARE_PERSONS - {"inpatient", "outpatient"}) | {"adults", "adult"}
 _SEX_LIST_JOINERS = frozenset({"or", "and", "/", "and/or", ","})
 
 
