@@ -22,6 +22,7 @@ from .normalise_measures import (
     DURATION_WORDS,
     GROUP_WORDS,
     NUMBER_START,
+    pairs_joined,
     SEX_WORDS,
     SIGNS,
     alternative_bound_bracketed,
@@ -1004,16 +1005,8 @@ def _care_setting_named(lexemes: list) -> list:
     words = [lexeme.g for lexeme in lexemes]
     if "inpatient" not in words and "outpatient" not in words:
         return lexemes
-    out = []
-    index = 0
-    while index < len(lexemes):
-        if words[index] in ("inpatient", "outpatient") and index + 1 < len(lexemes) and words[index + 1] in _CARE_SETTINGS:
-            out.append(Lexeme(f"{words[index]}-{words[index + 1]}", lexemes[index].start, lexemes[index + 1].end))
-            index += 2
-            continue
-        out.append(lexemes[index])
-        index += 1
-    return out
+    return pairs_joined(lexemes, lambda first, second, _: f"{first.g}-{second.g}"
+                        if first.g in ("inpatient", "outpatient") and second.g in _CARE_SETTINGS else None)
 
 
 def _persons_either_way(lexemes: list) -> list:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import Lexeme
-from .normalise_measures import BOUND_OPENING
+from .normalise_measures import BOUND_OPENING, pairs_joined
 
 _AMOUNT_UNITS = frozenset({"units", "unit", "drinks", "drink", "g", "grams", "gram"})
 _SIGN = BOUND_OPENING
@@ -81,17 +81,8 @@ def _without_drink_defined(lexemes: list) -> list:
 
 def _drinks_named(lexemes: list) -> list:
     """"2 alcoholic drinks", "14 alcoholic beverages": the drinks a bound counts, after its number."""
-    out = []
-    index = 0
-    while index < len(lexemes):
-        pair = tuple(lexeme.g for lexeme in lexemes[index:index + 2])
-        if pair in _DRINK_NAMES and out and out[-1].g[:1].isdigit():
-            out.append(Lexeme(_DRINK_NAMES[pair], lexemes[index].start, lexemes[index + 1].end))
-            index += 2
-            continue
-        out.append(lexemes[index])
-        index += 1
-    return out
+    return pairs_joined(lexemes, lambda first, second, before: _DRINK_NAMES.get((first.g, second.g))
+                        if before and before[-1].g[:1].isdigit() else None)
 
 
 def _intakes(lexemes: list) -> list:

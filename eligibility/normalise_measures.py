@@ -20,6 +20,22 @@ SIGNS = frozenset({"<", ">", "<=", ">=", "="})
 # a bound's opening before its number, as a regex over lexeme words: "> 21 units", "more than 10 cigarettes"
 BOUND_OPENING = r"(?:>|>=|<|<=|more than|greater than|over|exceeding|in excess of|at least|less than|up to)"
 NUMBER_START = re.compile(r"\d|10\^")
+
+
+def pairs_joined(lexemes: list, joined_name) -> list:
+    """The lexemes with each pair that `joined_name(first, second, before)` names (else None) made one
+    lexeme of that name; `before` is what is kept so far."""
+    out = []
+    index = 0
+    while index < len(lexemes):
+        name = joined_name(lexemes[index], lexemes[index + 1], out) if index + 1 < len(lexemes) else None
+        if name is not None:
+            out.append(Lexeme(name, lexemes[index].start, lexemes[index + 1].end))
+            index += 2
+            continue
+        out.append(lexemes[index])
+        index += 1
+    return out
 DURATION_WORDS = frozenset({"days", "day", "weeks", "week", "wks", "wk", "months", "month", "mo", "mos", "years", "year", "yrs", "yr"})
 GROUP_WORDS = frozenset({"those", "patients", "subjects", "participants", "individuals"})
 
