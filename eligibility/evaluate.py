@@ -146,6 +146,8 @@ class Evaluator:
                           "'or' / 'and' joins only the two items beside it or ends the list",
             "with_scope": "a finding 'with' one measure 'or' another: check whether the later measures describe the "
                           "finding too or stand alone",
+            "recovery_scope": "what the trial counts as recovered from a toxicity of prior treatment (a grade, the "
+                              "patient's baseline) is not said: check the patient's toxicities",
         }.get(node.reason, "not understood by the grammar")
         return Answer(None, f"{reason}: {node.text!r}", (), (node.text,))
 

@@ -185,8 +185,8 @@ def recovery_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | N
     baseline = vocabulary["baseline"].intersection(norms[:exception_at])
     if not polarity:
         denied = Not(toxicity, span=span)
-        return AnyOf((Review(_at_baseline(baseline), "not_understood", span=span), denied), span=span) if baseline else denied
-    return AllOf((toxicity, Review(_at_baseline(baseline), "not_understood", span=span)), span=span) if baseline else toxicity
+        return AnyOf((Review(_at_baseline(baseline), "recovery_scope", span=span), denied), span=span) if baseline else denied
+    return AllOf((toxicity, Review(_at_baseline(baseline), "recovery_scope", span=span)), span=span) if baseline else toxicity
 
 
 def _ungraded(persists: bool, excepted: tuple[str, ...], span: tuple[int, int]) -> Node:
@@ -195,7 +195,7 @@ def _ungraded(persists: bool, excepted: tuple[str, ...], span: tuple[int, int]) 
     counts as recovered (often grade 1 or the patient's baseline)."""
     toxicity = Finding(TREATMENT_TOXICITY, "condition", "current", excepted=excepted, span=span)
     unsaid = Review("whether the patient's toxicities of prior treatment count as recovered (no grade is said)",
-                    "not_understood", span=span)
+                    "recovery_scope", span=span)
     # the review first: "not them, or ..." would read as a requirement for some patients only
     return AllOf((toxicity, unsaid), span=span) if persists else AnyOf((unsaid, Not(toxicity, span=span)), span=span)
 
