@@ -553,9 +553,13 @@ def _treated_at_a_stage(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] |
         return None
     treated, problems = _compile_criterion(match.group("treatment"), kind)
     inner = treated.item if isinstance(treated, Not) else treated
-    if not isinstance(inner, Finding) or inner.category not in ("procedure", "drug") or inner.window or inner.indication:
-        return None
     words = match.group("stage").rstrip(" .")
+    # "No prior systemic therapy for metastatic disease": a treatment named by its kind, outside the lexicons,
+    # for a disease unnamed (a named one, "for advanced NSCLC", the grammar reads as its indication)
+    named = isinstance(inner, Finding) and (inner.category in ("procedure", "drug") or inner.category == "any"
+                                            and inner.concept.startswith("text:") and re.search(r"(?:disease|setting)$", words, re.I))
+    if not named or inner.window or inner.indication:
+        return None
     stage = Review(words, "not_understood", span=(match.start("stage"), match.start("stage") + len(words)))
     span = (0, len(clean))
     both = AllOf((inner, stage), span=span)
