@@ -257,7 +257,7 @@ def _spells_inside(letters: str, word: str) -> bool:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _suspended_prefixes, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
@@ -282,6 +282,32 @@ def _inclusive_abbreviated(lexemes: list) -> list:
             inclusive = replace(lexemes[index + 1], g="inclusive", end=lexemes[index + 2].end)
             return lexemes[:index + 1] + [inclusive] + lexemes[index + 3:]
     return lexemes
+
+
+# the first part of a therapy's name said alone before the list's last ("chemo-, hormone-, immuno-, or radiotherapies")
+_SUSPENDED_THERAPIES = {"chemo": "@proc:chemotherapy", "radio": "@proc:radiotherapy", "immuno": "@drug:immunotherapy",
+                        "hormone": "@drug:hormonal_therapy", "hormonal": "@drug:hormonal_therapy", "bio": "@drug:biologic"}
+
+
+def _suspended_prefixes(lexemes: list) -> list:
+    """"Previous chemo-, hormone-, immuno-, or radiotherapies": each prefix the therapy the last names in
+    full; read apart, "hormone-" and "immuno-" are words of their own and the list falls apart."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "-" not in words:
+        return lexemes
+    out, index = [], 0
+    while index < len(lexemes):
+        following = words[index + 2] if index + 2 < len(words) else ""
+        named = words[index] if words[index].startswith("@") else _SUSPENDED_THERAPIES.get(words[index])
+        if (named and named.split(":", 1)[0] in ("@proc", "@drug") and index + 1 < len(words) and words[index + 1] == "-"
+                and following in (",", "or", "and", "and/or", "/")
+                and any(w.startswith(("@proc:", "@drug:")) for w in words[index + 2:index + 12])):
+            out.append(replace(lexemes[index], g=named, term=named.split(":", 1)[1]))
+            index += 2
+            continue
+        out.append(lexemes[index])
+        index += 1
+    return out
 
 
 def _without_any_grade(lexemes: list) -> list:
