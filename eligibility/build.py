@@ -21,7 +21,7 @@ from .grammar import Parsed
 from .lexicon import Lexeme, formula_names, formula_word, formula_words, get_lexicon, text_key
 from .nodes import (ROMAN_VALUES, STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf,
                     Review, Sex, Window)
-from .statements import RECOVERED_BY_TOXICITY, no_treatment_toxicity, statement
+from .statements import leaves_a_toxicity, no_treatment_toxicity, statement
 from .tokens import PRODUCT_CODE_WORD, TNM_STAGE_WORD
 from .units import compatible, convert, quantity, unit_from_tokens
 
@@ -285,7 +285,7 @@ class Builder:
                 return Review(self.source(p), "not_understood", span=self.span(p))
             treatments.append(found)
         inside = self._lexemes_in(last.span)
-        if len(inside) < 3 or inside[1].g not in ("for", "in", "given", "as"):
+        if len(inside) < 3 or inside[1].g not in PURPOSE_OPENINGS:
             return Review(self.source(p), "not_understood", span=self.span(p))
         purpose = Review(self.text[inside[1].start:last.span[1]].strip(" .;,"), "not_understood", span=(inside[1].start, last.span[1]))
         each = [AllOf((finding, purpose), span=finding.span) for finding in treatments]
@@ -300,7 +300,7 @@ class Builder:
         inside = self._lexemes_in(item.span)
         if not inside or not inside[0].g.startswith(("@proc:", "@drug:")) or len(inside) == 2:
             return None
-        if len(inside) > 1 and inside[1].g not in ("for", "in", "given", "as"):
+        if len(inside) > 1 and inside[1].g not in PURPOSE_OPENINGS:
             return None
         concept = self.lexicon.concepts.get(inside[0].g.split(":", 1)[1])
         if concept is None:
@@ -1524,7 +1524,7 @@ class Builder:
         words = [w for w in f.get("indication_qualifiers") or () if w not in ("the", "a", "an", "of")]
         if not words or not isinstance(combined, Node):
             return combined
-        named = ", ".join(self._term_words("@x:" + c) for c in f.get("indication") or ())
+        named = ", ".join(self._concept_words(c) for c in f.get("indication") or ())
         stage = Review(f"for {' '.join(words)} {named}".strip(), "not_understood", span=self.span(p))
         if isinstance(combined, Not):  # "No prior treatment with a taxane for metastatic breast cancer": none given for it
             return Not(AllOf((combined.item, stage), span=self.span(p)), span=self.span(p))
@@ -1534,7 +1534,7 @@ class Builder:
         """Whether an item's own words hold a qualifier ("severe", "uncontrolled"), not just an organ's
         ("meningeal" in "metastatic brain or meningeal tumours", which shares what is said before it)."""
         said = " ".join(str(w) for w in words if not str(w).startswith(("@", "#")))
-        return bool(said) and _qualifier_pattern(tuple(self.lexicon.phrases["qualifiers"])).search(said) is not None
+        return bool(said) and _qualifier_pattern().search(said) is not None
 
     def _beyond_allergy(self, combined: Node | _Implicit, f: dict, p: Parsed) -> Node | _Implicit:
         """"Contraindication to aspirin", "intolerance to metformin": an allergy is one, not the only one
@@ -1806,9 +1806,9 @@ class Builder:
         return word in words or word.endswith(suffixes) or bool(PRODUCT_CODE_WORD.fullmatch(word))
 
     def _term_words(self, word: str) -> str:
-        if not word.startswith("@"):
-            return word
-        term = word.split(":", 1)[1]
+        return self._concept_words(word.split(":", 1)[1]) if word.startswith("@") else word
+
+    def _concept_words(self, term: str) -> str:
         entry = self.lexicon.concepts.get(term) or self.lexicon.analytes.get(term)
         return entry.name.lower() if entry else term.replace("_", " ")
 
@@ -1951,8 +1951,8 @@ class Builder:
         toxicity a record need hold, so it stays the reviewer's, as does a recovery said with a number
         ("and recovered (6 weeks for mitomycin C)", "to grade ≤ 1")."""
         alternatives = [self._never(exposures, p), said]
-        if not re.search(r"\d", said.text) and not _TIME_AMOUNT.search(said.text) and all(isinstance(node, Finding) and (node.category == "drug" or RECOVERED_BY_TOXICITY & get_lexicon().ancestors(node.concept))
-               for node in exposures):
+        treatments = all(isinstance(node, Finding) and (node.category == "drug" or leaves_a_toxicity(node.concept)) for node in exposures)
+        if treatments and not re.search(r"\d", said.text):  # a digit covers any period said ("6 weeks")
             alternatives.append(no_treatment_toxicity(self.span(p)))
         return AnyOf(tuple(alternatives), span=self.span(p))
 
@@ -2155,8 +2155,10 @@ _WAIT_LINKS = frozenset({",", "or", "and", "and/or"})
 _LINKS_AFTER_A_BRACKET = frozenset({",", "or", "and", "and/or", "&", ";"})
 
 
-@lru_cache(maxsize=4)
-def _qualifier_pattern(qualifiers: tuple[str, ...]) -> re.Pattern:
+@lru_cache(maxsize=1)
+def _qualifier_pattern() -> re.Pattern:
+    """Any qualifier of `phrases.json` as whole words, longest first."""
+    qualifiers = get_lexicon().phrases["qualifiers"]
     return re.compile(r"(?<!\S)(?:" + "|".join(re.escape(q) for q in sorted(qualifiers, key=len, reverse=True)) + r")(?!\S)")
 
 
@@ -2613,6 +2615,8 @@ def _unscoped(node: Node) -> Node:
 
 _DENIAL_OPENING = re.compile(r"\s*(?:(?:patients?|subjects?|participants?)\s+)?(?:(?:must|should|shall|may|do|does|will)\s+)?(?:no|not|without|cannot|never)\b", re.I)
 _NEGATION_WORD = re.compile(r"\b(?:no|not|none|never|without|cannot)\b|n't\b", re.I)
+# the words that open what a treatment was for ("for metastatic disease", "in the adjuvant setting", "given as ...")
+PURPOSE_OPENINGS = frozenset({"for", "in", "given", "as"})
 # what a treatment was for, said after the last of a list: "for metastatic disease", "in the adjuvant setting"
 _PURPOSE_SAID = re.compile(r"\b(?:for|in)\s+(?:the\s+|this\s+|their\s+)?(?:[\w-]+\s+){0,3}?(?:cancer|disease|tumou?rs?|malignanc\w+|setting|indication)\b",
                            re.I)

@@ -11,7 +11,7 @@ from typing import Any
 import pyparsing as pp
 
 from . import grammar
-from .build import Builder, all_review, alternative_thresholds, bound_direction, classify_review
+from .build import PURPOSE_OPENINGS, Builder, all_review, alternative_thresholds, bound_direction, classify_review
 from .criteria import OTHER_PEOPLE, Item, count_required, split_criteria
 from .errors import SourceError
 from .exemptions import with_exemptions_read
@@ -867,7 +867,7 @@ _JUDGEMENT_CLAUSE = re.compile(rf"(?:(?:which|that|who|and|if)\s*,?\s*)?(?:{_JUD
 
 
 _GENERIC_PROCEDURES = frozenset({"surgery", "radiotherapy", "biopsy"})
-_PURPOSE = re.compile(r"(?:for|in|given|as)\s", re.I)
+_PURPOSE = re.compile(rf"(?:{'|'.join(sorted(PURPOSE_OPENINGS))})\s", re.I)
 _FOR_THE_DISEASE = re.compile(r"\bfor\s+(?:this|the|their|his|her|that)\s+(?:\w+\s+)?(?:cancer|disease|tumou?r|malignancy|condition|indication)\b", re.I)
 
 

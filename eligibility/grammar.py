@@ -217,27 +217,25 @@ def _window_fields(r) -> dict:
             "except": _first_parsed(r["except"]) if "except" in r else None}
 
 
-def _indication(r) -> list[str]:
-    """The concepts after "for" ("hospitalization for heart failure"): what the finding was for."""
-    concepts = []
+def _indication_items(r):
+    """Each concept after "for" with the words said before it: ("@cond:breast_cancer", ["metastatic"])."""
     for item in r["indication"] if "indication" in r else ():
         if isinstance(item, pp.ParseResults):
-            tag = next((q for q in item if str(q).startswith("@")), None)
-            if tag:
-                concepts.append(tag.split(":", 1)[1])
-    return concepts
+            said = [str(q) for q in item]
+            tag = next((i for i, q in enumerate(said) if q.startswith("@")), None)
+            if tag is not None:
+                yield said[tag], said[:tag]
+
+
+def _indication(r) -> list[str]:
+    """The concepts after "for" ("hospitalization for heart failure"): what the finding was for."""
+    return [tag.split(":", 1)[1] for tag, _ in _indication_items(r)]
 
 
 def _indication_qualifiers(r) -> list[str]:
     """The words that narrow what a finding was for ("for metastatic breast cancer"): a record's reason
     names the disease, rarely its stage."""
-    words = []
-    for item in r["indication"] if "indication" in r else ():
-        if isinstance(item, pp.ParseResults):
-            said = [str(q) for q in item]
-            tag = next((i for i, q in enumerate(said) if q.startswith("@")), None)
-            words += [q for q in said[:tag or 0] if q in _NARROWING_PURPOSE]
-    return words
+    return [word for _, before in _indication_items(r) for word in before if word in _NARROWING_PURPOSE]
 
 
 # how far or how bad the disease a treatment was for: a record's reason names the disease only

@@ -22,7 +22,6 @@ from .normalise_measures import (
     DURATION_WORDS,
     GROUP_WORDS,
     NUMBER_START,
-    pairs_joined,
     SEX_WORDS,
     SIGNS,
     alternative_bound_bracketed,
@@ -32,6 +31,8 @@ from .normalise_measures import (
     measure_of_condition,
     snellen_as_decimal,
     named_after_amount,
+    pairs_joined,
+    words_matched,
     negative_infection,
     ratio_named_in_parts,
     same_analyte_restated,
@@ -634,15 +635,12 @@ _OUTSIDE_RANGE = re.compile(r"outside (?:of )?(?:the )?(?:range|limits|interval)
 def _outside_a_range(lexemes: list) -> list:
     """"Systolic blood pressure outside the range of 100-160 mmHg": below the first bound or above the
     second, as "< 100 or > 160 mmHg" says it."""
-    words = [lexeme.g for lexeme in lexemes]
-    if "outside" not in words:
+    if not any(lexeme.g == "outside" for lexeme in lexemes):
         return lexemes
-    text = " ".join(words)
-    found = _OUTSIDE_RANGE.search(text)
-    if not found or found.start() and text[found.start() - 1] != " ":
+    matched = words_matched(lexemes, _OUTSIDE_RANGE)
+    if matched is None:
         return lexemes
-    first = len(text[:found.start()].split())
-    low = first + len(found.group(0).split())
+    _, first, low = matched
     outside = lexemes[first]
     return (lexemes[:first] + [Lexeme("<", outside.start, outside.end), lexemes[low], Lexeme("or", lexemes[low + 1].start, lexemes[low + 1].end),
                                 Lexeme(">", lexemes[low + 1].start, lexemes[low + 1].end)] + _outside_a_range(lexemes[low + 2:]))

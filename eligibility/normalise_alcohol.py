@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import Lexeme
-from .normalise_measures import BOUND_OPENING, pairs_joined
+from .normalise_measures import BOUND_OPENING, pairs_joined, words_matched
 
 _AMOUNT_UNITS = frozenset({"units", "unit", "drinks", "drink", "g", "grams", "gram"})
 _SIGN = BOUND_OPENING
@@ -53,14 +53,12 @@ def alcohol_amounts(lexemes: list) -> list:
 
 def _amount_of_alcohol(lexemes: list) -> list:
     """"more than 25 g of alcohol per day": the intake named before its bound, as "alcohol intake > 25 g per day"."""
-    text = " ".join(lexeme.g for lexeme in lexemes)
-    found = _AMOUNT_OF_ALCOHOL.search(text)
-    if not found or found.start() and text[found.start() - 1] != " ":
+    matched = words_matched(lexemes, _AMOUNT_OF_ALCOHOL)
+    if matched is None:
         return lexemes
-    first = len(text[:found.start()].split())
-    bound_start = first + len(text[found.start():found.start(1)].split())
+    found, first, last = matched
+    bound_start = first + len(found.string[found.start():found.start(1)].split())
     bound_end = bound_start + len(found.group(1).split())
-    last = first + len(found.group(0).split())
     named = lexemes[last - 1]
     intake = Lexeme("@lab:alcohol_intake", named.start, named.end, "alcohol_intake")
     rest = lexemes[last:]
@@ -70,12 +68,10 @@ def _amount_of_alcohol(lexemes: list) -> list:
 
 
 def _without_drink_defined(lexemes: list) -> list:
-    text = " ".join(lexeme.g for lexeme in lexemes)
-    found = _DRINK_DEFINED.search(text)
-    if not found:
+    matched = words_matched(lexemes, _DRINK_DEFINED, at_word_start=False)
+    if matched is None:
         return lexemes
-    first = len(text[:found.start()].split())
-    last = first + len(found.group(0).split())
+    _, first, last = matched
     return lexemes[:first] + lexemes[last:]
 
 
@@ -86,13 +82,10 @@ def _drinks_named(lexemes: list) -> list:
 
 
 def _intakes(lexemes: list) -> list:
-    words = [lexeme.g for lexeme in lexemes]
-    text = " ".join(words)
-    found = _INTAKE.search(text)
-    if not found:
+    matched = words_matched(lexemes, _INTAKE, at_word_start=False)
+    if matched is None:
         return lexemes
-    first = len(text[:found.start()].split())
-    last = first + len(found.group(0).split())
+    found, first, last = matched
     intake = Lexeme("@lab:alcohol_intake", lexemes[first].start, lexemes[last - 1].end, "alcohol_intake")
     rest = list(lexemes[last:])
     while rest and rest[0].g in _FILLER:  # "alcohol consumption averaging >7 drinks/week"

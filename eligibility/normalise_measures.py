@@ -22,6 +22,18 @@ BOUND_OPENING = r"(?:>|>=|<|<=|more than|greater than|over|exceeding|in excess o
 NUMBER_START = re.compile(r"\d|10\^")
 
 
+def words_matched(lexemes: list, pattern: re.Pattern, at_word_start: bool = True) -> tuple[re.Match, int, int] | None:
+    """The first match of `pattern` over the lexemes' words joined by spaces, with the indices of its first
+    word and of the word after its last; None when there is none, or (with `at_word_start`) when it
+    starts inside a word."""
+    text = " ".join(lexeme.g for lexeme in lexemes)
+    found = pattern.search(text)
+    if not found or at_word_start and found.start() and text[found.start() - 1] != " ":
+        return None
+    first = len(text[:found.start()].split())
+    return found, first, first + len(found.group(0).split())
+
+
 def pairs_joined(lexemes: list, joined_name) -> list:
     """The lexemes with each pair that `joined_name(first, second, before)` names (else None) made one
     lexeme of that name; `before` is what is kept so far."""

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from .lexicon import Lexeme
-from .normalise_measures import BOUND_OPENING
+from .normalise_measures import BOUND_OPENING, words_matched
 
 _NAME = "@lab:cigarettes_per_day"
 _SIGN = rf"(?:{BOUND_OPENING}|fewer than|no more than)"
@@ -30,12 +30,10 @@ def cigarettes_named(lexemes: list) -> list:
     words = [lexeme.g for lexeme in lexemes]
     if "cigarettes" not in words and "cigarette" not in words:
         return lexemes
-    text = " ".join(words)
-    found = _SMOKING.search(text)
-    if not found or (found.start() and text[found.start() - 1] != " "):
+    matched = words_matched(lexemes, _SMOKING)
+    if matched is None:
         return lexemes
-    first = len(text[:found.start()].split())
-    last = first + len(found.group(0).split())
+    _, first, last = matched
     name = Lexeme(_NAME, lexemes[first].start, lexemes[last - 1].end, "cigarettes_per_day")
     rest = list(lexemes[last:])
     rest_words = [lexeme.g for lexeme in rest]

@@ -165,7 +165,7 @@ def recovery_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | N
     polarity, recovering = cues
     if not re.search(r"\bgrades?\b", text):
         procedures = {w.split(":", 1)[1] for w in norms[:exception_at] if w.startswith("@proc:")}
-        if any(not RECOVERED_BY_TOXICITY & get_lexicon().ancestors(concept) for concept in procedures):
+        if not all(leaves_a_toxicity(concept) for concept in procedures):
             return None  # "recovered from the effects of surgery": a wound healed, which no toxicity record need say
         return _ungraded(polarity, excepted, span)
     bound = _grade_bound(text)
@@ -193,20 +193,26 @@ def _ungraded(persists: bool, excepted: tuple[str, ...], span: tuple[int, int]) 
     """"Recovered from the toxic effects of prior therapy", no grade said: a patient with no toxicity of
     a treatment now has recovered; one with any is left to the reviewer, who knows what the trial
     counts as recovered (often grade 1 or the patient's baseline)."""
-    toxicity = Finding(TREATMENT_TOXICITY, "condition", "current", excepted=excepted, span=span)
     unsaid = Review("whether the patient's toxicities of prior treatment count as recovered (no grade is said)",
                     "recovery_scope", span=span)
+    none = no_treatment_toxicity(span, excepted)
     # the review first: "not them, or ..." would read as a requirement for some patients only
-    return AllOf((toxicity, unsaid), span=span) if persists else AnyOf((unsaid, Not(toxicity, span=span)), span=span)
+    return AllOf((none.item, unsaid), span=span) if persists else AnyOf((unsaid, none), span=span)
 
 
 # the treatments whose lasting effects a record holds as toxicities (concept treatment_toxicity)
-RECOVERED_BY_TOXICITY = frozenset({"chemotherapy", "radiotherapy"})
+_LEAVING_TOXICITIES = frozenset({"chemotherapy", "radiotherapy"})
 
 
-def no_treatment_toxicity(span: tuple[int, int] | None) -> Node:
+def leaves_a_toxicity(concept: str) -> bool:
+    """Whether a record holds a treatment's lasting effects as a toxicity: chemotherapy's, radiotherapy's,
+    not surgery's (a wound not yet healed is no record)."""
+    return bool(_LEAVING_TOXICITIES & get_lexicon().ancestors(concept))
+
+
+def no_treatment_toxicity(span: tuple[int, int] | None, excepted: tuple[str, ...] = ()) -> Not:
     """No toxicity of a treatment now: what a recovery said without a grade asks at the least."""
-    return Not(Finding(TREATMENT_TOXICITY, "condition", "current", span=span), span=span)
+    return Not(Finding(TREATMENT_TOXICITY, "condition", "current", excepted=excepted, span=span), span=span)
 
 
 def _at_baseline(said: set[str]) -> str:
