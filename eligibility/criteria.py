@@ -17,7 +17,9 @@ _HEADING = re.compile(
     re.I,
 )
 _BULLET = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<marker>[*\-•·●○◦▪▫■□➢►‣⁃–—]|o(?=\s)|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)](?=\s)|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)](?=\s))\s*(?P<body>.*)$"
+    r"^(?P<indent>[ \t]*)(?P<marker>[*\-•·●○◦▪▫■□➢►‣⁃–—･]|o(?=\s)|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)](?=\s)|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)](?=\s))\s*"
+    # a second marker after the first ("-  • age ≥ 18 years") is no part of the criterion; "-5/del(5q)" keeps its sign
+    r"(?:[*\-•·●○◦▪▫■□➢►‣⁃–—･]+(?![\d.])\s*)*(?P<body>.*)$"
 )
 # a heading naming someone other than the patient: "DONOR INCLUSION CRITERIA:", "Caregiver eligibility:"
 OTHER_PEOPLE = (r"(?:(?:stem\s+cell|related|unrelated|living|potential|sibling)\s+)?(donors?|caregivers?|care\s*givers?|partners?|parents?"

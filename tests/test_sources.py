@@ -121,6 +121,14 @@ def test_bullet_ending_in_or_joins_the_next_as_an_alternative():
     assert second.text == "ANC >= 1500/uL"
 
 
+def test_a_second_bullet_marker_is_not_part_of_the_criterion_but_a_minus_sign_is():
+    text = "Inclusion Criteria:\n  -  • age ≥ 18 years\n  -  ･≥ 18 years of age\n  -  -5/del(5q)\n"
+    age, age_again, monosomy = eligibility.compile_trial(text).criteria
+    assert age.rule.render() == age_again.rule.render() == "age >= 18 year"
+    assert text[age.span[0]:age.span[1]] == "age ≥ 18 years"
+    assert monosomy.text == "-5/del(5q)"
+
+
 def test_markdown_escapes_are_removed_and_spans_kept():
     text = "Inclusion Criteria:\n\n* PLT\\<20×10\\^9/L\n"
     trial = eligibility.compile_trial(text)
