@@ -2701,7 +2701,9 @@ _WITHIN_TIME = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding
 
 
 _DESCRIBING_TAIL = re.compile(r"(?:but|that|which|who|whose|preventing|precluding|requiring|interfering|causing|affecting|making|limiting"
-                              r"|resulting|leading|rendering|compromising|impairing)\b", re.I)
+                              r"|resulting|leading|rendering|compromising|impairing"
+                              # "Use of anticoagulants, such as warfarin, in the past": when, said of them all
+                              r"|in the (?:past|last|previous)|during|previously|prior|before|within|since|ever|current(?:ly)?)\b", re.I)
 
 
 def _may_qualify_main(examples: Node, bracketed: bool = False) -> bool:

@@ -807,7 +807,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     whichever_longer = rf"(?:\( {longer} \)|, {longer}(?: ,)?|{longer})(?= |$)"
     # "5 half-lives", "5 x the elimination half-life (t1/2) of the drug", "5 drug half-lives, if known": a wait
     # counted in half-lives of what was taken
-    half_life = (r"\d+(?:\.\d+)? (?:x |times |× )?(?:the )?(?:(?:drug|drugs|elimination|plasma|terminal|pharmacokinetic|pk"
+    half_life = (r"\d+(?:\.\d+)? (?:- |x |times |× )?(?:the )?(?:(?:drug|drugs|elimination|plasma|terminal|pharmacokinetic|pk"
                  r"|pharmacokinetic / pharmacodynamic|pk / pd) )?half ?-? ?li(?:ves?|fe)(?: \( t ?(?:½|1⁄2|1/2) \))?"
                  r"(?: of (?:the |a |an |any |that |each |such |this |its |another )?(?:(?!whichever |whatever |before |or )[\w-]+ ){0,3}?"
                  r"(?:drugs?|agents?|compounds?|products?|medications?|treatments?|therap(?:y|ies)|substances?|interventions?|study|vaccines?"
@@ -817,12 +817,16 @@ def _parsers() -> dict[str, pp.ParserElement]:
                  r"(?:(?!whichever |prior |before )[\w-]+ ){0,4}?(?:drugs?|agents?|compounds?|products?|medications?|treatments?|therap(?:y|ies)"
                  r"|vaccines?|@drug:\w+))?)?")
     # "within 4 weeks (6 weeks for nitrosoureas) prior to entering the study": a longer window for some
-    window_note = _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar
-                          # "within 4 weeks or 5 half-lives, whichever is longer": longer for some exposures
-                          | pp.Regex(rf"(?:, )?(?:or|/) (?:within )?(?:a period of )?{half_life}"
-                                     # "within 3 months or 5 half-lives prior to baseline": either wait excludes, so the longer
-                                     + f"(?: {whichever_longer}|(?= (?:prior|before|preceding|of)(?: |$)|$))"),
-                          lambda r: {})
+    def window_note(after_reference: bool) -> pp.ParserElement:
+        # "or within five half-lives of Day 0, whichever is longer": after the reference, the same reference again
+        again = (r"(?: (?:prior to|before|preceding|of|from) (?:(?!or |and )[^,;()]){1,40}?)?" if after_reference else "")
+        return _tagged("unknown", lpar + pp.Regex(r"[^()]*\d[^()]*?(?= \))") + rpar
+                       # "within 4 weeks or 5 half-lives, whichever is longer": longer for some exposures
+                       | pp.Regex(rf"(?:, )?(?:or|/) (?:within )?(?:a period of )?{half_life}"
+                                  # "within 3 months or 5 half-lives prior to baseline": either wait excludes, so the longer
+                                  + rf"(?:{again} {whichever_longer}|(?= (?:prior|before|preceding|of|from)(?: |$)|$))"),
+                       lambda r: {})
+    note_before_reference, note_after_reference = window_note(after_reference=False), window_note(after_reference=True)
     # "within 5 half-lives or 30 days (whichever is longer)": the half-lives first, the days still the least wait
     half_lives_first = _tagged("unknown", pp.Regex(rf"(?:{half_life}|\d+(?:\.\d+)? half ?-? ?li(?:ves?|fe) of [^,;()]{{1,40}}?) (?:, )?or(?= )"), lambda r: {})
     longer_of_two = pp.Regex(whichever_longer).suppress()
@@ -846,20 +850,20 @@ def _parsers() -> dict[str, pp.ParserElement]:
             # "within ≤ 4 weeks": the sign says no more than "within" does
             phrase(p["window_within"], "within") + (
                 pp.Opt(tok("the")) + pp.Opt(tok("<=", "<")) + time_quantity("amount")
-                + pp.Opt(window_note("note") | window_exception("except"))
-                + pp.Opt(relation + pp.Opt(reference("reference")) | unreferenced) + pp.Opt(window_note("note"))
+                + pp.Opt(note_before_reference("note") | window_exception("except"))
+                + pp.Opt(relation + pp.Opt(reference("reference")) | unreferenced) + pp.Opt(note_after_reference("note"))
                 + pp.Opt(after_half_lives)
                 | half_lives_first("note") + time_quantity("amount") + longer_of_two + pp.Opt(relation + pp.Opt(reference("reference"))))
             # "at least 4 months of adjuvant chemotherapy" is how long it lasted, not how long before it;
             # "completed at least 4 weeks prior to enrollment": when it ended is when it last happened
             | ended("ended") + (prefix_op | pp.Empty().add_parse_action(pp.replace_with(">=")))("op") + time_quantity("amount")
-            + pp.Opt(window_note("note")) + (relation_besides_of + reference("reference") | unreferenced)
+            + pp.Opt(note_before_reference("note")) + (relation_besides_of + reference("reference") | unreferenced)
             # "Chemotherapy less than 3 weeks prior", "surgery < 2 weeks ago": before now, which is the screening
             | prefix_op.copy().add_condition(lambda t: t[0] in ("<", "<="))("op") + time_quantity("amount") + unreferenced
-            | (longer_bound("op") + time_quantity("amount") + pp.Opt(window_note("note"))
+            | (longer_bound("op") + time_quantity("amount") + pp.Opt(note_before_reference("note"))
                + relation_besides_of
                | pp.Opt(prefix_op.copy().add_condition(lambda t: t[0] not in (">=", ">"))("op")) + time_quantity("amount")
-               + pp.Opt(window_note("note")) + relation) + reference("reference")
+               + pp.Opt(note_before_reference("note")) + relation) + reference("reference")
             | tok("in", "within", "during") + pp.Opt(tok("the")) + tok("last", "past", "previous", "preceding", "prior") + time_unit("single")
             + pp.Opt(relation + reference("reference"))  # "within the last month prior to screening"
             # "myocardial infarction (within the past 6 months)"; not "Diabetes (< 5 years)", which may say how

@@ -27,10 +27,10 @@ _LIST_LINKS = frozenset({",", "or", "and", "and/or"})
 def examples_before_a_period(lexemes: list) -> list:
     words = [lexeme.g for lexeme in lexemes]
     for opening in range(1, len(words) - 3):
-        if words[opening] != "(" or not words[opening - 1].startswith("@"):
+        if words[opening] not in ("(", ",") or not words[opening - 1].startswith("@"):
             continue
-        closing = next((k for k in range(opening + 1, min(opening + 30, len(words))) if words[k] in ("(", ")")), None)
-        if closing is None or words[closing] != ")" or closing + 1 >= len(words):
+        closing = _closing(words, opening)
+        if closing is None or closing + 1 >= len(words):
             continue
         inside = words[opening + 1:closing]
         if not _OPENING.match(" ".join(inside)) or any(_NUMBER_OR_SIGN.search(w) for w in inside):
@@ -47,3 +47,19 @@ def examples_before_a_period(lexemes: list) -> list:
             continue
         return lexemes[:opening] + examples_before_a_period(lexemes[closing + 1:])
     return lexemes
+
+
+def _closing(words: list, opening: int) -> int | None:
+    """Where examples opened at `opening` end: the bracket's close, or for examples set off by commas
+    ("Use of corticosteroids, including dexamethasone, within 28 days") the comma before the period."""
+    if words[opening] == "(":
+        closing = next((k for k in range(opening + 1, min(opening + 30, len(words))) if words[k] in ("(", ")")), None)
+        return closing if closing is not None and words[closing] == ")" else None
+    if not _OPENING.match(" ".join(words[opening + 1:opening + 4])):
+        return None
+    for k in range(opening + 2, min(opening + 30, len(words) - 1)):
+        if words[k] in ("(", ")", ";", ":") or words[k] == "." and words[k - 1] not in ("e.g", "eg"):
+            return None
+        if words[k] == "," and words[k + 1] in _PERIOD_WORDS:
+            return k
+    return None

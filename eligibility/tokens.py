@@ -298,7 +298,9 @@ def _join_comparators(tokens: list[Token]) -> list[Token]:
             i += 4
             continue
         previous = joined[-1].norm if joined else ""
-        if tokens[i].norm == "one" and (following in _TIME_WORDS or previous in _BEFORE_A_COUNT
+        hyphened = (following == "-" and i + 2 < len(tokens) and tokens[i + 2].norm in _TIME_WORDS  # "one-month"
+                    and tokens[i].end == tokens[i + 1].start and tokens[i + 1].end == tokens[i + 2].start)
+        if tokens[i].norm == "one" and (following in _TIME_WORDS or hyphened or previous in _BEFORE_A_COUNT
                                         or previous == "between" and following == "and"):  # "between one and 24 months"
             # "less than one year", "at least one measurable lesion"; "one" alone is a pronoun as often
             joined.append(Token(tokens[i].text, "1", tokens[i].start, tokens[i].end))
