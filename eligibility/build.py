@@ -200,7 +200,7 @@ class Builder:
         parts = [self.visit(x) for x in p.fields["parts"]]
         if len(parts) == 1:
             return parts[0]
-        reaching = self._measures_after_with(p, parts)
+        reaching = self._alternatives_after_with(p, parts)
         if reaching is not None:
             return reaching
         after = self._clauses_after(parts[-1]) if self.criterion_kind == "inclusion" else []
@@ -213,34 +213,51 @@ class Builder:
             return _Implicit([self._resolve(self._or_of_parts(parts, p)), *after])
         return self._or_of_parts(parts, p)
 
-    def _measures_after_with(self, p: Parsed, parts: list) -> Node | None:
-        """"Hypertension with SBP > 160 or DBP > 100 mmHg": the measures after "with" are alternatives to
-        one another, all of them describing the finding; read as "(hypertension with SBP > 160) or DBP >
-        100" any patient with a high DBP would be excluded, hypertensive or not. Yet "anemia with Hb < 9
-        g/dL or platelets < 50,000/µL" may list a second finding: unless the measures are one family (the
-        two pressures, the sugars), the narrow reading decides when it is met, the wide one when it is
-        not, and between the two the reviewer does."""
+    def _alternatives_after_with(self, p: Parsed, parts: list) -> Node | None:
+        """"Hypertension with SBP > 160 or DBP > 100 mmHg", "Diabetes with retinopathy, neuropathy or
+        nephropathy": what follows "with" are alternatives to one another, all of them describing the
+        finding; read as "(hypertension with SBP > 160) or DBP > 100" any patient with a high DBP would be
+        excluded, hypertensive or not, and the comma list read as "retinopathy and neuropathy". Yet "anemia
+        with Hb < 9 g/dL or platelets < 50,000/µL", "asthma with exacerbation or COPD" may list a second
+        finding: unless the measures are one family (the two pressures, the sugars), the narrow reading
+        decides when it is met, the wide one when it is not, and between the two the reviewer does."""
         head = _one(p.fields["parts"][0])
         if not (isinstance(head, Parsed) and head.kind == "and" and head.fields["seps"] == ["with"]
                 and not isinstance(parts[0], _Implicit)):
             return None
-        finding, measured = (_one(part) for part in head.fields["parts"])
+        finding, described = (_one(part) for part in head.fields["parts"])
+        listed = (described.fields["parts"] if isinstance(described, Parsed) and described.kind == "list"
+                  and ";" not in self.source(p) and self._joined_by_commas(described.fields["parts"]) else [described])
         before = len(self.problems)  # read again below: what the first reading noted is noted once
-        alternatives = [self._resolve(self.visit(part)) for part in (measured, *p.fields["parts"][1:])]
-        describes = not _is_measurement(self._resolve(self.visit(finding))) and all(
-            _is_measurement(node) and not isinstance(node, Review) for node in alternatives)
+        alternatives = [self._resolve(self.visit(part)) for part in (*listed, *p.fields["parts"][1:])]
+        measures = all(_is_measurement(node) and not isinstance(node, Review) for node in alternatives)
         del self.problems[before:]
-        if not describes:
+        described_finding = self._resolve(self.visit(finding))
+        if _is_measurement(described_finding) or not measures and len(listed) == 1:
+            del self.problems[before:]
             return None
-        either = Parsed("or", {**p.fields, "parts": [measured, *p.fields["parts"][1:]]}, measured.start, p.end)
+        if any(isinstance(n, Not) for n in described_finding.walk()):
+            # "Never received treatment for HCV with interferon, RBV, or other antivirals": what the denial reaches
+            del self.problems[before:]
+            return Review(self.source(p), "negation_scope", span=self.span(p))
+        either = Parsed("or", {**p.fields, "parts": [*listed, *p.fields["parts"][1:]]}, described.start, p.end)
         narrow = self._resolve(self.visit(Parsed("and", {**head.fields, "parts": [finding, either]}, p.start, p.end)))
         self.problems[:] = list(dict.fromkeys(self.problems))
         variables = {n.variable for node in alternatives for n in node.walk() if isinstance(n, (Compare, Between, OneOf))}
-        if any(variables <= family for family in _FAMILIES_OF_MEASURES):
+        if measures and any(variables <= family for family in _FAMILIES_OF_MEASURES):
             return narrow
+        if len(listed) > 1:
+            first = self.visit(Parsed("and", {**head.fields, "parts": [finding, listed[0]]}, head.start, listed[0].end))
+            parts = [first, *(self.visit(part) for part in listed[1:]), *parts[1:]]
+            self.problems[:] = list(dict.fromkeys(self.problems))
         wide = self._resolve(self._or_of_parts(parts, p))
         which = Review(self.source(p), "with_scope", span=self.span(p))
         return AnyOf((narrow, AllOf((wide, which), span=self.span(p))), span=self.span(p))
+
+    def _joined_by_commas(self, parts: list) -> bool:
+        """Whether a list's items are parted by commas, not only set side by side ("≥ 2 platelet counts")."""
+        spans = [self.span(part) for part in parts]
+        return all("," in self.text[before[1]:after[0]] for before, after in zip(spans, spans[1:]))
 
     def _or_of_parts(self, parts: list, p: Parsed) -> Node | _Implicit:
         clauses = self._clauses_before(parts[0], parts[1])
@@ -518,6 +535,11 @@ class Builder:
                 return _with_binding_neighbours(pieces)
         if self.criterion_kind == "exclusion" and set(seps) == {"and"} and _lists_requirements(parts):
             return self._joined_between_neighbours(parts, p, AllOf, AllOf)
+        if "with" in p.fields["seps"] and any(isinstance(part, _Implicit) and len(part.items) > 1
+                                              and isinstance(self._resolve(part.items[-1]), AnyOf) for part in parts[1:]):
+            # "Anemia with hypercapnia, respiratory failure, or hypoxic seizures within 3 months": the "or" read
+            # with the last items only joins the whole list, which read with "and" would need all of them
+            return Review(self.source(p), "not_understood", span=self.span(p))
         items: list[Node] = []
         for index, part in enumerate(parts):
             negate = index > 0 and index - 1 < len(seps) and seps[index - 1] == "without"
@@ -2215,7 +2237,7 @@ def _other_waits(text: str, least: Amount) -> set[str]:
             for period in _PERIOD_IN_A_NOTE.finditer(text)}
 
 
-_TIME_AMOUNT = re.compile(r"\d+\s*(?:years?|months?|weeks?|days?|hours?|wks?|mos?)\b", re.I)
+_TIME_AMOUNT = re.compile(r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*-?\s*(?:years?|months?|weeks?|days?|hours?|wks?|mos?)\b", re.I)
 _PATIENT_NOUNS = re.compile(
     r"(?:healthy |male |female |pediatric |paediatric )?(?:children|child|infants?|adolescents?|neonates?|newborns?|bab(?:y|ies)"
     r"|boys|girls|toddlers|kids|teenagers|youths?|elderly|pediatric patients|paediatric patients)")
@@ -2638,7 +2660,7 @@ def _without_history_of(item: list[str]) -> list[str]:
 
 
 _DISEASE_SUFFIXES = ("itis", "osis", "oses", "emia", "aemia", "oma", "omas", "pathy", "pathies", "plegia", "algia", "penia",
-                     "trophy", "iasis", "ectasis", "rrhea", "rrhoea", "rrhage", "cytosis")
+                     "trophy", "iasis", "ectasis", "rrhea", "rrhoea", "rrhage", "cytosis", "plasia")
 _ENDING_LIKE_A_DISEASE = frozenset("diagnosis diagnoses prognosis prognoses empathy sympathy diploma diplomas stoma stomas trophy "
                                    "nostalgia academia".split())
 
@@ -2724,6 +2746,10 @@ def _may_qualify_main(examples: Node, bracketed: bool = False) -> bool:
                                                        for n in item.walk() if not n.children())]
         last = read[-1] if read else last.items[-1]
     if isinstance(last, Finding) and last.window is not None or isinstance(last, Review) and bool(_TIME_AMOUNT.search(last.text)):
+        return True
+    if not bracketed and any(isinstance(n, Review) and _TIME_AMOUNT.search(n.text) for n in examples.walk()):
+        # "CNS disease, including primary brain tumor, ..., or history of stroke within six months": a period
+        # left unread among the examples may belong to more than the example it follows
         return True
     # "..., including herbal medications and grapefruit juice within 14 days or 5 half-lives (whichever is
     # longer)": a period on an example before the last, its wait told apart, may as well bound them all

@@ -144,8 +144,8 @@ class Evaluator:
                         "within the limit is enough",
             "list_scope": "some thresholds of the list hold, too few for its narrow reading: check whether its last "
                           "'or' / 'and' joins only the two items beside it or ends the list",
-            "with_scope": "a finding 'with' one measure 'or' another: check whether the later measures describe the "
-                          "finding too or stand alone",
+            "with_scope": "a finding 'with' one measure or finding 'or' another: check whether the later ones describe "
+                          "the finding too or stand alone",
             "recovery_scope": "what the trial counts as recovered from a toxicity of prior treatment (a grade, the "
                               "patient's baseline) is not said: check the patient's toxicities",
         }.get(node.reason, "not understood by the grammar")

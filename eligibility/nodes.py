@@ -392,7 +392,8 @@ class Review(Node):
     for a population the text names: "BMI > 30 or > 27.5 kg/m2 (South Asian)"), unit_error (also a value
     off its scale: "Performance status < 50 by KPS"), exception_scope ("Other malignancy except skin cancer": a
     patient with skin cancer may have another malignancy besides), with_scope ("Anemia with Hb < 9 g/dL or
-    platelets < 50,000/µL": the later measures may describe the finding too, or stand alone), recovery_scope
+    platelets < 50,000/µL", "Diabetes with retinopathy, neuropathy, or nephropathy": the later measures or findings
+    may describe the finding too, or stand alone), recovery_scope
     ("Recovered from toxicities of prior therapy", no grade said, or "... or baseline": what counts as recovered).
     hints: computable parts found inside the text, shown to the reviewer, never evaluated.
     """
