@@ -478,6 +478,12 @@ class Builder:
         first = items[0].items[0] if isinstance(items[0], AllOf) else items[0]
         if not isinstance(first, Not) or len(items) < 2 or re.match(r"\s*either\b", self.source(p), re.I):
             return None
+        if (first.span is not None and _UNABLE.match(self.text[first.span[0]:first.span[1]])
+                and not re.match(r"[\s,]*(?:and/or|or)?\s*(?:to|with)\b", self.text[first.span[1]:], re.I)):
+            # "Unable to swallow capsules, or disease affecting gastrointestinal function": what one cannot do
+            # does not run on over the findings after it, each of which excludes on its own (but it does over
+            # "... or to travel to the study center", "... or with study treatment intake")
+            return None
         rest = items[1:]
         if any(not isinstance(item, Review) for item in rest) or any(_RELAXING.search(item.text) for item in rest):
             return Review(self.source(p), "negation_scope", span=self.span(p))
@@ -2645,6 +2651,7 @@ _PURPOSE_SAID = re.compile(r"\b(?:for|in)\s+(?:the\s+|this\s+|their\s+)?(?:[\w-]
 _PURPOSE_AFTER_EXAMPLES = re.compile(
     r",\s*(?:for|in)\s+(?:the\s+)?(?:treatment|management|therapy)\s+of\b"
     r"|\bfor\s+(?:the\s+treatment\s+of\s+)?(?:[\w-]+\s+){0,3}(?:cancer|disease|carcinoma|tumou?rs?|malignanc\w+|leuka?emia|lymphoma|myeloma)\W*$", re.I)
+_UNABLE = re.compile(r"\W*(?:unable|inability|incapable|unwilling|unwillingness|not able|cannot|can not)\b", re.I)
 _EXCEPTING = re.compile(r"\b(?:except|excepting|excluding|exclusive of|but not(?! limited)|other than|with the exception)\b", re.I)
 _RELATIVE_OPENING = re.compile(r"\s*(?:[Ww]ho|[Ww]hom|[Ww]hose|[Ww]hich|[Tt]hat)\b")  # not "WHO category 1 ...", the organisation
 _TO_COME = re.compile(r"\b(?:awaiting|planned|scheduled|anticipated|candidates?|waiting list|expected|intend(?:s|ed)?)\b", re.I)
