@@ -485,7 +485,11 @@ class Builder:
             # "... or to travel to the study center", "... or with study treatment intake")
             return None
         rest = items[1:]
-        if any(not isinstance(item, Review) for item in rest) or any(_RELAXING.search(item.text) for item in rest):
+        if (any(not isinstance(item, Review) for item in rest) or any(_RELAXING.search(item.text) for item in rest)
+                # "must NOT be taking current medications or substances that are inhibitors of CYP3A4": what the
+                # clause after the last says may narrow them all; "no medication" alone would refuse everyone on one
+                or isinstance(first.item, Finding) and _GENERIC_NAME.fullmatch(first.item.concept)
+                and any(_RELATIVE_CLAUSE.search(item.text) for item in rest)):
             return Review(self.source(p), "negation_scope", span=self.span(p))
         return AllOf((items[0], *(Not(item, span=item.span) for item in rest)), span=self.span(p))
 
@@ -2651,6 +2655,10 @@ _PURPOSE_SAID = re.compile(r"\b(?:for|in)\s+(?:the\s+|this\s+|their\s+)?(?:[\w-]
 _PURPOSE_AFTER_EXAMPLES = re.compile(
     r",\s*(?:for|in)\s+(?:the\s+)?(?:treatment|management|therapy)\s+of\b"
     r"|\bfor\s+(?:the\s+treatment\s+of\s+)?(?:[\w-]+\s+){0,3}(?:cancer|disease|carcinoma|tumou?rs?|malignanc\w+|leuka?emia|lymphoma|myeloma)\W*$", re.I)
+_RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|whose)\b", re.I)
+# a finding named only by its kind, which a clause after it may narrow
+_GENERIC_NAME = re.compile(r"text:(?:medications?|drugs?|substances?|agents?|therap(?:y|ies)|treatments?|conditions?|diseases?"
+                           r"|disorders?|products?|illness(?:es)?)")
 _UNABLE = re.compile(r"\W*(?:unable|inability|incapable|unwilling|unwillingness|not able|cannot|can not)\b", re.I)
 _EXCEPTING = re.compile(r"\b(?:except|excepting|excluding|exclusive of|but not(?! limited)|other than|with the exception)\b", re.I)
 _RELATIVE_OPENING = re.compile(r"\s*(?:[Ww]ho|[Ww]hom|[Ww]hose|[Ww]hich|[Tt]hat)\b")  # not "WHO category 1 ...", the organisation
