@@ -499,7 +499,8 @@ def _conditional_requirement(clean: str, kind: str) -> tuple[Node, tuple[str, ..
     requirement met. Read only when both parts compile whole; else review, as a requirement read
     without its condition would bind every patient."""
     match = _PERSON_CONDITION.fullmatch(clean)
-    if not match:
+    if not match or re.search(r"\s(?:and|&)$", match.group("condition"), re.I):
+        # "Patients with prostate cancer and must have progressed on hormonal therapy": both, of every patient
         return None
     span = (0, len(clean))
     condition, problems = _compile_criterion(match.group("condition"), "inclusion")
