@@ -41,9 +41,11 @@ _ABLE = frozenset({"able", "ability", "unable", "inability"})
 
 
 def _taking_by_mouth_said_as_swallowing(norms: list[str]) -> list[str]:
-    """"Able to take oral medication": able to swallow it."""
-    return ["swallow" if word in ("take", "receive") and 1 < i < len(norms) - 1 and norms[i - 1] == "to" and norms[i - 2] in _ABLE
-            and norms[i + 1] in ("oral", "orally") else word for i, word in enumerate(norms)]
+    """"Able to take oral medication", "able to ingest oral medications": able to swallow it."""
+    norms = ["swallow" if word == "ingest" or word in ("take", "receive") and 1 < i < len(norms) - 1 and norms[i - 1] == "to"
+             and norms[i - 2] in _ABLE and norms[i + 1] in ("oral", "orally") else word for i, word in enumerate(norms)]
+    # "Able to swallow selumetinib/placebo capsules": what is swallowed says nothing more
+    return [word for word in norms if not word.startswith("@drug:") and word != "placebo"] if "swallow" in norms else norms
 
 
 def _bracketed(lexemes: list[Lexeme]) -> set[str]:

@@ -344,7 +344,7 @@ _FRACTION_SLASHES = str.maketrans({"⁄": "/", "∕": "/"})
 
 # Word's Symbol font puts ≥ and ≤ where Latin-1 has ³ and £: "LVEF ³50%", "HbA1c £ 8.5 %". Read so only
 # where a sign would stand, alone before a number (not "mm³", nor "10³"); one character for one, so spans hold.
-_SYMBOL_FONT_SIGN = re.compile(r"(?<![^\s(\[:])[³£](?= ?\d)")
+_SYMBOL_FONT_SIGN = re.compile(r"(?<![^\s(\[:])[³£](?= ?(?:\d|[Gg]rade))")
 
 
 _GRADE_NUMBER = re.compile(r"(grade)(\d+)", re.I)
