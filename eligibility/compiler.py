@@ -631,7 +631,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "Any condition that could interfere with ... informed consent, or compliance": what the condition
         # would impair, not a patient's consent or compliance that excludes
         return Review(clean, "consent", hints=() if all_review(rule) else (rule,), span=(0, len(clean))), problems
-    if kind == "exclusion" and _NEGATED_OPENING.match(clean) and any(isinstance(n, Not) for n in rule.walk()):
+    if kind == "exclusion" and (_NEGATED_OPENING.match(clean) and any(isinstance(n, Not) for n in rule.walk())
+                                or _AT_MOST_REQUIRED.search(clean)):
         # "Exclusion: No prior chemotherapy" read as written excludes everyone without chemotherapy;
         # its author almost surely meant the opposite, which is a guess: the reviewer decides
         hint = rule.item if isinstance(rule, Not) else rule
@@ -1416,6 +1417,8 @@ def _requirement_among_exclusions(clean: str) -> bool:
     return any(clean[: found.start()].count("(") == clean[: found.start()].count(")") for found in _REQUIREMENT_VERB.finditer(clean))
 
 
+# "must not have received more than 2 prior regimens": a bound required, read as the bound "at most"
+_AT_MOST_REQUIRED = re.compile(r"\b(?:must|should)\s+not\s+have\s+(?:received\s+|had\s+)?more\s+than\b", re.I)
 _NEGATED_OPENING = re.compile(
     # "Phase I: No prior treatment with sorafenib": a label does not change what the negation says
     r"(?:[A-Za-z0-9][^:;.()]{0,40}:\s*)?"
