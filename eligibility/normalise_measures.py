@@ -662,3 +662,35 @@ def snellen_as_decimal(lexemes: list) -> list:
 
 
 _DECIMAL = re.compile(r"\d*\.?\d+")
+
+
+_TEMPERATURE_SCALES = frozenset({"c", "f"})
+
+
+def _same_temperature(first: str, scale: str, second: str) -> bool:
+    """Whether `first` in `scale` and `second` in the other scale are one temperature (to 0.3 °C, as rounded)."""
+    try:
+        first_value, second_value = float(first), float(second)
+    except ValueError:
+        return False
+    celsius, other = (first_value, second_value) if scale == "c" else (second_value, first_value)
+    return abs((other - 32) * 5 / 9 - celsius) <= 0.3
+
+
+def temperature_in_both_scales(lexemes: list) -> list:
+    """"Oral temperature > 100.4F/38C": one temperature in the two scales, the second read as the
+    restatement "(38 °C)" the grammar drops."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "/" not in words or not _TEMPERATURE_SCALES.intersection(words):
+        return lexemes
+    for index, word in enumerate(words):
+        if word != "/" or index < 2 or index + 2 >= len(words):
+            continue
+        before = index - 1 - (words[index - 2] == "°")
+        after = index + 2 + (words[index + 2] == "°")
+        if (words[index - 1] in _TEMPERATURE_SCALES and before >= 1 and _same_temperature(words[before - 1], words[index - 1], words[index + 1])
+                and after < len(words) and words[after] in _TEMPERATURE_SCALES and words[after] != words[index - 1]):
+            opened = replace(lexemes[index], g="(")
+            closed = replace(lexemes[after], g=")", start=lexemes[after].end, end=lexemes[after].end)
+            return temperature_in_both_scales(lexemes[:index] + [opened] + lexemes[index + 1:after + 1] + [closed] + lexemes[after + 1:])
+    return lexemes
