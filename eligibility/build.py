@@ -203,6 +203,18 @@ class Builder:
         reaching = self._alternatives_after_with(p, parts)
         if reaching is not None:
             return reaching
+        first = _one(p.fields["parts"][0])
+        while isinstance(first, Parsed) and first.kind == "and" and (not first.fields["seps"] or first.fields["seps"][-1] == "with"):
+            first = _one(first.fields["parts"][-1])  # "Patients with [metastatic solid tumors, who ...]"
+        if (isinstance(first, Parsed) and first.kind == "list" and not _RELATIVE_CLAUSE.search(self.source(first).split(",")[0])
+                and ";" not in self.source(first) and any(
+                    _RELATIVE_OPENING_OF_ITEM.match(self.source(item)) and not _PERSONS_ONLY.fullmatch(self.source(before))
+                    for before, item in zip(first.fields["parts"], first.fields["parts"][1:]))):
+            # "Patients with metastatic solid tumors, who have failed conventional treatment, or for whom no therapy
+            # exists": a clause set off by a comma says more of the patients, and the "or" after it joins clauses,
+            # no alternative to the tumours (but "Women with a positive pregnancy test, or who are lactating" and
+            # "Females who are pregnant, ..., or who are breast feeding" say one thing or the other of them)
+            return Review(self.source(p), classify_review(self.source(p)), span=self.span(p))
         after = self._clauses_after(parts[-1]) if self.criterion_kind == "inclusion" else []
         if after:
             # "AML, in first or subsequent remission or relapsed disease, age 51 to 60 years": a comma
@@ -233,7 +245,12 @@ class Builder:
         measures = all(_is_measurement(node) and not isinstance(node, Review) for node in alternatives)
         del self.problems[before:]
         described_finding = self._resolve(self.visit(finding))
-        if _is_measurement(described_finding) or not measures and len(listed) == 1:
+        if _is_measurement(described_finding) or not measures and (len(listed) == 1 or any(
+                _RELATIVE_OPENING_OF_ITEM.match(self.source(part)) for part in (*listed[1:], *p.fields["parts"][1:]))
+                or not all(_plain_alternative(node) for node in alternatives)):
+            # "with metastatic solid tumors, who have failed conventional treatment, or for whom no therapy exists":
+            # the clauses say more of the patients, no alternatives to the tumours; "..., or an α-glucosidase
+            # inhibitor for ≥ 8 weeks with a Screening A1C ≥ 7.5%": the last may carry what all of them need
             del self.problems[before:]
             return None
         if any(isinstance(n, Not) for n in described_finding.walk()):
@@ -2655,6 +2672,13 @@ _PURPOSE_SAID = re.compile(r"\b(?:for|in)\s+(?:the\s+|this\s+|their\s+)?(?:[\w-]
 _PURPOSE_AFTER_EXAMPLES = re.compile(
     r",\s*(?:for|in)\s+(?:the\s+)?(?:treatment|management|therapy)\s+of\b"
     r"|\bfor\s+(?:the\s+treatment\s+of\s+)?(?:[\w-]+\s+){0,3}(?:cancer|disease|carcinoma|tumou?rs?|malignanc\w+|leuka?emia|lymphoma|myeloma)\W*$", re.I)
+def _plain_alternative(node: Node) -> bool:
+    """A finding, or a few words left unread with no number in them: one alternative and nothing more."""
+    return not any(isinstance(n, Review) and (len(n.text.split()) > 5 or re.search(r"\d", n.text)) for n in node.walk())
+
+
+_RELATIVE_OPENING_OF_ITEM = re.compile(r"\W*(?:who|whom|whose|which|that|for whom|in whom)\b", re.I)
+_PERSONS_ONLY = re.compile(r"\W*(?:the\s+|all\s+|potential\s+)?(?:patients?|subjects?|participants?|individuals?|women|men|adults|children)\W*", re.I)
 _RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|whose)\b", re.I)
 # a finding named only by its kind, which a clause after it may narrow
 _GENERIC_NAME = re.compile(r"text:(?:medications?|drugs?|substances?|agents?|therap(?:y|ies)|treatments?|conditions?|diseases?"

@@ -931,8 +931,35 @@ def _duration_named(lexemes: list) -> list:
 def _first_diagnosed(lexemes: list) -> list:
     """"Asthma first diagnosed at least 6 months prior to Visit 1": a disease is diagnosed first, or not
     at all; the word would join the name of an unknown finding."""
-    return _without_word_between(lexemes, ("first", "initially", "originally"), lambda g: g.startswith("@cond:"),
-                                 lambda g: g == "diagnosed")
+    return _diagnosis_dated(_without_word_between(lexemes, ("first", "initially", "originally"), lambda g: g.startswith("@cond:"),
+                                                  lambda g: g == "diagnosed"))
+
+
+_LONGER_BOUND = frozenset({"at least", ">=", ">", "more than", "over", "greater than", "longer than", "a minimum of", "minimum"})
+
+
+def _diagnosis_dated(lexemes: list) -> list:
+    """"Diagnosed with type 2 diabetes at least 3 months before screening", "Clinical diagnosis of UC at
+    least 3 months before screening": the disease, diagnosed that long ago, as "Type 2 diabetes diagnosed at
+    least 3 months before screening" says it; read as a wait since the disease, a patient without it would
+    meet it and one who has had it for years would not."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "diagnosed" not in words and "diagnosis" not in words:
+        return lexemes
+    for index in range(len(words) - 6):
+        if words[index] not in ("diagnosed", "diagnosis") or words[index + 1] not in ("with", "of") or not words[index + 2].startswith("@cond:"):
+            continue
+        bound = next((length for length in (3, 2, 1) if " ".join(words[index + 3:index + 3 + length]) in _LONGER_BOUND), None)
+        if bound is None:
+            continue
+        after = index + 3 + bound
+        if not (words[after][:1].isdigit() and words[after + 1:after + 2] and words[after + 1] in DURATION_WORDS
+                and words[after + 2:after + 3] and words[after + 2] in ("prior", "before", "ago")):
+            continue
+        disease = replace(lexemes[index + 2], start=lexemes[index].start)
+        diagnosed = Lexeme("diagnosed", lexemes[index + 2].end, lexemes[index + 2].end)
+        return lexemes[:index] + [disease, diagnosed] + lexemes[index + 3:]
+    return lexemes
 
 
 _OPEN_BOUND_WORDS = frozenset({"more", "over", "older", "above", "greater", "higher", "longer", "less", "fewer", "younger", "under",
