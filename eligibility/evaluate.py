@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from .errors import UnitError
 from .lexicon import get_lexicon
-from .nodes import STUDIED_CLASSES, Amount, Node, display_unit
-from .patient import GENOTYPE_IN_NAME, Measurement, Patient, Record, shift
+from .nodes import ROMAN_VALUES, STUDIED_CLASSES, Amount, Node, display_unit
+from .patient import GENOTYPE_IN_NAME, STAGE_IN_NAME, Measurement, Patient, Record, shift
 from .resources import data_json
 from .units import convert, format_quantity, same_value
 
@@ -465,7 +465,9 @@ class Evaluator:
         name = record.name.lower()
         if _GENOTYPE_ASKED.fullmatch(qualifier):
             return _genotype(qualifier, record)
-        if qualifier in name or qualifier.replace("-", " ") in name.replace("-", " "):  # "HER2-negative", "HER2 negative"
+        if STAGE_IN_NAME.fullmatch(qualifier):
+            return _stage(qualifier, record)
+        if _says(qualifier, name) or _says(qualifier.replace("-", " "), name.replace("-", " ")):  # "HER2-negative", "HER2 negative"
             return Answer(True, f"recorded as {record.name!r}")
         if rule and any(re.search(rf"\b{re.escape(word)}\b", name) for word in rule["false"]):
             return Answer(False, f"recorded as {record.name!r}, not {qualifier}")  # "latent tuberculosis" is not active
@@ -557,6 +559,29 @@ def _measured_answer(node, holds: bool, reason: str, value_text: str, converted:
 
 _GENOTYPE_ASKED = re.compile(r"genotype (?:[1-6] ?[a-e]? ?/? ?)+")
 _GENOTYPE_VALUE = re.compile(r"([1-6]) ?([a-e])?")
+
+
+def _says(qualifier: str, name: str) -> bool:
+    """'active' in 'active tuberculosis', not in 'inactive tuberculosis', 'non-active' or 'not active'."""
+    return re.search(rf"(?<![\w-])(?<!\bnot )(?<!\bnon )(?<!\bno ){re.escape(qualifier)}(?!\w)", name) is not None
+
+
+def _stage_group(match: re.Match) -> tuple[int, str]:
+    numeral = match.group(1).lower()
+    return (ROMAN_VALUES[numeral] if numeral in ROMAN_VALUES else int(numeral)), (match.group(2) or "").lower()
+
+
+def _stage(qualifier: str, record: Record) -> Answer:
+    """'stage iv' holds of stage IVB (a substage of IV), 'stage iiib' only of IIIB; stage I never of stage III."""
+    asked_group, asked_letter = _stage_group(STAGE_IN_NAME.fullmatch(qualifier))
+    recorded = [_stage_group(m) for m in STAGE_IN_NAME.finditer(record.name)]
+    if not recorded:
+        return Answer(None, f"its stage is not recorded in {record.name!r}")
+    if any(group == asked_group and (not asked_letter or letter == asked_letter) for group, letter in recorded):
+        return Answer(True, f"recorded as {record.name!r}")
+    if any(group == asked_group and not letter for group, letter in recorded):
+        return Answer(None, f"recorded as {record.name!r}, its substage not said")
+    return Answer(False, f"recorded as {record.name!r}, not {qualifier}")
 
 
 def _genotype(qualifier: str, record: Record) -> Answer:

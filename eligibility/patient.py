@@ -280,7 +280,8 @@ class _Reader:
             raise PatientDataError(key, f"a record is a name or a mapping, not {type(item).__name__}")
         term = self.lexicon.find_term(name)
         # "Chronic hepatitis C genotype 1a", "HCV GT1b": the genotype qualifies the infection the name ends in
-        named = GENOTYPE_IN_NAME.sub(" ", name).strip(" ,;") or name
+        # "Breast cancer, stage IIIA": so does a stage the disease it follows
+        named = STAGE_IN_NAME.sub(" ", GENOTYPE_IN_NAME.sub(" ", name)).strip(" ,;") or name
         concept = (term or (self.lexicon.find_term(named) if named != name else None)
                    or self._term_after_qualifiers(named) or self._head_term(named))
         concepts, possible = frozenset({"text:" + text_key(name)}), frozenset()
@@ -473,3 +474,5 @@ def years_between(born: dt.date, on: dt.date) -> float:
 
 # a virus's genotype in a record's name, with what sets it off ("hepatitis C, genotype 1a", "HCV (GT1b)")
 GENOTYPE_IN_NAME = re.compile(r"[\s,;(-]*\b(?:genotype|gt)\s*-?\s*([1-6])\s*([a-e])?\b\)?", re.I)
+# "stage IIIB", "stage 4", "(Stage IVa)": a cancer's stage group, its number and the letter of its substage
+STAGE_IN_NAME = re.compile(r"[\s,;(-]*\bstage\s*(i{1,3}|iv|[0-4])\s*([a-c])?\b\)?", re.I)
