@@ -306,6 +306,10 @@ class Evaluator:
             if broader:
                 return Answer(None, f"recorded as {broader.name!r}, which does not say whether it is {label}", (),
                               (f"{category_name}: {label}",))
+            mentioning = next((r for records in given for r in records if node.concept in r.mentioned), None)
+            if mentioning:
+                return Answer(None, f"recorded as {mentioning.name!r}, which names {label} but is not read as one", (),
+                              (f"{category_name}: whether {mentioning.name} is {label}",))
             concept = self.lexicon.concepts.get(node.concept)
             known = concept is not None and not concept.open
             if not known and node.absence_unknown:

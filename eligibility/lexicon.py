@@ -232,6 +232,20 @@ class Lexicon:
             return match[0].split(":", 1)[1]
         return None
 
+    def terms_in(self, text: str) -> list[str]:
+        """The ids of the terms `text` names anywhere, the longest at each place ("breast cancer" in "Metastatic
+        breast cancer to bone")."""
+        tokens = tokenize(text)
+        found, i = [], 0
+        while i < len(tokens):
+            match = self._match_at(tokens, i, case_insensitive=True)
+            if match and match[0].startswith("@"):
+                found.append(match[0].split(":", 1)[1])
+                i = match[1]
+            else:
+                i += 1
+        return found
+
     def _match_at(self, tokens: list[Token], i: int, case_insensitive: bool = False) -> tuple[str, int] | None:
         """Longest term starting at token i: (tag, index after it)."""
         node = self._trie

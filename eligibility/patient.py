@@ -75,6 +75,8 @@ class Record:
     possible: frozenset[str] = frozenset()  # classes some count it in and others not (Concept.may_count_as)
     dose: pint.Quantity | None = None  # a medication's dose ("20 mg/day")
     dose_text: str = ""
+    # concepts named inside a name the lexicons do not read as a whole ("Metastatic breast cancer to bone"): it may be one
+    mentioned: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -278,16 +280,18 @@ class _Reader:
             name, fields = item["name"], item
         else:
             raise PatientDataError(key, f"a record is a name or a mapping, not {type(item).__name__}")
-        term = self.lexicon.find_term(name)
         # "Chronic hepatitis C genotype 1a", "HCV GT1b": the genotype qualifies the infection the name ends in
         # "Breast cancer, stage IIIA": so does a stage the disease it follows
         named = STAGE_IN_NAME.sub(" ", GENOTYPE_IN_NAME.sub(" ", name)).strip(" ,;") or name
+        term = self.lexicon.find_term(name) or self._term_before_detail(named)
         concept = (term or (self.lexicon.find_term(named) if named != name else None)
                    or self._term_after_qualifiers(named) or self._head_term(named))
-        concepts, possible = frozenset({"text:" + text_key(name)}), frozenset()
+        concepts, possible, mentioned = frozenset({"text:" + text_key(name)}), frozenset(), frozenset()
         if concept:
             concepts |= self.lexicon.ancestors(concept)
             possible = self.lexicon.possible_classes(concept)
+        else:
+            mentioned = frozenset().union(*(self.lexicon.ancestors(found) for found in self.lexicon.terms_in(name)))
         reference = self.patient.screening_date
         date = parse_date(fields["date"], f"{key}.date", reference) if fields.get("date") else None
         start = parse_date(fields["start"], f"{key}.start", reference) if fields.get("start") else date
@@ -305,7 +309,7 @@ class _Reader:
         status = str(fields.get("status") or "").strip().lower()
         dose = self._dose(f"{key}.dose", fields["dose"]) if fields.get("dose") is not None else None
         return Record(key, name, concepts, start, end, status, reasons, self._grade(key, fields.get("grade")), term, possible,
-                      dose, str(fields.get("dose") or ""))
+                      dose, str(fields.get("dose") or ""), mentioned)
 
     @staticmethod
     def _dose(key: str, value: Any) -> pint.Quantity:
@@ -331,11 +335,23 @@ class _Reader:
             raise PatientDataError(f"{key}.grade", f"a grade is a whole number from 0 to 5 (or I-V), not {value!r}")
         return int(text)
 
+    def _term_before_detail(self, name: str) -> str | None:
+        """'Hypertension, uncontrolled', 'Breast cancer (metastatic)': the term the name opens with, its detail
+        after a comma, a bracket or a dash; not when the detail says it was not had ('Hepatitis B, vaccinated')."""
+        detail = _DETAIL.search(name)
+        head = name[:detail.start()].strip() if detail else ""
+        if not head or _NOT_HAD.search(name) or _NEGATIVE_DETAIL.fullmatch(name[detail.end():].strip(" )")):
+            return None
+        return self.lexicon.find_term(head) or self._head_term(head)
+
     def _head_term(self, name: str) -> str | None:
         """'craniospinal radiotherapy' is a radiotherapy: the longest known term ending the name.
 
-        Only a final term counts ("anti-cancer therapy" is no cancer): English names are head-final.
+        Only a final term counts ("anti-cancer therapy" is no cancer): English names are head-final. Not
+        after words that say the patient never had it ("Family history of breast cancer").
         """
+        if _NOT_HAD.search(name):
+            return None
         words = name.split()
         for start in range(1, len(words)):
             found = self.lexicon.find_term(" ".join(words[start:]))
@@ -474,5 +490,14 @@ def years_between(born: dt.date, on: dt.date) -> float:
 
 # a virus's genotype in a record's name, with what sets it off ("hepatitis C, genotype 1a", "HCV (GT1b)")
 GENOTYPE_IN_NAME = re.compile(r"[\s,;(-]*\b(?:genotype|gt)\s*-?\s*([1-6])\s*([a-e])?\b\)?", re.I)
+# what follows a record's name: "Hypertension, uncontrolled", "Breast cancer (metastatic)", "Asthma - moderate",
+# "Metformin 500 mg tablet"
+_DETAIL = re.compile(r"\s*([,;(]|\s-\s|\s(?=\d[\d.,]*\s*(?:mg|mcg|µg|ug|g|ml|units?|iu|%)\b))\s*", re.I)
+# a name about a disease the patient may not have: a relative's, an exposure, a screening, a vaccine, a suspicion
+_NOT_HAD = re.compile(r"\b(?:family|mother|father|sibling|relatives?|exposures?|exposed|contacts?|screening|screened|"
+                      r"vaccin\w*|immuni[sz]\w*|suspect\w*|suspicion|possible|probable|rule[sd]? out|r/o|risks?|"
+                      r"prophyla\w*|denies|denied|excluded|absent|absence|no|not|without|free|fear)\b", re.I)
+# "Hepatitis B, negative", "HIV (tested negative)": a test that found none
+_NEGATIVE_DETAIL = re.compile(r"(?:test(?:ed)?\s+)?(?:negative|neg\.?|absent|none|not present|ruled out)", re.I)
 # "stage IIIB", "stage 4", "(Stage IVa)": a cancer's stage group, its number and the letter of its substage
 STAGE_IN_NAME = re.compile(r"[\s,;(-]*\bstage\s*(i{1,3}|iv|[0-4])\s*([a-c])?\b\)?", re.I)
