@@ -59,7 +59,7 @@ def patient_from_fhir(data: dict[str, Any]) -> dict[str, Any]:
                 record.setdefault(name, []).append(measurement)
         elif kind == "Condition":
             ended = resource.get("abatementDateTime")
-            _append_named(record["conditions"], _concept_text(resource.get("code")), resource.get("onsetDateTime"), ended,
+            _append_named(record["conditions"], _with_stage(_concept_text(resource.get("code")), resource), resource.get("onsetDateTime"), ended,
                           "" if ended else _ended_status(resource.get("clinicalStatus")))
         elif kind in _MEDICATION_TYPES:
             period = resource.get("effectivePeriod") or {}
@@ -157,6 +157,15 @@ def _concept_text(concept: Any) -> str:
         return ""
     text = concept.get("text") or next((c.get("display") for c in concept.get("coding") or [] if c.get("display")), "")
     return _SNOMED_TAG.sub("", str(text)).strip()
+
+
+def _with_stage(name: str, condition: dict) -> str:
+    """"Breast cancer, stage IIIA": a cancer's stage group from Condition.stage, which the criteria ask of it."""
+    stages = condition.get("stage")
+    summary = _concept_text(stages[0].get("summary")) if isinstance(stages, list) and stages and isinstance(stages[0], dict) else ""
+    if not summary or not name or "stage" in name.lower():
+        return name
+    return f"{name}, {summary if 'stage' in summary.lower() else 'stage ' + summary}"
 
 
 def _ended_status(status: Any) -> str:

@@ -129,3 +129,13 @@ def test_a_medication_dose_a_day_from_its_dosage():
     trial = eligibility.compile_trial("Exclusion Criteria:\n* Prednisone > 10 mg/day")
     result = eligibility.screen(bundle, trial)
     assert result.criteria[0].outcome.value == "met"
+
+
+def test_a_cancer_stage_from_the_condition_stage_summary():
+    condition = {"resourceType": "Condition", "code": {"text": "Non-small cell lung cancer (disorder)"},
+                 "stage": [{"summary": {"coding": [{"display": "IVB"}]}}]}
+    record = patient_from_fhir({"resourceType": "Bundle", "entry": [{"resource": condition}]})
+    assert record["conditions"][0]["name"] == "Non-small cell lung cancer, stage IVB"
+    trial = eligibility.compile_trial("Inclusion Criteria:\n* Patients with stage IV NSCLC\n* Patients with stage IIIB NSCLC")
+    outcomes = [row.outcome.value for row in eligibility.screen(record, trial).criteria[:2]]
+    assert outcomes == ["met", "not_met"]
