@@ -469,7 +469,7 @@ class Evaluator:
         name = record.name.lower()
         if _GENOTYPE_ASKED.fullmatch(qualifier):
             return _genotype(qualifier, record)
-        if STAGE_IN_NAME.fullmatch(qualifier):
+        if _STAGES_ASKED.fullmatch(qualifier):
             return _stage(qualifier, record)
         if _says(qualifier, name) or _says(qualifier.replace("-", " "), name.replace("-", " ")):  # "HER2-negative", "HER2 negative"
             return Answer(True, f"recorded as {record.name!r}")
@@ -565,6 +565,9 @@ _GENOTYPE_ASKED = re.compile(r"genotype (?:[1-6] ?[a-e]? ?/? ?)+")
 _GENOTYPE_VALUE = re.compile(r"([1-6]) ?([a-e])?")
 
 
+_STAGES_ASKED = re.compile(r"stage (?:i{1,3}|iv|[0-4])[a-c]?(?:/(?:i{1,3}|iv|[0-4])[a-c]?)*")
+
+
 def _says(qualifier: str, name: str) -> bool:
     """'active' in 'active tuberculosis', not in 'inactive tuberculosis', 'non-active' or 'not active'."""
     return re.search(rf"(?<![\w-])(?<!\bnot )(?<!\bnon )(?<!\bno ){re.escape(qualifier)}(?!\w)", name) is not None
@@ -576,14 +579,16 @@ def _stage_group(match: re.Match) -> tuple[int, str]:
 
 
 def _stage(qualifier: str, record: Record) -> Answer:
-    """'stage iv' holds of stage IVB (a substage of IV), 'stage iiib' only of IIIB; stage I never of stage III."""
-    asked_group, asked_letter = _stage_group(STAGE_IN_NAME.fullmatch(qualifier))
+    """'stage iv' holds of stage IVB (a substage of IV), 'stage iiib' only of IIIB; stage I never of stage III.
+    'stage iiib/iv': either."""
+    asked = [_stage_group(STAGE_IN_NAME.fullmatch("stage " + value)) for value in qualifier.split(" ", 1)[1].split("/")]
     recorded = [_stage_group(m) for m in STAGE_IN_NAME.finditer(record.name)]
     if not recorded:
         return Answer(None, f"its stage is not recorded in {record.name!r}")
-    if any(group == asked_group and (not asked_letter or letter == asked_letter) for group, letter in recorded):
+    pairs = [(want, have) for want in asked for have in recorded if want[0] == have[0]]
+    if any(not want[1] or want[1] == have[1] for want, have in pairs):
         return Answer(True, f"recorded as {record.name!r}")
-    if any(group == asked_group and not letter for group, letter in recorded):
+    if any(not have[1] for _, have in pairs):
         return Answer(None, f"recorded as {record.name!r}, its substage not said")
     return Answer(False, f"recorded as {record.name!r}, not {qualifier}")
 

@@ -235,9 +235,10 @@ def _indication(r) -> list[str]:
 def _indication_qualifiers(r) -> list[str]:
     """The words that narrow what a finding was for ("for metastatic breast cancer"): a record's reason
     names the disease, rarely its stage."""
-    return [word for _, before in _indication_items(r) for word in before if word in _NARROWING_PURPOSE]
+    return [word for _, before in _indication_items(r) for word in before if word in _NARROWING_PURPOSE or word.startswith(("stage ", "stage_"))]
 
 
+_STAGE_GROUP = r"(?:i{1,3}|iv|0)[a-c]?"
 # how far or how bad the disease a treatment was for: a record's reason names the disease only
 _NARROWING_PURPOSE = frozenset("metastatic advanced recurrent relapsed refractory unresectable inoperable early localized locally "
                                "castration-resistant severe significant serious moderate uncontrolled stage initial".split())
@@ -968,7 +969,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         rf"|amplified|rearranged|overexpressing|expressing|deficient|proficient|high|low)(?: ,(?= \S))?{_END}"
     ).add_parse_action(lambda t: t[0].removesuffix(" ,").replace(" - ", "-").replace(" ", "-"))
     # "genotype 1a/1b": a virus's genotypes, made one lexeme by normalise_genotypes
-    qualifier = phrase(p["qualifiers"], "qualifier") | marker_status | pp.Regex(rf"genotype [1-6][a-e]?(?:/[1-6][a-e]?)*{_END}").set_name("genotype")
+    # "stage_iiib/iv": a cancer's stage groups, made one lexeme by normalise_stages (not any "stage iii" said)
+    qualifier = (phrase(p["qualifiers"], "qualifier") | marker_status | pp.Regex(rf"genotype [1-6][a-e]?(?:/[1-6][a-e]?)*{_END}").set_name("genotype")
+                 | pp.Regex(rf"stage_{_STAGE_GROUP}(?:/{_STAGE_GROUP})*{_END}").set_name("stage").add_parse_action(lambda t: t[0].replace("_", " ")))
     person_word = phrase([w for w in p["person_words"] if w not in ("be", "are", "is")], "patients")  # "Patients must not have ..."
     generic_head = phrase(p["generic_heads"], "generic head") | pp.Regex(rf"@cond:(?:infection|other_disease){_END}")
     # "not adequately treated hypothyroidism": a qualifier of the finding, not its denial
