@@ -197,6 +197,23 @@ class Builder:
 
     # -- logic -------------------------------------------------------------------------------
     def build_or(self, p: Parsed) -> Node | _Implicit:
+        built = self._either(p)
+        runs = [p.fields["parts"], *(_listed(part) for part in p.fields["parts"])]
+        clauses = {self.span(item) for run in runs if run and not _RELATIVE_CLAUSE.search(self.source(run[0]))
+                   for before, item in zip(run, run[1:])
+                   if _RELATIVE_OPENING_OF_ITEM.match(self.source(item)) and not _PERSONS_ONLY.fullmatch(self.source(before))
+                   and re.fullmatch(r"\W*", self.text[self.span(before)[1]:self.span(item)[0]]) and "," in self.text[self.span(before)[1]:self.span(item)[0]]}
+        if clauses and (isinstance(built, _Implicit) and self.criterion_kind == "exclusion" and any(
+                            isinstance(item, Review) and item.span in clauses and item.reason != "investigator_judgement" for item in built.items)
+                        or any(isinstance(node, AnyOf) and any(isinstance(child, Review) and child.span in clauses for child in node.items)
+                               for top in (built.items if isinstance(built, _Implicit) else (built,)) for node in top.walk())):
+            # "Advanced or metastatic solid tumor or any lymphoma, which has progressed on standard therapy": a
+            # clause after a bare comma says more of what precedes it, no alternative to it (but "Females who
+            # are pregnant, who are breast feeding" lists clauses alike)
+            return Review(self.source(p), classify_review(self.source(p)), span=self.span(p))
+        return built
+
+    def _either(self, p: Parsed) -> Node | _Implicit:
         parts = [self.visit(x) for x in p.fields["parts"]]
         if len(parts) == 1:
             return parts[0]
@@ -2185,6 +2202,14 @@ def _measures_known_variable(node: Node) -> bool:
     return any(isinstance(n, (Compare, Between, OneOf)) and not n.variable.startswith("text:") for n in node.walk())
 
 
+def _listed(part) -> list:
+    """The items of the list a part of an "or" is, if it is one ("any lymphoma, which has progressed")."""
+    part = _one(part)
+    while isinstance(part, Parsed) and part.kind == "and" and len(part.fields["parts"]) == 1:
+        part = _one(part.fields["parts"][0])
+    return list(part.fields["parts"]) if isinstance(part, Parsed) and part.kind == "list" else []
+
+
 def _one(value):
     while isinstance(value, pp.ParseResults):
         value = value[0] if len(value) else None
@@ -2677,7 +2702,9 @@ def _plain_alternative(node: Node) -> bool:
     return not any(isinstance(n, Review) and (len(n.text.split()) > 5 or re.search(r"\d", n.text)) for n in node.walk())
 
 
-_RELATIVE_OPENING_OF_ITEM = re.compile(r"\W*(?:who|whom|whose|which|that|for whom|in whom)\b", re.I)
+# ... or a phrase that says more of what it follows ("..., not expected to benefit from standard therapy")
+_RELATIVE_OPENING_OF_ITEM = re.compile(r"\W*(?:who|whom|whose|which|that|for whom|in whom|for which|in which|not (?:amenable|expected"
+                                       r"|eligible|suitable|candidates?|a candidate|curable|resectable|responsive))\b", re.I)
 _PERSONS_ONLY = re.compile(r"\W*(?:the\s+|all\s+|potential\s+)?(?:patients?|subjects?|participants?|individuals?|women|men|adults|children)\W*", re.I)
 _RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|whose)\b", re.I)
 # a finding named only by its kind, which a clause after it may narrow
@@ -2761,6 +2788,7 @@ _WITHIN_TIME = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding
                           r"|(?:<=?|≤|=<)\s*\d+\s*(?:hours?|days?|weeks?|months?|years?)\b", re.I)
 
 
+_CLAUSE_AFTER_COMMA = re.compile(r",\s*(?:that|which|who|whose)\b", re.I)
 _DESCRIBING_TAIL = re.compile(r"(?:but|that|which|who|whose|preventing|precluding|requiring|interfering|causing|affecting|making|limiting"
                               r"|resulting|leading|rendering|compromising|impairing"
                               # "Use of anticoagulants, such as warfarin, in the past": when, said of them all
@@ -2775,8 +2803,8 @@ def _may_qualify_main(examples: Node, bracketed: bool = False) -> bool:
     tail = examples
     while isinstance(tail, (AnyOf, AllOf)) and tail.items:
         tail = tail.items[-1]
-    if not bracketed and isinstance(tail, Review) and _DESCRIBING_TAIL.match(tail.text):
-        return True
+    if not bracketed and isinstance(tail, Review) and (_DESCRIBING_TAIL.match(tail.text) or _CLAUSE_AFTER_COMMA.search(tail.text)):
+        return True  # "..., such as pelvic kidney or horseshoe kidney, that would require modification of radiation fields"
     last = examples
     while isinstance(last, (AnyOf, AllOf)) and last.items:
         # "..., or herbal therapy within 3 weeks or 5 half-lives, whichever is shorter": words left unread

@@ -150,7 +150,7 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
     if by_sentence is not None:
         return by_sentence
     excluded = _EXCLUDED_TAIL.search(clean) or _FORBIDDEN_TAIL.search(clean)
-    if excluded and excluded.start() > 0 and len(_sentence_starts(clean[: excluded.start()])) == 1:
+    if excluded and excluded.start() > 0 and len(_sentence_starts(clean[: excluded.start()])) == 1 and not _clause_before(clean[: excluded.start()], kind):
         # "Patients who have an uncontrolled infection are not eligible": the sentence names whom it
         # excludes, whichever list it stands in
         rule, problems = _compile_criterion(clean[: excluded.start()], "exclusion")
@@ -437,6 +437,15 @@ _RELAXING = re.compile(r"\b(?:allow\w*|permit\w*|eligible|acceptable|accepted|ma
                        r"|stable|doses?|regimens?|expected|maintained)\b", re.I)
 _ALTERNATIVE_OPENING = re.compile(r"\s*(?:or|and/or|alternatively)\b", re.I)  # ". OR You must have ...": another way in
 _REQUIRES = re.compile(r"\b(?:must|should|shall|needs?\s+to|(?:is|are)\s+required|(?:is|are)\s+(?:eligible|allowed|permitted))\b", re.I)
+
+
+def _clause_before(subject: str, kind: str) -> bool:
+    """"Histological diagnosis of SCLC, mixed small and non small cell tumours are excluded", "... CNS tumors;
+    patients with low grade gliomas are excluded": the last clause names whom it excludes, the first whom
+    the trial takes; read as one, SCLC would exclude. Not a list ("A, B, or C are not permitted")."""
+    unbracketed = re.sub(r"\([^()]*\)|\[[^\]]*\]", "", subject)
+    return ";" in unbracketed or kind == "inclusion" and "," in unbracketed and not re.match(
+        r"\s*(?:or|and|and/or)\b", unbracketed.rsplit(",", 1)[1])
 
 
 def _sentence_starts(clean: str) -> list[int]:

@@ -264,7 +264,7 @@ def normalised(lexemes: list) -> list:
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
-                 _modifier_comma_dropped, _status_commas_dropped, _not_pregnant_joined, _evidence_run_joined, _who_performance_status, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, temperature_in_both_scales, alcohol_amounts,
+                 _modifier_comma_dropped, _status_commas_dropped, _not_pregnant_joined, _confirmation_methods_joined, _evidence_run_joined, _who_performance_status, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, temperature_in_both_scales, alcohol_amounts,
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
@@ -1621,6 +1621,42 @@ def _not_pregnant_joined(lexemes: list) -> list:
         return lexemes
     comma = words.index(",")
     return lexemes[:comma] + [replace(lexemes[comma], g="and")] + lexemes[comma + 1:]
+
+
+# how a diagnosis was made: a detail of the diagnosis, which a record of the disease stands for
+_CONFIRMING_METHOD = re.compile(r"(?:histo(?:patho)?|cyto|patho|radio|microbio)log(?:ic(?:al)?(?:ly)?|y)|radiographic(?:al)?(?:ly)?|clinically|biopsy")
+_CONFIRMED = frozenset({"confirmed", "proven", "proved", "documented", "diagnosed", "verified", "-proven", "- proven"})
+_CONFIRMATION_NOUNS = frozenset({"diagnosis", "confirmation", "evidence", "documentation"})
+_METHOD_LINKS = frozenset({"or", "and", "and/or", "/", "-", ","})
+
+
+def _confirmation_methods_joined(lexemes: list) -> list:
+    """"Histologically or cytologically confirmed, stage IV NSCLC", "Histologically/cytologically confirmed",
+    "Histologically- or cytologically confirmed", "Histologic or cytologic diagnosis of NSCLC": the methods by
+    which the diagnosis was made are one, "histologically confirmed" (or "histological confirmation of");
+    read as they are, the "or" between the methods parts the line."""
+    words = [lexeme.g for lexeme in lexemes]
+    if not any(_CONFIRMING_METHOD.fullmatch(w) for w in words):
+        return lexemes
+    for start, word in enumerate(words):
+        if not _CONFIRMING_METHOD.fullmatch(word):
+            continue
+        end, methods = start + 1, 1
+        while end < len(words) and (words[end] in _METHOD_LINKS or _CONFIRMING_METHOD.fullmatch(words[end])):
+            methods += bool(_CONFIRMING_METHOD.fullmatch(words[end]))
+            end += 1
+        if end >= len(words) or not _CONFIRMING_METHOD.fullmatch(words[end - 1]):
+            continue
+        if methods < 2 and not (words[end] in _CONFIRMED and words[end + 1:end + 2] == [","]):
+            continue  # one method is a presence phrase as it is, but for a comma after it ("Histologically confirmed, stage IV")
+        if words[end] in _CONFIRMED:
+            said, after = "histologically confirmed", end + 1 + (words[end + 1:end + 2] == [","])
+        elif words[end] in _CONFIRMATION_NOUNS and words[end + 1:end + 2] == ["of"]:
+            said, after = "histological confirmation of", end + 2
+        else:
+            continue
+        return [*lexemes[:start], Lexeme(said, lexemes[start].start, lexemes[after - 1].end), *lexemes[after:]]
+    return lexemes
 
 
 _EVIDENTIAL_NOUNS = frozenset({"history", "diagnosis", "signs", "sign", "symptoms", "symptom", "evidence", "presence"})
