@@ -210,9 +210,10 @@ class Evaluator:
         if value is None:
             evidence = Evidence(node.variable, m.text, "", f"{node.op} {threshold}", None, problem)
             return Answer(None, problem, (evidence,), (f"{self._name(node.variable)} ({node.render()})",))
-        holds = _OPS[node.op](value, node.threshold.value)
-        reason = f"{self._name(node.variable)} {m.text}" + (f" (= {converted})" if converted and converted != m.text else "")
-        reason += f" {'is' if holds else 'is not'} {node.op} {threshold}"
+        holds = _bounded_holds(m.bound, value, node.op, node.threshold.value) if m.bound else _OPS[node.op](value, node.threshold.value)
+        reason = f"{self._name(node.variable)} {m.text}" + (f" (= {m.bound} {converted})" if m.bound and converted
+                                                            else f" (= {converted})" if converted and converted != m.text else "")
+        reason += f" {_IS[holds]} {node.op} {threshold}"
         return _measured_answer(node, holds, reason, m.text, converted, f"{node.op} {threshold}")
 
     def visit_between(self, node) -> Answer:
@@ -226,14 +227,18 @@ class Evaluator:
             problem = problem or problem_high
             return Answer(None, problem, (Evidence(node.variable, m.text, "", bounds, None, problem),), (node.render(),))
         ops = ("<=", ">=") if node.inclusive else ("<", ">")
-        holds = _OPS[ops[1]](low, node.low.value) and _OPS[ops[0]](high, node.high.value)
+        if m.bound:
+            sides = (_bounded_holds(m.bound, low, ops[1], node.low.value), _bounded_holds(m.bound, high, ops[0], node.high.value))
+            holds = False if False in sides else None if None in sides else True
+        else:
+            holds = _OPS[ops[1]](low, node.low.value) and _OPS[ops[0]](high, node.high.value)
         reason = f"{self._name(node.variable)} {m.text}" + (f" (= {converted})" if converted and converted != m.text else "")
-        reason += f" {'is' if holds else 'is not'} within {bounds}"
+        reason += f" {_IS[holds]} within {bounds}"
         return _measured_answer(node, holds, reason, m.text, converted, bounds)
 
     def visit_one_of(self, node) -> Answer:
         m, missing = self._measurement(node.variable, None)
-        if m is None or m.quantity is None:
+        if m is None or m.quantity is None or m.bound:
             return Answer(None, missing or f"no {self._name(node.variable)} value", (), (node.render(),))
         value = m.quantity.to("dimensionless").magnitude if m.quantity.dimensionless else None
         if value is None:
@@ -553,7 +558,26 @@ def _ended_undated(record) -> bool:
     return record.end is None and record.status in _ENDED_STATUSES
 
 
-def _measured_answer(node, holds: bool, reason: str, value_text: str, converted: str, expected: str) -> Answer:
+_IS = {True: "is", False: "is not", None: "may or may not be"}
+
+
+def _bounded_holds(bound: str, limit: float, op: str, threshold: float) -> bool | None:
+    """Whether every value `bound` `limit` meets `op` `threshold` (True), none does (False), or some do (None):
+    a creatinine reported "<0.5" is below 1.5 whatever it is, an eGFR "> 60" may or may not be >= 90."""
+    if op not in _OPS or op in ("=", "==", "!="):
+        return None
+    below = bound in ("<", "<=")
+    closed = bound in ("<=", ">=")
+    # the values lie beyond `limit`, which they reach only when the bound is closed
+    if (op in ("<", "<=")) == below:  # bound and threshold point the same way: all, or unsettled
+        reaches = _OPS[op](limit, threshold) if closed else (_OPS["<="](limit, threshold) if below else _OPS[">="](limit, threshold))
+        return True if reaches else None
+    # opposite ways: none when even the nearest value fails
+    fails = not _OPS[op](limit, threshold) if closed else (_OPS["<="](limit, threshold) if below else _OPS[">="](limit, threshold))
+    return False if fails else None
+
+
+def _measured_answer(node, holds: bool | None, reason: str, value_text: str, converted: str, expected: str) -> Answer:
     """A comparison's answer; unknown when it counts only a value taken in a context the record does not show."""
     if node.conditional:
         reason += f", but the criterion counts only a value {node.context!r}, which the record does not show"

@@ -111,12 +111,14 @@ def _observations(resource: dict, codes: dict[str, str]):
         quantity = part.get("valueQuantity")
         if not isinstance(quantity, dict) or not isinstance(quantity.get("value"), (int, float)) or isinstance(quantity.get("value"), bool):
             continue
-        if quantity.get("comparator"):  # "< 5": a bound, not the value; read as 5 it could meet a threshold it does not
+        comparator = quantity.get("comparator") or ""
+        if comparator not in ("", "<", "<=", ">", ">="):  # "ad": no bound a threshold can be weighed against
             continue
         name = _observation_name(part.get("code"), codes)
         if not name:
             continue
-        measurement: dict[str, Any] = {"value": quantity["value"]}
+        # "< 5": a bound, not the value; the screening weighs every value beyond it
+        measurement: dict[str, Any] = {"value": f"{comparator}{quantity['value']}" if comparator else quantity["value"]}
         unit = _ucum_text(quantity.get("code") or quantity.get("unit"))
         if unit:
             measurement["unit"] = unit

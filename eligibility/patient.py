@@ -57,6 +57,8 @@ class Measurement:
     lln: pint.Quantity | None = None
     at: pint.Quantity | None = None
     date: dt.date | None = None
+    # "<5 mg/L", ">90 mL/min/1.73m2": the record gives a bound, not the value; the quantity is that bound
+    bound: str = ""
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ class _Reader:
             base = self.measurement(key, variable, raw)
             reference_unit = _unit_text(base)
             return Measurement(
-                key, str(raw), base.quantity, base.multiple,
+                key, str(raw), base.quantity, base.multiple, bound=base.bound,
                 uln=self.limit(f"{key}.uln", value.get("uln"), reference_unit),
                 lln=self.limit(f"{key}.lln", value.get("lln"), reference_unit),
                 at=self.duration(f"{key}.at", value.get("at")) if value.get("at") is not None else None,
@@ -224,11 +226,13 @@ class _Reader:
             if graded:  # "2+", "trace", "negative": a test strip's grade, trace between negative and 1+
                 grade = graded.group(1)
                 return Measurement(key, text, quantity(float(grade) if grade else _DIPSTICK_WORDS[text.lower()], analyte.unit))
+            censored = _CENSORED.match(text)
+            bound = _BOUND_SIGNS.get(censored.group(1), censored.group(1)) if censored else ""
             try:
-                number, unit = parse_quantity_text(text, analyte.unit_words)
+                number, unit = parse_quantity_text(text[censored.end():] if censored else text, analyte.unit_words)
             except UnitError as error:
                 raise PatientDataError(key, str(error)) from None
-            return Measurement(key, text, quantity(number, unit or analyte.unit))
+            return Measurement(key, text, quantity(number, unit or analyte.unit), bound=bound)
         raise PatientDataError(key, f"cannot read {type(value).__name__} {value!r} as {analyte.name}")
 
     def limit(self, key: str, value: Any, unit: str) -> pint.Quantity | None:
@@ -376,8 +380,9 @@ class _Reader:
             years = years_between(self.birth_date, patient.screening_date)
             patient.measurements["age"] = [Measurement("birth_date", f"born {self.birth_date.isoformat()}", quantity(years, "year"))]
         if "bmi" not in patient.measurements and patient.measurements.get("weight") and patient.measurements.get("height"):
-            weight = patient.measurements["weight"][-1].quantity
-            height = patient.measurements["height"][-1].quantity
+            weight = patient.measurements["weight"][-1]
+            height = patient.measurements["height"][-1]
+            weight, height = (None, None) if weight.bound or height.bound else (weight.quantity, height.quantity)
             if weight is not None and height is not None:
                 try:
                     bmi = (weight / height**2).to("kg/m**2")
@@ -394,7 +399,7 @@ class _Reader:
         if "corrected_calcium" in patient.measurements or not calcium or not albumin:
             return
         calcium, albumin = calcium[-1], albumin[-1]
-        if calcium.quantity is None or albumin.quantity is None or calcium.date != albumin.date:
+        if calcium.quantity is None or albumin.quantity is None or calcium.date != albumin.date or calcium.bound or albumin.bound:
             return
         analytes = self.lexicon.analytes
         try:
@@ -407,6 +412,9 @@ class _Reader:
         patient.measurements["corrected_calcium"] = [Measurement("calcium,albumin", text, corrected, date=calcium.date)]
 
 
+# "<5 mg/L", "> 90", "≥ 60": a value reported only as beyond a limit of the assay
+_CENSORED = re.compile(r"\s*(<=|>=|[<>≤≥])\s*(?=[\d.])")
+_BOUND_SIGNS = {"≤": "<=", "≥": ">="}
 _DIPSTICK_WORDS = {"negative": 0.0, "neg": 0.0, "nil": 0.0, "trace": 0.5}
 _DIPSTICK_GRADE = re.compile(r"([0-4])\s*\+|negative|neg|nil|trace", re.I)
 

@@ -51,7 +51,9 @@ def test_a_bundle_reads_into_the_patient_dict():
     assert record["conditions"][0] == {"name": "Essential hypertension", "start": "2015-01-10"}
     assert record["conditions"][1]["status"] == "resolved"
     assert "medications" not in record  # no medication resource: unknown, not none
-    assert "creatinine" not in record  # "< 0.5 mg/dL" is a bound, not a value
+    assert record["creatinine"] == [{"value": "<0.5", "unit": "mg/dL"}]  # a bound, which the screening weighs as one
+    trial = eligibility.compile_trial("Inclusion Criteria:\n* Creatinine <= 1.5 mg/dL\n* Creatinine >= 0.3 mg/dL")
+    assert [row.outcome.value for row in eligibility.screen(BUNDLE, trial).criteria[:2]] == ["met", "unknown"]
 
 
 def test_screening_a_bundle():
