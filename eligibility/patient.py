@@ -18,7 +18,7 @@ import pint
 from .errors import PatientDataError, UnitError
 from .fhir import is_fhir, patient_from_fhir
 from .lexicon import Analyte, get_lexicon, text_key
-from .nodes import ROMAN_VALUES, TREATMENT_TOXICITY
+from .nodes import ROMAN_VALUES, TREATMENT_TOXICITY, display_unit
 from .units import convert, parse_quantity_text, quantity
 
 _SPECIAL = {
@@ -214,6 +214,7 @@ class _Reader:
         if isinstance(value, bool):
             raise PatientDataError(key, f"{analyte.name} needs a number, not a yes/no value")
         if isinstance(value, (int, float)):
+            _plausible_bare(key, analyte, float(value))
             return Measurement(key, repr(value), quantity(float(value), analyte.unit))
         if isinstance(value, str):
             text = value.strip()
@@ -410,6 +411,22 @@ class _Reader:
         corrected = quantity(total + 0.8 * (4.0 - grams), "mg/dL")
         text = f"{calcium.text} with albumin {albumin.text}: {total:g} + 0.8 x (4 - {grams:g}) mg/dL"
         patient.measurements["corrected_calcium"] = [Measurement("calcium,albumin", text, corrected, date=calcium.date)]
+
+
+def _plausible_bare(key: str, analyte: Analyte, value: float) -> None:
+    """A bare number is read in the variable's usual unit, unless it is implausible there and plausible in
+    another ("hemoglobin": 95 is 95 g/L, not g/dL; "platelets": 150000 is per µL): then the unit is asked for."""
+    usual = [(low, high) for unit, low, high in analyte.bare_units if unit == analyte.unit]
+    if not usual or any(low <= value <= high for low, high in usual):
+        return
+    others = [unit for unit, low, high in analyte.bare_units if unit != analyte.unit and low <= value <= high]
+    if others:
+        raise PatientDataError(key, f"{value:g} without a unit is no plausible {analyte.name} in {_shown(analyte.unit)}; "
+                                    f"give its unit (perhaps {' or '.join(_shown(u) for u in others)})")
+
+
+def _shown(unit: str) -> str:
+    return display_unit(unit).strip().replace("degC", "°C").replace("degF", "°F").replace("uL", "µL")
 
 
 # "<5 mg/L", "> 90", "≥ 60": a value reported only as beyond a limit of the assay

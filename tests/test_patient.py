@@ -52,6 +52,11 @@ def test_records_with_dates_and_relative_dates():
     # a test strip's grades belong to the strip, not to any score: "negative" is no ECOG grade
     ({"ECOG": "negative"}, "ECOG", "not a quantity|unknown unit"),
     ({"ECOG": "2+"}, "ECOG", "unknown unit"),
+    # a bare number plausible only in another unit: 95 g/L, 50000/µL, 100.5 °F are not read in the usual unit
+    ({"hemoglobin": 95}, "hemoglobin", r"95 without a unit is no plausible hemoglobin in g/dL; give its unit \(perhaps g/L\)"),
+    ({"platelets": 50000}, "platelets", "perhaps /µL"),
+    ({"temperature": 100.5}, "temperature", "perhaps °F"),
+    ({"hemoglobin": "9,5,0 g/dL"}, "hemoglobin", "neither thousands nor a decimal comma"),
 ])
 def test_bad_values_name_their_key(data, key, message):
     with pytest.raises(PatientDataError, match=message) as error:
