@@ -227,6 +227,9 @@ class _Reader:
             if graded:  # "2+", "trace", "negative": a test strip's grade, trace between negative and 1+
                 grade = graded.group(1)
                 return Measurement(key, text, quantity(float(grade) if grade else _DIPSTICK_WORDS[text.lower()], analyte.unit))
+            compound = _YEARS_AND_MONTHS.fullmatch(text)
+            if compound:  # "17 years 11 months": 17.9 years, not 17 years times 11 months
+                return Measurement(key, text, quantity(int(compound.group(1)) + int(compound.group(2)) / 12, "year"))
             censored = _CENSORED.match(text)
             bound = _BOUND_SIGNS.get(censored.group(1), censored.group(1)) if censored else ""
             try:
@@ -429,6 +432,7 @@ def _shown(unit: str) -> str:
     return display_unit(unit).strip().replace("degC", "°C").replace("degF", "°F").replace("uL", "µL")
 
 
+_YEARS_AND_MONTHS = re.compile(r"(\d+)\s*(?:years?|yrs?|y)\s*,?\s*(?:and\s+)?(\d+)\s*(?:months?|mos?|m)", re.I)
 # "<5 mg/L", "> 90", "≥ 60": a value reported only as beyond a limit of the assay
 _CENSORED = re.compile(r"\s*(<=|>=|[<>≤≥])\s*(?=[\d.])")
 _BOUND_SIGNS = {"≤": "<=", "≥": ">="}
