@@ -478,6 +478,8 @@ class Evaluator:
             return _stage(qualifier, record)
         if _says(qualifier, name) or _says(qualifier.replace("-", " "), name.replace("-", " ")):  # "HER2-negative", "HER2 negative"
             return Answer(True, f"recorded as {record.name!r}")
+        if rule and any(_says(word, name) for word in rule["true"]):  # "poorly controlled" before its "controlled"
+            return Answer(True, f"recorded as {record.name!r}")
         if rule and any(re.search(rf"\b{re.escape(word)}\b", name) for word in rule["false"]):
             return Answer(False, f"recorded as {record.name!r}, not {qualifier}")  # "latent tuberculosis" is not active
         if rule and record.status:

@@ -1577,7 +1577,11 @@ def _both_diabetes_types(lexemes: list) -> list:
     for index in range(len(lexemes) - 2):
         if words[index] != "type" or words[index + 1] not in ("1", "i") or words[index + 2] not in ("or", "and", "and/or", "/", ","):
             continue
-        second = index + 3 + (words[index + 3] == "type")
+        # "Type I or uncontrolled Type II diabetes": the second's qualifiers are its own
+        qualified, qualifiers = index + 3, get_lexicon().phrases["qualifiers"]
+        while qualified < index + 5 and (words[qualified] in qualifiers or " ".join(words[qualified:qualified + 2]) in qualifiers):
+            qualified += 1 if words[qualified] in qualifiers else 2
+        second = qualified + (words[qualified] == "type")
         if words[second] == "@cond:type2_diabetes":
             end = second + 1
         elif words[second] in ("2", "ii") and words[second + 1] == "@cond:diabetes":
@@ -1587,7 +1591,7 @@ def _both_diabetes_types(lexemes: list) -> list:
         first = Lexeme("@cond:type1_diabetes", lexemes[index].start, lexemes[index + 1].end, "type1_diabetes")
         other = Lexeme("@cond:type2_diabetes", lexemes[second].start, lexemes[end - 1].end, "type2_diabetes")
         either = Lexeme("or", lexemes[index + 2].start, lexemes[index + 2].end)  # "Type I and Type II diabetes": either
-        return [*lexemes[:index], first, either, other, *lexemes[end:]]
+        return [*lexemes[:index], first, either, *lexemes[index + 3:qualified], other, *lexemes[end:]]
     return lexemes
 
 
