@@ -345,6 +345,9 @@ def _without_stray_marks(lexemes: list) -> list:
             continue  # "adequate liver function: *total bilirubin ..., *albumin ...": a list's marks inside the line
         if lexeme.g == "=" and following in ("<", "<=", ">", ">="):  # "ALT = ≤ 2.5 x ULN": a sign said twice
             continue
+        if lexeme.g == "(" and following == ")" and kept and (kept[-1].g in SIGNS or kept[-1].g in ("to", "than")):
+            skip_closing = True  # "less than or equal to ()93 percent": a sign lost from its brackets, said in words before
+            continue
         if lexeme.g == "or" and following == "=" and kept and kept[-1].g in ("<=", ">="):  # "Age ≥ or = 18": said twice
             skip_equals = True
             continue
