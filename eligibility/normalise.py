@@ -260,7 +260,7 @@ def _spells_inside(letters: str, word: str) -> bool:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _suspended_prefixes, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, stages_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _suspended_prefixes, _grade_said_twice, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, stages_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
@@ -311,6 +311,38 @@ def _suspended_prefixes(lexemes: list) -> list:
         out.append(lexemes[index])
         index += 1
     return out
+
+
+_GRADE_VALUE = re.compile(r"[0-5]|i{1,3}|iv|v")
+
+
+def _grade_said_twice(lexemes: list) -> list:
+    """"Grade 3 or Grade 4 proteinuria": the grades of one finding, as "Grade 3 or 4 proteinuria" says;
+    read apart, "Grade 3" names nothing."""
+    words = [lexeme.g for lexeme in lexemes]
+    if words.count("grade") < 2:
+        return lexemes
+    for index in range(len(words) - 3):
+        if (words[index] == "grade" and _GRADE_VALUE.fullmatch(words[index + 1]) and words[index + 2] in ("or", "and/or", "/", "-", "to")
+                and words[index + 3] == "grade" and index + 4 < len(words) and _GRADE_VALUE.fullmatch(words[index + 4])):
+            return _grade_said_twice(lexemes[:index + 3] + lexemes[index + 4:])
+    return _finding_shared_by_a_grade(lexemes, words)
+
+
+def _finding_shared_by_a_grade(lexemes: list, words: list) -> list:
+    """"Neuropathy grade 3-4, or grade 2 with pain": the later grade is of the finding the first names."""
+    for index in range(2, len(words) - 2):
+        if not (words[index] == "grade" and _GRADE_VALUE.fullmatch(words[index + 1]) and words[index - 1] == "or"):
+            continue
+        after = index + 2
+        if after < len(words) and words[after].startswith("@"):
+            continue  # "or grade 2 neuropathy": named again
+        named = next((k for k in range(index - 2, max(-1, index - 9), -1) if words[k].startswith("@cond:")), None)
+        if named is None or "grade" not in words[named + 1:index - 1] or any(w.startswith("@") for w in words[named + 1:index]):
+            continue
+        again = Lexeme(lexemes[named].g, lexemes[after - 1].end, lexemes[after - 1].end, lexemes[named].term)
+        return [*lexemes[:after], again, *lexemes[after:]]
+    return lexemes
 
 
 def _without_any_grade(lexemes: list) -> list:
