@@ -51,6 +51,9 @@ class Window:
         return f"within {self.amount.render()} before {self.reference or 'screening'}"
 
 
+_DEGREES = {"degC": "°C", "degF": "°F", "degree_Celsius": "°C", "degree_Fahrenheit": "°F"}
+
+
 def display_unit(unit: str) -> str:
     """A unit as clinicians write it: "1e9 / L" -> " x10^9/L", "1 / µL" -> "/µL"."""
     if unit in ("", "dimensionless"):
@@ -62,7 +65,7 @@ def display_unit(unit: str) -> str:
         return f" x10^{scale.group(1)}{'/' if text[len(scale.group(0)) - len(rest) - 1] == '/' else ' '}{rest}"
     if text.startswith("1/"):
         return text[1:]
-    return "%" if text in ("%", "percent") else f" {text}"
+    return "%" if text in ("%", "percent") else f" {_DEGREES.get(text, text)}"
 
 
 def _number(value: float) -> str:

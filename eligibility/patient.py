@@ -429,7 +429,7 @@ def _plausible_bare(key: str, analyte: Analyte, value: float) -> None:
 
 
 def _shown(unit: str) -> str:
-    return display_unit(unit).strip().replace("degC", "°C").replace("degF", "°F").replace("uL", "µL")
+    return display_unit(unit).strip().replace("uL", "µL")
 
 
 _YEARS_AND_MONTHS = re.compile(r"(\d+)\s*(?:years?|yrs?|y)\s*,?\s*(?:and\s+)?(\d+)\s*(?:months?|mos?|m)", re.I)
