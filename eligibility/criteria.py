@@ -36,6 +36,8 @@ KINDS_LISTED = re.compile(r"\bfollowing\s+(?:[\w-]+\s+){0,2}(?:types?|subtypes?|
 # "Patients should have an indication for screening colonoscopy", "a risk factor for ...": items that are
 # each one such, of which the patient has one
 ONE_OF_A_KIND = re.compile(r"\b(?:an?|one|any)\s+(?:[\w-]+\s+){0,2}?(?:indication|risk\s+factor|reason|sign|symptom|manifestation)\b", re.I)
+# "Participant must not be of reproductive potential or sterile, such as:": its items are examples, any one enough
+_EXAMPLES_HEADER = re.compile(r"\b(?:such\s+as|e\.\s?g\.?|eg\.?|for\s+example|for\s+instance)\s*[:：]\s*$", re.I)
 # "at least 2 of the following", "two of the three following criteria": a count of items, neither all nor any
 GROUP_COUNT = re.compile(r"\b(?:two|three|four|five|[2-9])\b(?:\s*\(\d\))?(?:\s+or\s+more)?\s+(?:out\s+)?of\s+(?:the\s+)?"
                          r"(?:(?:two|three|four|five|six|[2-9])\s+)?(?:following|these|those)\b", re.I)
@@ -86,7 +88,7 @@ class Item:
         """How a header's children combine: "any", "all", or "" when the header does not say."""
         if GROUP_COUNT.search(self.raw):
             return "count"
-        if GROUP_ANY.search(self.raw) or KINDS_LISTED.search(self.raw) or ONE_OF_A_KIND.search(self.raw):
+        if GROUP_ANY.search(self.raw) or KINDS_LISTED.search(self.raw) or ONE_OF_A_KIND.search(self.raw) or _EXAMPLES_HEADER.search(self.raw):
             return "any"
         if _GROUP_ALL.search(self.raw):
             return "all"

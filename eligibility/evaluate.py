@@ -167,6 +167,21 @@ class Evaluator:
             return max(dated, key=lambda m: m.date), ""
         return values[-1], ""
 
+    def _older_than_asked(self, m: Measurement, context: str) -> str:
+        """"Hemoglobin ≥ 9 g/dL within 14 days prior to enrollment": a value dated before that period is not
+        the one asked for, whatever it was (an undated value is taken as the screening's)."""
+        period = _RECENT_PERIOD.search(context or "")
+        if m.date is None or period is None or _AFTER_AN_EVENT.search(context[period.end():]):
+            return ""  # "within 7 days after transfusion": counted from an event, not back from the screening
+        days = float(period.group(1)) * _DAYS_IN[period.group(2).lower()]
+        age = (self.patient.screening_date - m.date).days
+        if age <= days:
+            return ""
+        return f"the latest {self._name_of(m)} is dated {m.date.isoformat()}, {age} days before {self.patient.screening_date.isoformat()}; the criterion asks for one {period.group(0)}"
+
+    def _name_of(self, m: Measurement) -> str:
+        return "value" if not m.key else f"value ({m.key.split('[')[0]})"
+
     def _name(self, variable: str) -> str:
         analyte = self.lexicon.analytes.get(variable)
         if analyte:
@@ -207,7 +222,8 @@ class Evaluator:
         if m is None:
             return Answer(None, missing, (), (f"{self._name(node.variable)} ({node.render()})",))
         value, converted, problem = self._value_in(m, node.variable, node.threshold.unit)
-        if value is None:
+        problem = problem or self._older_than_asked(m, node.context)
+        if value is None or problem:
             evidence = Evidence(node.variable, m.text, "", f"{node.op} {threshold}", None, problem)
             return Answer(None, problem, (evidence,), (f"{self._name(node.variable)} ({node.render()})",))
         holds = _bounded_holds(m.bound, value, node.op, node.threshold.value) if m.bound else _OPS[node.op](value, node.threshold.value)
@@ -223,8 +239,9 @@ class Evaluator:
             return Answer(None, missing, (), (f"{self._name(node.variable)} ({node.render()})",))
         low, converted, problem = self._value_in(m, node.variable, node.low.unit)
         high, _, problem_high = self._value_in(m, node.variable, node.high.unit)
-        if low is None or high is None:
-            problem = problem or problem_high
+        problem_old = self._older_than_asked(m, node.context)
+        if low is None or high is None or problem_old:
+            problem = problem or problem_high or problem_old
             return Answer(None, problem, (Evidence(node.variable, m.text, "", bounds, None, problem),), (node.render(),))
         ops = ("<=", ">=") if node.inclusive else ("<", ">")
         if m.bound:
@@ -560,6 +577,11 @@ def _ended_undated(record) -> bool:
     return record.end is None and record.status in _ENDED_STATUSES
 
 
+# "within 14 days prior to registration", "in the last 4 weeks": how recent a value the criterion asks for
+_RECENT_PERIOD = re.compile(r"\b(?:within|in the (?:past|last|previous|preceding)|during the (?:past|last|previous|preceding))\s+"
+                            r"(?:the\s+)?(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\b", re.I)
+_AFTER_AN_EVENT = re.compile(r"^\s*(?:after|following|from|since|of (?:a |the )?(?:transfusion|infusion|dose|treatment))", re.I)
+_DAYS_IN = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30.44, "months": 30.44, "year": 365.25, "years": 365.25}
 _IS = {True: "is", False: "is not", None: "may or may not be"}
 
 

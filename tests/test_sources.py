@@ -288,6 +288,15 @@ def test_kinds_listed_under_a_header_are_alternatives():
     assert trial.criteria[0].rule.render().endswith("(condition squamous_cell_carcinoma OR condition adenocarcinoma)")
 
 
+def test_items_given_as_examples_are_alternatives():
+    trial = eligibility.compile_trial("Inclusion Criteria:\n* Participant must not be of reproductive potential or sterile, such as:\n"
+                                      "  * hysterectomy\n  * bilateral oophorectomy\n  * orchiectomy\n")
+    result = eligibility.screen({"sex": "male", "procedures": ["orchiectomy"]}, trial)
+    assert result.criteria[0].outcome.value != "not_met"  # one way of being sterile is enough, not all three
+    result = eligibility.screen({"sex": "male", "procedures": []}, trial)
+    assert result.criteria[0].outcome.value != "met"
+
+
 def test_items_that_are_each_an_indication_are_alternatives():
     trial = eligibility.compile_trial("Inclusion Criteria:\n  2. Patients should have an indication for screening colonoscopy\n"
                                       "       1. First degree relative of patient with CRC.\n       2. Personal history of adenomas.\n"
