@@ -271,6 +271,9 @@ class _Reader:
             raise PatientDataError(key, f"{key} must be a list of names or mappings, not {type(value).__name__}")
         records = []
         for index, item in enumerate(value):
+            named = item.get("name") if isinstance(item, dict) else item
+            if isinstance(named, str) and _NOTHING_RECORDED.fullmatch(named.strip(" .")):
+                continue  # "NKDA", "None": the list is given, and empty
             records.append(self.record(f"{key}[{index}]", category, item))
         existing = self.patient.records.get(category) or []
         self.patient.records[category] = existing + records
@@ -519,6 +522,9 @@ def years_between(born: dt.date, on: dt.date) -> float:
 
 # a virus's genotype in a record's name, with what sets it off ("hepatitis C, genotype 1a", "HCV (GT1b)")
 GENOTYPE_IN_NAME = re.compile(r"[\s,;(-]*\b(?:genotype|gt)\s*-?\s*([1-6])\s*([a-e])?\b\)?", re.I)
+# an entry that says the list holds nothing: "No known drug allergies", "NKDA", "None"
+_NOTHING_RECORDED = re.compile(r"none(?: known| reported)?|nil|nkda|nka|no known (?:drug )?allerg(?:y|ies)|no (?:drug )?allergies"
+                               r"|no (?:current )?medications?|no (?:significant )?(?:past )?medical history|no prior (?:surgeries|procedures)", re.I)
 # what follows a record's name: "Hypertension, uncontrolled", "Breast cancer (metastatic)", "Asthma - moderate",
 # "Metformin 500 mg tablet"
 _DETAIL = re.compile(r"\s*([,;(]|\s-\s|\s(?=\d[\d.,]*\s*(?:mg|mcg|µg|ug|g|ml|units?|iu|%)\b))\s*", re.I)
