@@ -303,6 +303,15 @@ class Evaluator:
         label = self._concept_name(node.concept)
         given = [records for records in lists.values() if records is not None]
         matches = [r for records in given for r in records if node.concept in r.concepts]
+        if not matches and node.concept in _GIVEN_AS_DRUGS:
+            # "Prior chemotherapy": a course is recorded as its drugs ("paclitaxel"); a drug also given for
+            # other diseases ("methotrexate" for arthritis) counts only when its reason is a cancer
+            drugs = [r for r in self.patient.records.get("drug") or () if _GIVEN_AS_DRUGS[node.concept] in r.concepts]
+            matches = [r for r in drugs if not r.concepts & _OTHER_USES or "cancer" in r.reasons]
+            if not matches and drugs:
+                return Answer(None, f"recorded as {drugs[0].name!r}, which is also given for other diseases than cancer: "
+                                    f"whether it was {label} is not recorded", (), (f"medications: whether {drugs[0].name} was {label}",))
+            given = given or ([self.patient.records["drug"]] if matches else given)
         by_indication = not matches and bool(node.indication) and node.concept in _ANY_TREATMENT
         if by_indication:
             # "Current treatment for hyperthyroidism": any drug or procedure given for it
@@ -580,6 +589,9 @@ def _ended_undated(record) -> bool:
 # "within 14 days prior to registration", "in the last 4 weeks": how recent a value the criterion asks for
 _RECENT_PERIOD = re.compile(r"\b(?:within|in the (?:past|last|previous|preceding)|during the (?:past|last|previous|preceding))\s+"
                             r"(?:the\s+)?(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\b", re.I)
+# a procedure the record may hold as the drugs given in it, and the classes those drugs have besides
+_GIVEN_AS_DRUGS = {"chemotherapy": "chemotherapy_agent"}
+_OTHER_USES = frozenset({"dmard", "immunosuppressant", "cyclophosphamide", "mercaptopurine", "thioguanine", "azathioprine", "hydroxyurea"})
 _AFTER_AN_EVENT = re.compile(r"^\s*(?:after|following|from|since|of (?:a |the )?(?:transfusion|infusion|dose|treatment))", re.I)
 _DAYS_IN = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30.44, "months": 30.44, "year": 365.25, "years": 365.25}
 _IS = {True: "is", False: "is not", None: "may or may not be"}
