@@ -303,14 +303,17 @@ class Evaluator:
         label = self._concept_name(node.concept)
         given = [records for records in lists.values() if records is not None]
         matches = [r for records in given for r in records if node.concept in r.concepts]
-        if not matches and node.concept in _GIVEN_AS_DRUGS:
-            # "Prior chemotherapy": a course is recorded as its drugs ("paclitaxel"); a drug also given for
-            # other diseases ("methotrexate" for arthritis) counts only when its reason is a cancer
+        if node.concept in _GIVEN_AS_DRUGS:
+            # "Prior chemotherapy", "anticancer therapy": a course is recorded as its drugs ("paclitaxel"); a drug
+            # also given for other diseases ("methotrexate" for arthritis) counts only when its reason is a cancer
             drugs = [r for r in self.patient.records.get("drug") or () if _GIVEN_AS_DRUGS[node.concept] in r.concepts]
-            matches = [r for r in drugs if not r.concepts & _OTHER_USES or "cancer" in r.reasons]
-            if not matches and drugs:
-                return Answer(None, f"recorded as {drugs[0].name!r}, which is also given for other diseases than cancer: "
-                                    f"whether it was {label} is not recorded", (), (f"medications: whether {drugs[0].name} was {label}",))
+            other_uses = [r for r in drugs if r.concepts & _OTHER_USES and "cancer" not in r.reasons]
+            matches = [r for r in dict.fromkeys([*matches, *drugs]) if r not in other_uses]
+            maybe = other_uses or ([r for r in self.patient.records.get("procedure") or () if "radiotherapy" in r.concepts]
+                                   if node.concept == "anticancer_therapy" else [])
+            if not matches and maybe:  # a radiotherapy may be counted as an anticancer therapy, or not
+                return Answer(None, f"recorded as {maybe[0].name!r}, which may or may not be {label} as the criterion means it", (),
+                              (f"whether {maybe[0].name} counts as {label}",))
             given = given or ([self.patient.records["drug"]] if matches else given)
         by_indication = not matches and bool(node.indication) and node.concept in _ANY_TREATMENT
         if by_indication:
@@ -502,6 +505,11 @@ class Evaluator:
             return _genotype(qualifier, record)
         if _STAGES_ASKED.fullmatch(qualifier):
             return _stage(qualifier, record)
+        if qualifier == "systemic":
+            if _LOCAL_FORM.search(name):  # "fluorouracil cream", "budesonide inhaler": given where it acts
+                return Answer(False, f"recorded as {record.name!r}, not systemic")
+            if record.concepts & _SYSTEMIC_BY_NATURE:
+                return Answer(True, f"{record.name} is given systemically")
         if _says(qualifier, name) or _says(qualifier.replace("-", " "), name.replace("-", " ")):  # "HER2-negative", "HER2 negative"
             return Answer(True, f"recorded as {record.name!r}")
         if rule and any(_says(word, name) for word in rule["true"]):  # "poorly controlled" before its "controlled"
@@ -589,8 +597,12 @@ def _ended_undated(record) -> bool:
 # "within 14 days prior to registration", "in the last 4 weeks": how recent a value the criterion asks for
 _RECENT_PERIOD = re.compile(r"\b(?:within|in the (?:past|last|previous|preceding)|during the (?:past|last|previous|preceding))\s+"
                             r"(?:the\s+)?(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\b", re.I)
+# drugs given only systemically, unless the record names a local form
+_SYSTEMIC_BY_NATURE = frozenset({"anticancer_therapy", "chemotherapy_agent", "systemic_corticosteroid", "immunosuppressant", "monoclonal_antibody"})
+_LOCAL_FORM = re.compile(r"\b(?:topical|cream|ointment|gel|lotion|inhaled|inhaler|inhalation|eye drops?|ophthalmic|nasal spray|intranasal"
+                         r"|intra-?articular|transdermal|patch|suppository|rectal)\b", re.I)
 # a procedure the record may hold as the drugs given in it, and the classes those drugs have besides
-_GIVEN_AS_DRUGS = {"chemotherapy": "chemotherapy_agent"}
+_GIVEN_AS_DRUGS = {"chemotherapy": "chemotherapy_agent", "chemotherapy_agent": "chemotherapy_agent", "anticancer_therapy": "anticancer_therapy"}
 _OTHER_USES = frozenset({"dmard", "immunosuppressant", "cyclophosphamide", "mercaptopurine", "thioguanine", "azathioprine", "hydroxyurea"})
 _AFTER_AN_EVENT = re.compile(r"^\s*(?:after|following|from|since|of (?:a |the )?(?:transfusion|infusion|dose|treatment))", re.I)
 _DAYS_IN = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30.44, "months": 30.44, "year": 365.25, "years": 365.25}

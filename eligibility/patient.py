@@ -526,8 +526,10 @@ GENOTYPE_IN_NAME = re.compile(r"[\s,;(-]*\b(?:genotype|gt)\s*-?\s*([1-6])\s*([a-
 _NOTHING_RECORDED = re.compile(r"none(?: known| reported)?|nil|nkda|nka|no known (?:drug )?allerg(?:y|ies)|no (?:drug )?allergies"
                                r"|no (?:current )?medications?|no (?:significant )?(?:past )?medical history|no prior (?:surgeries|procedures)", re.I)
 # what follows a record's name: "Hypertension, uncontrolled", "Breast cancer (metastatic)", "Asthma - moderate",
-# "Metformin 500 mg tablet"
-_DETAIL = re.compile(r"\s*([,;(]|\s-\s|\s(?=\d[\d.,]*\s*(?:mg|mcg|µg|ug|g|ml|units?|iu|%)\b))\s*", re.I)
+# "Metformin 500 mg tablet", "fluorouracil cream"
+_DETAIL = re.compile(r"\s*([,;(]|\s-\s|\s(?=\d[\d.,]*\s*(?:mg|mcg|µg|ug|g|ml|units?|iu|%)\b)"
+                     r"|\s(?=(?:tablets?|capsules?|cream|ointment|gel|lotion|injection|infusion|solution|suspension|inhaler|patch|oral|iv"
+                     r"|intravenous|subcutaneous|syrup|drops|eye drops|nasal spray)\b))\s*", re.I)
 # a name about a disease the patient may not have: a relative's, an exposure, a screening, a vaccine, a suspicion
 _NOT_HAD = re.compile(r"\b(?:family|mother|father|sibling|relatives?|exposures?|exposed|contacts?|screening|screened|"
                       r"vaccin\w*|immuni[sz]\w*|suspect\w*|suspicion|possible|probable|rule[sd]? out|r/o|risks?|"
