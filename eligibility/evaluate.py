@@ -8,6 +8,7 @@ the patient values behind it. The visitor picks `visit_<kind>` by the node's kin
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 import pint
@@ -226,6 +227,7 @@ class Evaluator:
         if value is None or problem:
             evidence = Evidence(node.variable, m.text, "", f"{node.op} {threshold}", None, problem)
             return Answer(None, problem, (evidence,), (f"{self._name(node.variable)} ({node.render()})",))
+        value = _completed(node.variable, value, node.threshold.value)
         holds = _bounded_holds(m.bound, value, node.op, node.threshold.value) if m.bound else _OPS[node.op](value, node.threshold.value)
         reason = f"{self._name(node.variable)} {m.text}" + (f" (= {m.bound} {converted})" if m.bound and converted
                                                             else f" (= {converted})" if converted and converted != m.text else "")
@@ -244,6 +246,7 @@ class Evaluator:
             problem = problem or problem_high or problem_old
             return Answer(None, problem, (Evidence(node.variable, m.text, "", bounds, None, problem),), (node.render(),))
         ops = ("<=", ">=") if node.inclusive else ("<", ">")
+        low, high = _completed(node.variable, low, node.low.value), _completed(node.variable, high, node.high.value)
         if m.bound:
             sides = (_bounded_holds(m.bound, low, ops[1], node.low.value), _bounded_holds(m.bound, high, ops[0], node.high.value))
             holds = False if False in sides else None if None in sides else True
@@ -606,6 +609,13 @@ _GIVEN_AS_DRUGS = {"chemotherapy": "chemotherapy_agent", "chemotherapy_agent": "
 _OTHER_USES = frozenset({"dmard", "immunosuppressant", "cyclophosphamide", "mercaptopurine", "thioguanine", "azathioprine", "hydroxyurea"})
 _AFTER_AN_EVENT = re.compile(r"^\s*(?:after|following|from|since|of (?:a |the )?(?:transfusion|infusion|dose|treatment))", re.I)
 _DAYS_IN = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30.44, "months": 30.44, "year": 365.25, "years": 365.25}
+def _completed(variable: str, value: float, threshold: float) -> float:
+    """An age is counted in completed units: 65.9 years old is 65, within "18 to 65 years"."""
+    if variable == "age" and float(threshold).is_integer():
+        return float(math.floor(value + 1e-9))
+    return value
+
+
 _IS = {True: "is", False: "is not", None: "may or may not be"}
 
 

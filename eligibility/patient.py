@@ -175,6 +175,8 @@ class _Reader:
         self.patient.screening_date_given = True
 
     def read_sex(self, key: str, value: Any) -> None:
+        if isinstance(value, str) and value.strip().lower() in ("other", "unknown", "not stated", "undisclosed"):
+            return  # as FHIR's "other" and "unknown": no sex the criteria can use, and no error
         if not isinstance(value, str) or value.strip().lower() not in _SEX:
             raise PatientDataError(key, f"sex must be 'male' or 'female' (or M/F), not {value!r}")
         self.patient.sex = _SEX[value.strip().lower()]
