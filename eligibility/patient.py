@@ -149,7 +149,8 @@ class _Reader:
             self.read_sex(key, value)
         elif special in ("pregnant", "breastfeeding", "postmenopausal", "planning_pregnancy", "healthy_volunteer", "childbearing_potential", "informed_consent", "willing_to_comply",
                          "uses_contraception", "smoker", "able_to_swallow"):
-            self.patient.flags[special] = parse_bool(value, key)
+            smoking = _SMOKING_STATUS.get(value.strip().lower()) if special == "smoker" and isinstance(value, str) else None
+            self.patient.flags[special] = smoking if smoking is not None else parse_bool(value, key)
         elif special in ("condition", "drug", "procedure", "allergy"):
             self.read_records(key, special, value)
         else:
@@ -461,6 +462,13 @@ def _is_quantity_like(value: Any) -> bool:
     if isinstance(value, dict):
         return "value" in value
     return isinstance(value, list) and bool(value) and all(_is_quantity_like(v) for v in value)
+
+
+# a smoking status as records word it: whether the patient smokes now
+_SMOKING_STATUS = {"current": True, "current smoker": True, "current every day smoker": True, "every day": True, "daily": True,
+                   "some days": True, "current some day smoker": True, "smoker": True, "former": False, "former smoker": False,
+                   "ex-smoker": False, "ex smoker": False, "quit": False, "never": False, "never smoker": False, "non-smoker": False,
+                   "nonsmoker": False, "non smoker": False}
 
 
 def parse_bool(value: Any, key: str) -> bool:
