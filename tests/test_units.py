@@ -17,6 +17,7 @@ from eligibility.units import compatible, convert, parse_quantity_text, quantity
     (("ml", "/", "min", "/", "1.73", "m2"), "mL/min/1.73 m2", "mL / min / BSA_1_73"),
     (("meq", "/", "l"), "mEq/L", "mEq / L"),
     (("iu", "/", "l"), "IU/L", "IU / L"),
+    (("ku", "/", "l"), "kU/L", "kU / L"),  # an IgE in kilo-units (Synthea's FHIR bundles)
 ])
 def test_unit_spellings(tokens, written, expected):
     assert unit_from_tokens(tokens, written) == expected
