@@ -260,7 +260,7 @@ def _spells_inside(letters: str, word: str) -> bool:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _suspended_prefixes, _grade_said_twice, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, stages_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _suspended_prefixes, _grade_said_twice, _bound_for_a_condition, _pressure_named_by_its_phase, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, stages_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
@@ -314,6 +314,39 @@ def _suspended_prefixes(lexemes: list) -> list:
 
 
 _GRADE_VALUE = re.compile(r"[0-5]|i{1,3}|iv|v")
+
+
+_PRESSURE_PHASES = {"systolic": "sbp", "diastolic": "dbp"}
+_MEASURED_HOW = frozenset({"consecutive", "measurements", "readings", "average", "mean", "repeated", "occasions"})
+
+
+def _pressure_named_by_its_phase(lexemes: list) -> list:
+    """"(systolic > 150 mmHg and/or diastolic > 100 mmHg)": the blood pressure named by its phase alone,
+    when a bound in mmHg follows; not "systolic dysfunction"."""
+    words = [lexeme.g for lexeme in lexemes]
+    if (not _PRESSURE_PHASES.keys() & set(words) or not any(w in ("mmhg", "hg") for w in words)
+            or _MEASURED_HOW & set(words)):  # "2 consecutive measurements of sitting BP of systolic > 180 mmHg"
+        return lexemes
+    out = list(lexemes)
+    for index, word in enumerate(words):
+        if word in _PRESSURE_PHASES and index + 2 < len(words) and words[index + 1] in SIGNS and NUMBER_START.match(words[index + 2]):
+            if any(w in ("mmhg", "hg") for w in words[index + 2:index + 9]):
+                variable = _PRESSURE_PHASES[word]
+                out[index] = replace(lexemes[index], g=f"@lab:{variable}", term=variable)
+    return out
+
+
+def _bound_for_a_condition(lexemes: list) -> list:
+    """"Total bilirubin ≤ 1.5 x ULN (≤ 3 x ULN for Gilbert's syndrome)": a bound "for" a condition is the
+    bound of the patients with it, as "if Gilbert's syndrome" says; read otherwise the line went to review."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "for" not in words:
+        return lexemes
+    for index in range(2, len(words) - 1):
+        if (words[index] == "for" and words[index + 1].startswith("@cond:") and words[index - 1] in ("uln", "lln")
+                and "(" in words[:index] and words[index + 2:index + 3] == [")"]):
+            return [*lexemes[:index], replace(lexemes[index], g="if"), *lexemes[index + 1:]]
+    return lexemes
 
 
 def _grade_said_twice(lexemes: list) -> list:
