@@ -200,6 +200,8 @@ def gold_variable(lexicon, entity: str, text: str) -> frozenset[str]:
         return frozenset({"alcohol_intake"})  # "alcohol > 40 g/day": the intake, which the lexicon names only with a bound
     if re.fullmatch(r"(?:documented |subjective )?(?:fever|febrile)|t", stripped):  # "Fever > 38C", "T > 100.5 F": the temperature
         return frozenset({"temperature"})
+    if stripped in ("systolic", "diastolic"):  # "hypertension with systolic > 200 mmHg": the pressure by its phase
+        return frozenset({"sbp" if stripped == "systolic" else "dbp"})
     whole = _one_variable(lexicon, text)
     found = {whole}
     if whole.startswith("text:"):

@@ -324,11 +324,12 @@ def _pressure_named_by_its_phase(lexemes: list) -> list:
     """"(systolic > 150 mmHg and/or diastolic > 100 mmHg)": the blood pressure named by its phase alone,
     when a bound in mmHg follows; not "systolic dysfunction"."""
     words = [lexeme.g for lexeme in lexemes]
-    if (not _PRESSURE_PHASES.keys() & set(words) or not any(w in ("mmhg", "hg") for w in words)
-            or _MEASURED_HOW & set(words)):  # "2 consecutive measurements of sitting BP of systolic > 180 mmHg"
+    if not _PRESSURE_PHASES.keys() & set(words) or not any(w in ("mmhg", "hg") for w in words):
         return lexemes
     out = list(lexemes)
     for index, word in enumerate(words):
+        if _MEASURED_HOW & set(words[:index]):
+            break  # "2 consecutive measurements of sitting BP of systolic > 180 mmHg": how it is measured is said of it
         if word in _PRESSURE_PHASES and index + 2 < len(words) and words[index + 1] in SIGNS and NUMBER_START.match(words[index + 2]):
             if any(w in ("mmhg", "hg") for w in words[index + 2:index + 9]):
                 variable = _PRESSURE_PHASES[word]
