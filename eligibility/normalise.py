@@ -260,7 +260,7 @@ def _spells_inside(letters: str, word: str) -> bool:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _suspended_prefixes, _grade_said_twice, _bound_for_a_condition, _pressure_named_by_its_phase, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, stages_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _suspended_prefixes, _grade_said_twice, _bound_for_a_condition, _pressure_named_by_its_phase, _months_of_age, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, stages_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
@@ -335,6 +335,18 @@ def _pressure_named_by_its_phase(lexemes: list) -> list:
                 variable = _PRESSURE_PHASES[word]
                 out[index] = replace(lexemes[index], g=f"@lab:{variable}", term=variable)
     return out
+
+
+def _months_of_age(lexemes: list) -> list:
+    """"Age < 1m", "aged 6m to 24m": a number of months, the only "m" an age is counted in."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "m" not in words or "@lab:age" not in words[:words.index("m")]:
+        return lexemes
+    measured = [w for w in words if w.startswith("@lab:") and w != "@lab:age"]
+    if measured:  # "age ... height 1.5 m": another measure may be in metres
+        return lexemes
+    return [replace(lexeme, g="months") if lexeme.g == "m" and index and NUMBER_START.match(words[index - 1]) else lexeme
+            for index, lexeme in enumerate(lexemes)]
 
 
 def _bound_for_a_condition(lexemes: list) -> list:
