@@ -611,7 +611,7 @@ _AFTER_AN_EVENT = re.compile(r"^\s*(?:after|following|from|since|of (?:a |the )?
 _DAYS_IN = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30.44, "months": 30.44, "year": 365.25, "years": 365.25}
 def _completed(variable: str, value: float, threshold: float) -> float:
     """An age is counted in completed units: 65.9 years old is 65, within "18 to 65 years"."""
-    if variable == "age" and float(threshold).is_integer():
+    if variable == "age" and float(threshold).is_integer() and math.isfinite(value):
         return float(math.floor(value + 1e-9))
     return value
 

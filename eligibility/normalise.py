@@ -1363,7 +1363,9 @@ _METHOD_BRACKET = re.compile(r"(?:as )?(?:(?:diagnosed|confirmed|documented|esta
 
 
 _CALCULATION_BRACKET = re.compile(r"(?:as )?(?:(?:calculated|estimated|measured|determined|assessed) )?(?:using|by|per|via|with|according to) "
-                                  r"(?:the )?(?:[a-z'-]+ ){1,5}(?:method|formula|equation|calculation)")
+                                  r"(?:the )?(?:[a-z'-]+ ){1,5}(?:method|formula|equation|calculation)"
+                                  # "HbA1c (according to IFCC)", "(DCCT-aligned)": the standard its value is reported to
+                                  r"|(?:accordingly|according) to (?:the )?(?:ifcc|dcct|ngsp|jscc)(?: standard)?|(?:ifcc|dcct|ngsp)(?: -)? aligned")
 
 
 _REFERENCE_BRACKET = re.compile(r"(?:see |refer to |per |as per |as defined in |defined in )?(?:the )?(?:protocol )?"

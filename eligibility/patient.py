@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -217,6 +218,8 @@ class _Reader:
         if isinstance(value, bool):
             raise PatientDataError(key, f"{analyte.name} needs a number, not a yes/no value")
         if isinstance(value, (int, float)):
+            if not math.isfinite(value):
+                raise PatientDataError(key, f"{analyte.name} needs a finite number, not {value!r}")
             _plausible_bare(key, analyte, float(value))
             return Measurement(key, repr(value), quantity(float(value), analyte.unit))
         if isinstance(value, str):

@@ -57,6 +57,8 @@ def test_records_with_dates_and_relative_dates():
     ({"platelets": 50000}, "platelets", "perhaps /µL"),
     ({"temperature": 100.5}, "temperature", "perhaps °F"),
     ({"hemoglobin": "9,5,0 g/dL"}, "hemoglobin", "neither thousands nor a decimal comma"),
+    ({"age": float("nan")}, "age", "needs a finite number"),
+    ({"platelets": float("inf")}, "platelets", "needs a finite number"),
 ])
 def test_bad_values_name_their_key(data, key, message):
     with pytest.raises(PatientDataError, match=message) as error:
