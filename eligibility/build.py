@@ -198,20 +198,41 @@ class Builder:
     # -- logic -------------------------------------------------------------------------------
     def build_or(self, p: Parsed) -> Node | _Implicit:
         built = self._either(p)
-        runs = [p.fields["parts"], *(_listed(part) for part in p.fields["parts"])]
-        clauses = {self.span(item) for run in runs if run and not _RELATIVE_CLAUSE.search(self.source(run[0]))
-                   for before, item in zip(run, run[1:])
-                   if _RELATIVE_OPENING_OF_ITEM.match(self.source(item)) and not _PERSONS_ONLY.fullmatch(self.source(before))
-                   and re.fullmatch(r"\W*", self.text[self.span(before)[1]:self.span(item)[0]]) and "," in self.text[self.span(before)[1]:self.span(item)[0]]}
-        if clauses and (isinstance(built, _Implicit) and self.criterion_kind == "exclusion" and any(
-                            isinstance(item, Review) and item.span in clauses and item.reason != "investigator_judgement" for item in built.items)
-                        or any(isinstance(node, AnyOf) and any(isinstance(child, Review) and child.span in clauses for child in node.items)
-                               for top in (built.items if isinstance(built, _Implicit) else (built,)) for node in top.walk())):
+        if self._clause_read_as_alternative(p, built):
             # "Advanced or metastatic solid tumor or any lymphoma, which has progressed on standard therapy": a
-            # clause after a bare comma says more of what precedes it, no alternative to it (but "Females who
-            # are pregnant, who are breast feeding" lists clauses alike)
+            # clause after a bare comma says more of what precedes it, no alternative to it
             return Review(self.source(p), classify_review(self.source(p)), span=self.span(p))
         return built
+
+    def _clause_read_as_alternative(self, p: Parsed, built: Node | _Implicit) -> bool:
+        """Whether a clause after a bare comma was left unread as one of the alternatives (or, in an
+        exclusion, as an item of a list that will be read as alternatives; not a judgement, which binds all)."""
+        tops = built.items if isinstance(built, _Implicit) else (built,)
+        if not any(isinstance(node, Review) for top in tops for node in top.walk()):
+            return False
+        clauses = self._clauses_after_commas(p)
+        if not clauses:
+            return False
+        if isinstance(built, _Implicit) and self.criterion_kind == "exclusion" and any(
+                isinstance(item, Review) and item.span in clauses and item.reason != "investigator_judgement" for item in built.items):
+            return True
+        return any(isinstance(node, AnyOf) and any(isinstance(child, Review) and child.span in clauses for child in node.items)
+                   for top in tops for node in top.walk())
+
+    def _clauses_after_commas(self, p: Parsed) -> set[tuple[int, int]]:
+        """The spans of the items that open a clause after a bare comma ("..., which has progressed"), in the
+        "or" and in the lists its parts are; not in a run of clauses alike ("Females who are pregnant, who
+        are breast feeding"), nor after persons alone ("Patients, who ...")."""
+        spans = set()
+        for run in [p.fields["parts"], *(_listed(part) for part in p.fields["parts"])]:
+            if not run or _RELATIVE_CLAUSE.search(self.source(run[0])):
+                continue
+            for before, item in zip(run, run[1:]):
+                between = self.text[self.span(before)[1]:self.span(item)[0]]
+                if ("," in between and re.fullmatch(r"\W*", between) and _RELATIVE_OPENING_OF_ITEM.match(self.source(item))
+                        and not _PERSONS_ONLY.fullmatch(self.source(before))):
+                    spans.add(self.span(item))
+        return spans
 
     def _either(self, p: Parsed) -> Node | _Implicit:
         parts = [self.visit(x) for x in p.fields["parts"]]

@@ -178,10 +178,9 @@ class Evaluator:
         age = (self.patient.screening_date - m.date).days
         if age <= days:
             return ""
-        return f"the latest {self._name_of(m)} is dated {m.date.isoformat()}, {age} days before {self.patient.screening_date.isoformat()}; the criterion asks for one {period.group(0)}"
-
-    def _name_of(self, m: Measurement) -> str:
-        return "value" if not m.key else f"value ({m.key.split('[')[0]})"
+        value = f"value ({m.key.split('[')[0]})" if m.key else "value"
+        return (f"the latest {value} is dated {m.date.isoformat()}, {age} days before {self.patient.screening_date.isoformat()}; "
+                f"the criterion asks for one {period.group(0)}")
 
     def _name(self, variable: str) -> str:
         analyte = self.lexicon.analytes.get(variable)
@@ -317,7 +316,8 @@ class Evaluator:
             if not matches and maybe:  # a radiotherapy may be counted as an anticancer therapy, or not
                 return Answer(None, f"recorded as {maybe[0].name!r}, which may or may not be {label} as the criterion means it", (),
                               (f"whether {maybe[0].name} counts as {label}",))
-            given = given or ([self.patient.records["drug"]] if matches else given)
+            if matches and not given:  # "chemotherapy" asks the procedures, which may be unlisted
+                given = [self.patient.records["drug"]]
         by_indication = not matches and bool(node.indication) and node.concept in _ANY_TREATMENT
         if by_indication:
             # "Current treatment for hyperthyroidism": any drug or procedure given for it
@@ -604,11 +604,14 @@ _RECENT_PERIOD = re.compile(r"\b(?:within|in the (?:past|last|previous|preceding
 _SYSTEMIC_BY_NATURE = frozenset({"anticancer_therapy", "chemotherapy_agent", "systemic_corticosteroid", "immunosuppressant", "monoclonal_antibody"})
 _LOCAL_FORM = re.compile(r"\b(?:topical|cream|ointment|gel|lotion|inhaled|inhaler|inhalation|eye drops?|ophthalmic|nasal spray|intranasal"
                          r"|intra-?articular|transdermal|patch|suppository|rectal)\b", re.I)
-# a procedure the record may hold as the drugs given in it, and the classes those drugs have besides
+# cancer treatments a record may hold as the drugs given in them (the drug class each is met by), and what
+# those drugs are also given for besides a cancer
 _GIVEN_AS_DRUGS = {"chemotherapy": "chemotherapy_agent", "chemotherapy_agent": "chemotherapy_agent", "anticancer_therapy": "anticancer_therapy"}
 _OTHER_USES = frozenset({"dmard", "immunosuppressant", "cyclophosphamide", "mercaptopurine", "thioguanine", "azathioprine", "hydroxyurea"})
 _AFTER_AN_EVENT = re.compile(r"^\s*(?:after|following|from|since|of (?:a |the )?(?:transfusion|infusion|dose|treatment))", re.I)
 _DAYS_IN = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30.44, "months": 30.44, "year": 365.25, "years": 365.25}
+
+
 def _completed(variable: str, value: float, threshold: float) -> float:
     """An age is counted in completed units: 65.9 years old is 65, within "18 to 65 years"."""
     if variable == "age" and float(threshold).is_integer() and math.isfinite(value):
@@ -622,17 +625,17 @@ _IS = {True: "is", False: "is not", None: "may or may not be"}
 def _bounded_holds(bound: str, limit: float, op: str, threshold: float) -> bool | None:
     """Whether every value `bound` `limit` meets `op` `threshold` (True), none does (False), or some do (None):
     a creatinine reported "<0.5" is below 1.5 whatever it is, an eGFR "> 60" may or may not be >= 90."""
-    if op not in _OPS or op in ("=", "==", "!="):
+    if op not in ("<", "<=", ">", ">="):
         return None
     below = bound in ("<", "<=")
-    closed = bound in ("<=", ">=")
-    # the values lie beyond `limit`, which they reach only when the bound is closed
-    if (op in ("<", "<=")) == below:  # bound and threshold point the same way: all, or unsettled
-        reaches = _OPS[op](limit, threshold) if closed else (_OPS["<="](limit, threshold) if below else _OPS[">="](limit, threshold))
-        return True if reaches else None
-    # opposite ways: none when even the nearest value fails
-    fails = not _OPS[op](limit, threshold) if closed else (_OPS["<="](limit, threshold) if below else _OPS[">="](limit, threshold))
-    return False if fails else None
+    # a closed bound's values include the limit itself, which settles the comparison; an open bound's lie past it,
+    # so a limit on the threshold's side (or at it) settles it either way
+    limit_settles = _OPS[op](limit, threshold) if bound in ("<=", ">=") else None
+    past_the_threshold = _OPS["<="](limit, threshold) if below else _OPS[">="](limit, threshold)
+    if (op in ("<", "<=")) == below:  # the bound and the threshold point the same way: every value meets it, or some do
+        return True if (limit_settles if limit_settles is not None else past_the_threshold) else None
+    # opposite ways: no value meets it, or some do
+    return False if (not limit_settles if limit_settles is not None else past_the_threshold) else None
 
 
 def _measured_answer(node, holds: bool | None, reason: str, value_text: str, converted: str, expected: str) -> Answer:

@@ -235,7 +235,7 @@ def _indication(r) -> list[str]:
 def _indication_qualifiers(r) -> list[str]:
     """The words that narrow what a finding was for ("for metastatic breast cancer"): a record's reason
     names the disease, rarely its stage."""
-    return [word for _, before in _indication_items(r) for word in before if word in _NARROWING_PURPOSE or word.startswith(("stage ", "stage_"))]
+    return [word for _, before in _indication_items(r) for word in before if word in _NARROWING_PURPOSE or word.startswith("stage ")]
 
 
 _STAGE_GROUP = r"(?:i{1,3}|iv|0)[a-c]?"

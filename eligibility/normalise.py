@@ -260,7 +260,7 @@ def _spells_inside(letters: str, word: str) -> bool:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _suspended_prefixes, _grade_said_twice, _bound_for_a_condition, _pressure_named_by_its_phase, _months_of_age, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, stages_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _suspended_prefixes, _grade_said_twice, _finding_shared_by_a_grade, _bound_for_a_condition, _pressure_named_by_its_phase, _months_of_age, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, stages_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
@@ -326,10 +326,10 @@ def _pressure_named_by_its_phase(lexemes: list) -> list:
     words = [lexeme.g for lexeme in lexemes]
     if not _PRESSURE_PHASES.keys() & set(words) or not any(w in ("mmhg", "hg") for w in words):
         return lexemes
+    # "2 consecutive measurements of sitting BP of systolic > 180 mmHg": how it is measured is said of what follows
+    said_how = next((index for index, word in enumerate(words) if word in _MEASURED_HOW), len(words))
     out = list(lexemes)
-    for index, word in enumerate(words):
-        if _MEASURED_HOW & set(words[:index]):
-            break  # "2 consecutive measurements of sitting BP of systolic > 180 mmHg": how it is measured is said of it
+    for index, word in enumerate(words[:said_how]):
         if word in _PRESSURE_PHASES and index + 2 < len(words) and words[index + 1] in SIGNS and NUMBER_START.match(words[index + 2]):
             if any(w in ("mmhg", "hg") for w in words[index + 2:index + 9]):
                 variable = _PRESSURE_PHASES[word]
@@ -372,11 +372,14 @@ def _grade_said_twice(lexemes: list) -> list:
         if (words[index] == "grade" and _GRADE_VALUE.fullmatch(words[index + 1]) and words[index + 2] in ("or", "and/or", "/", "-", "to")
                 and words[index + 3] == "grade" and index + 4 < len(words) and _GRADE_VALUE.fullmatch(words[index + 4])):
             return _grade_said_twice(lexemes[:index + 3] + lexemes[index + 4:])
-    return _finding_shared_by_a_grade(lexemes, words)
+    return lexemes
 
 
-def _finding_shared_by_a_grade(lexemes: list, words: list) -> list:
+def _finding_shared_by_a_grade(lexemes: list) -> list:
     """"Neuropathy grade 3-4, or grade 2 with pain": the later grade is of the finding the first names."""
+    words = [lexeme.g for lexeme in lexemes]
+    if words.count("grade") < 2:
+        return lexemes
     for index in range(2, len(words) - 2):
         if not (words[index] == "grade" and _GRADE_VALUE.fullmatch(words[index + 1]) and words[index - 1] == "or"):
             continue

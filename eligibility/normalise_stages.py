@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 
 from .lexicon import Lexeme, get_lexicon
+from .nodes import ROMAN
 
 _MARKERS = frozenset({"stage", "stages"})
 _JOINERS = frozenset({",", "or", "and", "and/or", "/"})
 _RANGE = frozenset({"-", "to", "through"})
 _GROUP = re.compile(r"(i{1,3}|iv|[0-4])([a-c])?")
-_ROMAN = {"0": "0", "1": "i", "2": "ii", "3": "iii", "4": "iv"}
-_ORDER = ["0", "i", "ii", "iii", "iv"]
+# the stage groups in order, and the numeral each digit stands for
+_ORDER = ["0", *(ROMAN[value].lower() for value in range(1, 5))]
+_ROMAN = {str(value): numeral for value, numeral in enumerate(_ORDER)}
 _OR_HIGHER = [[joiner, word] for joiner in ("or", "and") for word in ("higher", "above", "greater", "more", "beyond")]
 _NEGATING = frozenset({"non", "non-", "other", "than", "not", "except", "excluding", "no"})
 

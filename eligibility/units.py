@@ -138,7 +138,12 @@ def _pretty(factor: float, expression: str) -> str:
 _THOUSANDS_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
-def _malformed(text: str):
+def _number(digits: str, text: str) -> float:
+    """"1,500" groups thousands; "9,5" and "0,25" are a decimal comma (a European record), not 95 and 25."""
+    if "," not in digits or _THOUSANDS_GROUPED.fullmatch(digits.lstrip("+-")):
+        return float(digits.replace(",", ""))
+    if digits.count(",") == 1 and "." not in digits:
+        return float(digits.replace(",", "."))
     raise UnitError(f"not a quantity: {text!r} (its commas are neither thousands nor a decimal comma)")
 
 
@@ -153,10 +158,7 @@ def parse_quantity_text(text: str, unit_words: tuple[tuple[str, str], ...] = ())
     match = _QUANTITY_TEXT.match(text)
     if not match:
         raise UnitError(f"not a quantity: {text!r}")
-    digits = match.group(1)
-    # "1,500" groups thousands; "9,5" and "0,25" are a decimal comma (a European record), not 95 and 25
-    number = float(digits.replace(",", "") if _THOUSANDS_GROUPED.fullmatch(digits.lstrip("+-")) or "," not in digits
-                   else digits.replace(",", ".", 1) if digits.count(",") == 1 and "." not in digits else _malformed(text))
+    number = _number(match.group(1), text)
     unit_text = match.group(2)
     meant = dict(unit_words)
     norms = tuple(meant.get(t.norm, t.norm) for t in tokenize(unit_text))
