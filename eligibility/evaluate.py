@@ -305,14 +305,14 @@ class Evaluator:
         label = self._concept_name(node.concept)
         given = [records for records in lists.values() if records is not None]
         matches = [r for records in given for r in records if node.concept in r.concepts]
-        if node.concept in _GIVEN_AS_DRUGS:
+        given_as = getattr(self.lexicon.concepts.get(node.concept), "given_as_drugs", "")
+        if given_as:
             # "Prior chemotherapy", "anticancer therapy": a course is recorded as its drugs ("paclitaxel"); a drug
             # also given for other diseases ("methotrexate" for arthritis) counts only when its reason is a cancer
-            drugs = [r for r in self.patient.records.get("drug") or () if _GIVEN_AS_DRUGS[node.concept] in r.concepts]
-            other_uses = [r for r in drugs if r.concepts & _OTHER_USES and "cancer" not in r.reasons]
+            drugs = [r for r in self.patient.records.get("drug") or () if given_as in r.concepts]
+            other_uses = [r for r in drugs if self._any_concept(r, "other_uses") and "cancer" not in r.reasons]
             matches = [r for r in dict.fromkeys([*matches, *drugs]) if r not in other_uses]
-            maybe = other_uses or ([r for r in self.patient.records.get("procedure") or () if "radiotherapy" in r.concepts]
-                                   if node.concept == "anticancer_therapy" else [])
+            maybe = other_uses or [r for r in self.patient.records.get("procedure") or () if node.concept in r.possible]
             if not matches and maybe:  # a radiotherapy may be counted as an anticancer therapy, or not
                 return Answer(None, f"recorded as {maybe[0].name!r}, which may or may not be {label} as the criterion means it", (),
                               (f"whether {maybe[0].name} counts as {label}",))
@@ -399,16 +399,22 @@ class Evaluator:
                 if all(concept.startswith("text:") for concept in record.concepts)]
 
     def _less_specific(self, concept_id: str, given: list[list[Record]]) -> Record | None:
-        """A record named by a broader concept ("leukemia" for "acute myeloid leukemia"): it may be the one asked
-        for. Not one whose own words say more ("stable angina" is not unstable angina)."""
+        """A record named by a broader concept ("leukemia" for "acute myeloid leukemia"), or by one had with
+        a broader one ("diabetic retinopathy" for "type 2 diabetes"): it may be the one asked for. Not one
+        whose own words say more ("stable angina" is not unstable angina)."""
         if concept_id not in self.lexicon.concepts:
             return None
         wanted = self.lexicon.ancestors(concept_id) - {concept_id}
         for records in given:
             for record in records:
-                if record.term in wanted:
+                if record.term in wanted or wanted & self._implied(record.term):
                     return record
         return None
+
+    def _implied(self, concept_id: str | None) -> set[str]:
+        """The diseases a concept is had with, of a kind it does not say (`Concept.implies`, its own and its classes')."""
+        concepts = self.lexicon.concepts
+        return {implied for c in self.lexicon.ancestors(concept_id) if c in concepts for implied in concepts[c].implies} if concept_id else set()
 
     def _concept_name(self, concept_id: str) -> str:
         concept = self.lexicon.concepts.get(concept_id)
@@ -501,6 +507,10 @@ class Evaluator:
             return Answer(True, "ongoing" if record.end is None else f"until {record.end.isoformat()}")
         return Answer(False, f"ended {record.end.isoformat()}")
 
+    def _any_concept(self, record: Record, flag: str) -> bool:
+        """Whether any concept the record is (or is a kind of) carries the lexicon's `flag`."""
+        return any(getattr(self.lexicon.concepts.get(c), flag, False) for c in record.concepts)
+
     def _qualifier(self, qualifier: str, record: Record) -> Answer:
         rule = self._qualifier_status.get(qualifier)
         name = record.name.lower()
@@ -511,7 +521,7 @@ class Evaluator:
         if qualifier == "systemic":
             if _LOCAL_FORM.search(name):  # "fluorouracil cream", "budesonide inhaler": given where it acts
                 return Answer(False, f"recorded as {record.name!r}, not systemic")
-            if record.concepts & _SYSTEMIC_BY_NATURE:
+            if self._any_concept(record, "systemic"):
                 return Answer(True, f"{record.name} is given systemically")
         if _says(qualifier, name) or _says(qualifier.replace("-", " "), name.replace("-", " ")):  # "HER2-negative", "HER2 negative"
             return Answer(True, f"recorded as {record.name!r}")
@@ -600,14 +610,9 @@ def _ended_undated(record) -> bool:
 # "within 14 days prior to registration", "in the last 4 weeks": how recent a value the criterion asks for
 _RECENT_PERIOD = re.compile(r"\b(?:within|in the (?:past|last|previous|preceding)|during the (?:past|last|previous|preceding))\s+"
                             r"(?:the\s+)?(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\b", re.I)
-# drugs given only systemically, unless the record names a local form
-_SYSTEMIC_BY_NATURE = frozenset({"anticancer_therapy", "chemotherapy_agent", "systemic_corticosteroid", "immunosuppressant", "monoclonal_antibody"})
+# a drug the lexicon marks systemic is given so unless its record names a local form
 _LOCAL_FORM = re.compile(r"\b(?:topical|cream|ointment|gel|lotion|inhaled|inhaler|inhalation|eye drops?|ophthalmic|nasal spray|intranasal"
                          r"|intra-?articular|transdermal|patch|suppository|rectal)\b", re.I)
-# cancer treatments a record may hold as the drugs given in them (the drug class each is met by), and what
-# those drugs are also given for besides a cancer
-_GIVEN_AS_DRUGS = {"chemotherapy": "chemotherapy_agent", "chemotherapy_agent": "chemotherapy_agent", "anticancer_therapy": "anticancer_therapy"}
-_OTHER_USES = frozenset({"dmard", "immunosuppressant", "cyclophosphamide", "mercaptopurine", "thioguanine", "azathioprine", "hydroxyurea"})
 _AFTER_AN_EVENT = re.compile(r"^\s*(?:after|following|from|since|of (?:a |the )?(?:transfusion|infusion|dose|treatment))", re.I)
 _DAYS_IN = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30.44, "months": 30.44, "year": 365.25, "years": 365.25}
 

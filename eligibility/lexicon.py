@@ -49,6 +49,11 @@ class Concept:
     measured_by: str = ""  # the analyte whose value defines the condition: anemia, hemoglobin
     # classes some authors count it in and others do not: hypertension as a cardiovascular disease
     may_count_as: tuple[str, ...] = ()
+    given_as_drugs: str = ""  # the drug class a record of this treatment may be held as: chemotherapy, its agents
+    other_uses: bool = False  # given for diseases besides cancer: a cancer treatment only with a cancer as its reason
+    systemic: bool = False  # given systemically unless its record names a local form
+    # diseases had with it, of a kind it does not say: diabetic retinopathy, a diabetes of either type
+    implies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,14 +139,16 @@ class Lexicon:
                 self._add_term(name, TAG_PREFIX["analyte"] + analyte.id)
 
     def _load_concepts(self) -> None:
-        keys = frozenset({"id", "category", "names", "parents", "open", "measured_by", "may_count_as"})
+        keys = frozenset({"id", "category", "names", "parents", "open", "measured_by", "may_count_as", "given_as_drugs",
+                          "other_uses", "systemic", "implies"})
         for entry in data_json("concepts.json", keys)["entries"]:
             if entry["category"] not in ("condition", "drug", "procedure"):
                 raise LexiconError(f"concepts.json: {entry['id']!r} has unknown category {entry['category']!r}")
             concept = Concept(
                 entry["id"], entry["category"], entry["names"][0], tuple(entry["names"]),
                 tuple(entry.get("parents", ())), bool(entry.get("open", False)), entry.get("measured_by", ""),
-                tuple(entry.get("may_count_as", ())),
+                tuple(entry.get("may_count_as", ())), entry.get("given_as_drugs", ""), bool(entry.get("other_uses", False)),
+                bool(entry.get("systemic", False)), tuple(entry.get("implies", ())),
             )
             if concept.measured_by and concept.measured_by not in self.analytes:
                 raise LexiconError(f"concepts.json: {concept.id!r} is measured by unknown analyte {concept.measured_by!r}")
@@ -151,9 +158,12 @@ class Lexicon:
             for name in concept.names:
                 self._add_term(name, TAG_PREFIX[concept.category] + concept.id)
         for concept in self.concepts.values():
-            for parent in (*concept.parents, *concept.may_count_as):
+            for parent in (*concept.parents, *concept.may_count_as, *concept.implies):
                 if parent not in self.concepts:
                     raise LexiconError(f"concepts.json: {concept.id!r} names unknown parent {parent!r}")
+            drugs = self.concepts.get(concept.given_as_drugs)
+            if concept.given_as_drugs and (drugs is None or drugs.category != "drug"):
+                raise LexiconError(f"concepts.json: {concept.id!r} is given as {concept.given_as_drugs!r}, which is not a drug class")
 
     def _load_dose_equivalents(self) -> None:
         for group in data_json("dose_equivalents.json")["groups"]:
@@ -205,7 +215,7 @@ class Lexicon:
             stack = [concept_id]
             while stack:
                 concept = self.concepts.get(stack.pop())
-                for parent in concept.parents if concept else ():
+                for parent in (*concept.parents, *concept.implies) if concept else ():
                     if parent not in seen:
                         seen.add(parent)
                         stack.append(parent)

@@ -70,6 +70,27 @@ def test_a_name_naming_two_concepts_is_refused(monkeypatch):
         lexicon.Lexicon()
 
 
+@pytest.mark.parametrize("entry, refused", [
+    ({"id": "x_course", "category": "procedure", "names": ["x course"], "given_as_drugs": "radiotherapy"}, "not a drug class"),
+    ({"id": "x_complication", "category": "condition", "names": ["x complication"], "implies": ["no_such_disease"]}, "no_such_disease"),
+])
+def test_a_concept_field_naming_the_wrong_kind_of_concept_is_refused(monkeypatch, entry, refused):
+    from eligibility import lexicon
+    from eligibility.errors import LexiconError
+
+    real = lexicon.data_json
+
+    def with_entry(name, keys=None):
+        data = real(name, keys) if keys is not None else real(name)
+        if name == "concepts.json":
+            data = {**data, "entries": [*data["entries"], entry]}
+        return data
+
+    monkeypatch.setattr(lexicon, "data_json", with_entry)
+    with pytest.raises(LexiconError, match=refused):
+        lexicon.Lexicon()
+
+
 def test_a_permission_round_trips_and_never_decides_against_the_patient():
     for kind, outcome in (("inclusion", "met"), ("exclusion", "not_met")):
         rule, _ = eligibility.compile_criterion("Prior radiotherapy is allowed", kind)
