@@ -2466,7 +2466,7 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
     r"\b(?:of\s+(?:the\s+|their\s+)?)?(?:normal\s+)?(?:predicted|expected)(?:\s+normal)?(?:\s+values?)?\b",
     r"\b(?:mdrd|ckdepi|cockcroft)(?:\s+(?:study\s+)?(?:formula|equation|method|calculation))?\b",
     r"\b(?:screening|baseline|muga|echo\w*|ecg|ekg|ecog|karnofsky|lansky|recist|mdrd|ckd-?epi|cockcroft(?:[\s-]*gault)?|cockroft[\s-]*gault"
-    r"|day\s+-?\d+|visit(?:\s+-?\d+)?|pre-?screening|recording|scans?|multi-?\s*gated\s+acquisition|(?:gated\s+)?radionucl(?:ide|eotide)\s+\w+)\b",
+    r"|day\s+-?\d+|visit(?:\s+-?\d+)?|pre-?screening|recording|scans?|multi(?:ple)?-?\s*gated\s+acquisition|(?:gated\s+)?radionucl(?:ide|eotide)\s+\w+)\b",
     r"\bon\s+the\s+[\w\s()'-]*?\bscale\b",
     r"\b(?:obtained|measured|performed|taken|done|assessed|evaluated|collected|confirmed|documented|recorded|determined"
     r"|calculated|estimated|based|as|must|should|be|the|a|an|and|or|and/or|of|at|on|in|by|any|kind|either)\b",

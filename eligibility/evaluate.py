@@ -343,10 +343,15 @@ class Evaluator:
             if broader:
                 return Answer(None, f"recorded as {broader.name!r}, which does not say whether it is {label}", (),
                               (f"{category_name}: {label}",))
-            mentioning = next((r for records in given for r in records if node.concept in r.mentioned), None)
+            mentioning = next((r for records in given for r in records
+                               if any(node.concept in self.lexicon.ancestors(term) for term in r.mentioned)), None)
             if mentioning:
                 return Answer(None, f"recorded as {mentioning.name!r}, which names {label} but is not read as one", (),
                               (f"{category_name}: whether {mentioning.name} is {label}",))
+            broader = self._less_specific(node.concept, given, mentioned=True)
+            if broader:  # "Esophageal varices, bleeding" for "gastrointestinal bleeding"
+                return Answer(None, f"recorded as {broader.name!r}, which names a broader kind than {label}", (),
+                              (f"{category_name}: {label}",))
             concept = self.lexicon.concepts.get(node.concept)
             known = concept is not None and not concept.open
             if not known and node.absence_unknown:
@@ -398,16 +403,18 @@ class Evaluator:
                 for record in self.patient.records.get(category) or ()
                 if all(concept.startswith("text:") for concept in record.concepts)]
 
-    def _less_specific(self, concept_id: str, given: list[list[Record]]) -> Record | None:
+    def _less_specific(self, concept_id: str, given: list[list[Record]], mentioned: bool = False) -> Record | None:
         """A record named by a broader concept ("leukemia" for "acute myeloid leukemia"), or by one had with
-        a broader one ("diabetic retinopathy" for "type 2 diabetes"): it may be the one asked for. Not one
-        whose own words say more ("stable angina" is not unstable angina)."""
+        a broader one ("diabetic retinopathy" for "type 2 diabetes"), or (`mentioned`) naming a broader one beside
+        what it is read as: it may be the one asked for. Not one whose own words say more ("stable angina" is
+        not unstable angina)."""
         if concept_id not in self.lexicon.concepts:
             return None
         wanted = self.lexicon.ancestors(concept_id) - {concept_id}
         for records in given:
             for record in records:
-                if record.term in wanted or wanted & self._implied(record.term):
+                terms = record.mentioned if mentioned else (record.term,)
+                if any(term in wanted or wanted & self._implied(term) for term in terms):
                     return record
         return None
 

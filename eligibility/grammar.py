@@ -590,7 +590,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     methods = method_name + pp.Opt(tok("scan")) + pp.ZeroOrMore(tok("or", "and/or", ", or", ",") + method_name + pp.Opt(tok("scan")))
     measured_by = pp.Combine(
         pp.Regex(r"(?:as )?(?:(?:measured|assessed|determined|evaluated|calculated|estimated|documented|confirmed) )?"
-                 r"(?:by|on|via|using|per|based on|according to)(?: either)?(?: the| an?)?(?= )")
+                 r"(?:by|on|via|using|per|based on|according to)(?: either)?(?: the| an?)?"
+                 # "on screening echocardiogram", "by 2-D echocardiogram": which of the usual ones
+                 r"(?: (?:screening|baseline|2 ?- ?d|2d|two ?- ?dimensional))?(?= )")
         + methods,
         join_string=" ", adjacent=False,
     )
@@ -704,7 +706,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
     cmp_tail = (
         comparator + value("value") + pp.Opt(restated) + pp.Opt(age_words("age_words")) + pp.Opt(postfix_op("op_again"))
         + pp.Opt(inclusive("bound_inclusive")) + pp.Opt(timepoint) + pp.Opt(method_note)
-        + pp.Opt(pp.Opt(comma).suppress() + (measured_by | methods_alone)("context") + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
+        # "as measured by ECHO or MUGA within 4 weeks before the first dose": how, then when
+        + pp.Opt(pp.Opt(comma).suppress() + (measured_by | methods_alone)("context") + pp.Opt(measured_or_bracketed)
+                 + pp.FollowedBy(boundary_token | rpar | pp.StringEnd())
                  | scale_note("context") | measurement_context("context") | measured_when("context"))
         # "< 60 mL/min/1.73 m2 at visit 1 (using the MDRD calculation)"
         + pp.Opt(method_note + pp.FollowedBy(boundary_token | rpar | pp.Regex(r"(?:[.;,?] )*[.;,?]?$")))

@@ -78,7 +78,8 @@ class Record:
     possible: frozenset[str] = frozenset()  # classes some count it in and others not (Concept.may_count_as)
     dose: pint.Quantity | None = None  # a medication's dose ("20 mg/day")
     dose_text: str = ""
-    # concepts named inside a name the lexicons do not read as a whole ("Metastatic breast cancer to bone"): it may be one
+    # terms named inside a name beside the one it is read as, or in a name the lexicons do not read as a whole
+    # ("Metastatic breast cancer to bone", "Esophageal varices, bleeding"): it may be one of them
     mentioned: frozenset[str] = frozenset()
 
 
@@ -307,8 +308,8 @@ class _Reader:
         if concept:
             concepts |= self.lexicon.ancestors(concept)
             possible = self.lexicon.possible_classes(concept)
-        else:
-            mentioned = frozenset().union(*(self.lexicon.ancestors(found) for found in self.lexicon.terms_in(name)))
+        # "Esophageal varices, bleeding": the varices, and a bleeding the detail names (which it may be)
+        mentioned = frozenset(self.lexicon.terms_in(name)) - concepts
         reference = self.patient.screening_date
         date = parse_date(fields["date"], f"{key}.date", reference) if fields.get("date") else None
         start = parse_date(fields["start"], f"{key}.start", reference) if fields.get("start") else date
