@@ -143,6 +143,9 @@ class Builder:
         for lexeme in self.lexemes:
             self._offsets.append(position)
             position += len(lexeme.g) + 1
+        # a normaliser may move words ("Arterial thrombosis (e.g., stroke) in the past year": the examples to
+        # the end); then a span is the least start and the greatest end of the words it covers
+        self._in_order = all(before.start <= after.start for before, after in zip(self.lexemes, self.lexemes[1:]))
 
     # -- spans -------------------------------------------------------------------------------
     def span(self, parsed: Parsed) -> tuple[int, int]:
@@ -150,7 +153,10 @@ class Builder:
             return (0, len(self.text))
         first = max(0, bisect.bisect_right(self._offsets, parsed.start) - 1)
         last = max(first, bisect.bisect_right(self._offsets, max(parsed.start, parsed.end - 1)) - 1)
-        return (self.lexemes[first].start, self.lexemes[last].end)
+        if self._in_order:
+            return (self.lexemes[first].start, self.lexemes[last].end)
+        covered = self.lexemes[first:last + 1]
+        return (min(lexeme.start for lexeme in covered), max(lexeme.end for lexeme in covered))
 
     def source(self, parsed: Parsed) -> str:
         start, end = self.span(parsed)
@@ -735,6 +741,10 @@ class Builder:
             if isinstance(carved, Finding):
                 return Not(carved, span=self.span(p))
             return Review(self.source(p), "not_understood", span=self.span(p))
+        if any(isinstance(n, Not) for n in main.walk()) and _DENIAL_WORD.search(self.source(_one(p.fields["main"]))):
+            # "Two weeks since prior and no concurrent anticoagulants except prophylactic doses": the exception
+            # carves from a denial inside; read as "... and not the exception", it refuses whom it allows
+            return Review(self.source(p), "not_understood", hints=(main,), span=self.span(p))
         if (self.criterion_kind == "exclusion" and isinstance(exception, Review) and _BOUND_OF_ITS_OWN.search(exception.text)
                 and _EXCLUDED_WORD.search(exception.text)):
             # "Toxicities > grade 2, except for neuropathy, who are excluded if > grade 1": an exception with a
@@ -939,7 +949,29 @@ class Builder:
             # also says what does not count, which dropped with the examples would count
             unread = Review(examples_text.strip("() "), "exception_scope", hints=(examples,), span=self.span(_one(p.fields["examples"])))
             return AllOf((main, unread), span=self.span(p))
+        outside = self._examples_outside(main, examples)
+        if outside:
+            # "Arterial thrombosis (e.g., stroke or TIA)", "CYP3A4 inhibitors (e.g., clarithromycin)": an example the
+            # lexicons do not file under the main phrase; read as the main phrase alone, a patient with a stroke
+            # would have no arterial thrombosis
+            names = " or ".join(dict.fromkeys(self.text[n.span[0]:n.span[1]] if n.span else self.lexicon.concepts[n.concept].name
+                                              for n in outside))
+            kinds = " or ".join(dict.fromkeys(self.lexicon.concepts[n.concept].name for n in main.walk()
+                                              if isinstance(n, Finding) and n.concept in self.lexicon.concepts))
+            unread = Review(f"whether {names} counts as {kinds}", "example_scope", hints=(examples,),
+                            span=self.span(_one(p.fields["examples"])))
+            return AnyOf((main, unread), span=self.span(p))
         return main  # the examples are instances of what the main phrase names
+
+    def _examples_outside(self, main: Node, examples: Node) -> list[Finding]:
+        """The known examples of the main phrase's kind (a disease's, a drug's) that no known concept of it is a
+        class of; not those of another kind, which say how or by what ("diabetes (e.g., on insulin)")."""
+        concepts = self.lexicon.concepts
+        named = {n.concept for n in main.walk() if isinstance(n, Finding) and n.concept in concepts}
+        kinds = {concepts[c].category for c in named}
+        return [n for n in examples.walk() if isinstance(n, Finding) and n.concept in concepts
+                and concepts[n.concept].category in kinds and not named & self.lexicon.ancestors(n.concept)
+                and not any(n.concept in self.lexicon.ancestors(c) for c in named)]
 
     def build_caused_by(self, p: Parsed) -> Node:
         main = self._resolve(self.visit(p.fields["main"]))
@@ -2718,6 +2750,9 @@ _PURPOSE_SAID = re.compile(r"\b(?:for|in)\s+(?:the\s+|this\s+|their\s+)?(?:[\w-]
 _PURPOSE_AFTER_EXAMPLES = re.compile(
     r",\s*(?:for|in)\s+(?:the\s+)?(?:treatment|management|therapy)\s+of\b"
     r"|\bfor\s+(?:the\s+treatment\s+of\s+)?(?:[\w-]+\s+){0,3}(?:cancer|disease|carcinoma|tumou?rs?|malignanc\w+|leuka?emia|lymphoma|myeloma)\W*$", re.I)
+_DENIAL_WORD = re.compile(r"\b(?:no|not|never|none|without|free of)\b", re.I)
+
+
 def _plain_alternative(node: Node) -> bool:
     """A finding, or a few words left unread with no number in them: one alternative and nothing more."""
     return not any(isinstance(n, Review) and (len(n.text.split()) > 5 or re.search(r"\d", n.text)) for n in node.walk())

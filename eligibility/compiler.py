@@ -731,6 +731,16 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "Exposure to varicella during 15 days before inclusion": contact with an infection, which the
         # patient's record of the infection itself neither shows nor rules out
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
+    consistent = _CONSISTENT_WITH.search(clean)
+    fitted = (consistent.start(), next((m.start() for m in re.finditer(r"\bor\b|[;,]", clean) if m.start() > consistent.end()), len(clean))
+              ) if consistent else None
+    if fitted:
+        # "Clinical symptoms consistent with AMI", "Chest X-ray findings suggestive of pneumonia": a picture
+        # that may fit the disease, which a record of the disease neither shows nor rules out
+        rule = _left_for_review(rule, clean, lambda n: isinstance(n, Finding) and bool(n.span) and n.span[0] < fitted[1]
+                                and n.span[1] > fitted[0], "not_understood", hinted=True)
+        if all_review(rule):
+            return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     contraindicated = _CONTRAINDICATED.search(clean) or (kind == "exclusion" and _FAILED_ON.search(clean))
     if contraindicated and any(isinstance(n, Finding) and n.category == "drug" and n.span and n.span[1] > contraindicated.start()
                                for n in rule.walk()):
@@ -794,6 +804,11 @@ def _change_shared(rule: Node) -> bool:
 
 
 _SUSPECTED = re.compile(r"\bsuspect(?:ed|ion)\b", re.I)
+# signs, symptoms or images that fit a disease (not a histology or a diagnosis "consistent with" one, which is it)
+_CONSISTENT_WITH = re.compile(
+    r"\b(?:signs?|symptoms?|presentation|picture|findings?|features?|manifestations?|imaging|x-?rays?|radiograph\w*|scans?|ECG"
+    r"|electrocardiogra\w+|illness|events?|episodes?)\s+(?:[\w-]+\s+){0,2}?(?:consistent|compatible)\s+with\b"
+    r"|\b(?:suggestive|indicative)\s+of\b|\bsuspicious\s+(?:for|of)\b|\bconcerning\s+for\b", re.I)
 
 
 def _suspicion_left_open(node: Node, start: int) -> Node:

@@ -147,6 +147,8 @@ class Evaluator:
                           "'or' / 'and' joins only the two items beside it or ends the list",
             "with_scope": "a finding 'with' one measure or finding 'or' another: check whether the later ones describe "
                           "the finding too or stand alone",
+            "example_scope": "an example the lexicons do not file under the finding it illustrates: check whether "
+                             "the patient has one",
             "recovery_scope": "what the trial counts as recovered from a toxicity of prior treatment (a grade, the "
                               "patient's baseline) is not said: check the patient's toxicities",
         }.get(node.reason, "not understood by the grammar")

@@ -396,7 +396,8 @@ class Review(Node):
     off its scale: "Performance status < 50 by KPS"), exception_scope ("Other malignancy except skin cancer": a
     patient with skin cancer may have another malignancy besides), with_scope ("Anemia with Hb < 9 g/dL or
     platelets < 50,000/µL", "Diabetes with retinopathy, neuropathy, or nephropathy": the later measures or findings
-    may describe the finding too, or stand alone), recovery_scope
+    may describe the finding too, or stand alone), example_scope ("Arterial thrombosis (e.g., stroke)": an example
+    the lexicons do not file under the finding it illustrates), recovery_scope
     ("Recovered from toxicities of prior therapy", no grade said, or "... or baseline": what counts as recovered).
     hints: computable parts found inside the text, shown to the reviewer, never evaluated.
     """

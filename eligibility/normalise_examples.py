@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import get_lexicon
 from .normalise_measures import SIGNS
 
 _OPENING = re.compile(r"(?:e\.?g|eg|such as|including|for example|for instance)(?: |$)")
@@ -22,6 +23,8 @@ _PERIOD_WORDS = frozenset({"within", "in", "during", "over", "for", "before", "p
 _TIME_UNIT = re.compile(r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)$")
 _NUMBER_OR_SIGN = re.compile(r"\d|[<>=≤≥]")
 _LIST_LINKS = frozenset({",", "or", "and", "and/or"})
+_END_MARKS = frozenset({".", ";", ",", ":"})
+_TAIL_STOPS = _LIST_LINKS | {";", ":", "(", ")", "except", "excluding", "unless", "other", "but", "if", "with", "without", "including"}
 
 
 def examples_before_a_period(lexemes: list) -> list:
@@ -36,9 +39,24 @@ def examples_before_a_period(lexemes: list) -> list:
         if not _OPENING.match(" ".join(inside)) or any(_NUMBER_OR_SIGN.search(w) for w in inside):
             continue
         after = words[closing + 1:closing + 8]
+        if words[opening] == "(" and _outside_the_term(words[opening - 1], inside):
+            # "Arterial thrombosis (e.g., stroke or TIA) in the past year": the examples say more than the lexicons
+            # know of the term, so they stay, moved to the end of the phrase where the grammar reads them
+            rest = lexemes[closing + 1:]
+            end = len(rest)
+            while end and rest[end - 1].g in _END_MARKS:
+                end -= 1
+            if any(lexeme.g in _TAIL_STOPS for lexeme in rest[:end]):  # more than one phrase: where they belong is unsure
+                continue
+            return lexemes[:opening] + rest[:end] + lexemes[opening:closing + 1] + rest[end:]
         if after[0] in _LIST_LINKS and len(after) > 1 and after[1] not in _LIST_LINKS:
             # "Current use of anticoagulants (e.g., warfarin) or antiplatelet agents": the list goes on, and
             # the bracket would part it from what its opening says of every item
+            return lexemes[:opening] + examples_before_a_period(lexemes[closing + 1:])
+        if words[opening] == "(" and after[0] not in _LIST_LINKS | _END_MARKS | {"(", ")"}:
+            # "Arterial thrombosis (e.g., stroke or TIA) in the past year", "Skin lesions (e.g., rash) in the back
+            # region", "any sulfonylurea (e.g., glimepiride) medication": what follows the bracket says more of the
+            # term, which the grammar reads only where the bracket ends the phrase
             return lexemes[:opening] + examples_before_a_period(lexemes[closing + 1:])
         timed = any(_TIME_UNIT.match(w) and i > 0 and after[i - 1][:1].isdigit() for i, w in enumerate(after))
         if after[0] not in _PERIOD_WORDS or not (after[0] in ("before", "prior") or timed):
@@ -47,6 +65,18 @@ def examples_before_a_period(lexemes: list) -> list:
             continue
         return lexemes[:opening] + examples_before_a_period(lexemes[closing + 1:])
     return lexemes
+
+
+def _outside_the_term(term: str, inside: list[str]) -> bool:
+    """Whether an example names a known concept the lexicons do not file under the term before it."""
+    lexicon = get_lexicon()
+    concept = term.split(":", 1)[1] if ":" in term else ""
+    if concept not in lexicon.concepts:
+        return False
+    examples = [word.split(":", 1)[1] for word in inside if word.startswith("@") and ":" in word]
+    # a broader one narrowed by its words ("major surgery, including any prostatic surgery") is one of them too
+    return any(example in lexicon.concepts and lexicon.concepts[example].category == lexicon.concepts[concept].category
+               and concept not in lexicon.ancestors(example) and example not in lexicon.ancestors(concept) for example in examples)
 
 
 def _closing(words: list, opening: int) -> int | None:
