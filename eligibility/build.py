@@ -567,6 +567,9 @@ class Builder:
         # therapy or radiation therapy": not any radiation therapy ever); so may what is to come ("Awaiting a
         # liver or kidney transplant": not one received)
         scoping = _NEGATION_WORD.search(first.text) or _TIME_AMOUNT.search(first.text) if isinstance(first, Review) else None
+        after = items[1].span if len(items) > 1 and not isinstance(items[1], _Implicit) else None
+        if first.span and after and ";" in self.text[first.span[1]:after[0]]:
+            return None  # "Low back pain of less than six weeks' duration; pain intensity (NRS ≥ 4)": a semicolon ends its reach
         if isinstance(first, Review) and (scoping or _TO_COME.search(first.text)) and any(
                 isinstance(n, (*measured, Finding, Flag)) for i in items[1:] for n in i.walk()):
             return Review(self.source(p), "negation_scope" if scoping else "not_understood", span=self.span(p))
