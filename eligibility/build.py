@@ -191,8 +191,19 @@ class Builder:
     def _resolve(self, value: Node | _Implicit) -> Node:
         if isinstance(value, _Implicit):
             items = tuple(self._resolve(i) for i in value.items)
+            if self.criterion_kind == "exclusion" and self._age_of_the_persons(items):
+                # "Patients with heart failure, aged 65 years or older": the age says which patients, no
+                # alternative that would exclude everyone over 65
+                return AllOf(items)
             return AllOf(items) if self.criterion_kind == "inclusion" else AnyOf(items)
         return value
+
+    def _age_of_the_persons(self, items: tuple[Node, ...]) -> bool:
+        """A finding of the persons the criterion opens with, then their age, set off by a comma."""
+        if len(items) != 2 or not _PERSONS_WITH.match(self.text):
+            return False
+        ages = [all(isinstance(n, (Compare, Between)) and n.variable == "age" for n in item.walk() if not n.children()) for item in items]
+        return ages == [False, True] and not isinstance(items[0], Review)
 
     def _collapse_reviews(self, node: Node) -> Node:
         """A tree with no computable leaf is one Review of the whole text, not a tangle of them."""
@@ -2753,6 +2764,8 @@ _PURPOSE_SAID = re.compile(r"\b(?:for|in)\s+(?:the\s+|this\s+|their\s+)?(?:[\w-]
 _PURPOSE_AFTER_EXAMPLES = re.compile(
     r",\s*(?:for|in)\s+(?:the\s+)?(?:treatment|management|therapy)\s+of\b"
     r"|\bfor\s+(?:the\s+treatment\s+of\s+)?(?:[\w-]+\s+){0,3}(?:cancer|disease|carcinoma|tumou?rs?|malignanc\w+|leuka?emia|lymphoma|myeloma)\W*$", re.I)
+_PERSONS_WITH = re.compile(r"\W*(?:the\s+|all\s+)?(?:patients?|subjects?|participants?|individuals?|persons?|people|women|men|adults)\s+"
+                           r"(?:with|who\s+(?:have|has|had))\b", re.I)
 _DENIAL_WORD = re.compile(r"\b(?:no|not|never|none|without|free of)\b", re.I)
 
 
