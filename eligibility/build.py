@@ -2906,8 +2906,10 @@ def _leading_window_may_cover(parsed_parts, items: list[Node]) -> bool:
 def _window_may_cover(items: list[Node]) -> bool:
     """A window on a later item of an "or" list, and an earlier finding with none."""
     for index, item in enumerate(items):
+        last = [n for n in item.walk() if not n.children()][-1:]
         windowed = (not isinstance(item, Not) and any(isinstance(n, Finding) and n.window is not None for n in item.walk())
-                    or isinstance(item, Review) and _WITHIN_TIME.search(item.text))
+                    # "..., or grade 2 with pain in the 14 days prior": a period left unread at the end of the last
+                    or not isinstance(item, Not) and last and isinstance(last[0], Review) and _WITHIN_TIME.search(last[0].text))
         if windowed and any(isinstance(n, Finding) and n.window is None and n.status != "current"
                             for earlier in items[:index] if not isinstance(earlier, Not) for n in earlier.walk()):
             return True
