@@ -270,7 +270,7 @@ def normalised(lexemes: list) -> list:
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _care_setting_named, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
-                 _age_after_a_finding, _without_citations, _age_plus, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
+                 _age_after_a_finding, _without_citations, _age_limit_named, _age_plus, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
     return lexemes
@@ -762,6 +762,23 @@ def _count_or_more(lexemes: list) -> list:
 
 
 _AGE_NAMED = ("of", "@lab:age")
+
+
+_AGE_LIMIT_SIGN = {"minimum": ">=", "min": ">=", "lower": ">=", "maximum": "<=", "max": "<=", "upper": "<="}
+
+
+def _age_limit_named(lexemes: list) -> list:
+    """The registry's "Minimum Age: 18 Years", "Maximum Age: 70", "Age limit: 18-65": the bound the label names."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "@lab:age" not in words[:3]:
+        return lexemes
+    at = words.index("@lab:age")
+    if at == 1 and words[0] in _AGE_LIMIT_SIGN and words[2:3] == [":"] and len(words) > 3 and NUMBER_START.match(words[3]):
+        sign = lexemes[2]
+        return [lexemes[1], Lexeme(_AGE_LIMIT_SIGN[words[0]], sign.start, sign.end)] + lexemes[3:]
+    if at == 0 and words[1:3] in (["limit", ":"], ["limits", ":"], ["range", ":"]):
+        return [lexemes[0]] + lexemes[2:]
+    return lexemes
 
 
 def _age_plus(lexemes: list) -> list:
