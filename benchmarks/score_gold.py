@@ -309,8 +309,7 @@ def same_value(prediction, gold_value: float, gold_unit: str, variable: str, val
     try:
         number, parsed_unit = units.parse_quantity_text(f"1 {gold_unit}")
         analyte = analytes.get(variable)
-        converted = units.convert(units.quantity(gold_value * number, parsed_unit), unit,
-                                  analyte.molar_mass if analyte else None, analyte.valence if analyte else None)
+        converted = units.convert_for(analyte, units.quantity(gold_value * number, parsed_unit), unit)
         return math.isclose(converted.magnitude, value, rel_tol=1e-6)
     except Exception:
         return math.isclose(gold_value, value, rel_tol=1e-6)

@@ -23,7 +23,7 @@ from .nodes import (ROMAN_VALUES, STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast
                     Review, Sex, Window)
 from .statements import leaves_a_toxicity, no_treatment_toxicity, statement
 from .tokens import PRODUCT_CODE_WORD, TNM_STAGE_WORD
-from .units import compatible, convert, quantity, unit_from_tokens
+from .units import compatible, convert, convert_for, quantity, unit_from_tokens
 
 _TIME_UNITS = ("year", "month", "week", "day", "h", "min", "s")
 # the liver tests a panel reports together, each under its own limit: "AST or ALT ≤ 2.5 x ULN" names
@@ -2721,7 +2721,7 @@ def _within_usual_values(analyte, value: float, unit: str) -> bool | None:
     fits = []
     for usual, low, high in analyte.bare_units:
         try:
-            converted = convert(quantity(value, unit), usual, analyte.molar_mass, analyte.valence).magnitude
+            converted = convert_for(analyte, quantity(value, unit), usual).magnitude
         except Exception:  # pint raises several types for units that do not convert
             continue
         fits.append(low / 3 <= converted <= high * 3)
@@ -2982,8 +2982,7 @@ def _restated(bounds: list[Compare]) -> bool:
         if first.unit == other.unit or first.is_limit_multiple or other.is_limit_multiple:
             return False
         try:
-            converted = convert(quantity(other.value, other.unit), first.unit,
-                                analyte.molar_mass if analyte else None, analyte.valence if analyte else None).magnitude
+            converted = convert_for(analyte, quantity(other.value, other.unit), first.unit).magnitude
         except Exception:  # units that do not convert: not a restatement
             return False
         if abs(converted - first.value) > 0.05 * abs(first.value):

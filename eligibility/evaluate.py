@@ -19,7 +19,7 @@ from .lexicon import get_lexicon
 from .nodes import ROMAN_VALUES, STUDIED_CLASSES, Amount, Node, display_unit
 from .patient import GENOTYPE_IN_NAME, STAGE_IN_NAME, Measurement, Patient, Record, shift
 from .resources import data_json
-from .units import convert, format_quantity, same_value
+from .units import convert, convert_for, format_quantity, same_value
 
 
 # a treatment named by its kind alone, which a record given for the indication is ("treatment for hyperthyroidism")
@@ -200,7 +200,7 @@ class Evaluator:
             if m.quantity is None or limit is None:
                 return None, "", f"{self._name(variable)} has no {unit} (reference range) in the patient record"
             try:
-                same_unit_limit = convert(limit, str(m.quantity.units), analyte.molar_mass if analyte else None, analyte.valence if analyte else None)
+                same_unit_limit = convert_for(analyte, limit, str(m.quantity.units))
                 ratio = (m.quantity / same_unit_limit).to("dimensionless").magnitude
             except (UnitError, pint.DimensionalityError):
                 return None, "", f"{self._name(variable)} {m.text} and its {unit} {format_quantity(limit)} cannot be compared"
@@ -212,7 +212,7 @@ class Evaluator:
                 return None, "", f"{self._name(variable)} is given as a multiple of {m.multiple[1]}, the criterion needs {display_unit(unit).strip()}"
             return None, "", f"{self._name(variable)} has no value"
         try:
-            converted = convert(m.quantity, unit, analyte.molar_mass if analyte else None, analyte.valence if analyte else None)
+            converted = convert_for(analyte, m.quantity, unit)
         except UnitError as error:
             return None, "", f"{self._name(variable)}: {error}"
         shown = f"{converted.magnitude:.6g}{display_unit(unit)}"

@@ -36,6 +36,9 @@ class Analyte:
     # unit words that mean another unit for this analyte: an alcohol intake's "units" are no enzyme units
     unit_words: tuple[tuple[str, str], ...] = ()
     better: str = ""  # a score's better end, "lower" (ECOG) or "higher" (Karnofsky): what "2 or better" bounds
+    # (from unit, to unit, slope, intercept, digits each is reported to): a scale whose values are not
+    # proportional to the other's, to = slope x from + intercept (HbA1c: NGSP % = 0.09148 x IFCC mmol/mol + 2.152)
+    scales: tuple[tuple[str, str, float, float, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ class Lexicon:
     # -- loading -------------------------------------------------------------------------------
     def _load_analytes(self) -> None:
         keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units", "loinc", "other_units", "step", "classes",
-                          "unit_words", "better"})
+                          "unit_words", "better", "scales"})
         for entry in data_json("analytes.json", keys)["entries"]:
             bare = tuple((b["unit"], float(b["min"]), float(b["max"])) for b in entry.get("bare_units", ()))
             analyte = Analyte(
@@ -131,6 +134,8 @@ class Lexicon:
                 tuple(entry.get("other_units", ())), float(entry.get("step", 1.0)),
                 tuple((letter.lower(), float(low), float(high)) for letter, (low, high) in entry.get("classes", {}).items()),
                 tuple(entry.get("unit_words", {}).items()), entry.get("better", ""),
+                tuple((scale["from"], scale["to"], float(scale["slope"]), float(scale["intercept"]), int(scale["from_digits"]),
+                       int(scale["to_digits"])) for scale in entry.get("scales", ())),
             )
             if analyte.id in self.analytes:
                 raise LexiconError(f"analytes.json: duplicate id {analyte.id!r}")

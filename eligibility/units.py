@@ -165,10 +165,15 @@ def parse_quantity_text(text: str, unit_words: tuple[tuple[str, str], ...] = ())
     return number, unit_from_tokens(norms, unit_text)
 
 
-def convert(q: pint.Quantity, unit: str | pint.Unit, molar_mass: float | None = None, valence: int | None = None) -> pint.Quantity:
-    """`q` in `unit`, using the analyte's molar mass and valence when the dimensions need them."""
+def convert(q: pint.Quantity, unit: str | pint.Unit, molar_mass: float | None = None, valence: int | None = None,
+            scales: tuple[tuple[str, str, float, float, int, int], ...] = ()) -> pint.Quantity:
+    """`q` in `unit`, using the analyte's molar mass and valence when the dimensions need them, and its
+    `scales` between units whose values are not proportional (HbA1c's IFCC mmol/mol and NGSP %)."""
     ureg = registry()
     target = ureg.parse_expression(unit) if isinstance(unit, str) else unit
+    on_scale = _on_a_scale(q, target, scales)
+    if on_scale is not None:
+        return on_scale
     try:
         return _to(q, target)
     except pint.DimensionalityError:
@@ -192,6 +197,29 @@ def convert(q: pint.Quantity, unit: str | pint.Unit, molar_mass: float | None = 
     raise UnitError(f"cannot convert {q:~} to {_unit_text(target)}: dimensions {q.dimensionality} and {target.dimensionality} differ{needs}")
 
 
+def _on_a_scale(q: pint.Quantity, target, scales: tuple[tuple[str, str, float, float, int, int], ...]) -> pint.Quantity | None:
+    """`q` on another scale of the analyte's (to = slope x from + intercept), or None when none joins its unit
+    and the target's: both are ratios to pint, which would read 53 mmol/mol as 5.3 % (it is 7.0 %). The
+    result is rounded as the scale's values are reported (IFCC whole mmol/mol, NGSP to 0.1 %), so that
+    "8.0 % (64 mmol/mol)" holds at its boundary on either scale."""
+    ureg = registry()
+    wanted = target.units if isinstance(target, pint.Quantity) else target
+    for source, dest, slope, intercept, source_digits, dest_digits in scales:
+        source_unit, dest_unit = ureg.parse_units(source), ureg.parse_units(dest)
+        if q.units == source_unit and wanted == dest_unit:
+            return _to(ureg.Quantity(round(slope * q.magnitude + intercept, dest_digits), dest_unit), target)
+        if q.units == dest_unit and wanted == source_unit:
+            return _to(ureg.Quantity(round((q.magnitude - intercept) / slope, source_digits), source_unit), target)
+    return None
+
+
+def convert_for(analyte, q: pint.Quantity, unit: str | pint.Unit) -> pint.Quantity:
+    """`q` in `unit` as the analyte's values convert (None: any quantity alike)."""
+    if analyte is None:
+        return convert(q, unit)
+    return convert(q, unit, analyte.molar_mass, analyte.valence, analyte.scales)
+
+
 def _to(q: pint.Quantity, target) -> pint.Quantity:
     """Convert to a target that may carry a scale ("1e9 / L"): the magnitude is in that scaled unit."""
     if isinstance(target, pint.Quantity):
@@ -212,7 +240,7 @@ def _is_mass_molar_pair(q: pint.Quantity, target) -> bool:
 @lru_cache(maxsize=8192)  # a handful of unit pairs, asked about for every threshold
 def compatible(unit_a: str, unit_b: str, molar_mass: float | None = None, valence: int | None = None) -> bool:
     try:
-        convert(quantity(1.0, unit_a), unit_b, molar_mass, valence)
+        convert(quantity(1.0, unit_a), unit_b, molar_mass, valence)  # a scale joins units that convert already
         return True
     except UnitError:
         return False

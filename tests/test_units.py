@@ -90,3 +90,17 @@ def test_equivalent_doses_convert_by_each_drugs_potency():
     assert lexicon.equivalent_dose_factor("prednisone", {"metformin"}) is None
     for drug in lexicon.equipotent_mg:  # every member is of the class its group ranges over
         assert lexicon.equivalent_class[drug] in lexicon.ancestors(drug)
+
+
+@pytest.mark.parametrize("value, unit, target, expected", [
+    (53.0, "mmol/mol", "percent", 7.0),  # the IFCC-NGSP master equation, not a ratio (53 mmol/mol is no 5.3 %)
+    (64.0, "mmol/mol", "percent", 8.0),
+    (86.0, "mmol/mol", "percent", 10.0),
+    (7.0, "percent", "mmol/mol", 53.0),
+    (6.5, "percent", "mmol/mol", 48.0),
+])
+def test_hba1c_scales_by_the_master_equation(value, unit, target, expected):
+    from eligibility.lexicon import get_lexicon
+    from eligibility.units import convert_for
+
+    assert convert_for(get_lexicon().analytes["hba1c"], quantity(value, unit), target).magnitude == pytest.approx(expected)
