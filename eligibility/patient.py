@@ -243,6 +243,8 @@ class _Reader:
                 number, unit = parse_quantity_text(text[censored.end():] if censored else text, analyte.unit_words)
             except UnitError as error:
                 raise PatientDataError(key, str(error)) from None
+            if not unit:  # "53" is as bare as 53
+                _plausible_bare(key, analyte, number)
             return Measurement(key, text, quantity(number, unit or analyte.unit), bound=bound)
         raise PatientDataError(key, f"cannot read {type(value).__name__} {value!r} as {analyte.name}")
 

@@ -56,6 +56,8 @@ def test_records_with_dates_and_relative_dates():
     ({"hemoglobin": 95}, "hemoglobin", r"95 without a unit is no plausible hemoglobin in g/dL; give its unit \(perhaps g/L\)"),
     ({"platelets": 50000}, "platelets", "perhaps /µL"),
     ({"temperature": 100.5}, "temperature", "perhaps °F"),
+    ({"hemoglobin": "95"}, "hemoglobin", "perhaps g/L"),  # a number in a string is as bare
+    ({"hba1c": 53}, "hba1c", "perhaps mmol/mol"),  # an IFCC value, which read as 53 % would fail any bound
     ({"hemoglobin": "9,5,0 g/dL"}, "hemoglobin", "neither thousands nor a decimal comma"),
     ({"age": float("nan")}, "age", "needs a finite number"),
     ({"platelets": float("inf")}, "platelets", "needs a finite number"),
