@@ -141,3 +141,13 @@ def test_a_cancer_stage_from_the_condition_stage_summary():
     trial = eligibility.compile_trial("Inclusion Criteria:\n* Patients with stage IV NSCLC\n* Patients with stage IIIB NSCLC")
     outcomes = [row.outcome.value for row in eligibility.screen(record, trial).criteria[:2]]
     assert outcomes == ["met", "not_met"]
+
+
+def test_an_ifcc_hba1c_is_read_on_its_own_scale():
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "p2", "gender": "male", "birthDate": "1970-01-01"}},
+        {"resource": {"resourceType": "Observation", "code": _loinc("59261-8", "Hemoglobin A1c/Hemoglobin.total in Blood by IFCC protocol"),
+                      "valueQuantity": {"value": 64, "unit": "mmol/mol", "system": "http://unitsofmeasure.org", "code": "mmol/mol"}}}]}
+    trial = eligibility.compile_trial("Inclusion Criteria:\n* HbA1c < 7%")
+    row = eligibility.screen(bundle, trial).criteria[0]
+    assert row.outcome.value == "not_met" and "(= 8%)" in row.explanation  # 64 mmol/mol is 8.0 %, not 6.4 %
