@@ -270,7 +270,7 @@ def normalised(lexemes: list) -> list:
                  _without_unopened_closers, _groups_joined_by_or,
                  _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _care_setting_named, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
-                 _age_after_a_finding, _without_citations, _age_limit_named, _age_plus, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
+                 _age_after_a_finding, _without_citations, _age_limit_named, _age_plus, _allergy_after_its_drug, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
         lexemes = step(lexemes)
     return lexemes
@@ -765,6 +765,26 @@ _AGE_NAMED = ("of", "@lab:age")
 
 
 _AGE_LIMIT_SIGN = {"minimum": ">=", "min": ">=", "lower": ">=", "maximum": "<=", "max": "<=", "upper": "<="}
+
+
+_ALLERGY_NOUNS = frozenset({"allergy", "allergies", "hypersensitivity", "hypersensitivities"})
+_LIST_JOINS = frozenset({"or", "and", "and/or", ",", "/"})
+
+
+def _allergy_after_its_drug(lexemes: list) -> list:
+    """"Penicillin allergy", "Known penicillin or sulfa allergy": the allergy to the drugs named before it,
+    which read apart is a free finding no record holds."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words)):
+        if words[index] not in _ALLERGY_NOUNS or not words[index - 1].startswith("@drug:"):
+            continue
+        start = index - 1
+        while start >= 2 and words[start - 1] in _LIST_JOINS and words[start - 2].startswith("@drug:"):
+            start -= 2
+        noun = lexemes[index]
+        to = Lexeme("to", noun.start, noun.end)
+        return lexemes[:start] + [replace(noun, g="allergy"), to] + lexemes[start:index] + _allergy_after_its_drug(lexemes[index + 1:])
+    return lexemes
 
 
 def _age_limit_named(lexemes: list) -> list:

@@ -304,14 +304,17 @@ class _Reader:
         # "Breast cancer, stage IIIA": so does a stage the disease it follows
         named = STAGE_IN_NAME.sub(" ", GENOTYPE_IN_NAME.sub(" ", name)).strip(" ,;") or name
         term = self.lexicon.find_term(name) or self._term_before_detail(named)
+        detail = _DETAIL.search(named)
+        core = named[:detail.start()].strip() if detail and detail.start() else named  # the name before its dose or detail
         concept = (term or (self.lexicon.find_term(named) if named != name else None)
-                   or self._term_after_qualifiers(named) or self._head_term(named))
+                   or self._term_after_qualifiers(core) or self._head_term(core))
         concepts, possible, mentioned = frozenset({"text:" + text_key(name)}), frozenset(), frozenset()
         if concept:
             concepts |= self.lexicon.ancestors(concept)
             possible = self.lexicon.possible_classes(concept)
         # "Esophageal varices, bleeding": the varices, and a bleeding the detail names (which it may be)
-        mentioned = frozenset(self.lexicon.terms_in(name)) - concepts
+        said = _SALT_AFTER_A_WORD.sub(" ", _AMOUNT_IN_NAME.sub(" ", name))
+        mentioned = frozenset(self.lexicon.terms_in(said)) - concepts
         reference = self.patient.screening_date
         date = parse_date(fields["date"], f"{key}.date", reference) if fields.get("date") else None
         start = parse_date(fields["start"], f"{key}.start", reference) if fields.get("start") else date
@@ -357,12 +360,17 @@ class _Reader:
 
     def _term_before_detail(self, name: str) -> str | None:
         """'Hypertension, uncontrolled', 'Breast cancer (metastatic)': the term the name opens with, its detail
-        after a comma, a bracket or a dash; not when the detail says it was not had ('Hepatitis B, vaccinated')."""
+        after a comma, a bracket, a dash or "with"; not when the detail says it was not had ('Hepatitis B, vaccinated')."""
         detail = _DETAIL.search(name)
-        head = name[:detail.start()].strip() if detail else ""
-        if not head or _NOT_HAD.search(name) or _NEGATIVE_DETAIL.fullmatch(name[detail.end():].strip(" )")):
+        head = name[:detail.start()].strip() if detail else name
+        # what a "with" adds is had with it ("Concussion with no loss of consciousness" is a concussion)
+        said = head if detail and detail.group(1).strip() == "with" else name
+        if not head or _NOT_HAD.search(said) or detail and _NEGATIVE_DETAIL.fullmatch(name[detail.end():].strip(" )]")):
             return None
-        return self.lexicon.find_term(head) or self._head_term(head)
+        unsalted = _SALT.sub("", head).strip() or head
+        if not detail and unsalted == head:
+            return None
+        return self.lexicon.find_term(unsalted) or self._head_term(unsalted)
 
     def _head_term(self, name: str) -> str | None:
         """'craniospinal radiotherapy' is a radiotherapy: the longest known term ending the name.
@@ -543,9 +551,18 @@ _NOTHING_RECORDED = re.compile(r"none(?: known| reported)?|nil|nkda|nka|no known
                                r"|no (?:current )?medications?|no (?:significant )?(?:past )?medical history|no prior (?:surgeries|procedures)", re.I)
 # what follows a record's name: "Hypertension, uncontrolled", "Breast cancer (metastatic)", "Asthma - moderate",
 # "Metformin 500 mg tablet", "fluorouracil cream"
-_DETAIL = re.compile(r"\s*([,;(]|\s-\s|\s(?=\d[\d.,]*\s*(?:mg|mcg|µg|ug|g|ml|units?|iu|%)\b)"
+_DETAIL = re.compile(r"\s*([,;(\[]|\s-\s|\swith(?=\s)|\s(?=\d[\d.,]*\s*(?:mg|mcg|µg|ug|g|ml|units?|iu|%)\b)"
                      r"|\s(?=(?:tablets?|capsules?|cream|ointment|gel|lotion|injection|infusion|solution|suspension|inhaler|patch|oral|iv"
                      r"|intravenous|subcutaneous|syrup|drops|eye drops|nasal spray)\b))\s*", re.I)
+# the salt a drug's name ends in ("Warfarin Sodium", "Penicillin V Potassium", "Verapamil Hydrochloride"): no drug
+# of its own, and no electrolyte the patient takes
+_SALT = re.compile(r"(?:\s+(?:sodium|potassium|calcium|magnesium|hydrochloride|hcl|hydrobromide|acetate|sulfate|sulphate|maleate"
+                   r"|mesylate|besylate|citrate|tartrate|succinate|phosphate|bromide|fumarate|dihydrate|monohydrate|trihydrate"
+                   r"|hyclate|disodium|dipotassium))+\s*$", re.I)
+_SALT_AFTER_A_WORD = re.compile(r"(?<=[a-z])\s+(?:sodium|potassium|calcium|magnesium)\b", re.I)
+# an amount in a drug's name ("10 MG", "0.12/0.015 MG per 24HR", "5 MG/ML"): no magnesium, no heart rate
+_AMOUNT_IN_NAME = re.compile(r"\b\d[\d.,/]*\s*(?:mg|mcg|µg|ug|g|ml|l|units?|iu|meq|mmol|%|hr|h|actuat)\b"
+                             r"(?:\s*(?:/|per)\s*\d*\s*(?:ml|l|actuat|hr|h|day|mg))*", re.I)
 # a name about a disease the patient may not have: a relative's, an exposure, a screening, a vaccine, a suspicion
 _NOT_HAD = re.compile(r"\b(?:family|mother|father|sibling|relatives?|exposures?|exposed|contacts?|screening|screened|"
                       r"vaccin\w*|immuni[sz]\w*|suspect\w*|suspicion|possible|probable|rule[sd]? out|r/o|risks?|"
