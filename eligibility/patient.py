@@ -303,11 +303,13 @@ class _Reader:
         # "Chronic hepatitis C genotype 1a", "HCV GT1b": the genotype qualifies the infection the name ends in
         # "Breast cancer, stage IIIA": so does a stage the disease it follows
         named = STAGE_IN_NAME.sub(" ", GENOTYPE_IN_NAME.sub(" ", name)).strip(" ,;") or name
+        named = _LEADING_AMOUNT.sub("", named) or named  # "24 HR Donepezil ...", "NDA020800 0.3 ML Epinephrine ..."
         term = self.lexicon.find_term(name) or self._term_before_detail(named)
         detail = _DETAIL.search(named)
         core = named[:detail.start()].strip() if detail and detail.start() else named  # the name before its dose or detail
         concept = (term or (self.lexicon.find_term(named) if named != name else None)
-                   or self._term_after_qualifiers(core) or self._head_term(core))
+                   or self._term_after_qualifiers(core) or self._head_term(core)
+                   or self._head_term(_AMOUNT_IN_NAME.sub(" ", named).strip()))  # "Body mass index 30+ - obesity"
         concepts, possible, mentioned = frozenset({"text:" + text_key(name)}), frozenset(), frozenset()
         if concept:
             concepts |= self.lexicon.ancestors(concept)
@@ -551,7 +553,7 @@ _NOTHING_RECORDED = re.compile(r"none(?: known| reported)?|nil|nkda|nka|no known
                                r"|no (?:current )?medications?|no (?:significant )?(?:past )?medical history|no prior (?:surgeries|procedures)", re.I)
 # what follows a record's name: "Hypertension, uncontrolled", "Breast cancer (metastatic)", "Asthma - moderate",
 # "Metformin 500 mg tablet", "fluorouracil cream"
-_DETAIL = re.compile(r"\s*([,;(\[]|\s-\s|\swith(?=\s)|\s(?=\d[\d.,]*\s*(?:mg|mcg|µg|ug|g|ml|units?|iu|%)\b)"
+_DETAIL = re.compile(r"\s*([,;(\[]|\s-\s|\swith(?=\s)|\s(?=\d[\d.,/]*\s*(?:mg|mcg|µg|ug|g|ml|units?|iu|%|day)\b)"
                      r"|\s(?=(?:tablets?|capsules?|cream|ointment|gel|lotion|injection|infusion|solution|suspension|inhaler|patch|oral|iv"
                      r"|intravenous|subcutaneous|syrup|drops|eye drops|nasal spray)\b))\s*", re.I)
 # the salt a drug's name ends in ("Warfarin Sodium", "Penicillin V Potassium", "Verapamil Hydrochloride"): no drug
@@ -559,6 +561,7 @@ _DETAIL = re.compile(r"\s*([,;(\[]|\s-\s|\swith(?=\s)|\s(?=\d[\d.,]*\s*(?:mg|mcg
 _SALT = re.compile(r"(?:\s+(?:sodium|potassium|calcium|magnesium|hydrochloride|hcl|hydrobromide|acetate|sulfate|sulphate|maleate"
                    r"|mesylate|besylate|citrate|tartrate|succinate|phosphate|bromide|fumarate|dihydrate|monohydrate|trihydrate"
                    r"|hyclate|disodium|dipotassium))+\s*$", re.I)
+_LEADING_AMOUNT = re.compile(r"^(?:NDA\d+\s+)?(?:\d[\d.,/]*\s*(?:ml|mg|hr|h|actuat)\s+)+", re.I)
 _SALT_AFTER_A_WORD = re.compile(r"(?<=[a-z])\s+(?:sodium|potassium|calcium|magnesium)\b", re.I)
 # an amount in a drug's name ("10 MG", "0.12/0.015 MG per 24HR", "5 MG/ML"): no magnesium, no heart rate
 _AMOUNT_IN_NAME = re.compile(r"\b\d[\d.,/]*\s*(?:mg|mcg|µg|ug|g|ml|l|units?|iu|meq|mmol|%|hr|h|actuat)\b"
