@@ -345,7 +345,8 @@ class Evaluator:
             if broader:
                 return Answer(None, f"recorded as {broader.name!r}, which does not say whether it is {label}", (),
                               (f"{category_name}: {label}",))
-            mentioning = next((r for records in given for r in records
+            # any list: "Anemia due to chemotherapy" among the conditions says a chemotherapy was had
+            mentioning = next((r for records in self.patient.records.values() for r in records or ()
                                if any(node.concept in self.lexicon.ancestors(term) for term in r.mentioned)), None)
             if mentioning:
                 return Answer(None, f"recorded as {mentioning.name!r}, which names {label} but is not read as one", (),

@@ -304,6 +304,7 @@ class _Reader:
         # "Breast cancer, stage IIIA": so does a stage the disease it follows
         named = STAGE_IN_NAME.sub(" ", GENOTYPE_IN_NAME.sub(" ", name)).strip(" ,;") or name
         named = _LEADING_AMOUNT.sub("", named) or named  # "24 HR Donepezil ...", "NDA020800 0.3 ML Epinephrine ..."
+        named = _MALIGNANT_NEOPLASM_OF.sub(r"\1 cancer", named)  # SNOMED's "Malignant neoplasm of breast"
         term = self.lexicon.find_term(name) or self._term_before_detail(named)
         detail = _DETAIL.search(named)
         core = named[:detail.start()].strip() if detail and detail.start() else named  # the name before its dose or detail
@@ -315,7 +316,8 @@ class _Reader:
             concepts |= self.lexicon.ancestors(concept)
             possible = self.lexicon.possible_classes(concept)
         # "Esophageal varices, bleeding": the varices, and a bleeding the detail names (which it may be)
-        said = _SALT_AFTER_A_WORD.sub(" ", _AMOUNT_IN_NAME.sub(" ", name))
+        # what a name says the patient is without ("Pneumonia without sepsis") is not mentioned as had
+        said = _SALT_AFTER_A_WORD.sub(" ", _AMOUNT_IN_NAME.sub(" ", re.sub(r"\bwithout\b.*$", "", name, flags=re.I)))
         mentioned = frozenset(self.lexicon.terms_in(said)) - concepts
         reference = self.patient.screening_date
         date = parse_date(fields["date"], f"{key}.date", reference) if fields.get("date") else None
@@ -332,6 +334,8 @@ class _Reader:
             if category == "condition" and cause is not None and cause.category in ("drug", "procedure"):
                 concepts |= {TREATMENT_TOXICITY}  # "neuropathy" with reason "oxaliplatin": a toxicity of that treatment
         status = str(fields.get("status") or "").strip().lower()
+        if not status and _IN_REMISSION.search(name):  # "Breast cancer in remission": in partial remission is still there
+            status = "remission"
         dose = self._dose(f"{key}.dose", fields["dose"]) if fields.get("dose") is not None else None
         return Record(key, name, concepts, start, end, status, reasons, self._grade(key, fields.get("grade")), term, possible,
                       dose, str(fields.get("dose") or ""), mentioned)
@@ -366,7 +370,7 @@ class _Reader:
         detail = _DETAIL.search(name)
         head = name[:detail.start()].strip() if detail else name
         # what a "with" adds is had with it ("Concussion with no loss of consciousness" is a concussion)
-        said = head if detail and detail.group(1).strip() == "with" else name
+        said = head if detail and detail.group(1).strip() in ("with", "without") else name
         if not head or _NOT_HAD.search(said) or detail and _NEGATIVE_DETAIL.fullmatch(name[detail.end():].strip(" )]")):
             return None
         unsalted = _SALT.sub("", head).strip() or head
@@ -553,7 +557,7 @@ _NOTHING_RECORDED = re.compile(r"none(?: known| reported)?|nil|nkda|nka|no known
                                r"|no (?:current )?medications?|no (?:significant )?(?:past )?medical history|no prior (?:surgeries|procedures)", re.I)
 # what follows a record's name: "Hypertension, uncontrolled", "Breast cancer (metastatic)", "Asthma - moderate",
 # "Metformin 500 mg tablet", "fluorouracil cream"
-_DETAIL = re.compile(r"\s*([,;(\[]|\s-\s|\swith(?=\s)|\s(?=\d[\d.,/]*\s*(?:mg|mcg|µg|ug|g|ml|units?|iu|%|day)\b)"
+_DETAIL = re.compile(r"\s*([,;(\[]|\s-\s|\swith(?:out)?(?=\s)|\s(?:due to|secondary to|caused by|induced by|in (?:complete |partial )?remission)\b|\s(?=\d[\d.,/]*\s*(?:mg|mcg|µg|ug|g|ml|units?|iu|%|day)\b)"
                      r"|\s(?=(?:tablets?|capsules?|cream|ointment|gel|lotion|injection|infusion|solution|suspension|inhaler|patch|oral|iv"
                      r"|intravenous|subcutaneous|syrup|drops|eye drops|nasal spray)\b))\s*", re.I)
 # the salt a drug's name ends in ("Warfarin Sodium", "Penicillin V Potassium", "Verapamil Hydrochloride"): no drug
@@ -561,6 +565,8 @@ _DETAIL = re.compile(r"\s*([,;(\[]|\s-\s|\swith(?=\s)|\s(?=\d[\d.,/]*\s*(?:mg|mc
 _SALT = re.compile(r"(?:\s+(?:sodium|potassium|calcium|magnesium|hydrochloride|hcl|hydrobromide|acetate|sulfate|sulphate|maleate"
                    r"|mesylate|besylate|citrate|tartrate|succinate|phosphate|bromide|fumarate|dihydrate|monohydrate|trihydrate"
                    r"|hyclate|disodium|dipotassium))+\s*$", re.I)
+_MALIGNANT_NEOPLASM_OF = re.compile(r"^\s*(?:primary\s+)?malignant\s+(?:neoplasm|tumou?r)\s+of\s+(?:the\s+)?([\w\s-]+?)(?=\s*(?:[,;(\[]|$))", re.I)
+_IN_REMISSION = re.compile(r"\bin\s+(?:complete\s+)?remission\b", re.I)
 _LEADING_AMOUNT = re.compile(r"^(?:NDA\d+\s+)?(?:\d[\d.,/]*\s*(?:ml|mg|hr|h|actuat)\s+)+", re.I)
 _SALT_AFTER_A_WORD = re.compile(r"(?<=[a-z])\s+(?:sodium|potassium|calcium|magnesium)\b", re.I)
 # an amount in a drug's name ("10 MG", "0.12/0.015 MG per 24HR", "5 MG/ML"): no magnesium, no heart rate
@@ -569,7 +575,9 @@ _AMOUNT_IN_NAME = re.compile(r"\b\d[\d.,/]*\s*(?:mg|mcg|µg|ug|g|ml|l|units?|iu|
 # a name about a disease the patient may not have: a relative's, an exposure, a screening, a vaccine, a suspicion
 _NOT_HAD = re.compile(r"\b(?:family|mother|father|sibling|relatives?|exposures?|exposed|contacts?|screening|screened|"
                       r"vaccin\w*|immuni[sz]\w*|suspect\w*|suspicion|possible|probable|rule[sd]? out|r/o|risks?|"
-                      r"prophyla\w*|denies|denied|excluded|absent|absence|no|not|without|free|fear)\b", re.I)
+                      r"prophyla\w*|denies|denied|excluded|absent|absence|fear)\b"
+                      # "No diabetes", "Free of cancer"; not "Diabetes without complication", "Hypertension (no medication)"
+                      r"|^\s*(?:no|not|without|free|non)\b", re.I)
 # "Hepatitis B, negative", "HIV (tested negative)": a test that found none
 _NEGATIVE_DETAIL = re.compile(r"(?:test(?:ed)?\s+)?(?:negative|neg\.?|absent|none|not present|ruled out)", re.I)
 # "stage IIIB", "stage 4", "(Stage IVa)": a cancer's stage group, its number and the letter of its substage
