@@ -487,12 +487,15 @@ class Evaluator:
         if record.start is None and record.end is None:
             return Answer(None, f"no date, so it cannot be placed within {amount.render()} before {reference.isoformat()}")
         last_day = record.end or reference  # no end: still ongoing
+        if record.end is None and record.start is not None and self._any_concept(record, "event"):
+            last_day = record.start  # "Myocardial infarction" from 2024, no end: it happened then, and lasts no longer
         first_day = record.start or record.end
         if _ended_undated(record) and not (record.start and record.start >= start_of_window):
             return Answer(None, f"{record.status} on a day not given, so it cannot be placed within {amount.render()} before {reference.isoformat()}")
+        dates = record.start.isoformat() if last_day == record.start and record.end is None else _dates(record)
         if last_day >= start_of_window and first_day <= reference:
-            return Answer(True, f"dated {_dates(record)}, within {amount.render()} before {reference.isoformat()}")
-        return Answer(False, f"dated {_dates(record)}, not within {amount.render()} (since {start_of_window.isoformat()}) before {reference.isoformat()}")
+            return Answer(True, f"dated {dates}, within {amount.render()} before {reference.isoformat()}")
+        return Answer(False, f"dated {dates}, not within {amount.render()} (since {start_of_window.isoformat()}) before {reference.isoformat()}")
 
     def _lasted(self, duration: tuple, record: Record, reference: dt.date) -> Answer:
         """"Type 1 diabetes for at least 1 year": from its start to its end, or to the screening while it lasts."""

@@ -57,6 +57,7 @@ class Concept:
     systemic: bool = False  # given systemically unless its record names a local form
     # diseases had with it, of a kind it does not say: diabetic retinopathy, a diabetes of either type
     implies: tuple[str, ...] = ()
+    event: bool = False  # it happens on a day (a myocardial infarction, a stroke): a record undated at its end is no state lasting to now
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,7 @@ class Lexicon:
 
     def _load_concepts(self) -> None:
         keys = frozenset({"id", "category", "names", "parents", "open", "measured_by", "may_count_as", "given_as_drugs",
-                          "other_uses", "systemic", "implies"})
+                          "other_uses", "systemic", "implies", "event"})
         for entry in data_json("concepts.json", keys)["entries"]:
             if entry["category"] not in ("condition", "drug", "procedure"):
                 raise LexiconError(f"concepts.json: {entry['id']!r} has unknown category {entry['category']!r}")
@@ -153,7 +154,7 @@ class Lexicon:
                 entry["id"], entry["category"], entry["names"][0], tuple(entry["names"]),
                 tuple(entry.get("parents", ())), bool(entry.get("open", False)), entry.get("measured_by", ""),
                 tuple(entry.get("may_count_as", ())), entry.get("given_as_drugs", ""), bool(entry.get("other_uses", False)),
-                bool(entry.get("systemic", False)), tuple(entry.get("implies", ())),
+                bool(entry.get("systemic", False)), tuple(entry.get("implies", ())), bool(entry.get("event", False)),
             )
             if concept.measured_by and concept.measured_by not in self.analytes:
                 raise LexiconError(f"concepts.json: {concept.id!r} is measured by unknown analyte {concept.measured_by!r}")

@@ -86,7 +86,9 @@ FULL_PATIENT = {
 
 
 @FAST
-@given(st.lists(st.sampled_from(sorted(FULL_PATIENT)), unique=True))
+# not the screening date: without it the reference is today, a different question (a stroke dated 2024-01-01 is
+# within 6 months of 2024-03-01, not of today), not less of the same information
+@given(st.lists(st.sampled_from(sorted(set(FULL_PATIENT) - {"screening_date"})), unique=True))
 def test_removing_values_never_decides_what_was_unknown(removed):
     trial = _trial()
     full = eligibility.screen(FULL_PATIENT, trial)
