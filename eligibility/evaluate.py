@@ -516,6 +516,9 @@ class Evaluator:
     def _is_current(self, record: Record, reference: dt.date) -> Answer:
         if _ended_undated(record):
             return Answer(False, f"{record.status}")
+        if record.end is None and record.start is not None and record.start < reference and not record.status and self._any_concept(record, "event"):
+            # "Current unstable angina" and an episode from 2024 with no end: its record says when it began, not whether it goes on
+            return Answer(None, f"an event from {record.start.isoformat()} with no end or status recorded: whether it is still going on is not recorded")
         if record.end is None or record.end >= reference:
             return Answer(True, "ongoing" if record.end is None else f"until {record.end.isoformat()}")
         return Answer(False, f"ended {record.end.isoformat()}")
