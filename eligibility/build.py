@@ -2905,11 +2905,16 @@ def _leading_window_may_cover(parsed_parts, items: list[Node]) -> bool:
 
 def _window_may_cover(items: list[Node]) -> bool:
     """A window on a later item of an "or" list, and an earlier finding with none."""
-    for index, item in enumerate(items):
+    def unread_period_last(item: Node) -> bool:
         last = [n for n in item.walk() if not n.children()][-1:]
+        return not isinstance(item, Not) and bool(last) and isinstance(last[0], Review) and bool(_WITHIN_TIME.search(last[0].text))
+
+    # each with a period of its own ("stroke (< 6 months prior), myocardial infarction (< 6 months prior)") binds its own
+    own_periods = len(items) > 1 and all(unread_period_last(item) for item in items)
+    for index, item in enumerate(items):
         windowed = (not isinstance(item, Not) and any(isinstance(n, Finding) and n.window is not None for n in item.walk())
                     # "..., or grade 2 with pain in the 14 days prior": a period left unread at the end of the last
-                    or not isinstance(item, Not) and last and isinstance(last[0], Review) and _WITHIN_TIME.search(last[0].text))
+                    or index == len(items) - 1 and not own_periods and unread_period_last(item))
         if windowed and any(isinstance(n, Finding) and n.window is None and n.status != "current"
                             for earlier in items[:index] if not isinstance(earlier, Not) for n in earlier.walk()):
             return True
