@@ -2913,6 +2913,7 @@ def _window_may_cover(items: list[Node]) -> bool:
     own_periods = len(items) > 1 and all(unread_period_last(item) for item in items)
     for index, item in enumerate(items):
         windowed = (not isinstance(item, Not) and any(isinstance(n, Finding) and n.window is not None for n in item.walk())
+                    or isinstance(item, Review) and _WITHIN_TIME.search(item.text)
                     # "..., or grade 2 with pain in the 14 days prior": a period left unread at the end of the last
                     or index == len(items) - 1 and not own_periods and unread_period_last(item))
         if windowed and any(isinstance(n, Finding) and n.window is None and n.status != "current"
