@@ -980,12 +980,8 @@ class Builder:
     def _examples_outside(self, main: Node, examples: Node) -> list[Finding]:
         """The known examples of the main phrase's kind (a disease's, a drug's) that no known concept of it is a
         class of; not those of another kind, which say how or by what ("diabetes (e.g., on insulin)")."""
-        concepts = self.lexicon.concepts
-        named = {n.concept for n in main.walk() if isinstance(n, Finding) and n.concept in concepts}
-        kinds = {concepts[c].category for c in named}
-        return [n for n in examples.walk() if isinstance(n, Finding) and n.concept in concepts
-                and concepts[n.concept].category in kinds and not named & self.lexicon.ancestors(n.concept)
-                and not any(n.concept in self.lexicon.ancestors(c) for c in named)]
+        named = {n.concept for n in main.walk() if isinstance(n, Finding)}
+        return [n for n in examples.walk() if isinstance(n, Finding) and self.lexicon.outside(n.concept, named)]
 
     def build_caused_by(self, p: Parsed) -> Node:
         main = self._resolve(self.visit(p.fields["main"]))

@@ -228,6 +228,17 @@ class Lexicon:
             self._ancestors[concept_id] = frozenset(seen)
         return self._ancestors[concept_id]
 
+    def outside(self, example: str, terms: Iterable[str]) -> bool:
+        """Whether a known concept given as an example of `terms` is of the kind of one of them (a disease's,
+        a drug's) yet filed under none of them, nor one of their classes ("major surgery, including any
+        prostatic surgery": a broader one narrowed by its words is one of them too)."""
+        known = [term for term in terms if term in self.concepts]
+        if example not in self.concepts:
+            return False
+        kind = self.concepts[example].category
+        return (any(self.concepts[term].category == kind for term in known)
+                and not any(term in self.ancestors(example) or example in self.ancestors(term) for term in known))
+
     def possible_classes(self, concept_id: str) -> frozenset[str]:
         """The classes the concept may or may not be counted in (and theirs), beyond those it surely is in."""
         surely = self.ancestors(concept_id)

@@ -6,7 +6,9 @@ ends, and the period after it would be left unread; before more items ("Current 
 (e.g., warfarin) or antiplatelet agents") it parts them from what the opening says of all. The examples
 are instances of the term before them, which the rule names already, so they are dropped and the period
 or the list reads with the term. Not when the bracket holds a number or a sign ("(e.g., creatinine > 2
-mg/dL)" is a case of its own).
+mg/dL)" is a case of its own), nor when an example is one the lexicons do not file under the term
+("Arterial thrombosis (e.g., stroke) in the past year"): then the bracket moves to the end of the phrase,
+where the builder keeps it beside the term for review.
 """
 
 from __future__ import annotations
@@ -69,14 +71,8 @@ def examples_before_a_period(lexemes: list) -> list:
 
 def _outside_the_term(term: str, inside: list[str]) -> bool:
     """Whether an example names a known concept the lexicons do not file under the term before it."""
-    lexicon = get_lexicon()
     concept = term.split(":", 1)[1] if ":" in term else ""
-    if concept not in lexicon.concepts:
-        return False
-    examples = [word.split(":", 1)[1] for word in inside if word.startswith("@") and ":" in word]
-    # a broader one narrowed by its words ("major surgery, including any prostatic surgery") is one of them too
-    return any(example in lexicon.concepts and lexicon.concepts[example].category == lexicon.concepts[concept].category
-               and concept not in lexicon.ancestors(example) and example not in lexicon.ancestors(concept) for example in examples)
+    return any(get_lexicon().outside(word.split(":", 1)[1], (concept,)) for word in inside if word.startswith("@") and ":" in word)
 
 
 def _closing(words: list, opening: int) -> int | None:

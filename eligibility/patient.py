@@ -305,8 +305,8 @@ class _Reader:
         named = STAGE_IN_NAME.sub(" ", GENOTYPE_IN_NAME.sub(" ", name)).strip(" ,;") or name
         named = _LEADING_AMOUNT.sub("", named) or named  # "24 HR Donepezil ...", "NDA020800 0.3 ML Epinephrine ..."
         named = _MALIGNANT_NEOPLASM_OF.sub(r"\1 cancer", named)  # SNOMED's "Malignant neoplasm of breast"
-        term = self.lexicon.find_term(name) or self._term_before_detail(named)
         detail = _DETAIL.search(named)
+        term = self.lexicon.find_term(name) or self._term_before_detail(named, detail)
         core = named[:detail.start()].strip() if detail and detail.start() else named  # the name before its dose or detail
         concept = (term or (self.lexicon.find_term(named) if named != name else None)
                    or self._term_after_qualifiers(core) or self._head_term(core)
@@ -364,10 +364,9 @@ class _Reader:
             raise PatientDataError(f"{key}.grade", f"a grade is a whole number from 0 to 5 (or I-V), not {value!r}")
         return int(text)
 
-    def _term_before_detail(self, name: str) -> str | None:
-        """'Hypertension, uncontrolled', 'Breast cancer (metastatic)': the term the name opens with, its detail
+    def _term_before_detail(self, name: str, detail: re.Match | None) -> str | None:
+        """'Hypertension, uncontrolled', 'Breast cancer (metastatic)': the term the name opens with, its `detail`
         after a comma, a bracket, a dash or "with"; not when the detail says it was not had ('Hepatitis B, vaccinated')."""
-        detail = _DETAIL.search(name)
         head = name[:detail.start()].strip() if detail else name
         # what a "with" adds is had with it ("Concussion with no loss of consciousness" is a concussion)
         said = head if detail and detail.group(1).strip() in ("with", "without") else name
@@ -562,13 +561,14 @@ _DETAIL = re.compile(r"\s*([,;(\[]|\s-\s|\swith(?:out)?(?=\s)|\s(?:due to|second
                      r"|intravenous|subcutaneous|syrup|drops|eye drops|nasal spray)\b))\s*", re.I)
 # the salt a drug's name ends in ("Warfarin Sodium", "Penicillin V Potassium", "Verapamil Hydrochloride"): no drug
 # of its own, and no electrolyte the patient takes
-_SALT = re.compile(r"(?:\s+(?:sodium|potassium|calcium|magnesium|hydrochloride|hcl|hydrobromide|acetate|sulfate|sulphate|maleate"
+_ELECTROLYTE_SALTS = r"sodium|potassium|calcium|magnesium"
+_SALT = re.compile(rf"(?:\s+(?:{_ELECTROLYTE_SALTS}|hydrochloride|hcl|hydrobromide|acetate|sulfate|sulphate|maleate"
                    r"|mesylate|besylate|citrate|tartrate|succinate|phosphate|bromide|fumarate|dihydrate|monohydrate|trihydrate"
                    r"|hyclate|disodium|dipotassium))+\s*$", re.I)
 _MALIGNANT_NEOPLASM_OF = re.compile(r"^\s*(?:primary\s+)?malignant\s+(?:neoplasm|tumou?r)\s+of\s+(?:the\s+)?([\w\s-]+?)(?=\s*(?:[,;(\[]|$))", re.I)
 _IN_REMISSION = re.compile(r"\bin\s+(?:complete\s+)?remission\b", re.I)
 _LEADING_AMOUNT = re.compile(r"^(?:NDA\d+\s+)?(?:\d[\d.,/]*\s*(?:ml|mg|hr|h|actuat)\s+)+", re.I)
-_SALT_AFTER_A_WORD = re.compile(r"(?<=[a-z])\s+(?:sodium|potassium|calcium|magnesium)\b", re.I)
+_SALT_AFTER_A_WORD = re.compile(rf"(?<=[a-z])\s+(?:{_ELECTROLYTE_SALTS})\b", re.I)
 # an amount in a drug's name ("10 MG", "0.12/0.015 MG per 24HR", "5 MG/ML"): no magnesium, no heart rate
 _AMOUNT_IN_NAME = re.compile(r"\b\d[\d.,/]*\s*(?:mg|mcg|µg|ug|g|ml|l|units?|iu|meq|mmol|%|hr|h|actuat)\b"
                              r"(?:\s*(?:/|per)\s*\d*\s*(?:ml|l|actuat|hr|h|day|mg))*", re.I)

@@ -202,6 +202,8 @@ def _on_a_scale(q: pint.Quantity, target, scales: tuple[tuple[str, str, float, f
     and the target's: both are ratios to pint, which would read 53 mmol/mol as 5.3 % (it is 7.0 %). The
     result is rounded as the scale's values are reported (IFCC whole mmol/mol, NGSP to 0.1 %), so that
     "8.0 % (64 mmol/mol)" holds at its boundary on either scale."""
+    if not scales:  # every analyte but a few: nothing to look up on each comparison
+        return None
     ureg = registry()
     wanted = target.units if isinstance(target, pint.Quantity) else target
     for source, dest, slope, intercept, source_digits, dest_digits in scales:
