@@ -670,10 +670,12 @@ def _parsers() -> dict[str, pp.ParserElement]:
     restated = lpar + (restated_value | pp.Opt(tok("or")) + unit) + rpar
     # a number in it: "9-12 (mmol/L)" gives the unit of both bounds, which is no restatement
     restated_number = lpar + restated_value + rpar
+    # "HbA1c 7.0-10.5 % (53-91 mmol/mol)": both bounds restated at once
+    restated_range = lpar + pp.Opt(tok("i.e.,", "i.e.", "ie,", "ie", "or", "equivalent to")) + number + pp.Opt(unit) + range_sep + number + unit + rpar
     def range_body_of(intro: pp.ParserElement, separator: pp.ParserElement) -> pp.ParserElement:
         # "between 23 and 45 kilograms per square meter (kg/m^2), inclusive": the unit restated in brackets
         # "between 7.8 mM (140 mg/dL) and 15 mM (270 mg/dL)": each bound restated in other units
-        return (intro + value("low") + pp.Opt(restated_number) + separator + value("high") + pp.Opt(restated_number)
+        return (intro + value("low") + pp.Opt(restated_number) + separator + value("high") + pp.Opt(restated_number | restated_range)
                 + pp.Opt(lpar + unit("bracket_unit") + rpar) + pp.Opt(age_words("age_words"))
                 + pp.Opt(inclusive("incl*")) + pp.Opt(timepoint) + pp.Opt((measured_or_bracketed | lab_context)("context")))
 
@@ -1039,7 +1041,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     requirement_words = rf"(?:(?!(?:{boundary_pattern}|within|in|during|prior|before|since|at|for|that|which|who|will|\d\S*)(?: |$))\S+(?: |$))+"
     finding_tail = pp.ZeroOrMore(
         grade("grade") | duration("duration") |
-        window("window") | remission_window("window") | washout("washout") | indication
+        # "History of myocardial infarction, within the past 2 years": a comma sets the period off
+        pp.Opt(comma).suppress() + window("window") | remission_window("window") | washout("washout") | indication
         # and "History of pancreatitis (acute or chronic)": both kinds, so the finding itself
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present",
               "( acute or chronic )", "( chronic or acute )", "( acute or chronic pancreatitis )", ", acute or chronic",
@@ -1067,7 +1070,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
                    rf"|resulted|results|meets?|met|shows?|showed|fulfil\w*|satisf\w*|is not|are not)"
                    rf"(?: (?!(?:{boundary_pattern})(?: |$))\S+)+(?=(?: [,;.)])|$)")("relative*")
         # when it is found: at the screening the criterion is checked at ("Positive test for HIV at screening")
-        | pp.Regex(r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?(?= |$)")
+        | pp.Regex(r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?"
+                   r"(?: (?:or|and|and/or) (?:at )?(?:the )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?)?(?= |$)")
     )
     finding_prefix = bracketed_period | status("status*") | presence | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
