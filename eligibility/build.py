@@ -733,9 +733,10 @@ class Builder:
     def build_except(self, p: Parsed) -> Node:
         main = self._resolve(self.visit(p.fields["main"]))
         exception = self._resolve(self.visit(p.fields["exception"]))
-        if any(isinstance(n, Finding) and n.window is not None for n in exception.walk()) and _window_may_cover([main, exception]):
+        if any(isinstance(n, Finding) and n.window is not None for n in exception.walk()) and _window_may_cover([main, exception], current_too=True):
             # "malignancy other than CIS of the cervix or BCC within the past 5 years": the period
-            # after the exceptions may bound the main finding instead
+            # after the exceptions may bound the main finding instead, even one "use of" made current
+            # ("Use of investigational agents, with the exception of gemtuzumab, within 30 days")
             return Review(self.source(p), "not_understood", span=self.span(p))
         if all(isinstance(n, Review) for n in exception.walk() if not n.children()):
             excepted = _one(p.fields["exception"])
@@ -2899,8 +2900,9 @@ def _leading_window_may_cover(parsed_parts, items: list[Node]) -> bool:
         isinstance(n, Finding) and n.window is None and n.status != "current" for item in items[1:] for n in item.walk())
 
 
-def _window_may_cover(items: list[Node]) -> bool:
-    """A window on a later item of an "or" list, and an earlier finding with none."""
+def _window_may_cover(items: list[Node], current_too: bool = False) -> bool:
+    """A window on a later item of an "or" list, and an earlier finding with none (and not current, unless
+    `current_too`)."""
     def unread_period_last(item: Node) -> bool:
         last = [n for n in item.walk() if not n.children()][-1:]
         return not isinstance(item, Not) and bool(last) and isinstance(last[0], Review) and bool(_WITHIN_TIME.search(last[0].text))
@@ -2912,7 +2914,7 @@ def _window_may_cover(items: list[Node]) -> bool:
                     or isinstance(item, Review) and _WITHIN_TIME.search(item.text)
                     # "..., or grade 2 with pain in the 14 days prior": a period left unread at the end of the last
                     or index == len(items) - 1 and not own_periods and unread_period_last(item))
-        if windowed and any(isinstance(n, Finding) and n.window is None and n.status != "current"
+        if windowed and any(isinstance(n, Finding) and n.window is None and (current_too or n.status != "current")
                             for earlier in items[:index] if not isinstance(earlier, Not) for n in earlier.walk()):
             return True
     return False

@@ -1046,7 +1046,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # and "History of pancreatitis (acute or chronic)": both kinds, so the finding itself
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present",
               "( acute or chronic )", "( chronic or acute )", "( acute or chronic pancreatitis )", ", acute or chronic",
-              "( controlled or uncontrolled )", "( uncontrolled or controlled )", "( symptomatic or asymptomatic )")
+              "( controlled or uncontrolled )", "( uncontrolled or controlled )", "( symptomatic or asymptomatic )",
+              ", treated or untreated", "( treated or untreated )", ", treated or untreated ,")
         # "(CTCAE v4)", "(NCI CTCAE version 4.03)": the grading system a grade is read on
         | pp.Regex(r"\( (?:nci )?(?:- )?(?:ctcae|common terminology criteria for adverse events)[^()]{0,30}? \)")
         # how it is assessed ("measurable disease per RECIST 1.1"): shown in the text, not a requirement of its own
@@ -1133,7 +1134,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
          # joins and verbs that end a name: "18 years of age, but < 76 years", "established at least 3 months"
          "but", "however", "meaning", "established", "lost", "point", "points", "based on",
          # what is to come is not on any record: "Intent to perform surgery", "Planned major surgery"
-         "intent", "intention", "intends", "planned", "plans", "plan", "scheduled", "anticipated", "awaiting"])
+         "intent", "intention", "intends", "planned", "plans", "plan", "scheduled", "anticipated", "awaiting",
+         # how sure, or which most of all, never a name: "cancer, particularly breast cancer or known or suspected ..."
+         "known", "suspected", "particularly", "especially", "notably"])
     # Words of a name, one regex each (a pyparsing element a word costs several times more).
     not_stop = rf"(?!{alternation(stop_words)})"
     free_word_pattern = rf"{not_stop}(?:[a-z][a-z0-9'’+/.-]*|-|['’]){_END}"  # "high - dose": hyphens are split off
