@@ -1310,6 +1310,33 @@ class Builder:
         self.problems.append((message, self.span(where)[0]))
         return message
 
+    def _restated_otherwise(self, analyte_id: str, amount: Amount, where: Parsed) -> str | None:
+        """"Creatinine < 1.5 mg/dL (133 mmol/L)": a bracket restating the threshold in other units that
+        converts to another value (a slip in one of them) leaves which threshold is meant unknown."""
+        restated = where.fields.get("restated")
+        analyte = self.lexicon.analytes.get(analyte_id)
+        if not restated or analyte is None or amount.is_limit_multiple or not amount.unit or compatible(amount.unit, "s"):
+            return None  # "3 months (12 weeks)": periods are restated roughly
+        try:
+            other = self._amount(restated, analyte_id)
+            if other.is_limit_multiple or not other.unit:
+                return None
+            converted = convert_for(analyte, quantity(other.value, other.unit), amount.unit).magnitude
+        except Exception:  # units that do not convert for this analyte: no restatement to weigh
+            return None
+        if abs(converted - amount.value) <= 0.05 * abs(amount.value):  # as rounded for the other unit
+            return None
+        if any(abs(converted - amount.value * slip) <= 0.05 * abs(amount.value * slip) for slip in (1e3, 1e-3, 1e6, 1e-6)):
+            # "creatinine > 1.5 mg/dL (133 mmol/L)": µmol written mmol (or "mol", the µ lost), a value no patient
+            # has; the number agrees
+            self.problems.append((f"the bracket's {other.render()} agrees with {amount.render()} once its prefix is read as a slip",
+                                  self.span(where)[0]))
+            return None
+        message = (f"the bracket restates {other.render()}, which is {Amount(float(f'{converted:.3g}'), amount.unit, '').render()},"
+                   f" not {amount.render()}: which threshold is meant?")
+        self.problems.append((message, self.span(where)[0]))
+        return message
+
     def _normalised_egfr(self, variable: str, amount: Amount, where: Parsed) -> Amount:
         """eGFR is normalised to 1.73 m² by definition; "eGFR ≥ 60 mL/min" means 60 mL/min/1.73 m²."""
         if variable != "egfr" or not amount.unit or amount.is_limit_multiple or not compatible(amount.unit, "mL/min"):
@@ -1421,7 +1448,7 @@ class Builder:
                 # the source lost; read as equality it would be a wrong threshold
                 self.problems.append(("'=' on a measured value; the source may have lost a ≥ or ≤", self.span(p)[0]))
                 return Review(self.source(p), "ambiguous_comparator", span=self.span(p))
-            mismatch = self._check_unit(variable, threshold, p)
+            mismatch = self._check_unit(variable, threshold, p) or self._restated_otherwise(variable, threshold, p)
             if mismatch:
                 return Review(self.source(p), "unit_error", span=self.span(p))
             before = re.match(r"(?:before|prior to|preceding)\s+(?:the\s+)?", self._context_text(p) or "", re.I)

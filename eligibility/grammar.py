@@ -638,7 +638,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     def _cmp(r):
         fields = _analytes(r) if "labs" in r else {"labs": [], "conj": []}
         fields.update(op=r["op"], value=r["value"], timepoint=_named(r, "timepoint"),
-                      context=_named(r, "context"), method=_named(r, "method"), age_words="age_words" in r or "aged" in r)
+                      context=_named(r, "context"), method=_named(r, "method"), age_words="age_words" in r or "aged" in r,
+                      restated=_named(r, "restated"))
         if "op_again" in r and _sign(r["op_again"])[:1] != _sign(r["op"])[:1]:
             # "at least 18 years or older" says it twice; "at least 18 years or younger" cannot be read
             fields["op"] = "conflicting"
@@ -666,7 +667,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     # "> 100 x 10^9/L (100,000/mm3)", "> 100 millimeters of mercury (mmHg)", "< 40 mg/L (or ug/mL)"
     # "(7.1 mM)", "(or mmol/L)", "(i.e., >1.5 mg/dL)": the same threshold in other words
-    restated_value = pp.Opt(tok("i.e.,", "i.e.", "ie,", "ie", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + number + pp.Opt(unit)
+    restated_value = pp.Opt(tok("i.e.,", "i.e.", "ie,", "ie", "or", "equivalent to", "=")) + pp.Opt(symbol_op) + quantity("restated")
     restated = lpar + (restated_value | pp.Opt(tok("or")) + unit) + rpar
     # a number in it: "9-12 (mmol/L)" gives the unit of both bounds, which is no restatement
     restated_number = lpar + restated_value + rpar
