@@ -268,7 +268,7 @@ def normalised(lexemes: list) -> list:
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _care_setting_named, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _treated_either_way, _of_any_kind, _without_either_before_bounds, _but_before_a_bound, _without_completed,
+                 _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _care_setting_named, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _treated_either_way, _of_any_kind, _nursing_restated, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_limit_named, _age_plus, _allergy_after_its_drug, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
@@ -484,6 +484,18 @@ def _without_either_way(lexemes: list) -> list:
             end = next((k for k in range(index + 3, len(words)) if words[k] in _EITHER_WAY_ENDS or words[k][:1].isdigit()
                         or words[k][:1] in "<>="), len(words))
             return lexemes[:index] + lexemes[end:]
+    return lexemes
+
+
+_NURSING_WORDS = frozenset({"nursing", "lactating", "breastfeeding", "breast-feeding", "feeding", "lactation", "breast feeding"})
+
+
+def _nursing_restated(lexemes: list) -> list:
+    """"Pregnant or nursing (lactating) women": the same state in other words."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(1, len(words) - 2):
+        if words[index] == "(" and words[index - 1] in _NURSING_WORDS and words[index + 2] == ")" and words[index + 1] in _NURSING_WORDS:
+            return lexemes[:index] + lexemes[index + 3:]
     return lexemes
 
 
