@@ -268,7 +268,7 @@ def normalised(lexemes: list) -> list:
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _care_setting_named, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _treated_either_way, _of_any_kind, _nursing_restated, _without_either_before_bounds, _but_before_a_bound, _without_completed,
+                 _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _care_setting_named, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _treated_either_way, _of_any_kind, _nursing_restated, _compound_periods, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_limit_named, _age_plus, _allergy_after_its_drug, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
@@ -484,6 +484,25 @@ def _without_either_way(lexemes: list) -> list:
             end = next((k for k in range(index + 3, len(words)) if words[k] in _EITHER_WAY_ENDS or words[k][:1].isdigit()
                         or words[k][:1] in "<>="), len(words))
             return lexemes[:index] + lexemes[end:]
+    return lexemes
+
+
+_PERIOD_PARTS = {("weeks", "days"): 7, ("week", "days"): 7, ("weeks", "day"): 7, ("wks", "days"): 7, ("years", "months"): 12,
+                 ("year", "months"): 12, ("years", "month"): 12, ("yrs", "months"): 12}
+
+
+def _compound_periods(lexemes: list) -> list:
+    """"40 weeks and 6 days", "17 years 11 months": one period, in its smaller unit; read apart, the second
+    number would be lost or taken for another bound."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 3):
+        skip = 1 if index + 4 < len(words) and words[index + 2] in ("and", "+") else 0
+        big, small = words[index + 1], words[index + 3 + skip] if index + 3 + skip < len(words) else ""
+        if ((big, small) in _PERIOD_PARTS and words[index].isdigit() and words[index + 2 + skip].isdigit()
+                and lexemes[index + 2 + skip].start - lexemes[index + 1].end <= 5):
+            total = int(words[index]) * _PERIOD_PARTS[big, small] + int(words[index + 2 + skip])
+            number = Lexeme(str(total), lexemes[index].start, lexemes[index + 2 + skip].end)
+            return _compound_periods(lexemes[:index] + [number, lexemes[index + 3 + skip]] + lexemes[index + 4 + skip:])
     return lexemes
 
 
