@@ -1733,7 +1733,10 @@ class Builder:
         choices = [list(dict.fromkeys(text_key(q) for q in group)) for group in f.get("qualifier_choices") or ()]
         if not choices:
             return finding
-        kinds = [replace(finding, qualifiers=tuple(dict.fromkeys([*finding.qualifiers, *picked])))
+        # "Chronic or clinically relevant acute infections": a qualifier after the choice that contradicts one
+        # of its kinds belongs to the other ("acute" is not shared with "chronic")
+        kinds = [replace(finding, qualifiers=tuple(dict.fromkeys(
+                     [*(q for q in finding.qualifiers if not any(_OPPOSITE_QUALIFIERS.get(text_key(q)) == p for p in picked)), *picked])))
                  for picked in itertools.product(*choices)]
         return kinds[0] if len(kinds) == 1 else AnyOf(tuple(kinds), span=finding.span)
 
@@ -2925,6 +2928,12 @@ def _leading_window_may_cover(parsed_parts, items: list[Node]) -> bool:
     before the first item may bound every item, where only the first has it."""
     return len(items) > 1 and _holds(_one(parsed_parts[0]), lambda p: p.kind == "window" and bool(p.fields.get("leading"))) and any(
         isinstance(n, Finding) and n.window is None and n.status != "current" for item in items[1:] for n in item.walk())
+
+
+_OPPOSITE_PAIRS = (("acute", "chronic"), ("controlled", "uncontrolled"), ("active", "inactive"), ("symptomatic", "asymptomatic"),
+                   ("treated", "untreated"), ("stable", "unstable"), ("primary", "secondary"), ("benign", "malignant"),
+                   ("resectable", "unresectable"), ("localized", "metastatic"))
+_OPPOSITE_QUALIFIERS = {a: b for pair in _OPPOSITE_PAIRS for a, b in (pair, pair[::-1])}
 
 
 def _window_may_cover(items: list[Node], current_too: bool = False) -> bool:
