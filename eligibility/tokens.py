@@ -237,6 +237,11 @@ def _join_powers(tokens: list[Token]) -> list[Token]:
             joined.append(Token(tok.text + "/" + tokens[i + 2].text, "and/or", tok.start, tokens[i + 2].end))
             i += 3
             continue
+        if (tok.norm == "on" and i + 2 < len(tokens) and tokens[i + 1].norm == "-" and tokens[i + 2].norm == "going"
+                and tokens[i + 1].start == tok.end and tokens[i + 2].start == tokens[i + 1].end):  # "on-going" is "ongoing"
+            joined.append(Token(tok.text + "-" + tokens[i + 2].text, "ongoing", tok.start, tokens[i + 2].end))
+            i += 3
+            continue
         if tok.norm == "and" and i + 1 < len(tokens) and tokens[i + 1].norm == "or" and i > 0:  # "afatinib and or vinorelbine": a lost slash
             joined.append(Token(tok.text + " " + tokens[i + 1].text, "and/or", tok.start, tokens[i + 1].end))
             i += 2
