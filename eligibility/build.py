@@ -2548,7 +2548,7 @@ _USUAL_MEASUREMENT_WORDS = [re.compile(pattern, re.I) for pattern in (
 
 # an age taken at an event of the study itself, days from now: "aged 18-40 at the time of vaccination"
 _STUDY_EVENT = re.compile(
-    r"^\(?\s*,?\s*(?:at|on|by|upon)\s+(?:the\s+)?(?:(?:time|day|date|moment)\s+of\s+)?"
+    r"^\(?\s*,?\s*(?:at|on|by|upon|when)\s+(?:the\s+)?(?:(?:time|day|date|moment)\s+of\s+)?"
     r"(?![^)]*\b(?:diagnos\w*|onset|episode|symptoms?|transplant\w*|birth|death|menarche|menopause|relapse|progression|injury"
     r"|infection|exposure|stroke|event|first\s+(?!dose|vaccin|injection|infusion|visit|study|screening))\b)"
     # nor a second bound the context swallowed: "... on the day of screening and no greater than 60 years at ..."

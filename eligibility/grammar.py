@@ -517,6 +517,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "at the screening visit", "at screening visit", "at the time of screening", "at enrollment", "at enrolment", "at study entry",
          "at entry", "at time of entry", "at the time of entry", "at the time of enrollment", "at the time of enrolment",
          "at inclusion", "at randomization", "at randomisation", "at registration", "at study enrollment",
+         "at informed consent", "at the time of informed consent", "at signing informed consent", "at signing the informed consent",
+         "at signing the informed consent form", "at signing the icf", "at signing icf", "at the time of signing informed consent",
+         "at the time of signing the informed consent", "at the time of signing the informed consent form", "at the time of signing the icf",
+         "at the time of consent", "at consent",
          "cockcroft - gault", "(", ")", "-", "who criteria", "criteria", "total score", "at rest", "in ambient air",
          "at rest in ambient air", "on room air", "in room air", "on ambient air", "at room air", "by pulse oximetry",
          "of the patient", "of the subject", "of the participant", "averaging", "average", "mean", "fasting", "fasted", "non - fasting",
@@ -575,7 +579,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # "on the day of consenting to the study", "on the day the informed consent form will be signed"
         rf"|consenting(?: to (?:the |this )?(?:study|trial))?)\b"
         rf"|on the (?:day|date) (?:that |when )?(?:the )?(?:written )?(?:informed )?consent(?: form)? (?:is|was|will be|has been) signed\b"
-        rf"|at (?:the )?(?:(?:time|date) of )?(?:signing (?:the |of )?)?(?:informed )?consent\b(?: form)?|at (?:study )?entry\b"
+        rf"|at (?:the )?(?:(?:time|date) of )?(?:signing (?:the |of )?)?(?:(?:informed )?consent\b(?: form)?|icf\b)|at (?:study )?entry\b"
+        # "from 20 to 75 years of age when signing informed consent": the date of the age, not a condition
+        rf"|when (?:signing|giving|providing) (?:the |an? )?(?:written )?(?:(?:informed )?consent\b(?: form)?|icf\b)"
         # "≥ 1 and ≤ 21 years of age when enrolled onto this study": the date of the age, not a condition
         rf"|when (?:first )?(?:enrol?led|registered|randomi[sz]ed|screened|consented)(?: (?:on|onto|in|into|to|for|on to) (?:the |this )?(?:study|trial|protocol))?\b"
         # "life expectancy of at least 12 weeks from the first dose of study treatment": counted from when
@@ -640,7 +646,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
         fields.update(op=r["op"], value=r["value"], timepoint=_named(r, "timepoint"),
                       context=_named(r, "context"), method=_named(r, "method"), age_words="age_words" in r or "aged" in r,
                       restated=_named(r, "restated"))
-        if "op_again" in r and _sign(r["op_again"])[:1] != _sign(r["op"])[:1]:
+        if "op_again" in r and _sign(r["op"]) == "=" and _sign(r["op_again"]) in (">=", "<="):
+            # "Age = 18 years and above": a "≥" the source lost to "=", which the words after it restore
+            fields["op"] = r["op_again"]
+        elif "op_again" in r and _sign(r["op_again"])[:1] != _sign(r["op"])[:1]:
             # "at least 18 years or older" says it twice; "at least 18 years or younger" cannot be read
             fields["op"] = "conflicting"
         if _inclusivity_disagrees(r, [r["op"]]):  # "age ≥ 40 years, inclusive" says it twice; "> 40, inclusive" two things
