@@ -1907,6 +1907,7 @@ class Builder:
             # "Secondary hypertension, severe hypertension, or malignant hypertension": a later name with
             # words of its own does not take those said before the first
             leading = () if index and self._qualified(words) else (f.get("qualifiers") or ())
+            leading = [" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",") for q in leading]
             qualifiers = _dated(tuple(dict.fromkeys([*leading, *modifiers])), window)
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]

@@ -1099,11 +1099,16 @@ def _asserts_what_it_denies_not(rule: Node, categories: tuple[str, ...] = ()) ->
 
 
 def _requires_what_it_denies(rule: Node) -> bool:
-    """Whether an "all of" asks for a finding beside a denial of the same finding."""
+    """Whether an "all of" asks for a finding beside a denial of the same finding, or an "any of" offers a
+    rule and its denial ("NOT informed_consent OR informed_consent", which everyone meets)."""
     for node in rule.walk():
         if isinstance(node, AllOf):
             denied = {n.render() for item in node.items if isinstance(item, Not) for n in item.item.walk() if isinstance(n, Finding)}
             if denied and denied.intersection(item.render() for item in node.items if isinstance(item, Finding)):
+                return True
+        if isinstance(node, AnyOf):
+            denied = {item.item.render() for item in node.items if isinstance(item, Not)}
+            if denied and denied.intersection(item.render() for item in node.items if not isinstance(item, Not)):
                 return True
     return False
 

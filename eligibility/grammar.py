@@ -811,7 +811,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
 
     # Time windows and reference points.
     reference_words = pp.Combine(
-        pp.OneOrMore(~(tok(",", ";", ":", "(", ")", "or", "and", "and/or", "nor", "but", "while", "if", "with", "without", "except", "unless", "including")) + pp.Regex(rf"(?:(?:@\w+:)?[a-z0-9][\w'./-]*|[-/](?= [a-z0-9])){_END}"))[1, 8],
+        pp.OneOrMore(~(tok(",", ";", ":", "(", ")", "or", "and", "and/or", "nor", "but", "while", "if", "with", "without", "except", "unless", "including",
+                           "that", "which", "who")) + pp.Regex(rf"(?:(?:@\w+:)?[a-z0-9][\w'./-]*|-(?= [a-z0-9])|/(?= (?:registration|randomi[sz]ation|enrol?lment|screening|baseline|visit|cycle|placebo|inclusion|entry|dosing)\b)){_END}"))[1, 8],
         join_string=" ", adjacent=False)
     # "prior to initiation of study treatment with atezolizumab": the study's treatment, not the patient's
     study_treatment_with = pp.Regex(r"(?:the )?(?:(?:initiation|start|first dose|beginning|the first dose) of )?(?:the )?"
@@ -1175,7 +1176,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         qualifiers, choices = _qualifier_choices(r)
         return {"names": [list(n) for n in _all_groups(r, "names")], "conj": [" ".join(c) for c in _all(r, "conj")],
                 "status": _status(_statuses_with_negation(r)), "intro": _all(r, "intro"), "allergy": "allergy" in r,
-                "qualifiers": qualifiers, "qualifier_choices": choices,
+                # "... requiring hospitalization": a narrower finding, which a record must show (never dropped)
+                "qualifiers": [*qualifiers, *_all(r, "requirement")], "qualifier_choices": choices,
                 "window": _named(r, "window"), "washout": _named(r, "washout"),
                 "grade": _named(r, "grade"), "duration": _named(r, "duration"), "indication": _indication(r), "indication_qualifiers": _indication_qualifiers(r),
                 "negated": "negation" in r, "relative": _all(r, "relative")}
