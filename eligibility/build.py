@@ -295,6 +295,7 @@ class Builder:
         finding, described = (_one(part) for part in head.fields["parts"])
         listed = (described.fields["parts"] if isinstance(described, Parsed) and described.kind == "list"
                   and ";" not in self.source(p) and self._joined_by_commas(described.fields["parts"]) else [described])
+        listed = _comma_items_apart(listed)
         before = len(self.problems)  # read again below: what the first reading noted is noted once
         alternatives = [self._resolve(self.visit(part)) for part in (*listed, *p.fields["parts"][1:])]
         measures = all(_is_measurement(node) and not isinstance(node, Review) for node in alternatives)
@@ -1755,7 +1756,10 @@ class Builder:
         three or more, its last joined by "and", names what excludes, each alone; read as all of them,
         a patient with one would not be excluded."""
         words = " ".join(conj).replace(",", " , ").split()
-        if (self.criterion_kind == "exclusion" and isinstance(combined, AllOf) and len(combined.items) >= 3
+        # "Diabetes, hypoglycemia, history of seizure disorder, and G6PD deficiency": the last two, split off by
+        # "history of", end the longer list the comma before "and" shows
+        ends_a_list = len(conj) == 1 and words == [",", "and"]
+        if (self.criterion_kind == "exclusion" and isinstance(combined, AllOf) and (len(combined.items) >= 3 or ends_a_list)
                 and "," in words and "and" in words and not {"or", "and/or", "both"} & set(words)
                 and all(isinstance(n, Finding) for n in combined.items)):
             return AnyOf(combined.items, span=combined.span)
@@ -2795,6 +2799,20 @@ _PURPOSE_AFTER_EXAMPLES = re.compile(
 _PERSONS_WITH = re.compile(r"\W*(?:the\s+|all\s+)?(?:patients?|subjects?|participants?|individuals?|persons?|people|women|men|adults)\s+"
                            r"(?:with|who\s+(?:have|has|had))\b", re.I)
 _DENIAL_WORD = re.compile(r"\b(?:no|not|never|none|without|free of)\b", re.I)
+
+
+def _comma_items_apart(listed: list) -> list:
+    """"Diabetes with retinopathy, neuropathy, or nephritis": known terms parted by commas alone, before an
+    "or" the grammar could not join them to, are items of the list the "or" ends, one apiece."""
+    if len(listed) != 1:
+        return listed
+    finding = _one(listed[0])
+    if isinstance(finding, Parsed) and finding.kind == "list" and len(finding.fields["parts"]) == 1:
+        finding = _one(finding.fields["parts"][0])
+    if not (isinstance(finding, Parsed) and finding.kind == "finding" and len(finding.fields["items"]) > 1
+            and set(finding.fields["conj"]) == {","} and not finding.fields.get("shared_head")):
+        return listed
+    return [Parsed("finding", {**finding.fields, "items": [item], "conj": []}, finding.start, finding.end) for item in finding.fields["items"]]
 
 
 def _plain_alternative(node: Node) -> bool:
