@@ -87,6 +87,7 @@ def parse_gold(text: str) -> list:
     t = re.sub(r"(?<![\d.,])(\d{1,3})\.(\d{3})(?=\s*(?:cells?|cels|elements|per|/)\s*(?:/\s*)?(?:µ|μ|u|mc|m|mm|l\b))", r"\1\2", text, flags=re.I)
     t = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", t)  # decimal comma
     t = t.replace("⁄", "/").replace("∕", "/")  # "110 mg⁄dL": a fraction or division slash
+    t = _compound_periods(t)
     t = t.replace("<U+2266>", "≤").replace("<U+2267>", "≥")  # Chia's text keeps "≦" and "≧" as their code points
     # Word's Symbol font: "³ 10.5g/dl", "£ 1" were "≥" and "≤" (read so by the library too)
     t = re.sub(r"(?<![^\s(\[:])[³£](?= ?\d)", lambda sign: "≥" if sign.group() == "³" else "≤", t)
@@ -106,6 +107,22 @@ def parse_gold(text: str) -> list:
     if len(bounds) == 2 and bounds[0][3] == "" and bounds[1][3]:  # "> 18 and < 90 years": the unit is written once
         bounds[0] = (*bounds[0][:3], bounds[1][3])
     return bounds
+
+
+_WEEKS_AND_DAYS = re.compile(r"\b(\d+)\s*(?:weeks?|wks?)\s*(?:and|\+)?\s*(\d)\s*days?\b", re.I)
+_YEARS_AND_MONTHS = re.compile(r"\b(\d+)\s*(?:years?|yrs?)\s*(?:and)?\s*(\d{1,2})\s*months?\b", re.I)
+
+
+def _compound_periods(t: str) -> str:
+    """"23 weeks and 6 days": one period, in days (and every other period of the text with it, so that a
+    range "between 20 weeks and 23 weeks and 6 days" keeps one unit)."""
+    if _WEEKS_AND_DAYS.search(t):
+        t = _WEEKS_AND_DAYS.sub(lambda m: f"{int(m.group(1)) * 7 + int(m.group(2))} days", t)
+        t = re.sub(r"\b(\d+)\s*(?:weeks?|wks?)\b", lambda m: f"{int(m.group(1)) * 7} days", t, flags=re.I)
+    if _YEARS_AND_MONTHS.search(t):
+        t = _YEARS_AND_MONTHS.sub(lambda m: f"{int(m.group(1)) * 12 + int(m.group(2))} months", t)
+        t = re.sub(r"\b(\d+)\s*(?:years?|yrs?)\b", lambda m: f"{int(m.group(1)) * 12} months", t, flags=re.I)
+    return t
 
 
 def _parse_bound(t: str):

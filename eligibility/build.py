@@ -1254,6 +1254,13 @@ class Builder:
                     self.problems.append((f"{text!r} read as {readings[0]:,.0f}: '.' separates thousands here, as "
                                           f"{number:g} is no value {analyte.name} takes", self.span(value)[0]))
                 number = readings[0]
+            if (analyte and unit in ("1 / L", "cells / L") and _within_usual_values(analyte, number, unit) is False
+                    and _within_usual_values(analyte, number, "1 / µL")):
+                # "platelet count <150,000/L", "ANC < 500/L": a µ the text lost (as it lost its ≥ signs); no count
+                # is that few per litre, and per microlitre is the one reading the analyte's values admit
+                self.problems.append((f"{text!r} read per µL: no {analyte.name} is {number:,g} per litre, the µ was lost",
+                                      self.span(value)[0]))
+                unit = "1 / µL"
             return Amount(number, unit, text)
         return Amount(number, self._bare_unit(number, analyte_id), text)
 
