@@ -268,7 +268,7 @@ def normalised(lexemes: list) -> list:
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
-                 _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _care_setting_named, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _treated_either_way, _of_any_kind, _nursing_restated, _compound_periods, _without_either_before_bounds, _but_before_a_bound, _without_completed,
+                 _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _care_setting_named, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _treated_either_way, _of_any_kind, _nursing_restated, _compound_periods, _objects_of_against, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_limit_named, _age_plus, _allergy_after_its_drug, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
                  _inclusive_signs_in_range, _untreated_as_none_prior):
@@ -503,6 +503,33 @@ def _compound_periods(lexemes: list) -> list:
             total = int(words[index]) * _PERIOD_PARTS[big, small] + int(words[index + 2 + skip])
             number = Lexeme(str(total), lexemes[index].start, lexemes[index + 2 + skip].end)
             return _compound_periods(lexemes[:index] + [number, lexemes[index + 3 + skip]] + lexemes[index + 4 + skip:])
+    return lexemes
+
+
+_OBJECT_LINKS = frozenset({"or", "and", "and/or", "/", ","})
+# one name apiece: the list ends where its last name does ("... against HPV or planned administration" goes on)
+_AFTER_OBJECTS = frozenset({".", ";", ":", "(", ")", "within", "in", "during", "for", "at", "prior", "before", "since", "therapy",
+                            "therapies", "treatment", "agents", "agent", "drugs", "antibodies", "inhibitors"})
+
+
+def _objects_of_against(lexemes: list) -> list:
+    """"Agents directed against EGFR and/or HER2", "interferon against HBV/HCV", "vaccination against HZ or
+    varicella": what follows "against" is what the agent targets, one name; read as a list, its last item
+    would be a finding of the patient's (HER2, HCV, varicella)."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index in range(len(words) - 3):
+        if words[index] != "against" or words[index + 2] not in _OBJECT_LINKS:
+            continue
+        end = index + 1
+        while end + 2 < len(words) and words[end + 1] in _OBJECT_LINKS and words[end + 2] not in _OBJECT_LINKS and (
+                words[end + 2].startswith("@") or re.fullmatch(r"[a-z][a-z0-9-]*", words[end + 2])) and (
+                end + 3 == len(words) or words[end + 3] in _OBJECT_LINKS or words[end + 3] in _AFTER_OBJECTS):
+            end += 2
+        if end == index + 1:
+            continue
+        name = "/".join(w.split(":", 1)[-1] if w.startswith("@") else w for w in words[index + 1:end + 1:2])
+        joined = Lexeme(name, lexemes[index + 1].start, lexemes[end].end)
+        return _objects_of_against(lexemes[:index + 1] + [joined] + lexemes[end + 1:])
     return lexemes
 
 
