@@ -1053,7 +1053,10 @@ def _parsers() -> dict[str, pp.ParserElement]:
     finding_tail = pp.ZeroOrMore(
         grade("grade") | duration("duration") |
         # "History of myocardial infarction, within the past 2 years": a comma sets the period off
-        pp.Opt(comma).suppress() + window("window") | remission_window("window") | washout("washout") | indication
+        # (not one a comma then opens "with ..." after: "Systemic treatment, within 14 days ..., with strong inhibitors of
+        # CYP3A" is the treatment the "with" names, dated)
+        window("window") | comma.suppress() + window("window") + ~pp.FollowedBy(pp.Regex(r", (?:with|including|such as)(?= )"))
+        | remission_window("window") | washout("washout") | indication
         # and "History of pancreatitis (acute or chronic)": both kinds, so the finding itself
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present",
               "( acute or chronic )", "( chronic or acute )", "( acute or chronic pancreatitis )", ", acute or chronic",

@@ -507,18 +507,21 @@ def _compound_periods(lexemes: list) -> list:
 
 
 _OBJECT_LINKS = frozenset({"or", "and", "and/or", "/", ","})
+_AGENT_WORDS = frozenset("inhibitor inhibitors antagonist antagonists agonist agonists blocker blockers antibody antibodies "
+                         "modulator modulators".split())
 # one name apiece: the list ends where its last name does ("... against HPV or planned administration" goes on)
 _AFTER_OBJECTS = frozenset({".", ";", ":", "(", ")", "within", "in", "during", "for", "at", "prior", "before", "since", "therapy",
                             "therapies", "treatment", "agents", "agent", "drugs", "antibodies", "inhibitors"})
 
 
 def _objects_of_against(lexemes: list) -> list:
-    """"Agents directed against EGFR and/or HER2", "interferon against HBV/HCV", "vaccination against HZ or
-    varicella": what follows "against" is what the agent targets, one name; read as a list, its last item
-    would be a finding of the patient's (HER2, HCV, varicella)."""
+    """"Agents directed against EGFR and/or HER2", "interferon against HBV/HCV", "an agent targeting EGFR or
+    HER2", "inhibitors of MEK or BRAF": what follows "against" is what the agent targets, one name; read as a
+    list, its last item would be a finding of the patient's (HER2, HCV, BRAF)."""
     words = [lexeme.g for lexeme in lexemes]
     for index in range(len(words) - 3):
-        if words[index] != "against" or words[index + 2] not in _OBJECT_LINKS:
+        if words[index + 2] not in _OBJECT_LINKS or not (
+                words[index] in ("against", "targeting") or words[index] in ("of", "to") and index and words[index - 1] in _AGENT_WORDS):
             continue
         end = index + 1
         while end + 2 < len(words) and words[end + 1] in _OBJECT_LINKS and words[end + 2] not in _OBJECT_LINKS and (
