@@ -81,6 +81,9 @@ IN_CLAUSE = r"(?:(?! or | and/or |(?<= )or |(?<= )and/or | [<>]=? | (?:unless|ex
 VISIT_NOTE = r"(?: \( (?:visit|v|day|week|study day) (?:- ?)?\d+[a-z]? \))?"
 
 
+_STATE_WORDS_ALONE = frozenset("treated untreated former going experiencing a an the being".split())
+
+
 def _norm_phrase(phrase: str) -> str:
     return " ".join(t.norm for t in tokenize(phrase))
 
@@ -1159,6 +1162,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
         pp.Regex(rf"{free_word_pattern}(?: (?:of the |of |to the |to |on )?{free_word_pattern}){{0,6}}")
         .add_parse_action(lambda t: t[0].split())
     ).set_name("free text")
+    # a state alone names nothing: "Previously treated or other known brain metastases", "a known"
+    free_text.add_condition(lambda t: not (len(t[0]) == 1 and t[0][0] in _STATE_WORDS_ALONE))
     free_intro = phrase(p["free_finding_intro"], "history of")
     # a qualifier before an introducer: "Uncontrolled foo disease" is not every foo disease
     free_prefix_word = bracketed_period | status("status*") | qualifier("pre_qualifiers*") | free_intro("intro*") | presence
