@@ -1744,7 +1744,7 @@ class Builder:
         # "Chronic or clinically relevant acute infections": a qualifier after the choice that contradicts one
         # of its kinds belongs to the other ("acute" is not shared with "chronic")
         kinds = [replace(finding, qualifiers=tuple(dict.fromkeys(
-                     [*(q for q in finding.qualifiers if not any(_OPPOSITE_QUALIFIERS.get(text_key(q)) == p for p in picked)), *picked])))
+                     [*(q for q in finding.qualifiers if _OPPOSITE_QUALIFIERS.get(text_key(q)) not in picked), *picked])))
                  for picked in itertools.product(*choices)]
         return kinds[0] if len(kinds) == 1 else AnyOf(tuple(kinds), span=finding.span)
 

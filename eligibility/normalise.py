@@ -536,7 +536,7 @@ def _objects_of_against(lexemes: list) -> list:
     return lexemes
 
 
-_NURSING_WORDS = frozenset({"nursing", "lactating", "breastfeeding", "breast-feeding", "feeding", "lactation", "breast feeding"})
+_NURSING_WORDS = frozenset({"nursing", "lactating", "breastfeeding", "breast-feeding", "feeding", "lactation"})
 
 
 def _nursing_restated(lexemes: list) -> list:
@@ -558,8 +558,9 @@ def _treated_either_way(lexemes: list) -> list:
     for index in range(1, len(words) - 3):
         if words[index:index + 3] in _EITHER_TREATED and words[index - 1] in (",", "(") and (
                 index + 3 == len(words) or words[index + 3] in (",", ")", ";", ".")):
+            # the bracket's closer goes with its opener, the second comma with the first
             closer = index + 3 < len(words) and (words[index + 3] == ")" or words[index - 1] == "," and words[index + 3] == ",")
-            return lexemes[:index - 1] + lexemes[index + 3 + closer:] if words[index - 1] == "(" or closer else lexemes[:index - 1] + lexemes[index + 3:]
+            return lexemes[:index - 1] + lexemes[index + 3 + closer:]
     return lexemes
 
 
