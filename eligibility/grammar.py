@@ -115,6 +115,9 @@ def _statuses_with_negation(r) -> list:
     """The statuses written, and those the negation itself says: "No active infection" is none now,
     not none ever; "No prior treatment with ..." none ever."""
     statuses = _all(r, "status")
+    if not statuses and "checked_at" in r and "window" not in r:
+        # "Present with STEMI at the time of entry or randomization": found then, so now, not ever
+        statuses = ["current"]
     said = " ".join(map(str, _all(r, "negation"))) if "negation" in r else ""
     if re.search(r"\b(?:active|current)\b", said):
         return [*statuses, "current"]
@@ -1089,7 +1092,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                    rf"(?: (?!(?:{boundary_pattern})(?: |$))\S+)+(?=(?: [,;.)])|$)")("relative*")
         # when it is found: at the screening the criterion is checked at ("Positive test for HIV at screening")
         | pp.Regex(r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?"
-                   r"(?: (?:or|and|and/or) (?:at )?(?:the )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?)?(?= |$)")
+                   r"(?: (?:or|and|and/or) (?:at )?(?:the )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?)?(?= |$)")("checked_at")
     )
     finding_prefix = bracketed_period | status("status*") | presence | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
