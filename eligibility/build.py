@@ -1256,11 +1256,10 @@ class Builder:
                 number = readings[0]
             if (analyte and unit in ("1 / L", "cells / L") and _within_usual_values(analyte, number, unit) is False
                     and _within_usual_values(analyte, number, "1 / µL")):
-                # "platelet count <150,000/L", "ANC < 500/L": a µ the text lost (as it lost its ≥ signs); no count
-                # is that few per litre, and per microlitre is the one reading the analyte's values admit
-                self.problems.append((f"{text!r} read per µL: no {analyte.name} is {number:,g} per litre, the µ was lost",
+                # "platelet count <150,000/L", "ANC < 500/L": per microlitre was surely meant (a µ the text lost), but
+                # the text says per litre; the reviewer is told, the threshold stays unread
+                self.problems.append((f"{text!r}: no {analyte.name} is {number:,g} per litre; was per µL meant (a µ lost)?",
                                       self.span(value)[0]))
-                unit = "1 / µL"
             return Amount(number, unit, text)
         return Amount(number, self._bare_unit(number, analyte_id), text)
 
