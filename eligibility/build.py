@@ -1254,12 +1254,6 @@ class Builder:
                     self.problems.append((f"{text!r} read as {readings[0]:,.0f}: '.' separates thousands here, as "
                                           f"{number:g} is no value {analyte.name} takes", self.span(value)[0]))
                 number = readings[0]
-            if (analyte and unit in ("1 / L", "cells / L") and _within_usual_values(analyte, number, unit) is False
-                    and _within_usual_values(analyte, number, "1 / µL")):
-                # "platelet count <150,000/L", "ANC < 500/L": per microlitre was surely meant (a µ the text lost), but
-                # the text says per litre; the reviewer is told, the threshold stays unread
-                self.problems.append((f"{text!r}: no {analyte.name} is {number:,g} per litre; was per µL meant (a µ lost)?",
-                                      self.span(value)[0]))
             return Amount(number, unit, text)
         return Amount(number, self._bare_unit(number, analyte_id), text)
 
@@ -1291,6 +1285,10 @@ class Builder:
         if analyte.kind == "score" or _within_usual_values(analyte, amount.value, amount.unit) is not False:
             return None
         message = f"{amount.render()} is far outside the values {analyte.name} takes: is its unit written wrong?"
+        if amount.unit in ("1 / L", "cells / L") and _within_usual_values(analyte, amount.value, "1 / µL"):
+            # "platelet count <150,000/L", "ANC < 500/L": per microlitre surely meant (a µ the text lost), but the text
+            # says per litre; the reviewer is told, the threshold stays unread
+            message += " Per µL, a µ lost?"
         self.problems.append((message, self.span(where)[0]))
         return message
 
@@ -1670,8 +1668,7 @@ class Builder:
             # (a requirement after the list, "active infection requiring IV antibiotics", binds every item still)
             own = index > 0 and self._qualified(item["qualifiers"])
             leading = [q for q in f.get("pre_qualifiers", ()) if not own or q in f.get("requirements", ())]
-            qualifiers = _dated(tuple(dict.fromkeys(" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",")
-                                                    for q in [*leading, *item["qualifiers"], *(() if own else shared)])), window)
+            qualifiers = _dated(tuple(dict.fromkeys(self._written(q) for q in [*leading, *item["qualifiers"], *(() if own else shared)])), window)
             other = self._other_than_studied(concept.id, f, p)
             nodes.append(self._at_most_grade(self._with_qualifier_choices(
                 Finding(concept.id, category, status, _without_other_words(qualifiers) if other else qualifiers, window,
@@ -1917,7 +1914,7 @@ class Builder:
             # "Secondary hypertension, severe hypertension, or malignant hypertension": a later name with
             # words of its own does not take those said before the first
             leading = () if index and self._qualified(words) else (f.get("qualifiers") or ())
-            leading = [" ".join(self._term_words(w) for w in q.split()).replace(" ,", ",") for q in leading]
+            leading = [self._written(q) for q in leading]
             qualifiers = _dated(tuple(dict.fromkeys([*leading, *modifiers])), window)
             if tag:  # a known term inside a list of unknown ones
                 concept = self.lexicon.concepts[tag.split(":", 1)[1]]
@@ -1975,6 +1972,10 @@ class Builder:
         words, suffixes = _finding_vocabulary()
         # an investigational product's code ("UCN-01", "DCC-2618") names a drug
         return word in words or word.endswith(suffixes) or bool(PRODUCT_CODE_WORD.fullmatch(word))
+
+    def _written(self, qualifier: str) -> str:
+        """A qualifier's words as a reader says them: "requiring @drug:anticoagulant" -> "requiring anticoagulant"."""
+        return " ".join(self._term_words(w) for w in qualifier.split()).replace(" ,", ",")
 
     def _term_words(self, word: str) -> str:
         return self._concept_words(word.split(":", 1)[1]) if word.startswith("@") else word

@@ -81,6 +81,10 @@ IN_CLAUSE = r"(?:(?! or | and/or |(?<= )or |(?<= )and/or | [<>]=? | (?:unless|ex
 VISIT_NOTE = r"(?: \( (?:visit|v|day|week|study day) (?:- ?)?\d+[a-z]? \))?"
 
 
+# when a finding or a value is checked: "at screening", "during the time of randomization visit"
+CHECKED_AT_POINT = r"(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?"
+CHECKED_AT = rf"(?:at|during) (?:the )?(?:time of )?{CHECKED_AT_POINT}"
+
 _STATE_WORDS_ALONE = frozenset("treated untreated former going experiencing a an the being".split())
 
 
@@ -1067,7 +1071,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         | tok("events", "event", "episodes", "diagnosed", "documented", "confirmed", "are present", "is present", "present",
               "( acute or chronic )", "( chronic or acute )", "( acute or chronic pancreatitis )", ", acute or chronic",
               "( controlled or uncontrolled )", "( uncontrolled or controlled )", "( symptomatic or asymptomatic )",
-              ", treated or untreated", "( treated or untreated )", ", treated or untreated ,")
+              ", treated or untreated")  # (set off on both sides, or in brackets, the normaliser drops it)
         # "(CTCAE v4)", "(NCI CTCAE version 4.03)": the grading system a grade is read on
         | pp.Regex(r"\( (?:nci )?(?:- )?(?:ctcae|common terminology criteria for adverse events)[^()]{0,30}? \)")
         # how it is assessed ("measurable disease per RECIST 1.1"): shown in the text, not a requirement of its own
@@ -1091,8 +1095,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
                    rf"|resulted|results|meets?|met|shows?|showed|fulfil\w*|satisf\w*|is not|are not)"
                    rf"(?: (?!(?:{boundary_pattern})(?: |$))\S+)+(?=(?: [,;.)])|$)")("relative*")
         # when it is found: at the screening the criterion is checked at ("Positive test for HIV at screening")
-        | pp.Regex(r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?"
-                   r"(?: (?:or|and|and/or) (?:at )?(?:the )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry|registration|inclusion)(?: visit)?)?(?= |$)")("checked_at")
+        | pp.Regex(rf"{CHECKED_AT}(?: (?:or|and|and/or) (?:at )?(?:the )?{CHECKED_AT_POINT})?(?= |$)")("checked_at")
     )
     finding_prefix = bracketed_period | status("status*") | presence | qualifier("pre_qualifiers*")
     # "Known or suspected", "History or symptoms of", "Current or chronic history of": one introducer
@@ -1690,9 +1693,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         clause | parenthesized | unknown,
         {"bracketed_examples": bracketed_examples + boundary,
          # "Uncontrolled hypertension (SBP > 180 mmHg or DBP > 100 mmHg) at randomization": when it is checked
-         "defined": parenthesized + pp.Opt(pp.Regex(
-             r"(?:at|during) (?:the )?(?:time of )?(?:screening|baseline|enrollment|enrolment|randomi[sz]ation|study entry|entry"
-             r"|registration|inclusion)(?: visit)?(?= |$)").suppress()) + boundary,
+         "defined": parenthesized + pp.Opt(pp.Regex(rf"{CHECKED_AT}(?= |$)").suppress()) + boundary,
          "bracketed_except": _tagged("unknown", bracketed_exception, lambda r: {}) + boundary},
         lambda kind, main, tail: {"label": main, "body": _first_parsed(tail).fields["inner"],
                                   "alternative": _first_parsed(tail).fields["alternative"]} if kind == "defined"

@@ -506,7 +506,6 @@ def _compound_periods(lexemes: list) -> list:
     return lexemes
 
 
-_OBJECT_LINKS = frozenset({"or", "and", "and/or", "/", ","})
 _AGENT_WORDS = frozenset("inhibitor inhibitors antagonist antagonists agonist agonists blocker blockers antibody antibodies "
                          "modulator modulators".split())
 # one name apiece: the list ends where its last name does ("... against HPV or planned administration" goes on)
@@ -520,13 +519,13 @@ def _objects_of_against(lexemes: list) -> list:
     list, its last item would be a finding of the patient's (HER2, HCV, BRAF)."""
     words = [lexeme.g for lexeme in lexemes]
     for index in range(len(words) - 3):
-        if words[index + 2] not in _OBJECT_LINKS or not (
+        if words[index + 2] not in _LIST_JOINS or not (
                 words[index] in ("against", "targeting") or words[index] in ("of", "to") and index and words[index - 1] in _AGENT_WORDS):
             continue
         end = index + 1
-        while end + 2 < len(words) and words[end + 1] in _OBJECT_LINKS and words[end + 2] not in _OBJECT_LINKS and (
+        while end + 2 < len(words) and words[end + 1] in _LIST_JOINS and words[end + 2] not in _LIST_JOINS and (
                 words[end + 2].startswith("@") or re.fullmatch(r"[a-z][a-z0-9-]*", words[end + 2])) and (
-                end + 3 == len(words) or words[end + 3] in _OBJECT_LINKS or words[end + 3] in _AFTER_OBJECTS):
+                end + 3 == len(words) or words[end + 3] in _LIST_JOINS or words[end + 3] in _AFTER_OBJECTS):
             end += 2
         if end == index + 1:
             continue
