@@ -1364,17 +1364,20 @@ def _parsers() -> dict[str, pp.ParserElement]:
         lambda t: _labs_of(t[0].fields["second"]) in (None, [], _labs_of(t[0].fields["first"])))
 
     # "Blood pressure > 140/90 mmHg": systolic and diastolic in one.
+    mmhg = tok("mmhg", "mm hg", "millimeters of mercury", "millimetres of mercury", "millimeter of mercury", "millimeter mercury")
     blood_pressure = _tagged(
         "blood_pressure",
         pp.ZeroOrMore(~tok("blood pressure") + lab_prefix) + pp.ZeroOrMore(qualifier) + tok("blood pressure", "bp", "arterial blood pressure", "arterial pressure", "arterial hypertension", "hypertension")
         + pp.ZeroOrMore(tok("(") + pp.Regex(r"[^)]*?(?= \))") + tok(")") | lab_filler) + pp.Opt(tok("defined as", "of", "with"))
         + (prefix_op("op") + number("systolic") + tok("/") + number("diastolic")
-           + pp.Opt(tok("mmhg", "mm hg", "millimeters of mercury", "millimetres of mercury", "millimeter of mercury", "millimeter mercury"))
+           + pp.Opt(mmhg)
            + pp.Opt(lpar + tok("mmhg", "mm hg") + rpar)
            # "blood pressure > 140 mm Hg systolic and/or > 90 mm Hg diastolic": each named after its value
            | prefix_op("op") + number("systolic") + tok("mmhg", "mm hg") + tok("systolic") + after_comma(("and/or", "or", "and"))("conj")
            + prefix_op("second_op") + number("diastolic") + tok("mmhg", "mm hg") + tok("diastolic"))
-        + pp.Opt(lab_context("context")),
+        + pp.Opt(lab_context("context"))
+        # "Hypertensive (>160/100 mmHg)": a pair of values in mmHg is a blood pressure, named or not
+        | prefix_op("op") + number("systolic") + tok("/") + number("diastolic") + mmhg + pp.Opt(lab_context("context")),
         lambda r: {"op": r["op"], "systolic": r["systolic"], "diastolic": r["diastolic"], "second_op": _named(r, "second_op"),
                    "conj": _named(r, "conj")},
     )

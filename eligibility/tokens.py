@@ -269,7 +269,7 @@ def _comparator_spellings() -> dict[tuple[str, ...], str]:
         for word in words:
             for form in (f"{word} than or equal to", f"{word} than or equal", f"{word} or equal to", f"{word} or equal than",
                          f"equal to or {word} than", f"equal or {word} than", f"{word} than / equal to", f"{word} than or equals",
-                         f"equal or {word} to", f"equal to or {word} to"):
+                         f"equal or {word} to", f"equal to or {word} to", f"{word} than equal to"):
                 spellings[tuple(form.split())] = symbol
             # "greater than >5", "less than ≤ 2": the sign written after its words says it twice
             spellings[(word, "than", symbol[0])] = symbol[0]

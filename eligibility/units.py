@@ -32,9 +32,15 @@ def _aliases() -> dict[str, str]:
     return data_json("unit_aliases.json")["aliases"]
 
 
+@lru_cache(maxsize=4096)
+def parsed_unit(expression: str):
+    """pint's reading of a unit expression, read once: a corpus repeats a few hundred units, and pint
+    parses each anew (most of a simple threshold's compile time was spent there)."""
+    return registry().parse_expression(expression)
+
+
 def quantity(value: float, unit: str) -> pint.Quantity:
-    ureg = registry()
-    return value * ureg.parse_expression(unit) if unit else ureg.Quantity(value, "dimensionless")
+    return value * parsed_unit(unit) if unit else registry().Quantity(value, "dimensionless")
 
 
 SPELLED_UNITS = (("millimeters of mercury", "mmhg"), ("millimetres of mercury", "mmhg"), ("millimeter of mercury", "mmhg"),
@@ -114,14 +120,14 @@ def unit_from_tokens(tokens: tuple[str, ...], as_written: str = "") -> str:
         i += 1
     expression = " * ".join(parts) if parts else "dimensionless"
     try:
-        registry().parse_expression(expression)
+        parsed_unit(expression)
     except Exception as error:  # pint raises several unrelated types for bad input
         raise UnitError(f"cannot read unit {' '.join(tokens)!r}: {error}") from None
     return _pretty(factor, expression)
 
 
 def _pretty(factor: float, expression: str) -> str:
-    unit = registry().parse_expression(expression)
+    unit = parsed_unit(expression)
     unit_text = f"{unit.units:~}" if not isinstance(unit, (int, float)) else ""
     unit_text = re.sub(r"(?<![a-zA-Z])([µumdnpf]?)l\b", lambda m: m.group(1) + "L", unit_text)
     unit_text = re.sub(r"\ba\b", "year", unit_text)  # pint's symbol for the year
@@ -170,7 +176,7 @@ def convert(q: pint.Quantity, unit: str | pint.Unit, molar_mass: float | None = 
     """`q` in `unit`, using the analyte's molar mass and valence when the dimensions need them, and its
     `scales` between units whose values are not proportional (HbA1c's IFCC mmol/mol and NGSP %)."""
     ureg = registry()
-    target = ureg.parse_expression(unit) if isinstance(unit, str) else unit
+    target = parsed_unit(unit) if isinstance(unit, str) else unit
     on_scale = _on_a_scale(q, target, scales)
     if on_scale is not None:
         return on_scale
@@ -181,7 +187,7 @@ def convert(q: pint.Quantity, unit: str | pint.Unit, molar_mass: float | None = 
     contexts, params = [], {}
     if molar_mass:
         contexts.append("chemistry")
-        params["mw"] = molar_mass * ureg.parse_expression("g/mol")
+        params["mw"] = molar_mass * parsed_unit("g/mol")
     if valence:
         contexts.append("ionic")
         params["valence"] = valence
@@ -291,7 +297,7 @@ def from_ucum(code: str) -> str:
         operator = "*"
     result = " ".join(expression)
     try:
-        registry().parse_expression(result)
+        parsed_unit(result)
     except Exception as error:
         raise UnitError(f"cannot read UCUM unit {code!r}: {error}") from None
     return result
