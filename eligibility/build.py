@@ -1079,7 +1079,15 @@ class Builder:
             if label_parsed.kind != "unknown" and self._bracket_may_relax(body_parsed, body):
                 return Review(self.source(p), "conditional", hints=(self._resolve(self.visit(label_parsed)),), span=self.span(p))
             if label_parsed.kind != "unknown" and all_review(body):
-                return AllOf((self._resolve(self.visit(label_parsed)), body), span=self.span(p))
+                label = self._resolve(self.visit(label_parsed))
+                if isinstance(label, Not) and not any(lexeme.g.startswith("@lab:") or lexeme.g in ("blood", "bp")
+                                                      for lexeme in self._lexemes_in(self.span(body_parsed))):
+                    # "No prior radiotherapy (> 25% of bone marrow)": the bracket narrows what is denied; beside
+                    # the denial it would refuse every patient ever irradiated. One naming a measure may define
+                    # the finding ("No uncontrolled hypertension (BP > 160/110 mmHg)"), which a record without
+                    # the finding would not deny
+                    return Not(AllOf((label.item, body), span=self.span(p)), span=self.span(p))
+                return AllOf((label, body), span=self.span(p))
             if label_parsed.kind in (*_THRESHOLD_KINDS, "double_cmp", "scale_set"):
                 # a measurement is not defined by its bracket: "eGFR < 30 (measured within 1 month)" and
                 # "Hb ≥ 9 g/dL (transfusion allowed)" keep the threshold, the bracket joins it
