@@ -19,6 +19,7 @@ from .criteria import GROUP_ANY, GROUP_COUNT, KINDS_LISTED, count_required
 from .errors import UnitError
 from .grammar import Parsed
 from .lexicon import Lexeme, formula_names, formula_word, formula_words, get_lexicon, text_key
+from .normalise_measures import NUMBER_START
 from .nodes import (ROMAN_VALUES, STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf,
                     Review, Sex, Window)
 from .statements import leaves_a_toxicity, no_treatment_toxicity, statement
@@ -1131,7 +1132,7 @@ class Builder:
             # patients, not a heading; read as one, it would be dropped
             start, end = self.span(p)
             return AllOf((Review(label_text, "not_understood", span=(start, start + len(label_text))), body), span=self.span(p))
-        if (label_parsed is None or label_parsed.kind == "unknown") and _SIGNED_NUMBER.search(label_text):
+        if (label_parsed is None or label_parsed.kind == "unknown") and (_SIGNED_NUMBER.search(label_text) or self._measure_and_number_in(p)):
             # "Average QT interval using Fridericia's formulas (QTcF) < 450 msec (...)": an unread requirement
             # before the bracket, not a label; shown as one, it would be dropped
             if self.criterion_kind == "exclusion" or all_review(body) or not _is_measurement(body):
@@ -1142,6 +1143,14 @@ class Builder:
         if confirmed is not None:
             return confirmed
         return Defined(label_text, body, span=self.span(p))
+
+    def _measure_and_number_in(self, p: Parsed) -> bool:
+        """"SpO2 93% (on room air or supplemental oxygen)": a measure and a number before the bracket, the
+        comparison between them lost; what the bracket says does not define it."""
+        body_start = self.span(_one(p.fields["body"]))[0] if isinstance(_one(p.fields.get("body")), Parsed) else self.span(p)[1]
+        words = [lexeme.g for lexeme in self._lexemes_in((self.span(p)[0], body_start))]
+        measure = next((i for i, word in enumerate(words) if word.startswith("@lab:")), None)
+        return measure is not None and any(NUMBER_START.match(word) for word in words[measure + 1:])
 
     def _item_measured_by(self, label_parsed: Parsed | None, body: Node) -> Node | None:
         """"Active infection or bradycardia < 50 bpm": the threshold measures the last finding named, not
@@ -2026,6 +2035,11 @@ class Builder:
         if op == "=":
             self.problems.append(("'=' on a measured value; the source may have lost a ≥ or ≤", span[0]))
             return Review(self.source(p), "ambiguous_comparator", span=span)
+        if float(p.fields["systolic"]) <= float(p.fields["diastolic"]):
+            # "hypertension (>85/135 mmHg)": the pair written the wrong way round; read in order, a systolic
+            # pressure over 85 would take in nearly everyone
+            self.problems.append(("a blood pressure whose systolic value is not above its diastolic one", span[0]))
+            return Review(self.source(p), "not_understood", span=span)
         second_op = _one(p.fields["second_op"]) if p.fields.get("second_op") else op
         pair = (Compare("sbp", op, Amount(float(p.fields["systolic"]), "mmHg", p.fields["systolic"]), span=span),
                 Compare("dbp", second_op, Amount(float(p.fields["diastolic"]), "mmHg", p.fields["diastolic"]), span=span))
