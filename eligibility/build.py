@@ -1149,8 +1149,13 @@ class Builder:
         comparison between them lost; what the bracket says does not define it."""
         body_start = self.span(_one(p.fields["body"]))[0] if isinstance(_one(p.fields.get("body")), Parsed) else self.span(p)[1]
         words = [lexeme.g for lexeme in self._lexemes_in((self.span(p)[0], body_start))]
-        measure = next((i for i, word in enumerate(words) if word.startswith("@lab:")), None)
-        return measure is not None and any(NUMBER_START.match(word) for word in words[measure + 1:])
+        for measure, word in enumerate(words):
+            if word.startswith("@lab:"):
+                near = words[measure + 1:measure + 5]  # "SpO2 93%", "CrCl 60 ml/min"; not "... within 6 months"
+                number = next((i for i, word in enumerate(near) if NUMBER_START.match(word)), None)
+                if number is not None and not _PERIOD_OPENINGS.intersection(near[:number]):
+                    return True
+        return False
 
     def _item_measured_by(self, label_parsed: Parsed | None, body: Node) -> Node | None:
         """"Active infection or bradycardia < 50 bpm": the threshold measures the last finding named, not
@@ -2452,6 +2457,7 @@ _WHICHEVER_LONGER = re.compile(r"\s*[(,]?\s*(?:whichever|whatever)\s+(?:(?:is|wa
 _HALF_LIVES = re.compile(r"\bhalf\s*-?\s*li(?:ves?|fe)\b", re.I)
 _EXCLUDED_WORD = re.compile(r"\b(?:exclud\w*|ineligible|not eligible)\b", re.I)
 _BOUND_OF_ITS_OWN = re.compile(r"(?:[<>≤≥]=?|=<|=>|\bgrades?)\s*\d|\b(?:greater|more|higher|less|lower)\s+than\b", re.I)
+_PERIOD_OPENINGS = frozenset("within in during for over since prior before after".split())
 _SIGNED_NUMBER = re.compile(r"(?:[<>≤≥]=?|=>|=<)\s*[-+]?\d")
 _SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
 _BARE_BOUND = re.compile(r"\(?\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>|up\s+to|(?:less|greater|more|lower|higher)\s+than|below|above|under|over)\s*\d", re.I)

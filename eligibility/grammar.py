@@ -1062,6 +1062,8 @@ def _parsers() -> dict[str, pp.ParserElement]:
     requirement_words = rf"(?:(?!(?:{boundary_pattern}|within|in|during|prior|before|since|at|for|that|which|who|will|\d\S*)(?: |$))\S+(?: |$))+"
     finding_tail = pp.ZeroOrMore(
         grade("grade") | duration("duration") |
+        # "Neuropathy, grade 2 or greater": a comma sets the grade off (not "..., grade 3 hypertension", a finding's)
+        comma.suppress() + grade("grade") + ~pp.FollowedBy(pp.Regex(r"(?:\S+ ){0,2}@\w+:")) |
         # "History of myocardial infarction, within the past 2 years": a comma sets the period off
         # (not one a comma then opens "with ..." after: "Systemic treatment, within 14 days ..., with strong inhibitors of
         # CYP3A" is the treatment the "with" names, dated)
