@@ -1266,6 +1266,10 @@ class Builder:
                 # "Absolute neutrophil count <1500 mm3": a count per volume whose "/" was dropped
                 self.problems.append((f"{text!r} read as a count per {unit} (a volume cannot bound a count)", self.span(value)[0]))
                 unit = f"1 / {unit}"
+            if analyte and compatible(analyte.unit, "1 / L") and tokens == ("k",):
+                # "Platelets ≥ 100K": thousands per µL, as counts are reported where "K" stands alone
+                self.problems.append((f"{text!r} read as thousands per µL", self.span(value)[0]))
+                unit = "1e3 / µL"
             if re.match(r"\d{1,3}\.\d{3}(?!\d)", text) and compatible(unit, "1 / L"):
                 # "100.000/µl" is 100,000 written with a European separator, or 100: never guess which, but
                 # where the analyte's usual values admit one reading only, that is the one meant
