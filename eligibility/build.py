@@ -196,6 +196,10 @@ class Builder:
                 # "Patients with heart failure, aged 65 years or older": the age says which patients, no
                 # alternative that would exclude everyone over 65
                 return AllOf(items)
+            per_sex = _per_sex(items) if self.criterion_kind == "inclusion" else None
+            if per_sex:
+                # "Male, 35-80 years; female, postmenopausal": each sex's own requirements, not both sexes at once
+                return AnyOf(tuple(group[0] if len(group) == 1 else AllOf(group) for group in per_sex))
             return AllOf(items) if self.criterion_kind == "inclusion" else AnyOf(items)
         return value
 
@@ -3044,6 +3048,22 @@ def alternative_thresholds(rule: Node, lexemes: list[Lexeme]) -> bool:
 
 
 _POPULATION = re.compile(r"\b(?:for|if|in|with|cohorts?|arms?|parts?|groups?|patients|subjects|participants|those|who)\b", re.I)
+
+
+def _per_sex(items: tuple[Node, ...]) -> list[tuple[Node, ...]] | None:
+    """The items in groups, each opened by one sex and no two by the same one; None when they are not so."""
+    groups: list[list[Node]] = []
+    sexes: list[str] = []
+    for item in items:
+        first = item.items[0] if isinstance(item, AllOf) and item.items else item
+        if isinstance(first, Sex) and len(first.values) == 1:
+            groups.append([item])
+            sexes.append(first.values[0])
+        elif groups and not any(isinstance(n, Sex) for n in item.walk()):
+            groups[-1].append(item)
+        else:
+            return None
+    return [tuple(group) for group in groups] if len(groups) > 1 and len(set(sexes)) == len(sexes) else None
 
 
 def _analytes_within(node: Node, lexemes: list[Lexeme]) -> set[str]:
