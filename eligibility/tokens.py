@@ -88,7 +88,12 @@ def _normalise(text: str) -> str:
     norm = norm.replace("µ", "u").replace("μ", "u").replace("’", "'").replace("β", "beta")  # "β-blockers" are beta-blockers
     if _THOUSANDS.fullmatch(norm):
         norm = norm.replace(",", "")
+    if _SUBSCRIPT.fullmatch(norm):  # "FEV_1", "pO_2": a subscript written as in TeX
+        norm = norm.replace("_", "")
     return _SYMBOLS.get(norm, norm)
+
+
+_SUBSCRIPT = re.compile(r"[a-z]{1,6}_\d")
 
 
 def _split(text: str, offset: int) -> list[Token]:

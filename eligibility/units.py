@@ -45,7 +45,7 @@ def quantity(value: float, unit: str) -> pint.Quantity:
 
 SPELLED_UNITS = (("millimeters of mercury", "mmhg"), ("millimetres of mercury", "mmhg"), ("millimeter of mercury", "mmhg"),
                   ("millimeter mercury", "mmhg"), ("mm hg", "mmhg"),
-                  ("cm of water", "cmh2o"), ("cm h2o", "cmh2o"), ("cm h20", "cmh2o"), ("square meters", "m2"), ("square metres", "m2"),
+                  ("cm of water", "cmh2o"), ("cm h2o", "cmh2o"), ("cm h20", "cmh2o"), ("square meters", "m2"), ("square metres", "m2"), ("squared meter", "m2"), ("squared metre", "m2"),
                   ("square meter", "m2"), ("square metre", "m2"), ("cubic millimeters", "mm3"), ("cubic millimetres", "mm3"),
                   ("cubic millimeter", "mm3"), ("cubic millimetre", "mm3"), ("cubic mm", "mm3"), ("cu mm", "mm3"),
                   ("mg %", "mg / dl"), ("pack - years", "pkyr"), ("pack - year", "pkyr"), ("pack years", "pkyr"), ("pack year", "pkyr"),
