@@ -582,7 +582,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
         # "... prior to start of treatment", "before the first dose of study drug"
         rf"|(?:prior to|before) (?:the )?(?:(?:start|initiation|beginning) of (?:the )?(?:study )?(?:treatment|therapy|drug|medication|dosing)"
         rf"|first (?:dose|administration|infusion)(?: of (?:the )?(?:study |investigational )?(?:drug|treatment|medication|therapy|product))?"
-        rf"|(?:study )?(?:treatment|therapy|drug) (?:start|initiation)|dosing|day 1)\b"
+        rf"|(?:study )?(?:treatment|therapy|drug) (?:start|initiation)|dosing|day 1|study start|start of (?:the |this )?(?:study|trial))\b"
         # an age's date: "19 years or older on screening", "aged 20 years or older at informed consent"
         rf"|on (?:(?:the )?(?:day|date) of )?(?:screening|enrol?lment|randomi[sz]ation|entry|study entry|inclusion|(?:@proc:)?surgery|admission"
         rf"|(?:(?:signing |giving |providing )(?:of )?)?(?:the )?(?:written )?(?:informed )?consent(?: form)?"
