@@ -1389,12 +1389,17 @@ class Builder:
             # than 29 days old", "living with children under 3 years old"
             opens = not self.text[:self.span(p)[0]].strip() and self.source(p).lower().startswith(words)
             if opens and (_PATIENT_NOUNS.fullmatch(words) and self._is_time(p)
-                          or p.fields.get("age_words") and _PERSON_NOUNS.fullmatch(words)):
+                          or p.fields.get("age_words") and _PERSON_NOUNS.fullmatch(words)
+                          # "Patients under 18", "Women over 40": only an age is a bare number a person is under
+                          or _PERSON_NOUNS.fullmatch(words) and _BARE_AGE_BOUND.search(self.source(p))):
                 return ["age"]
             # "Elevated VWF antigen levels > 150%": the judgement is the comparison's, not the variable's name
             words = _JUDGEMENT_LEAD.sub("", words) or words
             return ["text:" + text_key(words)]
         labs = list(p.fields.get("labs") or [])
+        if (not labs and not _unit_word(p) and _BARE_AGE_BOUND.search(self.source(p))
+                and _PERSON_NOUNS.fullmatch(self.text[:self.span(p)[0]].strip().lower())):
+            return ["age"]  # "Patients under 18": the persons the criterion opens with are under that age
         if not labs and (p.fields.get("age_words") or self._is_years(p)):
             if not self._is_years(p) and self.text[:self.span(p)[0]].strip():
                 return []  # "infection (≤ 26 weeks old)", "ulcer area ..., and more than 4 weeks old": not whose age
@@ -2438,6 +2443,7 @@ _PATIENT_NOUNS = re.compile(
 _PERSON_NOUNS = re.compile(
     rf"(?:(?!(?:of|in|with|history|family|whose|their|from|for|to)\b)\S+ )*(?:{_PATIENT_NOUNS.pattern}|you|adults?|(?:out|in)?patients?|subjects?|participants?|volunteers?"
     r"|individuals?|persons?|people|m[ae]n|wom[ae]n|males?|females?|recipients?|minors?|candidates?)")
+_BARE_AGE_BOUND = re.compile(r"\b(?:under|over|older than|younger than)\s+(?:the\s+age\s+of\s+)?\d{1,2}\s*$", re.I)
 _TIME_UNIT_WORDS = {"year", "years", "yr", "yrs", "y", "month", "months", "mo", "week", "weeks", "wk", "wks", "day", "days"}
 
 
