@@ -531,6 +531,9 @@ def _parsers() -> dict[str, pp.ParserElement]:
          "at signing the informed consent form", "at signing the icf", "at signing icf", "at the time of signing informed consent",
          "at the time of signing the informed consent", "at the time of signing the informed consent form", "at the time of signing the icf",
          "at the time of consent", "at consent",
+         # "Most recent systolic blood pressure prior to enrollment < 110 mmHg": the last value before it
+         *(f"{before} {event}" for before in ("prior to", "before") for event in (
+             "enrollment", "enrolment", "randomization", "randomisation", "registration", "inclusion", "study entry")),
          "cockcroft - gault", "(", ")", "-", "who criteria", "criteria", "total score", "at rest", "in ambient air",
          "at rest in ambient air", "on room air", "in room air", "on ambient air", "at room air", "by pulse oximetry",
          "of the patient", "of the subject", "of the participant", "averaging", "average", "mean", "fasting", "fasted", "non - fasting",
