@@ -1393,6 +1393,8 @@ class Builder:
                           # "Patients under 18", "Women over 40": only an age is a bare number a person is under
                           or _PERSON_NOUNS.fullmatch(words) and _BARE_AGE_BOUND.search(self.source(p))):
                 return ["age"]
+            if words in ("rate", "ventricular rate", "ventricular response rate") and _counts_beats(p):
+                return ["heart_rate"]  # "(rate > 120 bpm)": beats are the heart's
             # "Elevated VWF antigen levels > 150%": the judgement is the comparison's, not the variable's name
             words = _JUDGEMENT_LEAD.sub("", words) or words
             return ["text:" + text_key(words)]
@@ -2445,6 +2447,12 @@ _PERSON_NOUNS = re.compile(
     r"|individuals?|persons?|people|m[ae]n|wom[ae]n|males?|females?|recipients?|minors?|candidates?)")
 _BARE_AGE_BOUND = re.compile(r"\b(?:under|over|older than|younger than)\s+(?:the\s+age\s+of\s+)?\d{1,2}\s*$", re.I)
 _TIME_UNIT_WORDS = {"year", "years", "yr", "yrs", "y", "month", "months", "mo", "week", "weeks", "wk", "wks", "day", "days"}
+
+
+def _counts_beats(p: Parsed) -> bool:
+    value = _one(p.fields.get("value") or p.fields.get("high"))
+    units = value.fields.get("unit") if isinstance(value, Parsed) else None
+    return bool(units) and any(unit in ("bpm", "beats", "beat", "b/min") for unit in units)
 
 
 def _unit_word(p: Parsed) -> str | None:
