@@ -2449,16 +2449,19 @@ _BARE_AGE_BOUND = re.compile(r"\b(?:under|over|older than|younger than)\s+(?:the
 _TIME_UNIT_WORDS = {"year", "years", "yr", "yrs", "y", "month", "months", "mo", "week", "weeks", "wk", "wks", "day", "days"}
 
 
-def _counts_beats(p: Parsed) -> bool:
+def _unit_words(p: Parsed) -> list[str]:
+    """The words of the unit of a comparison's value ("beats", "per", "minute")."""
     value = _one(p.fields.get("value") or p.fields.get("high"))
-    units = value.fields.get("unit") if isinstance(value, Parsed) else None
-    return bool(units) and any(unit in ("bpm", "beats", "beat", "b/min") for unit in units)
+    return list(value.fields.get("unit") or ()) if isinstance(value, Parsed) else []
+
+
+def _counts_beats(p: Parsed) -> bool:
+    return any(unit in ("bpm", "beats", "beat", "b/min") for unit in _unit_words(p))
 
 
 def _unit_word(p: Parsed) -> str | None:
     """The last word of the unit of a comparison's value ("years" in "18 years")."""
-    value = _one(p.fields.get("value") or p.fields.get("high"))
-    units = value.fields.get("unit") if isinstance(value, Parsed) else None
+    units = _unit_words(p)
     return units[-1] if units else None
 
 

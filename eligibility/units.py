@@ -35,7 +35,8 @@ def _aliases() -> dict[str, str]:
 @lru_cache(maxsize=4096)
 def parsed_unit(expression: str):
     """pint's reading of a unit expression, read once: a corpus repeats a few hundred units, and pint
-    parses each anew (most of a simple threshold's compile time was spent there)."""
+    parses each anew (a quarter of a simple threshold's compile time went there). Shared: never changed
+    in place."""
     return registry().parse_expression(expression)
 
 
