@@ -893,6 +893,8 @@ _JUDGEMENT_CLAUSE = re.compile(rf"(?:(?:which|that|who|and|if)\s*,?\s*)?(?:{_JUD
 
 
 _GENERIC_PROCEDURES = frozenset({"surgery", "radiotherapy", "biopsy"})
+# "(> 25% of bone marrow)": how much of it, which names no site
+_SHARE_OPENING = re.compile(r"\s*(?:[<>≤≥]=?|more than|greater than|less than|at least|over|above|in excess of)\s*\d[\d.]*\s*%", re.I)
 _PURPOSE = re.compile(rf"(?:{'|'.join(sorted(PURPOSE_OPENINGS))})\s", re.I)
 _FOR_THE_DISEASE = re.compile(r"\bfor\s+(?:this|the|their|his|her|that)\s+(?:\w+\s+)?(?:cancer|disease|tumou?r|malignancy|condition|indication)\b", re.I)
 
@@ -905,7 +907,7 @@ def _sites_unsaid(node: Node, for_the_disease: bool) -> Node:
         return node
     items = tuple(_sites_unsaid(item, for_the_disease) for item in node.items)
     # an unread purpose ("for metastatic disease", "in the adjuvant setting") names no site
-    sited = for_the_disease or any(isinstance(n, Review) and not _PURPOSE.match(n.text)
+    sited = for_the_disease or any(isinstance(n, Review) and not _PURPOSE.match(n.text) and not _SHARE_OPENING.match(n.text)
                                    or isinstance(n, Finding) and (n.category == "condition" or n.concept.startswith("text:"))
                                    for n in items)
     if sited:

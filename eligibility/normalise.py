@@ -271,7 +271,7 @@ def normalised(lexemes: list) -> list:
                  _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _care_setting_named, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _treated_either_way, _of_any_kind, _nursing_restated, _compound_periods, _objects_of_against, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_limit_named, _age_plus, _allergy_after_its_drug, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
-                 _inclusive_signs_in_range, _untreated_as_none_prior):
+                 _inclusive_signs_in_range, _untreated_as_none_prior, _marrow_share_bracketed):
         lexemes = step(lexemes)
     return lexemes
 
@@ -1944,3 +1944,33 @@ def _modifier_comma_dropped(lexemes: list) -> list:
     elif len(commas) > 1 and words[index] in ("or", "and", "and/or"):
         return lexemes  # "Active, chronic, or recurrent infection"
     return [lexeme for position, lexeme in enumerate(lexemes) if position not in commas]
+
+
+# "radiotherapy to > 25% of the bone marrow", "radiation involving more than 30% of marrow-bearing areas"
+_MARROW_SHARE = re.compile(
+    r"(?<=@proc:radiotherapy )(?:treatment )?(?:to|involving|that included|including|of|for) (?:up to )?(?P<share>(?:[<>]=?|more than|greater than|less than|at least|over|above|in excess of) \d+(?:\.\d+)? %) "
+    r"of (?:the |his or her |their |the patient ' s )?(?:functioning |functional |active |hematopoietic |haematopoietic |total )?"
+    r"(?:bone )?marrow(?: (?:- )?(?:bearing|containing|producing|forming)(?: (?:areas?|bones?|sites?|regions?))?"
+    r"| (?:areas?|reserve|cavity|capacity|volume))?(?= |$)")
+
+
+def _marrow_share_bracketed(lexemes: list) -> list:
+    """"Prior radiotherapy to > 25% of the bone marrow": how much marrow it took in, which no record
+    says: a bracket beside the exposure, for review, as "(> 25% of bone marrow)" is (an exposure the
+    patient never had settles it)."""
+    words = [lexeme.g for lexeme in lexemes]
+    if "marrow" not in words or "@proc:radiotherapy" not in words:
+        return lexemes
+    joined = " ".join(words)
+    said = _MARROW_SHARE.search(joined)
+    if said is None:
+        return lexemes
+    first = len(joined[:said.start()].split())
+    last = first + len(said.group(0).split())
+    opened = replace(lexemes[first], g="(", end=lexemes[first].start)
+    closed = replace(lexemes[last - 1], g=")", start=lexemes[last - 1].end)
+    share_first = len(joined[:said.start("share")].split())
+    share = lexemes[share_first:share_first + len(said.group("share").split())]
+    inside = [*share, replace(share[-1], g="of"), replace(share[-1], g="bone"), replace(lexemes[last - 1], g="marrow")]
+    return lexemes[:first] + [opened, *inside, closed] + lexemes[last:]
+
