@@ -196,10 +196,6 @@ class Builder:
                 # "Patients with heart failure, aged 65 years or older": the age says which patients, no
                 # alternative that would exclude everyone over 65
                 return AllOf(items)
-            per_sex = _per_sex(items) if self.criterion_kind == "inclusion" else None
-            if per_sex:
-                # "Male, 35-80 years; female, postmenopausal": each sex's own requirements, not both sexes at once
-                return AnyOf(tuple(group[0] if len(group) == 1 else AllOf(group) for group in per_sex))
             return AllOf(items) if self.criterion_kind == "inclusion" else AnyOf(items)
         return value
 
@@ -1390,8 +1386,7 @@ class Builder:
             opens = not self.text[:self.span(p)[0]].strip() and self.source(p).lower().startswith(words)
             if opens and (_PATIENT_NOUNS.fullmatch(words) and self._is_time(p)
                           or p.fields.get("age_words") and _PERSON_NOUNS.fullmatch(words)
-                          # "Patients under 18", "Women over 40": only an age is a bare number a person is under
-                          or _PERSON_NOUNS.fullmatch(words) and _BARE_AGE_BOUND.search(self.source(p))):
+                          or self._bare_age_of(words, p)):
                 return ["age"]
             if words in ("rate", "ventricular rate", "ventricular response rate") and _counts_beats(p):
                 return ["heart_rate"]  # "(rate > 120 bpm)": beats are the heart's
@@ -1399,9 +1394,8 @@ class Builder:
             words = _JUDGEMENT_LEAD.sub("", words) or words
             return ["text:" + text_key(words)]
         labs = list(p.fields.get("labs") or [])
-        if (not labs and not _unit_word(p) and _BARE_AGE_BOUND.search(self.source(p))
-                and _PERSON_NOUNS.fullmatch(self.text[:self.span(p)[0]].strip().lower())):
-            return ["age"]  # "Patients under 18": the persons the criterion opens with are under that age
+        if not labs and self._bare_age_of(self.text[:self.span(p)[0]].strip().lower(), p):
+            return ["age"]  # the persons the criterion opens with, before the bound
         if not labs and (p.fields.get("age_words") or self._is_years(p)):
             if not self._is_years(p) and self.text[:self.span(p)[0]].strip():
                 return []  # "infection (≤ 26 weeks old)", "ulcer area ..., and more than 4 weeks old": not whose age
@@ -1444,6 +1438,11 @@ class Builder:
     def _is_score(self, variable: str) -> bool:
         analyte = self.lexicon.analytes.get(variable)
         return analyte is not None and analyte.kind == "score"
+
+    def _bare_age_of(self, persons: str, p: Parsed) -> bool:
+        """"Patients under 18", "Women over 40": only an age is a bare number persons are under or over
+        (the bound ends the comparison, so no unit follows it)."""
+        return bool(_PERSON_NOUNS.fullmatch(persons) and _BARE_AGE_BOUND.search(self.source(p)))
 
     def _is_time(self, p: Parsed) -> bool:
         return _unit_word(p) in _TIME_UNIT_WORDS
@@ -3065,22 +3064,6 @@ def alternative_thresholds(rule: Node, lexemes: list[Lexeme]) -> bool:
 
 
 _POPULATION = re.compile(r"\b(?:for|if|in|with|cohorts?|arms?|parts?|groups?|patients|subjects|participants|those|who)\b", re.I)
-
-
-def _per_sex(items: tuple[Node, ...]) -> list[tuple[Node, ...]] | None:
-    """The items in groups, each opened by one sex and no two by the same one; None when they are not so."""
-    groups: list[list[Node]] = []
-    sexes: list[str] = []
-    for item in items:
-        first = item.items[0] if isinstance(item, AllOf) and item.items else item
-        if isinstance(first, Sex) and len(first.values) == 1:
-            groups.append([item])
-            sexes.append(first.values[0])
-        elif groups and not any(isinstance(n, Sex) for n in item.walk()):
-            groups[-1].append(item)
-        else:
-            return None
-    return [tuple(group) for group in groups] if len(groups) > 1 and len(set(sexes)) == len(sexes) else None
 
 
 def _analytes_within(node: Node, lexemes: list[Lexeme]) -> set[str]:

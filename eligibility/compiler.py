@@ -925,23 +925,47 @@ def _groups_of_each_sex(node: Node, clean: str) -> Node:
     node = node.with_children(lambda child: _groups_of_each_sex(child, clean))
     if not isinstance(node, AllOf):
         return node
+    # "Male, 35-80 years; female, postmenopausal": requirements each opened by their sex start the groups
+    opened = tuple(part for item in node.items for part in (
+        item.items if isinstance(item, AllOf) and item.items and isinstance(item.items[0], Sex) else (item,)))
+    if opened != node.items and isinstance(opened[0], Sex) and _states_in_their_group(opened):
+        groups = _split_at_each_sex(opened)
+        sexes = [group[0].values for group in groups]
+        if len(groups) > 1 and all(len(values) == 1 for values in sexes) and len(set(sexes)) == len(sexes):
+            return _either_group(groups, node.span)
     # a woman's state ("Postmenopausal women and men aged ≥ 50") names her sex too, as do words left
     # for review ("Men and nonpregnant, nonlactating women")
     sexes = [_sex_named(item) for item in node.items if _sex_named(item)]
     if not any(isinstance(item, Sex) for item in node.items) or not any(set(a).isdisjoint(b) for a in sexes for b in sexes):
         return node
-    if not all(isinstance(item, Sex) for item in node.items if _sex_named(item)):
+    if not all(isinstance(item, Sex) for item in node.items if _sex_named(item)) or not isinstance(node.items[0], Sex):
         start, end = node.span or (0, len(clean))
         return Review(clean[start:end], "conditional", hints=(node,), span=(start, end))
-    if not isinstance(node.items[0], Sex):
-        start, end = node.span or (0, len(clean))
-        return Review(clean[start:end], "conditional", hints=(node,), span=(start, end))
+    return _either_group(_split_at_each_sex(node.items), node.span)
+
+
+def _either_group(groups: list[tuple[Node, ...]], span) -> Node:
+    return AnyOf(tuple(group[0] if len(group) == 1 else AllOf(group, span=_joined_span(group)) for group in groups), span=span)
+
+
+def _split_at_each_sex(items: tuple[Node, ...]) -> list[tuple[Node, ...]]:
     groups: list[list[Node]] = []
-    for item in node.items:
+    for item in items:
         if isinstance(item, Sex) or not groups:
             groups.append([])
         groups[-1].append(item)
-    return AnyOf(tuple(group[0] if len(group) == 1 else AllOf(tuple(group), span=_joined_span(group)) for group in groups), span=node.span)
+    return [tuple(group) for group in groups]
+
+
+def _states_in_their_group(items: tuple[Node, ...]) -> bool:
+    """Whether each item naming a sex but no Sex ("postmenopausal") follows the Sex of that one sex."""
+    group: tuple[str, ...] = ()
+    for item in items:
+        if isinstance(item, Sex):
+            group = item.values
+        elif _sex_named(item) and _sex_named(item) != group:
+            return False
+    return True
 
 
 def _sex_named(node: Node) -> tuple[str, ...]:

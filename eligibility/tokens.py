@@ -88,7 +88,7 @@ def _normalise(text: str) -> str:
     norm = norm.replace("µ", "u").replace("μ", "u").replace("’", "'").replace("β", "beta")  # "β-blockers" are beta-blockers
     if _THOUSANDS.fullmatch(norm):
         norm = norm.replace(",", "")
-    if _SUBSCRIPT.fullmatch(norm):  # "FEV_1", "pO_2": a subscript written as in TeX
+    if "_" in norm and _SUBSCRIPT.fullmatch(norm):  # "FEV_1", "pO_2": a subscript written as in TeX
         norm = norm.replace("_", "")
     return _SYMBOLS.get(norm, norm)
 
