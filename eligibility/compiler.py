@@ -170,6 +170,12 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
     rule, problems = _compile_sentence(clean, kind)
     if isinstance(rule, Review) and rule.reason == "conditional":
         return _compile_population_pair(clean, kind) or (rule, problems)
+    if isinstance(rule, Defined) and isinstance(rule.body, Review) and rule.body.reason == "conditional" and rule.body.span:
+        # "Performance Level: Karnofsky > 50% for patients > 16 years of age and Lansky > 50% for ...": the pair under a heading
+        start, end = rule.body.span
+        pair = _compile_population_pair(clean[start:end], kind)
+        if pair is not None:
+            return replace(rule, body=_shift(pair[0], -start)), problems + pair[1]
     if kind == "inclusion" and isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _denied_whole(clean) or (rule, problems)
     return with_exemptions_read(rule, kind, _compile_criterion, _shift), problems
@@ -195,7 +201,7 @@ def _denied_whole(clean: str) -> tuple[Node, tuple[str, ...]] | None:
 
 
 # "for patients who are ≤ 16 years old", "in subjects with liver metastases": whom a requirement binds
-_POPULATION = re.compile(r"\b(?:for|in)\s+(?:the\s+)?(?:patients|subjects|participants|those|children|adults|persons|individuals)\b", re.I)
+_POPULATION = re.compile(r"\b(?:for|in)\s+(?:the\s+)?(?:patients|pts\b\.?|subjects|participants|those|children|adults|persons|individuals)\b", re.I)
 # "solid tumors (including non-Hodgkin's lymphoma)": a group widened by words the pair would drop
 _WIDENED_GROUP = re.compile(r"\b(?:including|e\.g|such\s+as|i\.e|except\w*|excluding|other\s+than)\b", re.I)
 # where the second requirement may start: after a semicolon, a comma, or "and" / "or"
@@ -214,8 +220,6 @@ def _compile_population_pair(clean: str, kind: str) -> tuple[Node, tuple[str, ..
         return None
     for separator in _PAIR_SEPARATOR.finditer(clean, populations[0].end(), populations[1].start()):
         joined_by_or = "or" in separator.group(0).lower()
-        if kind == "inclusion" and joined_by_or:
-            continue  # either requirement, perhaps for a patient in both groups: not both
         first_text, second_start = clean[:separator.start()], separator.end()
         second_text = clean[second_start:]
         first, first_problems = _compile_sentence(first_text, kind)
@@ -228,6 +232,10 @@ def _compile_population_pair(clean: str, kind: str) -> tuple[Node, tuple[str, ..
         if any(isinstance(n, Review) for n in second.walk()):
             continue
         if not _groups_apart(first, second, kind):
+            continue
+        # an inclusion's "or" is either requirement, perhaps for a patient in both groups, unless no
+        # patient is in both: "Karnofsky ≥ 60% for participants > 16 years of age or Lansky ≥ 60 for ≤ 16"
+        if kind == "inclusion" and joined_by_or and not _groups_complementary(first, second, kind):
             continue
         second = _spans_moved(second, second_start - len(prefix), second_start)
         joined = (AllOf if kind == "inclusion" else AnyOf)((first, second), span=(0, len(clean)))
@@ -330,6 +338,15 @@ def _groups_apart(first: Node, second: Node, kind: str) -> bool:
     variables = [{n.variable for n in requirement.walk() if isinstance(n, measured)} for _, requirement in (first_read, second_read)]
     if not variables[0] & variables[1]:
         return True
+    return _groups_complementary(first, second, kind)
+
+
+def _groups_complementary(first: Node, second: Node, kind: str) -> bool:
+    """Every patient in one of the two requirements' groups and none in both: "with liver metastases"
+    and "without", "≤ 16 years old" and "> 16 years old"."""
+    first_read, second_read = _group_and_requirement(first, kind), _group_and_requirement(second, kind)
+    if first_read is None or second_read is None:
+        return False
     one, other = first_read[0], second_read[0]
     if isinstance(one, Not) != isinstance(other, Not):
         inner = (one.item if isinstance(one, Not) else one, other.item if isinstance(other, Not) else other)
@@ -496,6 +513,55 @@ def _similar_compounds(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     return (AllOf((named, similar), span=span) if negated else AnyOf((named, similar), span=span)), problems
 
 
+_VOLUME = (r"(?:(?:more|greater)\s+than\s*(?:\(\s*>\s*\)\s*)?|in\s+excess\s+of\s+|over\s+|above\s+|exceeding\s+|at\s+least\s+"
+           r"|approximately\s+|about\s+|[>≥]=?\s*)?\d[\d,.]*\s*(?:-\s*\d[\d,.]*\s*|or\s+more\s+)?(?:ml|mls|milliliters?|millilitres?|cc|units?|pints?)\b"
+           r"(?:\s*\((?:ml|milliliters?|millilitres?)\))?(?:\s+or\s+(?:more|greater))?")
+# "Donation or loss of 400 mL or more of blood", "Donation of greater than 100 mL of either whole blood or plasma"
+_VOLUME_OF_BLOOD = re.compile(rf"{_VOLUME}\s+of\s+(?:either\s+)?(?=(?:whole\s+)?(?:blood|plasma)\b)", re.I)
+# "Blood donation of more than 200 mL", "Donation of blood in excess of 500 mL", "Blood donation (1 unit or more)"
+_VOLUME_AFTER = re.compile(rf"(?<=blood|donor|ation|nated|lasma|ducts| loss)(?:\s*\(\s*{_VOLUME}\s*\)|\s+(?:of\s+)?{_VOLUME}(?:\s*\(\s*{_VOLUME}\s*\))?)", re.I)
+_DONATION_CONCEPTS = frozenset({"blood_donation", "plasma_donation", "blood_product_donation"})
+_OF_BEFORE_A_VOLUME = re.compile(r"^(?:\(\s*)?of\s+|\s+of(?:\s+either)?\s*$", re.I)
+
+
+def _donated_volume(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
+    """"Donation of blood in excess of 500 mL within 56 days prior to dosing": how much was given, which
+    no record says; the donation with its volume for review (a patient who gave none settles it)."""
+    if "donat" not in clean.lower():
+        return None
+    of_blood = list(_VOLUME_OF_BLOOD.finditer(clean))
+    volumes = of_blood + [m for m in _VOLUME_AFTER.finditer(clean) if not any(m.start() < o.end() and o.start() < m.end() for o in of_blood)]
+    if not volumes:
+        return None
+    blanked = clean
+    for volume in volumes:  # blanked, so that spans stay where they were
+        blanked = blanked[:volume.start()] + " " * (volume.end() - volume.start()) + blanked[volume.end():]
+    rule, problems = _compile_sentence(blanked, kind)
+    given = [n for n in rule.walk() if isinstance(n, Finding) and n.concept in _DONATION_CONCEPTS | {"blood_loss"} and n.span]
+    if not any(n.concept in _DONATION_CONCEPTS for n in given):
+        return None
+    first = min(volumes, key=lambda m: m.start())
+    # "Plasma donation within one month or any blood donation exceeding 500 mL during the 3 months": the
+    # volume is of the donations said with it, over the same period
+    nearest = min(given, key=lambda n: max(n.span[0] - first.end(), first.start() - n.span[1], 0))
+    measured = {id(n) for n in given if n.window == nearest.window}
+    said = _OF_BEFORE_A_VOLUME.sub("", clean[first.start():first.end()].strip())
+    if said.startswith("(") and said.endswith(")"):
+        said = said[1:-1].strip()
+    start = clean.index(said, first.start())
+    how_much = Review(said, "not_understood", span=(start, start + len(said)))
+
+    def with_volume(node: Node) -> Node:
+        # "Donation or loss of 400 mL or more of blood": a loss said with it has the volume too
+        if id(node) in measured:
+            return AllOf((node, how_much), span=node.span)
+        if isinstance(node, Review) and node.span and "  " in node.text:  # as written, not as blanked
+            return replace(node, text=clean[node.span[0]:node.span[1]])
+        return node.with_children(with_volume)
+
+    return with_volume(rule), problems
+
+
 # "Patients with liver metastases must have AST ≤ 5 x ULN": a requirement for some patients only
 _PERSON_CONDITION = re.compile(
     r"(?:the\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?|individuals?|those|women|men)\s+"
@@ -580,7 +646,7 @@ _SCREENING_LEAD = re.compile(r"at (?:the )?(?:time of )?(?:screening|baseline)(?
 
 
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
-    whole = (_similar_compounds(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
+    whole = (_similar_compounds(clean, kind) or _donated_volume(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
              or _treated_at_a_stage(clean, kind) or stable_dose_requirement(clean, kind, _compile_criterion, _shift))
     if whole is not None:
         return whole

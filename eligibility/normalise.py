@@ -271,7 +271,7 @@ def normalised(lexemes: list) -> list:
                  _spaced_dash_as_colon, _without_everyone, _without_regardless, _kinds_or_other, _care_setting_named, _persons_either_way, _sexes_bracketed_after_persons, _without_either_way, _treated_either_way, _of_any_kind, _nursing_restated, _compound_periods, _objects_of_against, _without_either_before_bounds, _but_before_a_bound, _without_completed,
                  _first_diagnosed, _duration_named, _exposure_participle, _trial_of_a_drug, _vaccination_with_a_vaccine, _formulated_with, _class_before_its_scale, _unit_after_open_bound, _measured_either_way, _normal_as_a_limit, _limit_without_article, _minimum_before_the_name,
                  _age_after_a_finding, _without_citations, _age_limit_named, _age_plus, _allergy_after_its_drug, _count_or_more, _outside_a_range, _relative_after_a_bound, _age_range_named_twice, _age_named_in_range,
-                 _inclusive_signs_in_range, _untreated_as_none_prior, _marrow_share_bracketed):
+                 _inclusive_signs_in_range, _untreated_as_none_prior, _marrow_share_bracketed, _donations_listed):
         lexemes = step(lexemes)
     return lexemes
 
@@ -1974,3 +1974,39 @@ def _marrow_share_bracketed(lexemes: list) -> list:
     inside = [*share, replace(share[-1], g="of"), replace(share[-1], g="bone"), replace(lexemes[last - 1], g="marrow")]
     return lexemes[:first] + [opened, *inside, closed] + lexemes[last:]
 
+
+_DONATIONS = frozenset({"@proc:blood_donation", "@proc:plasma_donation", "@proc:blood_product_donation"})
+# what else a donation names after "or": "Donation of blood or blood products", "Donated blood or plasma"
+_DONATED_KINDS = ((("blood", "products"), "@proc:blood_product_donation"), (("blood", "product"), "@proc:blood_product_donation"),
+                  (("blood", "components"), "@proc:blood_product_donation"), (("whole", "blood"), "@proc:blood_donation"),
+                  (("plasma",), "@proc:plasma_donation"), (("blood",), "@proc:blood_donation"),
+                  (("loss", "of", "blood"), "@cond:blood_loss"), (("loss",), "@cond:blood_loss"))
+# "Donation or loss of blood", "donated or lost blood": the blood both gave
+_DONATED_OR_LOST = (("donation", "or", "loss", "of", "blood"), ("donated", "or", "lost", "blood"), ("donation", "or", "loss", "of", "whole", "blood"))
+_AFTER_A_DONATED_KIND = frozenset({"within", "in", "during", "(", ",", ";", ".", "or", "and", "and/or", "prior", "before", "at",
+                                   "for", "from", "of", "to", "since", "over"})
+
+
+def _donations_listed(lexemes: list) -> list:
+    """"Donation of blood or blood products within 56 days": each thing named after the first donation
+    is donated too; read alone, "blood products" is a finding the patient never has."""
+    words = [lexeme.g for lexeme in lexemes]
+    for index, word in enumerate(words):
+        for said in _DONATED_OR_LOST if word in ("donation", "donated") else ():
+            if tuple(words[index:index + len(said)]) == said:
+                end = index + len(said)
+                donated = replace(lexemes[index], g="@proc:blood_donation")
+                lost = replace(lexemes[index + 2], g="@cond:blood_loss", end=lexemes[end - 1].end)
+                return _donations_listed(lexemes[:index] + [donated, lexemes[index + 1], lost] + lexemes[end:])
+    if not _DONATIONS.intersection(words):
+        return lexemes
+    for index in range(len(words) - 2):
+        if words[index] not in _DONATIONS or words[index + 1] not in ("or", "and", "and/or", ","):
+            continue
+        start = index + 2
+        for kind, concept in _DONATED_KINDS:
+            end = start + len(kind)
+            if tuple(words[start:end]) == kind and (end == len(words) or words[end] in _AFTER_A_DONATED_KIND):
+                donated = replace(lexemes[start], g=concept, end=lexemes[end - 1].end)
+                return _donations_listed(lexemes[:start] + [donated] + lexemes[end:])
+    return lexemes

@@ -363,7 +363,7 @@ def sex_bound_bracketed(lexemes: list) -> list:
     sign = next((w for w in words if w in SIGNS), None)
     if sign is None:
         return lexemes
-    for index in range(2, len(words) - 2):
+    for index in range(1, len(words) - 2):  # "HDL (< 40 mg/dL for men ...)": the bracket may follow the first word
         if words[index] != "(":
             continue
         closing = next((j for j in range(index + 1, len(words)) if words[j] in ("(", ")")), None)
@@ -377,7 +377,7 @@ def sex_bound_bracketed(lexemes: list) -> list:
                 and any(w[:1].isdigit() for w in words[max(0, index - 5):index])):
             said = replace(lexemes[index], g="for", end=lexemes[index].start)
             return sex_bound_bracketed(lexemes[:index] + [said] + lexemes[index + 1:index + named + 1] + lexemes[index + named + 2:])
-        if words[index - 1] in SEX_WORDS and words[index - 2] in ("for", "in"):
+        if index >= 2 and words[index - 1] in SEX_WORDS and words[index - 2] in ("for", "in"):
             if (closing is None or words[closing] != ")" or words[closing - 1] not in SEX_WORDS
                     or not any(w[:1].isdigit() for w in words[index + 1:closing])):
                 return lexemes
