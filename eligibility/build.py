@@ -1397,6 +1397,8 @@ class Builder:
         if not labs and self._bare_age_of(self.text[:self.span(p)[0]].strip().lower(), p):
             return ["age"]  # the persons the criterion opens with, before the bound
         if not labs and (p.fields.get("age_words") or self._is_years(p)):
+            if not p.fields.get("age_words") and _AFTER_A_DURATION.search(self.text[:self.span(p)[0]]):
+                return []  # "arthritis symptoms for more than 6 weeks and less than 1 year": the duration's other bound
             if not self._is_years(p) and self.text[:self.span(p)[0]].strip():
                 return []  # "infection (≤ 26 weeks old)", "ulcer area ..., and more than 4 weeks old": not whose age
             labs = ["age"]  # "18 years or older", "over 18 years": ages are counted in years
@@ -2452,6 +2454,11 @@ def _unit_words(p: Parsed) -> list[str]:
     """The words of the unit of a comparison's value ("beats", "per", "minute")."""
     value = _one(p.fields.get("value") or p.fields.get("high"))
     return list(value.fields.get("unit") or ()) if isinstance(value, Parsed) else []
+
+
+_AFTER_A_DURATION = re.compile(
+    r"\b(?:for|lasting|during|over)\s+(?:(?:more|greater|less|fewer)\s+than\s+|at\s+least\s+|[>≥<≤]=?\s*)?\d+(?:\.\d+)?\s*"
+    r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\s*,?\s*(?:and|but|or)\s*$", re.I)
 
 
 def _counts_beats(p: Parsed) -> bool:

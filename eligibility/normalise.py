@@ -1215,7 +1215,9 @@ def _but_before_a_bound(lexemes: list) -> list:
         if not opening:
             return False
         before = words[index - 1] if words[index - 1] != "," else words[index - 2]
-        if before in SIGNS or before[:1].isdigit() or before in _COUNT_WORDS or not any(
+        # "BMI ≥ 20 but ≤ 40 kg/m2": a measure's bare number, its unit said once after the second
+        measured = before[:1].isdigit() and index >= 3 and words[index - 2] in SIGNS and words[index - 3].startswith("@lab:")
+        if before in SIGNS or before[:1].isdigit() and not measured or before in _COUNT_WORDS or not any(
                 w in _BOUND_OPENINGS or f"{w} {words[k + 1]}" in _BOUND_OPENINGS_OF_TWO for k, w in enumerate(words[:index])):
             return False  # "18 years of age, but < 76 years" lost its first sign
         number = next((k for k in range(index + 1, min(index + 6, len(words))) if words[k][:1].isdigit()), None)
