@@ -15,6 +15,7 @@ from .normalise_examples import examples_before_a_period
 from .normalise_waits import wait_after_its_list
 from .normalise_doses import amount_a_day, dose_in_equivalents
 from .normalise_genotypes import genotypes_as_qualifiers
+from .normalise_markers import marker_signs_spelled
 from .normalise_stages import stages_as_qualifiers
 from .normalise_pack_years import pack_years_named
 from .normalise_smoking import cigarettes_named
@@ -260,7 +261,7 @@ def _spells_inside(letters: str, word: str) -> bool:
 def normalised(lexemes: list) -> list:
     """The tagged lexemes with marks and phrases that carry nothing removed, and connectives made what
     they mean, each pass in turn."""
-    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _suspended_prefixes, _grade_said_twice, _finding_shared_by_a_grade, _bound_for_a_condition, _pressure_named_by_its_phase, _months_of_age, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, genotypes_as_qualifiers, stages_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
+    for step in (_unclosed_brackets_closed, _inclusive_abbreviated, _suspended_prefixes, _grade_said_twice, _finding_shared_by_a_grade, _bound_for_a_condition, _pressure_named_by_its_phase, _months_of_age, _without_any_grade, _without_stray_marks, unit_abbreviated_again, _without_visit_labels, marker_signs_spelled, genotypes_as_qualifiers, stages_as_qualifiers, dipstick_grades, _without_method_notes, _without_grading_source, _without_even_if, _exception_said_plainly, examples_before_a_period, wait_after_its_list, _defined_by_the_following, _without_test_showing,
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
