@@ -1377,6 +1377,9 @@ class Builder:
 
     def _variables(self, p: Parsed) -> list[str]:
         if p.fields.get("free"):
+            free = [str(w) for w in p.fields["free"]]
+            if len(free) == 1 and free[0].startswith("@lab:") and self._measures(free[0].split(":", 1)[1], p):
+                return [free[0].split(":", 1)[1]]  # "Greater than 5% blasts in the bone marrow", "at least 40% LVEF"
             words = " ".join(self._term_words(w) for w in p.fields["free"])
             if re.fullmatch(r"(aged?|ages)( of)?", words):
                 return ["age"]
@@ -1403,6 +1406,18 @@ class Builder:
                 return []  # "infection (≤ 26 weeks old)", "ulcer area ..., and more than 4 weeks old": not whose age
             labs = ["age"]  # "18 years or older", "over 18 years": ages are counted in years
         return labs
+
+    def _measures(self, analyte_id: str, p: Parsed) -> bool:
+        """Whether a value's unit is one the analyte is measured in ("> 10% BSA" is a share of the body's
+        surface, not its area)."""
+        analyte = self.lexicon.analytes.get(analyte_id)
+        if analyte is None or not _unit_words(p):
+            return False
+        try:
+            amount = self._amount(p.fields["value"], analyte_id)
+        except UnitError:
+            return False
+        return bool(amount.unit) and compatible(amount.unit, analyte.unit)
 
     def _dose_of_a_drug(self, p: Parsed, op: str) -> Finding | None:
         """"Prednisone > 10 mg/day": one drug taken now, at a daily dose its record must carry."""
