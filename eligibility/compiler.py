@@ -17,6 +17,7 @@ from .errors import SourceError
 from .exemptions import with_exemptions_read
 from .lexicon import Lexeme, get_lexicon
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
+from .half_lives import half_lives_wait
 from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
                         without_expansions, without_restated_acronyms)
 from .normalise_measures import NUMBER_START, SEX_WORDS
@@ -168,6 +169,10 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
         if not all_review(rule):
             return rule, problems
     rule, problems = _compile_sentence(clean, kind)
+    if all_review(rule) or any(isinstance(n, Compare) and "half" in n.variable for n in rule.walk()):
+        waited = half_lives_wait(clean, kind, _compile_criterion)  # "within 8 weeks or 5 half-lives, whichever is longer"
+        if waited is not None:
+            return _as_written(waited[0], clean), waited[1]
     if isinstance(rule, Review) and rule.reason == "conditional":
         return _compile_population_pair(clean, kind) or (rule, problems)
     if isinstance(rule, Defined) and isinstance(rule.body, Review) and rule.body.reason == "conditional" and rule.body.span:
@@ -555,11 +560,16 @@ def _donated_volume(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | Non
         # "Donation or loss of 400 mL or more of blood": a loss said with it has the volume too
         if id(node) in measured:
             return AllOf((node, how_much), span=node.span)
-        if isinstance(node, Review) and node.span and "  " in node.text:  # as written, not as blanked
-            return replace(node, text=clean[node.span[0]:node.span[1]])
         return node.with_children(with_volume)
 
-    return with_volume(rule), problems
+    return _as_written(with_volume(rule), clean), problems
+
+
+def _as_written(node: Node, clean: str) -> Node:
+    """A tree read from a copy of `clean` with words blanked: what it left for review, as written."""
+    if isinstance(node, Review) and node.span and "  " in node.text:
+        return replace(node, text=clean[node.span[0]:node.span[1]])
+    return node.with_children(lambda child: _as_written(child, clean))
 
 
 # "Patients with liver metastases must have AST ≤ 5 x ULN": a requirement for some patients only
