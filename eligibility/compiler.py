@@ -18,7 +18,7 @@ from .exemptions import with_exemptions_read
 from .lexicon import Lexeme, get_lexicon
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
 from .half_lives import half_lives_wait
-from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
+from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities, without_brand_names,
                         without_expansions, without_restated_acronyms)
 from .normalise_measures import NUMBER_START, SEX_WORDS
 from .permissions import permission
@@ -183,7 +183,45 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
             return replace(rule, body=_shift(pair[0], -start)), problems + pair[1]
     if kind == "inclusion" and isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _denied_whole(clean) or (rule, problems)
-    return with_exemptions_read(rule, kind, _compile_criterion, _shift), problems
+    return with_exemptions_read(_period_of_the_list(rule), kind, _compile_criterion, _shift), problems
+
+
+# "..., calcium acetate, or lanthanum carbonate, within 7 days prior to the first dose": a period ending a list
+_PERIOD_AT_THE_END = re.compile(
+    r"\b(?:within|in\s+the\s+(?:last|past|previous|preceding)|during\s+the\s+(?:last|past|previous|preceding))\s+\d+(?:\.\d+)?\s*-?\s*"
+    r"(?:days?|weeks?|months?|years?|hours?|hrs?|wks?)\b(?:\s+(?:prior\s+to|before|of|from|preceding)\s+[^,;()]*)?\s*\.?$", re.I)
+_WINDOWED = frozenset({"drug", "procedure", "any", "condition"})
+
+
+def _period_of_the_list(node: Node) -> Node:
+    """"Use of heparin, Propylene Glycol Mannurate Sulfate or Alginric Sodium Diester within 3 weeks prior to
+    screening": the period may bound every item of the list, though it was read in the last, unread one; an
+    item read without it would count an exposure of any time. Each such item is for review with the period
+    (an exposure the patient never had settles it); one read as current is within any period."""
+    node = node.with_children(_period_of_the_list)
+    # an "or" of exposures, or the inclusion's "no A, no B, no C in the last 6 months"; in an "and" of them the
+    # unread last item holds every answer back already
+    denied = isinstance(node, AllOf) and all(isinstance(item, Not) for item in node.items)
+    if not (isinstance(node, AnyOf) or denied) or len(node.items) < 2:
+        return node
+    last = node.items[-1].item if denied else node.items[-1]
+    # the last item unread, or read as unread parts ("taranabant within 30 days of study entry and unwilling ...")
+    said = next((leaf for leaf in last.walk() if isinstance(leaf, Review) and leaf.reason == "not_understood" and leaf.span
+                 and _PERIOD_AT_THE_END.search(leaf.text)), None)
+    if said is None or not all_review(last):
+        return node
+    period = _PERIOD_AT_THE_END.search(said.text)
+    start = said.span[0] + period.start()
+    note = Review(period.group(0).strip(" ."), "not_understood", span=(start, start + len(period.group(0).strip(" ."))))
+
+    def bounded(item: Node) -> Node:
+        if isinstance(item, Finding) and item.category in _WINDOWED and not item.window and not item.duration and item.status != "current":
+            return AllOf((item, note), span=item.span)
+        if denied and isinstance(item, (Not, AnyOf)):  # "NOT (A OR B)": each exposure denied
+            return item.with_children(bounded)
+        return item
+
+    return replace(node, items=tuple(bounded(item) for item in node.items[:-1]) + (node.items[-1],))
 
 
 # "No New York Heart Association class III or IV congestive heart failure": a denial of what reads whole
@@ -660,8 +698,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
              or _treated_at_a_stage(clean, kind) or stable_dose_requirement(clean, kind, _compile_criterion, _shift))
     if whole is not None:
         return whole
-    lexemes = normalised(without_authorities(without_restated_acronyms(
-        formulas_as_one_word(get_lexicon().tag(_head_shared(without_expansions(tokenize(clean), clean))), clean), clean), clean))
+    lexemes = normalised(without_brand_names(without_authorities(without_restated_acronyms(
+        formulas_as_one_word(get_lexicon().tag(_head_shared(without_expansions(tokenize(clean), clean))), clean), clean), clean), clean))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
     if not lexemes:

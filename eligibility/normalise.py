@@ -99,6 +99,21 @@ def without_authorities(lexemes: list, text: str) -> list:
     return kept or lexemes
 
 
+# "(Restasis®)", "(Precedex®)", "(DSM-IV-TR™ criteria)": a brand's name beside what it sells, a few words
+_BRAND_BRACKET = re.compile(r"\((?![^()]*\b(?:e\.?\s?g|i\.?\s?e|such as|including|except)\b)[^()\d<>=≤≥]{1,40}[®™][^()\d<>=≤≥]{0,20}\)", re.I)
+
+
+def without_brand_names(lexemes: list, text: str) -> list:
+    """"Use of dexmedetomidine HCl (Precedex®) within 3 days": the brand in a bracket restates the drug
+    before it; read, it is a second name the grammar takes for a definition."""
+    if "®" not in text and "™" not in text:
+        return lexemes
+    spans = [m.span() for m in _BRAND_BRACKET.finditer(text) if m.start() > 0 and text[:m.start()].strip()]
+    if not spans:
+        return lexemes
+    return [lexeme for lexeme in lexemes if not any(start <= lexeme.start and lexeme.end <= end for start, end in spans)] or lexemes
+
+
 def without_restated_acronyms(lexemes: list, text: str) -> list:
     """"Lower Urinary Tract Symptoms (LUTS)", "ECOG performance score (ECOG)": brackets that restate
     the words before them, as their initials or as the same term, say nothing more; and the words an
