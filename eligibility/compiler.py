@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +17,7 @@ from .errors import SourceError
 from .exemptions import with_exemptions_read
 from .lexicon import Lexeme, get_lexicon
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
+from .brackets import brackets_for_review
 from .half_lives import half_lives_wait
 from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities, without_brand_names,
                         without_expansions, without_restated_acronyms)
@@ -173,6 +174,10 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
         waited = half_lives_wait(clean, kind, _compile_criterion)  # "within 8 weeks or 5 half-lives, whichever is longer"
         if waited is not None:
             return _as_written(waited[0], clean), waited[1]
+    if all_review(rule) and rule.reason == "not_understood" if isinstance(rule, Review) else False:
+        bracketed = brackets_for_review(clean, kind, _compile_criterion)  # "Recent history (within 30 days ...) of GI bleeding"
+        if bracketed is not None:
+            return _as_written(bracketed[0], clean), bracketed[1]
     if isinstance(rule, Review) and rule.reason == "conditional":
         return _compile_population_pair(clean, kind) or (rule, problems)
     if isinstance(rule, Defined) and isinstance(rule.body, Review) and rule.body.reason == "conditional" and rule.body.span:
@@ -183,7 +188,41 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
             return replace(rule, body=_shift(pair[0], -start)), problems + pair[1]
     if kind == "inclusion" and isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _denied_whole(clean) or (rule, problems)
-    return with_exemptions_read(_period_of_the_list(rule), kind, _compile_criterion, _shift), problems
+    return with_exemptions_read(_period_of_the_list(_head_left_unread(rule, clean)), kind, _compile_criterion, _shift), problems
+
+
+# unread words that may govern what follows them: "Current use of any urate-lowering therapy or statins",
+# "hospitalized because of a manic or mixed episode", "Use of any weight control agents or surgeries"
+_GOVERNING = re.compile(r"\b(?:of|for|with|by|to|because|due|use|using|taking|receiving|treated|treatment|therapy|agents?|surgery"
+                        r"|hospitali[sz](?:ed|ation)|complications?|risk|history|diagnosis)\b", re.I)
+_OWN_HEAD = re.compile(r"\s*(?:history|current(?:ly)?|prior|previous(?:ly)?|use|active|known|any|ongoing|concurrent|recent|chronic"
+                       r"|h/o|hx|diagnos\w*|treatment|therapy|patients?|subjects?|participants?|has|have|had|is|are|was|were|who|whom"
+                       r"|with|been|being|undergone|underwent|requir\w+|receiv\w+|tak\w+|us\w+|evidence|presence|positive|seropositive)\b", re.I)
+
+
+def _head_left_unread(node: Node, clean: str) -> Node:
+    """"Current use of any urate-lowering therapy or statins": the words before "or" were not read, and what
+    follows may be their object ("statins" in current use), not a finding of its own; read alone, a statin
+    taken years ago would count. A finding named bare right after such words is for review with them."""
+    node = node.with_children(lambda child: _head_left_unread(child, clean))
+    if not isinstance(node, AnyOf) or len(node.items) < 2:
+        return node
+    items = list(node.items)
+    governing, end = None, 0  # the unread words, and where the last item they govern ends
+    for index, item in enumerate(items):
+        if isinstance(item, Review) and item.reason == "not_understood" and item.span and _GOVERNING.search(item.text):
+            governing, end = item, item.span[1]
+            continue
+        # an exposure: the words before say how it was had ("Current use of", "surgery of"); a disease named
+        # after "positive status for HIV or" is had all the same
+        if (governing is None or not isinstance(item, Finding) or item.category == "condition" or not item.span
+                or _OWN_HEAD.match(clean[item.span[0]:item.span[1]])
+                or clean[end:item.span[0]].strip(" ,;").lower() not in ("or", "and/or", "and", "")):
+            governing = None
+            continue
+        # "resection of all 3 major hepatic veins, the portal vein bifurcation, or the retrohepatic vena cava": each in turn
+        items[index], end = AllOf((item, governing), span=item.span), item.span[1]
+    return replace(node, items=tuple(items))
 
 
 # "..., calcium acetate, or lanthanum carbonate, within 7 days prior to the first dose": a period ending a list
@@ -604,10 +643,13 @@ def _donated_volume(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | Non
 
 
 def _as_written(node: Node, clean: str) -> Node:
-    """A tree read from a copy of `clean` with words blanked: what it left for review, as written."""
+    """A tree read from a copy of `clean` with words blanked: what it left for review, as written, and
+    the words it kept (a measurement's context) without the blanks."""
     if isinstance(node, Review) and node.span and "  " in node.text:
         return replace(node, text=clean[node.span[0]:node.span[1]])
-    return node.with_children(lambda child: _as_written(child, clean))
+    blanked = {f.name: re.sub(r"\s{2,}", " ", value) for f in fields(node)
+               if isinstance(value := getattr(node, f.name), str) and "  " in value}
+    return replace(node, **blanked).with_children(lambda child: _as_written(child, clean))
 
 
 # "Patients with liver metastases must have AST ≤ 5 x ULN": a requirement for some patients only

@@ -1,0 +1,83 @@
+"""A bracket the grammar could not read, kept for review beside what it qualifies.
+
+"Recent history (within 30 days preceding the first dose of study drug) of gastrointestinal bleeding",
+"Uncontrolled systemic hypertension (SBP > 180 mmHg; or DBP > 100 mmHg) at visit 1", "daily aspirin
+(>325 mg/day)": read whole, the criterion went to review for its bracket alone. A bracket narrows or
+restates what it follows, so the words it qualifies, read without it, hold whenever the whole does: the
+criterion is those words and the bracket for review (a patient without them is settled; one with them
+is for review). Not a bracket that offers an alternative ("(or creatinine clearance > 60 mL/min)"),
+which would widen it, nor one the words before do not end at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .build import all_review
+from .exemptions import CompilePart
+from .nodes import AllOf, Node, Not, Review
+
+_BRACKET = re.compile(r"\(([^()]{1,160})\)")
+_PERIOD = re.compile(r"\d+(?:\.\d+)?\s*-?\s*(?:hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\b", re.I)
+_BOUNDING_WHEN = re.compile(r"\s*(?:within|in\s+the\s+(?:last|past|previous|preceding)|during\s+the|<|≤|<=|less\s+than|up\s+to)", re.I)
+_ACRONYM = re.compile(r"[A-Za-z][A-Za-z0-9+/-]{1,11}")
+# a bracket naming what else would do, or whom the rest binds: read as an "and", it would refuse those
+_WIDENING = re.compile(r"\s*(?:or|and/or|alternatively|otherwise|unless|if|when|for\s+(?:patients|subjects|participants|those|women|men|children)"
+                       r"|in\s+(?:patients|subjects|participants|those|women|men|children)|only\s+if|including|such\s+as|e\.?\s?g|i\.?\s?e|note)\b", re.I)
+
+
+def brackets_for_review(clean: str, kind: str, compile_part: CompilePart) -> tuple[Node, tuple[str, ...]] | None:
+    brackets = [m for m in _BRACKET.finditer(clean) if clean[:m.start()].strip()]
+    if not brackets or len(brackets) > 3 or any(_widens(m.group(1)) for m in brackets):
+        return None
+    blanked = clean
+    for bracket in brackets:  # blanked, so that every other span stays where it was
+        blanked = blanked[:bracket.start()] + " " * (bracket.end() - bracket.start()) + blanked[bracket.end():]
+    rule, problems = compile_part(blanked, kind)
+    if all_review(rule):
+        return None
+    for bracket in brackets:
+        said = bracket.group(1).strip()
+        if _ACRONYM.fullmatch(said) and sum(c.isupper() for c in said) >= 2:
+            continue  # "glucagon-like peptide-1 (GLP-1) receptor agonists": a name restated
+        start = clean.index(said, bracket.start())
+        note = Review(said, "not_understood", span=(start, start + len(said)))
+        before = len(clean[:bracket.start()].rstrip())
+        if any(isinstance(n, Review) and n.span and n.span[0] < bracket.start() and n.span[1] >= bracket.end() for n in rule.walk()):
+            continue  # "early relapse (within 12 months) after treatment": inside words for review already
+        unread = _unread_before(rule, before)
+        if unread is not None:  # "daily aspirin (>325 mg/day), anticoagulants, ...": the words it qualifies are for review already
+            rule = _with_note(rule, unread, replace(unread, text=clean[unread.span[0]:bracket.end()], span=(unread.span[0], bracket.end())))
+            continue
+        qualified = _qualified(rule, before, bracket.end())
+        if qualified is None:
+            return None
+        rule = _with_note(rule, qualified, AllOf((qualified, note), span=qualified.span))
+    return rule, problems
+
+
+def _widens(said: str) -> bool:
+    """A bracket offering an alternative, or a period of its own for some ("(6 weeks for nitrosoureas or
+    mitomycin C)"), against the one outside it; not one bounding when ("(within 30 days preceding ...)")."""
+    if _WIDENING.match(said):
+        return True
+    return bool(_PERIOD.search(said)) and not _BOUNDING_WHEN.match(said)
+
+
+def _unread_before(rule: Node, before: int) -> Review | None:
+    return next((n for n in rule.walk() if isinstance(n, Review) and n.span and n.span[1] == before), None)
+
+
+def _qualified(rule: Node, before: int, after: int) -> Node | None:
+    """The smallest node ending where the words before the bracket end, or reaching across it; never
+    one holding a denial, whose "and" with the bracket would refuse what the bracket spares."""
+    fits = [n for n in rule.walk() if n.span and not isinstance(n, Review) and n.span[0] < before
+            and (n.span[1] == before or n.span[1] >= after) and not any(isinstance(m, Not) for m in n.walk())]
+    return min(fits, key=lambda n: n.span[1] - n.span[0], default=None)
+
+
+def _with_note(node: Node, qualified: Node, noted: Node) -> Node:
+    if node is qualified:
+        return noted
+    return node.with_children(lambda child: _with_note(child, qualified, noted))
