@@ -16,11 +16,12 @@ from dataclasses import replace
 
 from .build import all_review
 from .exemptions import CompilePart
-from .nodes import AllOf, Node, Not, Review
+from .nodes import AllOf, Between, Compare, Node, Not, Review
 
 _BRACKET = re.compile(r"\(([^()]{1,160})\)")
 _PERIOD = re.compile(r"\d+(?:\.\d+)?\s*-?\s*(?:hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\b", re.I)
 _BOUNDING_WHEN = re.compile(r"\s*(?:within|in\s+the\s+(?:last|past|previous|preceding)|during\s+the|<|≤|<=|less\s+than|up\s+to)", re.I)
+_FOR_SOME = re.compile(r"\b(?:for|in|if|when|unless)\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|women|men|females?|males?|children|cases?)\b|\bif\b|\bunless\b", re.I)
 _ACRONYM = re.compile(r"[A-Za-z][A-Za-z0-9+/-]{1,11}")
 # a bracket naming what else would do, or whom the rest binds: read as an "and", it would refuse those
 _WIDENING = re.compile(r"\s*(?:or|and/or|alternatively|otherwise|unless|if|when|for\s+(?:patients|subjects|participants|those|women|men|children)"
@@ -51,16 +52,17 @@ def brackets_for_review(clean: str, kind: str, compile_part: CompilePart) -> tup
             rule = _with_note(rule, unread, replace(unread, text=clean[unread.span[0]:bracket.end()], span=(unread.span[0], bracket.end())))
             continue
         qualified = _qualified(rule, before, bracket.end())
-        if qualified is None:
-            return None
+        if qualified is None or isinstance(qualified, (Compare, Between)) and re.search(r"\d", said):
+            return None  # "Platelets ≥ 100,000/mm3 (75,000/mm3 ...)": a bound beside a bound may be another for some
         rule = _with_note(rule, qualified, AllOf((qualified, note), span=qualified.span))
     return rule, problems
 
 
 def _widens(said: str) -> bool:
-    """A bracket offering an alternative, or a period of its own for some ("(6 weeks for nitrosoureas or
-    mitomycin C)"), against the one outside it; not one bounding when ("(within 30 days preceding ...)")."""
-    if _WIDENING.match(said):
+    """A bracket offering an alternative, another bound for some patients ("(≥ 75,000/µL for patients with
+    marrow involvement)"), or a period of its own for some ("(6 weeks for nitrosoureas or mitomycin C)"), against
+    the one outside it; not one bounding when ("(within 30 days preceding ...)")."""
+    if _WIDENING.match(said) or _FOR_SOME.search(said):
         return True
     return bool(_PERIOD.search(said)) and not _BOUNDING_WHEN.match(said)
 
