@@ -1,4 +1,4 @@
-"""A bracket the grammar could not read, kept for review beside what it qualifies.
+"""A bracket the grammar could not read, kept for review beside what it qualifies; so are the eyes a finding is in.
 
 "Recent history (within 30 days preceding the first dose of study drug) of gastrointestinal bleeding",
 "Uncontrolled systemic hypertension (SBP > 180 mmHg; or DBP > 100 mmHg) at visit 1", "daily aspirin
@@ -23,6 +23,9 @@ _PERIOD = re.compile(r"\d+(?:\.\d+)?\s*-?\s*(?:hours?|hrs?|days?|weeks?|wks?|mon
 _BOUNDING_WHEN = re.compile(r"\s*(?:within|in\s+the\s+(?:last|past|previous|preceding)|during\s+the|<|≤|<=|less\s+than|up\s+to)", re.I)
 _FOR_SOME = re.compile(r"\b(?:for|in|if|when|unless)\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|women|men|females?|males?|children|cases?)\b|\bif\b|\bunless\b", re.I)
 _ACRONYM = re.compile(r"[A-Za-z][A-Za-z0-9+/-]{1,11}")
+# where in the eyes, which a record may not say
+_EYE = re.compile(r"\b(?:in|of|affecting)\s+(?:the\s+(?:study|fellow|non-?study|treated|target|untreated|contralateral|same)\s+eye"
+                  r"|both\s+eyes|either\s+eye|any\s+eye|one\s+or\s+both\s+eyes|one\s+or\s+either\s+eye|at\s+least\s+one\s+eye)\b", re.I)
 # a bracket naming what else would do, or whom the rest binds: read as an "and", it would refuse those
 _WIDENING = re.compile(r"\s*(?:or|and/or|alternatively|otherwise|unless|if|when|for\s+(?:patients|subjects|participants|those|women|men|children)"
                        r"|in\s+(?:patients|subjects|participants|those|women|men|children)|only\s+if|including|such\s+as|e\.?\s?g|i\.?\s?e|note)\b", re.I)
@@ -30,28 +33,34 @@ _WIDENING = re.compile(r"\s*(?:or|and/or|alternatively|otherwise|unless|if|when|
 
 def brackets_for_review(clean: str, kind: str, compile_part: CompilePart) -> tuple[Node, tuple[str, ...]] | None:
     brackets = [m for m in _BRACKET.finditer(clean) if clean[:m.start()].strip()]
-    if not brackets or len(brackets) > 3 or any(_widens(m.group(1)) for m in brackets):
+    if len(brackets) > 3 or any(_widens(m.group(1)) for m in brackets):
+        return None
+    # (start, end, the words, whether they narrow what precedes them or only restate it)
+    asides = [(m.start(), m.end(), m.group(1).strip(), not (_ACRONYM.fullmatch(m.group(1).strip()) and sum(c.isupper() for c in m.group(1)) >= 2))
+              for m in brackets]
+    # "inflammation in either eye" is no inflammation anywhere: where, for review
+    asides += [(m.start(), m.end(), m.group(0).strip(), True) for m in _EYE.finditer(clean) if clean[:m.start()].strip()]
+    if not asides:
         return None
     blanked = clean
-    for bracket in brackets:  # blanked, so that every other span stays where it was
-        blanked = blanked[:bracket.start()] + " " * (bracket.end() - bracket.start()) + blanked[bracket.end():]
+    for start, end, _, _ in asides:  # blanked, so that every other span stays where it was
+        blanked = blanked[:start] + " " * (end - start) + blanked[end:]
     rule, problems = compile_part(blanked, kind)
     if all_review(rule):
         return None
-    for bracket in brackets:
-        said = bracket.group(1).strip()
-        if _ACRONYM.fullmatch(said) and sum(c.isupper() for c in said) >= 2:
-            continue  # "glucagon-like peptide-1 (GLP-1) receptor agonists": a name restated
-        start = clean.index(said, bracket.start())
+    for aside_start, aside_end, said, narrows in sorted(asides):
+        if not narrows:
+            continue  # "glucagon-like peptide-1 (GLP-1) receptor agonists": the same thing said again
+        start = clean.index(said, aside_start)
         note = Review(said, "not_understood", span=(start, start + len(said)))
-        before = len(clean[:bracket.start()].rstrip())
-        if any(isinstance(n, Review) and n.span and n.span[0] < bracket.start() and n.span[1] >= bracket.end() for n in rule.walk()):
+        before = len(clean[:aside_start].rstrip())
+        if any(isinstance(n, Review) and n.span and n.span[0] < aside_start and n.span[1] >= aside_end for n in rule.walk()):
             continue  # "early relapse (within 12 months) after treatment": inside words for review already
         unread = _unread_before(rule, before)
         if unread is not None:  # "daily aspirin (>325 mg/day), anticoagulants, ...": the words it qualifies are for review already
-            rule = _with_note(rule, unread, replace(unread, text=clean[unread.span[0]:bracket.end()], span=(unread.span[0], bracket.end())))
+            rule = _with_note(rule, unread, replace(unread, text=clean[unread.span[0]:aside_end], span=(unread.span[0], aside_end)))
             continue
-        qualified = _qualified(rule, before, bracket.end())
+        qualified = _qualified(rule, before, aside_end)
         if qualified is None or isinstance(qualified, (Compare, Between)) and re.search(r"\d", said):
             return None  # "Platelets ≥ 100,000/mm3 (75,000/mm3 ...)": a bound beside a bound may be another for some
         rule = _with_note(rule, qualified, AllOf((qualified, note), span=qualified.span))
