@@ -22,6 +22,9 @@ _BRACKET = re.compile(r"\(([^()]{1,160})\)")
 _PERIOD = re.compile(r"\d+(?:\.\d+)?\s*-?\s*(?:hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\b", re.I)
 _BOUNDING_WHEN = re.compile(r"\s*(?:within|in\s+the\s+(?:last|past|previous|preceding)|during\s+the|<|≤|<=|less\s+than|up\s+to)", re.I)
 _FOR_SOME = re.compile(r"\b(?:for|in|if|when|unless)\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|women|men|females?|males?|children|cases?)\b|\bif\b|\bunless\b", re.I)
+# "19 to 70 (inclusive) years old at Visit 1 (Screening)": what a range or a visit already says
+_SAID_AGAIN = re.compile(r"inclusive(?:ly)?|incl\.?|both\s+inclusive|screening|baseline|randomi[sz]ation|enrol(?:l)?ment"
+                         r"|(?:day|week|visit|v)\s*-?\d+", re.I)
 _ACRONYM = re.compile(r"[A-Za-z][A-Za-z0-9+/-]{1,11}")
 # where in the eyes, which a record may not say
 _EYE = re.compile(r"\b(?:in|of|affecting)\s+(?:the\s+(?:study|fellow|non-?study|treated|target|untreated|contralateral|same)\s+eye"
@@ -36,7 +39,8 @@ def brackets_for_review(clean: str, kind: str, compile_part: CompilePart) -> tup
     if len(brackets) > 3 or any(_widens(m.group(1)) for m in brackets):
         return None
     # (start, end, the words, whether they narrow what precedes them or only restate it)
-    asides = [(m.start(), m.end(), m.group(1).strip(), not (_ACRONYM.fullmatch(m.group(1).strip()) and sum(c.isupper() for c in m.group(1)) >= 2))
+    asides = [(m.start(), m.end(), m.group(1).strip(), not (_ACRONYM.fullmatch(m.group(1).strip()) and sum(c.isupper() for c in m.group(1)) >= 2
+                                                          or _SAID_AGAIN.fullmatch(m.group(1).strip())))
               for m in brackets]
     # "inflammation in either eye" is no inflammation anywhere: where, for review
     asides += [(m.start(), m.end(), m.group(0).strip(), True) for m in _EYE.finditer(clean) if clean[:m.start()].strip()]
