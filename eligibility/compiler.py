@@ -188,7 +188,42 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
             return replace(rule, body=_shift(pair[0], -start)), problems + pair[1]
     if kind == "inclusion" and isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _denied_whole(clean) or (rule, problems)
-    return with_exemptions_read(_period_of_the_list(_head_left_unread(rule, clean)), kind, _compile_criterion, _shift), problems
+    rule = _period_of_the_list(_head_left_unread(rule, clean))
+    if kind == "exclusion":
+        rule = _series_ended_by_and(rule, clean)
+    return with_exemptions_read(rule, kind, _compile_criterion, _shift), problems
+
+
+def _span_within(node: Node) -> tuple[int, int] | None:
+    """A node's span, or the one its parts cover."""
+    if node.span:
+        return node.span
+    spans = [span for child in node.children() if (span := _span_within(child))]
+    return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
+
+
+def _series_ended_by_and(node: Node, clean: str) -> Node:
+    """"Bleeding diathesis, hemorrhagic lesions, active bleeding, and other conditions with a high risk for
+    bleeding" among exclusions: a series of what excludes, its "and" the list's own, read as needing all of
+    them where an unread name kept it from being read as a list. All of them excludes, none does not, some
+    are the reviewer's (see Builder._each_or_all)."""
+    body = node.body if isinstance(node, Defined) else node
+    if not isinstance(body, AllOf) or len(body.items) < 3:
+        return node
+    spans = [_span_within(item) for item in body.items]
+    if any(span is None for span in spans):
+        return node
+    if sum(isinstance(n, Finding) for item in body.items for n in item.walk()) < 2 or any(
+            isinstance(n, (Compare, Between)) or isinstance(n, Not) and not all_review(n) for n in body.walk()):
+        return node
+    # "Bradycardia (less than 60 b/m), heart block (excluding ...), and ...": brackets between the names
+    between = [re.sub(r"[()\s]+", " ", clean[a[1]:b[0]]).strip().lower() for a, b in zip(spans, spans[1:])]
+    if not all(sep in (",", "") for sep in between[:-1]) or between[-1] not in (", and", "and") or "," not in "".join(between):
+        return node
+    which = Review(clean[spans[0][0]:spans[-1][1]], "and_scope", span=(spans[0][0], spans[-1][1]))
+    either = AllOf((AnyOf(body.items, span=body.span), which), span=body.span)
+    read = AnyOf((body, either), span=body.span)
+    return replace(node, body=read) if isinstance(node, Defined) else read
 
 
 # unread words that may govern what follows them: "Current use of any urate-lowering therapy or statins",
