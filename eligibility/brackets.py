@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from .build import all_review
 from .exemptions import CompilePart
-from .nodes import AllOf, Between, Compare, Node, Not, Review
+from .nodes import AllOf, Between, Compare, Flag, Node, Not, Review, Sex
 
 _BRACKET = re.compile(r"\(([^()]{1,160})\)")
 _PERIOD = re.compile(r"\d+(?:\.\d+)?\s*-?\s*(?:hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\b", re.I)
@@ -96,3 +96,39 @@ def _with_note(node: Node, qualified: Node, noted: Node) -> Node:
     if node is qualified:
         return noted
     return node.with_children(lambda child: _with_note(child, qualified, noted))
+
+
+# words opening a clause that narrows what precedes it: "... that requires systemic treatment", "... as
+# confirmed by biopsy", "... due to any cause"
+_NARROWING = re.compile(
+    r"[\s,]+(?=(?:that|which|who|whose|requiring|as\s+(?:assessed|determined|defined|documented|confirmed|measured|evidenced|judged|"
+    r"diagnosed|shown|indicated|demonstrated)|according\s+to|confirmed\s+by|documented\s+by|diagnosed\s+by|defined\s+by|per|based\s+on"
+    r"|due\s+to|caused\s+by|associated\s+with|resulting\s+in|leading\s+to|in\s+the\s+opinion\s+of|at\s+the\s+discretion|despite)\b)", re.I)
+# a clause that could admit more than the words before it: it is no narrowing
+_ADMITTING = re.compile(r"\b(?:or|unless|except|excluding|other\s+than|if|may|allowed|permitted|eligible|acceptable|otherwise)\b", re.I)
+
+
+def tail_for_review(clean: str, kind: str, compile_part: CompilePart) -> tuple[Node, tuple[str, ...]] | None:
+    """"Active infection that requires systemic therapy at study entry": read whole, the criterion went to
+    review for its clause alone. The clause narrows all the words before it ("stroke or high-risk TIA as
+    defined here and randomisation within 24 hours": both), which hold whenever the whole does: those
+    words, and the clause for review; under "No ...", what is denied. Not after the persons a requirement
+    binds ("Women of childbearing potential who have a negative pregnancy test"), nor an admitting clause."""
+    for opening in reversed(list(_NARROWING.finditer(clean))):
+        start = opening.end()
+        if len(clean[:opening.start()].split()) < 2:
+            continue
+        said = clean[start:].strip(" .;,")
+        before = clean[:opening.start()]
+        if not said or _ADMITTING.search(said) or before.count("(") != before.count(")"):
+            continue  # "... (i.e., blood pressure > 150/100 mm Hg despite ...)": a bracket open across the clause
+        rule, problems = compile_part(before, kind)
+        if all_review(rule) or any(isinstance(n, (Flag, Sex)) or isinstance(n, Compare) and n.variable == "age" for n in rule.walk()):
+            continue
+        note = Review(said, "not_understood", span=(start, start + len(said)))
+        denied = rule.item if isinstance(rule, Not) else rule
+        if any(isinstance(n, Not) for n in denied.walk()):
+            continue
+        narrowed = AllOf((denied, note), span=denied.span)
+        return (Not(narrowed, span=rule.span) if isinstance(rule, Not) else narrowed), problems
+    return None

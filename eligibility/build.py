@@ -1017,6 +1017,10 @@ class Builder:
             return (AllOf if self.criterion_kind == "exclusion" else AnyOf)((label, unsaid), span=self.span(p))
         body = self._resolve(self.visit(p.fields["body"]))
         label_words = self.source(label_parsed) if isinstance(label_parsed, Parsed) else self._label_text(p)
+        if label_parsed is None and _DENYING_LABEL.match(p.fields.get("label_words") or label_words):
+            # "No uncontrolled hypertension (i.e., blood pressure > 150/100 mm Hg", its bracket unclosed: the
+            # definition of what is denied, whose denial a label's words would drop
+            return Review(self.source(p), "negation_scope", hints=(body,), span=self.span(p))
         measured_item = self._item_measured_by(label_parsed, body)
         if measured_item is not None:
             return measured_item

@@ -17,7 +17,7 @@ from .errors import SourceError
 from .exemptions import with_exemptions_read
 from .lexicon import Lexeme, get_lexicon
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
-from .brackets import brackets_for_review
+from .brackets import brackets_for_review, tail_for_review
 from .half_lives import half_lives_wait
 from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities, without_brand_names,
                         without_expansions, without_restated_acronyms)
@@ -178,6 +178,9 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
         bracketed = brackets_for_review(clean, kind, _compile_criterion)  # "Recent history (within 30 days ...) of GI bleeding"
         if bracketed is not None:
             return _as_written(bracketed[0], clean), bracketed[1]
+        narrowed = tail_for_review(clean, kind, _compile_criterion)  # "Active infection that requires systemic therapy"
+        if narrowed is not None:
+            return narrowed
     if isinstance(rule, Review) and rule.reason == "conditional":
         return _compile_population_pair(clean, kind) or (rule, problems)
     if isinstance(rule, Defined) and isinstance(rule.body, Review) and rule.body.reason == "conditional" and rule.body.span:

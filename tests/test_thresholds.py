@@ -48,7 +48,7 @@ def test_thresholds_read_inside_a_criterion_left_for_review_are_marked():
     assert trial.criteria[0].status == "manual"  # the rule stays a review; the reading is a hint
     rows = eligibility.thresholds(trial)
     assert [(r.variable, r.op, r.value, r.unit, r.text, r.in_review) for r in rows] == [
-        ("qtc", ">", 450.0, "ms", "QTc over 450 msec", True), ("age", "between", 18.0, "year", "aged 18-40 years", True)]
+        ("age", "between", 18.0, "year", "aged 18-40 years", True), ("qtc", ">", 450.0, "ms", "QTc over 450 msec", True)]
     result = eligibility.screen({"id": "p", "qtc": {"value": 500, "unit": "ms"}}, trial)
     assert result.criteria[0].outcome == "unknown"
 
