@@ -191,10 +191,18 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
             return replace(rule, body=_shift(pair[0], -start)), problems + pair[1]
     if kind == "inclusion" and isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _denied_whole(clean) or (rule, problems)
-    rule = _period_of_the_list(_head_left_unread(rule, clean))
+    rule = _period_of_the_list(_head_left_unread(_no_count_of_half_lives(rule, clean), clean))
     if kind == "exclusion":
         rule = _series_ended_by_and(rule, clean)
     return with_exemptions_read(rule, kind, _compile_criterion, _shift), problems
+
+
+def _no_count_of_half_lives(node: Node, clean: str) -> Node:
+    """"within 30 days or within 5 half-lives of the investigational drug": a wait, never a count of
+    half-lives a record could give (see half_lives.py); what was read as one is for review."""
+    if isinstance(node, Compare) and node.variable.startswith("text:half live") and node.span:
+        return Review(clean[node.span[0]:node.span[1]], "not_understood", span=node.span)
+    return node.with_children(lambda child: _no_count_of_half_lives(child, clean))
 
 
 def _span_within(node: Node) -> tuple[int, int] | None:
