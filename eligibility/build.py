@@ -1017,6 +1017,10 @@ class Builder:
             return (AllOf if self.criterion_kind == "exclusion" else AnyOf)((label, unsaid), span=self.span(p))
         body = self._resolve(self.visit(p.fields["body"]))
         label_words = self.source(label_parsed) if isinstance(label_parsed, Parsed) else self._label_text(p)
+        if _SENTENCES_IN_A_LABEL.search(label_words if label_parsed is None else self.source(label_parsed)):
+            # "Class IV. - Planned revascularisation ... - Renal impairment defined as ...", "Night sweats ... or
+            # Evidence of ... as manifested by": a label runs across a full stop over requirements of their own
+            return Review(self.source(p), "not_understood", span=self.span(p))
         if label_parsed is None and _DENYING_LABEL.match(p.fields.get("label_words") or label_words):
             # "No uncontrolled hypertension (i.e., blood pressure > 150/100 mm Hg", its bracket unclosed: the
             # definition of what is denied, whose denial a label's words would drop
@@ -2475,6 +2479,7 @@ def _unit_words(p: Parsed) -> list[str]:
     return list(value.fields.get("unit") or ()) if isinstance(value, Parsed) else []
 
 
+_SENTENCES_IN_A_LABEL = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s+(?:[-–•*]\s*|[A-Z]|(?:or|and)\b)")
 _AFTER_A_DURATION = re.compile(
     r"\b(?:for|lasting|during|over)\s+(?:(?:more|greater|less|fewer)\s+than\s+|at\s+least\s+|[>≥<≤]=?\s*)?\d+(?:\.\d+)?\s*"
     r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\s*,?\s*(?:and|but|or)\s*$", re.I)

@@ -647,15 +647,16 @@ _VOLUME = (r"(?:(?:more|greater)\s+than\s*(?:\(\s*>\s*\)\s*)?|in\s+excess\s+of\s
 # "Donation or loss of 400 mL or more of blood", "Donation of greater than 100 mL of either whole blood or plasma"
 _VOLUME_OF_BLOOD = re.compile(rf"{_VOLUME}\s+of\s+(?:either\s+)?(?=(?:whole\s+)?(?:blood|plasma)\b)", re.I)
 # "Blood donation of more than 200 mL", "Donation of blood in excess of 500 mL", "Blood donation (1 unit or more)"
-_VOLUME_AFTER = re.compile(rf"(?<=blood|donor|ation|nated|lasma|ducts| loss)(?:\s*\(\s*{_VOLUME}\s*\)|\s+(?:of\s+)?{_VOLUME}(?:\s*\(\s*{_VOLUME}\s*\))?)", re.I)
+_VOLUME_AFTER = re.compile(rf"(?<=blood|donor|ation|nated|lasma|ducts| loss|\(MBL\))(?:\s*\(\s*{_VOLUME}\s*\)|\s+(?:of\s+)?{_VOLUME}(?:\s*\(\s*{_VOLUME}\s*\))?)", re.I)
 _DONATION_CONCEPTS = frozenset({"blood_donation", "plasma_donation", "blood_product_donation"})
+_BLOOD_LOST = re.compile(r"\bblood\s+loss|\bloss\s+of\s+blood|\blost\b", re.I)
 _OF_BEFORE_A_VOLUME = re.compile(r"^(?:\(\s*)?of\s+|\s+of(?:\s+either)?\s*$", re.I)
 
 
 def _donated_volume(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
     """"Donation of blood in excess of 500 mL within 56 days prior to dosing": how much was given, which
     no record says; the donation with its volume for review (a patient who gave none settles it)."""
-    if "donat" not in clean.lower():
+    if "donat" not in clean.lower() and not _BLOOD_LOST.search(clean):
         return None
     of_blood = list(_VOLUME_OF_BLOOD.finditer(clean))
     volumes = of_blood + [m for m in _VOLUME_AFTER.finditer(clean) if not any(m.start() < o.end() and o.start() < m.end() for o in of_blood)]
@@ -666,7 +667,7 @@ def _donated_volume(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | Non
         blanked = blanked[:volume.start()] + " " * (volume.end() - volume.start()) + blanked[volume.end():]
     rule, problems = _compile_sentence(blanked, kind)
     given = [n for n in rule.walk() if isinstance(n, Finding) and n.concept in _DONATION_CONCEPTS | {"blood_loss"} and n.span]
-    if not any(n.concept in _DONATION_CONCEPTS for n in given):
+    if not given:
         return None
     first = min(volumes, key=lambda m: m.start())
     # "Plasma donation within one month or any blood donation exceeding 500 mL during the 3 months": the

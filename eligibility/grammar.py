@@ -1757,8 +1757,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     )
     # the words before the first ":" or "defined as", in one regex
     definition_start = rf"(?::|(?:, )?{alternation(p['definition'])}){_END}"
-    # never across a full stop: "Class IV . - Planned revascularisation . - Renal impairment defined as ..." names no one thing
-    definition_label = pp.Regex(rf"(?:(?!{definition_start})(?!\. )\S+ )+(?={definition_start})")
+    definition_label = pp.Regex(rf"(?:(?!{definition_start})\S+ )+(?={definition_start})")
     definition_label.add_parse_action(lambda t: t[0].split())
     # not a label but a requirement of its own: "Creatinine < 1.5 x ULN or: CrCl ≥ 40 mL/min", "Peak
     # ferritin > 500 ng/mL and one or more of the following: ..."; a description may hold a sign
