@@ -254,14 +254,18 @@ class _Reader:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if not unit:
                 raise PatientDataError(key, "a bare number needs the value's unit to be known")
-            return quantity(float(value), unit)
-        if isinstance(value, str):
+            number, limit_unit = float(value), unit
+        elif isinstance(value, str):
             try:
                 number, parsed_unit = parse_quantity_text(value)
             except UnitError as error:
                 raise PatientDataError(key, str(error)) from None
-            return quantity(number, parsed_unit or unit)
-        raise PatientDataError(key, f"a reference limit is a number or a string with a unit, not {type(value).__name__}")
+            limit_unit = parsed_unit or unit
+        else:
+            raise PatientDataError(key, f"a reference limit is a number or a string with a unit, not {type(value).__name__}")
+        if not number > 0:  # a multiple of a limit of 0 (or of none) says nothing: "2.5 x ULN" of 0 is no bound
+            raise PatientDataError(key, f"a reference limit must be above 0, not {value!r}")
+        return quantity(number, limit_unit)
 
     def duration(self, key: str, value: Any) -> pint.Quantity:
         if isinstance(value, (int, float)) and not isinstance(value, bool):

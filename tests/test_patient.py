@@ -61,6 +61,9 @@ def test_records_with_dates_and_relative_dates():
     ({"hemoglobin": "9,5,0 g/dL"}, "hemoglobin", "neither thousands nor a decimal comma"),
     ({"age": float("nan")}, "age", "needs a finite number"),
     ({"platelets": float("inf")}, "platelets", "needs a finite number"),
+    # a limit of 0 makes every multiple of it 0: "ALT ≤ 2.5 x ULN" would divide by it
+    ({"alt": {"value": 40, "unit": "U/L", "uln": 0}}, "alt.uln", "must be above 0"),
+    ({"alt": {"value": 40, "unit": "U/L", "uln": "-5 U/L"}}, "alt.uln", "must be above 0"),
 ])
 def test_bad_values_name_their_key(data, key, message):
     with pytest.raises(PatientDataError, match=message) as error:
