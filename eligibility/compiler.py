@@ -174,7 +174,7 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
         waited = half_lives_wait(clean, kind, _compile_criterion)  # "within 8 weeks or 5 half-lives, whichever is longer"
         if waited is not None:
             return _as_written(waited[0], clean), waited[1]
-    if all_review(rule) and rule.reason == "not_understood" if isinstance(rule, Review) else False:
+    if isinstance(rule, Review) and rule.reason == "not_understood":  # read whole, the line went to review for one part
         bracketed = brackets_for_review(clean, kind, _compile_criterion)  # "Recent history (within 30 days ...) of GI bleeding"
         if bracketed is not None:
             return _as_written(bracketed[0], clean), bracketed[1]
