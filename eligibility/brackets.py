@@ -39,17 +39,12 @@ def brackets_for_review(clean: str, kind: str, compile_part: CompilePart) -> tup
     if len(brackets) > 3 or any(_widens(m.group(1)) for m in brackets):
         return None
     # (start, end, the words, whether they narrow what precedes them or only restate it)
-    asides = [(m.start(), m.end(), m.group(1).strip(), not (_ACRONYM.fullmatch(m.group(1).strip()) and sum(c.isupper() for c in m.group(1)) >= 2
-                                                          or _SAID_AGAIN.fullmatch(m.group(1).strip())))
-              for m in brackets]
+    asides = [(m.start(), m.end(), m.group(1).strip(), not _restates(m.group(1).strip())) for m in brackets]
     # "inflammation in either eye" is no inflammation anywhere: where, for review
     asides += [(m.start(), m.end(), m.group(0).strip(), True) for m in _EYE.finditer(clean) if clean[:m.start()].strip()]
     if not asides:
         return None
-    blanked = clean
-    for start, end, _, _ in asides:  # blanked, so that every other span stays where it was
-        blanked = blanked[:start] + " " * (end - start) + blanked[end:]
-    rule, problems = compile_part(blanked, kind)
+    rule, problems = compile_part(blanked(clean, [(start, end) for start, end, _, _ in asides]), kind)
     if all_review(rule):
         return None
     for aside_start, aside_end, said, narrows in sorted(asides):
@@ -69,6 +64,18 @@ def brackets_for_review(clean: str, kind: str, compile_part: CompilePart) -> tup
             return None  # "Platelets ≥ 100,000/mm3 (75,000/mm3 ...)": a bound beside a bound may be another for some
         rule = _with_note(rule, qualified, AllOf((qualified, note), span=qualified.span))
     return rule, problems
+
+
+def _restates(said: str) -> bool:
+    """"(GLP-1)" after its name, "(inclusive)" after a range, "(Screening)" after a visit: nothing more said."""
+    return bool(_ACRONYM.fullmatch(said)) and sum(c.isupper() for c in said) >= 2 or bool(_SAID_AGAIN.fullmatch(said))
+
+
+def blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with `spans` turned to spaces, so that every other span stays where it was."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _widens(said: str) -> bool:

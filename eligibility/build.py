@@ -1546,12 +1546,7 @@ class Builder:
         return combined
 
     def _each_or_all(self, every: AllOf, p: Parsed) -> Node:
-        """"ALT and AST > 3 x ULN" among exclusions: both raised excludes, neither does not; one alone may
-        (the inclusion it negates, "ALT and AST ≤ 3 x ULN", fails on one) or may not, as written: the
-        reviewer decides."""
-        which = Review(self.source(p), "and_scope", span=self.span(p))
-        either = AnyOf(every.items, span=self.span(p))
-        return AnyOf((every, AllOf((either, which), span=self.span(p))), span=self.span(p))
+        return each_or_all(every, Review(self.source(p), "and_scope", span=self.span(p)), self.span(p))
 
     def _one_or_each(self, either: AnyOf, p: Parsed) -> Node:
         """"AST or ALT ≤ 2.5 x ULN" among inclusions: as written one within the limit is enough, as
@@ -2576,6 +2571,14 @@ def _with_binding_neighbours(pieces: list[list[Node]]) -> _Implicit:
         groups.extend([item] for item in items[1:])
     return _Implicit([group[0] if len(group) == 1 else AllOf(tuple(_flatten(group, AllOf)), span=_covering(group))
                       for group in groups])
+
+
+def each_or_all(every: AllOf, which: Review, span: tuple[int, int] | None) -> Node:
+    """"ALT and AST > 3 x ULN" among exclusions: both raised excludes, neither does not; one alone may
+    (the inclusion it negates, "ALT and AST ≤ 3 x ULN", fails on one) or may not, as written: the
+    reviewer (`which`) decides."""
+    either = AnyOf(every.items, span=span)
+    return AnyOf((every, AllOf((either, which), span=span)), span=span)
 
 
 def _covering(nodes: list[Node]) -> tuple[int, int] | None:

@@ -11,16 +11,16 @@ from typing import Any
 import pyparsing as pp
 
 from . import grammar
-from .build import PURPOSE_OPENINGS, Builder, all_review, alternative_thresholds, bound_direction, classify_review
+from .build import PURPOSE_OPENINGS, Builder, all_review, alternative_thresholds, bound_direction, classify_review, each_or_all
 from .criteria import OTHER_PEOPLE, Item, count_required, split_criteria
 from .errors import SourceError
 from .exemptions import with_exemptions_read
 from .lexicon import Lexeme, get_lexicon
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
-from .brackets import brackets_for_review, tail_for_review
+from .brackets import blanked, brackets_for_review, tail_for_review
 from .half_lives import half_lives_wait
-from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities, without_brand_names,
-                        without_expansions, without_restated_acronyms)
+from .normalise import (DONATION_CONCEPTS, PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
+                        without_brand_names, without_expansions, without_restated_acronyms)
 from .normalise_measures import NUMBER_START, SEX_WORDS
 from .permissions import permission
 from .readings import COMPARED_NUMBER, readings_in, says_an_age
@@ -217,7 +217,7 @@ def _series_ended_by_and(node: Node, clean: str) -> Node:
     """"Bleeding diathesis, hemorrhagic lesions, active bleeding, and other conditions with a high risk for
     bleeding" among exclusions: a series of what excludes, its "and" the list's own, read as needing all of
     them where an unread name kept it from being read as a list. All of them excludes, none does not, some
-    are the reviewer's (see Builder._each_or_all)."""
+    are the reviewer's (build.each_or_all)."""
     body = node.body if isinstance(node, Defined) else node
     if not isinstance(body, AllOf) or len(body.items) < 3:
         return node
@@ -231,9 +231,7 @@ def _series_ended_by_and(node: Node, clean: str) -> Node:
     between = [re.sub(r"[()\s]+", " ", clean[a[1]:b[0]]).strip().lower() for a, b in zip(spans, spans[1:])]
     if not all(sep in (",", "") for sep in between[:-1]) or between[-1] not in (", and", "and") or "," not in "".join(between):
         return node
-    which = Review(clean[spans[0][0]:spans[-1][1]], "and_scope", span=(spans[0][0], spans[-1][1]))
-    either = AllOf((AnyOf(body.items, span=body.span), which), span=body.span)
-    read = AnyOf((body, either), span=body.span)
+    read = each_or_all(body, Review(clean[spans[0][0]:spans[-1][1]], "and_scope", span=(spans[0][0], spans[-1][1])), body.span)
     return replace(node, body=read) if isinstance(node, Defined) else read
 
 
@@ -648,7 +646,6 @@ _VOLUME = (r"(?:(?:more|greater)\s+than\s*(?:\(\s*>\s*\)\s*)?|in\s+excess\s+of\s
 _VOLUME_OF_BLOOD = re.compile(rf"{_VOLUME}\s+of\s+(?:either\s+)?(?=(?:whole\s+)?(?:blood|plasma)\b)", re.I)
 # "Blood donation of more than 200 mL", "Donation of blood in excess of 500 mL", "Blood donation (1 unit or more)"
 _VOLUME_AFTER = re.compile(rf"(?<=blood|donor|ation|nated|lasma|ducts| loss|\(MBL\))(?:\s*\(\s*{_VOLUME}\s*\)|\s+(?:of\s+)?{_VOLUME}(?:\s*\(\s*{_VOLUME}\s*\))?)", re.I)
-_DONATION_CONCEPTS = frozenset({"blood_donation", "plasma_donation", "blood_product_donation"})
 _BLOOD_LOST = re.compile(r"\bblood\s+loss|\bloss\s+of\s+blood|\blost\b", re.I)
 _OF_BEFORE_A_VOLUME = re.compile(r"^(?:\(\s*)?of\s+|\s+of(?:\s+either)?\s*$", re.I)
 
@@ -662,11 +659,8 @@ def _donated_volume(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | Non
     volumes = of_blood + [m for m in _VOLUME_AFTER.finditer(clean) if not any(m.start() < o.end() and o.start() < m.end() for o in of_blood)]
     if not volumes:
         return None
-    blanked = clean
-    for volume in volumes:  # blanked, so that spans stay where they were
-        blanked = blanked[:volume.start()] + " " * (volume.end() - volume.start()) + blanked[volume.end():]
-    rule, problems = _compile_sentence(blanked, kind)
-    given = [n for n in rule.walk() if isinstance(n, Finding) and n.concept in _DONATION_CONCEPTS | {"blood_loss"} and n.span]
+    rule, problems = _compile_sentence(blanked(clean, [volume.span() for volume in volumes]), kind)
+    given = [n for n in rule.walk() if isinstance(n, Finding) and n.concept in DONATION_CONCEPTS | {"blood_loss"} and n.span]
     if not given:
         return None
     first = min(volumes, key=lambda m: m.start())

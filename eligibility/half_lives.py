@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .brackets import blanked
 from .build import all_review
 from .exemptions import CompilePart
 from .nodes import AllOf, AnyOf, Finding, Node, Review
@@ -55,8 +56,7 @@ def half_lives_wait(clean: str, kind: str, compile_part: CompilePart) -> tuple[N
     if len(waits) != 1 or len(whichever) > 1 or len(_WORD.findall(clean)) != 1:
         return None
     wait = waits[0]
-    blanked = _blanked(clean, [wait.span()] + [m.span() for m in whichever])
-    rule, problems = compile_part(blanked, kind)
+    rule, problems = compile_part(blanked(clean, [wait.span()] + [m.span() for m in whichever]), kind)
     if all_review(rule):
         return None
     said = re.sub(r"^[\s,(]*(?:or\s+)?|[\s,]*(?:or\s*)?$", "", wait.group(0))
@@ -83,10 +83,3 @@ def half_lives_wait(clean: str, kind: str, compile_part: CompilePart) -> tuple[N
         return node.with_children(with_wait)
 
     return with_wait(rule), problems
-
-
-def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
-    """`text` with `spans` turned to spaces, so that every other span stays where it was."""
-    for start, end in spans:
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text

@@ -1993,7 +1993,8 @@ def _marrow_share_bracketed(lexemes: list) -> list:
     return lexemes[:first] + [opened, *inside, closed] + lexemes[last:]
 
 
-_DONATIONS = frozenset({"@proc:blood_donation", "@proc:plasma_donation", "@proc:blood_product_donation"})
+DONATION_CONCEPTS = frozenset({"blood_donation", "plasma_donation", "blood_product_donation"})
+_DONATIONS = frozenset(f"@proc:{concept}" for concept in DONATION_CONCEPTS)
 # what else a donation names after "or": "Donation of blood or blood products", "Donated blood or plasma"
 _DONATED_KINDS = ((("blood", "products"), "@proc:blood_product_donation"), (("blood", "product"), "@proc:blood_product_donation"),
                   (("blood", "components"), "@proc:blood_product_donation"), (("whole", "blood"), "@proc:blood_donation"),
@@ -2001,6 +2002,7 @@ _DONATED_KINDS = ((("blood", "products"), "@proc:blood_product_donation"), (("bl
                   (("loss", "of", "blood"), "@cond:blood_loss"), (("loss",), "@cond:blood_loss"))
 # "Donation or loss of blood", "donated or lost blood": the blood both gave
 _DONATED_OR_LOST = (("donation", "or", "loss", "of", "blood"), ("donated", "or", "lost", "blood"), ("donation", "or", "loss", "of", "whole", "blood"))
+_DONATION_WORDS = _DONATIONS | {"donation", "donated"}
 _AFTER_A_DONATED_KIND = frozenset({"within", "in", "during", "(", ",", ";", ".", "or", "and", "and/or", "prior", "before", "at",
                                    "for", "from", "of", "to", "since", "over"})
 
@@ -2009,6 +2011,8 @@ def _donations_listed(lexemes: list) -> list:
     """"Donation of blood or blood products within 56 days": each thing named after the first donation
     is donated too; read alone, "blood products" is a finding the patient never has."""
     words = [lexeme.g for lexeme in lexemes]
+    if not _DONATION_WORDS.intersection(words):
+        return lexemes
     for index, word in enumerate(words):
         for said in _DONATED_OR_LOST if word in ("donation", "donated") else ():
             if tuple(words[index:index + len(said)]) == said:

@@ -22,13 +22,13 @@ _JOINED = frozenset({"and", "or", "and/or"})
 
 def marker_signs_spelled(lexemes: list) -> list:
     words = [lexeme.g for lexeme in lexemes]
-    if not any(w[:-1] in _MARKERS and w[-1:] in _SIGNS or w in _MARKERS for w in words):
+    if not any(_signed_as_one(w) or w in _MARKERS for w in words):
         return lexemes
     out = []
     index = 0
     while index < len(lexemes):
         word = words[index]
-        if word[-1:] in _SIGNS and word[:-1] in _MARKERS and _signed(words, index + 1):  # "hr+": one token
+        if _signed_as_one(word) and _signed(words, index + 1):  # "hr+": one token
             out += _spelled(lexemes[index], word[:-1], _SIGNS[word[-1]])
             index += 1
         elif word in _MARKERS and index + 1 < len(words) and words[index + 1] in _SIGNS and _signed(words, index + 2):
@@ -40,14 +40,17 @@ def marker_signs_spelled(lexemes: list) -> list:
     return out
 
 
+def _signed_as_one(word: str) -> bool:
+    return word[-1:] in _SIGNS and word[:-1] in _MARKERS
+
+
 def _signed(words: list[str], after: int) -> bool:
     """Whether the sign before `after` is a status, not a suspended hyphen ("EGFR- or HER2 inhibiting")."""
     if after >= len(words) or words[after] in _AFTER_THE_SIGN or words[after].startswith("@cond:"):
         return True
     if words[after] in _JOINED and after + 1 < len(words):  # "ER- and PR- staining", "ER+ and/or PgR+"
         following = words[after + 1]
-        return (following[-1:] in _SIGNS and following[:-1] in _MARKERS
-                or following in _MARKERS and after + 2 < len(words) and words[after + 2] in _SIGNS)
+        return _signed_as_one(following) or following in _MARKERS and after + 2 < len(words) and words[after + 2] in _SIGNS
     return False
 
 
