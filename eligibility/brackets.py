@@ -12,7 +12,7 @@ which would widen it, nor one the words before do not end at.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from .build import all_review
 from .exemptions import CompilePart
@@ -76,6 +76,16 @@ def blanked(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in spans:
         text = text[:start] + " " * (end - start) + text[end:]
     return text
+
+
+def as_written(node: Node, clean: str) -> Node:
+    """A tree read from a copy of `clean` with words blanked: what it left for review, as written, and
+    the words it kept (a measurement's context) without the blanks."""
+    if isinstance(node, Review) and node.span and "  " in node.text:
+        return replace(node, text=clean[node.span[0]:node.span[1]])
+    unblanked = {f.name: re.sub(r"\s{2,}", " ", value) for f in fields(node)
+               if isinstance(value := getattr(node, f.name), str) and "  " in value}
+    return replace(node, **unblanked).with_children(lambda child: as_written(child, clean))
 
 
 def _widens(said: str) -> bool:

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 import pyparsing as pp
 
 from . import grammar
-from .build import PURPOSE_OPENINGS, Builder, all_review, alternative_thresholds, bound_direction, classify_review, each_or_all
+from .brackets import as_written, brackets_for_review, tail_for_review
+from .build import PURPOSE_OPENINGS, Builder, all_review, alternative_thresholds, bound_direction, classify_review
 from .criteria import OTHER_PEOPLE, Item, count_required, split_criteria
+from .donations import donated_volume
 from .errors import SourceError
 from .exemptions import with_exemptions_read
+from .half_lives import half_lives_wait, no_count_of_half_lives
 from .lexicon import Lexeme, get_lexicon
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
-from .brackets import blanked, brackets_for_review, tail_for_review
-from .half_lives import half_lives_wait
-from .normalise import (DONATION_CONCEPTS, PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
+from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
                         without_brand_names, without_expansions, without_restated_acronyms)
 from .normalise_measures import NUMBER_START, SEX_WORDS
 from .permissions import permission
@@ -29,6 +30,7 @@ from .statements import statement
 from .stable_doses import stable_dose_requirement
 from .subgroups import subgroup_splits
 from .tokens import tokenize
+from .unread_neighbours import read_with_unread_neighbours
 
 # Beyond this many lexemes a line is a paragraph, not a criterion; it goes to review unparsed.
 MAX_LEXEMES = 160
@@ -173,11 +175,11 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
     if all_review(rule) or any(isinstance(n, Compare) and "half" in n.variable for n in rule.walk()):
         waited = half_lives_wait(clean, kind, _compile_criterion)  # "within 8 weeks or 5 half-lives, whichever is longer"
         if waited is not None:
-            return _as_written(waited[0], clean), waited[1]
+            return as_written(waited[0], clean), waited[1]
     if isinstance(rule, Review) and rule.reason == "not_understood":  # read whole, the line went to review for one part
         bracketed = brackets_for_review(clean, kind, _compile_criterion)  # "Recent history (within 30 days ...) of GI bleeding"
         if bracketed is not None:
-            return _as_written(bracketed[0], clean), bracketed[1]
+            return as_written(bracketed[0], clean), bracketed[1]
         narrowed = tail_for_review(clean, kind, _compile_criterion)  # "Active infection that requires systemic therapy"
         if narrowed is not None:
             return narrowed
@@ -191,120 +193,8 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
             return replace(rule, body=_shift(pair[0], -start)), problems + pair[1]
     if kind == "inclusion" and isinstance(rule, Review) and rule.reason == "not_understood":
         rule, problems = _denied_whole(clean) or (rule, problems)
-    rule = _period_of_the_list(_head_left_unread(_no_count_of_half_lives(rule, clean), clean))
-    if kind == "exclusion":
-        rule = _series_ended_by_and(rule, clean)
+    rule = read_with_unread_neighbours(no_count_of_half_lives(rule, clean), clean, kind)
     return with_exemptions_read(rule, kind, _compile_criterion, _shift), problems
-
-
-def _no_count_of_half_lives(node: Node, clean: str) -> Node:
-    """"within 30 days or within 5 half-lives of the investigational drug": a wait, never a count of
-    half-lives a record could give (see half_lives.py); what was read as one is for review."""
-    if isinstance(node, Compare) and node.variable.startswith("text:half live") and node.span:
-        return Review(clean[node.span[0]:node.span[1]], "not_understood", span=node.span)
-    return node.with_children(lambda child: _no_count_of_half_lives(child, clean))
-
-
-def _span_within(node: Node) -> tuple[int, int] | None:
-    """A node's span, or the one its parts cover."""
-    if node.span:
-        return node.span
-    spans = [span for child in node.children() if (span := _span_within(child))]
-    return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
-
-
-def _series_ended_by_and(node: Node, clean: str) -> Node:
-    """"Bleeding diathesis, hemorrhagic lesions, active bleeding, and other conditions with a high risk for
-    bleeding" among exclusions: a series of what excludes, its "and" the list's own, read as needing all of
-    them where an unread name kept it from being read as a list. All of them excludes, none does not, some
-    are the reviewer's (build.each_or_all)."""
-    body = node.body if isinstance(node, Defined) else node
-    if not isinstance(body, AllOf) or len(body.items) < 3:
-        return node
-    spans = [_span_within(item) for item in body.items]
-    if any(span is None for span in spans):
-        return node
-    if sum(isinstance(n, Finding) for item in body.items for n in item.walk()) < 2 or any(
-            isinstance(n, (Compare, Between)) or isinstance(n, Not) and not all_review(n) for n in body.walk()):
-        return node
-    # "Bradycardia (less than 60 b/m), heart block (excluding ...), and ...": brackets between the names
-    between = [re.sub(r"[()\s]+", " ", clean[a[1]:b[0]]).strip().lower() for a, b in zip(spans, spans[1:])]
-    if not all(sep in (",", "") for sep in between[:-1]) or between[-1] not in (", and", "and") or "," not in "".join(between):
-        return node
-    read = each_or_all(body, Review(clean[spans[0][0]:spans[-1][1]], "and_scope", span=(spans[0][0], spans[-1][1])), body.span)
-    return replace(node, body=read) if isinstance(node, Defined) else read
-
-
-# unread words that may govern what follows them: "Current use of any urate-lowering therapy or statins",
-# "hospitalized because of a manic or mixed episode", "Use of any weight control agents or surgeries"
-_GOVERNING = re.compile(r"\b(?:of|for|with|by|to|because|due|use|using|taking|receiving|treated|treatment|therapy|agents?|surgery"
-                        r"|hospitali[sz](?:ed|ation)|complications?|risk|history|diagnosis)\b", re.I)
-_OWN_HEAD = re.compile(r"\s*(?:history|current(?:ly)?|prior|previous(?:ly)?|use|active|known|any|ongoing|concurrent|recent|chronic"
-                       r"|h/o|hx|diagnos\w*|treatment|therapy|patients?|subjects?|participants?|has|have|had|is|are|was|were|who|whom"
-                       r"|with|been|being|undergone|underwent|requir\w+|receiv\w+|tak\w+|us\w+|evidence|presence|positive|seropositive)\b", re.I)
-
-
-def _head_left_unread(node: Node, clean: str) -> Node:
-    """"Current use of any urate-lowering therapy or statins": the words before "or" were not read, and what
-    follows may be their object ("statins" in current use), not a finding of its own; read alone, a statin
-    taken years ago would count. A finding named bare right after such words is for review with them."""
-    node = node.with_children(lambda child: _head_left_unread(child, clean))
-    if not isinstance(node, AnyOf) or len(node.items) < 2:
-        return node
-    items = list(node.items)
-    governing, end = None, 0  # the unread words, and where the last item they govern ends
-    for index, item in enumerate(items):
-        if isinstance(item, Review) and item.reason == "not_understood" and item.span and _GOVERNING.search(item.text):
-            governing, end = item, item.span[1]
-            continue
-        # an exposure: the words before say how it was had ("Current use of", "surgery of"); a disease named
-        # after "positive status for HIV or" is had all the same
-        if (governing is None or not isinstance(item, Finding) or item.category == "condition" or not item.span
-                or _OWN_HEAD.match(clean[item.span[0]:item.span[1]])
-                or clean[end:item.span[0]].strip(" ,;").lower() not in ("or", "and/or", "and", "")):
-            governing = None
-            continue
-        # "resection of all 3 major hepatic veins, the portal vein bifurcation, or the retrohepatic vena cava": each in turn
-        items[index], end = AllOf((item, governing), span=item.span), item.span[1]
-    return replace(node, items=tuple(items))
-
-
-# "..., calcium acetate, or lanthanum carbonate, within 7 days prior to the first dose": a period ending a list
-_PERIOD_AT_THE_END = re.compile(
-    r"\b(?:within|in\s+the\s+(?:last|past|previous|preceding)|during\s+the\s+(?:last|past|previous|preceding))\s+\d+(?:\.\d+)?\s*-?\s*"
-    r"(?:days?|weeks?|months?|years?|hours?|hrs?|wks?)\b(?:\s+(?:prior\s+to|before|of|from|preceding)\s+[^,;()]*)?\s*\.?$", re.I)
-_WINDOWED = frozenset({"drug", "procedure", "any", "condition"})
-
-
-def _period_of_the_list(node: Node) -> Node:
-    """"Use of heparin, Propylene Glycol Mannurate Sulfate or Alginric Sodium Diester within 3 weeks prior to
-    screening": the period may bound every item of the list, though it was read in the last, unread one; an
-    item read without it would count an exposure of any time. Each such item is for review with the period
-    (an exposure the patient never had settles it); one read as current is within any period."""
-    node = node.with_children(_period_of_the_list)
-    # an "or" of exposures, or the inclusion's "no A, no B, no C in the last 6 months"; in an "and" of them the
-    # unread last item holds every answer back already
-    denied = isinstance(node, AllOf) and all(isinstance(item, Not) for item in node.items)
-    if not (isinstance(node, AnyOf) or denied) or len(node.items) < 2:
-        return node
-    last = node.items[-1].item if denied else node.items[-1]
-    # the last item unread, or read as unread parts ("taranabant within 30 days of study entry and unwilling ...")
-    said = next((leaf for leaf in last.walk() if isinstance(leaf, Review) and leaf.reason == "not_understood" and leaf.span
-                 and _PERIOD_AT_THE_END.search(leaf.text)), None)
-    if said is None or not all_review(last):
-        return node
-    period = _PERIOD_AT_THE_END.search(said.text)
-    start = said.span[0] + period.start()
-    note = Review(period.group(0).strip(" ."), "not_understood", span=(start, start + len(period.group(0).strip(" ."))))
-
-    def bounded(item: Node) -> Node:
-        if isinstance(item, Finding) and item.category in _WINDOWED and not item.window and not item.duration and item.status != "current":
-            return AllOf((item, note), span=item.span)
-        if denied and isinstance(item, (Not, AnyOf)):  # "NOT (A OR B)": each exposure denied
-            return item.with_children(bounded)
-        return item
-
-    return replace(node, items=tuple(bounded(item) for item in node.items[:-1]) + (node.items[-1],))
 
 
 # "No New York Heart Association class III or IV congestive heart failure": a denial of what reads whole
@@ -639,60 +529,6 @@ def _similar_compounds(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | 
     return (AllOf((named, similar), span=span) if negated else AnyOf((named, similar), span=span)), problems
 
 
-_VOLUME = (r"(?:(?:more|greater)\s+than\s*(?:\(\s*>\s*\)\s*)?|in\s+excess\s+of\s+|over\s+|above\s+|exceeding\s+|at\s+least\s+"
-           r"|approximately\s+|about\s+|[>≥]=?\s*)?\d[\d,.]*\s*(?:-\s*\d[\d,.]*\s*|or\s+more\s+)?(?:ml|mls|milliliters?|millilitres?|cc|units?|pints?)\b"
-           r"(?:\s*\((?:ml|milliliters?|millilitres?)\))?(?:\s+or\s+(?:more|greater))?")
-# "Donation or loss of 400 mL or more of blood", "Donation of greater than 100 mL of either whole blood or plasma"
-_VOLUME_OF_BLOOD = re.compile(rf"{_VOLUME}\s+of\s+(?:either\s+)?(?=(?:whole\s+)?(?:blood|plasma)\b)", re.I)
-# "Blood donation of more than 200 mL", "Donation of blood in excess of 500 mL", "Blood donation (1 unit or more)"
-_VOLUME_AFTER = re.compile(rf"(?<=blood|donor|ation|nated|lasma|ducts| loss|\(MBL\))(?:\s*\(\s*{_VOLUME}\s*\)|\s+(?:of\s+)?{_VOLUME}(?:\s*\(\s*{_VOLUME}\s*\))?)", re.I)
-_BLOOD_LOST = re.compile(r"\bblood\s+loss|\bloss\s+of\s+blood|\blost\b", re.I)
-_OF_BEFORE_A_VOLUME = re.compile(r"^(?:\(\s*)?of\s+|\s+of(?:\s+either)?\s*$", re.I)
-
-
-def _donated_volume(clean: str, kind: str) -> tuple[Node, tuple[str, ...]] | None:
-    """"Donation of blood in excess of 500 mL within 56 days prior to dosing": how much was given, which
-    no record says; the donation with its volume for review (a patient who gave none settles it)."""
-    if "donat" not in clean.lower() and not _BLOOD_LOST.search(clean):
-        return None
-    of_blood = list(_VOLUME_OF_BLOOD.finditer(clean))
-    volumes = of_blood + [m for m in _VOLUME_AFTER.finditer(clean) if not any(m.start() < o.end() and o.start() < m.end() for o in of_blood)]
-    if not volumes:
-        return None
-    rule, problems = _compile_sentence(blanked(clean, [volume.span() for volume in volumes]), kind)
-    given = [n for n in rule.walk() if isinstance(n, Finding) and n.concept in DONATION_CONCEPTS | {"blood_loss"} and n.span]
-    if not given:
-        return None
-    first = min(volumes, key=lambda m: m.start())
-    # "Plasma donation within one month or any blood donation exceeding 500 mL during the 3 months": the
-    # volume is of the donations said with it, over the same period
-    nearest = min(given, key=lambda n: max(n.span[0] - first.end(), first.start() - n.span[1], 0))
-    measured = {id(n) for n in given if n.window == nearest.window}
-    said = _OF_BEFORE_A_VOLUME.sub("", clean[first.start():first.end()].strip())
-    if said.startswith("(") and said.endswith(")"):
-        said = said[1:-1].strip()
-    start = clean.index(said, first.start())
-    how_much = Review(said, "not_understood", span=(start, start + len(said)))
-
-    def with_volume(node: Node) -> Node:
-        # "Donation or loss of 400 mL or more of blood": a loss said with it has the volume too
-        if id(node) in measured:
-            return AllOf((node, how_much), span=node.span)
-        return node.with_children(with_volume)
-
-    return _as_written(with_volume(rule), clean), problems
-
-
-def _as_written(node: Node, clean: str) -> Node:
-    """A tree read from a copy of `clean` with words blanked: what it left for review, as written, and
-    the words it kept (a measurement's context) without the blanks."""
-    if isinstance(node, Review) and node.span and "  " in node.text:
-        return replace(node, text=clean[node.span[0]:node.span[1]])
-    blanked = {f.name: re.sub(r"\s{2,}", " ", value) for f in fields(node)
-               if isinstance(value := getattr(node, f.name), str) and "  " in value}
-    return replace(node, **blanked).with_children(lambda child: _as_written(child, clean))
-
-
 # "Patients with liver metastases must have AST ≤ 5 x ULN": a requirement for some patients only
 _PERSON_CONDITION = re.compile(
     r"(?:the\s+|all\s+|any\s+)?(?:patients?|subjects?|participants?|individuals?|those|women|men)\s+"
@@ -777,7 +613,7 @@ _SCREENING_LEAD = re.compile(r"at (?:the )?(?:time of )?(?:screening|baseline)(?
 
 
 def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
-    whole = (_similar_compounds(clean, kind) or _donated_volume(clean, kind) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
+    whole = (_similar_compounds(clean, kind) or donated_volume(clean, kind, _compile_sentence) or _conditional_requirement(clean, kind) or _own_or_family_history(clean, kind)
              or _treated_at_a_stage(clean, kind) or stable_dose_requirement(clean, kind, _compile_criterion, _shift))
     if whole is not None:
         return whole

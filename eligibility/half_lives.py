@@ -20,7 +20,7 @@ from dataclasses import replace
 from .brackets import blanked
 from .build import all_review
 from .exemptions import CompilePart
-from .nodes import AllOf, AnyOf, Finding, Node, Review
+from .nodes import AllOf, AnyOf, Compare, Finding, Node, Review
 
 _HALF_LIFE = (r"\d+(?:\.\d+)?\s*(?:x\s*|times\s+)?(?:the\s+)?(?:(?:drug'?s?|elimination|effective|plasma|terminal"
               r"|pharmacokinetic(?:\s*/\s*pharmacodynamic)?|pk(?:\s*/\s*pd)?)\s+)?(?:periods?\s+of\s+)?half[\s-]?li(?:ves|fe)"
@@ -83,3 +83,11 @@ def half_lives_wait(clean: str, kind: str, compile_part: CompilePart) -> tuple[N
         return node.with_children(with_wait)
 
     return with_wait(rule), problems
+
+
+def no_count_of_half_lives(node: Node, clean: str) -> Node:
+    """"within 30 days or within 5 half-lives of the investigational drug": a wait, never a count of
+    half-lives a record could give (see half_lives.py); what was read as one is for review."""
+    if isinstance(node, Compare) and node.variable.startswith("text:half live") and node.span:
+        return Review(clean[node.span[0]:node.span[1]], "not_understood", span=node.span)
+    return node.with_children(lambda child: no_count_of_half_lives(child, clean))
