@@ -89,9 +89,11 @@ def _denial_runs_on(parts: list[Node]) -> bool:
 
 
 def _runs_on(first: Finding, rest: list[Node]) -> bool:
-    """Whether the parts after a finding are findings of its category, each alone or in an "or", undated."""
-    return all(isinstance(item, Finding) and item.category == first.category and item.window is None and not item.status
-               for item in _alternatives(rest))
+    """Whether the parts after a finding are findings of its category, each alone or in an "or", undated;
+    an item left unread between them does not end the list."""
+    read = [item for item in _alternatives(rest) if not isinstance(item, Review)]
+    return bool(read) and all(isinstance(item, Finding) and item.category == first.category and item.window is None and not item.status
+                              for item in read)
 
 
 def _alternatives(parts: list[Node]) -> list[Node]:
@@ -104,9 +106,9 @@ def _with_status(node: Node, status: str) -> Node:
 
 
 def _undated(node: Node) -> Node:
-    """The findings at any time: their window dropped."""
+    """The findings at any time: their window dropped, and said to be of any time (a bare name may mean now)."""
     if isinstance(node, Finding):
-        return replace(node, window=None)
+        return replace(node, window=None, status="" if node.status == "current" else node.status or "history")
     if isinstance(node, (AllOf, AnyOf)):
         return replace(node, items=tuple(_undated(item) for item in node.items))
     return node
@@ -2195,7 +2197,7 @@ class Builder:
 
     def _ever(self, findings: list[Node], p: Parsed) -> Node:
         """A record of any of the findings at any time."""
-        ever = [replace(node, window=None, status="") for node in findings]
+        ever = [replace(node, window=None, status="history") for node in findings]
         return ever[0] if len(ever) == 1 else AnyOf(tuple(ever), span=self.span(p))
 
     def _longer_wait(self, span: tuple[int, int], reference: str, least: Amount) -> Node | None:

@@ -1200,10 +1200,12 @@ def _shared_head_groups() -> tuple[tuple[frozenset[str], frozenset[str], frozens
     """The words that share a head noun after the last of them, each group with its heads and the words that
     may follow a shared head: organs ("cardiac, renal or hepatic disease"; words after the head may bind
     the whole list, which then shares none: "infectious or metabolic diseases affecting the CNS"),
-    substances ("alcohol, drug, or chemical abuse", which may be followed by its period: "... within 1 year")."""
+    substances ("alcohol, drug, or chemical abuse", which may be followed by its period: "... within 1 year"),
+    and the sites of a procedure ("cataract or refractive surgery in the study eye")."""
     phrases = get_lexicon().phrases
     return tuple((frozenset(phrases[name]["adjectives"]), frozenset(phrases[name]["heads"]), after)
-                 for name, after in (("organ_adjectives", _AFTER_SHARED_HEAD), ("substance_adjectives", _AFTER_SHARED_ABUSE)))
+                 for name, after in (("organ_adjectives", _AFTER_SHARED_HEAD), ("substance_adjectives", _AFTER_SHARED_ABUSE),
+                                     ("procedure_sites", _AFTER_SHARED_ABUSE)))
 
 
 # a period after the head bounds each: "cardiac or cerebrovascular events within 6 months"

@@ -440,6 +440,13 @@ class Evaluator:
             checks.append(self._in_window(node, record, reference))
         elif node.status == "current":
             checks.append(self._is_current(record, reference))
+        elif not node.status and self._may_be_meant_now(record):
+            ended = self._is_current(record, reference)
+            if ended.value is False:
+                # "Warfarin" among exclusions, and a course that ended in 2015: the bare name may mean taking it
+                # now or having ever taken it, and only a record still going on meets both
+                checks.append(Answer(None, f"{ended.reason}, and the criterion names it with no time: whether a {label} "
+                                           f"that has ended counts is for the reviewer"))
         for qualifier in node.qualifiers:
             checks.append(self._qualifier(qualifier, record))
         if node.duration:
@@ -522,6 +529,13 @@ class Evaluator:
         if record.end is None or record.end >= reference:
             return Answer(True, "ongoing" if record.end is None else f"until {record.end.isoformat()}")
         return Answer(False, f"ended {record.end.isoformat()}")
+
+    def _may_be_meant_now(self, record: Record) -> bool:
+        """A medication, or a condition that is a state rather than an event: named bare, it may be asked of now.
+        A procedure or an event (a myocardial infarction) named bare was had on a day, so any record of it is one."""
+        if any(record in (self.patient.records.get(category) or ()) for category in ("procedure", "allergy")):
+            return False
+        return not self._any_concept(record, "event")
 
     def _any_concept(self, record: Record, flag: str) -> bool:
         """Whether any concept the record is (or is a kind of) carries the lexicon's `flag`."""

@@ -125,9 +125,11 @@ def _statuses_with_negation(r) -> list:
     said = " ".join(map(str, _all(r, "negation"))) if "negation" in r else ""
     if re.search(r"\b(?:active|current)\b", said):
         return [*statuses, "current"]
-    if "current" in statuses and re.search(r"\b(?:prior|previous|past|history|never)\b", said):
-        # "No prior treatment with imatinib": none ever, though "treatment with" alone would say now
-        return [*statuses, "previous"]
+    past = re.search(r"\b(?:prior|previous|past|history|never|had)\b", said)
+    if past:
+        # "No prior treatment with imatinib", "No history of diabetes": none ever, though "treatment with"
+        # alone would say now, and a bare name may mean now or ever
+        return [*(s for s in statuses if s != "current"), "history" if past.group() == "history" else "previous"]
     return statuses
 
 
@@ -346,11 +348,11 @@ def _one_parsed(value) -> "Parsed | None":
 
 def _status(statuses: list[str]) -> str | None:
     """One status from an introducer's words: "received prior | treatment with" is past, and
-    "current or prior use of" is any time (no status), so past and current together give none."""
+    "current or prior use of" is any time, a history."""
     if not statuses:
         return None
     if "current" in statuses and ({"previous", "history"} & set(statuses)):
-        return None
+        return "history"
     return statuses[-1]
 
 

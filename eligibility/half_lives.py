@@ -76,10 +76,10 @@ def half_lives_wait(clean: str, kind: str, compile_part: CompilePart) -> tuple[N
     def with_wait(node: Node) -> Node:
         if id(node) in waited:
             if alone:  # "Treatment with an investigational drug within 5 half-lives": taken then, perhaps stopped since
-                return AllOf((replace(node, status="" if node.status == "current" else node.status), note), span=node.span)
+                return AllOf((replace(node, status="history" if node.status in ("", "current") else node.status), note), span=node.span)
             if shorter:
                 return AllOf((node, note), span=node.span)
-            return AnyOf((node, AllOf((replace(node, window=None), note), span=node.span)), span=node.span)
+            return AnyOf((node, AllOf((replace(node, window=None, status=node.status or "history"), note), span=node.span)), span=node.span)
         return node.with_children(with_wait)
 
     return with_wait(rule), problems
