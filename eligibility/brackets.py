@@ -118,7 +118,7 @@ def _with_note(node: Node, qualified: Node, noted: Node) -> Node:
 # words opening a clause that narrows what precedes it: "... that requires systemic treatment", "... as
 # confirmed by biopsy", "... due to any cause"
 _NARROWING = re.compile(
-    r"[\s,]+(?=(?:that|which|who|whose|requiring|as\s+(?:assessed|determined|defined|documented|confirmed|measured|evidenced|judged|"
+    r"[\s,]+(?=(?:that|which|from\s+which|who|whose|requiring|as\s+(?:assessed|determined|defined|documented|confirmed|measured|evidenced|judged|"
     r"diagnosed|shown|indicated|demonstrated)|according\s+to|confirmed\s+by|documented\s+by|diagnosed\s+by|defined\s+by|per|based\s+on"
     r"|due\s+to|caused\s+by|associated\s+with|resulting\s+in|leading\s+to|in\s+the\s+opinion\s+of|at\s+the\s+discretion|despite)\b)", re.I)
 # a clause that could admit more than the words before it: it is no narrowing

@@ -617,8 +617,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
              or _treated_at_a_stage(clean, kind) or stable_dose_requirement(clean, kind, _compile_criterion, _shift))
     if whole is not None:
         return whole
-    lexemes = normalised(without_brand_names(without_authorities(without_restated_acronyms(
-        formulas_as_one_word(get_lexicon().tag(_head_shared(without_expansions(tokenize(clean), clean))), clean), clean), clean), clean))
+    tokens = _head_shared(without_expansions(tokenize(clean), clean))
+    tagged = get_lexicon().tag(tokens)
+    sharing = _terms_sharing_a_head(tokens, tagged)
+    lexemes = normalised(without_brand_names(without_authorities(without_restated_acronyms(formulas_as_one_word(tagged, clean), clean), clean), clean))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
     if not lexemes:
@@ -688,6 +690,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # whose reading asks for a finding it never denies; the denial lost its scope, and the finding would
         # be required (or would meet the criterion)
         return Review(clean, "negation_scope", hints=(rule,), span=(0, len(clean))), problems
+    if _head_shared_with_unread_words(rule) or _shared_head_left_unread(rule, sharing):
+        # "Major thoracic or abdominal surgery from which the patient has not yet recovered": the first alternative
+        # shares its head with the last, whose unread words may narrow both
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if _requires_what_it_denies(rule):
         # "HIV-1, HIV-2 negative" read as "HIV and not HIV": a misreading no patient can meet
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
@@ -1155,6 +1161,40 @@ def _asserts_what_it_denies_not(rule: Node, categories: tuple[str, ...] = ()) ->
     """Whether the rule asks for a finding (of the categories, when given) that it nowhere denies."""
     positive, denied = _findings_by_polarity(rule, categories)
     return bool(positive - denied)
+
+
+def _head_shared_with_unread_words(rule: Node) -> bool:
+    """An alternative read through a head it shares with the next ("thoracic or abdominal surgery"), where that
+    next one was left unread: its span reaches into the unread words."""
+    for node in rule.walk():
+        unread = node.items[-1] if isinstance(node, AnyOf) else None
+        if isinstance(unread, Review) and unread.reason == "not_understood" and unread.span:
+            if any(isinstance(item, Finding) and item.span and item.span[0] < unread.span[0] < item.span[1] < unread.span[1]
+                   for item in node.items[:-1]):
+                return True
+    return False
+
+
+def _terms_sharing_a_head(tokens: list, lexemes: list) -> list[tuple[int, int]]:
+    """The starts of two terms sharing a head: tagged by the lexicon as ending together ("arterial or venous
+    thrombosis"), or the first given a copy of the head (`_head_shared`: "cataract or refractive surgery")."""
+    pairs = [(first.start, second.start) for first, second in zip(lexemes, lexemes[2:])
+             if first.term and second.term and first.end == second.end and first.start < second.start]
+    for index, token in enumerate(tokens):
+        if token.start == token.end and 0 < index < len(tokens) - 1:  # a copied head, after the word it is read with
+            following = next((t for t in tokens[index + 1:] if t.norm not in (",", "or", "and", "and/or")), None)
+            if following is not None:
+                pairs.append((tokens[index - 1].start, following.start))
+    return pairs
+
+
+def _shared_head_left_unread(rule: Node, pairs: list[tuple[int, int]]) -> bool:
+    """"Failed kidney or liver transplant": of two terms sharing a head, the first left among unread words, which
+    may say as much of the second."""
+    nodes = list(rule.walk())
+    return any(isinstance(unread, Review) and unread.span and unread.span[0] <= first < unread.span[1] <= second
+               and any(isinstance(node, Finding) and node.span and node.span[0] <= second < node.span[1] for node in nodes)
+               for first, second in pairs for unread in nodes)
 
 
 def _requires_what_it_denies(rule: Node) -> bool:

@@ -125,7 +125,7 @@ def _statuses_with_negation(r) -> list:
     said = " ".join(map(str, _all(r, "negation"))) if "negation" in r else ""
     if re.search(r"\b(?:active|current)\b", said):
         return [*statuses, "current"]
-    past = re.search(r"\b(?:prior|previous|past|history|never|had)\b", said)
+    past = re.search(r"\b(?:prior|previous|past|history|never)\b|\bnot (?:have )?had\b", said)
     if past:
         # "No prior treatment with imatinib", "No history of diabetes": none ever, though "treatment with"
         # alone would say now, and a bare name may mean now or ever
