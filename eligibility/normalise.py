@@ -1949,7 +1949,9 @@ def _modifier_comma_dropped(lexemes: list) -> list:
     start = 0
     while start < len(words) - 1 and words[start] in _PERSON_LEAD:
         start += 1
-    if len(words) - start < 5 or words[start] not in _OPENING_MODIFIERS or words[start + 1] != ",":
+    if len(words) - start < 4 or words[start] not in _OPENING_MODIFIERS or words[start + 1] != ",":
+        return lexemes
+    if len(words) - start < 5 and not words[start + 2].startswith("@"):  # "Active, non-infectious pneumonitis"
         return lexemes
     commas = [start + 1]
     index = start + 2
