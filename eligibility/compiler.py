@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -690,7 +691,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # whose reading asks for a finding it never denies; the denial lost its scope, and the finding would
         # be required (or would meet the criterion)
         return Review(clean, "negation_scope", hints=(rule,), span=(0, len(clean))), problems
-    if _head_shared_with_unread_words(rule) or _shared_head_left_unread(rule, sharing):
+    if _head_shared_with_unread_words(rule) or _shared_head_left_unread(rule, sharing) or _opening_modifiers_left_behind(rule, lexemes):
         # "Major thoracic or abdominal surgery from which the patient has not yet recovered": the first alternative
         # shares its head with the last, whose unread words may narrow both
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
@@ -1173,6 +1174,39 @@ def _head_shared_with_unread_words(rule: Node) -> bool:
                    for item in node.items[:-1]):
                 return True
     return False
+
+
+# modifiers that open a list of findings and qualify each of them ("Clinically significant cardiac, renal ... disease")
+_LIST_MODIFIERS = frozenset("clinically significant relevant severe serious uncontrolled unstable symptomatic poorly controlled".split())
+
+
+def _opening_modifiers_left_behind(rule: Node, lexemes: list) -> bool:
+    """"Clinically significant cardiac, respiratory (except mild asthma), renal ... disease": the modifiers opening
+    the list qualify each item, but were left unread with the organs before a bracket, and the items after it
+    read without them; so read, those would count any such disease."""
+    # after words naming no term ("The participant has", "History or presence of")
+    lead = next((i for i, lexeme in enumerate(lexemes[:6]) if lexeme.g in _LIST_MODIFIERS or lexeme.term), 0)
+    run = list(itertools.takewhile(lambda lexeme: lexeme.g in _LIST_MODIFIERS, lexemes[lead:]))
+    if not run or lead + len(run) == len(lexemes) or lexemes[lead + len(run)].g in ("or", "and", "and/or", ","):
+        return False  # "Severe or uncontrolled ...": alternatives, each its own
+    said = {lexeme.g for lexeme in run} - {"clinically", "poorly"}
+    if not any(isinstance(n, Finding) and n.category in ("condition", "any") and not said & set(" ".join(n.qualifiers).split())
+               for n in rule.walk()):
+        return False
+    # the modifiers left unread with an organ whose head the list shares ("Significant cardiovascular (to include ...)"),
+    # or read with the organ alone as a finding ("significant 'cardiovascular'")
+    organs = _shared_head_groups()[0][0]
+    for n in rule.walk():
+        if isinstance(n, Finding) and n.concept[5:] in organs and said & set(" ".join(n.qualifiers).split()):
+            return True
+        if isinstance(n, (Review, Defined)) and n.span and n.span[0] <= run[0].start < n.span[1]:
+            words = _BRACKETS_AT_THE_END.sub("", n.text if isinstance(n, Review) else n.label).lower().rstrip(" ,").split(" ")
+            if words[-1] in organs:
+                return True
+    return False
+
+
+_BRACKETS_AT_THE_END = re.compile(r"(?:\s*\([^()]*\))+\s*$")
 
 
 def _terms_sharing_a_head(tokens: list, lexemes: list) -> list[tuple[int, int]]:
