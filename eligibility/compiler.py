@@ -691,7 +691,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # whose reading asks for a finding it never denies; the denial lost its scope, and the finding would
         # be required (or would meet the criterion)
         return Review(clean, "negation_scope", hints=(rule,), span=(0, len(clean))), problems
-    if _head_shared_with_unread_words(rule) or _shared_head_left_unread(rule, sharing) or _opening_modifiers_left_behind(rule, lexemes):
+    if (_head_shared_with_unread_words(rule) or _shared_head_left_unread(rule, sharing) or _opening_modifiers_left_behind(rule, lexemes)
+            or _modifier_read_as_alternative(rule)):
         # "Major thoracic or abdominal surgery from which the patient has not yet recovered": the first alternative
         # shares its head with the last, whose unread words may narrow both
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
@@ -1207,6 +1208,21 @@ def _opening_modifiers_left_behind(rule: Node, lexemes: list) -> bool:
 
 
 _BRACKETS_AT_THE_END = re.compile(r"(?:\s*\([^()]*\))+\s*$")
+
+
+# words opening a modifier of the finding after it, never a finding of their own
+_MODIFIER_OPENINGS = frozenset("newly poorly recently inadequately insufficiently".split())
+
+
+def _modifier_read_as_alternative(rule: Node) -> bool:
+    """"Newly diagnosed (within 3 months) or poorly controlled (defined as ...), type 1 or 2 diabetes": the
+    modifiers of the finding after them, left unread as alternatives to it; so read, any such finding would do."""
+    for node in rule.walk():
+        if isinstance(node, AnyOf) and isinstance(node.items[0], Review) and any(isinstance(item, Finding) for item in node.items[1:]):
+            words = _BRACKETED.sub("", node.items[0].text).split()
+            if len(words) <= 2 and words[0].lower() in _MODIFIER_OPENINGS:  # the modifier alone, its bracket aside
+                return True
+    return False
 
 
 def _terms_sharing_a_head(tokens: list, lexemes: list) -> list[tuple[int, int]]:
