@@ -105,6 +105,14 @@ def _with_status(node: Node, status: str) -> Node:
     return _rebuilt(node, lambda n: replace(n, status=status or n.status) if isinstance(n, Finding) else n)
 
 
+def _listed_and_excepted(body: Node, body_parsed) -> tuple[Node, Node | None]:
+    """The items a label's "any of" or count is over, and the exception beside them: "including any of the following:
+    heart failure; arrhythmias except atrial fibrillation" lists two items, and excepts from both."""
+    if isinstance(body_parsed, Parsed) and body_parsed.kind == "except" and isinstance(body, AllOf) and len(body.items) == 2:
+        return body.items[0], body.items[1]
+    return body, None
+
+
 def _undated(node: Node) -> Node:
     """The findings at any time: their window dropped, and said to be of any time (a bare name may mean now)."""
     if isinstance(node, Finding):
@@ -1056,9 +1064,11 @@ class Builder:
             return Review(self.source(p), classify_review(self.source(p)), hints=(body,), span=self.span(p))
         if GROUP_COUNT.search(label_words):  # "at least 2 of the following: ...": a count of the items
             needed = count_required(label_words)
-            items = body.items if isinstance(body, (AllOf, AnyOf)) else ()
+            listed, exception = _listed_and_excepted(body, body_parsed)
+            items = listed.items if isinstance(listed, (AllOf, AnyOf)) else ()
             if needed is not None and needed <= len(items) and not all_review(body):
-                return AtLeast(needed, items, span=self.span(p))
+                counted = AtLeast(needed, items, span=self.span(p))
+                return AllOf((counted, exception), span=self.span(p)) if exception is not None else counted
             return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
         if _PERMITTING.search(label_words) or _ARM_LABEL.match(label_words):
             # "The following csDMARDs are allowed: methotrexate, sulfasalazine, ...": what a patient may
@@ -1073,7 +1083,9 @@ class Builder:
                 # "..., or ziprasidone (only if taken in combination with lithium)": a condition on an item,
                 # which "any of" would turn into an item of its own
                 return Review(self.source(p), "conditional", hints=(body,), span=self.span(p))
-            body = AnyOf(body.items, span=body.span)
+            listed, exception = _listed_and_excepted(body, body_parsed)
+            listed = AnyOf(listed.items, span=listed.span) if isinstance(listed, AllOf) else listed
+            body = AllOf((listed, exception), span=body.span) if exception is not None else listed
         if p.fields.get("alternative"):  # "Creatinine ≤ 1.5 mg/dL (or creatinine clearance ≥ 60 mL/min)"
             if not isinstance(label_parsed, Parsed) or label_parsed.kind in ("paren", "unknown"):
                 return Review(self.source(p), classify_review(self.source(p)), span=self.span(p))
