@@ -68,9 +68,11 @@ def patient_from_fhir(data: dict[str, Any]) -> dict[str, Any]:
             _append_named(record["medications"], _concept_text(resource.get("medicationCodeableConcept")), start, end,
                           dose=_daily_dose(resource))
         elif kind == "Procedure":
+            # done on a day, or over a period that ended: no longer going on, unless its status says so
             period = resource.get("performedPeriod") or {}
-            _append_named(record["procedures"], _concept_text(resource.get("code")),
-                          resource.get("performedDateTime") or period.get("start"), None)
+            start = resource.get("performedDateTime") or period.get("start")
+            end = period.get("end") or (None if resource.get("status") in ("in-progress", "on-hold") else start)
+            _append_named(record["procedures"], _concept_text(resource.get("code")), start, end)
         elif kind == "AllergyIntolerance":
             _append_named(record["allergies"], _concept_text(resource.get("code")), resource.get("onsetDateTime"), None)
     return record

@@ -151,3 +151,19 @@ def test_an_ifcc_hba1c_is_read_on_its_own_scale():
     trial = eligibility.compile_trial("Inclusion Criteria:\n* HbA1c < 7%")
     row = eligibility.screen(bundle, trial).criteria[0]
     assert row.outcome.value == "not_met" and "(= 8%)" in row.explanation  # 64 mmol/mol is 8.0 %, not 6.4 %
+
+
+def test_a_procedure_is_over_when_performed():
+    """Synthea's procedures carry a period; one that is not in progress ended when it was performed, never
+    lasting into every window after it ("Major surgery within 4 weeks" and a bypass in 2016)."""
+    bundle = {"resourceType": "Bundle", "entry": [
+        {"resource": {"resourceType": "Patient", "gender": "male", "birthDate": "1950-01-01"}},
+        {"resource": {"resourceType": "Procedure", "code": {"text": "Coronary artery bypass grafting"}, "status": "completed",
+                      "performedPeriod": {"start": "2016-12-10T02:39:21+00:00", "end": "2016-12-10T02:54:21+00:00"}}},
+        {"resource": {"resourceType": "Procedure", "code": {"text": "Hemodialysis"}, "status": "in-progress",
+                      "performedPeriod": {"start": "2016-12-10"}}}]}
+    record = patient_from_fhir(bundle)
+    assert record["procedures"][0] == {"name": "Coronary artery bypass grafting", "start": "2016-12-10", "end": "2016-12-10"}
+    assert "end" not in record["procedures"][1]
+    trial = eligibility.compile_trial("Exclusion Criteria:\n* Major surgery within 4 weeks before randomization")
+    assert eligibility.screen(bundle, trial).criteria[0].outcome.value == "not_met"
