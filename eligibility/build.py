@@ -105,6 +105,20 @@ def _with_status(node: Node, status: str) -> Node:
     return _rebuilt(node, lambda n: replace(n, status=status or n.status) if isinstance(n, Finding) else n)
 
 
+def _an_age_bound(node: Node) -> tuple | None:
+    """(op, years) of an age threshold."""
+    if isinstance(node, Compare) and node.variable == "age" and node.threshold is not None and node.threshold.unit == "year":
+        return node.op, node.threshold.value
+    return None
+
+
+def _age_range_bounds(node: Node) -> tuple | None:
+    """The lower bound of an age range, as a threshold: "18 to 75 years" says "≥ 18"."""
+    if isinstance(node, Between) and node.variable == "age" and node.low is not None and node.low.unit == "year":
+        return ">=", node.low.value
+    return None
+
+
 def _listed_and_excepted(body: Node, body_parsed) -> tuple[Node, Node | None]:
     """The items a label's "any of" or count is over, and the exception beside them: "including any of the following:
     heart failure; arrhythmias except atrial fibrillation" lists two items, and excepts from both."""
@@ -1045,6 +1059,13 @@ class Builder:
             label = self._resolve(self.visit(label_parsed))
             if all_review(label) or label_parsed.kind == "unknown":
                 return Review(self.source(p), "conditional", hints=(body,), span=self.span(p))
+            if any(_an_age_bound(n) or _age_range_bounds(n) for n in label.walk()):
+                # "age ≥ 18 and ≤ 75 years (18 years and older)": an age said again of an age, no population
+                # the rest applies to; one the label does not restate leaves what is meant open
+                said = {_an_age_bound(n) for n in label.walk()} | {_age_range_bounds(n) for n in label.walk()}
+                if all(_an_age_bound(n) in said for n in body.walk() if isinstance(n, Compare)):
+                    return label
+                return Review(self.source(p), "conditional", hints=(label,), span=self.span(p))
             if self.criterion_kind == "exclusion":
                 return AllOf((body, label), span=self.span(p))
             return AnyOf((Not(body, span=body.span), label), span=self.span(p))
