@@ -827,7 +827,7 @@ def _parsers() -> dict[str, pp.ParserElement]:
     # Time windows and reference points.
     reference_words = pp.Combine(
         pp.OneOrMore(~(tok(",", ";", ":", "(", ")", "or", "and", "and/or", "nor", "but", "while", "if", "with", "without", "except", "unless", "including",
-                           "that", "which", "who")) + pp.Regex(rf"(?:(?:@\w+:)?[a-z0-9][\w'./-]*|-(?= [a-z0-9])|/(?= (?:registration|randomi[sz]ation|enrol?lment|screening|baseline|visit|cycle|placebo|inclusion|entry|dosing)\b)){_END}"))[1, 8],
+                           "that", "which", "who", "such", "e.g", "eg", "i.e", "ie", "especially", "namely", "particularly")) + pp.Regex(rf"(?:(?:@\w+:)?[a-z0-9][\w'./-]*|-(?= [a-z0-9])|/(?= (?:registration|randomi[sz]ation|enrol?lment|screening|baseline|visit|cycle|placebo|inclusion|entry|dosing)\b)){_END}"))[1, 8],
         join_string=" ", adjacent=False)
     # "prior to initiation of study treatment with atezolizumab": the study's treatment, not the patient's
     study_treatment_with = pp.Regex(r"(?:the )?(?:(?:initiation|start|first dose|beginning|the first dose) of )?(?:the )?"
