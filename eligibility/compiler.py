@@ -1691,6 +1691,11 @@ def _compile_item(item: Item, index: int, context: str = "", under: str = "") ->
             rule, diagnostics = _header_rule(item, combined)
         return Criterion(index, item.kind, item.text, (item.start, item.end), rule, children, diagnostics=tuple(diagnostics))
     rule, diagnostics = _under_a_reaction(item, under) if under else compile_criterion(item.text, item.kind)
+    if item.text.rstrip().endswith((":", "：")) and not all_review(rule):
+        # "Women:" above paragraphs of their own: a heading for what follows, which read alone as a criterion
+        # would exclude every woman
+        rule = Review(item.text, "not_a_criterion", hints=(rule,), span=(0, len(item.text)))
+        diagnostics = (*diagnostics, "a heading with no items under it; what it heads is read line by line")
     if item.whose and not all_review(rule):
         # under "DONOR INCLUSION CRITERIA:": the donor's requirement, which the patient's record would answer wrongly
         rule = Review(item.text, "conditional", hints=(rule,), span=(0, len(item.text)))
@@ -1777,6 +1782,10 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     """
     text = re.sub(r"\b(?:the\s+)?(?:presence\s+of\s+)?(?:any|one|all|each|both|either|at least one|one or more)\b[^:]*\bfollowing\b.*$",
                   "", item.text, flags=re.I).strip(" :：,")
+    if _PERIOD.search(item.text) and _LISTING_HEADER.search(item.text):
+        # "Use of any of the following within 14 days:", "Any of the following within 1 year before randomization:":
+        # the period belongs to every item, which read alone would count any one ever
+        return Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
     if not text or re.fullmatch(r"(?i)(the|patients?|subjects?|participants?|must|have|has|with|who|meet|meets|any of|presence of|following| )+", text):
         return combined, []
     listing = _LISTING_HEADER.search(item.text)
@@ -1794,12 +1803,9 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
         # "Concurrent warfarin allowed provided the following criteria are met:": the items bind the
         # patients the header names, who may also be none
         return Review(item.text, "conditional", hints=(combined,), span=(0, len(item.text))), []
-    # "Use of any of the following within 14 days:": the period belongs to every item, which read alone
-    # would count any use ever. Not "More than 4 weeks since prior major surgery" above "- Wound healing
-    # adequate": a sentence whole in itself, whose items add to it
+    # A period in a header that does not list ("More than 4 weeks since prior major surgery" above "- Wound
+    # healing adequate") is a sentence whole in itself, whose items add to it
     period = _PERIOD.search(item.text) is not None
-    if period and listing:
-        return Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
     rule, diagnostics = _compile_criterion(text, item.kind)
     if period and any(isinstance(n, Review) for n in rule.walk()):
         return Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
@@ -1818,7 +1824,8 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     return AllOf((rule, combined)), diagnostics
 
 
-_PERIOD = re.compile(r"\b\d+(?:\.\d+)?\s*(?:-\s*)?(?:days?|weeks?|months?|years?|hours?|hrs?|wks?)\b", re.I)
+_PERIOD = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|thirty)\s*(?:-\s*)?"
+                     r"(?:days?|weeks?|months?|years?|hours?|hrs?|wks?)\b", re.I)
 _PERMITTING_HEADER = re.compile(r"\b(?:allowed|permitted|acceptable|may be (?:included|enrolled|eligible))\b", re.I)
 
 

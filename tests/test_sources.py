@@ -354,6 +354,31 @@ def test_a_period_belongs_to_a_listing_header_but_a_whole_sentence_keeps_its_own
     assert sentence.criteria[0].rule.render().startswith("(NOT drug aromatase_inhibitor within 2 week before screening AND")
 
 
+def test_a_period_in_a_header_that_names_nothing_else_still_belongs_to_its_items():
+    # "Any of the following within 1 year before randomization:" says nothing but the list and its period; a period
+    # spelled out ("within two weeks") is one too
+    for header in ("Any of the following within 1 year before randomization:",
+                   "Any of the following therapies within two weeks prior to initiation of study drug:"):
+        trial = eligibility.compile_trial(f"Exclusion Criteria:\n* {header}\n  * myocardial infarction\n  * chemotherapy")
+        assert trial.criteria[0].rule.kind == "review"
+        result = eligibility.screen({"conditions": [{"name": "myocardial infarction", "date": "2010-01-01"}],
+                                     "procedures": [{"name": "chemotherapy", "date": "2010-01-01"}], "medications": []}, trial)
+        assert result.criteria[0].outcome == "unknown"
+
+
+def test_a_heading_with_nothing_under_it_is_no_criterion():
+    # "Women:" above paragraphs of their own, among exclusions: read alone it would exclude every woman
+    for layout in ("Exclusion Criteria:\n\nWomen:\n\nWoman who is breast-feeding.\n",
+                   "        EXCLUSION CRITERIA:\n\n        A volunteer will be excluded if one or more of the following conditions apply:\n\n"
+                   "        Women:\n\n        Woman who is breast-feeding or planning to become pregnant.\n\n        Volunteer has received"
+                   " any of the following substances:\n\n        Blood products within 3 months.\n"):
+        trial = eligibility.compile_trial(layout)
+        heading = next(c for c in trial.criteria if c.text.startswith("Women:"))
+        assert heading.rule.kind == "review", heading.rule.render()
+        result = eligibility.screen({"sex": "female", "flags": {"breastfeeding": False, "pregnant": False}}, trial)
+        assert result.verdict.value != "ineligible"
+
+
 def test_items_under_an_allergy_header_are_allergies_not_drugs_taken():
     trial = eligibility.compile_trial("Exclusion Criteria:\n* Known hypersensitivity to any of the following:\n"
                                       "  * Bortezomib\n  * Severe asthma\n")
