@@ -1322,6 +1322,8 @@ def _head_shared_by(tokens: list, adjectives: frozenset[str], heads: frozenset[s
             continue  # "infectious or metabolic diseases affecting the CNS": what follows may bind them all
         listed, at = [index - 1], index - 2
         while at >= 0:
+            if tokens[at].norm == "other" and at > 0 and tokens[at - 1].norm in ("or", "and", "and/or"):
+                at -= 1  # "alcohol, opioid or other drug abuse": the last is another of the same kind
             step = at
             if tokens[step].norm in ("or", "and", "and/or"):
                 step -= 1

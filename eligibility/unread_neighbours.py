@@ -55,7 +55,8 @@ def _series_ended_by_and(node: Node, clean: str) -> Node:
 # unread words that may govern what follows them: "Current use of any urate-lowering therapy or statins",
 # "hospitalized because of a manic or mixed episode", "Use of any weight control agents or surgeries"
 _GOVERNING = re.compile(r"\b(?:of|for|with|by|to|because|due|use|using|taking|receiving|treated|treatment|therapy|agents?|surgery"
-                        r"|hospitali[sz](?:ed|ation)|complications?|risk|history|diagnosis)\b", re.I)
+                        r"|hospitali[sz](?:ed|ation)|complications?|risk|history|diagnosis|changed?|changes|discontinu\w*|stopp?(?:ed|ing)?"
+                        r"|switch\w*|dose|doses|dosing|withdrawn?|withdrawal|taper\w*)\b", re.I)
 _OWN_HEAD = re.compile(r"\s*(?:history|current(?:ly)?|prior|previous(?:ly)?|use|active|known|any|ongoing|concurrent|recent|chronic"
                        r"|h/o|hx|diagnos\w*|treatment|therapy|patients?|subjects?|participants?|has|have|had|is|are|was|were|who|whom"
                        r"|with|been|being|undergone|underwent|requir\w+|receiv\w+|tak\w+|us\w+|evidence|presence|positive|seropositive)\b", re.I)
@@ -71,14 +72,16 @@ def _head_left_unread(node: Node, clean: str) -> Node:
     items = list(node.items)
     governing, end = None, 0  # the unread words, and where the last item they govern ends
     for index, item in enumerate(items):
-        if isinstance(item, Review) and item.reason == "not_understood" and item.span and _GOVERNING.search(item.text):
-            governing, end = item, item.span[1]
+        if isinstance(item, Review) and item.reason == "not_understood" and item.span and (_GOVERNING.search(item.text) or governing):
+            # "who changed the dose of or discontinued PDE5i, ..., or calcium channel blockers": an unread item after
+            # governing words is one more they govern, and so are the names after it
+            governing, end = (item if _GOVERNING.search(item.text) else governing), item.span[1]
             continue
         # an exposure: the words before say how it was had ("Current use of", "surgery of"); a disease named
         # after "positive status for HIV or" is had all the same
         if (governing is None or not isinstance(item, Finding) or item.category == "condition" or not item.span
                 or _OWN_HEAD.match(clean[item.span[0]:item.span[1]])
-                or clean[end:item.span[0]].strip(" ,;").lower() not in ("or", "and/or", "and", "")):
+                or re.sub(r"\([^()]*\)", "", clean[end:item.span[0]]).strip(" ,;").lower() not in ("or", "and/or", "and", "")):
             governing = None
             continue
         # "resection of all 3 major hepatic veins, the portal vein bifurcation, or the retrohepatic vena cava": each in turn
