@@ -110,6 +110,23 @@ _TO_COME_LABEL = re.compile(r"\W*(?:(?:patients?|subjects?|participants?|who|are
                             r"|eligible|eligibility|suitable|amenable|need|needs|needing|in\s+need|intended|intends?|anticipated)\b", re.I)
 
 
+# findings measured by two variables, or by none the lexicon records (Concept.measured_by), and which way
+_MEASURED_BOTH = {"hypertension": (("sbp", "dbp"), True), "hypotension": (("sbp", "dbp"), False)}
+_CONTROLLED_LABEL = re.compile(r"\b(?:controlled|control|treated|treatment|normal|normali[sz]ed|stable|target|goal|managed|resolved)\b", re.I)
+
+
+def _measured_direction(concept, concept_id: str) -> tuple[tuple[str, ...], bool]:
+    """The variables a finding is a value of, and whether high values make it: hyperkalemia a high potassium,
+    neutropenia a low neutrophil count; ((), True) for one measured by none."""
+    if concept_id in _MEASURED_BOTH:
+        return _MEASURED_BOTH[concept_id]
+    variable = getattr(concept, "measured_by", None)
+    if not variable:
+        return (), True
+    low = concept_id.startswith("hypo") or concept_id.endswith("penia") or concept_id in ("bradycardia", "anemia")
+    return (variable,), not low
+
+
 def _an_age_bound(node: Node) -> tuple | None:
     """(op, years) of an age threshold."""
     if isinstance(node, Compare) and node.variable == "age" and node.threshold is not None and node.threshold.unit == "year":
@@ -1196,7 +1213,26 @@ class Builder:
         confirmed = self._confirmed_finding(p, body)
         if confirmed is not None:
             return confirmed
+        if self._bound_against_its_label(label_parsed, label_text, body):
+            # "Severe hypertension (diastolic ≥ 110 mmHg and/or systolic ≤ 180 mmHg)": a bound the wrong way for
+            # what the label names, a slip of the sign that, read as written, would take in every patient
+            self.problems.append((f"a bound in {self.source(_one(p.fields['body']))!r} runs against what "
+                                  f"{label_text!r} names", self.span(p)[0]))
+            return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
         return Defined(label_text, body, span=self.span(p))
+
+    def _bound_against_its_label(self, label_parsed, label_text: str, body: Node) -> bool:
+        """Whether a bound in the definition runs against the finding its label names: a low blood pressure
+        for hypertension, a high platelet count for thrombocytopenia. Not a label that says the finding is
+        controlled or treated, whose definition may be its target."""
+        if not isinstance(label_parsed, Parsed) or label_parsed.kind != "finding" or _CONTROLLED_LABEL.search(label_text):
+            return False
+        for item in label_parsed.fields.get("items") or ():
+            variables, high = _measured_direction(self.lexicon.concepts.get(item.get("concept")), item.get("concept") or "")
+            for node in body.walk():
+                if isinstance(node, Compare) and node.variable in variables and (node.op in (">", ">=")) != high:
+                    return True
+        return False
 
     def _measure_and_number_in(self, p: Parsed) -> bool:
         """"SpO2 93% (on room air or supplemental oxygen)": a measure and a number before the bracket, the
