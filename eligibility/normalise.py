@@ -280,7 +280,7 @@ def normalised(lexemes: list) -> list:
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
-                 _modifier_comma_dropped, _status_commas_dropped, _comma_before_a_requirement, _not_pregnant_joined, _confirmation_methods_joined, _evidence_run_joined, _who_performance_status, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, temperature_in_both_scales, alcohol_amounts,
+                 _modifier_comma_dropped, _status_commas_dropped, _comma_before_a_requirement, _denied_now_and_before, _not_pregnant_joined, _confirmation_methods_joined, _evidence_run_joined, _who_performance_status, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, temperature_in_both_scales, alcohol_amounts,
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
@@ -1937,6 +1937,24 @@ def _who_performance_status(lexemes: list) -> list:
 
 
 _PERSON_LEAD = frozenset({"patients", "patient", "subjects", "subject", "participants", "participant", "with", "who", "have", "has", "having"})
+
+
+_NOW_WORDS = frozenset({"current", "active", "present", "ongoing"})
+_BEFORE_WORDS = frozenset({"past", "prior", "previous", "history"})
+
+
+def _denied_now_and_before(lexemes: list) -> list:
+    """"... and no current or past clinical evidence of decompensated liver disease": none now or before, which
+    is none ever ("no history of"); read as "no current" or a past one, the denial was lost on the second."""
+    words = [lexeme.g for lexeme in lexemes] + ["", "", "", "", ""]
+    for index, word in enumerate(words[:len(lexemes)]):
+        pair = {words[index + 1], words[index + 3]}
+        if word == "no" and words[index + 2] == "or" and pair & _NOW_WORDS and pair & _BEFORE_WORDS and len(pair) == 2:
+            said_history = words[index + 4:index + 6] == ["history", "of"]
+            first, last = lexemes[index + 1], lexemes[index + 3]
+            restated = [] if said_history else [Lexeme("history", first.start, first.end), Lexeme("of", last.start, last.end)]
+            return [*lexemes[:index + 1], *restated, *lexemes[index + 4:]]
+    return lexemes
 
 
 def _comma_before_a_requirement(lexemes: list) -> list:
