@@ -105,6 +105,8 @@ def _with_status(node: Node, status: str) -> Node:
     return _rebuilt(node, lambda n: replace(n, status=status or n.status) if isinstance(n, Finding) else n)
 
 
+# a bracket saying whom it excludes: "(subjects with pure papillary ... are excluded)", "(... are not eligible)"
+_BRACKET_EXCLUDES = re.compile(r"\b(?:are|is|will\s+be|would\s+be|be)\s+(?:not\s+(?:eligible|allowed|permitted|included|enrolled)|excluded|ineligible)\W*$", re.I)
 # a label naming treatments still to come: what its bracket lists is indicated or planned, not had
 _TO_COME_LABEL = re.compile(r"\W*(?:(?:patients?|subjects?|participants?|who|are|is|be|being|has|have|an?|the)\s+)*(?:indications?|candidates?|candidacy|scheduled|planned|planning|plans?|awaiting|referred|referral"
                             r"|eligible|eligibility|suitable|amenable|need|needs|needing|in\s+need|intended|intends?|anticipated)\b", re.I)
@@ -1061,6 +1063,13 @@ class Builder:
             label = self._resolve(self.visit(label_parsed))
             unsaid = Review(self.source(body_parsed), "exception_scope", span=self.span(body_parsed))
             return (AllOf if self.criterion_kind == "exclusion" else AnyOf)((label, unsaid), span=self.span(p))
+        if (isinstance(body_parsed, Parsed) and isinstance(label_parsed, Parsed) and label_parsed.kind not in ("unknown", "paren")
+                and _BRACKET_EXCLUDES.search(self.source(body_parsed))):
+            # "RCC with a clear cell component (subjects with pure papillary ... RCC are excluded)": whom the bracket
+            # excludes besides, never what defines the label; as its definition, a papillary RCC would be required
+            label = self._resolve(self.visit(label_parsed))
+            note = Review(self.source(body_parsed), "not_understood", span=self.span(body_parsed))
+            return (AllOf if self.criterion_kind == "inclusion" else AnyOf)((label, note), span=self.span(p))
         body = self._resolve(self.visit(p.fields["body"]))
         label_words = self.source(label_parsed) if isinstance(label_parsed, Parsed) else self._label_text(p)
         if _SENTENCES_IN_A_LABEL.search(label_words if label_parsed is None else self.source(label_parsed)):
