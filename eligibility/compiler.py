@@ -1693,9 +1693,10 @@ def _compile_item(item: Item, index: int, context: str = "", under: str = "") ->
             rule, diagnostics = _header_rule(item, combined)
         return Criterion(index, item.kind, item.text, (item.start, item.end), rule, children, diagnostics=tuple(diagnostics))
     rule, diagnostics = _under_a_reaction(item, under) if under else compile_criterion(item.text, item.kind)
-    if item.text.rstrip().endswith((":", "：")) and not all_review(rule):
-        # "Women:" above paragraphs of their own: a heading for what follows, which read alone as a criterion
-        # would exclude every woman
+    if item.text.rstrip().endswith((":", "：")) and not all_review(rule) and (_a_heading_alone(rule, item.kind)
+                                                                             or _WHAT_FOLLOWS.search(item.text)):
+        # "Women:", "Cardiac disease:" above paragraphs of their own among exclusions: a heading for what follows,
+        # which read alone as a criterion would exclude every woman, any heart disease
         rule = Review(item.text, "not_a_criterion", hints=(rule,), span=(0, len(item.text)))
         diagnostics = (*diagnostics, "a heading with no items under it; what it heads is read line by line")
     if item.whose and not all_review(rule):
@@ -1707,6 +1708,19 @@ def _compile_item(item: Item, index: int, context: str = "", under: str = "") ->
         if any(n.kind in ("compare", "between", "one_of") for n in with_context.walk()):
             rule, diagnostics = _shift(with_context, len(context) + 1), context_diagnostics
     return Criterion(index, item.kind, item.text, (item.start, item.end), rule, diagnostics=tuple(diagnostics))
+
+
+# a line that says its list or definition comes after it: "... including the following:", "... defined as:"
+_WHAT_FOLLOWS = re.compile(r"\b(?:following|follows)\b|\b(?:defined\s+as|based\s+on|includ\w*|below|listed|these|such\s+as|e\.g|criteria)\W*$", re.I)
+
+
+def _a_heading_alone(rule: Node, kind: str) -> bool:
+    """A sex alone, or among exclusions a finding named bare (no period, dose or grade): what a heading says of the
+    lines after it. A requirement with more in it ("Is post-menopausal:", "... within 12 months:") stands."""
+    leaves = [n for n in rule.walk() if not n.children()]
+    if all(isinstance(n, Sex) for n in leaves):
+        return True
+    return kind == "exclusion" and all(isinstance(n, Finding) and n.window is None and not n.dose and not n.grade for n in leaves)
 
 
 def _shift(node: Node, offset: int) -> Node:

@@ -377,6 +377,13 @@ def test_a_heading_with_nothing_under_it_is_no_criterion():
         assert heading.rule.kind == "review", heading.rule.render()
         result = eligibility.screen({"sex": "female", "flags": {"breastfeeding": False, "pregnant": False}}, trial)
         assert result.verdict.value != "ineligible"
+    # a bare topic among exclusions, or a line that says its list follows, heads the lines after it; a requirement with
+    # more in it stands
+    trial = eligibility.compile_trial("Exclusion Criteria:\n\nCardiac disease:\n\nMyocardial infarction within 6 months.\n\n"
+                                      "Neurologic conditions including the following:\n\nStroke.\n\n"
+                                      "History of alcohol abuse within 12 months of the study:\n\nMore than 14 units a week.\n")
+    kinds = {c.text: c.rule.kind for c in trial.criteria}
+    assert kinds["Cardiac disease:"] == "review" and kinds["History of alcohol abuse within 12 months of the study:"] == "finding"
 
 
 def test_items_under_an_allergy_header_are_allergies_not_drugs_taken():
