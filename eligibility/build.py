@@ -129,6 +129,14 @@ def _measured_direction(concept, concept_id: str) -> tuple[tuple[str, ...], bool
     return (variable,), not low
 
 
+def _only_a_sex(node: Node) -> bool:
+    return all(isinstance(n, Sex) for n in node.walk() if not n.children())
+
+
+def _names_a_sex(node: Node) -> bool:
+    return any(isinstance(n, Sex) for n in node.walk())
+
+
 def _an_age_bound(node: Node) -> tuple | None:
     """(op, years) of an age threshold."""
     if isinstance(node, Compare) and node.variable == "age" and node.threshold is not None and node.threshold.unit == "year":
@@ -1222,6 +1230,10 @@ class Builder:
         confirmed = self._confirmed_finding(p, body)
         if confirmed is not None:
             return confirmed
+        if _only_a_sex(body) and not (isinstance(label_parsed, Parsed) and _names_a_sex(self._resolve(self.visit(label_parsed)))):
+            # "patients of childbearing age who did not agree to contraception (both men and women)": the bracket says
+            # of whom the label speaks; as its definition, the line would take in every man and woman
+            return Review(self.source(p), "conditional", hints=(body,), span=self.span(p))
         if self._bound_against_its_label(label_parsed, label_text, body):
             # "Severe hypertension (diastolic ≥ 110 mmHg and/or systolic ≤ 180 mmHg)": a bound the wrong way for
             # what the label names, a slip of the sign that, read as written, would take in every patient
