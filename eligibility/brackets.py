@@ -19,6 +19,8 @@ from .exemptions import CompilePart
 from .nodes import AllOf, Between, Compare, Flag, Node, Not, Review, Sex
 
 _BRACKET = re.compile(r"\(([^()]{1,160})\)")
+# any bracketed span, round or square
+BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _PERIOD = re.compile(r"\d+(?:\.\d+)?\s*-?\s*(?:hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\b", re.I)
 _BOUNDING_WHEN = re.compile(r"\s*(?:within|in\s+the\s+(?:last|past|previous|preceding)|during\s+the|<|≤|<=|less\s+than|up\s+to)", re.I)
 _FOR_SOME = re.compile(r"\b(?:for|in|if|when|unless)\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|women|men|females?|males?|children|cases?)\b|\bif\b|\bunless\b", re.I)

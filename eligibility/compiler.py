@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -12,7 +11,7 @@ from typing import Any
 import pyparsing as pp
 
 from . import grammar
-from .brackets import as_written, brackets_for_review, tail_for_review
+from .brackets import BRACKETED, as_written, brackets_for_review, tail_for_review
 from .build import PURPOSE_OPENINGS, Builder, all_review, alternative_thresholds, bound_direction, classify_review
 from .criteria import OTHER_PEOPLE, Item, count_required, split_criteria
 from .donations import donated_volume
@@ -26,6 +25,8 @@ from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_on
 from .normalise_measures import NUMBER_START, SEX_WORDS
 from .permissions import permission
 from .readings import COMPARED_NUMBER, readings_in, says_an_age
+from .shared_heads import (head_shared, head_shared_with_unread_words, modifier_read_as_alternative, opening_modifiers_left_behind,
+                           shared_head_left_unread, terms_sharing_a_head)
 from .sources import TrialSource, read_source
 from .statements import statement
 from .stable_doses import stable_dose_requirement
@@ -618,9 +619,9 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
              or _treated_at_a_stage(clean, kind) or stable_dose_requirement(clean, kind, _compile_criterion, _shift))
     if whole is not None:
         return whole
-    tokens = _head_shared(without_expansions(tokenize(clean), clean))
+    tokens = head_shared(without_expansions(tokenize(clean), clean))
     tagged = get_lexicon().tag(tokens)
-    sharing = _terms_sharing_a_head(tokens, tagged)
+    sharing = terms_sharing_a_head(tokens, tagged)
     lexemes = normalised(without_brand_names(without_authorities(without_restated_acronyms(formulas_as_one_word(tagged, clean), clean), clean), clean))
     while lexemes and lexemes[-1].g in (".", ";", ",", ":", "?", "!", "or", "and", "and/or"):  # "creatinine < 1.5 mg/dL OR"
         lexemes.pop()
@@ -691,8 +692,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # whose reading asks for a finding it never denies; the denial lost its scope, and the finding would
         # be required (or would meet the criterion)
         return Review(clean, "negation_scope", hints=(rule,), span=(0, len(clean))), problems
-    if (_head_shared_with_unread_words(rule) or _shared_head_left_unread(rule, sharing) or _opening_modifiers_left_behind(rule, lexemes)
-            or _modifier_read_as_alternative(rule)):
+    if (head_shared_with_unread_words(rule) or shared_head_left_unread(rule, sharing) or opening_modifiers_left_behind(rule, lexemes)
+            or modifier_read_as_alternative(rule)):
         # "Major thoracic or abdominal surgery from which the patient has not yet recovered": the first alternative
         # shares its head with the last, whose unread words may narrow both
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
@@ -712,11 +713,11 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
     if _SHORTER_OF_TWO.search(clean) and any(isinstance(n, Finding) and n.window is not None for n in rule.walk()):
         # "within 28 days or 5 half-lives, whichever is shorter": the period may be shorter than the one read
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
-    if kind == "inclusion" and _SAYS_EXCLUDED.search(_BRACKETED.sub("", clean)) and not all_review(rule):
+    if kind == "inclusion" and _SAYS_EXCLUDED.search(BRACKETED.sub("", clean)) and not all_review(rule):
         # "Patients known to be HIV-positive and taking HAART therapy are not eligible due to ...": read
         # as a requirement, it would refuse everyone without HIV
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
-    unbracketed = _BRACKETED.sub("", clean)
+    unbracketed = BRACKETED.sub("", clean)
     if (_MAY_OPENING.match(clean) or _PERMISSION_CLAUSE.search(unbracketed)
             or _SAYS_ELIGIBLE.search(unbracketed) and not _demographic(rule)) and not all_review(rule):
         # "May have previous adjuvant therapy with interferon": a permission, which no record can fail
@@ -874,7 +875,7 @@ _DENIED = re.compile(r"\b(?:not|never|no longer)\s+(?:be\s+)?(?:allowed|permitte
 
 def _read_inside_a_permission(rule: Node, clean: str) -> bool:
     """A computable part of the rule read from a bracket that grants something."""
-    brackets = [m.span() for m in _BRACKETED.finditer(clean) if _permits(m.group())]
+    brackets = [m.span() for m in BRACKETED.finditer(clean) if _permits(m.group())]
     return any(not isinstance(node, Review) and not node.children() and node.span
                and any(start <= node.span[0] and node.span[1] <= end for start, end in brackets)
                for node in rule.walk())
@@ -1165,88 +1166,6 @@ def _asserts_what_it_denies_not(rule: Node, categories: tuple[str, ...] = ()) ->
     return bool(positive - denied)
 
 
-def _head_shared_with_unread_words(rule: Node) -> bool:
-    """An alternative read through a head it shares with the next ("thoracic or abdominal surgery"), where that
-    next one was left unread: its span reaches into the unread words."""
-    for node in rule.walk():
-        unread = node.items[-1] if isinstance(node, AnyOf) else None
-        if isinstance(unread, Review) and unread.reason == "not_understood" and unread.span:
-            if any(isinstance(item, Finding) and item.span and item.span[0] < unread.span[0] < item.span[1] < unread.span[1]
-                   for item in node.items[:-1]):
-                return True
-    return False
-
-
-# modifiers that open a list of findings and qualify each of them ("Clinically significant cardiac, renal ... disease")
-_LIST_MODIFIERS = frozenset("clinically significant relevant severe serious uncontrolled unstable symptomatic poorly controlled".split())
-
-
-def _opening_modifiers_left_behind(rule: Node, lexemes: list) -> bool:
-    """"Clinically significant cardiac, respiratory (except mild asthma), renal ... disease": the modifiers opening
-    the list qualify each item, but were left unread with the organs before a bracket, and the items after it
-    read without them; so read, those would count any such disease."""
-    # after words naming no term ("The participant has", "History or presence of")
-    lead = next((i for i, lexeme in enumerate(lexemes[:6]) if lexeme.g in _LIST_MODIFIERS or lexeme.term), 0)
-    run = list(itertools.takewhile(lambda lexeme: lexeme.g in _LIST_MODIFIERS, lexemes[lead:]))
-    if not run or lead + len(run) == len(lexemes) or lexemes[lead + len(run)].g in ("or", "and", "and/or", ","):
-        return False  # "Severe or uncontrolled ...": alternatives, each its own
-    said = {lexeme.g for lexeme in run} - {"clinically", "poorly"}
-    if not any(isinstance(n, Finding) and n.category in ("condition", "any") and not said & set(" ".join(n.qualifiers).split())
-               for n in rule.walk()):
-        return False
-    # the modifiers left unread with an organ whose head the list shares ("Significant cardiovascular (to include ...)"),
-    # or read with the organ alone as a finding ("significant 'cardiovascular'")
-    organs = _shared_head_groups()[0][0]
-    for n in rule.walk():
-        if isinstance(n, Finding) and n.concept[5:] in organs and said & set(" ".join(n.qualifiers).split()):
-            return True
-        if isinstance(n, (Review, Defined)) and n.span and n.span[0] <= run[0].start < n.span[1]:
-            words = _BRACKETS_AT_THE_END.sub("", n.text if isinstance(n, Review) else n.label).lower().rstrip(" ,").split(" ")
-            if words[-1] in organs:
-                return True
-    return False
-
-
-_BRACKETS_AT_THE_END = re.compile(r"(?:\s*\([^()]*\))+\s*$")
-
-
-# words opening a modifier of the finding after it, never a finding of their own
-_MODIFIER_OPENINGS = frozenset("newly poorly recently inadequately insufficiently".split())
-
-
-def _modifier_read_as_alternative(rule: Node) -> bool:
-    """"Newly diagnosed (within 3 months) or poorly controlled (defined as ...), type 1 or 2 diabetes": the
-    modifiers of the finding after them, left unread as alternatives to it; so read, any such finding would do."""
-    for node in rule.walk():
-        if isinstance(node, AnyOf) and isinstance(node.items[0], Review) and any(isinstance(item, Finding) for item in node.items[1:]):
-            words = _BRACKETED.sub("", node.items[0].text).split()
-            if len(words) <= 2 and words[0].lower() in _MODIFIER_OPENINGS:  # the modifier alone, its bracket aside
-                return True
-    return False
-
-
-def _terms_sharing_a_head(tokens: list, lexemes: list) -> list[tuple[int, int]]:
-    """The starts of two terms sharing a head: tagged by the lexicon as ending together ("arterial or venous
-    thrombosis"), or the first given a copy of the head (`_head_shared`: "cataract or refractive surgery")."""
-    pairs = [(first.start, second.start) for first, second in zip(lexemes, lexemes[2:])
-             if first.term and second.term and first.end == second.end and first.start < second.start]
-    for index, token in enumerate(tokens):
-        if token.start == token.end and 0 < index < len(tokens) - 1:  # a copied head, after the word it is read with
-            following = next((t for t in tokens[index + 1:] if t.norm not in (",", "or", "and", "and/or")), None)
-            if following is not None:
-                pairs.append((tokens[index - 1].start, following.start))
-    return pairs
-
-
-def _shared_head_left_unread(rule: Node, pairs: list[tuple[int, int]]) -> bool:
-    """"Failed kidney or liver transplant": of two terms sharing a head, the first left among unread words, which
-    may say as much of the second."""
-    nodes = list(rule.walk())
-    return any(isinstance(unread, Review) and unread.span and unread.span[0] <= first < unread.span[1] <= second
-               and any(isinstance(node, Finding) and node.span and node.span[0] <= second < node.span[1] for node in nodes)
-               for first, second in pairs for unread in nodes)
-
-
 def _requires_what_it_denies(rule: Node) -> bool:
     """Whether an "all of" asks for a finding beside a denial of the same finding, or an "any of" offers a
     rule and its denial ("NOT informed_consent OR informed_consent", which everyone meets)."""
@@ -1285,64 +1204,6 @@ def _agreement_excludes(rule: Node, kind: str) -> bool:
     return kind == "exclusion" and bool(_asserted_flags(rule) & _AGREEMENTS)
 
 
-@lru_cache(maxsize=1)
-def _shared_head_groups() -> tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...]:
-    """The words that share a head noun after the last of them, each group with its heads and the words that
-    may follow a shared head: organs ("cardiac, renal or hepatic disease"; words after the head may bind
-    the whole list, which then shares none: "infectious or metabolic diseases affecting the CNS"),
-    substances ("alcohol, drug, or chemical abuse", which may be followed by its period: "... within 1 year"),
-    and the sites of a procedure ("cataract or refractive surgery in the study eye")."""
-    phrases = get_lexicon().phrases
-    return tuple((frozenset(phrases[name]["adjectives"]), frozenset(phrases[name]["heads"]), after)
-                 for name, after in (("organ_adjectives", _AFTER_SHARED_HEAD), ("substance_adjectives", _AFTER_SHARED_ABUSE),
-                                     ("procedure_sites", _AFTER_SHARED_ABUSE)))
-
-
-# a period after the head bounds each: "cardiac or cerebrovascular events within 6 months"
-_AFTER_SHARED_HEAD = frozenset({",", ";", ".", "(", ")", ":", "or", "and", "and/or", "except", "including", "such", "e.g", "eg", "within"})
-_AFTER_SHARED_ABUSE = _AFTER_SHARED_HEAD | {"in"}
-
-
-def _head_shared(tokens: list) -> list:
-    """"Clinically significant cardiac, renal or hepatic disease": the head noun after the last organ
-    adjective is read after each ("cardiac disease, renal disease or hepatic disease"), so that each
-    names its finding; the copies take no room in the text."""
-    for adjectives, heads, after in _shared_head_groups():
-        shared = _head_shared_by(tokens, adjectives, heads, after)
-        if shared is not tokens:
-            return shared
-    return tokens
-
-
-def _head_shared_by(tokens: list, adjectives: frozenset[str], heads: frozenset[str], after: frozenset[str]) -> list:
-    for index, token in enumerate(tokens):
-        if token.norm not in heads or index == 0 or tokens[index - 1].norm not in adjectives:
-            continue
-        if index + 1 < len(tokens) and tokens[index + 1].norm not in after:
-            continue  # "infectious or metabolic diseases affecting the CNS": what follows may bind them all
-        listed, at = [index - 1], index - 2
-        while at >= 0:
-            if tokens[at].norm == "other" and at > 0 and tokens[at - 1].norm in ("or", "and", "and/or"):
-                at -= 1  # "alcohol, opioid or other drug abuse": the last is another of the same kind
-            step = at
-            if tokens[step].norm in ("or", "and", "and/or"):
-                step -= 1
-            if step >= 0 and tokens[step].norm == ",":
-                step -= 1
-            if step < 0 or step == at and tokens[at].norm != "," or tokens[step].norm not in adjectives:
-                break
-            listed.append(step)
-            at = step - 1
-        if len(listed) < 2:
-            continue
-        out = list(tokens)
-        for position in sorted(listed[1:], reverse=True):  # each adjective but the last, from the end
-            adjective = tokens[position]
-            out.insert(position + 1, replace(token, start=adjective.end, end=adjective.end))
-        return out
-    return tokens
-
-
 def _numbers_split_alternatives(rule: Node) -> bool:
     """An "or" over a bare number left unread and a part read whole, which would meet it alone."""
     return any(isinstance(node, AnyOf)
@@ -1364,7 +1225,6 @@ _PERMISSION_CLAUSE = re.compile(r"\b(?:may|can|could) (?:still )?(?:be (?:enroll
 # admits; but "Patients aged ≥18 are eligible", "Male and female subjects are eligible" describe everyone it admits
 _SAYS_ELIGIBLE = re.compile(r"\b(?:is|are) (?:also |still )?(?:eligible|not excluded)\b(?! (?:for|to) )", re.I)
 # a permission in brackets relaxes what it follows, which the reading joins as a part for review
-_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:ULN|LLN|upper limits? of normal|lower limits? of normal)\b"
                         r"(?!.{0,30}\b(?:or (?:more|higher|greater|less|lower|above|below)|and (?:above|below)))"
                         # "20 = Age < 80 years": a "≤" the source turned into "="
