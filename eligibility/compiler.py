@@ -1658,9 +1658,10 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     """
     text = re.sub(r"\b(?:the\s+)?(?:presence\s+of\s+)?(?:any|one|all|each|both|either|at least one|one or more)\b[^:]*\bfollowing\b.*$",
                   "", item.text, flags=re.I).strip(" :：,")
-    if _PERIOD.search(item.text) and _LISTING_HEADER.search(item.text):
+    if _PERIOD.search(item.text) and _LISTING_HEADER.search(item.text) and not _CRITERIA_LISTED.search(item.text):
         # "Use of any of the following within 14 days:", "Any of the following within 1 year before randomization:":
-        # the period belongs to every item, which read alone would count any one ever
+        # the period belongs to every item, which read alone would count any one ever. Not "... must meet all of
+        # the following inclusion criteria within 28 days prior to baseline:", when its requirements are checked
         return Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
     if not text or re.fullmatch(r"(?i)(the|patients?|subjects?|participants?|must|have|has|with|who|meet|meets|any of|presence of|following| )+", text):
         return combined, []
@@ -1700,6 +1701,7 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     return AllOf((rule, combined)), diagnostics
 
 
+_CRITERIA_LISTED = re.compile(r"\bcriteri(?:a|on)\b|\brequirements?\b", re.I)
 _PERIOD = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|thirty)\s*(?:-\s*)?"
                      r"(?:days?|weeks?|months?|years?|hours?|hrs?|wks?)\b", re.I)
 _PERMITTING_HEADER = re.compile(r"\b(?:allowed|permitted|acceptable|may be (?:included|enrolled|eligible))\b", re.I)

@@ -364,6 +364,10 @@ def test_a_period_in_a_header_that_names_nothing_else_still_belongs_to_its_items
         result = eligibility.screen({"conditions": [{"name": "myocardial infarction", "date": "2010-01-01"}],
                                      "procedures": [{"name": "chemotherapy", "date": "2010-01-01"}], "medications": []}, trial)
         assert result.criteria[0].outcome == "unknown"
+    # a period for when listed criteria are checked belongs to none of them
+    trial = eligibility.compile_trial("Inclusion Criteria:\n* Participants must meet all of the following inclusion criteria within 28 days"
+                                      " prior to the baseline visit:\n  * Female\n  * Age 18 to 35 years")
+    assert eligibility.screen({"sex": "male", "age": 30}, trial).criteria[0].outcome == "not_met"
 
 
 def test_a_heading_with_nothing_under_it_is_no_criterion():
