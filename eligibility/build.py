@@ -129,6 +129,10 @@ def _measured_direction(concept, concept_id: str) -> tuple[tuple[str, ...], bool
     return (variable,), not low
 
 
+# a heading that only names what its sexes are: "Gender: Male or female"
+_SEX_HEADING = re.compile(r"\W*(?:gender|sex|gender\s*/\s*sex|sex\s*/\s*gender)\W*$", re.I)
+
+
 def _only_a_sex(node: Node) -> bool:
     return all(isinstance(n, Sex) for n in node.walk() if not n.children())
 
@@ -1230,7 +1234,8 @@ class Builder:
         confirmed = self._confirmed_finding(p, body)
         if confirmed is not None:
             return confirmed
-        if _only_a_sex(body) and not (isinstance(label_parsed, Parsed) and _names_a_sex(self._resolve(self.visit(label_parsed)))):
+        if (_only_a_sex(body) and not _SEX_HEADING.match(label_text)
+                and not (isinstance(label_parsed, Parsed) and _names_a_sex(self._resolve(self.visit(label_parsed))))):
             # "patients of childbearing age who did not agree to contraception (both men and women)": the bracket says
             # of whom the label speaks; as its definition, the line would take in every man and woman
             return Review(self.source(p), "conditional", hints=(body,), span=self.span(p))
@@ -1250,8 +1255,11 @@ class Builder:
             return False
         for item in label_parsed.fields.get("items") or ():
             variables, high = _measured_direction(self.lexicon.concepts.get(item.get("concept")), item.get("concept") or "")
-            for node in body.walk():
-                if isinstance(node, Compare) and node.variable in variables and (node.op in (">", ">=")) != high:
+            for variable in variables:
+                # "Elevated IOP (≥ 24 and ≤ 34 mm Hg)" bounds both ways, a range of the finding; only a bound the
+                # wrong way alone runs against it
+                upward = {node.op in (">", ">=") for node in body.walk() if isinstance(node, Compare) and node.variable == variable}
+                if upward == {not high}:
                     return True
         return False
 
