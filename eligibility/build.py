@@ -105,8 +105,16 @@ def _with_status(node: Node, status: str) -> Node:
     return _rebuilt(node, lambda n: replace(n, status=status or n.status) if isinstance(n, Finding) else n)
 
 
-# a bracket saying whom it excludes: "(subjects with pure papillary ... are excluded)", "(... are not eligible)"
-_BRACKET_EXCLUDES = re.compile(r"\b(?:are|is|will\s+be|would\s+be|be)\s+(?:not\s+(?:eligible|allowed|permitted|included|enrolled)|excluded|ineligible)\W*$", re.I)
+# words ending a criterion or a bracket that say whom it excludes: "Patients with ... are not eligible", "(subjects with
+# pure papillary ... are excluded)"
+EXCLUDED_TAIL = re.compile(
+    r"[\s,]*(?:are|is|will be|shall be|would be|(?P<advised>should be|must be))\s+(?:not eligible|ineligible|excluded|not included)"
+    r"(?:\s+(?:for|from|in)\s+(?:(?:this|the)\s+)?(?:clinical\s+)?(?:study|trial|protocol))?"
+    r"(?:\s+(?:due\s+to|because\s+of|given)\s+[^.;]*)?\s*\.?\s*$", re.I)  # "... due to possible interactions": why
+# "Investigational drug use within 30 days is not permitted", "Prior radiotherapy not allowed": what is
+# forbidden, dated, excludes; undated
+# ("Palliative radiotherapy is not allowed") it may forbid it during the study only
+FORBIDDEN_TAIL = re.compile(r"[\s,]*(?:(?:is|are|will be|shall be)\s+)?(?:not\s+(?:permitted|allowed)|prohibited|forbidden)\s*\.?\s*$", re.I)
 # a label naming treatments still to come: what its bracket lists is indicated or planned, not had
 _TO_COME_LABEL = re.compile(r"\W*(?:(?:patients?|subjects?|participants?|who|are|is|be|being|has|have|an?|the)\s+)*(?:indications?|candidates?|candidacy|scheduled|planned|planning|plans?|awaiting|referred|referral"
                             r"|eligible|eligibility|suitable|amenable|need|needs|needing|in\s+need|intended|intends?|anticipated)\b", re.I)
@@ -1076,7 +1084,7 @@ class Builder:
             unsaid = Review(self.source(body_parsed), "exception_scope", span=self.span(body_parsed))
             return (AllOf if self.criterion_kind == "exclusion" else AnyOf)((label, unsaid), span=self.span(p))
         if (isinstance(body_parsed, Parsed) and isinstance(label_parsed, Parsed) and label_parsed.kind not in ("unknown", "paren")
-                and _BRACKET_EXCLUDES.search(self.source(body_parsed))):
+                and (EXCLUDED_TAIL.search(self.source(body_parsed)) or FORBIDDEN_TAIL.search(self.source(body_parsed)))):
             # "RCC with a clear cell component (subjects with pure papillary ... RCC are excluded)": whom the bracket
             # excludes besides, never what defines the label; as its definition, a papillary RCC would be required
             label = self._resolve(self.visit(label_parsed))

@@ -12,7 +12,7 @@ import pyparsing as pp
 
 from . import grammar
 from .brackets import BRACKETED, as_written, brackets_for_review, tail_for_review
-from .build import PURPOSE_OPENINGS, Builder, all_review, alternative_thresholds, bound_direction, classify_review
+from .build import EXCLUDED_TAIL, FORBIDDEN_TAIL, PURPOSE_OPENINGS, Builder, all_review, alternative_thresholds, bound_direction, classify_review
 from .criteria import OTHER_PEOPLE, Item, count_required, split_criteria
 from .donations import donated_volume
 from .errors import SourceError
@@ -155,15 +155,15 @@ def _compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[
     by_sentence = _compile_sentences(clean, kind)
     if by_sentence is not None:
         return by_sentence
-    excluded = _EXCLUDED_TAIL.search(clean) or _FORBIDDEN_TAIL.search(clean)
+    excluded = EXCLUDED_TAIL.search(clean) or FORBIDDEN_TAIL.search(clean)
     if excluded and excluded.start() > 0 and len(_sentence_starts(clean[: excluded.start()])) == 1 and not _clause_before(clean[: excluded.start()], kind):
         # "Patients who have an uncontrolled infection are not eligible": the sentence names whom it
         # excludes, whichever list it stands in
         rule, problems = _compile_criterion(clean[: excluded.start()], "exclusion")
         # "... should be excluded" under inclusions turned round is a denial of what was read, which may be
         # read too loosely to deny: it is taken among exclusions only
-        advised = excluded.re is _EXCLUDED_TAIL and excluded.group("advised") and kind == "inclusion"
-        if not all_review(rule) and not advised and (excluded.re is _EXCLUDED_TAIL or _dated(rule)):
+        advised = excluded.re is EXCLUDED_TAIL and excluded.group("advised") and kind == "inclusion"
+        if not all_review(rule) and not advised and (excluded.re is EXCLUDED_TAIL or _dated(rule)):
             if kind == "exclusion":
                 return rule, problems
             return (rule.item if isinstance(rule, Not) else Not(rule, span=rule.span)), problems
@@ -1426,14 +1426,6 @@ def _dated(rule: Node) -> bool:
     return bool(findings) and all(f.window is not None or f.status in ("current", "previous") for f in findings)
 
 
-_EXCLUDED_TAIL = re.compile(
-    r"[\s,]*(?:are|is|will be|shall be|would be|(?P<advised>should be|must be))\s+(?:not eligible|ineligible|excluded|not included)"
-    r"(?:\s+(?:for|from|in)\s+(?:(?:this|the)\s+)?(?:clinical\s+)?(?:study|trial|protocol))?"
-    r"(?:\s+(?:due\s+to|because\s+of|given)\s+[^.;]*)?\s*\.?\s*$", re.I)  # "... due to possible interactions": why
-# "Investigational drug use within 30 days is not permitted", "Prior radiotherapy not allowed": what is
-# forbidden, dated, excludes; undated
-# ("Palliative radiotherapy is not allowed") it may forbid it during the study only
-_FORBIDDEN_TAIL = re.compile(r"[\s,]*(?:(?:is|are|will be|shall be)\s+)?(?:not\s+(?:permitted|allowed)|prohibited|forbidden)\s*\.?\s*$", re.I)
 _INCLUDED_TAIL = re.compile(
     r"[\s,]*(?:will|shall)\s+be\s+(?:enrolled|included|recruited|eligible)(?:\s+(?:in|into|for)\s+(?:this|the)\s+(?:study|trial))?\s*\.?\s*$", re.I)
 _SHORTER_OF_TWO = re.compile(r"\bwhichever\s+(?:is|comes)\s+(?:shorter|less|lesser|earlier|sooner|smaller|first)\b", re.I)
