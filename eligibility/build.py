@@ -149,18 +149,16 @@ def _names_a_sex(node: Node) -> bool:
     return any(isinstance(n, Sex) for n in node.walk())
 
 
-def _an_age_bound(node: Node) -> tuple | None:
-    """(op, years) of an age threshold."""
-    if isinstance(node, Compare) and node.variable == "age" and node.threshold is not None and node.threshold.unit == "year":
-        return node.op, node.threshold.value
-    return None
-
-
-def _age_range_bounds(node: Node) -> tuple | None:
-    """The lower bound of an age range, as a threshold: "18 to 75 years" says "≥ 18"."""
-    if isinstance(node, Between) and node.variable == "age" and node.low is not None and node.low.unit == "year":
-        return ">=", node.low.value
-    return None
+def _age_bounds(node: Node, ranges: bool = True) -> set[tuple[str, float]]:
+    """The (op, years) of the age thresholds a rule states, and (`ranges`) the lower bound of its age ranges as
+    one: "18 to 75 years" says "≥ 18"."""
+    bounds = set()
+    for n in node.walk():
+        if isinstance(n, Compare) and n.variable == "age" and n.threshold is not None and n.threshold.unit == "year":
+            bounds.add((n.op, n.threshold.value))
+        elif ranges and isinstance(n, Between) and n.variable == "age" and n.low is not None and n.low.unit == "year":
+            bounds.add((">=", n.low.value))
+    return bounds
 
 
 def _listed_and_excepted(body: Node, body_parsed) -> tuple[Node, Node | None]:
@@ -1116,11 +1114,11 @@ class Builder:
             label = self._resolve(self.visit(label_parsed))
             if all_review(label) or label_parsed.kind == "unknown":
                 return Review(self.source(p), "conditional", hints=(body,), span=self.span(p))
-            if any(_an_age_bound(n) or _age_range_bounds(n) for n in label.walk()):
+            said = _age_bounds(label)
+            if said:
                 # "age ≥ 18 and ≤ 75 years (18 years and older)": an age said again of an age, no population
                 # the rest applies to; one the label does not restate leaves what is meant open
-                said = {_an_age_bound(n) for n in label.walk()} | {_age_range_bounds(n) for n in label.walk()}
-                if all(_an_age_bound(n) in said for n in body.walk() if isinstance(n, Compare)):
+                if _age_bounds(body, ranges=False) <= said:
                     return label
                 return Review(self.source(p), "conditional", hints=(label,), span=self.span(p))
             if self.criterion_kind == "exclusion":

@@ -1650,14 +1650,14 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     """
     text = re.sub(r"\b(?:the\s+)?(?:presence\s+of\s+)?(?:any|one|all|each|both|either|at least one|one or more)\b[^:]*\bfollowing\b.*$",
                   "", item.text, flags=re.I).strip(" :：,")
-    if _PERIOD.search(item.text) and _LISTING_HEADER.search(item.text) and not _CRITERIA_LISTED.search(item.text):
+    listing = _LISTING_HEADER.search(item.text)
+    if listing and _PERIOD.search(item.text) and not _CRITERIA_LISTED.search(item.text):
         # "Use of any of the following within 14 days:", "Any of the following within 1 year before randomization:":
         # the period belongs to every item, which read alone would count any one ever. Not "... must meet all of
         # the following inclusion criteria within 28 days prior to baseline:", when its requirements are checked
         return Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
     if not text or re.fullmatch(r"(?i)(the|patients?|subjects?|participants?|must|have|has|with|who|meet|meets|any of|presence of|following| )+", text):
         return combined, []
-    listing = _LISTING_HEADER.search(item.text)
     denied = item.kind == "inclusion" and listing and (_DENYING_HEADER.match(_NOT_LIMITED.sub("", text))
                                                        or _DENIES_WHAT_FOLLOWS.search(_NOT_LIMITED.sub("", item.text)))
     if denied and _NONE_OF_HEADER.fullmatch(text) and not any(isinstance(child, (Not, Review)) for child in combined.children()):

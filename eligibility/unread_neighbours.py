@@ -72,10 +72,11 @@ def _head_left_unread(node: Node, clean: str) -> Node:
     items = list(node.items)
     governing, end = None, 0  # the unread words, and where the last item they govern ends
     for index, item in enumerate(items):
-        if isinstance(item, Review) and item.reason == "not_understood" and item.span and (_GOVERNING.search(item.text) or governing):
+        governs = isinstance(item, Review) and item.reason == "not_understood" and item.span and _GOVERNING.search(item.text)
+        if governs or governing is not None and isinstance(item, Review) and item.reason == "not_understood" and item.span:
             # "who changed the dose of or discontinued PDE5i, ..., or calcium channel blockers": an unread item after
             # governing words is one more they govern, and so are the names after it
-            governing, end = (item if _GOVERNING.search(item.text) else governing), item.span[1]
+            governing, end = (item if governs else governing), item.span[1]
             continue
         # an exposure: the words before say how it was had ("Current use of", "surgery of"); a disease named
         # after "positive status for HIV or" is had all the same
