@@ -1639,7 +1639,7 @@ class Builder:
                 if op in ("<", "<=") and re.search(r"\bwithin\b", self.source(p), re.I) and _names_an_event(p.fields.get("free") or []):
                     # "Febrile illness within 7 days prior to screening": a finding in that period
                     reference = (self._context_text(p) or "")[before.end():].rstrip(" .;,")
-                    nodes.append(Finding(variable, "any", "", (), Window(threshold, reference), span=self.span(p)))
+                    nodes.append(Finding(variable, "any", "", (), Window(threshold, reference, counted_from(reference)), span=self.span(p)))
                     continue
                 # "Laboratory requirements within 7 days prior to registration", "Neurosurgery =< 2 weeks prior to
                 # randomization": words the lexicons do not know, timed; when a test was done, or an exposure
@@ -2037,7 +2037,7 @@ class Builder:
             reference = relation.group(1) if relation else str(w.fields["reference"])
             if reference.count(")") > reference.count("("):  # "(within 30 days of enrollment)": not its closing bracket
                 reference = reference.rstrip(" )")
-        return Window(amount, reference)
+        return Window(amount, reference, counted_from(reference))
 
     def build_adult(self, p: Parsed) -> Node:
         return Compare("age", ">=", Amount(18.0, "year", "adult"), span=self.span(p))
@@ -2359,7 +2359,8 @@ class Builder:
         if not terms or names[0] not in terms or names[-1] not in terms or not all(x.g.startswith(("@drug:", "@proc:")) for x in terms) or any(
                 a.g.startswith("@") and b.g.startswith("@") for a, b in zip(names, names[1:])):
             return None
-        window = Window(Amount(float(words[first]), unit, self.text[lexemes[first].start:lexemes[first + 1].end]), reference)
+        window = Window(Amount(float(words[first]), unit, self.text[lexemes[first].start:lexemes[first + 1].end]), reference,
+                        counted_from(reference))
         return [Finding(span=(x.start, x.end), concept=x.term, category=self.lexicon.concepts[x.term].category, window=window)
                 for x in terms]
 
@@ -2629,6 +2630,30 @@ _SIGNED_NUMBER = re.compile(r"(?:[<>≤≥]=?|=>|=<)\s*[-+]?\d")
 _SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
 _BARE_BOUND = re.compile(r"\(?\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>|up\s+to|(?:less|greater|more|lower|higher)\s+than|below|above|under|over)\s*\d", re.I)
 _PEOPLE_BY_SEX = re.compile(r"\b(?:women|woman|men|man|males?|females?|wocbp|fcbp|childbearing|child-bearing|child bearing|father)\b", re.I)
+
+
+# the moments of a study a window is counted from, for which the screening date stands
+_STUDY_MOMENT = re.compile(
+    r"\b(?:\w*screen\w*|scrn|enrl|enrol\w*|randomi?[sz]\w*|regist\w*|recruit\w*|entry|entering|enter|inclusion|baseline|visit\w*"
+    r"|v\d+|sv|w\d+d\d+|day\s*-?\d+|cycle|period|phase|grouping|assessment|study|trial|protocol|investigational|experiment\w*|imp|ip"
+    r"|first|dos(?:e|es|ing)|administration|administered|application|infusion|intake|challenge|agent|drug|medication|treatment"
+    r"|start\w*|initiat\w*|commenc\w*|begin\w*|consent\w*|icf|assignment|allocation|participation|pre-?dose|run-in|admission"
+    r"|planned|scheduled|anticipated)\b", re.I)
+_HISTORY_MOMENT = re.compile(r"\b(?:last|previous|prior|preceding|their|his|her|completion|completing|diagnos\w*|onset|injury"
+                             r"|progression|relapse|recurrence|symptoms?)\b", re.I)
+_CORE_STUDY_MOMENT = re.compile(r"\b(?:study|trial|protocol|investigational|screen\w*|randomi[sz]\w*|enrol\w*|regist\w*)\b", re.I)
+
+
+def counted_from(reference: str) -> str:
+    """Whether a window's reference is a moment of the study ("study") or a day of the patient's own history
+    ("patient"): "within 6 months of their last platinum-containing regimen" is not counted from screening, and
+    neither is a procedure the source does not place in the study ("within 72 h of PPCI")."""
+    reference = reference.split("(")[0].strip()  # "Cycle 1 Day 1 (exceptions are ... minimal risk of recurrence)"
+    if not reference or re.fullmatch(r"(?:the\s+)?(?:study\s+)?therapy", reference, re.I):
+        return "study"
+    if _HISTORY_MOMENT.search(reference) and not _CORE_STUDY_MOMENT.search(reference):
+        return "patient"
+    return "study" if _STUDY_MOMENT.search(reference) else "patient"
 
 
 def _refusal_read_apart(items: list[Node]) -> bool:

@@ -488,6 +488,11 @@ class Evaluator:
 
     def _in_window(self, node, record: Record, reference: dt.date) -> Answer:
         amount = node.window.amount
+        if node.window.counted_from != "study":
+            # "Progression within 6 months of their last platinum-containing regimen": counted from screening,
+            # a progression 8 months ago, 2 months after that regimen, would not count
+            return Answer(None, f"the period is counted from {node.window.reference!r}, a day of the patient's history "
+                                f"the record does not give, not from screening")
         start_of_window = _window_start(reference, amount)
         if start_of_window is None:
             return Answer(None, f"window {amount.render()} is not a duration")

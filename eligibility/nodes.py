@@ -46,9 +46,13 @@ class Window:
 
     amount: Amount
     reference: str = ""
+    # "study": a moment of the study (screening, randomization, the first dose), which the screening date stands
+    # for; "patient": a day of the patient's own history ("of their last platinum-containing regimen")
+    counted_from: str = "study"
 
     def render(self) -> str:
-        return f"within {self.amount.render()} before {self.reference or 'screening'}"
+        # a day of the patient's history may come before or after what the window holds
+        return f"within {self.amount.render()} {'before' if self.counted_from == 'study' else 'of'} {self.reference or 'screening'}"
 
 
 _DEGREES = {"degC": "°C", "degF": "°F", "degree_Celsius": "°C", "degree_Fahrenheit": "°F"}
@@ -131,7 +135,7 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Amount):
         return {"value": value.value, "unit": value.unit, "text": value.text}
     if isinstance(value, Window):
-        return {"amount": _encode(value.amount), "reference": value.reference}
+        return {"amount": _encode(value.amount), "reference": value.reference, "counted_from": value.counted_from}
     if isinstance(value, tuple):
         return [_encode(v) for v in value]
     return value
@@ -142,7 +146,7 @@ def _decode(value: Any) -> Any:
         if "kind" in value:
             return Node.from_dict(value)
         if "amount" in value:
-            return Window(_decode(value["amount"]), value.get("reference", ""))
+            return Window(_decode(value["amount"]), value.get("reference", ""), value.get("counted_from", "study"))
         if "value" in value and "unit" in value:
             return Amount(float(value["value"]), value["unit"], value.get("text", ""))
     if isinstance(value, list):
