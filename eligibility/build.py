@@ -1237,6 +1237,10 @@ class Builder:
                 return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
             start, end = self.span(p)
             return AllOf((Review(label_text, "not_understood", span=(start, start + len(label_text))), body), span=self.span(p))
+        if isinstance(body_parsed, Parsed) and _WHEN_BRACKETED.match(self.source(body_parsed)) and not all_review(body):
+            # "Early postoperative obstruction (within 30 days from previous operation)": when the label's finding
+            # happened, never what defines it; as its definition, any operation in the last 30 days would do
+            return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
         confirmed = self._confirmed_finding(p, body)
         if confirmed is not None:
             return confirmed
@@ -2631,6 +2635,8 @@ _SIGN_AND_NUMBER = re.compile(r"\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>)\s*\d")
 _BARE_BOUND = re.compile(r"\(?\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>|up\s+to|(?:less|greater|more|lower|higher)\s+than|below|above|under|over)\s*\d", re.I)
 _PEOPLE_BY_SEX = re.compile(r"\b(?:women|woman|men|man|males?|females?|wocbp|fcbp|childbearing|child-bearing|child bearing|father)\b", re.I)
 
+
+_WHEN_BRACKETED = re.compile(r"[(\[]?\s*(?:within|in\s+the\s+(?:last|past)|during\s+the\s+(?:last|past))\b", re.I)
 
 # the moments of a study a window is counted from, for which the screening date stands
 _STUDY_MOMENT = re.compile(
