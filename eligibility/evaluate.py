@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .errors import UnitError
 from .lexicon import get_lexicon
-from .nodes import ROMAN_VALUES, STUDIED_CLASSES, Amount, Node, display_unit
+from .nodes import ROMAN_VALUES, STUDIED_CLASSES, Amount, Finding, Node, display_unit
 from .patient import GENOTYPE_IN_NAME, STAGE_IN_NAME, Measurement, Patient, Record, shift
 from .resources import data_json
 from .units import convert, convert_for, format_quantity, same_value
@@ -440,7 +440,7 @@ class Evaluator:
             checks.append(self._in_window(node, record, reference))
         elif node.status == "current":
             checks.append(self._is_current(record, reference))
-        elif not node.status and self._may_be_meant_now(record):
+        elif not node.status and self._may_be_meant_now(node, record):
             ended = self._is_current(record, reference)
             if ended.value is False:
                 # "Warfarin" among exclusions, and a course that ended in 2015: the bare name may mean taking it
@@ -535,10 +535,11 @@ class Evaluator:
             return Answer(True, "ongoing" if record.end is None else f"until {record.end.isoformat()}")
         return Answer(False, f"ended {record.end.isoformat()}")
 
-    def _may_be_meant_now(self, record: Record) -> bool:
+    def _may_be_meant_now(self, node: Finding, record: Record) -> bool:
         """A medication, or a condition that is a state rather than an event: named bare, it may be asked of now.
-        A procedure or an event (a myocardial infarction) named bare was had on a day, so any record of it is one."""
-        if any(record in (self.patient.records.get(category) or ()) for category in ("procedure", "allergy")):
+        A procedure or an event (a myocardial infarction) named bare was had on a day, so any record of it is one,
+        whichever list holds it ("Chemotherapy" met by a course of paclitaxel)."""
+        if node.category == "procedure" or any(record in (self.patient.records.get(category) or ()) for category in ("procedure", "allergy")):
             return False
         return not self._any_concept(record, "event")
 
