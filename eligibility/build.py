@@ -115,9 +115,7 @@ EXCLUDED_TAIL = re.compile(
 # forbidden, dated, excludes; undated
 # ("Palliative radiotherapy is not allowed") it may forbid it during the study only
 FORBIDDEN_TAIL = re.compile(r"[\s,]*(?:(?:is|are|will be|shall be)\s+)?(?:not\s+(?:permitted|allowed)|prohibited|forbidden)\s*\.?\s*$", re.I)
-# a label naming treatments still to come: what its bracket lists is indicated or planned, not had
-_TO_COME_LABEL = re.compile(r"\W*(?:(?:patients?|subjects?|participants?|who|are|is|be|being|has|have|an?|the)\s+)*(?:indications?|candidates?|candidacy|scheduled|planned|planning|plans?|awaiting|referred|referral"
-                            r"|eligible|eligibility|suitable|amenable|need|needs|needing|in\s+need|intended|intends?|anticipated)\b", re.I)
+
 
 
 # findings measured by two variables, or by none the lexicon records (Concept.measured_by), and which way
@@ -1094,12 +1092,6 @@ class Builder:
             # "Class IV. - Planned revascularisation ... - Renal impairment defined as ...", "Night sweats ... or
             # Evidence of ... as manifested by": a label runs across a full stop over requirements of their own
             return Review(self.source(p), "not_understood", span=self.span(p))
-        said_before = self.text[:self.span(body_parsed)[0]] if isinstance(body_parsed, Parsed) else label_words
-        if _TO_COME_LABEL.match(said_before) and any(isinstance(n, Finding) and n.category in ("procedure", "drug", "any") for n in body.walk()):
-            # "Indication for curative treatment (surgery, ablation, transplantation)", "Scheduled for surgery (hip or
-            # knee replacement)": treatments to come, which no record holds; read as the label's definition, a
-            # surgery had long ago would meet it
-            return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
         if label_parsed is None and _DENYING_LABEL.match(p.fields.get("label_words") or label_words):
             # "No uncontrolled hypertension (i.e., blood pressure > 150/100 mm Hg", its bracket unclosed: the
             # definition of what is denied, whose denial a label's words would drop

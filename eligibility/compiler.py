@@ -746,9 +746,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "Requirement for valve or other cardiac surgery": a procedure the patient needs, which no record
         # holds yet; an ongoing one ("Requirement for dialysis") is a record
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
-    if kind == "inclusion" and _PROSPECTIVE.search(clean) and _treatment_read(rule):
-        # "Nab-paclitaxel with gemcitabine therapy is appropriate for the patient": a treatment to
-        # come, which no record holds yet; read as a record it would require the drug already taken
+    if (kind == "inclusion" and PROSPECTIVE.search(clean) or _PLAN_OPENING.match(clean)) and _treatment_read(rule):
+        # "Nab-paclitaxel with gemcitabine therapy is appropriate for the patient", "Indication for curative
+        # treatment (surgery, ablation, transplantation)": a treatment to come, which no record holds yet; read
+        # as a record it would require the treatment already had
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if len(_sentence_starts(clean)) > 1 and any(isinstance(n, Review) for n in rule.walk()) and not all_review(rule):
         # a sentence not understood may add a requirement or relax one ("Subjects older than 80 will be
@@ -1236,10 +1237,16 @@ _CONTRAINDICATED = re.compile(r"\bcontra-?\s?indicat\w*\s+(?:to|for|with|of|agai
 # "Previous failure to respond to a TNF antagonist or anakinra": among exclusions, not every patient who took it
 _FAILED_ON = re.compile(r"\b(?:fail(?:ed|ure|ing)?|lack\s+of\s+(?:response|efficacy)|(?:inadequate|poor|insufficient)\s+response|refractory"
                         r"|resistan(?:t|ce)|progress\w*\s+(?:on|after|during|while))\b", re.I)
-_PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|recommended|(?:planned|scheduled)(?! (?:first|start|initiation|day|date|dose|randomi))"
-                          r"|intend(?:s|ed)?|plan(?:s|ning)? to"
-                          r"|will (?:receive|undergo|be (?:treated|given|receiving|undergoing))|to be (?:treated|given)|eligible (?:for|to receive)"
-                          r"|fit (?:for|to receive)|unsuitable|unfit|ineligible)\b", re.I)
+# words saying a treatment is still to come
+PROSPECTIVE = re.compile(r"\b(?:appropriate|suitable|candidates?|candidacy|recommended|indications?\s+for|awaiting|(?:referred|referral)\s+(?:for|to)"
+                         r"|(?:planned|scheduled|anticipated)(?! (?:first|start|initiation|day|date|dose|randomi))"
+                         r"|intend(?:s|ed)?|plan(?:s|ning)? (?:to|for)"
+                         r"|will (?:receive|undergo|be (?:treated|given|receiving|undergoing))|to be (?:treated|given)|eligible (?:for|to receive)"
+                         r"|fit (?:for|to receive)|unsuitable|unfit|ineligible)\b", re.I)
+# a line that opens with the plan: among exclusions too, what it names is to come ("Patients who are planned to
+# receive the following medication: ..."); further on, the plan may be one alternative of several
+_PLAN_OPENING = re.compile(r"\W*(?:(?:patients?|subjects?|participants?|who|are|is|be|being|has|have|an?|the)\s+)*"
+                           + PROSPECTIVE.pattern, re.I)
 
 
 _NEEDED = re.compile(r"\b(?:(?:requirements?|needs?)\s+(?:for|of)|(?:who|that)\s+requires?|^(?:\w+\s+)?requires?)\b", re.I)
