@@ -38,6 +38,7 @@ _PIECE = re.compile(
   | (?P<times>[x×✕ⅹ](?=\s*\d|\s*(?:uln|lln|unl|upper|lower|10))|[×✕ⅹ•·⋅])
   | (?P<degree>[˚º](?=[cf]\b))  # "38.5ºC": the ordinal sign and the ring written for the degree sign
   | (?P<glued>\b(?:to|than|least|most|of|over|under|above|below|or|and|age|aged)(?=\d))  # "equal to110 pounds", "Age18-65": a space lost
+  | (?P<unit_glued>\b(?:m[2²]|mm[3³]|[dmµu]?l)(?=(?:or|and)\b))  # "18 kg/m2or less": a space lost after a unit
   | (?P<word>[^\W\d_][\w'’+]*(?:[.][a-z](?=[.]))?)
   | (?P<other>\S)
     """,
@@ -340,7 +341,8 @@ def _join_comparators(tokens: list[Token]) -> list[Token]:
     return joined
 
 
-_UNIT_START = re.compile(r"(?:%|[munpµ]?(?:g|mol|l|eq)|u|iu|k|x|cells?|mm\w*|ms|kg|cm|years?|months?|weeks?|days?|hours?|h|min|/)$")
+_UNIT_START = re.compile(r"(?:%|[munpµ]?(?:g|mol|l|eq)|mc[gl]|dl|u|iu|units?|k|x|cells?|copies|mm\w*|ms|kg|cm|years?|months?|weeks?|days?"
+                         r"|hours?|h|min|/)$")
 
 
 def _unit_follows(tokens: list[Token], index: int) -> bool:
