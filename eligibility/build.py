@@ -1365,7 +1365,8 @@ class Builder:
         text = self.source(p)
         span = self.span(p)
         lexemes = [x for x in self.lexemes if span[0] <= x.start and x.end <= span[1]]
-        return statement(lexemes, span) or Review(text, classify_review(text), span=span)
+        whole = all(x.g in _STRAY_MARKS for x in self.lexemes if not span[0] <= x.start < span[1])
+        return statement(lexemes, span, whole) or Review(text, classify_review(text), span=span)
 
     def _text_between(self, node: Node) -> str:
         return self.text[node.span[0]:node.span[1]] if node.span else ""
@@ -2628,6 +2629,7 @@ _BARE_BOUND = re.compile(r"\(?\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>|up\s+to|(?:less
 _PEOPLE_BY_SEX = re.compile(r"\b(?:women|woman|men|man|males?|females?|wocbp|fcbp|childbearing|child-bearing|child bearing|father)\b", re.I)
 
 
+_STRAY_MARKS = frozenset(",;:.()[]*-")  # what may stand around a criterion's words without adding to them
 _WHEN_BRACKETED = re.compile(r"[(\[]?\s*(?:within|in\s+the\s+(?:last|past)|during\s+the\s+(?:last|past))\b", re.I)
 
 # the moments of a study a window is counted from, for which the screening date stands

@@ -28,9 +28,11 @@ def _vocabulary() -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[s
     return words, frozenset(statements["negations"]), triggers
 
 
-def statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | None:
-    """The rule of a consent, compliance, contraception or toxicity-recovery statement, else None."""
-    return administrative_statement(lexemes, span) or contraception_statement(lexemes, span) or recovery_statement(lexemes, span)
+def statement(lexemes: list[Lexeme], span: tuple[int, int], whole: bool = True) -> Node | None:
+    """The rule of a consent, compliance, contraception or toxicity-recovery statement, else None; `whole`
+    when the lexemes are the whole criterion, not a part the rest of it may join to."""
+    return (administrative_statement(lexemes, span) or contraception_statement(lexemes, span)
+            or recovery_statement(lexemes, span, whole))
 
 
 def _words(lexemes: list[Lexeme]) -> list[str]:
@@ -136,7 +138,10 @@ _GRADE_BOUNDS = [(re.compile(pattern), op) for pattern, op in (
 )]
 
 
-def recovery_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | None:
+_TREATMENTS = frozenset({"therapy", "therapies", "treatment", "treatments", "chemotherapy", "radiotherapy", "immunotherapy"})
+
+
+def recovery_statement(lexemes: list[Lexeme], span: tuple[int, int], whole: bool = True) -> Node | None:
     """"Recovered from toxicities of prior therapy to grade ≤ 1 (except alopecia)": no toxicity of a prior
     treatment above grade 1 now, alopecia aside; "Unresolved toxicity > grade 2 from prior therapy": one
     above grade 2. Read only when every word is the statement's, one grade is written, and the words
@@ -144,8 +149,13 @@ def recovery_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | N
     reviewer, who knows the patient's baseline."""
     vocabulary = _recovery_vocabulary()
     norms = [_ROMAN.get(lexeme.g, lexeme.g) for lexeme in lexemes if lexeme.g == "-" or lexeme.g not in _PUNCTUATION]  # "grade 2-4"
-    if not vocabulary["toxicity"].intersection(norms) or not (vocabulary["recovery"] | vocabulary["presence"]).intersection(norms):
+    if not (vocabulary["recovery"] | vocabulary["presence"]).intersection(norms):
         return None
+    if not vocabulary["toxicity"].intersection(norms) and not (
+            # a part may be the first of a list the rest goes on: "Recovered from prior radiation therapy, surgery, or ..."
+            whole and vocabulary["recovery"].intersection(norms) and "from" in norms
+            and any(w in _TREATMENTS or w.startswith(("@proc:", "@drug:")) for w in norms)):
+        return None  # "Recovered from prior therapy": from its effects, a toxicity unsaid
     exception_at = next((i for i, w in enumerate(norms) if w in vocabulary["exceptions"]
                          or w == "other" and norms[i + 1:i + 2] == ["than"]), len(norms))
     excepted = tuple(dict.fromkeys(w.split(":", 1)[1] for w in norms[exception_at:] if w.startswith("@cond:")))
