@@ -60,13 +60,25 @@ def _bracketed(lexemes: list[Lexeme]) -> set[str]:
     return inside
 
 
+_FOLLOWING = frozenset({"follow", "abide"})
+_WILL_OR_CAN = _ABLE | {"willing", "willingness", "unwilling", "unwillingness", "agree", "agrees", "capable", "incapable"}
+
+
+def _said_of_the_patient(norms: list[str]) -> list[str]:
+    """The words that may say what the patient does: "follow-up" is a visit, and "follow the participant
+    according to the protocol" the investigator's; following is the patient's when able or willing to."""
+    if not _WILL_OR_CAN.intersection(norms):
+        return [word for word in norms if word not in _FOLLOWING]
+    return [word for i, word in enumerate(norms) if not (word == "follow" and norms[i + 1:i + 2] == ["up"])]
+
+
 def administrative_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Node | None:
     """The flag rule a criterion made only of a statement's words stands for, else None."""
     words, negations, triggers = _vocabulary()
     norms = _taking_by_mouth_said_as_swallowing(_words(lexemes))
     if not norms or any(norm not in words for norm in norms):
         return None
-    flags = [Flag(flag, span=span) for flag, trigger in triggers.items() if trigger.intersection(norms)]
+    flags = [Flag(flag, span=span) for flag, trigger in triggers.items() if trigger.intersection(_said_of_the_patient(norms))]
     if not flags or negations.intersection(_bracketed(lexemes)):
         return None
     rule = flags[0] if len(flags) == 1 else AllOf(tuple(flags), span=span)
