@@ -1141,7 +1141,9 @@ def _asserted_flags(rule: Node) -> frozenset[str]:
     return frozenset(walk(rule, False))
 
 
-_AGREEMENTS = frozenset({"informed_consent", "willing_to_comply"})
+# what no trial excludes: "Use of effective means of contraception ... in subjects of child-bearing potential"
+# among exclusions is a requirement, never an exclusion of those who use it
+_AGREEMENTS = frozenset({"informed_consent", "willing_to_comply", "uses_contraception"})
 
 
 _CONTRACEPTION = re.compile(r"\b(?:contracepti\w*|birth\s+control|abstinen\w*|abstain\w*)", re.I)
@@ -1201,7 +1203,7 @@ def _findings_by_polarity(rule: Node, categories: tuple[str, ...] = ()) -> tuple
 
 
 def _agreement_excludes(rule: Node, kind: str) -> bool:
-    """An exclusion met by a patient's consent or willingness: always a misreading."""
+    """An exclusion met by a patient's consent, willingness or contraception: always a misreading."""
     return kind == "exclusion" and bool(_asserted_flags(rule) & _AGREEMENTS)
 
 
