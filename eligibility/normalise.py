@@ -12,6 +12,7 @@ from .lexicon import Lexeme, formula_names, formula_word, get_lexicon
 from .normalise_dipstick import dipstick_grades
 from .normalise_alcohol import alcohol_amounts
 from .normalise_examples import examples_before_a_period
+from .normalise_ever import ever_said_last
 from .normalise_waits import wait_after_its_list
 from .normalise_doses import amount_a_day, dose_in_equivalents
 from .normalise_genotypes import genotypes_as_qualifiers
@@ -280,7 +281,7 @@ def normalised(lexemes: list) -> list:
                  _bounds_around_a_name, _share_of_the_total, transaminases_named, corrected_calcium_named, ratio_named_in_parts, _stable_dose_of_a_drug, amount_a_day, dose_in_equivalents, _dose_unbracketed, _dose_words_around_a_drug, _introducer_said_again,
                  sign_before_scale, _better_or_worse,
                  named_after_amount, pack_years_named, cigarettes_named,
-                 _modifier_comma_dropped, _status_commas_dropped, _comma_before_a_requirement, _denied_now_and_before, _not_pregnant_joined, _confirmation_methods_joined, _evidence_run_joined, _who_performance_status, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, temperature_in_both_scales, alcohol_amounts,
+                 _modifier_comma_dropped, _status_commas_dropped, _comma_before_a_requirement, _denied_now_and_before, ever_said_last, _not_pregnant_joined, _confirmation_methods_joined, _evidence_run_joined, _who_performance_status, _both_diabetes_types, analyte_named_twice, same_analyte_restated, score_classes_as_points, measure_of_condition, snellen_as_decimal, temperature_in_both_scales, alcohol_amounts,
                  negative_infection, without_complement_condition, usual_bound_named_for_the_rest, condition_before_its_bound, alternative_bound_bracketed,
                  sex_bound_bracketed, sex_before_bound, sex_after_bound, _age_of_the_people_named,
                  _without_unopened_closers, _groups_joined_by_or,
