@@ -1695,8 +1695,9 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     uncertain = any(isinstance(n, Review) or (isinstance(n, Finding) and n.concept.startswith("text:")) for n in rule.walk())
     if uncertain and _looks_like_heading(item.text):
         return Defined(text, combined, span=(0, len(text))), []
-    # "Endocrine therapy:", "Radiotherapy": a topic whose items say what is required of it
-    if ((item.text.rstrip().endswith((":", "：")) or len(text.split()) <= 3)
+    # "Endocrine therapy:", "Radiotherapy": a topic whose items say what is required of it; not "Bone metastases and
+    # one of the following:", a requirement of its own beside them
+    if ((item.text.rstrip().endswith((":", "：")) or len(text.split()) <= 3) and not re.search(r"\band$", text, re.I)
             and all(isinstance(n, Finding) for n in rule.walk() if not n.children())):
         return Defined(text, combined, span=(0, len(text))), []
     return AllOf((rule, combined)), diagnostics

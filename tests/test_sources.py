@@ -404,3 +404,13 @@ def test_items_under_a_contraindication_header_keep_their_conditions_and_read_dr
                                       "* Contraindication to any of the following:\n  * aspirin\n")
     assert trial.criteria[0].children[0].rule.render() == "procedure pacemaker"
     assert trial.criteria[1].children[0].rule.render() == "allergy aspirin"
+
+
+def test_a_header_requiring_a_finding_and_one_of_its_items_requires_both():
+    # "Bone metastases and one of the following:": without bone metastases no item excludes
+    trial = eligibility.compile_trial("Exclusion Criteria:\n- Bone metastases and one of the following:\n"
+                                      "  - History of pathologic fracture\n  - Spinal cord compression\n")
+    assert trial.criteria[0].rule.render() == ("(condition bone_metastases AND (history condition pathologic_fracture"
+                                               " OR condition spinal_cord_compression))")
+    result = eligibility.screen({"conditions": ["spinal cord compression"]}, trial)
+    assert result.criteria[0].outcome.value == "not_met"
