@@ -737,6 +737,11 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "5 x ULN for ALT or AST, or total bilirubin > 1.5 x ULN": a limit whose sign the source lost;
         # the list after it may share the next threshold or not
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
+    if _period_split_off(rule):
+        # "History or evidence, within the last 6 months prior to the Screening Visit, of myocardial infarction,
+        # coronary revascularization ...": the period left unread as an item of the list, whose items read without
+        # it would count one had ever
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if kind == "inclusion" and _numbers_split_alternatives(rule):
         # "KDOQI Stage 3, 4, or 5, not receiving dialysis": a list of numbers read as clauses joins
         # what follows it by their "or", any of which would then meet the criterion alone
@@ -1232,6 +1237,19 @@ _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:U
                         r"(?!.{0,30}\b(?:or (?:more|higher|greater|less|lower|above|below)|and (?:above|below)))"
                         # "20 = Age < 80 years": a "≤" the source turned into "="
                         r"|\s*\d+(?:\.\d+)?\s*=\s*[A-Za-z]", re.I)
+_PERIOD_ALONE = re.compile(r"\W*(?:within|in|during)\s+(?:the\s+)?(?:last|past|previous|preceding)?\s*\d+(?:\.\d+)?\s*"
+                           r"(?:days?|weeks?|months?|years?|hours?)\b", re.I)
+
+
+def _period_split_off(rule: Node) -> bool:
+    """A period left unread as one alternative of a list whose other items read without one, and not as now:
+    each would count one had ever. (Beside "and", the unread period leaves the rest unknown at worst.)"""
+    return any(isinstance(node, AnyOf)
+               and any(isinstance(item, Review) and _PERIOD_ALONE.match(item.text) for item in node.items)
+               and any(isinstance(item, Finding) and item.window is None and item.status != "current" for item in node.items)
+               for node in rule.walk())
+
+
 _LIST_NUMBER = re.compile(r"\s*(?:\d{1,2}[a-c]?|[ivx]{1,4}|[IVX]{1,4})\s*[.,;]?\s*")
 _CONTRAINDICATED = re.compile(r"\bcontra-?\s?indicat\w*\s+(?:to|for|with|of|against)\b|\bcontra-?\s?indicating\b"
                               # "Allergy to penicillin, cephalosporins or vancomycin": each is an allergy, never a drug taken
