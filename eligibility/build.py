@@ -2077,6 +2077,8 @@ class Builder:
         for index, words in enumerate(items):
             if words and words[0] == "#name":  # a name containing known terms: spelled out, matched as text
                 items[index] = [self._term_words(w) for w in words[1:]]
+            elif len(words) > 1 and words[0] in ("a", "an", "the"):  # "... or a factor Xa inhibitor": no word of its name
+                items[index] = words[1:]
         names = [" ".join(w for w in words if not w.startswith("@")) for words in items]
         if any(classify_review(name) != "not_understood" for name in names):
             return Review(self.source(p), classify_review(" ".join(names)), span=self.span(p))
