@@ -18,6 +18,7 @@ from .donations import donated_volume
 from .errors import SourceError
 from .exemptions import with_exemptions_read
 from .half_lives import half_lives_wait, no_count_of_half_lives
+from .healthy_bounds import bound_every_healthy_value_meets
 from .lexicon import Lexeme, get_lexicon
 from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
 from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
@@ -118,7 +119,14 @@ def compile_criterion(text: str, kind: str = "inclusion") -> tuple[Node, tuple[s
     granted = permission(text.strip(), kind)
     if granted:  # only a whole criterion grants: "No prior chemotherapy is allowed" is no permission denied
         return granted, ()
-    return _compile_criterion(text, kind)
+    rule, problems = _compile_criterion(text, kind)
+    if kind == "exclusion" and not all_review(rule) and bound_every_healthy_value_meets(rule) is not None:
+        # "Platelet count > 100,000/mm^3", "Bilirubin < 1.5 mg/dL" among exclusions: every normal value meets it,
+        # so read as written it excludes the healthy; an inclusion filed under exclusions. (Whole criteria only:
+        # an exception's part, "who can have total bilirubin < 3.0 mg/dL", is compiled as its criterion's kind)
+        clean = text.strip()
+        return Review(clean, "requirement_in_exclusions", hints=(rule,), span=(0, len(clean))), problems
+    return rule, problems
 
 
 @lru_cache(maxsize=16384)

@@ -39,6 +39,10 @@ class Analyte:
     # (from unit, to unit, slope, intercept, digits each is reported to): a scale whose values are not
     # proportional to the other's, to = slope x from + intercept (HbA1c: NGSP % = 0.09148 x IFCC mmol/mol + 2.152)
     scales: tuple[tuple[str, str, float, float, int, int], ...] = ()
+    # the usual adult range in `unit`, and whether the lab is reported against an upper limit of normal (ULN):
+    # what a requirement that everyone in it meets is told by
+    normal: tuple[float, float] | None = None
+    upper_limit_reported: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,7 @@ class Lexicon:
     # -- loading -------------------------------------------------------------------------------
     def _load_analytes(self) -> None:
         keys = frozenset({"id", "names", "unit", "kind", "molar_mass", "valence", "bare_units", "loinc", "other_units", "step", "classes",
-                          "unit_words", "better", "scales"})
+                          "unit_words", "better", "scales", "normal", "upper_limit_reported"})
         for entry in data_json("analytes.json", keys)["entries"]:
             bare = tuple((b["unit"], float(b["min"]), float(b["max"])) for b in entry.get("bare_units", ()))
             analyte = Analyte(
@@ -137,6 +141,7 @@ class Lexicon:
                 tuple(entry.get("unit_words", {}).items()), entry.get("better", ""),
                 tuple((scale["from"], scale["to"], float(scale["slope"]), float(scale["intercept"]), int(scale["from_digits"]),
                        int(scale["to_digits"])) for scale in entry.get("scales", ())),
+                tuple(float(x) for x in entry["normal"]) if "normal" in entry else None, bool(entry.get("upper_limit_reported")),
             )
             if analyte.id in self.analytes:
                 raise LexiconError(f"analytes.json: duplicate id {analyte.id!r}")
