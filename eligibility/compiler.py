@@ -20,7 +20,7 @@ from .exemptions import with_exemptions_read
 from .half_lives import half_lives_wait, no_count_of_half_lives
 from .healthy_bounds import bound_every_healthy_value_meets
 from .lexicon import Lexeme, get_lexicon
-from .nodes import STUDIED_CLASSES, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
+from .nodes import STUDIED_CLASSES, TREATMENT_TOXICITY, AllOf, Amount, AnyOf, AtLeast, Between, Compare, Defined, Finding, Flag, Node, Not, OneOf, Review, Sex
 from .normalise import (PERSON_WORDS, condition_named_as_persons, formulas_as_one_word, normalised, without_authorities,
                         without_brand_names, without_expansions, without_restated_acronyms)
 from .normalise_measures import NUMBER_START, SEX_WORDS
@@ -745,6 +745,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "5 x ULN for ALT or AST, or total bilirubin > 1.5 x ULN": a limit whose sign the source lost;
         # the list after it may share the next threshold or not
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
+    if _recovery_read_beside_what_it_is_from(rule):
+        # "Not recovered from toxic effects of previous anti-cancer treatments or surgery": what the patient has
+        # not recovered from, read as an alternative of its own, would exclude any surgery ever
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if _period_split_off(rule):
         # "History or evidence, within the last 6 months prior to the Screening Visit, of myocardial infarction,
         # coronary revascularization ...": the period left unread as an item of the list, whose items read without
@@ -1245,6 +1249,18 @@ _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:U
                         r"(?!.{0,30}\b(?:or (?:more|higher|greater|less|lower|above|below)|and (?:above|below)))"
                         # "20 = Age < 80 years": a "≤" the source turned into "="
                         r"|\s*\d+(?:\.\d+)?\s*=\s*[A-Za-z]", re.I)
+def _recovery_read_beside_what_it_is_from(rule: Node) -> bool:
+    """An "or" joining the rule on toxicities of prior treatment and a treatment had, undated."""
+    def toxicity(node: Node) -> bool:
+        return any(isinstance(n, Finding) and n.concept == TREATMENT_TOXICITY for n in node.walk())
+
+    def undated_treatment(node: Node) -> bool:
+        return (isinstance(node, Finding) and node.category in ("drug", "procedure") and node.window is None
+                and node.status != "current")
+    return any(isinstance(node, AnyOf) and any(toxicity(item) for item in node.items) and any(undated_treatment(item) for item in node.items)
+               for node in rule.walk())
+
+
 _PERIOD_ALONE = re.compile(r"\W*(?:within|in|during)\s+(?:the\s+)?(?:last|past|previous|preceding)?\s*\d+(?:\.\d+)?\s*"
                            r"(?:days?|weeks?|months?|years?|hours?)\b", re.I)
 
