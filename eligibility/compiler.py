@@ -745,6 +745,10 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "5 x ULN for ALT or AST, or total bilirubin > 1.5 x ULN": a limit whose sign the source lost;
         # the list after it may share the next threshold or not
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
+    if _clause_read_on_the_last_alone(rule):
+        # "Gastrointestinal diseases or conditions that could affect drug absorption": the clause may narrow each
+        # alternative; read on the last alone, any gastrointestinal disease would exclude
+        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if _recovery_read_beside_what_it_is_from(rule):
         # "Not recovered from toxic effects of previous anti-cancer treatments or surgery": what the patient has
         # not recovered from, read as an alternative of its own, would exclude any surgery ever
@@ -1249,6 +1253,20 @@ _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:U
                         r"(?!.{0,30}\b(?:or (?:more|higher|greater|less|lower|above|below)|and (?:above|below)))"
                         # "20 = Age < 80 years": a "≤" the source turned into "="
                         r"|\s*\d+(?:\.\d+)?\s*=\s*[A-Za-z]", re.I)
+_NARROWING_CLAUSE = re.compile(r"\b(?:that|which)\s+(?:(?:could|would|may|might|can|will|is|are|is\s+likely\s+to|are\s+likely\s+to)"
+                               r"\s+)?(?:potentially\s+|significantly\s+)?(?:interfere|affect|alter|impair|compromise|prevent|preclude"
+                               r"|limit|jeopardi[sz]e|influence|increase|put)", re.I)
+
+
+def _clause_read_on_the_last_alone(rule: Node) -> bool:
+    """An "or" whose last alternative, left unread, ends in a clause that may narrow every alternative, beside
+    alternatives read without it."""
+    return any(isinstance(node, AnyOf) and len(node.items) > 1
+               and any(isinstance(n, Review) and _NARROWING_CLAUSE.search(n.text) for n in node.items[-1].walk())
+               and any(isinstance(item, Finding) and not item.qualifiers for item in node.items[:-1])
+               for node in rule.walk())
+
+
 def _recovery_read_beside_what_it_is_from(rule: Node) -> bool:
     """An "or" joining the rule on toxicities of prior treatment and a treatment had, undated."""
     def toxicity(node: Node) -> bool:
