@@ -1311,7 +1311,8 @@ _PLAN_OPENING = re.compile(r"\W*(?:(?:patients?|subjects?|participants?|who|are|
                            + PROSPECTIVE.pattern, re.I)
 
 
-_NEEDED = re.compile(r"\b(?:(?:requirements?|needs?)\s+(?:for|of)|(?:who|that)\s+requires?|^(?:\w+\s+)?requires?)\b", re.I)
+_NEEDED = re.compile(r"\b(?:(?:requirements?|needs?)\s+(?:for|of)|(?:who|that)\s+requires?|^(?:\w+\s+)?requires?"
+                     r"|(?:likely|expected|anticipated)\s+(?:to\s+)?(?:need|require)|(?:will|would)\s+(?:likely\s+)?(?:need|require))\b", re.I)
 
 
 _ONGOING_PROCEDURES = frozenset({"dialysis", "mechanical_ventilation"})
