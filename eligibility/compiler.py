@@ -745,18 +745,8 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "5 x ULN for ALT or AST, or total bilirubin > 1.5 x ULN": a limit whose sign the source lost;
         # the list after it may share the next threshold or not
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
-    if _clause_read_on_the_last_alone(rule):
-        # "Gastrointestinal diseases or conditions that could affect drug absorption": the clause may narrow each
-        # alternative; read on the last alone, any gastrointestinal disease would exclude
-        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
-    if _recovery_read_beside_what_it_is_from(rule):
-        # "Not recovered from toxic effects of previous anti-cancer treatments or surgery": what the patient has
-        # not recovered from, read as an alternative of its own, would exclude any surgery ever
-        return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
-    if _period_split_off(rule):
-        # "History or evidence, within the last 6 months prior to the Screening Visit, of myocardial infarction,
-        # coronary revascularization ...": the period left unread as an item of the list, whose items read without
-        # it would count one had ever
+    if any(isinstance(node, AnyOf) and _alternative_misread(node.items) for node in rule.walk()):
+        # an "or" over words that bound or narrow its alternatives, read as one of them: each other would decide alone
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if kind == "inclusion" and _numbers_split_alternatives(rule):
         # "KDOQI Stage 3, 4, or 5, not receiving dialysis": a list of numbers read as clauses joins
@@ -1256,40 +1246,29 @@ _LOST_SIGN = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:[x×*]|times)?\s*(?:the\s+)?(?:U
 _NARROWING_CLAUSE = re.compile(r"\b(?:that|which)\s+(?:(?:could|would|may|might|can|will|is|are|is\s+likely\s+to|are\s+likely\s+to)"
                                r"\s+)?(?:potentially\s+|significantly\s+)?(?:interfere|affect|alter|impair|compromise|prevent|preclude"
                                r"|limit|jeopardi[sz]e|influence|increase|put)", re.I)
-
-
-def _clause_read_on_the_last_alone(rule: Node) -> bool:
-    """An "or" whose last alternative, left unread, ends in a clause that may narrow every alternative, beside
-    alternatives read without it."""
-    return any(isinstance(node, AnyOf) and len(node.items) > 1
-               and any(isinstance(n, Review) and _NARROWING_CLAUSE.search(n.text) for n in node.items[-1].walk())
-               and any(isinstance(item, Finding) and not item.qualifiers for item in node.items[:-1])
-               for node in rule.walk())
-
-
-def _recovery_read_beside_what_it_is_from(rule: Node) -> bool:
-    """An "or" joining the rule on toxicities of prior treatment and a treatment had, undated."""
-    def toxicity(node: Node) -> bool:
-        return any(isinstance(n, Finding) and n.concept == TREATMENT_TOXICITY for n in node.walk())
-
-    def undated_treatment(node: Node) -> bool:
-        return (isinstance(node, Finding) and node.category in ("drug", "procedure") and node.window is None
-                and node.status != "current")
-    return any(isinstance(node, AnyOf) and any(toxicity(item) for item in node.items) and any(undated_treatment(item) for item in node.items)
-               for node in rule.walk())
-
-
 _PERIOD_ALONE = re.compile(r"\W*(?:within|in|during)\s+(?:the\s+)?(?:last|past|previous|preceding)?\s*\d+(?:\.\d+)?\s*"
                            r"(?:days?|weeks?|months?|years?|hours?)\b", re.I)
 
 
-def _period_split_off(rule: Node) -> bool:
-    """A period left unread as one alternative of a list whose other items read without one, and not as now:
-    each would count one had ever. (Beside "and", the unread period leaves the rest unknown at worst.)"""
-    return any(isinstance(node, AnyOf)
-               and any(isinstance(item, Review) and _PERIOD_ALONE.match(item.text) for item in node.items)
-               and any(isinstance(item, Finding) and item.window is None and item.status != "current" for item in node.items)
-               for node in rule.walk())
+def _alternative_misread(items: tuple[Node, ...]) -> bool:
+    """Alternatives of an "or" of which one holds what bounds or narrows the others:
+    - a clause that may narrow every alternative, left unread in the last ("Gastrointestinal diseases or conditions
+      that could affect drug absorption"), beside names read without it;
+    - the rule on toxicities of prior treatment beside an undated treatment ("Not recovered from toxic effects of
+      previous anti-cancer treatments or surgery"), what is not recovered from read as had;
+    - a period left unread as an item ("History or evidence, within the last 6 months prior to the Screening Visit,
+      of myocardial infarction, coronary revascularization ..."), beside exposures read as of any time.
+    (Beside "and", such words left unread leave the rest unknown at worst.)"""
+    if len(items) < 2:
+        return False
+    bare = [item for item in items if isinstance(item, Finding) and item.window is None]
+    clause_on_the_last = (any(isinstance(n, Review) and _NARROWING_CLAUSE.search(n.text) for n in items[-1].walk())
+                          and any(isinstance(item, Finding) and not item.qualifiers for item in items[:-1]))
+    toxicity_beside_treatment = (any(isinstance(n, Finding) and n.concept == TREATMENT_TOXICITY for item in items for n in item.walk())
+                                 and any(item.category in ("drug", "procedure") and item.status != "current" for item in bare))
+    period_as_an_item = (any(isinstance(item, Review) and _PERIOD_ALONE.match(item.text) for item in items)
+                         and any(item.status != "current" for item in bare))
+    return clause_on_the_last or toxicity_beside_treatment or period_as_an_item
 
 
 _LIST_NUMBER = re.compile(r"\s*(?:\d{1,2}[a-c]?|[ivx]{1,4}|[IVX]{1,4})\s*[.,;]?\s*")

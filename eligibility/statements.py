@@ -109,10 +109,11 @@ def contraception_statement(lexemes: list[Lexeme], span: tuple[int, int]) -> Nod
         return None
     flag: Node = Flag("uses_contraception", span=span)
     women, men = vocabulary["women"].intersection(norms), vocabulary["men"].intersection(norms)
-    condition: Node | None = None
+    # "Refuses to use an adequate means of contraception (including male patients)": men too, not men only
     if "including" in norms or "also" in norms:
-        pass  # "Refuses to use an adequate means of contraception (including male patients)": men too, not men only
-    elif women and not men:
+        women = men = frozenset()
+    condition: Node | None = None
+    if women and not men:
         condition = (Flag("childbearing_potential", span=span) if vocabulary["childbearing"].intersection(norms)
                      else Sex(("female",), span=span))
     elif men and not women:
