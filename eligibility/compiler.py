@@ -745,7 +745,7 @@ def _compile_sentence(clean: str, kind: str) -> tuple[Node, tuple[str, ...]]:
         # "5 x ULN for ALT or AST, or total bilirubin > 1.5 x ULN": a limit whose sign the source lost;
         # the list after it may share the next threshold or not
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
-    if any(isinstance(node, AnyOf) and _alternative_misread(node.items) for node in rule.walk()):
+    if any(isinstance(node, AnyOf) and _alternative_misread(node.items) for node in rule.walk()) or _period_given_back(rule, clean):
         # an "or" over words that bound or narrow its alternatives, read as one of them: each other would decide alone
         return Review(clean, classify_review(clean), hints=(rule,), span=(0, len(clean))), problems
     if kind == "inclusion" and _numbers_split_alternatives(rule):
@@ -1269,6 +1269,33 @@ def _alternative_misread(items: tuple[Node, ...]) -> bool:
     period_as_an_item = (any(isinstance(item, Review) and _PERIOD_ALONE.match(item.text) for item in items)
                          and any(item.status != "current" for item in bare))
     return clause_on_the_last or toxicity_beside_treatment or period_as_an_item
+
+
+def _period_given_back(rule: Node, clean: str) -> bool:
+    """A period said mid-list, given to every name before it: "(Hypertension, diabetes, congestive heart failure,
+    myocardial infarction within 6 months of study, chronic renal disease, or ...)". Ending a list ("MI, stroke or
+    TIA within 6 months") it is every item's; followed by names of their own, whether it reaches back is not said."""
+    def alternatives(node: Node):
+        for item in node.items:
+            if isinstance(item, AnyOf):
+                yield from alternatives(item)
+            elif isinstance(item, Finding) and item.span is not None:
+                yield item
+
+    for node in rule.walk():
+        if not isinstance(node, AnyOf):
+            continue
+        found = list(alternatives(node))
+        for window in {n.window for n in found if n.window is not None}:
+            said = clean.find(window.amount.text) if window.amount.text else -1
+            given = [n for n in found if n.window == window]
+            first = min((n.span[0] for n in given), default=said)
+            # "MI or stroke within 6 months, or active infection": an "or" before the period groups what it ends
+            grouped = re.search(r"\b(?:or|and|and/or)\b|/", clean[first:said], re.I)
+            if (said > 0 and len(given) > 1 and first < said and not grouped
+                    and any(n.window is None and n.span[0] > said for n in found)):
+                return True
+    return False
 
 
 _LIST_NUMBER = re.compile(r"\s*(?:\d{1,2}[a-c]?|[ivx]{1,4}|[IVX]{1,4})\s*[.,;]?\s*")
