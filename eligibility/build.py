@@ -1247,7 +1247,7 @@ class Builder:
             self.problems.append((f"a bound in {self.source(_one(p.fields['body']))!r} runs against what "
                                   f"{label_text!r} names", self.span(p)[0]))
             return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
-        if (_SEVERITY_SAID.search(label_text) and _conditions_only(body) and isinstance(body_parsed, Parsed)
+        if (SEVERITY_SAID.search(label_text) and conditions_only(body) and isinstance(body_parsed, Parsed)
                 and self.text[:self.span(body_parsed)[0]].rstrip().endswith(("(", "["))):
             # "Severe pulmonary disease (asthma, emphysema or fibrosis)", "Active hepatic disease (hepatitis,
             # cirrhosis)": the kinds named, of which the label asks the severe or active ones; as its definition,
@@ -2639,16 +2639,16 @@ _BARE_BOUND = re.compile(r"\(?\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>|up\s+to|(?:less
 _PEOPLE_BY_SEX = re.compile(r"\b(?:women|woman|men|man|males?|females?|wocbp|fcbp|childbearing|child-bearing|child bearing|father)\b", re.I)
 
 
-_SEVERITY_SAID = re.compile(r"\b(?:severe|uncontrolled|poorly\s+controlled|significant|relevant|serious|unstable|active|symptomatic"
+SEVERITY_SAID = re.compile(r"\b(?:severe|uncontrolled|poorly\s+controlled|significant|relevant|serious|unstable|active|symptomatic"
                            r"|decompensated)\b", re.I)
 
 
-def _conditions_only(node: Node, listed: bool = False) -> bool:
+def conditions_only(node: Node, listed: bool = False) -> bool:
     """Conditions named, joined by "and" or "or", or a name left unread: no measure, denial or drug that could
     define. One condition in a period ("Significant cardiac disease (myocardial infarction within 6 months)")
     defines; a list names kinds."""
     if isinstance(node, (AllOf, AnyOf)):
-        return all(_conditions_only(item, True) or isinstance(item, Review) for item in node.items)
+        return all(conditions_only(item, True) or isinstance(item, Review) for item in node.items)
     return isinstance(node, Finding) and node.category in ("condition", "any") and (listed or node.window is None)
 
 

@@ -12,7 +12,8 @@ import pyparsing as pp
 
 from . import grammar
 from .brackets import BRACKETED, as_written, brackets_for_review, tail_for_review
-from .build import EXCLUDED_TAIL, FORBIDDEN_TAIL, PURPOSE_OPENINGS, Builder, all_review, alternative_thresholds, bound_direction, classify_review
+from .build import (EXCLUDED_TAIL, FORBIDDEN_TAIL, PURPOSE_OPENINGS, SEVERITY_SAID, Builder, all_review, alternative_thresholds, bound_direction,
+                    classify_review, conditions_only)
 from .criteria import OTHER_PEOPLE, Item, count_required, split_criteria
 from .donations import donated_volume
 from .errors import SourceError
@@ -1755,19 +1756,33 @@ def _header_rule(item: Item, combined: Node) -> tuple[Node, list[str]]:
     if period and any(isinstance(n, Review) for n in rule.walk()):
         return Review(item.text, "not_understood", hints=(combined,), span=(0, len(item.text))), []
     if isinstance(rule, Review):
-        return Defined(text, combined, span=(0, len(text))), []
+        return _labelled(text, combined), []
     # a heading ("Clinical Assessments at Screening:", "Medical History and Concurrent Diseases") read
     # only in part, or as names the lexicons do not know, is a label: joined to its list, a misread
     # name would decide the whole list. A sentence with sub-items keeps its own requirements.
     uncertain = any(isinstance(n, Review) or (isinstance(n, Finding) and n.concept.startswith("text:")) for n in rule.walk())
     if uncertain and _looks_like_heading(item.text):
-        return Defined(text, combined, span=(0, len(text))), []
+        return _labelled(text, combined), []
     # "Endocrine therapy:", "Radiotherapy": a topic whose items say what is required of it; not "Bone metastases and
     # one of the following:", a requirement of its own beside them
     if ((item.text.rstrip().endswith((":", "：")) or len(text.split()) <= 3) and not re.search(r"\band$", text, re.I)
             and all(isinstance(n, Finding) for n in rule.walk() if not n.children())):
-        return Defined(text, combined, span=(0, len(text))), []
+        return _labelled(text, combined), []
     return AllOf((rule, combined)), diagnostics
+
+
+_DEFINED_BY_ITEMS = re.compile(r"\bdefined\b|\bas follows\b|\bspecifically\b|\bi\.?\s?e\.?|\bas described\b|\bdetermined by\b", re.I)
+
+
+def _labelled(text: str, combined: Node) -> Node:
+    """A heading above its items; one that says how severe they are ("Uncontrolled intercurrent illness including,
+    but not limited to:" above "- Cardiac arrhythmia") keeps that for review beside conditions named bare, which
+    read alone would count a controlled one."""
+    heading = Defined(text, combined, span=(0, len(text)))
+    # "Severe, active co-morbidity defined as follows:": the items define it, as an example does not
+    if SEVERITY_SAID.search(text) and conditions_only(combined) and not _DEFINED_BY_ITEMS.search(text):
+        return AllOf((heading, Review(text, "not_understood", span=(0, len(text)))))
+    return heading
 
 
 _CRITERIA_LISTED = re.compile(r"\bcriteri(?:a|on)\b|\brequirements?\b", re.I)

@@ -414,3 +414,16 @@ def test_a_header_requiring_a_finding_and_one_of_its_items_requires_both():
                                                " OR condition spinal_cord_compression))")
     result = eligibility.screen({"conditions": ["spinal cord compression"]}, trial)
     assert result.criteria[0].outcome.value == "not_met"
+
+
+def test_a_heading_that_says_how_severe_keeps_it_for_review_beside_its_examples():
+    # "Uncontrolled intercurrent illness including, but not limited to:" above "- Cardiac arrhythmia": a controlled
+    # atrial fibrillation is not an uncontrolled illness
+    trial = eligibility.compile_trial("Exclusion Criteria:\n- Uncontrolled intercurrent illness including, but not limited to:\n"
+                                      "  - Symptomatic congestive heart failure\n  - Cardiac arrhythmia\n")
+    result = eligibility.screen({"conditions": ["atrial fibrillation"]}, trial)
+    assert result.criteria[0].outcome.value == "unknown"
+    assert eligibility.screen({"conditions": ["asthma"]}, trial).criteria[0].outcome.value == "not_met"
+    defined = eligibility.compile_trial("Exclusion Criteria:\n- Severe, active co-morbidity defined as follows:\n"
+                                        "  - Unstable angina\n  - Cardiac arrhythmia\n")
+    assert eligibility.screen({"conditions": ["atrial fibrillation"]}, defined).criteria[0].outcome.value == "met"
