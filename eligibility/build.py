@@ -2661,7 +2661,7 @@ _STUDY_MOMENT = re.compile(
     r"|v\d+|sv|w\d+d\d+|day\s*-?\d+|cycle|period|phase|grouping|assessment|study|trial|protocol|investigational|experiment\w*|imp|ip"
     r"|first|dos(?:e|es|ing)|administration|administered|application|infusion|intake|challenge|agent|drug|medication|treatment"
     r"|start\w*|initiat\w*|commenc\w*|begin\w*|consent\w*|icf|assignment|allocation|participation|pre-?dose|run-in|admission"
-    r"|planned|scheduled|anticipated)\b", re.I)
+    r"|planned|scheduled|anticipated|this\s+one)\b", re.I)
 _HISTORY_MOMENT = re.compile(r"\b(?:last|previous|prior|preceding|their|his|her|completion|completing|diagnos\w*|onset|injury"
                              r"|progression|relapse|recurrence|symptoms?)\b", re.I)
 _CORE_STUDY_MOMENT = re.compile(r"\b(?:study|trial|protocol|investigational|screen\w*|randomi[sz]\w*|enrol\w*|regist\w*)\b", re.I)
