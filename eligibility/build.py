@@ -3164,6 +3164,7 @@ _WITHIN_TIME = re.compile(r"\bwithin (?:the )?(?:last |past |previous |preceding
                           r"|(?:<=?|≤|=<)\s*\d+\s*(?:hours?|days?|weeks?|months?|years?)\b", re.I)
 
 
+_BEFORE_A_MOMENT = re.compile(r"\b(?:before|prior\s+to|preceding|since)\s+\w", re.I)
 _CLAUSE_AFTER_COMMA = re.compile(r",\s*(?:that|which|who|whose)\b", re.I)
 _DESCRIBING_TAIL = re.compile(r"(?:but|that|which|who|whose|preventing|precluding|requiring|interfering|causing|affecting|making|limiting"
                               r"|resulting|leading|rendering|compromising|impairing"
@@ -3179,8 +3180,11 @@ def _may_qualify_main(examples: Node, bracketed: bool = False) -> bool:
     tail = examples
     while isinstance(tail, (AnyOf, AllOf)) and tail.items:
         tail = tail.items[-1]
-    if not bracketed and isinstance(tail, Review) and (_DESCRIBING_TAIL.match(tail.text) or _CLAUSE_AFTER_COMMA.search(tail.text)):
-        return True  # "..., such as pelvic kidney or horseshoe kidney, that would require modification of radiation fields"
+    if not bracketed and isinstance(tail, Review) and (_DESCRIBING_TAIL.match(tail.text) or _CLAUSE_AFTER_COMMA.search(tail.text)
+                                                       or _BEFORE_A_MOMENT.search(tail.text)):
+        # "..., such as pelvic kidney or horseshoe kidney, that would require modification of radiation fields";
+        # "... immunosuppressant agents such as azathioprine before enrollment": when, said of them all
+        return True
     last = examples
     while isinstance(last, (AnyOf, AllOf)) and last.items:
         # "..., or herbal therapy within 3 weeks or 5 half-lives, whichever is shorter": words left unread
