@@ -2582,6 +2582,8 @@ def _other_waits(text: str, least: Amount) -> set[str]:
 
 
 _TIME_AMOUNT = re.compile(r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*-?\s*(?:years?|months?|weeks?|days?|hours?|wks?|mos?)\b", re.I)
+# a period, its number said or not ("within the past year": one of the unit)
+_PERIOD_SAID = re.compile(_TIME_AMOUNT.pattern + r"|\b(?:within|in|during|over)\s+the\s+(?:past|last|previous|preceding)\s+(?:year|month|week|day)\b", re.I)
 _PATIENT_NOUNS = re.compile(
     r"(?:healthy |male |female |pediatric |paediatric )?(?:children|child|infants?|adolescents?|neonates?|newborns?|bab(?:y|ies)"
     r"|boys|girls|toddlers|kids|teenagers|youths?|elderly|pediatric patients|paediatric patients)")
@@ -3189,12 +3191,12 @@ def _may_qualify_main(examples: Node, bracketed: bool = False) -> bool:
     while isinstance(last, (AnyOf, AllOf)) and last.items:
         # "..., or herbal therapy within 3 weeks or 5 half-lives, whichever is shorter": words left unread
         # after the last example read do not hide its period
-        read = [item for item in last.items if not all(isinstance(n, Review) and not _TIME_AMOUNT.search(n.text)
+        read = [item for item in last.items if not all(isinstance(n, Review) and not _PERIOD_SAID.search(n.text)
                                                        for n in item.walk() if not n.children())]
         last = read[-1] if read else last.items[-1]
-    if isinstance(last, Finding) and last.window is not None or isinstance(last, Review) and bool(_TIME_AMOUNT.search(last.text)):
+    if isinstance(last, Finding) and last.window is not None or isinstance(last, Review) and bool(_PERIOD_SAID.search(last.text)):
         return True
-    if not bracketed and any(isinstance(n, Review) and _TIME_AMOUNT.search(n.text) for n in examples.walk()):
+    if not bracketed and any(isinstance(n, Review) and _PERIOD_SAID.search(n.text) for n in examples.walk()):
         # "CNS disease, including primary brain tumor, ..., or history of stroke within six months": a period
         # left unread among the examples may belong to more than the example it follows
         return True
