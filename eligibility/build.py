@@ -1247,14 +1247,9 @@ class Builder:
             self.problems.append((f"a bound in {self.source(_one(p.fields['body']))!r} runs against what "
                                   f"{label_text!r} names", self.span(p)[0]))
             return Review(self.source(p), "not_understood", hints=(body,), span=self.span(p))
-        if (SEVERITY_SAID.search(label_text) and conditions_only(body) and isinstance(body_parsed, Parsed)
-                and self.text[:self.span(body_parsed)[0]].rstrip().endswith(("(", "["))):
-            # "Severe pulmonary disease (asthma, emphysema or fibrosis)", "Active hepatic disease (hepatitis,
-            # cirrhosis)": the kinds named, of which the label asks the severe or active ones; as its definition,
-            # a mild asthma would do. The severity is for review beside them
-            start = self.span(p)[0]
-            return AllOf((Defined(label_text, body, span=self.span(p)),
-                          Review(label_text, "not_understood", span=(start, start + len(label_text)))), span=self.span(p))
+        if isinstance(body_parsed, Parsed) and self.text[:self.span(body_parsed)[0]].rstrip().endswith(("(", "[")):
+            # "Severe pulmonary disease (asthma, emphysema or fibrosis)": a bracket naming kinds of what the label names
+            return labelled_kinds(label_text, body, self.span(p))
         return Defined(label_text, body, span=self.span(p))
 
     def _bound_against_its_label(self, label_parsed, label_text: str, body: Node) -> bool:
@@ -2641,16 +2636,27 @@ _BARE_BOUND = re.compile(r"\(?\s*(?:or\s+)?(?:[<>≤≥]=?|=<|=>|up\s+to|(?:less
 _PEOPLE_BY_SEX = re.compile(r"\b(?:women|woman|men|man|males?|females?|wocbp|fcbp|childbearing|child-bearing|child bearing|father)\b", re.I)
 
 
-SEVERITY_SAID = re.compile(r"\b(?:severe|uncontrolled|poorly\s+controlled|significant|relevant|serious|unstable|active|symptomatic"
+_SEVERITY_SAID = re.compile(r"\b(?:severe|uncontrolled|poorly\s+controlled|significant|relevant|serious|unstable|active|symptomatic"
                            r"|decompensated)\b", re.I)
 
 
-def conditions_only(node: Node, listed: bool = False) -> bool:
+def labelled_kinds(label: str, kinds: Node, span: tuple[int, int]) -> Node:
+    """A label above the kinds it names, a bracket's or a heading's. One that says how severe they are ("Severe
+    pulmonary disease (asthma, emphysema or fibrosis)", "Uncontrolled intercurrent illness including:" above
+    "- Cardiac arrhythmia") keeps that for review beside conditions named bare, which read alone would count a mild
+    asthma or a controlled arrhythmia."""
+    defined = Defined(label, kinds, span=span)
+    if _SEVERITY_SAID.search(label) and _conditions_only(kinds):
+        return AllOf((defined, Review(label, "not_understood", span=(span[0], span[0] + len(label)))), span=span)
+    return defined
+
+
+def _conditions_only(node: Node, listed: bool = False) -> bool:
     """Conditions named, joined by "and" or "or", or a name left unread: no measure, denial or drug that could
     define. One condition in a period ("Significant cardiac disease (myocardial infarction within 6 months)")
     defines; a list names kinds."""
     if isinstance(node, (AllOf, AnyOf)):
-        return all(conditions_only(item, True) or isinstance(item, Review) for item in node.items)
+        return all(_conditions_only(item, True) or isinstance(item, Review) for item in node.items)
     return isinstance(node, Finding) and node.category in ("condition", "any") and (listed or node.window is None)
 
 

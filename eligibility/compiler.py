@@ -12,8 +12,8 @@ import pyparsing as pp
 
 from . import grammar
 from .brackets import BRACKETED, as_written, brackets_for_review, tail_for_review
-from .build import (EXCLUDED_TAIL, FORBIDDEN_TAIL, PURPOSE_OPENINGS, SEVERITY_SAID, Builder, all_review, alternative_thresholds, bound_direction,
-                    classify_review, conditions_only)
+from .build import (EXCLUDED_TAIL, FORBIDDEN_TAIL, PURPOSE_OPENINGS, Builder, all_review, alternative_thresholds, bound_direction,
+                    classify_review, labelled_kinds)
 from .criteria import OTHER_PEOPLE, Item, count_required, split_criteria
 from .donations import donated_volume
 from .errors import SourceError
@@ -1775,14 +1775,11 @@ _DEFINED_BY_ITEMS = re.compile(r"\bdefined\b|\bas follows\b|\bspecifically\b|\bi
 
 
 def _labelled(text: str, combined: Node) -> Node:
-    """A heading above its items; one that says how severe they are ("Uncontrolled intercurrent illness including,
-    but not limited to:" above "- Cardiac arrhythmia") keeps that for review beside conditions named bare, which
-    read alone would count a controlled one."""
-    heading = Defined(text, combined, span=(0, len(text)))
-    # "Severe, active co-morbidity defined as follows:": the items define it, as an example does not
-    if SEVERITY_SAID.search(text) and conditions_only(combined) and not _DEFINED_BY_ITEMS.search(text):
-        return AllOf((heading, Review(text, "not_understood", span=(0, len(text)))))
-    return heading
+    """A heading above its items (`build.labelled_kinds`); "Severe, active co-morbidity defined as follows:" is
+    defined by them, as a heading naming examples is not."""
+    if _DEFINED_BY_ITEMS.search(text):
+        return Defined(text, combined, span=(0, len(text)))
+    return labelled_kinds(text, combined, (0, len(text)))
 
 
 _CRITERIA_LISTED = re.compile(r"\bcriteri(?:a|on)\b|\brequirements?\b", re.I)
